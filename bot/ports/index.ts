@@ -1,0 +1,3 @@
+export * from './conversation-state-store';
+export * from './coordination';
+export * from './shared-store';

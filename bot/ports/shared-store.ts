@@ -1,0 +1,115 @@
+// Port: the shared relational store (PostgreSQL; PGlite embedded by default). Back-office tools read it.
+// Everything a turn changes is committed by one call, `commitTurn`, in one transaction.
+import type { Channel, GeoPoint } from '../messages';
+
+export type ConversationOwner = 'bot' | 'queue' | 'agent';
+export type ConversationStatus = 'open' | 'closed';
+export type RequestStatus = 'received' | 'in_progress' | 'resolved' | 'rejected';
+export const REQUEST_STATUSES: readonly RequestStatus[] = ['received', 'in_progress', 'resolved', 'rejected'];
+
+export interface TenantRecord {
+  id: string;
+  name: string;
+}
+
+export interface ConversationRecord {
+  id: string;
+  tenantId: string;
+  channel: Channel;
+  address: string;
+  contactId: string;
+  owner: ConversationOwner;
+  status: ConversationStatus;
+  agentId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface MessageRecord {
+  direction: 'in' | 'out' | 'agent';
+  text: string;
+  /** Neutral replies or channel extras (media, location), JSON. */
+  payload?: unknown;
+  providerMessageId?: string;
+  intent?: string;
+  createdAt?: Date;
+}
+
+export interface NewRequest {
+  reference: string;
+  tenantId: string;
+  type: string;
+  authorityId: string;
+  communeId?: string;
+  channel: Channel;
+  contactId: string;
+  conversationId: string;
+  payload: Record<string, unknown>;
+  location?: GeoPoint;
+  addressText?: string;
+  /** The address could not be geocoded in time: a job retries later. */
+  needsGeocoding?: boolean;
+}
+
+export interface RequestEvent {
+  status: RequestStatus;
+  note?: string;
+  actor: string;
+  createdAt: Date;
+}
+
+export interface RequestRecord extends NewRequest {
+  id: string;
+  status: RequestStatus;
+  createdAt: Date;
+  updatedAt: Date;
+  events: RequestEvent[];
+}
+
+export interface OutboxItem {
+  /** 'notification' (message to a citizen), 'webhook' (territory's URL), … */
+  kind: string;
+  payload: Record<string, unknown>;
+  /** Delivery idempotency key, unique. */
+  dedupeKey: string;
+}
+
+export interface TurnCommit {
+  tenantId: string;
+  conversationId: string;
+  messages: MessageRecord[];
+  requests: NewRequest[];
+  /** Subscribe the contact to updates of an existing request (duplicate report). */
+  follows?: { requestId: string; contactId: string }[];
+  outbox: OutboxItem[];
+  conversation?: { owner?: ConversationOwner; status?: ConversationStatus; lastIntent?: string; nluFallback?: boolean };
+}
+
+export interface SharedStore {
+  migrate(): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  upsertTenants(tenants: TenantRecord[]): Promise<void>;
+
+  /** The open conversation for this channel address, created with its contact and identity if absent. */
+  openConversation(input: { tenantId: string; channel: Channel; address: string }): Promise<ConversationRecord>;
+  getConversation(tenantId: string, conversationId: string): Promise<ConversationRecord | null>;
+
+  /** A fresh, unique reference DEM-YYYY-NNNNNN (may leave gaps; never reused). */
+  reserveReference(now: Date): Promise<string>;
+  commitTurn(commit: TurnCommit): Promise<void>;
+
+  listMessages(tenantId: string, conversationId: string, options?: { limit?: number }): Promise<MessageRecord[]>;
+  getRequestByReference(tenantId: string, reference: string): Promise<RequestRecord | null>;
+  listRequestsForContact(tenantId: string, contactId: string, limit: number): Promise<RequestRecord[]>;
+  /** Open requests of a type (and payload category) within radiusM metres of a point. */
+  findOpenRequestsNear(query: {
+    tenantId: string;
+    type: string;
+    category?: string;
+    point: GeoPoint;
+    radiusM: number;
+  }): Promise<RequestRecord[]>;
+  setContactOptOut(tenantId: string, contactId: string, optedOut: boolean): Promise<void>;
+}

@@ -1,0 +1,45 @@
+// Lint config. The import restrictions enforce the ports-and-adapters layout of DESIGN.md:
+// the engine (bot/, intents/, knowledge/) never reaches a channel or an adapter, channels never
+// import each other, and botbuilder stays confined to channels/botframework.
+// (Flat config keeps only the last `no-restricted-imports` per file, so each folder gets one full rule.)
+import tseslint from 'typescript-eslint';
+
+const channels = ['webchat', 'twilio-sms', 'twilio-voice', 'botframework', 'cli'];
+const botbuilderOnlyInItsFolder = {
+  group: ['botbuilder', 'botbuilder-*', 'botframework-*'],
+  message: 'botbuilder is confined to channels/botframework (swapping it must stay a one-folder change).',
+};
+const otherChannels = (self) =>
+  channels
+    .filter((c) => c !== self)
+    .map((c) => ({
+      group: [`**/channels/${c}`, `**/channels/${c}/**`, `../${c}`, `../${c}/**`],
+      message: 'Channels never import each other (shared Twilio code lives in channels/twilio-common).',
+    }));
+const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'data/**', 'coverage/**', '**/public/**', 'tests/run-tests.js'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  { files: ['**/*.ts'], rules: restrict([botbuilderOnlyInItsFolder]) },
+  {
+    files: ['bot/**/*.ts', 'intents/**/*.ts', 'knowledge/**/*.ts'],
+    rules: restrict([
+      botbuilderOnlyInItsFolder,
+      { group: ['**/channels', '**/channels/**'], message: 'The core never imports a channel.' },
+      { group: ['**/adapters', '**/adapters/**'], message: 'The core never imports an adapter: depend on a port in bot/ports.' },
+      { group: ['**/server', '**/server/**'], message: 'The core never imports the composition root.' },
+      { group: ['twilio', 'ioredis', 'pg', '@electric-sql/pglite', 'express'], message: 'Infrastructure libraries belong in adapters/ or channels/.' },
+    ]),
+  },
+  ...channels.map((c) => ({
+    files: [`channels/${c}/**/*.ts`],
+    rules: restrict(c === 'botframework' ? otherChannels(c) : [botbuilderOnlyInItsFolder, ...otherChannels(c)]),
+  })),
+);

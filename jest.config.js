@@ -1,0 +1,11 @@
+// Jest with the SWC transformer (fast, CommonJS). Suites needing a real Redis/PostgreSQL server use
+// tests/support/services.ts, which reads what tests/support/global-setup.js found reachable.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  testMatch: ['**/?(*.)test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/data/'],
+  globalSetup: '<rootDir>/tests/support/global-setup.js',
+  testTimeout: 30000,
+};

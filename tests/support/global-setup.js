@@ -1,0 +1,30 @@
+// Probes the Redis and PostgreSQL servers once before the workers start, so suites can decide
+// synchronously (in describe) whether to run. Workers inherit these variables.
+const net = require('node:net');
+
+function probe(urlString, defaultPort) {
+  return new Promise((resolve) => {
+    let url;
+    try {
+      url = new URL(urlString);
+    } catch {
+      resolve(false);
+      return;
+    }
+    const socket = net.connect({ host: url.hostname || '127.0.0.1', port: Number(url.port || defaultPort) });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+module.exports = async function globalSetup() {
+  process.env.TEST_REDIS_URL ||= process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+  process.env.TEST_DATABASE_URL ||= process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+  process.env.GUICHET_REDIS_AVAILABLE = (await probe(process.env.TEST_REDIS_URL, 6379)) ? '1' : '0';
+  process.env.GUICHET_POSTGRES_AVAILABLE = (await probe(process.env.TEST_DATABASE_URL, 5432)) ? '1' : '0';
+};
