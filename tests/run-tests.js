@@ -13,7 +13,11 @@ const env = {
   NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules', '--no-warnings'].filter(Boolean).join(' '),
 };
 const jestBin = require.resolve('jest/bin/jest');
-const result = spawnSync(process.execPath, [jestBin, ...process.argv.slice(2)], { stdio: 'inherit', env });
+const summaryFile = path.join(path.dirname(report), 'jest-summary.json');
+const result = spawnSync(process.execPath, [jestBin, '--json', `--outputFile=${summaryFile}`, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env,
+});
 
 const skipped = existsSync(report) ? [...new Set(readFileSync(report, 'utf8').trim().split('\n').filter(Boolean))] : [];
 if (skipped.length > 0) {
@@ -25,5 +29,10 @@ if (skipped.length > 0) {
   }
 } else {
   console.log('\nAll real-server suites ran (Redis and PostgreSQL reachable).');
+}
+if (existsSync(summaryFile)) {
+  const s = JSON.parse(readFileSync(summaryFile, 'utf8'));
+  // One plain closing line that CI tools read: 'N passed, N failed, N skipped'.
+  console.log(`\njest: ${s.numPassedTests} passed, ${s.numFailedTests} failed, ${s.numPendingTests + s.numTodoTests} skipped`);
 }
 process.exit(result.status ?? 1);

@@ -95,6 +95,8 @@ export interface SharedStore {
   /** The open conversation for this channel address, created with its contact and identity if absent. */
   openConversation(input: { tenantId: string; channel: Channel; address: string }): Promise<ConversationRecord>;
   getConversation(tenantId: string, conversationId: string): Promise<ConversationRecord | null>;
+  /** The open conversation for this channel address, or null (never creates one). */
+  findConversation(input: { tenantId: string; channel: Channel; address: string }): Promise<ConversationRecord | null>;
 
   /** A fresh, unique reference DEM-YYYY-NNNNNN (may leave gaps; never reused). */
   reserveReference(now: Date): Promise<string>;

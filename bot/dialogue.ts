@@ -1,0 +1,150 @@
+// Routes one understood message: active form first, then a pending question, then the intent's module,
+// and when the NLU is unsure, the knowledge base or a clarifying question instead of a guess.
+import { FormManager } from './forms/form-manager';
+import { phrase } from './i18n';
+import type { FallbackModule, IntentModule } from './intent-module';
+import { INTENTS, type Intent } from './nlu/types';
+import { MAX_RECENT_INTENTS } from './state';
+import type { TurnContext } from './turn-context';
+
+export interface DialogueOptions {
+  modules: readonly IntentModule[];
+  fallback?: FallbackModule;
+  /** Below this NLU confidence the engine does not act on the intent. */
+  confidenceThreshold: number;
+}
+
+const NUMBERED_CHOICE = /^\s*(\d{1,2})\s*[.)]?\s*$/;
+const INTENT_CHOICE = 'intent:';
+
+export class Dialogue {
+  readonly forms = new FormManager();
+  private readonly byIntent = new Map<Intent, IntentModule>();
+  private readonly byId = new Map<string, IntentModule>();
+
+  constructor(private readonly options: DialogueOptions) {
+    for (const module of options.modules) {
+      this.byId.set(module.id, module);
+      for (const intent of module.intents) this.byIntent.set(intent, module);
+      for (const form of module.forms ?? []) this.forms.register(form);
+    }
+  }
+
+  /** Maps "2" to the second choice offered last, and choice values "intent:X" to a sure intent. */
+  resolveChoice(ctx: TurnContext): void {
+    const m = NUMBERED_CHOICE.exec(ctx.message.text);
+    if (!ctx.message.choiceValue && m) {
+      const choice = ctx.state.lastChoices[Number(m[1]) - 1];
+      if (choice) ctx.message.choiceValue = choice.value;
+    }
+    const value = ctx.message.choiceValue;
+    if (!value) return;
+    const choice = ctx.state.lastChoices.find((c) => c.value === value);
+    if (choice && NUMBERED_CHOICE.test(ctx.message.text)) ctx.message.text = choice.label;
+    if (value.startsWith(INTENT_CHOICE)) {
+      const intent = value.slice(INTENT_CHOICE.length) as Intent;
+      if ((INTENTS as readonly string[]).includes(intent)) ctx.nlu = { ...ctx.nlu, intent, confidence: 1 };
+    }
+  }
+
+  async run(ctx: TurnContext): Promise<void> {
+    const fromChoices = ctx.state.lastChoices;
+    ctx.state.lastChoices = [];
+    // Choices are only meaningful for the very next message.
+    if (ctx.state.form) {
+      await this.forms.continue(ctx, (c) => this.digress(c));
+    } else if (ctx.state.awaiting && (await this.resumeAwaiting(ctx))) {
+      // answered the pending question
+    } else {
+      ctx.state.awaiting = null;
+      await this.route(ctx);
+    }
+    if (!ctx.handled) ctx.state.lastChoices = fromChoices;
+    ctx.state.recentIntents = [...ctx.state.recentIntents, ctx.nlu.intent].slice(-MAX_RECENT_INTENTS);
+  }
+
+  private async resumeAwaiting(ctx: TurnContext): Promise<boolean> {
+    const kind = ctx.state.awaiting?.kind ?? '';
+    const module = this.byId.get(kind.split('.')[0] ?? '');
+    // A clear new request wins over the pending question.
+    const switching =
+      !ctx.message.choiceValue && ctx.nlu.confidence >= 0.8 && module && !module.intents.includes(ctx.nlu.intent);
+    if (!module?.resume || switching) return false;
+    return module.resume(ctx);
+  }
+
+  private async route(ctx: TurnContext): Promise<void> {
+    const { intent, confidence } = ctx.nlu;
+    const module = this.byIntent.get(intent);
+    if (module && confidence >= this.options.confidenceThreshold) {
+      ctx.state.misunderstandings = 0;
+      await this.startOrHandle(ctx, module, intent);
+      return;
+    }
+    ctx.effects.conversation.nluFallback = true;
+    if (this.options.fallback && (await this.options.fallback.tryAnswer(ctx))) {
+      ctx.state.misunderstandings = 0;
+      return;
+    }
+    this.clarify(ctx);
+  }
+
+  private async startOrHandle(ctx: TurnContext, module: IntentModule, intent: Intent): Promise<void> {
+    if (this.forms.has(intent)) await this.forms.start(ctx, intent);
+    else await module.handle(ctx);
+  }
+
+  /** Answers a question asked in the middle of a form; the form manager then resumes. */
+  private async digress(ctx: TurnContext): Promise<boolean> {
+    const module = this.byIntent.get(ctx.nlu.intent);
+    if (!module || this.forms.has(ctx.nlu.intent)) return false;
+    const form = ctx.state.form;
+    await module.handle(ctx);
+    // A module that starts its own flow must not drop the form in progress.
+    ctx.state.form = form;
+    ctx.state.awaiting = null;
+    return true;
+  }
+
+  private clarify(ctx: TurnContext): void {
+    ctx.state.misunderstandings += 1;
+    if (ctx.state.misunderstandings >= 2) {
+      ctx.choices(
+        phrase(
+          'Je ne comprends toujours pas, désolé. Voulez-vous parler à un agent ?',
+          'Sorry, I still do not understand. Would you like to talk to a person?',
+        ),
+        [
+          { label: ctx.t(phrase('Parler à un agent', 'Talk to a person')), value: 'intent:human_agent' },
+          { label: ctx.t(phrase('Voir ce que je sais faire', 'See what I can do')), value: 'intent:help' },
+        ],
+      );
+      return;
+    }
+    const alt = ctx.nlu.alternative;
+    const suggestions: Intent[] = [...new Set([ctx.nlu.intent, alt?.intent].filter((i): i is Intent => !!i))].filter(
+      (i) => this.byIntent.has(i) && !['greeting', 'goodbye', 'cancel', 'knowledge'].includes(i),
+    );
+    const options = (suggestions.length > 0 ? suggestions : (['opening_hours', 'report_incident', 'request_status'] as Intent[])).map(
+      (i) => ({ label: ctx.t(INTENT_LABELS[i]), value: `${INTENT_CHOICE}${i}` }),
+    );
+    ctx.choices(
+      phrase('Je ne suis pas sûr d’avoir compris. Vous voulez :', 'I am not sure I understood. Do you want to:'),
+      [...options, { label: ctx.t(phrase('Parler à un agent', 'Talk to a person')), value: 'intent:human_agent' }],
+    );
+  }
+}
+
+export const INTENT_LABELS: Record<Intent, ReturnType<typeof phrase>> = {
+  opening_hours: phrase('Connaître des horaires d’ouverture', 'Opening hours'),
+  report_incident: phrase('Signaler un problème sur la voie publique', 'Report a problem in a public space'),
+  school_registration: phrase('Inscrire un enfant à l’école', 'Register a child at school'),
+  library_registration: phrase('S’inscrire à la médiathèque', 'Get a library card'),
+  request_status: phrase('Suivre une demande', 'Follow up a request'),
+  human_agent: phrase('Parler à un agent', 'Talk to a person'),
+  knowledge: phrase('Poser une question', 'Ask a question'),
+  greeting: phrase('Dire bonjour', 'Say hello'),
+  goodbye: phrase('Terminer', 'End'),
+  help: phrase('Aide', 'Help'),
+  cancel: phrase('Annuler', 'Cancel'),
+};

@@ -1,0 +1,244 @@
+// The one entry point every channel calls: a turn in, neutral replies out.
+// idempotency → per-conversation lock → load state → agent gate → NLU → dialogue → commit → save state.
+import { Dialogue, type DialogueOptions } from './dialogue';
+import { GuichetError, isGuichetError } from './errors';
+import { phrase, say, type Locale } from './i18n';
+import { IncomingMessageSchema, replyToPlainText, type IncomingMessage, type Reply } from './messages';
+import type { Logger } from './logger';
+import { silentLogger } from './logger';
+import type { Nlu } from './nlu/types';
+import { compose, type Middleware } from './pipeline';
+import type {
+  ConversationRecord,
+  ConversationStateStore,
+  IdempotencyStore,
+  JsonObject,
+  Lock,
+  LockManager,
+  MessageRecord,
+  SharedStore,
+} from './ports';
+import { readState } from './state';
+import type { TenantDirectory, TenantProfile } from './tenant';
+import { TurnContext } from './turn-context';
+
+export interface TurnResult {
+  conversationId: string;
+  replies: Reply[];
+  /** The same provider message was already processed: this is the stored answer, nothing was redone. */
+  replayed?: boolean;
+  /** The conversation is owned by an agent: the bot stayed silent and the message went to the agent. */
+  forwardedToAgent?: boolean;
+}
+
+/** Where messages of a conversation owned by an agent (or waiting for one) are delivered. */
+export interface AgentInbox {
+  deliver(conversation: ConversationRecord, message: IncomingMessage): Promise<void>;
+}
+
+export interface EngineDeps extends Omit<DialogueOptions, 'confidenceThreshold'> {
+  nlu: Nlu;
+  store: SharedStore;
+  state: ConversationStateStore;
+  locks: LockManager;
+  idempotency: IdempotencyStore;
+  tenants: TenantDirectory;
+  agentInbox?: AgentInbox;
+  logger?: Logger;
+  clock?: () => Date;
+  confidenceThreshold?: number;
+  stateTtlSeconds?: number;
+  lockTtlMs?: number;
+  lockWaitMs?: number;
+  /** Extra middleware run around the dialogue (logging, metrics, LLM…). */
+  middleware?: Middleware<Turn>[];
+}
+
+/** What flows through the pipeline. */
+export interface Turn {
+  message: IncomingMessage;
+  tenant: TenantProfile;
+  now: Date;
+  lock?: Lock;
+  conversation?: ConversationRecord;
+  stateVersion: number;
+  ctx?: TurnContext;
+  result?: TurnResult;
+}
+
+const IDEMPOTENCY_TTL_S = 24 * 3600;
+const REPLAY_WAIT_MS = 10_000;
+
+export interface Engine {
+  handleTurn(input: IncomingMessage): Promise<TurnResult>;
+  /** A helpful answer when a dependency is down: the counter's phone number and hours. */
+  degradedReplies(tenantId: string, locale?: Locale): Reply[];
+  readonly dialogue: Dialogue;
+}
+
+export function createEngine(deps: EngineDeps): Engine {
+  const logger = deps.logger ?? silentLogger;
+  const clock = deps.clock ?? (() => new Date());
+  const stateTtl = deps.stateTtlSeconds ?? 24 * 3600;
+  const dialogue = new Dialogue({ ...deps, confidenceThreshold: deps.confidenceThreshold ?? 0.5 });
+
+  const idempotency: Middleware<Turn> = async (turn, next) => {
+    const id = turn.message.providerMessageId;
+    if (!id) return next();
+    const key = `${turn.tenant.id}:${turn.message.channel}:${id}`;
+    let claim = await deps.idempotency.claim(key, IDEMPOTENCY_TTL_S);
+    const deadline = Date.now() + REPLAY_WAIT_MS;
+    while (claim.status === 'in_progress' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 25));
+      claim = await deps.idempotency.claim(key, IDEMPOTENCY_TTL_S);
+      if (claim.status === 'claimed') break; // the first attempt failed and gave the claim up
+    }
+    if (claim.status === 'done') {
+      turn.result = { ...(JSON.parse(claim.result) as TurnResult), replayed: true };
+      return;
+    }
+    if (claim.status === 'in_progress') throw new GuichetError('LOCK_TIMEOUT', 'The same message is still being processed');
+    try {
+      await next();
+    } catch (error) {
+      await deps.idempotency.abandon(key).catch(() => undefined);
+      throw error;
+    }
+    if (turn.result) await deps.idempotency.complete(key, JSON.stringify(turn.result), IDEMPOTENCY_TTL_S);
+  };
+
+  const lock: Middleware<Turn> = async (turn, next) => {
+    const key = `${turn.tenant.id}:${turn.message.channel}:${turn.message.address}`;
+    turn.lock = await deps.locks.acquire(key, { ttlMs: deps.lockTtlMs ?? 15_000, waitMs: deps.lockWaitMs ?? 10_000 });
+    try {
+      await next();
+    } finally {
+      await turn.lock.release().catch((e: unknown) => logger.warn('lock release failed', { error: String(e) }));
+    }
+  };
+
+  const load: Middleware<Turn> = async (turn, next) => {
+    const conversation = await deps.store.openConversation({
+      tenantId: turn.tenant.id,
+      channel: turn.message.channel,
+      address: turn.message.address,
+    });
+    turn.conversation = conversation;
+    const stored = await deps.state.get(stateKey(conversation.id));
+    turn.stateVersion = stored?.version ?? 0;
+    const state = readState(stored?.data);
+    if (turn.message.locale) state.locale = turn.message.locale;
+    turn.ctx = new TurnContext(turn.message, turn.tenant, conversation, state, turn.now, deps.store);
+    await next();
+  };
+
+  const agentGate: Middleware<Turn> = async (turn, next) => {
+    const conversation = turn.conversation!;
+    if (conversation.owner === 'bot') return next();
+    // An agent owns (or is about to own) the conversation: the bot stays silent.
+    await deps.store.commitTurn({
+      tenantId: turn.tenant.id,
+      conversationId: conversation.id,
+      messages: [inboundRecord(turn.message)],
+      requests: [],
+      outbox: [],
+    });
+    await deps.agentInbox?.deliver(conversation, turn.message);
+    turn.result = { conversationId: conversation.id, replies: [], forwardedToAgent: true };
+  };
+
+  const understand: Middleware<Turn> = async (turn, next) => {
+    const ctx = turn.ctx!;
+    ctx.nlu = deps.nlu.analyze(turn.message.text, {
+      now: turn.now,
+      timeZone: turn.tenant.timeZone,
+      vocabulary: turn.tenant.vocabulary,
+    });
+    // The language of a real sentence wins; a bare "2" or "ok" keeps the conversation's language.
+    if (!turn.message.locale && turn.message.text.trim().split(/\s+/).length >= 3) ctx.state.locale = ctx.nlu.language;
+    dialogue.resolveChoice(ctx);
+    await next();
+  };
+
+  const converse: Middleware<Turn> = async (turn, next) => {
+    const ctx = turn.ctx!;
+    const firstContact = !ctx.state.noticeShown;
+    await dialogue.run(ctx);
+    if (firstContact) {
+      ctx.state.noticeShown = true;
+      ctx.replies.unshift({ type: 'text', text: turn.tenant.noticeShort });
+    }
+    await next();
+  };
+
+  const persist: Middleware<Turn> = async (turn) => {
+    const ctx = turn.ctx!;
+    const conversation = turn.conversation!;
+    // Fencing: a lock that expired while we worked must not be used to write.
+    if (turn.lock && !(await turn.lock.isHeld())) throw new GuichetError('LOCK_TIMEOUT', 'Conversation lock expired during the turn');
+    const inbound = { ...inboundRecord(turn.message), intent: ctx.nlu.intent };
+    const outbound: MessageRecord[] = ctx.replies.map((r) => ({ direction: 'out', text: replyToPlainText(r), payload: r }));
+    await deps.store.commitTurn({
+      tenantId: turn.tenant.id,
+      conversationId: conversation.id,
+      messages: [inbound, ...outbound],
+      requests: ctx.effects.requests,
+      follows: ctx.effects.follows,
+      outbox: ctx.effects.outbox,
+      conversation: { ...ctx.effects.conversation, lastIntent: ctx.nlu.intent },
+    });
+    await deps.state.set(stateKey(conversation.id), ctx.state as unknown as JsonObject, turn.stateVersion, stateTtl);
+    turn.result = { conversationId: conversation.id, replies: ctx.replies };
+  };
+
+  const run = compose<Turn>([idempotency, lock, load, agentGate, understand, ...(deps.middleware ?? []), converse, persist]);
+
+  return {
+    dialogue,
+    async handleTurn(input) {
+      const parsed = IncomingMessageSchema.safeParse(input);
+      if (!parsed.success) throw new GuichetError('BAD_REQUEST', 'Invalid incoming message', parsed.error.issues);
+      const message = { ...parsed.data, text: sanitizeText(parsed.data.text) };
+      const tenant = deps.tenants.get(message.tenantId);
+      if (!tenant) throw new GuichetError('NOT_FOUND', `Unknown tenant ${message.tenantId}`);
+      const turn: Turn = { message, tenant, now: message.receivedAt ?? clock(), stateVersion: 0 };
+      try {
+        await run(turn);
+      } catch (error) {
+        if (!isGuichetError(error)) logger.error('turn failed', { tenant: tenant.id, channel: message.channel, error: String(error) });
+        throw error;
+      }
+      if (!turn.result) throw new GuichetError('INTERNAL', 'The turn produced no result');
+      return turn.result;
+    },
+    degradedReplies(tenantId, locale = 'fr') {
+      const tenant = deps.tenants.get(tenantId);
+      const contact = tenant ? `${tenant.contactPhone} (${tenant.contactHoursText})` : '';
+      return [
+        {
+          type: 'text',
+          text: say(
+            phrase(
+              `Le service est momentanément indisponible, votre message n’a pas pu être traité. Réessayez dans quelques minutes${contact ? ` ou appelez l’accueil au ${contact}` : ''}.`,
+              `The service is temporarily unavailable and your message could not be processed. Please try again in a few minutes${contact ? ` or call us on ${contact}` : ''}.`,
+            ),
+            locale,
+          ),
+        },
+      ];
+    },
+  };
+}
+
+export const stateKey = (conversationId: string): string => `conv:${conversationId}`;
+
+function inboundRecord(message: IncomingMessage): MessageRecord {
+  const extras = message.media || message.location ? { media: message.media, location: message.location } : undefined;
+  return { direction: 'in', text: message.text, providerMessageId: message.providerMessageId, payload: extras };
+}
+
+/** Control characters are dropped (keeping line breaks); the text is what a person could have typed. */
+function sanitizeText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '').normalize('NFC');
+}

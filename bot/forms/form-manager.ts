@@ -1,0 +1,311 @@
+// Slot filling the way a good counter agent does it: ask only what is missing, take several answers
+// at once, accept corrections, re-ask with a specific hint, summarise and confirm before submitting,
+// let the citizen cancel, ask for help, or digress at any step.
+import type { FormState } from '../state';
+import type { TurnContext } from '../turn-context';
+import { phrase, type Phrase } from '../i18n';
+import type { FormDefinition, SlotDefinition, SlotInput, SlotValue } from './form-definition';
+
+export const MAX_ATTEMPTS = 3;
+
+const YES = 'yes';
+const NO = 'no';
+const EDIT_PREFIX = 'edit:';
+const SKIP_WORDS = /^(non|nan|no|passer|aucun|aucune|pas besoin|rien|skip|none|non merci|no thanks)[.! ]*$/i;
+
+export type DigressionHandler = (ctx: TurnContext) => Promise<boolean>;
+
+export class FormManager {
+  private readonly forms = new Map<string, FormDefinition>();
+
+  register(form: FormDefinition): void {
+    this.forms.set(form.name, form);
+  }
+
+  has(name: string): boolean {
+    return this.forms.has(name);
+  }
+
+  /** Starts a form from the message that asked for it (which may already fill some slots). */
+  async start(ctx: TurnContext, name: string): Promise<void> {
+    const form = this.get(name);
+    if (await form.redirect?.(ctx)) return;
+    ctx.state.form = { name, values: {}, pending: null, attempts: 0, confirming: false };
+    ctx.text(form.intro);
+    await this.fill(ctx, form, ctx.state.form, { allowRawForPending: false });
+  }
+
+  /** Continues the active form with this turn's message. */
+  async continue(ctx: TurnContext, digress: DigressionHandler): Promise<void> {
+    const state = ctx.state.form;
+    if (!state) return;
+    const form = this.get(state.name);
+    const { intent, confidence } = ctx.nlu;
+    const choice = ctx.message.choiceValue;
+
+    if ((intent === 'cancel' && confidence >= 0.6) || choice === 'cancel') {
+      ctx.state.form = null;
+      ctx.text(phrase('C’est annulé, rien n’a été enregistré. Que puis-je faire d’autre pour vous ?', 'Cancelled: nothing was saved. What else can I do for you?'));
+      return;
+    }
+    if (intent === 'help' && confidence >= 0.6 && !this.fillsSomething(ctx, form, state)) {
+      const slot = state.pending ? this.slot(form, state.pending) : undefined;
+      ctx.text(
+        phrase(
+          `Nous remplissons ${ctx.t(form.title)}. ${slot ? ctx.t(slot.hint) : ''} Vous pouvez dire « annuler » à tout moment.`,
+          `We are filling in ${ctx.t(form.title)}. ${slot ? ctx.t(slot.hint) : ''} You can say "cancel" at any time.`,
+        ),
+      );
+      this.ask(ctx, form, state);
+      return;
+    }
+
+    if (state.confirming) {
+      await this.handleConfirmation(ctx, form, state, digress);
+      return;
+    }
+
+    const digression = this.isDigression(ctx, form);
+    const result = await this.collect(ctx, form, state, { allowRawForPending: !digression });
+    if (result.filled.length === 0 && digression && (await digress(ctx))) {
+      this.resumeAfterDigression(ctx, form, state);
+      return;
+    }
+    await this.advance(ctx, form, state, result, true);
+  }
+
+  private async handleConfirmation(ctx: TurnContext, form: FormDefinition, state: FormState, digress: DigressionHandler) {
+    const choice = ctx.message.choiceValue;
+    if (choice?.startsWith(EDIT_PREFIX)) {
+      const slotName = choice.slice(EDIT_PREFIX.length);
+      const slot = form.slots.find((s) => s.name === slotName);
+      if (slot) {
+        delete state.values[slot.name];
+        state.confirming = false;
+        this.ask(ctx, form, state);
+        return;
+      }
+    }
+    const answer = choice === YES || choice === NO ? choice : this.yesNo(ctx);
+    // "non, c'est rue Pasteur": a correction given with the refusal.
+    const corrected = await this.collect(ctx, form, state, { allowRawForPending: false, overwrite: true });
+    if (corrected.filled.length > 0) {
+      state.confirming = false;
+      await this.advance(ctx, form, state, corrected, false);
+      return;
+    }
+    if (answer === YES) {
+      await this.submit(ctx, form, state);
+      return;
+    }
+    if (answer === NO) {
+      ctx.choices(
+        phrase('Que voulez-vous corriger ?', 'What would you like to change?'),
+        form.slots
+          .filter((s) => state.values[s.name] !== undefined)
+          .map((s) => ({ label: ctx.t(s.label), value: `${EDIT_PREFIX}${s.name}` }))
+          .concat([{ label: ctx.t(phrase('Tout annuler', 'Cancel everything')), value: 'cancel' }]),
+      );
+      return;
+    }
+    if (this.isDigression(ctx, form) && (await digress(ctx))) {
+      this.resumeAfterDigression(ctx, form, state);
+      return;
+    }
+    ctx.text(phrase('Je n’ai pas compris : répondez « oui » pour confirmer ou « non » pour corriger.', 'I did not understand: answer "yes" to confirm or "no" to change something.'));
+    this.confirm(ctx, form, state);
+  }
+
+  private async fill(ctx: TurnContext, form: FormDefinition, state: FormState, opts: { allowRawForPending: boolean }) {
+    await this.advance(ctx, form, state, await this.collect(ctx, form, state, opts), false);
+  }
+
+  /** Extracts and validates every slot the message fills; returns the names filled. */
+  private async collect(
+    ctx: TurnContext,
+    form: FormDefinition,
+    state: FormState,
+    opts: { allowRawForPending: boolean; overwrite?: boolean },
+  ): Promise<{ filled: string[]; explained: boolean }> {
+    const filled: string[] = [];
+    const invalid: Phrase[] = [];
+    for (const slot of form.slots) {
+      if (slot.skipIf?.(state.values, ctx)) continue;
+      const asked = opts.allowRawForPending && state.pending === slot.name;
+      if (!asked && !opts.overwrite && state.values[slot.name] !== undefined && !this.isCorrection(ctx)) continue;
+      const input: SlotInput = {
+        text: ctx.message.text,
+        entities: ctx.nlu?.entities ?? [],
+        choiceValue: ctx.message.choiceValue,
+        media: ctx.message.media,
+        location: ctx.message.location,
+        asked,
+        ctx,
+      };
+      let value: SlotValue | undefined;
+      if (asked && slot.optional && SKIP_WORDS.test(ctx.message.text.trim())) value = null;
+      else value = await slot.extract(input);
+      if (value === undefined) continue;
+      const problem = value === null ? null : (slot.validate?.(value, ctx) ?? null);
+      if (problem) {
+        if (asked) invalid.push(problem);
+        continue;
+      }
+      if (state.values[slot.name] !== undefined && JSON.stringify(state.values[slot.name]) === JSON.stringify(value)) continue;
+      state.values[slot.name] = value;
+      filled.push(slot.name);
+    }
+    if (invalid.length > 0) ctx.text(invalid[0]!);
+    return { filled, explained: invalid.length > 0 };
+  }
+
+  /**
+   * Moves to the next missing slot, or to the confirmation. `answering` is true when the message was an
+   * answer to the pending question: if it did not fill it, the question is re-asked with its hint.
+   */
+  private async advance(
+    ctx: TurnContext,
+    form: FormDefinition,
+    state: FormState,
+    result: { filled: string[]; explained: boolean },
+    answering: boolean,
+  ) {
+    const { filled } = result;
+    const noted = filled
+      .map((name) => this.slot(form, name))
+      .filter((s) => state.values[s.name] !== null)
+      .map((s) => this.format(ctx, s, state.values[s.name]!))
+      .filter((v) => v.length > 0 && v.length <= 120);
+    if (noted.length > 0) ctx.text(phrase(`C’est noté : ${noted.join(', ')}.`, `Noted: ${noted.join(', ')}.`));
+
+    const missing = this.nextMissing(ctx, form, state);
+    if (!missing) {
+      state.pending = null;
+      state.attempts = 0;
+      state.confirming = true;
+      this.confirm(ctx, form, state);
+      return;
+    }
+    const stillPending = answering && state.pending === missing.name && !filled.includes(missing.name);
+    if (!stillPending) {
+      state.pending = missing.name;
+      state.attempts = 0;
+      this.ask(ctx, form, state);
+      return;
+    }
+    state.attempts += 1;
+    if (state.attempts >= MAX_ATTEMPTS) {
+      ctx.choices(
+        phrase(
+          'Je n’arrive pas à comprendre votre réponse. Voulez-vous parler à un agent, ou annuler ?',
+          'I cannot understand your answer. Would you like to talk to a person, or cancel?',
+        ),
+        [
+          { label: ctx.t(phrase('Parler à un agent', 'Talk to a person')), value: 'intent:human_agent' },
+          { label: ctx.t(phrase('Annuler', 'Cancel')), value: 'cancel' },
+        ],
+      );
+      return;
+    }
+    // Never the same sentence twice: first the slot's specific hint, then an apology with the hint.
+    const sorry = phrase('Désolé, je n’ai toujours pas compris.', 'Sorry, I still did not understand.');
+    const hint = ctx.t(missing.hint);
+    if (state.attempts === 1 && result.explained) return; // the validator's explanation already re-asked
+    this.ask(ctx, form, state, state.attempts === 1 ? hint : `${ctx.t(sorry)} ${hint}`);
+  }
+
+  private ask(ctx: TurnContext, form: FormDefinition, state: FormState, override?: string) {
+    const slotName = state.pending ?? this.nextMissing(ctx, form, state)?.name;
+    if (!slotName) return this.confirm(ctx, form, state);
+    const slot = this.slot(form, slotName);
+    state.pending = slot.name;
+    const text = override ?? ctx.t(slot.prompt);
+    const slotChoices = slot.choices?.(ctx) ?? [];
+    if (slot.requestsLocation && ['whatsapp', 'webchat', 'botframework'].includes(ctx.message.channel)) {
+      ctx.reply({ type: 'location_request', text });
+    } else if (slotChoices.length > 0) ctx.choices(text, slotChoices);
+    else ctx.text(text);
+  }
+
+  private confirm(ctx: TurnContext, form: FormDefinition, state: FormState) {
+    ctx.reply({
+      type: 'card',
+      title: ctx.t(phrase(`Récapitulatif de ${ctx.t(form.title)}`, `Summary of ${ctx.t(form.title)}`)),
+      fields: form.slots
+        .filter((s) => state.values[s.name] !== undefined && state.values[s.name] !== null)
+        .map((s) => ({ label: ctx.t(s.label), value: this.format(ctx, s, state.values[s.name]!) })),
+    });
+    ctx.choices(phrase('Est-ce correct ? Je l’enregistre ?', 'Is this correct? Shall I submit it?'), [
+      { label: ctx.t(phrase('Oui, enregistrer', 'Yes, submit')), value: YES },
+      { label: ctx.t(phrase('Non, corriger', 'No, change something')), value: NO },
+    ]);
+  }
+
+  private async submit(ctx: TurnContext, form: FormDefinition, state: FormState) {
+    const values = Object.fromEntries(Object.entries(state.values).filter(([, v]) => v !== null));
+    const parsed = form.schema.safeParse(values);
+    if (!parsed.success) {
+      // A slot validator let something through that the payload schema refuses: ask again for it.
+      const field = String(parsed.error.issues[0]?.path[0] ?? '');
+      const slot = form.slots.find((s) => s.name === field);
+      state.confirming = false;
+      if (slot) delete state.values[slot.name];
+      ctx.text(phrase('Il manque une information.', 'One piece of information is missing.'));
+      this.ask(ctx, form, state);
+      return;
+    }
+    ctx.state.form = null;
+    await form.submit(ctx, parsed.data);
+  }
+
+  private resumeAfterDigression(ctx: TurnContext, form: FormDefinition, state: FormState) {
+    ctx.text(phrase(`Reprenons ${ctx.t(form.title)}.`, `Let's get back to ${ctx.t(form.title)}.`));
+    if (state.confirming) this.confirm(ctx, form, state);
+    else this.ask(ctx, form, state);
+  }
+
+  private nextMissing(ctx: TurnContext, form: FormDefinition, state: FormState): SlotDefinition | undefined {
+    return form.slots.find((s) => state.values[s.name] === undefined && !s.skipIf?.(state.values, ctx));
+  }
+
+  private fillsSomething(ctx: TurnContext, form: FormDefinition, state: FormState): boolean {
+    return ctx.nlu.entities.some((e) => ['address', 'category', 'date', 'email', 'phone'].includes(e.type)) && state.pending !== null && !!form;
+  }
+
+  /** A question about something else asked in the middle of a form (answered, then the form resumes). */
+  private isDigression(ctx: TurnContext, form: FormDefinition): boolean {
+    const { intent, confidence } = ctx.nlu;
+    return (
+      confidence >= 0.7 &&
+      intent !== form.name &&
+      ['opening_hours', 'knowledge', 'request_status', 'human_agent', 'library_registration', 'school_registration'].includes(intent) &&
+      !ctx.message.choiceValue
+    );
+  }
+
+  private isCorrection(ctx: TurnContext): boolean {
+    return /^\s*(non|nan|no|en fait|plutot|plutôt|pardon|correction|je me suis trompe|je me suis trompé|actually|sorry)\b/i.test(ctx.message.text);
+  }
+
+  private yesNo(ctx: TurnContext): 'yes' | 'no' | undefined {
+    const e = ctx.nlu.entities.find((x) => x.type === 'yes_no');
+    return e?.value === 'yes' ? YES : e?.value === 'no' ? NO : undefined;
+  }
+
+  private format(ctx: TurnContext, slot: SlotDefinition, value: SlotValue): string {
+    if (slot.format) return slot.format(value, ctx);
+    return typeof value === 'object' && value !== null ? '' : String(value);
+  }
+
+  private slot(form: FormDefinition, name: string): SlotDefinition {
+    const slot = form.slots.find((s) => s.name === name);
+    if (!slot) throw new Error(`Form ${form.name} has no slot ${name}`);
+    return slot;
+  }
+
+  private get(name: string): FormDefinition {
+    const form = this.forms.get(name);
+    if (!form) throw new Error(`Unknown form ${name}`);
+    return form;
+  }
+}

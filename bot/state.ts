@@ -1,0 +1,46 @@
+// Conversation state kept in the state store between turns. Small and bounded on purpose
+// (target ≤ 4 KB per conversation): no transcript here — the transcript lives in the shared store.
+import { z } from 'zod';
+import type { JsonObject } from './ports';
+
+const SlotValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.record(z.string(), z.unknown())]);
+
+export const FormStateSchema = z.object({
+  name: z.string(),
+  values: z.record(z.string(), SlotValue),
+  /** The slot whose question was asked last, if any. */
+  pending: z.string().nullable(),
+  /** Invalid answers to the pending slot, to vary the re-ask and stop after a few. */
+  attempts: z.number().int().min(0),
+  confirming: z.boolean(),
+});
+export type FormState = z.infer<typeof FormStateSchema>;
+
+export const ConversationStateSchema = z.object({
+  locale: z.enum(['fr', 'en']).default('fr'),
+  noticeShown: z.boolean().default(false),
+  form: FormStateSchema.nullable().default(null),
+  /** Choices offered by the last reply: a bare "2" selects the second one on text channels. */
+  lastChoices: z.array(z.object({ label: z.string(), value: z.string() })).max(10).default([]),
+  /** Pending question outside a form, e.g. which facility for opening hours. */
+  awaiting: z
+    .object({ kind: z.string(), data: z.record(z.string(), z.unknown()).default({}) })
+    .nullable()
+    .default(null),
+  /** Consecutive turns the bot did not understand (two → offer a human). */
+  misunderstandings: z.number().int().min(0).default(0),
+  /** Last few intents, bounded. */
+  recentIntents: z.array(z.string()).max(5).default([]),
+});
+export type ConversationState = z.infer<typeof ConversationStateSchema>;
+
+export const initialState = (): ConversationState => ConversationStateSchema.parse({});
+
+/** Parses stored data; anything unreadable (old schema, corruption) restarts cleanly instead of crashing. */
+export function readState(data: JsonObject | undefined): ConversationState {
+  if (!data) return initialState();
+  const parsed = ConversationStateSchema.safeParse(data);
+  return parsed.success ? parsed.data : initialState();
+}
+
+export const MAX_RECENT_INTENTS = 5;

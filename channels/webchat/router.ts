@@ -1,0 +1,143 @@
+// Web chat transport: JSON in, neutral replies out (the widget renders them), history so a reload
+// restores the conversation, and the territory's name and data notice for the panel. The widget key names
+// the tenant; a per-conversation token guards reading and continuing a conversation.
+import express, { Router } from 'express';
+import { z } from 'zod';
+import type { Engine } from '../../bot/engine';
+import { GuichetError, isGuichetError } from '../../bot/errors';
+import { LocationSchema, MAX_TEXT_LENGTH, ReplySchema, type Reply } from '../../bot/messages';
+import type { MessageRecord, SharedStore } from '../../bot/ports';
+import { requireContentTypeJson } from './content-type';
+import { CONVERSATION_ID_PATTERN, conversationToken, newConversationId, verifyConversationToken } from './conversation-token';
+import { assertOriginAllowed, corsMiddleware, tenantKeyOf, type OriginPolicy } from './cors';
+import type { WebchatTenant, WebchatTenants } from './tenants';
+
+export interface WebchatDeps {
+  engine: Engine;
+  store: SharedStore;
+  tenants: WebchatTenants;
+  origins: OriginPolicy;
+  secret: string;
+}
+
+export const MAX_BODY = '16kb';
+const HISTORY_LIMIT = 200;
+
+const MessageBody = z.strictObject({
+  conversationId: z.string().regex(CONVERSATION_ID_PATTERN, 'conversationId is not a valid conversation id').optional(),
+  text: z
+    .string({ error: 'text is required and must be a string' })
+    .trim()
+    .min(1, 'text must not be empty')
+    .max(MAX_TEXT_LENGTH, `text must be at most ${MAX_TEXT_LENGTH} characters`),
+  token: z.string().max(100).optional(),
+  clientMessageId: z.string().min(1).max(128).optional(),
+  choiceValue: z.string().max(200).optional(),
+  locale: z.enum(['fr', 'en']).optional(),
+  tenant: z.string().max(64).optional(),
+  /** Shared by the browser's geolocation after a location request. */
+  location: LocationSchema.optional(),
+});
+
+function badRequest(error: z.ZodError): GuichetError {
+  const first = error.issues[0];
+  const message = first ? (first.path.length ? `${first.path.join('.')}: ${first.message}` : first.message) : 'Invalid body';
+  return new GuichetError('BAD_REQUEST', message, error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+}
+
+/** One transcript row as the widget renders it: what the citizen said, or a neutral reply. */
+export interface HistoryItem {
+  direction: 'in' | 'out' | 'agent';
+  text: string;
+  reply?: Reply;
+  createdAt?: string;
+}
+
+function historyItem(m: MessageRecord): HistoryItem {
+  const createdAt = m.createdAt?.toISOString();
+  if (m.direction === 'in') return { direction: 'in', text: m.text, createdAt };
+  const parsed = ReplySchema.safeParse(m.payload);
+  // Agent messages (and rows written without a payload) become the reply a live push would have carried.
+  const reply: Reply = parsed.success
+    ? parsed.data
+    : m.direction === 'agent'
+      ? { type: 'handover', state: 'agent_message', text: m.text }
+      : { type: 'text', text: m.text };
+  return { direction: m.direction, text: m.text, reply, createdAt };
+}
+
+export function createWebchatRouter(deps: WebchatDeps): Router {
+  const router = Router();
+  router.use(corsMiddleware(deps.origins, deps.tenants));
+
+  const tenantOf = (key: string | undefined): WebchatTenant => {
+    const tenant = deps.tenants.resolve(key);
+    if (!tenant) throw new GuichetError('NOT_FOUND', 'Unknown widget key');
+    return tenant;
+  };
+  const tokenOf = (req: express.Request, bodyToken?: string) => bodyToken ?? req.get('x-conversation-token') ?? undefined;
+
+  router.get('/config', (req, res) => {
+    const tenant = tenantOf(tenantKeyOf(req));
+    res.set('Cache-Control', 'public, max-age=300');
+    res.json({ name: tenant.name, notice: tenant.notice, locale: tenant.locale });
+  });
+
+  router.post('/messages', requireContentTypeJson, express.json({ limit: MAX_BODY }), async (req, res) => {
+    const parsed = MessageBody.safeParse(req.body);
+    if (!parsed.success) throw badRequest(parsed.error);
+    const body = parsed.data;
+    const tenant = tenantOf(body.tenant ?? tenantKeyOf(req));
+    assertOriginAllowed(deps.origins, req, tenant);
+    let conversationId = body.conversationId;
+    if (conversationId) {
+      if (!verifyConversationToken(deps.secret, tenant.id, conversationId, tokenOf(req, body.token))) {
+        throw new GuichetError('NOT_FOUND', 'Unknown conversation (or wrong token)');
+      }
+    } else {
+      conversationId = newConversationId();
+    }
+    const token = conversationToken(deps.secret, tenant.id, conversationId);
+    try {
+      const result = await deps.engine.handleTurn({
+        tenantId: tenant.id,
+        channel: 'webchat',
+        address: conversationId,
+        text: body.text,
+        providerMessageId: body.clientMessageId,
+        choiceValue: body.choiceValue,
+        locale: body.locale,
+        location: body.location,
+      });
+      res.set('Cache-Control', 'no-store');
+      res.json({ conversationId, token, messages: result.replies });
+    } catch (error) {
+      // Store or state down: the citizen still gets the counter's phone number and hours.
+      if (isGuichetError(error) && (error.code === 'DEPENDENCY_UNAVAILABLE' || error.code === 'LOCK_TIMEOUT')) {
+        res.status(503).json({
+          error: { code: error.code, message: 'The assistant is temporarily unavailable' },
+          conversationId: body.conversationId,
+          token: body.conversationId ? token : undefined,
+          messages: deps.engine.degradedReplies(tenant.id, body.locale ?? tenant.locale),
+        });
+        return;
+      }
+      throw error;
+    }
+  });
+
+  router.get('/conversations/:id/history', async (req, res) => {
+    const id = req.params.id ?? '';
+    const tenant = tenantOf(tenantKeyOf(req));
+    if (!CONVERSATION_ID_PATTERN.test(id) || !verifyConversationToken(deps.secret, tenant.id, id, tokenOf(req))) {
+      throw new GuichetError('NOT_FOUND', 'Unknown conversation (or wrong token)');
+    }
+    const conversation = await deps.store.findConversation({ tenantId: tenant.id, channel: 'webchat', address: id });
+    if (!conversation) throw new GuichetError('NOT_FOUND', 'Unknown conversation');
+    const messages = await deps.store.listMessages(tenant.id, conversation.id, { limit: HISTORY_LIMIT });
+    res.set('Cache-Control', 'no-store');
+    res.json({ conversationId: id, owner: conversation.owner, messages: messages.map(historyItem) });
+  });
+
+  return router;
+}

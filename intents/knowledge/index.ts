@@ -1,0 +1,63 @@
+// Questions answered from the territory's FAQ, always with the source link; "je ne sais pas, voulez-vous
+// un agent ?" rather than a wrong answer when nothing matches well. Also the engine's fallback when the
+// NLU is unsure: a good FAQ match beats a clarifying question.
+import { phrase } from '../../bot/i18n';
+import type { FallbackModule, IntentModule } from '../../bot/intent-module';
+import type { TurnContext } from '../../bot/turn-context';
+import { createFaqIndex, type FaqHit, type FaqIndex } from '../../knowledge/retrieval';
+import type { Territory } from '../../knowledge/territory';
+import { territoryOf, type IntentDeps } from '../deps';
+
+/** A fallback answer must be a clearly good match: the NLU did not recognise the question. */
+const FALLBACK_MIN_SCORE = 0.65;
+
+const indexes = new WeakMap<Territory, FaqIndex>();
+/** One index per loaded territory object: a hot reload brings a new object, hence a fresh index. */
+export function faqIndexOf(territory: Territory): FaqIndex {
+  let index = indexes.get(territory);
+  if (!index) {
+    index = createFaqIndex(territory.faq);
+    indexes.set(territory, index);
+  }
+  return index;
+}
+
+export function answerFrom(ctx: TurnContext, hit: FaqHit): void {
+  ctx.reply({ type: 'link', text: hit.entry.answer, url: hit.entry.sourceUrl });
+}
+
+export function createKnowledge(deps: IntentDeps): { module: IntentModule; fallback: FallbackModule } {
+  const search = (ctx: TurnContext) => faqIndexOf(territoryOf(deps, ctx)).search(ctx.message.text, 1)[0];
+  return {
+    module: {
+      id: 'knowledge',
+      intents: ['knowledge'],
+      async handle(ctx) {
+        const hit = search(ctx);
+        if (hit) {
+          answerFrom(ctx, hit);
+          return;
+        }
+        ctx.effects.conversation.nluFallback = true;
+        ctx.choices(
+          phrase(
+            'Je ne connais pas la réponse à cette question. Voulez-vous que je vous mette en relation avec un agent ?',
+            'I do not know the answer to this question. Would you like me to put you through to a person?',
+          ),
+          [
+            { label: ctx.t(phrase('Parler à un agent', 'Talk to a person')), value: 'intent:human_agent' },
+            { label: ctx.t(phrase('Voir ce que je sais faire', 'See what I can do')), value: 'intent:help' },
+          ],
+        );
+      },
+    },
+    fallback: {
+      async tryAnswer(ctx) {
+        const hit = search(ctx);
+        if (!hit || hit.score < FALLBACK_MIN_SCORE) return false;
+        answerFrom(ctx, hit);
+        return true;
+      },
+    },
+  };
+}

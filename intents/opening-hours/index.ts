@@ -1,0 +1,142 @@
+// "La déchetterie est ouverte samedi ?": answers from structured data only (the territory's
+// opening_hours, public holidays, dated exceptions), in the territory's time zone.
+import { phrase } from '../../bot/i18n';
+import type { IntentModule } from '../../bot/intent-module';
+import type { Choice } from '../../bot/messages';
+import type { TurnContext } from '../../bot/turn-context';
+import { describeDay, describeStatus, formatClock, hoursOn, weekSummary } from '../../knowledge/opening-hours';
+import { fold } from '../../knowledge/retrieval';
+import { findCommune, type Facility, type Territory } from '../../knowledge/territory';
+import { territoryOf, type IntentDeps } from '../deps';
+
+const AWAIT_FACILITY = 'opening_hours.facility';
+const FACILITY_CHOICE = 'facility:';
+
+/** "ouverte maintenant ?", "jusqu'à quelle heure", "quand ouvre" → the live status, not the week. */
+const STATUS_QUESTION =
+  /\b(maintenant|en ce moment|actuellement|la tout de suite|now|right now|currently|jusqu a quelle heure|jusqu a quand|until what time|until when|ferme a quelle heure|ferme quand|quand (est ce qu )?(elle |il )?(ouvre|rouvre|reouvre)|prochaine ouverture|next open|when does it (next )?open|open today|ouvert(e)? (aujourd hui|ce (matin|soir|midi|aprem|apres midi)))\b/;
+
+export function createOpeningHours(deps: IntentDeps): IntentModule {
+  return {
+    id: 'opening_hours',
+    intents: ['opening_hours'],
+    async handle(ctx) {
+      const territory = territoryOf(deps, ctx);
+      const candidates = matchFacilities(ctx, territory);
+      const date = ctx.nlu.entities.find((e) => e.type === 'date')?.value;
+      answer(ctx, territory, candidates, date);
+    },
+    async resume(ctx) {
+      const territory = territoryOf(deps, ctx);
+      const pending = ctx.state.awaiting?.data ?? {};
+      const previous = (Array.isArray(pending.candidates) ? pending.candidates : []) as string[];
+      let candidates: Facility[] = [];
+      const choice = ctx.message.choiceValue;
+      if (choice?.startsWith(FACILITY_CHOICE)) {
+        const f = territory.facilities.find((x) => x.id === choice.slice(FACILITY_CHOICE.length));
+        if (f) candidates = [f];
+      } else if (choice?.startsWith('kind:')) {
+        candidates = territory.facilities.filter((f) => f.kind === choice.slice(5));
+      } else {
+        candidates = matchFacilities(ctx, territory, previous);
+      }
+      if (candidates.length === 0) return false;
+      ctx.state.awaiting = null;
+      const date = ctx.nlu.entities.find((e) => e.type === 'date')?.value ?? (typeof pending.date === 'string' ? pending.date : undefined);
+      answer(ctx, territory, candidates, date, typeof pending.status === 'boolean' ? pending.status : undefined);
+      return true;
+    },
+  };
+}
+
+/** Facilities the message names: by name/alias, else by kind, narrowed by a commune when one is named. */
+function matchFacilities(ctx: TurnContext, territory: Territory, within?: string[]): Facility[] {
+  const text = ` ${fold(ctx.message.text)} `;
+  const pool = within ? territory.facilities.filter((f) => within.includes(f.id)) : territory.facilities;
+  const byName = pool.filter((f) => [f.name, ...f.aliases].some((n) => fold(n).length > 3 && text.includes(` ${fold(n)} `)));
+  const kinds = ctx.nlu.entities.filter((e) => e.type === 'facility').map((e) => e.value);
+  const commune = communeOf(ctx, territory);
+  let found = byName.length > 0 ? byName : pool.filter((f) => kinds.includes(f.kind));
+  // "celle de Vernière" in answer to "which one?": the commune alone picks among the candidates.
+  if (found.length === 0 && within && commune) found = pool;
+  if (commune && found.length > 1) {
+    const local = found.filter((f) => f.communeId === commune);
+    if (local.length > 0) found = local;
+  }
+  return found;
+}
+
+function communeOf(ctx: TurnContext, territory: Territory): string | undefined {
+  const entity = ctx.nlu.entities.find((e) => e.type === 'commune');
+  if (entity) return findCommune(territory, entity.value)?.id ?? findCommune(territory, entity.text ?? '')?.id;
+  const text = ` ${fold(ctx.message.text)} `;
+  return territory.communes.find((c) => [c.name, ...c.aliases].some((n) => text.includes(` ${fold(n)} `)))?.id;
+}
+
+function answer(ctx: TurnContext, territory: Territory, candidates: Facility[], date: string | undefined, statusAsked?: boolean) {
+  const statusQuestion = statusAsked ?? STATUS_QUESTION.test(fold(ctx.message.text));
+  if (candidates.length === 0) {
+    askWhich(ctx, territory.facilities, { date, status: statusQuestion });
+    return;
+  }
+  if (candidates.length > 1) {
+    // Several (e.g. a town hall per commune): each one's status (or hours on the asked date), then a choice.
+    const lines = candidates
+      .slice(0, 4)
+      .map((f) => (date ? `${f.name} : ${dayLine(ctx, territory, f, date)}` : describeStatus(f, territory, ctx.now, ctx.locale)));
+    ctx.text(lines.join('\n'));
+    askWhich(ctx, candidates, { date, status: statusQuestion }, phrase('Pour le détail, laquelle ?', 'For details, which one?'));
+    return;
+  }
+  const facility = candidates[0]!;
+  const locale = ctx.locale;
+  const parts: string[] = [];
+  if (date) parts.push(describeDay(facility, territory, date, ctx.now, locale));
+  else if (statusQuestion) parts.push(describeStatus(facility, territory, ctx.now, locale));
+  else {
+    parts.push(describeStatus(facility, territory, ctx.now, locale));
+    parts.push(`${ctx.t(phrase('Horaires des 7 prochains jours', 'Hours for the next 7 days'))} :\n${weekSummary(facility, territory, ctx.now, locale).join('\n')}`);
+  }
+  if (facility.note) parts.push(facility.note);
+  ctx.text(parts.join('\n'));
+  const details = [facility.address ? `${facility.address.street}, ${facility.address.postcode} ${facility.address.city}` : '', facility.phone ? `Tél. ${facility.phone}` : '']
+    .filter(Boolean)
+    .join(' — ');
+  if (details && !date && !statusQuestion) ctx.text(details);
+}
+
+function dayLine(ctx: TurnContext, territory: Territory, facility: Facility, isoDate: string): string {
+  const day = hoursOn(facility, territory, isoDate);
+  if (!day.open) {
+    const why = day.exception ? ` (${day.exception.note})` : day.holiday ? ` (${ctx.t(phrase('férié', 'public holiday'))})` : '';
+    return `${ctx.t(phrase('fermé', 'closed'))}${why}`;
+  }
+  return day.intervals.map((i) => `${formatClock(i.from, ctx.locale)} – ${formatClock(i.to, ctx.locale)}`).join(', ');
+}
+
+function askWhich(
+  ctx: TurnContext,
+  facilities: readonly Facility[],
+  data: { date?: string; status: boolean },
+  question = phrase('De quel lieu voulez-vous les horaires ?', 'Which place do you want the opening hours of?'),
+) {
+  const choices: Choice[] =
+    facilities.length <= 8
+      ? facilities.map((f) => ({ label: f.name, value: `${FACILITY_CHOICE}${f.id}` }))
+      : [...new Set(facilities.map((f) => f.kind))].slice(0, 8).map((kind) => ({ label: kindLabel(kind, ctx), value: `kind:${kind}` }));
+  ctx.state.awaiting = {
+    kind: AWAIT_FACILITY,
+    data: { ...(data.date ? { date: data.date } : {}), status: data.status, candidates: facilities.map((f) => f.id) },
+  };
+  ctx.choices(question, choices);
+}
+
+function kindLabel(kind: string, ctx: TurnContext): string {
+  const labels: Record<string, ReturnType<typeof phrase>> = {
+    dechetterie: phrase('Déchetterie', 'Recycling centre'),
+    mairie: phrase('Mairie', 'Town hall'),
+    mediatheque: phrase('Médiathèque', 'Library'),
+    piscine: phrase('Piscine', 'Swimming pool'),
+  };
+  return labels[kind] ? ctx.t(labels[kind]) : kind;
+}

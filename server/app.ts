@@ -1,0 +1,75 @@
+// The express application: health, readiness, the channels and the back office, mounted on one app.
+// It receives everything it needs already built (see container.ts), so tests can build it in-process.
+import express, { type Express, type Router } from 'express';
+import type { Logger } from '../bot/logger';
+import { jsonErrorHandler, notFoundHandler } from './http-errors';
+
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+export interface AppParts {
+  logger: Logger;
+  readiness: ReadinessCheck[];
+  /** Mounted in order: [path, router]. */
+  routes: [string, Router][];
+  /** Called for every request before routing (security headers, CORS, rate limits). */
+  before?: express.RequestHandler[];
+  isShuttingDown?: () => boolean;
+}
+
+const READINESS_TIMEOUT_MS = 1500;
+
+export function createApp(parts: AppParts): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  for (const handler of parts.before ?? []) app.use(handler);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    if (parts.isShuttingDown?.()) {
+      res.status(503).json({ status: 'shutting_down' });
+      return;
+    }
+    const results = await Promise.all(
+      parts.readiness.map(async ({ name, check }) => {
+        try {
+          await withTimeout(check(), READINESS_TIMEOUT_MS);
+          return [name, 'ok'] as const;
+        } catch (error) {
+          parts.logger.warn('readiness check failed', { check: name, error: String(error) });
+          return [name, 'unavailable'] as const;
+        }
+      }),
+    );
+    const checks = Object.fromEntries(results);
+    const ready = results.every(([, s]) => s === 'ok');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks });
+  });
+
+  for (const [path, router] of parts.routes) app.use(path, router);
+  app.use(notFoundHandler);
+  app.use(jsonErrorHandler(parts.logger));
+  return app;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}

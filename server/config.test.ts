@@ -1,0 +1,38 @@
+import { ConfigError, loadConfig, publicUrlOf } from './config';
+
+describe('configuration', () => {
+  it('starts on embedded defaults with an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.PORT).toBe(3000);
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.REDIS_URL).toBeUndefined();
+    expect(config.TERRITORY_DIR).toBe('knowledge/territories');
+    expect(publicUrlOf(config)).toBe('http://localhost:3000');
+  });
+
+  it('names the variable when a value is bad', () => {
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT/);
+    expect(() => loadConfig({ REDIS_URL: 'http://x' })).toThrow(/REDIS_URL: must be a redis:\/\//);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ PUBLIC_URL: 'not a url' })).toThrow(/PUBLIC_URL/);
+  });
+
+  it('lists every bad variable at once', () => {
+    try {
+      loadConfig({ PORT: '99999', LOG_LEVEL: 'loud' });
+      throw new Error('expected a ConfigError');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).problems.map((p) => p.split(':')[0])).toEqual(['PORT', 'LOG_LEVEL']);
+    }
+  });
+
+  it('refuses to skip Twilio signatures in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', TWILIO_DEV_SKIP_SIGNATURE: 'true' })).toThrow(/TWILIO_DEV_SKIP_SIGNATURE/);
+    expect(loadConfig({ NODE_ENV: 'development', TWILIO_DEV_SKIP_SIGNATURE: 'true' }).TWILIO_DEV_SKIP_SIGNATURE).toBe(true);
+  });
+
+  it('keeps PUBLIC_URL without its trailing slash, so signatures are computed on the right URL', () => {
+    expect(publicUrlOf(loadConfig({ PUBLIC_URL: 'https://guichet.example.fr/' }))).toBe('https://guichet.example.fr');
+  });
+});

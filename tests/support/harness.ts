@@ -1,0 +1,32 @@
+// Builds the real container in-process for tests: demo territory (+ fixtures), embedded adapters
+// (memory state, in-memory PGlite), unless a test asks for the real servers.
+import path from 'node:path';
+import { loadConfig } from '../../server/config';
+import { createContainer, type Container, type ContainerOverrides } from '../../server/container';
+import { silentLogger } from '../../bot/logger';
+import { createLogger } from '../../server/logger';
+
+export const DEMO_TENANT = 'val-de-loue';
+export const REPO_ROOT = path.resolve(__dirname, '../..');
+export const SHARED_DIR = path.resolve(REPO_ROOT, '..', 'shared');
+
+export async function createTestContainer(
+  env: Record<string, string> = {},
+  overrides: ContainerOverrides = {},
+): Promise<Container> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    WEBCHAT_SECRET: 'test-secret-for-webchat-tokens',
+    TERRITORY_DIR: path.join(REPO_ROOT, 'knowledge/territories'),
+    WATCH_TERRITORIES: 'false',
+    ...env,
+  });
+  return createContainer(config, {
+    // GUICHET_TEST_LOG=1 shows the server's log lines while debugging a test.
+    logger: process.env.GUICHET_TEST_LOG ? createLogger('info') : silentLogger,
+    ephemeralStore: !env.DATABASE_URL,
+    territoryDirs: [path.join(REPO_ROOT, 'knowledge/territories'), path.join(REPO_ROOT, 'knowledge/fixtures/territories')],
+    ...overrides,
+  });
+}
