@@ -1,0 +1,318 @@
+// `npm run bench`: Guichet under load through real HTTP, beside the bare-server limit, in one run.
+// Real adapters when REDIS_URL and DATABASE_URL are set (PGlite + memory otherwise, said in the output).
+// Options: --duration S (per phase, default 8), --concurrency N (default 32), --rate R (fixed-rate phase,
+// default 250), --conversations N (RSS phase, default 10000). Last line: one JSON object of figures.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import Redis from 'ioredis';
+import twilio from 'twilio';
+import { closedLoop, countLoop, createClient, fixedRate, type HttpCall, type LatencyStats } from './load';
+import { startFakeGeocoder } from './fake-geocoder';
+
+const { values: opts } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '8' },
+    concurrency: { type: 'string', default: '32' },
+    rate: { type: 'string', default: '250' },
+    conversations: { type: 'string', default: '10000' },
+  },
+});
+const DURATION = Number(opts.duration);
+const CONCURRENCY = Number(opts.concurrency);
+const RATE = Number(opts.rate);
+const CONVERSATIONS = Number(opts.conversations);
+
+const ROOT = path.resolve(__dirname, '..');
+const AUTH_TOKEN = 'bench-auth-token-0123456789abcdef';
+const TENANT_NUMBER = '+33939980101';
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; port: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`process did not start:\n${out}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = ready.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, port: Number(m[1]) });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('exit', (code) => reject(new Error(`process exited (${code}):\n${out}`)));
+  });
+}
+
+function procStats(pid: number): { rssMb: number; cpuS: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(stat[11]) + Number(stat[12]); // utime + stime
+  return { rssMb: Math.round(rssKb / 102.4) / 10, cpuS: ticks / 100 };
+}
+
+const sid = () => `SM${randomBytes(16).toString('hex')}`;
+
+function smsCall(baseUrl: string, from: string, body: string): HttpCall {
+  const params: Record<string, string> = {
+    ToCountry: 'FR',
+    SmsMessageSid: '',
+    NumMedia: '0',
+    SmsSid: '',
+    SmsStatus: 'received',
+    Body: body,
+    FromCountry: 'FR',
+    To: TENANT_NUMBER,
+    NumSegments: '1',
+    MessageSid: sid(),
+    AccountSid: 'AC00000000000000000000000000000000',
+    From: from,
+    ApiVersion: '2010-04-01',
+  };
+  params.SmsMessageSid = params.MessageSid!;
+  params.SmsSid = params.MessageSid!;
+  const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${baseUrl}/channels/twilio/sms`, params);
+  return {
+    path: '/channels/twilio/sms',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+    body: new URLSearchParams(params).toString(),
+  };
+}
+
+/** A citizen's script on SMS: adaptive answers to what the assistant asks, until the scenario is done. */
+interface Citizen {
+  phone: string;
+  scenario: 'hours' | 'report' | 'status';
+  step: number;
+  lastReply: string;
+  references: string[];
+  turns: number;
+}
+
+const REPORT_ANSWERS: [RegExp, string][] = [
+  [/Est-ce correct|Je l.enregistre/i, 'oui'],
+  [/d[ée]cri|description|pr[ée]cis/i, 'Un trou profond au milieu de la chaussée'],
+  [/photo/i, 'non'],
+  [/commune/i, 'Montcey-sur-Loue'],
+  [/adresse|o[uù] se trouve|lieu/i, '12 rue des Lilas'],
+  [/t[ée]l[ée]phone|contact|num[ée]ro|e-?mail|tenir inform/i, 'non'],
+  [/d[ée]j[àa] [ée]t[ée] signal/i, 'non'],
+];
+
+function nextSms(c: Citizen): string {
+  if (c.scenario === 'hours') return c.step % 2 === 0 ? 'la déchetterie est ouverte samedi ?' : 'et la piscine demain ?';
+  if (c.scenario === 'status') {
+    const ref = c.references[c.references.length - 1];
+    return ref ? `où en est ma demande ${ref}` : 'où en est ma demande';
+  }
+  if (c.step === 0) return 'il y a un nid de poule devant le 12 rue des Lilas';
+  for (const [pattern, answer] of REPORT_ANSWERS) if (pattern.test(c.lastReply)) return answer;
+  return 'oui';
+}
+
+function advance(c: Citizen, reply: string): void {
+  c.lastReply = reply;
+  c.turns += 1;
+  const ref = /DEM-\d{4}-\d{6}/.exec(reply)?.[0];
+  if (c.scenario === 'report' && ref && /enregistr/i.test(reply)) {
+    c.references.push(ref);
+    c.scenario = 'status';
+    c.step = 0;
+    return;
+  }
+  c.step += 1;
+  if (c.scenario === 'report' && c.step > 12) c.step = 0; // a stuck script restarts rather than loops forever
+  if (c.scenario === 'hours' && c.step >= 2) {
+    c.scenario = 'report';
+    c.step = 0;
+  } else if (c.scenario === 'status') {
+    c.scenario = 'hours';
+    c.step = 0;
+  }
+}
+
+const decodeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+
+async function redisBytesPerConversation(url: string | undefined): Promise<number | null> {
+  if (!url) return null;
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  let cursor = '0';
+  const keys: string[] = [];
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', 'guichet:*conv:*', 'COUNT', 1000);
+    cursor = next;
+    keys.push(...batch);
+  } while (cursor !== '0' && keys.length < 2000);
+  const sample = keys.slice(0, 500);
+  let total = 0;
+  for (const key of sample) total += Number((await redis.call('MEMORY', 'USAGE', key)) ?? 0);
+  await redis.quit();
+  return sample.length ? Math.round(total / sample.length) : null;
+}
+
+async function main() {
+  const realAdapters = Boolean(process.env.REDIS_URL && process.env.DATABASE_URL);
+  log(`Guichet bench — ${realAdapters ? `real adapters: Redis ${process.env.REDIS_URL}, PostgreSQL ${process.env.DATABASE_URL}` : 'embedded adapters (PGlite + memory): set REDIS_URL and DATABASE_URL for the real ones'}`);
+  log(`phases of ${DURATION} s, ${CONCURRENCY} concurrent citizens, fixed rate ${RATE}/s, ${CONVERSATIONS} conversations for the memory phase`);
+
+  if (realAdapters) {
+    const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
+    let cursor = '0';
+    do {
+      const [next, batch] = await redis.scan(cursor, 'MATCH', 'guichet:*', 'COUNT', 1000);
+      cursor = next;
+      if (batch.length) await redis.del(...batch);
+    } while (cursor !== '0');
+    await redis.quit();
+  }
+
+  // 1. The limit: a bare express route with the same generator.
+  const bare = await startProcess(['bench/bare-server.ts'], { ...process.env, PORT: '0' }, /LISTENING (\d+)/);
+  const bareSend = createClient(bare.port, CONCURRENCY);
+  const bareCall: HttpCall = { path: '/bare', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Body=bonjour&From=%2B33600000000' };
+  await closedLoop(bareSend, CONCURRENCY, 1, () => bareCall, (_, r) => r.status === 200); // warm-up
+  const baseline = await closedLoop(bareSend, CONCURRENCY, Math.max(3, DURATION / 2), () => bareCall, (_, r) => r.status === 200);
+  bare.child.kill();
+  log(`bare route:     ${baseline.perSecond} req/s, p50 ${baseline.p50} ms, p99 ${baseline.p99} ms`);
+
+  // 2. Guichet, as `npm start` runs it.
+  const geocoder = await startFakeGeocoder();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'guichet-bench-'));
+  const port = 30000 + Math.floor(Math.random() * 20000);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: baseUrl,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    WATCH_TERRITORIES: 'false',
+    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000',
+    GEOCODER_URL: geocoder.url,
+    WEBCHAT_SECRET: 'bench-webchat-secret',
+  };
+  const server = await startProcess(['server/main.ts'], env, /"port":(\d+)/);
+  const send = createClient(server.port, CONCURRENCY * 2);
+
+  const citizens: Citizen[] = Array.from({ length: CONCURRENCY }, (_, i) => ({
+    phone: `+3361${String(i).padStart(7, '0')}`,
+    scenario: (['hours', 'report', 'status'] as const)[i % 3]!,
+    step: 0,
+    lastReply: '',
+    references: [],
+    turns: 0,
+  }));
+  const smsCheck = (user: number, res: { status: number; body: string }) => {
+    const ok = res.status === 200 && res.body.includes('<Response');
+    if (ok) advance(citizens[user]!, decodeXml(res.body));
+    return ok;
+  };
+  const nextCall = (user: number) => smsCall(baseUrl, citizens[user]!.phone, nextSms(citizens[user]!));
+
+  await closedLoop(send, CONCURRENCY, 2, nextCall, smsCheck); // warm-up (JIT, pools, caches)
+  const cpu0 = procStats(server.child.pid!).cpuS;
+  const sms = await closedLoop(send, CONCURRENCY, DURATION, nextCall, smsCheck);
+  const cpuPerTurnMs = Math.round(((procStats(server.child.pid!).cpuS - cpu0) * 1000 * 100) / Math.max(1, sms.count)) / 100;
+  log(`sms (closed):   ${sms.perSecond} turns/s, p50 ${sms.p50} ms, p95 ${sms.p95} ms, p99 ${sms.p99} ms, max ${sms.max} ms, errors ${sms.errors}, ratio ${(sms.perSecond / baseline.perSecond).toFixed(3)}, CPU ${cpuPerTurnMs} ms/turn`);
+  const reports = citizens.reduce((n, c) => n + c.references.length, 0);
+  log(`                ${reports} incident reports confirmed with a reference during the phase`);
+
+  let counter = 0;
+  const rateCitizens = new Map<number, Citizen>();
+  const rated = await fixedRate(
+    send,
+    RATE,
+    DURATION,
+    (i) => {
+      const c: Citizen = { phone: `+3362${String(i % 5000).padStart(7, '0')}`, scenario: 'hours', step: i % 2, lastReply: '', references: [], turns: 0 };
+      rateCitizens.set(i, c);
+      return smsCall(baseUrl, c.phone, nextSms(c));
+    },
+    (_i, res) => res.status === 200 && res.body.includes('<Response'),
+  );
+  log(`sms @${RATE}/s:     p50 ${rated.p50} ms, p95 ${rated.p95} ms, p99 ${rated.p99} ms, max ${rated.max} ms, errors ${rated.errors}`);
+
+  const webchatConversations = new Map<number, { id?: string; token?: string; n: number }>();
+  const webchat = await closedLoop(
+    send,
+    CONCURRENCY,
+    Math.max(3, DURATION / 2),
+    (user) => {
+      const c = webchatConversations.get(user) ?? { n: 0 };
+      webchatConversations.set(user, c);
+      const text = c.n % 2 === 0 ? 'Quels sont les horaires de la médiathèque ?' : 'et samedi ?';
+      return {
+        path: '/channels/webchat/messages',
+        headers: { 'content-type': 'application/json', origin: baseUrl },
+        body: JSON.stringify({ text, conversationId: c.id, token: c.token, clientMessageId: `b${counter++}` }),
+      };
+    },
+    (user, res) => {
+      if (res.status !== 200) return false;
+      const body = JSON.parse(res.body) as { conversationId: string; token: string };
+      const c = webchatConversations.get(user)!;
+      c.id = body.conversationId;
+      c.token = body.token;
+      c.n += 1;
+      if (c.n >= 6) webchatConversations.delete(user);
+      return true;
+    },
+  );
+  log(`webchat:        ${webchat.perSecond} turns/s, p50 ${webchat.p50} ms, p99 ${webchat.p99} ms, errors ${webchat.errors}, ratio ${(webchat.perSecond / baseline.perSecond).toFixed(3)}`);
+
+  // 3. Memory with many active conversations: one message each from CONVERSATIONS distinct numbers.
+  const many = await countLoop(
+    send,
+    CONCURRENCY,
+    CONVERSATIONS,
+    (i) => smsCall(baseUrl, `+3363${String(i).padStart(7, '0')}`, 'bonjour'),
+    (_i, res) => res.status === 200,
+  );
+  const made = many.count;
+  const after = procStats(server.child.pid!);
+  const redisBytes = await redisBytesPerConversation(realAdapters ? process.env.REDIS_URL : undefined);
+  log(`memory:         RSS ${after.rssMb} MB after ${made} extra conversations (${made + citizens.length + rateCitizens.size} in all); Redis ${redisBytes ?? 'n/a'} bytes/conversation`);
+
+  server.child.kill('SIGTERM');
+  geocoder.close();
+  const figures = {
+    adapters: realAdapters ? 'redis+postgresql' : 'memory+pglite',
+    turns_per_s: sms.perSecond,
+    p50_ms: sms.p50,
+    p95_ms: sms.p95,
+    p99_ms: sms.p99,
+    max_ms: sms.max,
+    errors: sms.errors + rated.errors + webchat.errors + many.errors,
+    baseline_rps: baseline.perSecond,
+    ratio: Math.round((sms.perSecond / baseline.perSecond) * 1000) / 1000,
+    fixed_rate: RATE,
+    fixed_rate_p50_ms: rated.p50,
+    fixed_rate_p95_ms: rated.p95,
+    fixed_rate_p99_ms: rated.p99,
+    webchat_turns_per_s: webchat.perSecond,
+    webchat_p99_ms: webchat.p99,
+    cpu_ms_per_turn: cpuPerTurnMs,
+    redis_bytes_per_conversation: redisBytes,
+    conversations: made + citizens.length + rateCitizens.size,
+    rss_mb: after.rssMb,
+  } satisfies Record<string, string | number | null>;
+  log(JSON.stringify(figures));
+  process.exit(0);
+}
+
+export type { LatencyStats };
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,5 @@
+// Territory content: schema, loading with hot reload, lookups.
+export * from './schema';
+export * from './loader';
+export { TerritoryError, type TerritoryIssue } from './errors';
+export { competentAuthority, findCommune } from './authority';
