@@ -13,6 +13,10 @@ const NO = 'no';
 const EDIT_PREFIX = 'edit:';
 const SKIP_WORDS = /^(non|nan|no|passer|aucun|aucune|pas besoin|rien|skip|none|non merci|no thanks)[.! ]*$/i;
 
+/** Reads as a question: a question mark, an interrogative word, or a question opening ("où est…", "puis-je…"). */
+const QUESTION =
+  /\?|\b(quand|comment|combien|pourquoi|quel|quelle|quels|quelles|est-ce|what|when|where|how|why|which)\b|^\s*(où|ou est|ou sont|qui|puis-je|peut-on|pouvez-vous|faut-il|y a-t-il|can|could|is|are|do|does)\b/i;
+
 export type DigressionHandler = (ctx: TurnContext) => Promise<boolean>;
 
 export class FormManager {
@@ -43,7 +47,10 @@ export class FormManager {
     const { intent, confidence } = ctx.nlu;
     const choice = ctx.message.choiceValue;
 
-    if ((intent === 'cancel' && confidence >= 0.6) || choice === 'cancel') {
+    // A bare "non" answers the question asked ("une photo ? … ou « non »"), and a clicked choice
+    // ("Non, corriger") means that choice: neither cancels the form, whatever the NLU says.
+    const answered = SKIP_WORDS.test(ctx.message.text.trim()) || (choice !== undefined && choice !== 'cancel');
+    if ((intent === 'cancel' && confidence >= 0.6 && !answered) || choice === 'cancel') {
       ctx.state.form = null;
       ctx.text(phrase('C’est annulé, rien n’a été enregistré. Que puis-je faire d’autre pour vous ?', 'Cancelled: nothing was saved. What else can I do for you?'));
       return;
@@ -65,13 +72,14 @@ export class FormManager {
       return;
     }
 
-    const digression = this.isDigression(ctx, form);
-    const result = await this.collect(ctx, form, state, { allowRawForPending: !digression });
-    if (result.filled.length === 0 && digression && (await digress(ctx))) {
-      this.resumeAfterDigression(ctx, form, state);
-      return;
+    if (this.isDigression(ctx, form)) {
+      // A question about something else: answered only if it fills nothing here and a module takes it;
+      // otherwise the message is read as an answer to the pending question after all.
+      const strict = await this.collect(ctx, form, state, { allowRawForPending: false });
+      if (strict.filled.length > 0) return this.advance(ctx, form, state, strict, true);
+      if (await digress(ctx)) return this.resumeAfterDigression(ctx, form, state);
     }
-    await this.advance(ctx, form, state, result, true);
+    await this.advance(ctx, form, state, await this.collect(ctx, form, state, { allowRawForPending: true }), true);
   }
 
   private async handleConfirmation(ctx: TurnContext, form: FormDefinition, state: FormState, digress: DigressionHandler) {
@@ -210,7 +218,8 @@ export class FormManager {
     // Never the same sentence twice: first the slot's specific hint, then an apology with the hint.
     const sorry = phrase('Désolé, je n’ai toujours pas compris.', 'Sorry, I still did not understand.');
     const hint = ctx.t(missing.hint);
-    if (state.attempts === 1 && result.explained) return; // the validator's explanation already re-asked
+    // The validator's explanation already re-asked, unless the slot offers choices: those are offered again.
+    if (state.attempts === 1 && result.explained && (missing.choices?.(ctx) ?? []).length === 0) return;
     this.ask(ctx, form, state, state.attempts === 1 ? hint : `${ctx.t(sorry)} ${hint}`);
   }
 
@@ -279,6 +288,8 @@ export class FormManager {
       confidence >= 0.7 &&
       intent !== form.name &&
       ['opening_hours', 'knowledge', 'request_status', 'human_agent', 'library_registration', 'school_registration'].includes(intent) &&
+      // "knowledge" is the catch-all: a statement ("de l'eau coule en permanence") answers the question asked.
+      (intent !== 'knowledge' || QUESTION.test(ctx.message.text)) &&
       !ctx.message.choiceValue
     );
   }

@@ -14,7 +14,7 @@ export interface TalkOptions {
 
 type Extra = Partial<Omit<IncomingMessage, 'text' | 'tenantId' | 'channel' | 'address'>>;
 
-export class Talk implements PromiseLike<Talk> {
+export class Talk implements PromiseLike<void> {
   private chain: Promise<unknown> = Promise.resolve();
   private last: TurnResult | undefined;
   readonly transcript: { user: string; bot: string[] }[] = [];
@@ -108,17 +108,12 @@ export class Talk implements PromiseLike<Talk> {
     return this.transcript.map((t) => `> ${t.user}\n${t.bot.map((b) => `< ${b}`).join('\n')}`).join('\n');
   }
 
-  then<R1 = Talk, R2 = never>(
-    onfulfilled?: ((value: Talk) => R1 | PromiseLike<R1>) | null,
+  /** Awaiting a script runs it; the conversation object itself stays usable for more steps. */
+  then<R1 = void, R2 = never>(
+    onfulfilled?: ((value: void) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): PromiseLike<R1 | R2> {
-    const settled = this.chain.then(() => {
-      // Resolve with a plain object view so awaiting does not recurse into this thenable.
-      const view = Object.create(this) as Talk;
-      Object.defineProperty(view, 'then', { value: undefined });
-      return view;
-    });
-    return settled.then(onfulfilled, onrejected);
+    return this.chain.then(() => undefined).then(onfulfilled, onrejected);
   }
 
   private step(fn: () => Promise<void>): this {

@@ -28,3 +28,31 @@ module.exports = async function globalSetup() {
   process.env.GUICHET_REDIS_AVAILABLE = (await probe(process.env.TEST_REDIS_URL, 6379)) ? '1' : '0';
   process.env.GUICHET_POSTGRES_AVAILABLE = (await probe(process.env.TEST_DATABASE_URL, 5432)) ? '1' : '0';
 };
+
+// PGlite's initdb costs ~5 s of CPU per in-memory database; every test container would pay it. One
+// initialised cluster is dumped once (cached in the temp dir per PGlite version) and each test database
+// starts from it (GUICHET_PGLITE_TEMPLATE, read by adapters/postgres).
+const { existsSync, renameSync, writeFileSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const path = require('node:path');
+
+async function pgliteTemplate() {
+  const { PGlite } = require('@electric-sql/pglite');
+  const version = require(path.join(path.dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json')).version;
+  const file = path.join(tmpdir(), `guichet-pglite-template-${version}.tar`);
+  if (existsSync(file)) return file;
+  const db = new PGlite();
+  await db.waitReady;
+  const dump = await db.dumpDataDir('none');
+  await db.close();
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
+  renameSync(tmp, file);
+  return file;
+}
+
+const probeServices = module.exports;
+module.exports = async function globalSetup() {
+  await probeServices();
+  if (!process.env.GUICHET_PGLITE_TEMPLATE) process.env.GUICHET_PGLITE_TEMPLATE = await pgliteTemplate();
+};

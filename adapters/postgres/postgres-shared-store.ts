@@ -1,0 +1,437 @@
+// SharedStore over SQL, one implementation for PGlite and PostgreSQL. Each method is a fixed number
+// of statements whatever the size of its input (batches go in as one JSON parameter), and a turn is
+// committed in one transaction.
+import { randomUUID } from 'node:crypto';
+import { GuichetError } from '../../bot/errors';
+import type {
+  ConversationRecord,
+  MessageRecord,
+  RequestRecord,
+  SharedStore,
+  TenantRecord,
+  TurnCommit,
+} from '../../bot/ports';
+import type { Channel, GeoPoint } from '../../bot/messages';
+import { toGuichetError } from './db-errors';
+import { runMigrations } from './migrate';
+import {
+  CONVERSATION_COLUMNS,
+  MESSAGE_COLUMNS,
+  REQUEST_SELECT,
+  toConversation,
+  toMessage,
+  toRequest,
+  type ConversationRow,
+  type MessageRow,
+  type RequestRow,
+} from './rows';
+import type { SqlClient, SqlExecutor } from './sql-client';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EARTH_RADIUS_M = 6_371_008.8;
+const METRES_PER_DEGREE_LAT = 111_000;
+const NEAR_LIMIT = 50;
+const DEFAULT_MESSAGE_LIMIT = 1000;
+
+export interface PostgresSharedStoreOptions {
+  schema: string;
+  /** Time zone whose calendar year goes into references (DEM-YYYY-…). */
+  timeZone?: string;
+  /** Actor recorded on the 'received' event of a request created by a turn. */
+  turnActor?: string;
+}
+
+/** Raised inside a transaction when a concurrent instance won a race: the caller retries. */
+class RaceLost extends Error {}
+
+export class PostgresSharedStore implements SharedStore {
+  private readonly yearFormat: Intl.DateTimeFormat;
+
+  constructor(
+    /** The SQL client, for back-office queries that are not (yet) in the port. */
+    readonly sql: SqlClient,
+    private readonly options: PostgresSharedStoreOptions,
+  ) {
+    this.yearFormat = new Intl.DateTimeFormat('en', {
+      timeZone: options.timeZone ?? 'Europe/Paris',
+      year: 'numeric',
+    });
+  }
+
+  migrate(): Promise<void> {
+    return this.run('migrate', async () => {
+      await runMigrations(this.sql, this.options.schema);
+    });
+  }
+
+  ping(): Promise<void> {
+    return this.run('ping', async () => {
+      await this.sql.query('SELECT 1');
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.sql.close();
+  }
+
+  upsertTenants(tenants: TenantRecord[]): Promise<void> {
+    if (tenants.length === 0) return Promise.resolve();
+    return this.run('upsertTenants', async () => {
+      await this.sql.query(
+        `INSERT INTO tenants (id, name)
+         SELECT t.id, t.name FROM jsonb_to_recordset($1::jsonb) AS t(id text, name text)
+         ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, updated_at = now()
+         WHERE tenants.name IS DISTINCT FROM EXCLUDED.name`,
+        [JSON.stringify(tenants.map(({ id, name }) => ({ id, name })))],
+      );
+    });
+  }
+
+  openConversation(input: {
+    tenantId: string;
+    channel: Channel;
+    address: string;
+  }): Promise<ConversationRecord> {
+    return this.run('openConversation', async () => {
+      // Usual case: the conversation exists, one statement. Creation retries if another instance won a race.
+      for (let attempt = 0; ; attempt++) {
+        const found = await this.selectOpenConversation(input);
+        if (found) return found;
+        try {
+          return await this.sql.transaction((tx) => createConversation(tx, input));
+        } catch (error) {
+          if (!(error instanceof RaceLost) || attempt >= 3) throw error;
+        }
+      }
+    });
+  }
+
+  findConversation(input: {
+    tenantId: string;
+    channel: Channel;
+    address: string;
+  }): Promise<ConversationRecord | null> {
+    return this.run('findConversation', () => this.selectOpenConversation(input));
+  }
+
+  private async selectOpenConversation(input: {
+    tenantId: string;
+    channel: Channel;
+    address: string;
+  }): Promise<ConversationRecord | null> {
+    const found = await this.sql.query<ConversationRow>(
+      `SELECT ${CONVERSATION_COLUMNS} FROM conversations
+       WHERE tenant_id = $1 AND channel = $2 AND address = $3 AND status = 'open'`,
+      [input.tenantId, input.channel, input.address],
+    );
+    return found.rows[0] ? toConversation(found.rows[0]) : null;
+  }
+
+  getConversation(tenantId: string, conversationId: string): Promise<ConversationRecord | null> {
+    if (!UUID.test(conversationId)) return Promise.resolve(null);
+    return this.run('getConversation', async () => {
+      const result = await this.sql.query<ConversationRow>(
+        `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = $1 AND tenant_id = $2`,
+        [conversationId, tenantId],
+      );
+      return result.rows[0] ? toConversation(result.rows[0]) : null;
+    });
+  }
+
+  reserveReference(now: Date): Promise<string> {
+    return this.run('reserveReference', async () => {
+      const result = await this.sql.query<{ n: string | number }>(
+        "SELECT nextval('request_reference_seq') AS n",
+      );
+      const n = String(result.rows[0]?.n ?? '');
+      if (!/^\d+$/.test(n)) throw new GuichetError('INTERNAL', 'The reference sequence returned no number');
+      return `DEM-${this.yearFormat.format(now)}-${n.padStart(6, '0')}`;
+    });
+  }
+
+  commitTurn(commit: TurnCommit): Promise<void> {
+    if (!UUID.test(commit.conversationId)) {
+      return Promise.reject(new GuichetError('NOT_FOUND', `No conversation ${commit.conversationId}`));
+    }
+    if ((commit.follows ?? []).some((f) => !UUID.test(f.requestId) || !UUID.test(f.contactId))) {
+      return Promise.reject(new GuichetError('NOT_FOUND', 'A followed request or contact does not exist'));
+    }
+    const foreign = commit.requests.find((request) => request.tenantId !== commit.tenantId);
+    if (foreign) {
+      return Promise.reject(
+        new GuichetError('BAD_REQUEST', `Request ${foreign.reference} is not of tenant ${commit.tenantId}`),
+      );
+    }
+    return this.run('commitTurn', async () => {
+      const { sql, params } = commitTurnStatement(commit, this.options.turnActor ?? 'bot');
+      const result = await this.sql.query<{ conversations: number }>(sql, params);
+      if (Number(result.rows[0]?.conversations ?? 0) === 0) {
+        throw new GuichetError('NOT_FOUND', `No conversation ${commit.conversationId} in ${commit.tenantId}`);
+      }
+    });
+  }
+
+  listMessages(
+    tenantId: string,
+    conversationId: string,
+    options?: { limit?: number },
+  ): Promise<MessageRecord[]> {
+    if (!UUID.test(conversationId)) return Promise.resolve([]);
+    const limit = Math.max(1, Math.floor(options?.limit ?? DEFAULT_MESSAGE_LIMIT));
+    return this.run('listMessages', async () => {
+      // The latest `limit` messages, oldest first (what a transcript or an agent console shows).
+      const result = await this.sql.query<MessageRow>(
+        `SELECT * FROM (
+           SELECT ${MESSAGE_COLUMNS} FROM messages
+           WHERE conversation_id = $1 AND tenant_id = $2 ORDER BY id DESC LIMIT $3
+         ) latest ORDER BY id`,
+        [conversationId, tenantId, limit],
+      );
+      return result.rows.map(toMessage);
+    });
+  }
+
+  getRequestByReference(tenantId: string, reference: string): Promise<RequestRecord | null> {
+    return this.run('getRequestByReference', async () => {
+      const result = await this.sql.query<RequestRow>(
+        `${REQUEST_SELECT} WHERE r.tenant_id = $1 AND r.reference = $2`,
+        [tenantId, reference.trim().toUpperCase()],
+      );
+      return result.rows[0] ? toRequest(result.rows[0]) : null;
+    });
+  }
+
+  listRequestsForContact(tenantId: string, contactId: string, limit: number): Promise<RequestRecord[]> {
+    if (!UUID.test(contactId)) return Promise.resolve([]);
+    return this.run('listRequestsForContact', async () => {
+      // The contact's own requests and the ones it follows, newest first.
+      const result = await this.sql.query<RequestRow>(
+        `${REQUEST_SELECT}
+         WHERE r.tenant_id = $1 AND (r.contact_id = $2
+           OR r.id IN (SELECT f.request_id FROM request_followers f WHERE f.contact_id = $2))
+         ORDER BY r.created_at DESC, r.reference DESC LIMIT $3`,
+        [tenantId, contactId, Math.max(1, Math.floor(limit))],
+      );
+      return result.rows.map(toRequest);
+    });
+  }
+
+  findOpenRequestsNear(query: {
+    tenantId: string;
+    type: string;
+    category?: string;
+    point: GeoPoint;
+    radiusM: number;
+  }): Promise<RequestRecord[]> {
+    const { lat, lon } = query.point;
+    // A latitude band (index range) first, then the exact haversine distance.
+    const band = query.radiusM / METRES_PER_DEGREE_LAT;
+    return this.run('findOpenRequestsNear', async () => {
+      const result = await this.sql.query<RequestRow>(
+        `SELECT * FROM (
+           ${REQUEST_SELECT},
+           LATERAL (SELECT 2 * ${EARTH_RADIUS_M} * asin(least(1, sqrt(
+             power(sin(radians(r.lat - $4::float8) / 2), 2)
+             + cos(radians($4::float8)) * cos(radians(r.lat)) * power(sin(radians(r.lon - $5::float8) / 2), 2)
+           ))) AS distance_m) d
+           WHERE r.tenant_id = $1 AND r.type = $2 AND r.status IN ('received', 'in_progress')
+             AND r.lat IS NOT NULL AND r.lat BETWEEN $4::float8 - $7::float8 AND $4::float8 + $7::float8
+             AND ($3::text IS NULL OR r.payload ->> 'category' = $3::text)
+             AND d.distance_m <= $6::float8
+           ORDER BY d.distance_m LIMIT ${NEAR_LIMIT}
+         ) near`,
+        [query.tenantId, query.type, query.category ?? null, lat, lon, query.radiusM, band],
+      );
+      return result.rows.map(toRequest);
+    });
+  }
+
+  setContactOptOut(tenantId: string, contactId: string, optedOut: boolean): Promise<void> {
+    return this.run('setContactOptOut', async () => {
+      const result = UUID.test(contactId)
+        ? await this.sql.query(
+            `UPDATE contacts SET opted_out = $3::boolean, opted_out_at = CASE WHEN $3::boolean THEN now() END, updated_at = now()
+             WHERE id = $1 AND tenant_id = $2`,
+            [contactId, tenantId, optedOut],
+          )
+        : { rowCount: 0 };
+      if (result.rowCount === 0)
+        throw new GuichetError('NOT_FOUND', `No contact ${contactId} in ${tenantId}`);
+    });
+  }
+
+  private async run<T>(what: string, op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (error) {
+      throw toGuichetError(error, what);
+    }
+  }
+}
+
+async function createConversation(
+  tx: SqlExecutor,
+  input: { tenantId: string; channel: Channel; address: string },
+): Promise<ConversationRecord> {
+  const params = [input.tenantId, input.channel, input.address];
+  // The contact behind this channel address, created with its identity when new.
+  const contact = await tx.query<{ contact_id: string }>(
+    `WITH existing AS (
+       SELECT contact_id FROM contact_identities WHERE tenant_id = $1 AND channel = $2 AND address = $3
+     ), created AS (
+       INSERT INTO contacts (id, tenant_id) SELECT $4::uuid, $1 WHERE NOT EXISTS (SELECT 1 FROM existing) RETURNING id
+     ), identity AS (
+       INSERT INTO contact_identities (tenant_id, channel, address, contact_id)
+       SELECT $1, $2, $3, id FROM created ON CONFLICT DO NOTHING RETURNING contact_id
+     )
+     SELECT contact_id FROM existing UNION ALL SELECT contact_id FROM identity`,
+    [...params, randomUUID()],
+  );
+  const contactId = contact.rows[0]?.contact_id;
+  if (!contactId) throw new RaceLost();
+  const created = await tx.query<ConversationRow>(
+    `INSERT INTO conversations (id, tenant_id, channel, address, contact_id) VALUES ($4, $1, $2, $3, $5)
+     ON CONFLICT (tenant_id, channel, address) WHERE status = 'open' DO NOTHING
+     RETURNING ${CONVERSATION_COLUMNS}`,
+    [...params, randomUUID(), contactId],
+  );
+  if (!created.rows[0]) throw new RaceLost();
+  return toConversation(created.rows[0]);
+}
+
+/**
+ * The whole turn in ONE statement (data-modifying CTEs): one round-trip, and atomic like any
+ * statement, so a failing part (duplicate reference, unknown followed request) leaves nothing behind.
+ * Only the parts the turn has are included (planning empty parts costs as much as running them).
+ * Every insert joins `conv`, so nothing is written for an unknown conversation either.
+ * Follows refer to requests committed before this turn.
+ */
+function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const param = (value: unknown, type: string): string => {
+    params.push(value);
+    return `$${params.length}::${type}`;
+  };
+  const change = commit.conversation ?? {};
+  const owner = param(change.owner ?? null, 'text');
+  const status = param(change.status ?? null, 'text');
+  const agentReplied = commit.messages.some((message) => message.direction === 'agent');
+  const tenantId = param(commit.tenantId, 'text');
+
+  const ctes = [
+    `conv AS (
+  UPDATE conversations SET
+    updated_at = now(),
+    owner = COALESCE(${owner}, owner),
+    handed_over_at = CASE WHEN ${owner} IN ('queue', 'agent') THEN COALESCE(handed_over_at, now()) ELSE handed_over_at END,
+    status = COALESCE(${status}, status),
+    closed_at = CASE WHEN ${status} = 'closed' THEN COALESCE(closed_at, now()) WHEN ${status} = 'open' THEN NULL ELSE closed_at END,
+    last_intent = COALESCE(${param(change.lastIntent ?? null, 'text')}, last_intent),
+    nlu_fallbacks = nlu_fallbacks + ${change.nluFallback ? 1 : 0}${
+      agentReplied ? ',\n    first_agent_reply_at = COALESCE(first_agent_reply_at, now())' : ''
+    }
+  WHERE id = ${param(commit.conversationId, 'uuid')} AND tenant_id = ${tenantId}
+  RETURNING id, tenant_id
+)`,
+  ];
+  let failCheck = '0';
+
+  if (commit.messages.length > 0) {
+    const rows = commit.messages.map((message, i) => ({
+      i,
+      direction: message.direction,
+      text: message.text,
+      payload: message.payload ?? null,
+      intent: message.intent ?? null,
+      provider_message_id: message.providerMessageId ?? null,
+      created_at: message.createdAt?.toISOString() ?? null,
+    }));
+    // A replayed provider message id is skipped, not an error.
+    ctes.push(`new_messages AS (
+  INSERT INTO messages (conversation_id, tenant_id, direction, text, payload, intent, provider_message_id, created_at)
+  SELECT conv.id, conv.tenant_id, m.direction, m.text, m.payload, m.intent, m.provider_message_id, COALESCE(m.created_at, now())
+  FROM conv, jsonb_to_recordset(${param(JSON.stringify(rows), 'jsonb')}) AS m(i int, direction text, text text,
+    payload jsonb, intent text, provider_message_id text, created_at timestamptz)
+  ORDER BY m.i
+  ON CONFLICT (conversation_id, provider_message_id) DO NOTHING
+  RETURNING 1
+)`);
+  }
+
+  if (commit.requests.length > 0) {
+    const rows = commit.requests.map((request) => ({
+      id: randomUUID(),
+      reference: request.reference,
+      type: request.type,
+      authority_id: request.authorityId,
+      commune_id: request.communeId ?? null,
+      channel: request.channel,
+      contact_id: request.contactId || null,
+      conversation_id: request.conversationId || null,
+      payload: request.payload,
+      lat: request.location?.lat ?? null,
+      lon: request.location?.lon ?? null,
+      location_label: request.location?.label ?? null,
+      address_text: request.addressText ?? null,
+      needs_geocoding: request.needsGeocoding ?? false,
+    }));
+    // Each request with its first status event.
+    ctes.push(`new_requests AS (
+  INSERT INTO requests (id, reference, tenant_id, type, authority_id, commune_id, channel, contact_id,
+    conversation_id, payload, lat, lon, location_label, address_text, needs_geocoding)
+  SELECT r.id, r.reference, conv.tenant_id, r.type, r.authority_id, r.commune_id, r.channel, r.contact_id,
+    r.conversation_id, COALESCE(r.payload, '{}'::jsonb), r.lat, r.lon, r.location_label, r.address_text,
+    COALESCE(r.needs_geocoding, false)
+  FROM conv, jsonb_to_recordset(${param(JSON.stringify(rows), 'jsonb')}) AS r(id uuid, reference text, type text,
+    authority_id text, commune_id text, channel text, contact_id uuid, conversation_id uuid, payload jsonb,
+    lat float8, lon float8, location_label text, address_text text, needs_geocoding boolean)
+  RETURNING id
+)`);
+    ctes.push(`new_events AS (
+  INSERT INTO request_events (request_id, status, actor) SELECT id, 'received', ${param(actor, 'text')} FROM new_requests
+  RETURNING 1
+)`);
+  }
+
+  const follows = commit.follows ?? [];
+  if (follows.length > 0) {
+    const rows = follows.map((f) => ({ request_id: f.requestId, contact_id: f.contactId }));
+    // Only requests of this tenant can be followed; a missing one fails the whole statement.
+    ctes.push(`wanted_follows AS (
+  SELECT f.request_id, f.contact_id FROM jsonb_to_recordset(${param(JSON.stringify(rows), 'jsonb')}) AS f(request_id uuid, contact_id uuid)
+)`);
+    ctes.push(`found_follows AS (
+  SELECT w.request_id, w.contact_id FROM wanted_follows w JOIN requests r ON r.id = w.request_id AND r.tenant_id = ${tenantId}
+)`);
+    ctes.push(`follows_check AS (
+  SELECT guichet_fail('P0002', 'a followed request does not exist in this tenant') AS failed
+  WHERE (SELECT count(*) FROM found_follows) < (SELECT count(*) FROM wanted_follows)
+)`);
+    ctes.push(`new_follows AS (
+  INSERT INTO request_followers (request_id, contact_id) SELECT f.request_id, f.contact_id FROM conv, found_follows f
+  ON CONFLICT DO NOTHING
+  RETURNING 1
+)`);
+    failCheck = '(SELECT count(*) FROM follows_check)';
+  }
+
+  if (commit.outbox.length > 0) {
+    const rows = commit.outbox.map((item) => ({
+      kind: item.kind,
+      payload: item.payload,
+      dedupe_key: item.dedupeKey,
+    }));
+    // A replayed turn re-emits the same dedupe keys: each side effect is delivered once.
+    ctes.push(`new_outbox AS (
+  INSERT INTO outbox (tenant_id, kind, payload, dedupe_key)
+  SELECT conv.tenant_id, o.kind, o.payload, o.dedupe_key
+  FROM conv, jsonb_to_recordset(${param(JSON.stringify(rows), 'jsonb')}) AS o(kind text, payload jsonb, dedupe_key text)
+  ON CONFLICT (dedupe_key) DO NOTHING
+  RETURNING 1
+)`);
+  }
+
+  const sql = `WITH ${ctes.join(',\n')}
+SELECT (SELECT count(*) FROM conv)::int AS conversations, ${failCheck}::int AS failed`;
+  return { sql, params };
+}

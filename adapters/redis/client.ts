@@ -1,0 +1,80 @@
+// Redis client that fails fast: while Redis is down, commands reject at once with
+// GuichetError('DEPENDENCY_UNAVAILABLE') instead of queueing, and the client keeps reconnecting
+// (every ≤ 1 s) so service comes back by itself when Redis does.
+import Redis from 'ioredis';
+import { z } from 'zod';
+import { GuichetError, isGuichetError } from '../../bot/errors';
+
+export const RedisClientOptionsSchema = z.object({
+  /** Bound on one TCP connect attempt. */
+  connectTimeoutMs: z.number().int().positive().default(500),
+  /** A command without a reply after this long is failed (Redis hung, network black hole). */
+  commandTimeoutMs: z.number().int().positive().default(2000),
+  /** Upper bound of the delay between reconnect attempts. */
+  maxReconnectDelayMs: z.number().int().positive().max(1000).default(1000),
+  connectionName: z.string().min(1).max(64).optional(),
+});
+export type RedisClientOptions = z.input<typeof RedisClientOptionsSchema> & {
+  /** Connection errors are frequent while Redis is down; the default handler drops them (readiness shows the outage). */
+  onError?: (error: Error) => void;
+};
+
+export type RedisClient = Redis;
+
+export function createRedisClient(url: string, options: RedisClientOptions = {}): RedisClient {
+  const opts = RedisClientOptionsSchema.parse(options);
+  const client = new Redis(url, {
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    connectTimeout: opts.connectTimeoutMs,
+    commandTimeout: opts.commandTimeoutMs,
+    retryStrategy: (attempt) => Math.min(attempt * 100, opts.maxReconnectDelayMs),
+    connectionName: opts.connectionName,
+    // A socket that never connected never says 'close': don't keep it (and the process) for 2 s.
+    disconnectTimeout: 200,
+  });
+  client.on('error', options.onError ?? (() => undefined));
+  return client;
+}
+
+const CONNECTING = new Set(['wait', 'connecting', 'connect']);
+/** Waiting for the first connection (never for a reconnect) is bounded by this. */
+const FIRST_CONNECT_WAIT_MS = 1500;
+
+/** Runs one Redis call; any failure that is not ours becomes DEPENDENCY_UNAVAILABLE. */
+export async function redisCall<T>(client: RedisClient, call: () => Promise<T>): Promise<T> {
+  try {
+    // A client that is still making its first connection would reject (offline queue is off):
+    // wait for it, briefly. A client that lost Redis is 'reconnecting' and fails at once.
+    if (CONNECTING.has(client.status)) await untilReady(client);
+    return await call();
+  } catch (error) {
+    if (isGuichetError(error)) throw error;
+    throw new GuichetError('DEPENDENCY_UNAVAILABLE', `Redis unavailable: ${messageOf(error)}`, undefined, {
+      cause: error,
+    });
+  }
+}
+
+function untilReady(client: RedisClient): Promise<void> {
+  if (client.status === 'wait') client.connect().catch(() => undefined);
+  return new Promise<void>((resolve, reject) => {
+    const done = (error?: Error): void => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      client.off('error', onError);
+      client.off('end', onEnd);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onReady = (): void => done();
+    const onError = (error: Error): void => done(error);
+    const onEnd = (): void => done(new Error('connection closed'));
+    const timer = setTimeout(() => done(new Error('not connected')), FIRST_CONNECT_WAIT_MS);
+    client.once('ready', onReady);
+    client.once('error', onError);
+    client.once('end', onEnd);
+  });
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -1,0 +1,120 @@
+// LockManager over Redis, fair across instances: waiters join a per-key queue (a list, plus a sorted
+// set of liveness deadlines so a crashed waiter drops out) and the lock goes to the queue's head only.
+// The lock itself is `SET holder token PX ttl`; tokens come from INCR on a per-key fencing counter,
+// seeded with the server clock in µs, so they keep increasing even after the counter key expires.
+import { randomUUID } from 'node:crypto';
+import { GuichetError } from '../../bot/errors';
+import type { Lock, LockManager } from '../../bot/ports';
+import { assertLockOptions } from '../memory/memory-lock-manager';
+import { redisCall, type RedisClient } from './client';
+import { closeClient, DEFAULT_KEY_PREFIX, type RedisAdapterOptions } from './redis-state-store';
+import { RedisScript } from './script';
+
+// KEYS: holder, queue, deadlines, fence. ARGV: waiter id, ttl ms, liveness ms.
+// Returns the fencing token when acquired, 0 when the caller is (now) queued.
+const ACQUIRE = new RedisScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+for _, w in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now)) do
+  redis.call('LREM', KEYS[2], 0, w)
+  redis.call('ZREM', KEYS[3], w)
+end
+local head = redis.call('LINDEX', KEYS[2], 0)
+if redis.call('EXISTS', KEYS[1]) == 0 and (not head or head == ARGV[1]) then
+  if head then
+    redis.call('LPOP', KEYS[2])
+    redis.call('ZREM', KEYS[3], ARGV[1])
+  end
+  if redis.call('EXISTS', KEYS[4]) == 0 then
+    redis.call('SET', KEYS[4], string.format('%.0f', tonumber(t[1]) * 1000000 + tonumber(t[2])))
+  end
+  local token = redis.call('INCR', KEYS[4])
+  redis.call('PEXPIRE', KEYS[4], 86400000)
+  redis.call('SET', KEYS[1], token, 'PX', ARGV[2])
+  return token
+end
+if not redis.call('ZSCORE', KEYS[3], ARGV[1]) then
+  redis.call('RPUSH', KEYS[2], ARGV[1])
+end
+redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), ARGV[1])
+redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[3]) * 2)
+redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[3]) * 2)
+return 0
+`);
+
+// KEYS: queue, deadlines. ARGV: waiter id.
+const LEAVE_QUEUE = new RedisScript(`
+redis.call('LREM', KEYS[1], 0, ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1
+`);
+
+// KEYS: holder. ARGV: token. Deletes only our own lock, never a later holder's.
+const RELEASE = new RedisScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`);
+
+export interface RedisLockManagerOptions extends RedisAdapterOptions {
+  /** Delay between two attempts of a waiter. */
+  pollMs?: number;
+  /** A waiter that has not polled for this long is dropped from the queue (its process died). */
+  livenessMs?: number;
+}
+
+export class RedisLockManager implements LockManager {
+  private readonly client: RedisClient;
+  private readonly prefix: string;
+  private readonly pollMs: number;
+  private readonly livenessMs: number;
+
+  constructor(private readonly options: RedisLockManagerOptions) {
+    this.client = options.client;
+    this.prefix = `${options.keyPrefix ?? DEFAULT_KEY_PREFIX}lock:`;
+    this.pollMs = options.pollMs ?? 10;
+    this.livenessMs = options.livenessMs ?? 3000;
+  }
+
+  async acquire(key: string, options: { ttlMs: number; waitMs: number }): Promise<Lock> {
+    assertLockOptions(options);
+    // The hash tag keeps the four keys of a lock in one cluster slot (a script needs that).
+    const base = `${this.prefix}{${key}}`;
+    const keys = [`${base}:holder`, `${base}:queue`, `${base}:deadlines`, `${base}:fence`];
+    const waiterId = randomUUID();
+    const deadline = Date.now() + options.waitMs;
+    const ttlMs = Math.ceil(options.ttlMs);
+
+    for (;;) {
+      const token = Number(
+        await redisCall(this.client, () =>
+          ACQUIRE.run(this.client, keys, [waiterId, ttlMs, this.livenessMs]),
+        ),
+      );
+      if (token > 0) return this.lockOf(keys[0] as string, token);
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      await sleep(Math.min(this.pollMs, left));
+    }
+    await redisCall(this.client, () => LEAVE_QUEUE.run(this.client, keys.slice(1, 3), [waiterId])).catch(
+      () => undefined,
+    );
+    throw new GuichetError('LOCK_TIMEOUT', `Lock ${key} not acquired within ${options.waitMs} ms`);
+  }
+
+  async close(): Promise<void> {
+    if (this.options.closeClient) await closeClient(this.client);
+  }
+
+  private lockOf(holderKey: string, token: number): Lock {
+    const client = this.client;
+    return {
+      token,
+      isHeld: async () => (await redisCall(client, () => client.get(holderKey))) === String(token),
+      release: async () => {
+        await redisCall(client, () => RELEASE.run(client, [holderKey], [String(token)]));
+      },
+    };
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

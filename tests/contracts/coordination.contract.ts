@@ -1,0 +1,183 @@
+// Contracts of LockManager and IdempotencyStore, run against every implementation (memory, Redis).
+import { randomUUID } from 'node:crypto';
+import type { IdempotencyStore, LockManager } from '../../bot/ports';
+import { expectGuichetError, sleep } from './helpers';
+
+export interface CoordinationFixture<T> {
+  subject: T;
+  dispose?: () => Promise<void>;
+}
+
+function withFixture<T>(make: () => CoordinationFixture<T> | Promise<CoordinationFixture<T>>): () => T {
+  let fixture: CoordinationFixture<T>;
+  beforeEach(async () => {
+    fixture = await make();
+  });
+  afterEach(async () => {
+    await fixture.dispose?.();
+  });
+  return () => fixture.subject;
+}
+
+export function lockManagerContract(
+  make: () => CoordinationFixture<LockManager> | Promise<CoordinationFixture<LockManager>>,
+): void {
+  const locks = withFixture(make);
+  const key = (): string => `conv-${randomUUID()}`;
+  const long = { ttlMs: 10_000, waitMs: 5_000 };
+
+  it('lets one holder at a time into the critical section', async () => {
+    const k = key();
+    let inside = 0;
+    let maxInside = 0;
+    let entered = 0;
+    await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const lock = await locks().acquire(k, long);
+        inside++;
+        entered++;
+        maxInside = Math.max(maxInside, inside);
+        await sleep(15);
+        inside--;
+        await lock.release();
+      }),
+    );
+    expect(entered).toBe(6);
+    expect(maxInside).toBe(1);
+  });
+
+  it('hands the lock to 10 waiters in the order they asked (messages of a conversation in arrival order)', async () => {
+    const k = key();
+    const first = await locks().acquire(k, long);
+    const order: number[] = [];
+    const waiters = Array.from({ length: 10 }, (_, i) =>
+      locks()
+        .acquire(k, long)
+        .then(async (lock) => {
+          order.push(i);
+          await sleep(2);
+          await lock.release();
+        }),
+    );
+    await sleep(50); // every waiter is queued before the first holder lets go
+    await first.release();
+    await Promise.all(waiters);
+    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('gives strictly increasing fencing tokens to successive holders', async () => {
+    const k = key();
+    const tokens: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const lock = await locks().acquire(k, long);
+      tokens.push(lock.token);
+      await lock.release();
+    }
+    for (let i = 1; i < tokens.length; i++) expect(tokens[i]).toBeGreaterThan(tokens[i - 1] as number);
+    expect(tokens.every((t) => Number.isSafeInteger(t) && t > 0)).toBe(true);
+  });
+
+  it('reports an expired lock as no longer held; the next holder gets a newer token', async () => {
+    const k = key();
+    const old = await locks().acquire(k, { ttlMs: 200, waitMs: 0 });
+    expect(await old.isHeld()).toBe(true);
+    await sleep(450);
+    expect(await old.isHeld()).toBe(false);
+    const next = await locks().acquire(k, { ttlMs: 10_000, waitMs: 1_000 });
+    expect(next.token).toBeGreaterThan(old.token);
+    // The late holder releasing its expired lock must not free the new holder's.
+    await old.release();
+    expect(await next.isHeld()).toBe(true);
+    await next.release();
+  });
+
+  it('passes the lock to a waiter when the holder dies without releasing (TTL)', async () => {
+    const k = key();
+    const crashed = await locks().acquire(k, { ttlMs: 250, waitMs: 0 });
+    const next = await locks().acquire(k, { ttlMs: 10_000, waitMs: 5_000 });
+    expect(await next.isHeld()).toBe(true);
+    expect(next.token).toBeGreaterThan(crashed.token);
+    await next.release();
+  });
+
+  it('fails with LOCK_TIMEOUT when the lock stays taken, and the timed-out waiter does not block the queue', async () => {
+    const k = key();
+    const holder = await locks().acquire(k, long);
+    await expectGuichetError(locks().acquire(k, { ttlMs: 1_000, waitMs: 120 }), 'LOCK_TIMEOUT');
+    await holder.release();
+    const next = await locks().acquire(k, { ttlMs: 1_000, waitMs: 0 });
+    expect(await next.isHeld()).toBe(true);
+    await next.release();
+  });
+
+  it('is not held after release, and can be taken again at once', async () => {
+    const k = key();
+    const lock = await locks().acquire(k, long);
+    await lock.release();
+    expect(await lock.isHeld()).toBe(false);
+    await lock.release(); // releasing twice is harmless
+    const again = await locks().acquire(k, { ttlMs: 1_000, waitMs: 0 });
+    expect(await again.isHeld()).toBe(true);
+    await again.release();
+  });
+
+  it('keeps keys independent', async () => {
+    const a = await locks().acquire(key(), long);
+    const b = await locks().acquire(key(), { ttlMs: 1_000, waitMs: 0 });
+    expect(await a.isHeld()).toBe(true);
+    expect(await b.isHeld()).toBe(true);
+    await Promise.all([a.release(), b.release()]);
+  });
+}
+
+export function idempotencyContract(
+  make: () => CoordinationFixture<IdempotencyStore> | Promise<CoordinationFixture<IdempotencyStore>>,
+): void {
+  const store = withFixture(make);
+  const key = (): string => `SM${randomUUID().replace(/-/g, '')}`;
+
+  it('gives exactly one of 3 concurrent claims the right to run', async () => {
+    const k = key();
+    const claims = await Promise.all([1, 2, 3].map(() => store().claim(k, 60)));
+    expect(claims.filter((c) => c.status === 'claimed')).toHaveLength(1);
+    expect(claims.filter((c) => c.status === 'in_progress')).toHaveLength(2);
+  });
+
+  it('answers a replay with the stored result once completed', async () => {
+    const k = key();
+    expect(await store().claim(k, 60)).toEqual({ status: 'claimed' });
+    const result = JSON.stringify({
+      replies: [{ type: 'text', text: 'Votre demande DEM-2026-000123 est enregistrée.' }],
+    });
+    await store().complete(k, result, 60);
+    expect(await store().claim(k, 60)).toEqual({ status: 'done', result });
+  });
+
+  it('lets a retry run again after the claim was abandoned', async () => {
+    const k = key();
+    await store().claim(k, 60);
+    await store().abandon(k);
+    expect(await store().claim(k, 60)).toEqual({ status: 'claimed' });
+  });
+
+  it('keeps a completed result when abandon comes late', async () => {
+    const k = key();
+    await store().claim(k, 60);
+    await store().complete(k, 'done-result', 60);
+    await store().abandon(k);
+    expect(await store().claim(k, 60)).toEqual({ status: 'done', result: 'done-result' });
+  });
+
+  it('keeps claims apart', async () => {
+    const a = key();
+    await store().claim(a, 60);
+    expect(await store().claim(key(), 60)).toEqual({ status: 'claimed' });
+  });
+
+  it('forgets a claim after its TTL', async () => {
+    const k = key();
+    await store().claim(k, 1);
+    await sleep(1_300);
+    expect(await store().claim(k, 60)).toEqual({ status: 'claimed' });
+  });
+}
