@@ -12,6 +12,8 @@ export interface DialogueOptions {
   fallback?: FallbackModule;
   /** Below this NLU confidence the engine does not act on the intent. */
   confidenceThreshold: number;
+  /** A second opinion when the NLU is unsure (the optional language model); undefined when it is unsure too. */
+  lowConfidence?: (ctx: TurnContext) => Promise<{ intent: Intent; confidence: number } | undefined>;
 }
 
 const NUMBERED_CHOICE = /^\s*(\d{1,2})\s*[.)]?\s*$/;
@@ -82,11 +84,22 @@ export class Dialogue {
       return;
     }
     ctx.effects.conversation.nluFallback = true;
+    if (await this.reclassify(ctx)) return;
     if (this.options.fallback && (await this.options.fallback.tryAnswer(ctx))) {
       ctx.state.misunderstandings = 0;
       return;
     }
     this.clarify(ctx);
+  }
+
+  private async reclassify(ctx: TurnContext): Promise<boolean> {
+    const second = await this.options.lowConfidence?.(ctx).catch(() => undefined);
+    const module = second && this.byIntent.get(second.intent);
+    if (!second || !module) return false;
+    ctx.nlu = { ...ctx.nlu, intent: second.intent, confidence: second.confidence };
+    ctx.state.misunderstandings = 0;
+    await this.startOrHandle(ctx, module, second.intent);
+    return true;
   }
 
   private async startOrHandle(ctx: TurnContext, module: IntentModule, intent: Intent): Promise<void> {

@@ -4,11 +4,14 @@ import type { TerritoryProvider, Territory } from '../knowledge/territory';
 import type { TurnContext } from '../bot/turn-context';
 import type { Geocoder } from '../bot/ports/geocoder';
 import { GuichetError } from '../bot/errors';
+import type { LlmAssistant } from '../bot/llm';
 
 export interface IntentDeps {
   territories: TerritoryProvider;
   /** Street address → coordinates + commune (reports); may be slow or down, callers degrade. */
   geocoder: Geocoder;
+  /** Optional language model (LLM_PROVIDER + the territory's `llm.enabled`); absent, every answer is deterministic. */
+  llm?: LlmAssistant;
 }
 
 export function territoryOf(deps: IntentDeps, ctx: TurnContext): Territory {

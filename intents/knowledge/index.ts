@@ -7,6 +7,7 @@ import type { TurnContext } from '../../bot/turn-context';
 import { createFaqIndex, type FaqHit, type FaqIndex } from '../../knowledge/retrieval';
 import type { Territory } from '../../knowledge/territory';
 import { territoryOf, type IntentDeps } from '../deps';
+import { answerWithLanguageModel } from './grounded-answer';
 
 /** A fallback answer must be a clearly good match: the NLU did not recognise the question. */
 const FALLBACK_MIN_SCORE = 0.65;
@@ -34,7 +35,13 @@ export function createKnowledge(deps: IntentDeps): { module: IntentModule; fallb
       intents: ['knowledge'],
       async handle(ctx) {
         const hit = search(ctx);
-        if (hit) {
+        // With a language model (opted in), a grounded answer from the passages; the FAQ answer otherwise.
+        const generated =
+          hit && deps.llm
+            ? await answerWithLanguageModel(ctx, deps.llm, faqIndexOf(territoryOf(deps, ctx)))
+            : 'fallback';
+        if (generated === 'answered') return;
+        if (hit && generated !== 'not_found') {
           answerFrom(ctx, hit);
           return;
         }

@@ -191,6 +191,14 @@ const territoryObject = z.object({
   requestTypes: z.array(RequestTypeSchema).default([]),
   school: SchoolSchema.optional(),
   library: LibrarySchema.optional(),
+  /** Optional language model: used only when the deployment configures a provider AND this is enabled. */
+  llm: z
+    .object({
+      enabled: z.boolean().default(false),
+      /** Personal data (phones, emails, names, addresses) is redacted before sending unless this is true. */
+      sendPersonalData: z.boolean().default(false),
+    })
+    .optional(),
 });
 
 type RawTerritory = z.output<typeof territoryObject>;
