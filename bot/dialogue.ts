@@ -68,14 +68,31 @@ export class Dialogue {
   private async resumeAwaiting(ctx: TurnContext): Promise<boolean> {
     const kind = ctx.state.awaiting?.kind ?? '';
     const module = this.byId.get(kind.split('.')[0] ?? '');
-    // A clear new request wins over the pending question.
+    // A clear new request wins over the pending question; 'knowledge' is the catch-all, too vague to switch
+    // ("la déchetterie" in answer to "which place?" must answer the question asked).
     const switching =
-      !ctx.message.choiceValue && ctx.nlu.confidence >= 0.8 && module && !module.intents.includes(ctx.nlu.intent);
+      !ctx.message.choiceValue &&
+      ctx.nlu.confidence >= 0.8 &&
+      ctx.nlu.intent !== 'knowledge' &&
+      module &&
+      !module.intents.includes(ctx.nlu.intent);
     if (!module?.resume || switching) return false;
-    return module.resume(ctx);
+    const answered = await module.resume(ctx);
+    // Remember the service actually given, so a follow-up ("et samedi ?") is read in its context.
+    if (answered && module.intents[0]) ctx.nlu = { ...ctx.nlu, intent: module.intents[0] };
+    return answered;
   }
 
   private async route(ctx: TurnContext): Promise<void> {
+    const previous = this.byIntent.get(ctx.state.recentIntents[ctx.state.recentIntents.length - 1] as Intent);
+    const generic = ctx.nlu.intent === 'knowledge' || ctx.nlu.confidence < this.options.confidenceThreshold;
+    if (previous?.followsUp && generic && !ctx.message.choiceValue && previous.followsUp(ctx)) {
+      ctx.nlu = {
+        ...ctx.nlu,
+        intent: previous.intents[0]!,
+        confidence: Math.max(ctx.nlu.confidence, this.options.confidenceThreshold),
+      };
+    }
     const { intent, confidence } = ctx.nlu;
     const module = this.byIntent.get(intent);
     if (module && confidence >= this.options.confidenceThreshold) {
@@ -135,15 +152,23 @@ export class Dialogue {
       return;
     }
     const alt = ctx.nlu.alternative;
-    const suggestions: Intent[] = [...new Set([ctx.nlu.intent, alt?.intent].filter((i): i is Intent => !!i))].filter(
-      (i) => this.byIntent.has(i) && !['greeting', 'goodbye', 'cancel', 'knowledge'].includes(i),
-    );
-    const options = (suggestions.length > 0 ? suggestions : (['opening_hours', 'report_incident', 'request_status'] as Intent[])).map(
-      (i) => ({ label: ctx.t(INTENT_LABELS[i]), value: `${INTENT_CHOICE}${i}` }),
-    );
+    const suggestions: Intent[] = [
+      ...new Set([ctx.nlu.intent, alt?.intent].filter((i): i is Intent => !!i)),
+    ].filter((i) => this.byIntent.has(i) && !['greeting', 'goodbye', 'cancel', 'knowledge'].includes(i));
+    const options = (
+      suggestions.length > 0
+        ? suggestions
+        : (['opening_hours', 'report_incident', 'request_status'] as Intent[])
+    ).map((i) => ({ label: ctx.t(INTENT_LABELS[i]), value: `${INTENT_CHOICE}${i}` }));
     ctx.choices(
-      phrase('Je ne suis pas sûr d’avoir compris. Vous voulez :', 'I am not sure I understood. Do you want to:'),
-      [...options, { label: ctx.t(phrase('Parler à un agent', 'Talk to a person')), value: 'intent:human_agent' }],
+      phrase(
+        'Je ne suis pas sûr d’avoir compris. Vous voulez :',
+        'I am not sure I understood. Do you want to:',
+      ),
+      [
+        ...options,
+        { label: ctx.t(phrase('Parler à un agent', 'Talk to a person')), value: 'intent:human_agent' },
+      ],
     );
   }
 }

@@ -12,6 +12,11 @@ export interface IntentModule {
   handle(ctx: TurnContext): Promise<void>;
   /** Continues this module's pending question; returns false when the message is not an answer to it. */
   resume?(ctx: TurnContext): Promise<boolean>;
+  /**
+   * True when this message continues this module's previous answer ("et samedi ?", "et la piscine ?" after
+   * an opening-hours answer) although the NLU, reading it alone, is unsure or sees a generic question.
+   */
+  followsUp?(ctx: TurnContext): boolean;
 }
 
 /** Answers what no module understood well: knowledge base first, then a clarifying question. */

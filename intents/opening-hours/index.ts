@@ -4,7 +4,13 @@ import { phrase } from '../../bot/i18n';
 import type { IntentModule } from '../../bot/intent-module';
 import type { Choice } from '../../bot/messages';
 import type { TurnContext } from '../../bot/turn-context';
-import { describeDay, describeStatus, formatClock, hoursOn, weekSummary } from '../../knowledge/opening-hours';
+import {
+  describeDay,
+  describeStatus,
+  formatClock,
+  hoursOn,
+  weekSummary,
+} from '../../knowledge/opening-hours';
 import { fold } from '../../knowledge/retrieval';
 import { findCommune, type Facility, type Territory } from '../../knowledge/territory';
 import { territoryOf, type IntentDeps } from '../deps';
@@ -26,6 +32,14 @@ export function createOpeningHours(deps: IntentDeps): IntentModule {
       const date = ctx.nlu.entities.find((e) => e.type === 'date')?.value;
       answer(ctx, territory, candidates, date);
     },
+    followsUp(ctx) {
+      // "et samedi ?", "et la piscine ?", "et demain à Vernière ?": a short question naming a place or a day.
+      const short = ctx.message.text.trim().split(/\s+/).length <= 8;
+      const names = ctx.nlu.entities.some(
+        (e) => e.type === 'facility' || e.type === 'date' || e.type === 'commune',
+      );
+      return short && names && /^\s*(et|and|puis|aussi|what about)\b/i.test(ctx.message.text);
+    },
     async resume(ctx) {
       const territory = territoryOf(deps, ctx);
       const pending = ctx.state.awaiting?.data ?? {};
@@ -42,8 +56,16 @@ export function createOpeningHours(deps: IntentDeps): IntentModule {
       }
       if (candidates.length === 0) return false;
       ctx.state.awaiting = null;
-      const date = ctx.nlu.entities.find((e) => e.type === 'date')?.value ?? (typeof pending.date === 'string' ? pending.date : undefined);
-      answer(ctx, territory, candidates, date, typeof pending.status === 'boolean' ? pending.status : undefined);
+      const date =
+        ctx.nlu.entities.find((e) => e.type === 'date')?.value ??
+        (typeof pending.date === 'string' ? pending.date : undefined);
+      answer(
+        ctx,
+        territory,
+        candidates,
+        date,
+        typeof pending.status === 'boolean' ? pending.status : undefined,
+      );
       return true;
     },
   };
@@ -53,7 +75,9 @@ export function createOpeningHours(deps: IntentDeps): IntentModule {
 function matchFacilities(ctx: TurnContext, territory: Territory, within?: string[]): Facility[] {
   const text = ` ${fold(ctx.message.text)} `;
   const pool = within ? territory.facilities.filter((f) => within.includes(f.id)) : territory.facilities;
-  const byName = pool.filter((f) => [f.name, ...f.aliases].some((n) => fold(n).length > 3 && text.includes(` ${fold(n)} `)));
+  const byName = pool.filter((f) =>
+    [f.name, ...f.aliases].some((n) => fold(n).length > 3 && text.includes(` ${fold(n)} `)),
+  );
   const kinds = ctx.nlu.entities.filter((e) => e.type === 'facility').map((e) => e.value);
   const commune = communeOf(ctx, territory);
   let found = byName.length > 0 ? byName : pool.filter((f) => kinds.includes(f.kind));
@@ -68,12 +92,20 @@ function matchFacilities(ctx: TurnContext, territory: Territory, within?: string
 
 function communeOf(ctx: TurnContext, territory: Territory): string | undefined {
   const entity = ctx.nlu.entities.find((e) => e.type === 'commune');
-  if (entity) return findCommune(territory, entity.value)?.id ?? findCommune(territory, entity.text ?? '')?.id;
+  if (entity)
+    return findCommune(territory, entity.value)?.id ?? findCommune(territory, entity.text ?? '')?.id;
   const text = ` ${fold(ctx.message.text)} `;
-  return territory.communes.find((c) => [c.name, ...c.aliases].some((n) => text.includes(` ${fold(n)} `)))?.id;
+  return territory.communes.find((c) => [c.name, ...c.aliases].some((n) => text.includes(` ${fold(n)} `)))
+    ?.id;
 }
 
-function answer(ctx: TurnContext, territory: Territory, candidates: Facility[], date: string | undefined, statusAsked?: boolean) {
+function answer(
+  ctx: TurnContext,
+  territory: Territory,
+  candidates: Facility[],
+  date: string | undefined,
+  statusAsked?: boolean,
+) {
   const statusQuestion = statusAsked ?? STATUS_QUESTION.test(fold(ctx.message.text));
   if (candidates.length === 0) {
     askWhich(ctx, territory.facilities, { date, status: statusQuestion });
@@ -83,9 +115,18 @@ function answer(ctx: TurnContext, territory: Territory, candidates: Facility[], 
     // Several (e.g. a town hall per commune): each one's status (or hours on the asked date), then a choice.
     const lines = candidates
       .slice(0, 4)
-      .map((f) => (date ? `${f.name} : ${dayLine(ctx, territory, f, date)}` : describeStatus(f, territory, ctx.now, ctx.locale)));
+      .map((f) =>
+        date
+          ? `${f.name} : ${dayLine(ctx, territory, f, date)}`
+          : describeStatus(f, territory, ctx.now, ctx.locale),
+      );
     ctx.text(lines.join('\n'));
-    askWhich(ctx, candidates, { date, status: statusQuestion }, phrase('Pour le détail, laquelle ?', 'For details, which one?'));
+    askWhich(
+      ctx,
+      candidates,
+      { date, status: statusQuestion },
+      phrase('Pour le détail, laquelle ?', 'For details, which one?'),
+    );
     return;
   }
   const facility = candidates[0]!;
@@ -95,11 +136,18 @@ function answer(ctx: TurnContext, territory: Territory, candidates: Facility[], 
   else if (statusQuestion) parts.push(describeStatus(facility, territory, ctx.now, locale));
   else {
     parts.push(describeStatus(facility, territory, ctx.now, locale));
-    parts.push(`${ctx.t(phrase('Horaires des 7 prochains jours', 'Hours for the next 7 days'))} :\n${weekSummary(facility, territory, ctx.now, locale).join('\n')}`);
+    parts.push(
+      `${ctx.t(phrase('Horaires des 7 prochains jours', 'Hours for the next 7 days'))} :\n${weekSummary(facility, territory, ctx.now, locale).join('\n')}`,
+    );
   }
   if (facility.note) parts.push(facility.note);
   ctx.text(parts.join('\n'));
-  const details = [facility.address ? `${facility.address.street}, ${facility.address.postcode} ${facility.address.city}` : '', facility.phone ? `Tél. ${facility.phone}` : '']
+  const details = [
+    facility.address
+      ? `${facility.address.street}, ${facility.address.postcode} ${facility.address.city}`
+      : '',
+    facility.phone ? `Tél. ${facility.phone}` : '',
+  ]
     .filter(Boolean)
     .join(' — ');
   if (details && !date && !statusQuestion) ctx.text(details);
@@ -108,25 +156,40 @@ function answer(ctx: TurnContext, territory: Territory, candidates: Facility[], 
 function dayLine(ctx: TurnContext, territory: Territory, facility: Facility, isoDate: string): string {
   const day = hoursOn(facility, territory, isoDate);
   if (!day.open) {
-    const why = day.exception ? ` (${day.exception.note})` : day.holiday ? ` (${ctx.t(phrase('férié', 'public holiday'))})` : '';
+    const why = day.exception
+      ? ` (${day.exception.note})`
+      : day.holiday
+        ? ` (${ctx.t(phrase('férié', 'public holiday'))})`
+        : '';
     return `${ctx.t(phrase('fermé', 'closed'))}${why}`;
   }
-  return day.intervals.map((i) => `${formatClock(i.from, ctx.locale)} – ${formatClock(i.to, ctx.locale)}`).join(', ');
+  return day.intervals
+    .map((i) => `${formatClock(i.from, ctx.locale)} – ${formatClock(i.to, ctx.locale)}`)
+    .join(', ');
 }
 
 function askWhich(
   ctx: TurnContext,
   facilities: readonly Facility[],
   data: { date?: string; status: boolean },
-  question = phrase('De quel lieu voulez-vous les horaires ?', 'Which place do you want the opening hours of?'),
+  question = phrase(
+    'De quel lieu voulez-vous les horaires ?',
+    'Which place do you want the opening hours of?',
+  ),
 ) {
   const choices: Choice[] =
     facilities.length <= 8
       ? facilities.map((f) => ({ label: f.name, value: `${FACILITY_CHOICE}${f.id}` }))
-      : [...new Set(facilities.map((f) => f.kind))].slice(0, 8).map((kind) => ({ label: kindLabel(kind, ctx), value: `kind:${kind}` }));
+      : [...new Set(facilities.map((f) => f.kind))]
+          .slice(0, 8)
+          .map((kind) => ({ label: kindLabel(kind, ctx), value: `kind:${kind}` }));
   ctx.state.awaiting = {
     kind: AWAIT_FACILITY,
-    data: { ...(data.date ? { date: data.date } : {}), status: data.status, candidates: facilities.map((f) => f.id) },
+    data: {
+      ...(data.date ? { date: data.date } : {}),
+      status: data.status,
+      candidates: facilities.map((f) => f.id),
+    },
   };
   ctx.choices(question, choices);
 }

@@ -1,0 +1,140 @@
+// SMS encoding arithmetic (3GPP TS 23.038, "GSM 03.38"). A message that only uses the GSM-7 default
+// alphabet (plus its extension table, whose characters cost two septets) is sent in 160-septet
+// segments (153 per part when concatenated); a single other character switches the whole message to
+// UCS-2: 70 UTF-16 units (67 per part). Operators bill per segment, hence the care.
+
+/** The GSM 03.38 default alphabet, in table order (0x1B, the escape to the extension table, excluded). */
+const BASIC =
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
+  '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+/** Extension table: each costs an escape septet plus its own. */
+const EXTENSION = '^{}\\[~]|€\f';
+
+const basicSet = new Set(BASIC);
+const extensionSet = new Set(EXTENSION);
+
+export type SmsEncoding = 'GSM-7' | 'UCS-2';
+
+export const GSM7_SINGLE = 160;
+export const GSM7_PART = 153;
+export const UCS2_SINGLE = 70;
+export const UCS2_PART = 67;
+/** Twilio refuses bodies longer than this (and recommends staying under 320). */
+export const MAX_SMS_CHARS = 1600;
+
+export const isGsm7Char = (ch: string): boolean => basicSet.has(ch) || extensionSet.has(ch);
+export const isGsm7 = (text: string): boolean => [...text].every(isGsm7Char);
+
+/** The characters that force UCS-2, in order of appearance (deduplicated): useful in logs and tests. */
+export const nonGsm7Chars = (text: string): string[] => [...new Set([...text].filter((c) => !isGsm7Char(c)))];
+
+export interface SegmentInfo {
+  encoding: SmsEncoding;
+  /** Septets (GSM-7) or UTF-16 code units (UCS-2). */
+  units: number;
+  segments: number;
+}
+
+/**
+ * Segments as a handset splits them: an escaped GSM character (2 septets) and a UTF-16 surrogate pair
+ * are never cut across two parts, so a part may carry one unit less than its nominal size.
+ */
+export function smsSegments(text: string): SegmentInfo {
+  if (text.length === 0) return { encoding: 'GSM-7', units: 0, segments: 0 };
+  const gsm = isGsm7(text);
+  const costs = [...text].map((ch) => (gsm ? (extensionSet.has(ch) ? 2 : 1) : ch.length));
+  const units = costs.reduce((a, b) => a + b, 0);
+  const single = gsm ? GSM7_SINGLE : UCS2_SINGLE;
+  if (units <= single) return { encoding: gsm ? 'GSM-7' : 'UCS-2', units, segments: 1 };
+  const part = gsm ? GSM7_PART : UCS2_PART;
+  let segments = 1;
+  let used = 0;
+  for (const cost of costs) {
+    if (used + cost > part) {
+      segments += 1;
+      used = 0;
+    }
+    used += cost;
+  }
+  return { encoding: gsm ? 'GSM-7' : 'UCS-2', units, segments };
+}
+
+/** Explicit replacements for the non-GSM characters French text is full of. */
+const TRANSLITERATIONS: Record<string, string> = {
+  ç: 'c',
+  â: 'a',
+  á: 'a',
+  ã: 'a',
+  ê: 'e',
+  ë: 'e',
+  î: 'i',
+  ï: 'i',
+  í: 'i',
+  ô: 'o',
+  ó: 'o',
+  õ: 'o',
+  û: 'u',
+  ú: 'u',
+  ÿ: 'y',
+  œ: 'oe',
+  À: 'A',
+  Â: 'A',
+  È: 'E',
+  Ê: 'E',
+  Ë: 'E',
+  Î: 'I',
+  Ï: 'I',
+  Ô: 'O',
+  Ù: 'U',
+  Û: 'U',
+  Ÿ: 'Y',
+  Œ: 'OE',
+  '’': "'",
+  '‘': "'",
+  ʼ: "'",
+  '‚': ',',
+  '“': '"',
+  '”': '"',
+  '„': '"',
+  '«': '"',
+  '»': '"',
+  '…': '...',
+  '–': '-',
+  '—': '-',
+  '‑': '-',
+  '•': '-',
+  '·': '-',
+  '\u00A0': ' ',
+  '\u202F': ' ',
+  '\u2009': ' ',
+  '\t': ' ',
+  // "n°" → "no", the usual plain spelling.
+  '°': 'o',
+};
+
+/**
+ * Rewrites text so that it stays GSM-7: known French characters get their plain form ("ç" → "c",
+ * "œ" → "oe", "’" → "'", "« »" → '"'), other accented letters lose their accent, and what is left
+ * (emoji, symbols) is dropped. GSM-7 letters such as é, è, à, ù, É, Ç are kept as they are.
+ */
+export function transliterateToGsm7(text: string): string {
+  let out = '';
+  // French guillemets carry inner spaces ("« gratuit »"); plain quotes do not.
+  const source = text.replace(/«[\s\u00A0\u202F]*/g, '«').replace(/[\s\u00A0\u202F]*»/g, '»');
+  for (const ch of source) {
+    if (isGsm7Char(ch)) {
+      out += ch;
+      continue;
+    }
+    const mapped = TRANSLITERATIONS[ch];
+    if (mapped !== undefined) {
+      out += mapped;
+      continue;
+    }
+    const stripped = ch.normalize('NFD').replace(/\p{M}/gu, '');
+    if (stripped.length > 0 && isGsm7(stripped)) out += stripped;
+    // Anything else (emoji, pictographs, variation selectors, zero-width joiners) is dropped.
+  }
+  // Dropped emoji may leave doubled spaces behind.
+  return out.replace(/ {2,}/g, ' ').replace(/ +\n/g, '\n');
+}

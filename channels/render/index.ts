@@ -1,0 +1,4 @@
+// Channel-neutral replies → a medium: plain text (CLI, transcripts), SMS/WhatsApp bodies, phone speech.
+export * from './plain';
+export * from './sms';
+export * from './voice';

@@ -1,0 +1,202 @@
+// Neutral replies → SMS or WhatsApp bodies. SMS is billed per segment: the turn's replies become one
+// message (order is guaranteed, unlike several <Message>s), optionally transliterated to stay GSM-7,
+// and cut at a sentence or word boundary to the territory's segment budget. A numbered menu is kept
+// whole when possible: the prose before it is shortened first, since a menu cut in half is unusable.
+// The first-contact personal-data notice is never cut: if it does not fit with the rest, it is sent as
+// a message of its own. WhatsApp keeps accents and emoji and may use several messages of up to 1,600 characters.
+import type { Reply } from '../../bot/messages';
+import { MAX_SMS_CHARS, isGsm7, smsSegments, transliterateToGsm7, type SmsEncoding } from './gsm7';
+import { choiceLines, guessLocale, replyToText, type RenderLocale } from './plain';
+
+export * from './gsm7';
+
+export const DEFAULT_SEGMENT_BUDGET = 3;
+/** WhatsApp accepts 4,096 characters, but Twilio caps a message body at 1,600. */
+export const WHATSAPP_MAX_CHARS = 1600;
+export const WHATSAPP_MAX_MESSAGES = 5;
+
+export interface SmsShapeOptions {
+  /** Rewrite non-GSM characters (ç → c, ’ → ') so the message stays in 160/153-character segments. */
+  transliterate?: boolean;
+  segmentBudget?: number;
+}
+
+export interface ShapedSms {
+  body: string;
+  encoding: SmsEncoding;
+  segments: number;
+  truncated: boolean;
+}
+
+const SEPARATOR = '\n';
+
+/** True when `text` needs at most `budget` segments and 1,600 characters. */
+export function fitsSegments(text: string, budget: number): boolean {
+  return text.length <= MAX_SMS_CHARS && smsSegments(text).segments <= budget;
+}
+
+/** "…" is not GSM-7: adding it to a GSM-7 text would switch it to UCS-2 and cost more than it saves. */
+const ellipsisFor = (text: string): string => (isGsm7(text) ? '...' : '…');
+
+/**
+ * The longest cut of `head` such that cut + ellipsis + `tail` fits the budget, preferring the end of a
+ * sentence, then the end of a word. Returns undefined when not even an empty head fits.
+ */
+function cutHead(head: string, tail: string, budget: number): string | undefined {
+  const points = [...head];
+  const ellipsis = ellipsisFor(head + tail);
+  const compose = (n: number): string => {
+    const cut = points.slice(0, n).join('').trimEnd();
+    return cut.length === 0 ? tail : `${cut}${ellipsis}${tail ? SEPARATOR + tail : ''}`;
+  };
+  if (!fitsSegments(tail, budget)) return undefined;
+  // Binary search the longest prefix (in code points) that fits.
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fitsSegments(compose(mid), budget)) lo = mid;
+    else hi = mid - 1;
+  }
+  const max = lo;
+  const prefix = points.slice(0, max).join('');
+  // A sentence end, if it keeps most of what fits; otherwise the last whole word.
+  // A line break, or ". ", "! ", "? " after a word ("2. Signaler" in a menu is not a sentence end).
+  let sentenceEnd = -1;
+  for (const m of prefix.matchAll(/(?<=[^\d\s])[.!?](?=\s)|\n/gu)) sentenceEnd = m.index;
+  const wordEnd = prefix.lastIndexOf(' ');
+  const nextIsBoundary = max >= points.length || /\s/.test(points[max] ?? ' ');
+  let cutAt: number;
+  if (nextIsBoundary) cutAt = prefix.length;
+  else if (sentenceEnd >= prefix.length * 0.6) cutAt = sentenceEnd + 1;
+  else if (wordEnd > 0) cutAt = wordEnd;
+  else cutAt = prefix.length;
+  // A cut sentence ends with the ellipsis instead of its full stop ("…compter..." rather than "compter....").
+  const cut = prefix.slice(0, cutAt).replace(/[\s,;:–.-]+$/u, '');
+  if (cut.length === 0) return tail.length > 0 ? tail : undefined;
+  return `${cut}${ellipsis}${tail ? SEPARATOR + tail : ''}`;
+}
+
+/**
+ * Shapes an SMS body: optional transliteration, then the segment budget (default 3) and the 1,600
+ * character cap. `keep` is a final part (a numbered menu) that is preserved whole if it fits alone.
+ */
+export function shapeSms(text: string, options: SmsShapeOptions = {}, keep = ''): ShapedSms {
+  const budget = options.segmentBudget ?? DEFAULT_SEGMENT_BUDGET;
+  const tr = (s: string) => (options.transliterate ? transliterateToGsm7(s) : s);
+  const head = tr(text).trim();
+  const tail = tr(keep).trim();
+  const whole = [head, tail].filter(Boolean).join(SEPARATOR);
+  if (fitsSegments(whole, budget)) return { body: whole, ...info(whole), truncated: false };
+  const body = cutHead(head, tail, budget) ?? cutHead(whole, '', budget) ?? '';
+  return { body, ...info(body), truncated: true };
+}
+
+function info(body: string): { encoding: SmsEncoding; segments: number } {
+  const { encoding, segments } = smsSegments(body);
+  return { encoding, segments };
+}
+
+export interface RenderSmsOptions extends SmsShapeOptions {
+  channel: 'sms' | 'whatsapp';
+  locale?: RenderLocale;
+  /**
+   * The personal-data notice the engine puts first at first contact. It must never be cut: when it
+   * does not fit in the budget with the rest, it goes in a message of its own.
+   */
+  notice?: string;
+}
+
+const locationHint = (channel: 'sms' | 'whatsapp', locale: RenderLocale): string =>
+  channel === 'whatsapp'
+    ? locale === 'en'
+      ? 'Send the address, or share your location (📎 then Location).'
+      : 'Envoyez l’adresse, ou partagez votre position (📎 puis Position).'
+    : locale === 'en'
+      ? 'Send the address (number, street, town).'
+      : 'Envoyez l’adresse (numéro, rue, commune).';
+
+/** The bodies to send for one turn: one SMS, or one or more WhatsApp messages. */
+export function renderSms(replies: readonly Reply[], options: RenderSmsOptions): string[] {
+  const locale = options.locale ?? guessLocale(replies);
+  const plain = { locale, locationHint: locationHint(options.channel, locale) };
+  const blocks = replies
+    .map((r) => ({
+      text: replyToText(r, plain).trim(),
+      menu: r.type === 'choices' ? choiceLines(r.choices, locale) : undefined,
+    }))
+    .filter((b) => b.text.length > 0);
+  if (blocks.length === 0) return [];
+  if (options.channel === 'whatsapp') return splitWhatsApp(blocks.map((b) => b.text));
+
+  const whole = shapeBlocks(blocks, options);
+  const first = blocks[0];
+  if (
+    whole.truncated &&
+    options.notice &&
+    first &&
+    blocks.length > 1 &&
+    first.text === options.notice.trim()
+  ) {
+    const notice = shapeSms(first.text, {
+      ...options,
+      segmentBudget: Math.max(
+        options.segmentBudget ?? DEFAULT_SEGMENT_BUDGET,
+        smsSegments(first.text).segments,
+      ),
+    });
+    const rest = shapeBlocks(blocks.slice(1), options);
+    return [notice.body, rest.body].filter(Boolean);
+  }
+  return whole.body ? [whole.body] : [];
+}
+
+/**
+ * The last menu's numbered lines and what follows are what the citizen must answer: kept whole when
+ * possible, the prose before them (the menu's own question included) is shortened first.
+ */
+function shapeBlocks(blocks: { text: string; menu?: string }[], options: SmsShapeOptions): ShapedSms {
+  const lastMenu = blocks.map((b) => b.menu !== undefined).lastIndexOf(true);
+  const menuBlock = blocks[lastMenu];
+  if (lastMenu < 0 || !menuBlock?.menu) return shapeSms(blocks.map((b) => b.text).join(SEPARATOR), options);
+  const question = menuBlock.text.slice(0, menuBlock.text.length - menuBlock.menu.length).trim();
+  const head = [...blocks.slice(0, lastMenu).map((b) => b.text), question].filter(Boolean).join(SEPARATOR);
+  const keep = [menuBlock.menu, ...blocks.slice(lastMenu + 1).map((b) => b.text)].join(SEPARATOR);
+  return shapeSms(head, options, keep);
+}
+
+/** WhatsApp: paragraphs packed into messages of at most 1,600 characters, a few messages at most. */
+function splitWhatsApp(paragraphs: string[]): string[] {
+  const messages: string[] = [];
+  let current = '';
+  for (const paragraph of paragraphs.flatMap((p) => chunk(p, WHATSAPP_MAX_CHARS))) {
+    const next = current ? `${current}\n\n${paragraph}` : paragraph;
+    if (next.length <= WHATSAPP_MAX_CHARS) current = next;
+    else {
+      messages.push(current);
+      current = paragraph;
+    }
+  }
+  if (current) messages.push(current);
+  if (messages.length <= WHATSAPP_MAX_MESSAGES) return messages;
+  const kept = messages.slice(0, WHATSAPP_MAX_MESSAGES);
+  const last = kept[kept.length - 1] ?? '';
+  kept[kept.length - 1] =
+    last.length < WHATSAPP_MAX_CHARS ? `${last}…` : `${last.slice(0, WHATSAPP_MAX_CHARS - 1)}…`;
+  return kept;
+}
+
+/** A paragraph longer than one message is cut at word boundaries. */
+function chunk(text: string, max: number): string[] {
+  if (text.length <= max) return [text];
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const space = rest.lastIndexOf(' ', max);
+    const at = space > max * 0.5 ? space : max;
+    parts.push(rest.slice(0, at).trimEnd());
+    rest = rest.slice(at).trimStart();
+  }
+  if (rest) parts.push(rest);
+  return parts;
+}

@@ -1,0 +1,4 @@
+// Shared by the SMS/WhatsApp and voice channels (channels never import each other).
+export * from './ack-then-send';
+export * from './signature';
+export * from './webhook';

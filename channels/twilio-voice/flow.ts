@@ -1,0 +1,464 @@
+// The phone conversation around the engine: one method per callback, each returning what to say next.
+// The engine does the dialogue (one call = one conversation, address = CallSid); this layer adds what
+// only a phone needs — keypad menus, silence and misunderstanding handling (repeat differently, then
+// the keypad, then a person), reading back an unsure address, SMS offers, and the transfer.
+import type { Engine, TurnResult } from '../../bot/engine';
+import { stateKey } from '../../bot/engine';
+import type { Logger } from '../../bot/logger';
+import type { Reply } from '../../bot/messages';
+import type { ConversationStateStore, SharedStore } from '../../bot/ports';
+import { readState } from '../../bot/state';
+import type { Territory } from '../../knowledge/territory';
+import { shapeSms } from '../render/sms';
+import { choicesSpeech, replyToSpeech, type VoiceChoice } from '../render/voice';
+import { canReceiveSms, raceDeadline, type ReplySender } from '../twilio-common';
+import { agentsAvailable, callBackText, nextAgentsOpening } from './agents';
+import type { VoiceWebhook } from './schema';
+import type { Pending, Question, VoiceSession } from './session';
+import { isCriticalQuestion, isUnintelligible, matchSpokenChoice, needsReadBack, yesNo } from './understand';
+
+/** What a callback answers, before it becomes TwiML: `question` is asked inside a <Gather>. */
+export interface Draft {
+  say: string[];
+  question?: Question;
+  /** Said instead of the question's own prompt this time (a rephrasing), the question stays the same. */
+  promptOverride?: string;
+  dial?: { number: string };
+  /** A slow turn: pause, then fetch the 'wait' step. */
+  wait?: boolean;
+  hangup?: boolean;
+}
+
+export interface FlowDeps {
+  engine: Engine;
+  store: SharedStore;
+  state: ConversationStateStore;
+  logger: Logger;
+  sender?: ReplySender;
+  replyDeadlineMs: number;
+}
+
+const AGENT = 'voice:agent';
+const END = 'voice:end';
+const MENU = 'voice:menu';
+const MAX_WAITS = 3;
+const REFERENCE = /\b[A-Z]{3}-\d{4}-\d{6,}\b/;
+
+const MAIN_MENU: VoiceChoice[] = [
+  { label: 'les horaires d’ouverture', value: 'intent:opening_hours', spoken: 'horaires' },
+  {
+    label: 'signaler un problème sur la voie publique',
+    value: 'intent:report_incident',
+    spoken: 'signalement',
+  },
+  { label: 'suivre une demande', value: 'intent:request_status', spoken: 'suivi' },
+  { label: 'parler à un agent', value: AGENT, spoken: 'agent' },
+];
+
+const mainQuestion = (prompt: string): Question => ({
+  prompt: `${prompt} Posez votre question, ou choisissez :`,
+  choices: MAIN_MENU,
+  kind: 'engine',
+  critical: false,
+});
+
+const ANYTHING_ELSE: Question = {
+  prompt: 'Puis-je vous aider pour autre chose ?',
+  choices: [
+    { label: 'revenir au menu principal', value: MENU, spoken: 'menu' },
+    { label: 'terminer l’appel', value: END, spoken: 'terminer' },
+  ],
+  kind: 'anything_else',
+  critical: false,
+};
+
+const offerQuestion = (prompt: string): Question => ({
+  prompt: `${prompt} Tapez 1 pour oui, 2 pour non.`,
+  choices: [],
+  kind: 'offer',
+  critical: false,
+});
+
+const GOODBYE = 'Merci de votre appel. Au revoir.';
+
+export class CallFlow {
+  constructor(
+    private readonly deps: FlowDeps,
+    private readonly territory: Territory,
+    private readonly hook: VoiceWebhook,
+    private readonly session: VoiceSession,
+    private readonly now: Date,
+    /** The sequence number of this callback (the provider message id of an engine turn). */
+    private readonly step: number,
+  ) {}
+
+  /** The call begins: greeting, the personal-data notice, the main menu. */
+  start(): Draft {
+    this.session.noticeSaid = true;
+    return {
+      say: [
+        `Bonjour, vous êtes en ligne avec l’assistant téléphonique de ${this.territory.name}.`,
+        this.territory.notice.shortText,
+      ],
+      question: mainQuestion('Que puis-je faire pour vous ?'),
+    };
+  }
+
+  /** A <Gather> result: keypad digits, recognised speech, or nothing (silence). */
+  async gather(): Promise<Draft> {
+    const digits = this.hook.Digits?.charAt(0);
+    const speech = this.hook.SpeechResult?.trim();
+    const pending = this.session.pending;
+    if (pending?.kind === 'confirm') return this.answerConfirmation(pending, digits, speech);
+    if (pending?.kind === 'sms') return this.answerSmsOffer(pending, digits, speech);
+
+    const question = this.session.question;
+    if (!digits && !speech) return this.failure('silence');
+    if (digits) {
+      if (digits === '0') return this.toHuman();
+      if (digits === '*') return { say: [], question };
+      const choice = question.choices[Number(digits) - 1];
+      return choice ? this.choose(choice) : this.failure('bad_digit');
+    }
+    const said = speech ?? '';
+    if (isUnintelligible(said, this.hook.Confidence)) return this.failure('unclear');
+    const choice = matchSpokenChoice(said, question.choices);
+    if (choice) return this.choose(choice, said);
+    if (question.kind === 'anything_else') {
+      const yn = yesNo(undefined, said);
+      if (yn === 'no') return { say: [GOODBYE], hangup: true };
+      if (yn === 'yes' && said.split(/\s+/).length <= 2)
+        return { say: [], question: mainQuestion('Je vous écoute.') };
+    }
+    if (question.critical && needsReadBack(this.hook.Confidence)) {
+      this.session.pending = { kind: 'confirm', text: said, then: question };
+      return { say: [], question: offerQuestion(`J’ai compris : ${said}. Est-ce exact ?`) };
+    }
+    return this.engineTurn({ text: said, speechConfidence: this.hook.Confidence });
+  }
+
+  /** The slow turn, fetched again by its provider message id (the engine replays it once done). */
+  async wait(): Promise<Draft> {
+    const inflight = this.session.inflight;
+    if (!inflight) return { say: [], question: this.session.question };
+    return this.run(inflight);
+  }
+
+  /** A transfer ended: after a real conversation we hang up; otherwise, say when to call back. */
+  dialed(): Draft {
+    const status = this.hook.DialCallStatus;
+    if (status === 'completed' || status === 'answered') return { say: [], hangup: true };
+    return this.callBack(['Aucun agent n’a pu prendre votre appel.']);
+  }
+
+  /** A menu choice, by digit (recorded as its label) or by voice (recorded as said). */
+  private choose(choice: VoiceChoice, said?: string): Promise<Draft> | Draft {
+    if (choice.value === AGENT) return this.toHuman();
+    if (choice.value === END) return { say: [GOODBYE], hangup: true };
+    if (choice.value === MENU) return { say: [], question: mainQuestion('Je vous écoute.') };
+    return this.engineTurn({
+      text: said ?? choice.label,
+      choiceValue: choice.value,
+      speechConfidence: said ? this.hook.Confidence : undefined,
+    });
+  }
+
+  /** Silence or not understood: say so and repeat differently, then offer the keypad, then a person. */
+  private failure(kind: 'silence' | 'unclear' | 'bad_digit'): Draft {
+    this.session.failures += 1;
+    const question = this.session.question;
+    const sorry = {
+      silence: 'Je ne vous ai pas entendu.',
+      unclear: 'Je n’ai pas bien compris.',
+      bad_digit: 'Ce choix n’existe pas.',
+    }[kind];
+    if (question.kind === 'anything_else') {
+      return this.session.failures >= 2 ? { say: [GOODBYE], hangup: true } : { say: [sorry], question };
+    }
+    if (this.session.failures === 1) {
+      const rephrased =
+        question.choices.length > 0
+          ? `${question.prompt} Dites simplement votre choix, ou tapez son numéro.`
+          : `${question.prompt} Répondez simplement, en quelques mots.`;
+      return {
+        say: [sorry],
+        question,
+        promptOverride:
+          question.choices.length > 0 ? `${rephrased} ${choicesSpeech(question.choices)}` : rephrased,
+      };
+    }
+    if (this.session.failures === 2) {
+      const keypad = question.choices.length > 0 ? choicesSpeech(question.choices, 'fr', true) : '';
+      return {
+        say: [sorry, 'Vous pouvez aussi utiliser le clavier de votre téléphone.'],
+        question,
+        promptOverride: [
+          question.prompt,
+          keypad,
+          'Pour parler à un agent, tapez 0. Pour réécouter, tapez étoile.',
+        ]
+          .filter(Boolean)
+          .join(' '),
+      };
+    }
+    return this.toHuman(['Je n’arrive pas à vous comprendre, je suis désolée.']);
+  }
+
+  private async answerConfirmation(
+    pending: Extract<Pending, { kind: 'confirm' }>,
+    digits?: string,
+    speech?: string,
+  ): Promise<Draft> {
+    const answer = yesNo(digits, speech);
+    if (answer === 'yes') {
+      this.session.pending = null;
+      // Confirmed by the caller: as sure as typed text.
+      return this.engineTurn({ text: pending.text, speechConfidence: 1 });
+    }
+    this.session.failures += 1;
+    if (this.session.failures >= 3) {
+      this.session.pending = null;
+      return this.toHuman(['Je n’arrive pas à vous comprendre, je suis désolée.']);
+    }
+    if (answer === 'no') {
+      this.session.pending = null;
+      return {
+        say: ['D’accord, reprenons.'],
+        question: pending.then,
+        promptOverride: `${pending.then.prompt} Parlez lentement, s’il vous plaît.`,
+      };
+    }
+    return {
+      say: [digits || speech ? 'Je n’ai pas bien compris.' : 'Je ne vous ai pas entendu.'],
+      question: this.session.question,
+    };
+  }
+
+  private async answerSmsOffer(
+    pending: Extract<Pending, { kind: 'sms' }>,
+    digits?: string,
+    speech?: string,
+  ): Promise<Draft> {
+    const answer = yesNo(digits, speech);
+    if (answer === undefined && this.session.failures === 0) {
+      this.session.failures += 1;
+      return {
+        say: [digits || speech ? 'Je n’ai pas bien compris.' : 'Je ne vous ai pas entendu.'],
+        question: this.session.question,
+      };
+    }
+    this.session.pending = null;
+    this.session.failures = 0;
+    const say: string[] = [];
+    if (answer === 'yes')
+      say.push(
+        (await this.sendSms(pending.body)) ? 'C’est envoyé.' : 'Désolée, le SMS n’a pas pu être envoyé.',
+      );
+    else say.push('D’accord, je ne vous envoie rien.');
+    if (pending.hangupAfter) return { say: [...say, GOODBYE], hangup: true };
+    return { say, question: pending.after ?? ANYTHING_ELSE };
+  }
+
+  private engineTurn(input: {
+    text: string;
+    choiceValue?: string;
+    speechConfidence?: number;
+  }): Promise<Draft> {
+    const inflight = { id: `${this.hook.CallSid}:${this.step}`, ...input, waits: 0 };
+    this.session.inflight = inflight;
+    return this.run(inflight);
+  }
+
+  private async run(inflight: NonNullable<VoiceSession['inflight']>): Promise<Draft> {
+    const turn = this.deps.engine.handleTurn({
+      tenantId: this.territory.id,
+      channel: 'voice',
+      address: this.hook.CallSid,
+      providerMessageId: inflight.id,
+      text: inflight.text,
+      ...(inflight.choiceValue ? { choiceValue: inflight.choiceValue } : {}),
+      ...(inflight.speechConfidence !== undefined ? { speechConfidence: inflight.speechConfidence } : {}),
+      locale: 'fr',
+    });
+    const outcome = await raceDeadline(turn, this.deps.replyDeadlineMs);
+    if (outcome.kind === 'late') {
+      turn.catch((error: unknown) =>
+        this.deps.logger.error('late voice turn failed', { tenant: this.territory.id, error: String(error) }),
+      );
+      inflight.waits += 1;
+      if (inflight.waits > MAX_WAITS) {
+        this.session.inflight = null;
+        return this.toHuman(['Je suis désolée, le service est trop lent en ce moment.']);
+      }
+      return {
+        say: [
+          inflight.waits === 1 ? 'Un instant, s’il vous plaît.' : 'Je cherche encore, merci de patienter.',
+        ],
+        wait: true,
+      };
+    }
+    this.session.inflight = null;
+    if (outcome.kind === 'failed') {
+      this.deps.logger.error('voice turn failed, answering the degraded message', {
+        tenant: this.territory.id,
+        error: String(outcome.error),
+      });
+      return this.toHuman(
+        this.deps.engine.degradedReplies(this.territory.id).map((r) => replyToSpeech(r).text),
+      );
+    }
+    this.session.failures = 0;
+    return this.render(outcome.value);
+  }
+
+  /** The engine's replies as a phone answer. */
+  private async render(result: TurnResult): Promise<Draft> {
+    const notice = this.territory.notice.shortText;
+    const replies = result.replies.filter(
+      (r) => !(this.session.noticeSaid && r.type === 'text' && r.text === notice),
+    );
+    if (result.forwardedToAgent || replies.length === 0)
+      return this.toHuman(['Votre message est transmis à un agent.']);
+
+    const say: string[] = [];
+    const links: { text: string; url: string }[] = [];
+    let question: Question | undefined;
+    let transfer = false;
+    let end: string | undefined;
+    for (const reply of replies) {
+      if (reply.type === 'handover' && reply.state === 'transfer') transfer = true;
+      else if (reply.type === 'end') end = reply.text ?? '';
+      else if (reply.type === 'choices') {
+        if (question) say.push(question.prompt);
+        question = {
+          prompt: reply.text,
+          choices: reply.choices.slice(0, 9).map((c) => ({ ...c })),
+          kind: 'engine',
+          critical: false,
+        };
+      } else {
+        const spoken = replyToSpeech(reply);
+        say.push(spoken.text);
+        if (spoken.link) links.push(spoken.link);
+      }
+    }
+    // A final open question ("Où se situe le problème ? Indiquez l'adresse.") is asked inside the gather:
+    // the dialogue waits for an answer (a form slot, a pending question), or the text asks one.
+    const dialogue = await this.dialogueState(result.conversationId);
+    const last = say[say.length - 1];
+    if (!question && !end && !transfer && last && (dialogue.expectsAnswer || /\?\s*$/.test(last))) {
+      say.pop();
+      question = { prompt: last, choices: [], kind: 'engine', critical: false };
+    }
+    if (question) question.critical = isCriticalQuestion(dialogue.pendingSlot, question.prompt);
+
+    for (const link of links) {
+      say.push(
+        (await this.sendSms(link.text, link.url))
+          ? 'Je vous envoie le lien par SMS.'
+          : `Vous trouverez ce lien sur le site internet de ${this.territory.name}.`,
+      );
+    }
+    if (transfer) return this.toHuman(say);
+
+    const reference = this.smsPossible() ? REFERENCE.exec(replies.map(replyText).join(' '))?.[0] : undefined;
+    const recap = reference ? await this.recapBody(reference) : undefined;
+    if (recap) {
+      this.session.pending = {
+        kind: 'sms',
+        body: recap,
+        after: question ?? null,
+        hangupAfter: end !== undefined,
+      };
+      return {
+        say,
+        question: offerQuestion('Voulez-vous recevoir un SMS récapitulatif avec cette référence ?'),
+      };
+    }
+    if (end !== undefined)
+      return { say: [...say, end, end ? 'Au revoir.' : GOODBYE].filter(Boolean), hangup: true };
+    return { say, question: question ?? ANYTHING_ELSE };
+  }
+
+  /** A person: transfer during the agents' hours, otherwise when to call back and an SMS follow-up. */
+  toHuman(before: string[] = []): Draft {
+    if (agentsAvailable(this.territory, this.now)) {
+      return {
+        say: [...before, 'Je vous mets en relation avec un agent. Ne quittez pas.'],
+        dial: { number: this.territory.agents.phone },
+      };
+    }
+    return this.callBack(before);
+  }
+
+  private callBack(before: string[]): Draft {
+    const say = [...before, callBackText(this.territory, this.now)];
+    if (!this.smsPossible()) return { say: [...say, GOODBYE], hangup: true };
+    const next = nextAgentsOpening(this.territory, this.now);
+    const body = `${this.territory.name} : suite à votre appel, vous pouvez nous écrire en répondant à ce SMS. Un agent vous répondra ${next ? `à partir de ${next}` : 'dès que possible'}.`;
+    this.session.pending = { kind: 'sms', body: this.shape(body), after: null, hangupAfter: true };
+    return {
+      say,
+      question: offerQuestion('Voulez-vous recevoir un SMS pour poursuivre votre demande par écrit ?'),
+    };
+  }
+
+  private smsPossible(): boolean {
+    return !!this.deps.sender && canReceiveSms(this.session.caller);
+  }
+
+  /** Sends an SMS to the caller from the number called; `keep` (a URL) is never cut. */
+  private async sendSms(body: string, keep = ''): Promise<boolean> {
+    if (!this.deps.sender || !canReceiveSms(this.session.caller)) return false;
+    try {
+      await this.deps.sender.sendSms(this.session.caller, this.session.called, this.shape(body, keep));
+      return true;
+    } catch (error) {
+      this.deps.logger.error('voice: SMS follow-up could not be sent', {
+        tenant: this.territory.id,
+        error: String(error),
+      });
+      return false;
+    }
+  }
+
+  private shape(body: string, keep = ''): string {
+    const { transliterate, segmentBudget } = this.territory.sms;
+    return shapeSms(body, { transliterate, segmentBudget }, keep).body;
+  }
+
+  /** The SMS summary of a request created during the call; none when the request is not in the store. */
+  private async recapBody(reference: string): Promise<string | undefined> {
+    const request = await this.deps.store
+      .getRequestByReference(this.territory.id, reference)
+      .catch(() => null);
+    if (!request) return undefined;
+    const type = this.territory.requestTypes.find((t) => t.id === request.type)?.label;
+    const details = [type, request.addressText].filter(Boolean).join(', ');
+    return this.shape(
+      `${this.territory.name} : votre demande ${reference}${details ? ` (${details})` : ''} est bien enregistrée. Pour la suivre, envoyez ${reference} par SMS à ce numéro.`,
+    );
+  }
+
+  /**
+   * Whether the dialogue waits for an answer, and for which form slot (an address must be read back when
+   * recognition is unsure). Read from the engine's conversation state, which the turn just saved.
+   */
+  private async dialogueState(
+    conversationId: string,
+  ): Promise<{ expectsAnswer: boolean; pendingSlot: string | null }> {
+    try {
+      const state = readState((await this.deps.state.get(stateKey(conversationId)))?.data);
+      return {
+        expectsAnswer: state.form !== null || state.awaiting !== null,
+        pendingSlot: state.form?.pending ?? null,
+      };
+    } catch {
+      return { expectsAnswer: false, pendingSlot: null };
+    }
+  }
+}
+
+const replyText = (r: Reply): string =>
+  ('text' in r && typeof r.text === 'string' ? r.text : '') +
+  (r.type === 'card' ? ` ${r.title} ${(r.fields ?? []).map((f) => f.value).join(' ')}` : '');

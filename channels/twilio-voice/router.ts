@@ -1,0 +1,182 @@
+// POST /channels/twilio/voice — the French phone line (IVR). Twilio posts the call start, then every
+// <Gather> result to `?step=gather&n=N`, a slow turn to `?step=wait`, a finished transfer to
+// `?step=dialed`. N numbers the callbacks of a call: a callback Twilio retries gets the same TwiML
+// again and nothing is redone (the session keeps the last answer; engine turns are keyed CallSid:N).
+import { Router, type Request } from 'express';
+import type { Engine } from '../../bot/engine';
+import type { Logger } from '../../bot/logger';
+import type { ConversationStateStore, SharedStore } from '../../bot/ports';
+import type { Territory, TerritoryProvider } from '../../knowledge/territory';
+import { buildVoiceTwiml, choicesSpeech, type VoicePlan } from '../render/voice';
+import {
+  badRequest,
+  bareAddress,
+  logUnknownNumber,
+  sendTwiml,
+  territoryForNumber,
+  twilioForm,
+  twilioSignatureGuard,
+  type ReplySender,
+  type TwilioAuthConfig,
+} from '../twilio-common';
+import { CallFlow, type Draft } from './flow';
+import { VoiceQuerySchema, VoiceWebhookSchema, type VoiceWebhook } from './schema';
+import { VoiceSessions, type VoiceSession } from './session';
+
+export interface TwilioVoiceDeps {
+  engine: Engine;
+  store: SharedStore;
+  /** Conversation-state store: holds the call sessions next to the dialogue state. */
+  state: ConversationStateStore;
+  territories: TerritoryProvider;
+  auth: TwilioAuthConfig;
+  logger: Logger;
+  /** REST sender for SMS follow-ups (links, request summaries); without it none are offered. */
+  sender?: ReplySender;
+  replyDeadlineMs?: number;
+  /** TWILIO_VOICE: 'Polly.Lea' by default. */
+  voice?: string;
+  clock?: () => Date;
+}
+
+const DEFAULT_VOICE = 'Polly.Lea';
+const UNKNOWN_NUMBER_TEXT =
+  'Ce numéro n’est relié à aucun service. Merci de contacter directement votre mairie. Au revoir.';
+/** Generic words callers use, recognised better when given as hints. */
+const GENERIC_HINTS = [
+  'horaires',
+  'déchetterie',
+  'mairie',
+  'médiathèque',
+  'piscine',
+  'signalement',
+  'nid de poule',
+  'éclairage',
+  'lampadaire',
+  'dépôt sauvage',
+  'suivi',
+  'agent',
+  'oui',
+  'non',
+  'annuler',
+];
+
+export function createTwilioVoiceRouter(deps: TwilioVoiceDeps): Router {
+  const router = Router();
+  const sessions = new VoiceSessions(deps.state);
+  const guard = twilioSignatureGuard(deps.auth, deps.logger, 'voice');
+  const voice = deps.voice ?? DEFAULT_VOICE;
+
+  router.post('/voice', twilioForm, guard, async (req, res) => {
+    const query = VoiceQuerySchema.safeParse(req.query);
+    if (!query.success) throw badRequest(query.error);
+    const parsed = VoiceWebhookSchema.safeParse(req.body ?? {});
+    if (!parsed.success) throw badRequest(parsed.error);
+    const hook = parsed.data;
+    const { step, n } = query.data;
+
+    const territory = territoryForNumber(deps.territories, hook.To);
+    if (!territory) {
+      logUnknownNumber(deps.logger, 'voice', hook.To);
+      sendTwiml(res, buildVoiceTwiml({ say: [UNKNOWN_NUMBER_TEXT], hangup: true }, { voice }));
+      return;
+    }
+
+    const loaded = await sessions.load(territory.id, hook.CallSid);
+    if (loaded && loaded.session.lastStep === n && loaded.session.lastTwiml) {
+      sendTwiml(res, loaded.session.lastTwiml);
+      return;
+    }
+    const fresh = !loaded || step === 'start';
+    const session = fresh ? newSession(territory, hook) : loaded.session;
+    const flow = new CallFlow(
+      {
+        engine: deps.engine,
+        store: deps.store,
+        state: deps.state,
+        logger: deps.logger,
+        sender: deps.sender,
+        replyDeadlineMs: deps.replyDeadlineMs ?? 8000,
+      },
+      territory,
+      hook,
+      session,
+      deps.clock?.() ?? new Date(),
+      n,
+    );
+    const draft = fresh
+      ? flow.start()
+      : step === 'wait'
+        ? await flow.wait()
+        : step === 'dialed'
+          ? flow.dialed()
+          : await flow.gather();
+
+    const twiml = buildVoiceTwiml(toPlan(draft, session, territory, actionUrl(req, deps.auth.publicUrl)), {
+      voice,
+    });
+    session.lastStep = n;
+    session.lastTwiml = twiml;
+    await sessions.save(session, fresh ? (loaded?.version ?? 0) : loaded.version);
+    sendTwiml(res, twiml);
+  });
+
+  return router;
+}
+
+function newSession(territory: Territory, hook: VoiceWebhook): VoiceSession {
+  return {
+    tenantId: territory.id,
+    callSid: hook.CallSid,
+    caller: bareAddress(hook.From),
+    called: bareAddress(hook.To),
+    lastStep: -1,
+    lastTwiml: '',
+    counter: 0,
+    question: { prompt: '', choices: [], kind: 'engine', critical: false },
+    failures: 0,
+    pending: null,
+    inflight: null,
+    noticeSaid: false,
+  };
+}
+
+/** Action URLs: absolute when PUBLIC_URL is set (it may carry a path prefix), else host-relative. */
+function actionUrl(req: Request, publicUrl: string | undefined) {
+  const base = `${(publicUrl ?? '').replace(/\/$/, '')}${req.baseUrl}${req.path}`;
+  return (step: 'gather' | 'wait' | 'dialed', n: number) => `${base}?step=${step}&n=${n}`;
+}
+
+function toPlan(
+  draft: Draft,
+  session: VoiceSession,
+  territory: Territory,
+  url: ReturnType<typeof actionUrl>,
+): VoicePlan {
+  const next = () => (session.counter += 1);
+  const plan: VoicePlan = { say: draft.say.filter((s) => s.trim().length > 0) };
+  if (draft.question) {
+    session.question = draft.question;
+    const q = draft.question;
+    plan.prompt =
+      draft.promptOverride ?? (q.choices.length > 0 ? `${q.prompt} ${choicesSpeech(q.choices)}` : q.prompt);
+    plan.gather = {
+      action: url('gather', next()),
+      hints: hintsFor(
+        territory,
+        q.choices.flatMap((c) => [c.label, c.spoken ?? '']),
+      ),
+    };
+  }
+  if (draft.dial) plan.dial = { number: draft.dial.number, action: url('dialed', next()) };
+  if (draft.wait) plan.redirect = { url: url('wait', next()), pauseSeconds: 2 };
+  if (draft.hangup) plan.hangup = true;
+  return plan;
+}
+
+/** Speech hints: the menu's words, generic ones, then the territory's facilities and communes (deduplicated when built). */
+function hintsFor(territory: Territory, extra: string[]): string[] {
+  const facilities = territory.facilities.flatMap((f) => [f.name, f.shortName?.fr ?? '', ...f.aliases]);
+  const communes = territory.communes.flatMap((c) => [c.name, ...c.aliases]);
+  return [...extra, ...GENERIC_HINTS, ...facilities, ...communes];
+}
