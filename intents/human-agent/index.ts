@@ -1,31 +1,130 @@
 // "Je veux parler à quelqu'un": the conversation joins the agents' queue with a summary, and the
-// citizen is told honestly when someone will answer.
+// citizen is told honestly when someone will answer. Outside the agents' hours (territory.agents.openingHours,
+// in the territory's time zone) the citizen is told when they are back and offered a callback or an SMS
+// follow-up (or to leave a message here); the choice goes to the agents with the summary.
 import { phrase } from '../../bot/i18n';
 import type { IntentModule } from '../../bot/intent-module';
+import type { TurnContext } from '../../bot/turn-context';
+import { formatInstant, statusNow } from '../../knowledge/opening-hours';
+import type { Territory } from '../../knowledge/territory';
 import { territoryOf, type IntentDeps } from '../deps';
 
+const AWAIT_FOLLOW_UP = 'human_agent.follow_up';
+const AWAIT_PHONE = 'human_agent.phone';
+/** Channels where the citizen's address is their phone number. */
+const PHONE_CHANNELS = new Set(['sms', 'whatsapp', 'voice']);
+
+type FollowUp = { kind: 'callback' | 'sms' | 'message'; phone?: string };
+
+function enqueue(ctx: TurnContext, territory: Territory, extra: Record<string, unknown> = {}): void {
+  ctx.effects.conversation.owner = 'queue';
+  ctx.effects.outbox.push({
+    kind: 'conversation.handover',
+    payload: {
+      tenantId: territory.id,
+      conversationId: ctx.conversation.id,
+      channel: ctx.message.channel,
+      summary: {
+        lastIntents: ctx.state.recentIntents,
+        form: ctx.state.form ? { name: ctx.state.form.name, values: ctx.state.form.values } : null,
+        lastMessage: ctx.message.text.slice(0, 500),
+        ...extra,
+      },
+    },
+    dedupeKey: `handover:${ctx.conversation.id}:${ctx.now.getTime()}`,
+  });
+  ctx.state.form = null;
+}
+
+/** "lundi à 9 h", or undefined when the agents are available now. */
+function agentsBack(territory: Territory, ctx: TurnContext): { open: boolean; when?: string; at?: string } {
+  const status = statusNow({ openingHours: territory.agents.openingHours }, territory, ctx.now);
+  if (status.open) return { open: true };
+  return status.nextOpen
+    ? {
+        open: false,
+        when: formatInstant(status.nextOpen, territory.timeZone, ctx.now, ctx.locale),
+        at: status.nextOpen.toISOString(),
+      }
+    : { open: false };
+}
+
+function followUpOf(ctx: TurnContext): FollowUp['kind'] | undefined {
+  const value = ctx.message.choiceValue;
+  if (value === 'follow_up:callback' || value === 'follow_up:sms' || value === 'follow_up:message') {
+    return value.slice('follow_up:'.length) as FollowUp['kind'];
+  }
+  const text = ctx.message.text.toLowerCase();
+  if (/rappel|call ?back|t[ée]l[ée]phon/.test(text)) return 'callback';
+  if (/\bsms\b|texto|text message/.test(text)) return 'sms';
+  if (/message|[ée]cri|attend|wait/.test(text)) return 'message';
+  return undefined;
+}
+
 export function createHumanAgent(deps: IntentDeps): IntentModule {
+  /** Queues the conversation with the chosen follow-up and tells the citizen when to expect it. */
+  function confirm(ctx: TurnContext, territory: Territory, followUp: FollowUp): void {
+    const back = agentsBack(territory, ctx);
+    enqueue(ctx, territory, { outsideHours: !back.open, nextAgentsOpening: back.at ?? null, followUp });
+    const when = back.when ?? ctx.t(phrase('dès que possible', 'as soon as possible'));
+    const number = followUp.phone ? ` (${followUp.phone.replace(/^\+33/, '0')})` : '';
+    const text =
+      followUp.kind === 'callback'
+        ? phrase(
+            `C’est noté : un agent vous rappellera${number} à partir de ${when}.`,
+            `Noted: a member of staff will call you back${number} from ${when}.`,
+          )
+        : followUp.kind === 'sms'
+          ? phrase(
+              `C’est noté : un agent vous répondra par SMS${number} à partir de ${when}.`,
+              `Noted: a member of staff will answer by text message${number} from ${when}.`,
+            )
+          : phrase(
+              `C’est noté : un agent lira vos messages et vous répondra ici à partir de ${when}. Vous pouvez déjà écrire votre question.`,
+              `Noted: a member of staff will read your messages and answer here from ${when}. You can already type your question.`,
+            );
+    ctx.reply({ type: 'handover', state: 'queued', text: ctx.t(text) });
+  }
+
   return {
     id: 'human_agent',
     intents: ['human_agent'],
     async handle(ctx) {
       const territory = territoryOf(deps, ctx);
-      ctx.effects.conversation.owner = 'queue';
-      ctx.effects.outbox.push({
-        kind: 'conversation.handover',
-        payload: {
-          tenantId: territory.id,
-          conversationId: ctx.conversation.id,
-          channel: ctx.message.channel,
-          summary: {
-            lastIntents: ctx.state.recentIntents,
-            form: ctx.state.form ? { name: ctx.state.form.name, values: ctx.state.form.values } : null,
-            lastMessage: ctx.message.text.slice(0, 500),
-          },
-        },
-        dedupeKey: `handover:${ctx.conversation.id}:${ctx.now.getTime()}`,
-      });
-      ctx.state.form = null;
+      const back = agentsBack(territory, ctx);
+      // The phone line has its own flow (transfer, or call-back time and SMS): it is not changed here.
+      if (!back.open && ctx.message.channel !== 'voice') {
+        ctx.state.awaiting = { kind: AWAIT_FOLLOW_UP, data: {} };
+        const when = back.when
+          ? ctx.t(phrase(`Ils seront de retour ${back.when}.`, `They will be back ${back.when}.`))
+          : '';
+        ctx.choices(
+          ctx
+            .t(
+              phrase(
+                `Nos agents ne sont pas disponibles en ce moment. ${when} Comment voulez-vous être recontacté ?`,
+                `Our staff are not available right now. ${when} How would you like to be contacted?`,
+              ),
+            )
+            .replace(/\s+/g, ' '),
+          [
+            {
+              label: ctx.t(phrase('Être rappelé par téléphone', 'Get a phone call back')),
+              value: 'follow_up:callback',
+            },
+            {
+              label: ctx.t(phrase('Recevoir la réponse par SMS', 'Get the answer by text message')),
+              value: 'follow_up:sms',
+            },
+            {
+              label: ctx.t(phrase('Laisser un message ici', 'Leave a message here')),
+              value: 'follow_up:message',
+            },
+          ],
+        );
+        return;
+      }
+      enqueue(ctx, territory);
       ctx.reply({
         type: 'handover',
         state: ctx.message.channel === 'voice' ? 'transfer' : 'queued',
@@ -37,6 +136,43 @@ export function createHumanAgent(deps: IntentDeps): IntentModule {
           ),
         ),
       });
+    },
+    async resume(ctx) {
+      const territory = territoryOf(deps, ctx);
+      const awaiting = ctx.state.awaiting;
+      if (awaiting?.kind === AWAIT_FOLLOW_UP) {
+        const kind = followUpOf(ctx);
+        if (!kind) return false;
+        ctx.state.awaiting = null;
+        if (kind === 'message') return (confirm(ctx, territory, { kind }), true);
+        if (PHONE_CHANNELS.has(ctx.message.channel))
+          return (confirm(ctx, territory, { kind, phone: ctx.message.address }), true);
+        ctx.state.awaiting = { kind: AWAIT_PHONE, data: { followUp: kind } };
+        ctx.text(
+          phrase(
+            'À quel numéro de téléphone ? (par exemple 06 12 34 56 78)',
+            'Which phone number? (for example +33 6 12 34 56 78)',
+          ),
+        );
+        return true;
+      }
+      if (awaiting?.kind === AWAIT_PHONE) {
+        const phone = ctx.nlu.entities.find((e) => e.type === 'phone')?.value;
+        const kind = awaiting.data.followUp === 'sms' ? 'sms' : 'callback';
+        if (!phone) {
+          ctx.text(
+            phrase(
+              'Je n’ai pas reconnu de numéro. Écrivez-le ainsi : 06 12 34 56 78.',
+              'I did not recognise a phone number. Please write it like this: 06 12 34 56 78.',
+            ),
+          );
+          return true;
+        }
+        ctx.state.awaiting = null;
+        confirm(ctx, territory, { kind, phone });
+        return true;
+      }
+      return false;
     },
   };
 }

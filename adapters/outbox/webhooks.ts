@@ -1,0 +1,126 @@
+// Outbound webhooks. An event row ('request.created', 'request.status_changed', 'conversation.handover'…)
+// fans out into one 'webhook' row per matching subscription (idempotent: dedupe key per subscription and
+// event), each then POSTed by the relay, signed, and retried with backoff until a 2xx.
+// Headers: X-Guichet-Event, X-Guichet-Delivery (idempotency key, the same on every retry),
+// X-Guichet-Timestamp (unix seconds), X-Guichet-Signature: sha256=hex(HMAC-SHA256(secret, `${timestamp}.${body}`)).
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { SqlClient } from '../postgres';
+import { PermanentDeliveryError, type OutboxHandler } from './relay';
+
+export const SIGNATURE_HEADER = 'x-guichet-signature';
+export const TIMESTAMP_HEADER = 'x-guichet-timestamp';
+export const DELIVERY_HEADER = 'x-guichet-delivery';
+export const EVENT_HEADER = 'x-guichet-event';
+
+export function signWebhook(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex')}`;
+}
+
+/** For receivers (and tests): constant-time check of a delivery's signature, with a freshness window. */
+export function verifyWebhookSignature(
+  secret: string,
+  headers: { signature?: string; timestamp?: string },
+  rawBody: string,
+  options: { toleranceSeconds?: number; now?: Date } = {},
+): boolean {
+  const { signature, timestamp } = headers;
+  if (!signature || !timestamp || !/^\d{1,12}$/.test(timestamp)) return false;
+  const age = Math.abs((options.now ?? new Date()).getTime() / 1000 - Number(timestamp));
+  if (age > (options.toleranceSeconds ?? 300)) return false;
+  const expected = Buffer.from(signWebhook(secret, timestamp, rawBody));
+  const given = Buffer.from(signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/** An event row → one 'webhook' row per active subscription of its tenant (and authority) to that event. */
+export function createWebhookFanOut(sql: SqlClient, clock: () => Date = () => new Date()): OutboxHandler {
+  return async (row) => {
+    const authorityId = typeof row.payload.authorityId === 'string' ? row.payload.authorityId : null;
+    const conversationId = typeof row.payload.conversationId === 'string' ? row.payload.conversationId : null;
+    const body = JSON.stringify({
+      id: row.dedupeKey,
+      event: row.kind,
+      tenantId: row.tenantId,
+      occurredAt: clock().toISOString(),
+      data: row.payload,
+    });
+    await sql.query(
+      `INSERT INTO outbox (tenant_id, kind, payload, dedupe_key)
+       SELECT $1, 'webhook',
+         jsonb_build_object('subscriptionId', w.id::text, 'event', $2::text, 'url', w.url, 'conversationId', $3::text, 'body', $4::text),
+         'webhook:' || w.id::text || ':' || $5::text
+       FROM webhook_subscriptions w
+       WHERE w.tenant_id = $1 AND w.active AND $2::text = ANY(w.events)
+         AND (w.authority_id IS NULL OR w.authority_id = $6::text)
+       ON CONFLICT (dedupe_key) DO NOTHING`,
+      [row.tenantId, row.kind, conversationId, body, row.dedupeKey, authorityId],
+    );
+  };
+}
+
+export interface WebhookSenderOptions {
+  /** Per-attempt timeout (default 10 s). */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  clock?: () => Date;
+}
+
+/** A 'webhook' row → one signed POST. 2xx: delivered; 410 Gone: permanent; anything else: retried. */
+export function createWebhookSender(sql: SqlClient, options: WebhookSenderOptions = {}): OutboxHandler {
+  const doFetch = options.fetch ?? fetch;
+  return async (row) => {
+    const subscriptionId = typeof row.payload.subscriptionId === 'string' ? row.payload.subscriptionId : '';
+    const event = typeof row.payload.event === 'string' ? row.payload.event : '';
+    const body = typeof row.payload.body === 'string' ? row.payload.body : '';
+    const found = await sql.query<{ url: string; secret: string; active: boolean }>(
+      'SELECT url, secret, active FROM webhook_subscriptions WHERE id::text = $1 AND tenant_id = $2',
+      [subscriptionId, row.tenantId],
+    );
+    const subscription = found.rows[0];
+    if (!subscription || !subscription.active)
+      throw new PermanentDeliveryError('The webhook subscription was removed or disabled');
+    const timestamp = String(Math.floor((options.clock?.() ?? new Date()).getTime() / 1000));
+    let status: number;
+    try {
+      const response = await doFetch(subscription.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Guichet-Webhooks/1.0',
+          [EVENT_HEADER]: event,
+          [DELIVERY_HEADER]: row.dedupeKey,
+          [TIMESTAMP_HEADER]: timestamp,
+          [SIGNATURE_HEADER]: signWebhook(subscription.secret, timestamp, body),
+        },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      });
+      status = response.status;
+      await response.arrayBuffer().catch(() => undefined); // frees the connection
+    } catch (error) {
+      await recordFailure(sql, subscriptionId);
+      throw new Error(`Webhook unreachable: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
+    }
+    if (status >= 200 && status < 300) {
+      await sql.query(
+        'UPDATE webhook_subscriptions SET failure_count = 0, last_delivery_at = now() WHERE id::text = $1',
+        [subscriptionId],
+      );
+      return;
+    }
+    await recordFailure(sql, subscriptionId);
+    if (status === 410) throw new PermanentDeliveryError('The receiver answered 410 Gone');
+    throw new Error(`The receiver answered HTTP ${status}`);
+  };
+}
+
+async function recordFailure(sql: SqlClient, subscriptionId: string): Promise<void> {
+  await sql
+    .query('UPDATE webhook_subscriptions SET failure_count = failure_count + 1 WHERE id::text = $1', [
+      subscriptionId,
+    ])
+    .catch(() => undefined);
+}

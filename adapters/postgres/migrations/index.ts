@@ -1,0 +1,11 @@
+// Migrations in the order they run. Append only: a released migration is never edited.
+import { migration0001 } from './0001-initial-schema';
+import { migration0002 } from './0002-backoffice';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002];

@@ -1,0 +1,252 @@
+// /api/v1/conversations: the queue and the agents' side of a conversation. An agent takes it over (the
+// bot goes silent, the citizen is told), writes to the citizen on their channel, then releases it back
+// to the bot (the citizen is told again). Each change is one transaction; pushes follow the commit.
+import { GuichetError } from '../../bot/errors';
+import { say } from '../../bot/i18n';
+import type { Reply } from '../../bot/messages';
+import { actorOf, hasRole, scopeOf, type Principal } from '../auth';
+import { citizenLocale, deliveryTo, NOTICES, type CitizenDelivery } from '../citizen';
+import { publishAgentEvent } from '../events';
+import type { ConversationUpdate } from '../ports';
+import {
+  AgentMessageBody,
+  ConversationDetailViewSchema,
+  ConversationListQuery,
+  ConversationViewSchema,
+  IdParams,
+  TakeoverBody,
+  TenantQuery,
+  pageOf,
+  type ConversationView,
+} from '../schemas';
+import type { ApiDeps } from './deps';
+import { route, type AnyRoute } from './route';
+
+const notFound = (id: string) => new GuichetError('NOT_FOUND', `No conversation ${id}`);
+
+function assertOpen(current: ConversationView): void {
+  if (current.status === 'closed') throw new GuichetError('CONFLICT', 'The conversation is closed');
+}
+
+/** Another agent holds it: only a supervisor (or an admin) may step in. */
+function heldByAnother(current: ConversationView, principal: Principal): boolean {
+  return current.owner === 'agent' && current.agentId !== null && current.agentId !== principal.agentId;
+}
+
+export function conversationRoutes(deps: ApiDeps): AnyRoute[] {
+  /** Runs an update that may notify the citizen; pushes and the console event follow the commit. */
+  async function change(
+    principal: Principal,
+    tenant: string | undefined,
+    id: string,
+    plan: (
+      current: ConversationView,
+      notify: (reply: Reply, direction: 'out' | 'agent') => CitizenDelivery,
+    ) => ConversationUpdate,
+    after: (updated: ConversationView) => Parameters<typeof publishAgentEvent>[1] | undefined,
+  ): Promise<ConversationView> {
+    const scope = scopeOf(principal, tenant);
+    const deliveries: CitizenDelivery[] = [];
+    const updated = await deps.store.updateConversation(scope, id, (current) =>
+      plan(current, (reply, direction) => {
+        const delivery = deliveryTo(current, reply, {
+          direction,
+          agentId: direction === 'agent' ? (principal.agentId ?? actorOf(principal)) : null,
+        });
+        deliveries.push(delivery);
+        return delivery;
+      }),
+    );
+    if (!updated) throw notFound(id);
+    for (const delivery of deliveries) {
+      await delivery
+        .afterCommit(deps.bus)
+        .catch((error: unknown) => deps.logger.warn('push to the citizen failed', { error: String(error) }));
+    }
+    const event = after(updated);
+    if (event)
+      await publishAgentEvent(deps.bus, event).catch((error: unknown) =>
+        deps.logger.warn('agent event failed', { error: String(error) }),
+      );
+    return updated;
+  }
+
+  const at = () => deps.clock().toISOString();
+
+  return [
+    route({
+      method: 'get',
+      path: '/conversations',
+      operationId: 'listConversations',
+      summary: 'List conversations by state: bot, queue (waiting for an agent), agent, closed',
+      tag: 'conversations',
+      minRole: 'agent',
+      query: ConversationListQuery,
+      response: pageOf(ConversationViewSchema),
+      async handle({ query, principal }) {
+        const { tenant, ...filter } = query;
+        return deps.store.listConversations(scopeOf(principal, tenant), filter);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/conversations/{id}',
+      operationId: 'getConversation',
+      summary: 'A conversation with its transcript, its requests and the handover summary',
+      tag: 'conversations',
+      minRole: 'agent',
+      params: IdParams,
+      query: TenantQuery,
+      response: ConversationDetailViewSchema,
+      async handle({ params, query, principal }) {
+        const found = await deps.store.getConversation(scopeOf(principal, query.tenant), params.id);
+        if (!found) throw notFound(params.id);
+        return found;
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/conversations/{id}/takeover',
+      operationId: 'takeOverConversation',
+      summary: 'Take the conversation over: the bot goes silent, the citizen is told an agent joined',
+      description:
+        'Idempotent for the agent who already holds it; 409 when another agent does (unless force, supervisors).',
+      tag: 'conversations',
+      minRole: 'agent',
+      params: IdParams,
+      query: TenantQuery,
+      body: TakeoverBody,
+      response: ConversationViewSchema,
+      async handle({ params, query, body, principal }) {
+        const locale = await citizenLocale(deps.state, params.id);
+        let joined = false;
+        return change(
+          principal,
+          query.tenant,
+          params.id,
+          (current, notify) => {
+            assertOpen(current);
+            if (heldByAnother(current, principal) && !(body.force && hasRole(principal, 'supervisor'))) {
+              throw new GuichetError('CONFLICT', 'Another agent has taken this conversation over');
+            }
+            if (current.owner === 'agent' && current.agentId === principal.agentId)
+              return { messages: [], outbox: [] };
+            joined = true;
+            const delivery = notify(
+              { type: 'handover', state: 'agent_joined', text: say(NOTICES.joined, locale) },
+              'out',
+            );
+            return {
+              owner: 'agent',
+              agentId: principal.agentId,
+              messages: delivery.messages,
+              outbox: delivery.outbox,
+            };
+          },
+          (updated) =>
+            joined
+              ? {
+                  type: 'conversation',
+                  change: 'takeover',
+                  tenantId: updated.tenantId,
+                  conversationId: updated.id,
+                  owner: 'agent',
+                  agentId: updated.agentId,
+                  channel: updated.channel,
+                  at: at(),
+                }
+              : undefined,
+        );
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/conversations/{id}/messages',
+      operationId: 'sendAgentMessage',
+      summary: 'Write to the citizen (agent → citizen) on their channel',
+      description:
+        'Stored with direction "agent". Web chat and Bot Framework: pushed over the EventBus; SMS/WhatsApp: an outbox ' +
+        '"notification" sent by the Twilio notifier. The conversation must be taken over first.',
+      tag: 'conversations',
+      minRole: 'agent',
+      params: IdParams,
+      query: TenantQuery,
+      body: AgentMessageBody,
+      status: 201,
+      response: ConversationViewSchema,
+      async handle({ params, query, body, principal }) {
+        return change(
+          principal,
+          query.tenant,
+          params.id,
+          (current, notify) => {
+            assertOpen(current);
+            if (current.owner !== 'agent')
+              throw new GuichetError('CONFLICT', 'Take the conversation over before writing to the citizen');
+            if (heldByAnother(current, principal) && !hasRole(principal, 'supervisor')) {
+              throw new GuichetError('CONFLICT', 'Another agent has taken this conversation over');
+            }
+            const delivery = notify({ type: 'handover', state: 'agent_message', text: body.text }, 'agent');
+            return { messages: delivery.messages, outbox: delivery.outbox };
+          },
+          (updated) => ({
+            type: 'message',
+            tenantId: updated.tenantId,
+            conversationId: updated.id,
+            channel: updated.channel,
+            owner: updated.owner,
+            direction: 'agent',
+            text: body.text,
+            at: at(),
+          }),
+        );
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/conversations/{id}/release',
+      operationId: 'releaseConversation',
+      summary: 'Give the conversation back to the bot; the citizen is told',
+      tag: 'conversations',
+      minRole: 'agent',
+      params: IdParams,
+      query: TenantQuery,
+      response: ConversationViewSchema,
+      async handle({ params, query, principal }) {
+        const locale = await citizenLocale(deps.state, params.id);
+        let released = false;
+        return change(
+          principal,
+          query.tenant,
+          params.id,
+          (current, notify) => {
+            assertOpen(current);
+            if (heldByAnother(current, principal) && !hasRole(principal, 'supervisor')) {
+              throw new GuichetError('CONFLICT', 'Another agent has taken this conversation over');
+            }
+            if (current.owner === 'bot') return { messages: [], outbox: [] };
+            released = true;
+            const delivery = notify(
+              { type: 'handover', state: 'released', text: say(NOTICES.released, locale) },
+              'out',
+            );
+            return { owner: 'bot', agentId: null, messages: delivery.messages, outbox: delivery.outbox };
+          },
+          (updated) =>
+            released
+              ? {
+                  type: 'conversation',
+                  change: 'release',
+                  tenantId: updated.tenantId,
+                  conversationId: updated.id,
+                  owner: 'bot',
+                  agentId: null,
+                  channel: updated.channel,
+                  at: at(),
+                }
+              : undefined,
+        );
+      },
+    }),
+  ];
+}

@@ -1,0 +1,14 @@
+// What the API handlers need, given by createBackoffice.
+import type { Logger } from '../../bot/logger';
+import type { ConversationStateStore, EventBus } from '../../bot/ports';
+import type { TerritoryProvider } from '../../knowledge/territory';
+import type { BackofficeStore } from '../ports';
+
+export interface ApiDeps {
+  store: BackofficeStore;
+  bus: EventBus;
+  state: ConversationStateStore;
+  territories: TerritoryProvider;
+  logger: Logger;
+  clock: () => Date;
+}

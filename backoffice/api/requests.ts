@@ -1,0 +1,163 @@
+// /api/v1/requests: the shared store's requests, filtered and paginated; their history; status changes
+// (with the citizen told on their channel, in the same transaction) and assignment.
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { GuichetError } from '../../bot/errors';
+import { say } from '../../bot/i18n';
+import type { OutboxItem } from '../../bot/ports';
+import { actorOf, scopeOf } from '../auth';
+import { citizenLocale, deliveryTo, statusNotice } from '../citizen';
+import {
+  AssignBody,
+  IdParams,
+  RequestDetailViewSchema,
+  RequestListQuery,
+  RequestViewSchema,
+  StatusChangeBody,
+  TenantQuery,
+  pageOf,
+} from '../schemas';
+import type { RequestContext } from '../ports';
+import type { ApiDeps } from './deps';
+import { route, type AnyRoute } from './route';
+
+const notFound = (id: string) => new GuichetError('NOT_FOUND', `No request ${id}`);
+
+const ContactInPayload = z.object({ contact: z.object({ kind: z.literal('phone'), value: z.string() }) });
+
+/** The citizen's notice and the webhook event of a status change. */
+function statusEffects(
+  ctx: RequestContext,
+  status: RequestContext['request']['status'],
+  note: string | undefined,
+  notify: boolean,
+  locale: 'fr' | 'en',
+) {
+  const after = { ...ctx.request, status };
+  const text = say(statusNotice(after, note), locale);
+  const outbox: OutboxItem[] = [];
+  let messages: ReturnType<typeof deliveryTo>['messages'] = [];
+  if (notify && ctx.conversation) {
+    const delivery = deliveryTo(
+      ctx.conversation,
+      { type: 'text', text },
+      { direction: 'out', optedOut: ctx.contactOptedOut, viaOutbox: true },
+    );
+    messages = delivery.messages;
+    outbox.push(...delivery.outbox);
+  } else if (notify) {
+    // No conversation (Open311, API): a phone number left in the report gets an SMS.
+    const phone = ContactInPayload.safeParse(ctx.request.payload);
+    if (phone.success) {
+      outbox.push({
+        kind: 'notification',
+        payload: { tenantId: ctx.request.tenantId, channel: 'sms', to: phone.data.contact.value, text },
+        dedupeKey: `notification:${ctx.request.id}:${randomUUID()}`,
+      });
+    }
+  }
+  outbox.push({
+    kind: 'request.status_changed',
+    payload: {
+      tenantId: ctx.request.tenantId,
+      requestId: ctx.request.id,
+      reference: ctx.request.reference,
+      type: ctx.request.type,
+      authorityId: ctx.request.authorityId,
+      from: ctx.request.status,
+      to: status,
+      ...(note ? { note } : {}),
+    },
+    dedupeKey: `request.status_changed:${ctx.request.id}:${randomUUID()}`,
+  });
+  return { messages, outbox };
+}
+
+export function requestRoutes(deps: ApiDeps): AnyRoute[] {
+  return [
+    route({
+      method: 'get',
+      path: '/requests',
+      operationId: 'listRequests',
+      summary: 'List requests (filters, newest first, cursor pagination)',
+      tag: 'requests',
+      minRole: 'agent',
+      query: RequestListQuery,
+      response: pageOf(RequestViewSchema),
+      async handle({ query, principal }) {
+        const { tenant, ...filter } = query;
+        return deps.store.listRequests(scopeOf(principal, tenant), filter);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/requests/{id}',
+      operationId: 'getRequest',
+      summary: 'A request with its status history and its conversation',
+      description: 'The id is the request UUID or its reference (DEM-YYYY-NNNNNN).',
+      tag: 'requests',
+      minRole: 'agent',
+      params: IdParams,
+      query: TenantQuery,
+      response: RequestDetailViewSchema,
+      async handle({ params, query, principal }) {
+        const found = await deps.store.getRequestByReference(scopeOf(principal, query.tenant), params.id);
+        if (!found) throw notFound(params.id);
+        return found;
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/requests/{id}/status',
+      operationId: 'changeRequestStatus',
+      summary: 'Change the status (with a note); the citizen is told on their channel',
+      description:
+        'Writes a request event, an outbox "notification" to the citizen (web chat, SMS, WhatsApp…) and an outbox ' +
+        '"request.status_changed" for webhooks, in one transaction. The note is part of the citizen’s message.',
+      tag: 'requests',
+      minRole: 'agent',
+      params: IdParams,
+      query: TenantQuery,
+      body: StatusChangeBody,
+      response: RequestDetailViewSchema,
+      async handle({ params, query, body, principal }) {
+        const scope = scopeOf(principal, query.tenant);
+        const before = await deps.store.getRequestByReference(scope, params.id);
+        if (!before) throw notFound(params.id);
+        const locale = before.conversationId ? await citizenLocale(deps.state, before.conversationId) : 'fr';
+        const updated = await deps.store.changeRequestStatus(scope, before.id, (ctx) => {
+          if (ctx.request.status === body.status && !body.note) {
+            throw new GuichetError(
+              'CONFLICT',
+              `The request is already ${body.status} (add a note to record something)`,
+            );
+          }
+          const effects = statusEffects(ctx, body.status, body.note, body.notify, locale);
+          return { status: body.status, note: body.note, actor: actorOf(principal), ...effects };
+        });
+        if (!updated) throw notFound(params.id);
+        return updated;
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/requests/{id}/assign',
+      operationId: 'assignRequest',
+      summary: 'Assign the request to someone (assignedTo), or unassign it (null)',
+      tag: 'requests',
+      minRole: 'agent',
+      params: IdParams,
+      query: TenantQuery,
+      body: AssignBody,
+      response: RequestDetailViewSchema,
+      async handle({ params, query, body, principal }) {
+        const scope = scopeOf(principal, query.tenant);
+        const before = await deps.store.getRequestByReference(scope, params.id);
+        if (!before) throw notFound(params.id);
+        const updated = await deps.store.assignRequest(scope, before.id, body.assignedTo, actorOf(principal));
+        if (!updated) throw notFound(params.id);
+        return updated;
+      },
+    }),
+  ];
+}

@@ -1,0 +1,102 @@
+// One table of routes drives both the express router (validation with zod, role check) and the OpenAPI
+// document (generated from the same zod schemas), so the document describes what the code really does.
+import type { Request, Response, Router } from 'express';
+import { z } from 'zod';
+import { GuichetError } from '../../bot/errors';
+import { requireRole, type Principal } from '../auth';
+import type { Role } from '../schemas';
+
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  principal: Principal;
+  req: Request;
+  res: Response;
+}
+
+type Empty = z.ZodObject<Record<string, never>>;
+
+export interface RouteDef<
+  P extends z.ZodType = Empty,
+  Q extends z.ZodType = Empty,
+  B extends z.ZodType = Empty,
+> {
+  method: 'get' | 'post' | 'delete';
+  /** OpenAPI style: /requests/{id}. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  minRole: Role;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Success status (default 200). */
+  status?: number;
+  /** The JSON answer's schema; `stream` routes write their own answer (Server-Sent Events). */
+  response: z.ZodType | { stream: 'text/event-stream' };
+  // Method syntax on purpose: a route table holds routes of different input types.
+  handle(input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>): Promise<unknown>;
+}
+
+export type AnyRoute = RouteDef<z.ZodType, z.ZodType, z.ZodType>;
+
+export const route = <P extends z.ZodType = Empty, Q extends z.ZodType = Empty, B extends z.ZodType = Empty>(
+  def: RouteDef<P, Q, B>,
+): AnyRoute => def as unknown as AnyRoute;
+
+/** A zod failure as a 400 naming the first bad field ("query.status: Invalid option…"). */
+export function invalid(where: string, error: z.ZodError): GuichetError {
+  const issues = error.issues.map((i) => ({
+    path: [where, ...i.path.map(String)].join('.'),
+    message: i.message,
+  }));
+  const first = issues[0];
+  return new GuichetError(
+    'BAD_REQUEST',
+    first ? `${first.path}: ${first.message}` : `Invalid ${where}`,
+    issues,
+  );
+}
+
+function parse<T extends z.ZodType>(
+  schema: T | undefined,
+  value: unknown,
+  where: string,
+): z.output<T> | undefined {
+  if (!schema) return undefined;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw invalid(where, parsed.error);
+  return parsed.data;
+}
+
+export const principalOf = (res: Response): Principal => {
+  const principal = res.locals.principal as Principal | undefined;
+  if (!principal) throw new GuichetError('UNAUTHORIZED', 'A bearer token is required');
+  return principal;
+};
+
+export function mountRoutes(router: Router, routes: readonly AnyRoute[]): void {
+  for (const def of routes) {
+    const path = def.path.replace(/\{(\w+)\}/g, ':$1');
+    router[def.method](path, async (req, res) => {
+      const principal = principalOf(res);
+      requireRole(principal, def.minRole);
+      const input = {
+        params: parse(def.params, req.params, 'path'),
+        query: parse(def.query, req.query, 'query'),
+        // A POST without a JSON body validates as {} (optional fields and defaults apply).
+        body: parse(def.body, req.body ?? {}, 'body'),
+        principal,
+        req,
+        res,
+      };
+      const result = await def.handle(input);
+      if ('stream' in def.response) return;
+      res.set('Cache-Control', 'no-store');
+      res.status(def.status ?? 200).json(result);
+    });
+  }
+}

@@ -1,0 +1,115 @@
+// Reaching the citizen from the back office, on the channel of their conversation. The transcript line
+// and any outbox row are written in the same transaction as the change that caused them; pushes (web
+// chat, Bot Framework) go over the EventBus once that transaction committed.
+//   webchat, botframework → EventBus topic `{channel}:{tenantId}:{address}` (the instance holding the socket)
+//   sms, whatsapp, voice   → outbox 'notification' row, sent by the Twilio notifier (voice: an SMS)
+import { randomUUID } from 'node:crypto';
+import { phrase, say, type Locale, type Phrase } from '../bot/i18n';
+import { replyToPlainText, type Reply } from '../bot/messages';
+import {
+  pushToConversation,
+  type ConversationStateStore,
+  type EventBus,
+  type OutboxItem,
+} from '../bot/ports';
+import { stateKey } from '../bot/engine';
+import { STATUS_LABELS } from '../intents/request-status/describe';
+import type { NewMessage } from './ports';
+import type { ConversationView, RequestView } from './schemas';
+
+const OUTBOX_CHANNELS = new Set(['sms', 'whatsapp', 'voice']);
+const PUSH_CHANNELS = new Set(['webchat', 'botframework']);
+
+export const NOTICES = {
+  joined: phrase(
+    'Un agent a rejoint la conversation et va vous répondre.',
+    'A member of staff has joined the conversation and will answer you.',
+  ),
+  released: phrase(
+    'L’agent a terminé. Vous échangez à nouveau avec l’assistant automatique : écrivez votre question si besoin.',
+    'The member of staff has left. You are talking to the automated assistant again: type your question if needed.',
+  ),
+} satisfies Record<string, Phrase>;
+
+export function statusNotice(request: RequestView, note: string | undefined): Phrase {
+  const label = STATUS_LABELS[request.status];
+  return phrase(
+    `Votre demande ${request.reference} est maintenant : ${label.fr}.${note ? ` Message du service : ${note}` : ''}`,
+    `Your request ${request.reference} is now: ${label.en}.${note ? ` Message from the service: ${note}` : ''}`,
+  );
+}
+
+/** What to write with the change, and what to push once it is committed. */
+export interface CitizenDelivery {
+  messages: NewMessage[];
+  outbox: OutboxItem[];
+  /** Run after the commit (pushes are at-most-once; the transcript is the record). */
+  afterCommit(bus: EventBus): Promise<void>;
+}
+
+export interface DeliveryOptions {
+  direction: 'out' | 'agent';
+  agentId?: string | null;
+  /** The contact said STOP: nothing is sent by SMS/WhatsApp (the transcript still records it). */
+  optedOut?: boolean;
+  /** Push kinds use the EventBus directly; `viaOutbox` sends them through the outbox too (status changes). */
+  viaOutbox?: boolean;
+}
+
+export function deliveryTo(
+  conversation: ConversationView,
+  reply: Reply,
+  options: DeliveryOptions,
+): CitizenDelivery {
+  const text = replyToPlainText(reply);
+  const messages: NewMessage[] = [
+    { direction: options.direction, text, payload: reply, agentId: options.agentId ?? null },
+  ];
+  const reachable = !conversation.address.startsWith('erased:');
+  const outbox: OutboxItem[] = [];
+  const viaOutbox =
+    OUTBOX_CHANNELS.has(conversation.channel) ||
+    (options.viaOutbox && PUSH_CHANNELS.has(conversation.channel));
+  if (reachable && viaOutbox && !(options.optedOut && OUTBOX_CHANNELS.has(conversation.channel))) {
+    outbox.push({
+      kind: 'notification',
+      payload: {
+        tenantId: conversation.tenantId,
+        channel: conversation.channel,
+        to: conversation.address,
+        text,
+        conversationId: conversation.id,
+      },
+      dedupeKey: `notification:${conversation.id}:${randomUUID()}`,
+    });
+  }
+  const push = reachable && PUSH_CHANNELS.has(conversation.channel) && !options.viaOutbox;
+  return {
+    messages,
+    outbox,
+    async afterCommit(bus) {
+      if (!push) return;
+      await pushToConversation(
+        bus,
+        {
+          channel: conversation.channel as 'webchat' | 'botframework',
+          tenantId: conversation.tenantId,
+          address: conversation.address,
+        },
+        reply,
+      );
+    },
+  };
+}
+
+/** The citizen's language, from the conversation state when it is still there (French otherwise). */
+export async function citizenLocale(state: ConversationStateStore, conversationId: string): Promise<Locale> {
+  try {
+    const stored = await state.get(stateKey(conversationId));
+    return stored?.data.locale === 'en' ? 'en' : 'fr';
+  } catch {
+    return 'fr';
+  }
+}
+
+export const sayIn = (p: Phrase, locale: Locale): string => say(p, locale);

@@ -1,0 +1,113 @@
+// The back office assembled from the shared store's SQL client: its store, the token authenticator, the
+// routers (/api/v1, /open311/v2, /console) and the outbox relay with every handler. Called by the
+// composition root (server/container.ts), which keeps its own edit to a few lines.
+import type { Router } from 'express';
+import type { Logger } from '../bot/logger';
+import type { ConversationStateStore, EventBus, SharedStore } from '../bot/ports';
+import type { Geocoder } from '../bot/ports/geocoder';
+import type { TerritoryProvider } from '../knowledge/territory';
+import {
+  createWebhookFanOut,
+  createWebhookSender,
+  OutboxRelay,
+  type OutboxHandler,
+} from '../adapters/outbox';
+import type { SqlClient } from '../adapters/postgres';
+import { PostgresBackofficeStore } from '../adapters/postgres/backoffice';
+import { API_PREFIX, createApiRouter } from './api/router';
+import { EventStreams } from './api/events';
+import { Authenticator } from './auth';
+import { createConsoleRouter } from './console/router';
+import { handoverPublisher } from './events';
+import { createNotificationDispatcher, type SmsSender } from './notifications';
+import { createOpen311Router } from './open311/router';
+import type { BackofficeStore } from './ports';
+
+export interface BackofficeModuleOptions {
+  sql: SqlClient;
+  sharedStore: Pick<SharedStore, 'reserveReference'>;
+  bus: EventBus;
+  state: ConversationStateStore;
+  territories: TerritoryProvider;
+  logger: Logger;
+  publicUrl: string;
+  /** ADMIN_TOKEN: the platform administrator. */
+  adminToken?: string;
+  geocoder?: Geocoder;
+  /** The Twilio notification handler (SMS/WhatsApp); without it those notifications wait and retry. */
+  sms?: SmsSender;
+  clock?: () => Date;
+  relay?: { enabled: boolean; pollMs?: number; maxAttempts?: number; baseDelayMs?: number };
+  webhookTimeoutMs?: number;
+}
+
+export interface BackofficeModule {
+  routes: [string, Router][];
+  store: BackofficeStore;
+  auth: Authenticator;
+  relay: OutboxRelay;
+  close(): Promise<void>;
+}
+
+export function createBackofficeModule(options: BackofficeModuleOptions): BackofficeModule {
+  const clock = options.clock ?? (() => new Date());
+  const { bus, logger } = options;
+  const store = new PostgresBackofficeStore(options.sql);
+  const auth = new Authenticator({ store, adminToken: options.adminToken, logger, clock });
+  const streams = new EventStreams();
+  const deps = { store, bus, state: options.state, territories: options.territories, logger, clock };
+
+  const fanOut = createWebhookFanOut(options.sql, clock);
+  const publishHandover = handoverPublisher(bus, clock);
+  const notify = createNotificationDispatcher({ bus, sms: options.sms });
+  const handlers: Record<string, OutboxHandler> = {
+    notification: (row) => notify(row.payload),
+    'request.created': fanOut,
+    'request.status_changed': fanOut,
+    'request.followed': fanOut,
+    'conversation.handover': async (row) => {
+      await fanOut(row);
+      // The consoles' live queue: best effort (they also reload the queue on reconnect).
+      await publishHandover(row.payload).catch((error: unknown) =>
+        logger.warn('handover publish failed', { error: String(error) }),
+      );
+    },
+    webhook: createWebhookSender(options.sql, { timeoutMs: options.webhookTimeoutMs, clock }),
+  };
+  const relay = new OutboxRelay({
+    sql: options.sql,
+    handlers,
+    logger,
+    pollMs: options.relay?.pollMs,
+    maxAttempts: options.relay?.maxAttempts,
+    baseDelayMs: options.relay?.baseDelayMs,
+  });
+  if (options.relay?.enabled ?? true) relay.start();
+
+  return {
+    routes: [
+      [API_PREFIX, createApiRouter({ ...deps, auth, streams, publicUrl: options.publicUrl })],
+      [
+        '/open311/v2',
+        createOpen311Router({
+          store,
+          auth,
+          territories: options.territories,
+          reserveReference: (now) => options.sharedStore.reserveReference(now),
+          geocoder: options.geocoder,
+          logger,
+          clock,
+          publicUrl: options.publicUrl,
+        }),
+      ],
+      ['/console', createConsoleRouter()],
+    ],
+    store,
+    auth,
+    relay,
+    async close() {
+      streams.closeAll();
+      await relay.stop();
+    },
+  };
+}

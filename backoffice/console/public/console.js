@@ -1,0 +1,613 @@
+/*
+ * Guichet agent console: plain browser JavaScript, no build step, no third-party code.
+ * The API token stays in sessionStorage (this tab only) and travels in the Authorization header, never in
+ * a URL. Live events come from /api/v1/events (Server-Sent Events read with fetch). Every text from the
+ * API is written with textContent: nothing a citizen types is ever parsed as HTML.
+ */
+(function () {
+  'use strict';
+
+  var TOKEN_KEY = 'guichet.console.token';
+  var API = '/api/v1';
+
+  var STATUS = { received: 'Reçue', in_progress: 'En cours', resolved: 'Résolue', rejected: 'Rejetée' };
+  var CHANNEL = {
+    webchat: 'Web chat',
+    sms: 'SMS',
+    whatsapp: 'WhatsApp',
+    voice: 'Téléphone',
+    botframework: 'Teams / Bot Framework',
+    cli: 'Terminal',
+    open311: 'Open311',
+  };
+  var OWNER = { bot: 'Assistant', queue: 'En attente', agent: 'Agent' };
+  var DIRECTION = { in: 'Citoyen', out: 'Assistant', agent: 'Agent' };
+
+  var state = {
+    token: null,
+    me: null,
+    tenant: null,
+    current: null,
+    conversations: {},
+    requestsCursor: null,
+    stream: null,
+    streamRetry: 1000,
+  };
+
+  function $(id) {
+    return document.getElementById(id);
+  }
+
+  /** Builds an element; text goes through textContent only. */
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      var value = attrs[name];
+      if (value === undefined || value === null || value === false) return;
+      if (name === 'text') node.textContent = String(value);
+      else if (name === 'className') node.className = value;
+      else if (name.indexOf('on') === 0) node.addEventListener(name.slice(2), value);
+      else node.setAttribute(name, value === true ? '' : String(value));
+    });
+    (children || []).forEach(function (child) {
+      if (child) node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  function announce(text) {
+    var region = $('announce');
+    region.textContent = '';
+    // A new text node after a tick is read even when the same sentence repeats.
+    setTimeout(function () {
+      region.textContent = text;
+    }, 50);
+  }
+
+  function when(iso) {
+    if (!iso) return '';
+    var d = new Date(iso);
+    return d.toLocaleString('fr-FR', {
+      day: '2-digit',
+      month: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+  }
+
+  function tenantQuery(sep) {
+    return state.me && state.me.tenantId === null && state.tenant
+      ? (sep || '?') + 'tenant=' + encodeURIComponent(state.tenant)
+      : '';
+  }
+
+  function api(path, options) {
+    options = options || {};
+    var headers = { Authorization: 'Bearer ' + state.token, Accept: 'application/json' };
+    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+    return fetch(API + path, {
+      method: options.method || 'GET',
+      headers: headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      cache: 'no-store',
+    }).then(function (res) {
+      return res.json().then(
+        function (body) {
+          if (!res.ok) {
+            var error = new Error((body && body.error && body.error.message) || 'Erreur ' + res.status);
+            error.status = res.status;
+            throw error;
+          }
+          return body;
+        },
+        function () {
+          var error = new Error('Erreur ' + res.status);
+          error.status = res.status;
+          throw error;
+        },
+      );
+    });
+  }
+
+  function withTenant(path) {
+    return path + tenantQuery(path.indexOf('?') >= 0 ? '&' : '?');
+  }
+
+  // ---------- login ----------
+
+  function showLogin(message) {
+    $('login').hidden = false;
+    $('app').hidden = true;
+    $('session').hidden = true;
+    $('login-error').textContent = message || '';
+    $('token').focus();
+  }
+
+  function login(token) {
+    state.token = token;
+    return api('/me').then(
+      function (me) {
+        sessionStorage.setItem(TOKEN_KEY, token);
+        state.me = me;
+        state.tenant = me.tenantId || (me.tenants[0] && me.tenants[0].id) || null;
+        start();
+      },
+      function (error) {
+        state.token = null;
+        sessionStorage.removeItem(TOKEN_KEY);
+        showLogin(error.status === 401 ? 'Ce jeton n’est pas reconnu (ou il a été révoqué).' : error.message);
+      },
+    );
+  }
+
+  function logout() {
+    sessionStorage.removeItem(TOKEN_KEY);
+    state.token = null;
+    state.me = null;
+    if (state.stream) state.stream.abort();
+    state.stream = null;
+    showLogin('Vous êtes déconnecté.');
+  }
+
+  function start() {
+    $('login').hidden = true;
+    $('app').hidden = false;
+    $('session').hidden = false;
+    $('token').value = '';
+    var me = state.me;
+    $('whoami').textContent =
+      (me.name || 'Agent') +
+      ' · ' +
+      me.role +
+      (me.tenantId ? ' · ' + me.tenantId : ' · tous les territoires');
+    $('tab-indicators').hidden = me.role === 'agent';
+    var picker = $('tenant');
+    clear(picker);
+    me.tenants.forEach(function (t) {
+      picker.appendChild(el('option', { value: t.id, text: t.name, selected: t.id === state.tenant }));
+    });
+    $('tenant-picker').hidden = me.tenantId !== null;
+    refreshQueue();
+    listen();
+    $('main').focus();
+  }
+
+  // ---------- tabs ----------
+
+  function showTab(name) {
+    Array.prototype.forEach.call(document.querySelectorAll('.tab'), function (tab) {
+      tab.setAttribute('aria-pressed', String(tab.getAttribute('data-tab') === name));
+    });
+    ['queue', 'requests', 'indicators'].forEach(function (panel) {
+      $('panel-' + panel).hidden = panel !== name;
+    });
+    if (name === 'requests') loadRequests(false);
+    if (name === 'indicators') loadIndicators();
+  }
+
+  // ---------- queue and conversations ----------
+
+  function conversationItem(c) {
+    var last = c.lastMessage ? c.lastMessage.text : '';
+    var label =
+      (CHANNEL[c.channel] || c.channel) +
+      ' · ' +
+      OWNER[c.owner] +
+      ' · ' +
+      when(c.handedOverAt || c.updatedAt);
+    var button = el(
+      'button',
+      {
+        type: 'button',
+        className: 'conv' + (state.current === c.id ? ' current' : ''),
+        'data-conversation-id': c.id,
+        'aria-current': state.current === c.id ? 'true' : null,
+        onclick: function () {
+          openConversation(c.id, true);
+        },
+      },
+      [
+        el('span', { className: 'conv-label', text: label }),
+        el('span', { className: 'conv-last', text: last.slice(0, 120) }),
+      ],
+    );
+    return el('li', {}, [button]);
+  }
+
+  function refreshQueue() {
+    return Promise.all([
+      api(withTenant('/conversations?state=queue&limit=100')),
+      api(withTenant('/conversations?state=agent&limit=100')),
+    ]).then(function (pages) {
+      var queue = pages[0].items.sort(function (a, b) {
+        return String(a.handedOverAt || a.createdAt).localeCompare(String(b.handedOverAt || b.createdAt));
+      });
+      var mine = pages[1].items;
+      var list = $('queue');
+      clear(list);
+      queue.forEach(function (c) {
+        state.conversations[c.id] = c;
+        list.appendChild(conversationItem(c));
+      });
+      $('queue-empty').hidden = queue.length > 0;
+      $('queue-count').textContent = String(queue.length);
+      var mineList = $('mine');
+      clear(mineList);
+      mine.forEach(function (c) {
+        state.conversations[c.id] = c;
+        mineList.appendChild(conversationItem(c));
+      });
+    }, handleError);
+  }
+
+  function messageItem(m) {
+    var who = DIRECTION[m.direction] || m.direction;
+    return el('li', { className: 'msg msg-' + m.direction }, [
+      el('span', { className: 'msg-who', text: who + ' · ' + when(m.createdAt) }),
+      el('p', { className: 'msg-text', text: m.text }),
+    ]);
+  }
+
+  /** Loads and shows a conversation; `focus` moves the keyboard focus to it (a user's click, not a live refresh). */
+  function openConversation(id, focus) {
+    state.current = id;
+    return api(withTenant('/conversations/' + encodeURIComponent(id))).then(function (c) {
+      state.conversations[id] = c;
+      $('conversation').hidden = false;
+      $('conv-title').textContent = 'Conversation ' + (CHANNEL[c.channel] || c.channel);
+      $('conv-meta').textContent = OWNER[c.owner] + ' · ouverte le ' + when(c.createdAt) + ' · ' + c.address;
+      renderSummary(c);
+      var list = $('transcript');
+      clear(list);
+      c.messages.forEach(function (m) {
+        list.appendChild(messageItem(m));
+      });
+      list.scrollTop = list.scrollHeight;
+      updateActions(c);
+      refreshQueue();
+      if (focus) $('conv-title').focus();
+    }, handleError);
+  }
+
+  function renderSummary(c) {
+    var dl = $('summary');
+    clear(dl);
+    var summary = (c.handover && c.handover.summary) || {};
+    function row(label, value) {
+      if (!value) return;
+      dl.appendChild(el('dt', { text: label }));
+      dl.appendChild(el('dd', { text: value }));
+    }
+    row('Transmise le', c.handover ? when(c.handover.at) : '');
+    row('Dernier message', summary.lastMessage);
+    row('Sujets récents', Array.isArray(summary.lastIntents) ? summary.lastIntents.join(', ') : '');
+    if (summary.form && summary.form.name) row('Formulaire en cours', summary.form.name);
+    if (summary.followUp)
+      row(
+        'Suivi demandé',
+        summary.followUp.kind + (summary.followUp.phone ? ' · ' + summary.followUp.phone : ''),
+      );
+    if (summary.outsideHours) row('Hors horaires', 'oui');
+    var requests = $('conv-requests');
+    clear(requests);
+    c.requests.forEach(function (r) {
+      requests.appendChild(
+        el('li', { text: r.reference + ' · ' + r.type + ' · ' + (STATUS[r.status] || r.status) }),
+      );
+    });
+    if (c.requests.length === 0) requests.appendChild(el('li', { text: 'Aucune demande.' }));
+  }
+
+  function updateActions(c) {
+    var open = c.status === 'open';
+    $('takeover').disabled = !open || c.owner === 'agent';
+    $('release').disabled = !open || c.owner === 'bot';
+    $('reply-text').disabled = !open || c.owner !== 'agent';
+    $('reply-send').disabled = !open || c.owner !== 'agent';
+  }
+
+  function act(path, body, done) {
+    var id = state.current;
+    if (!id) return;
+    $('reply-error').textContent = '';
+    api(withTenant('/conversations/' + encodeURIComponent(id) + path), {
+      method: 'POST',
+      body: body || {},
+    }).then(function (c) {
+      return openConversation(id, false).then(function () {
+        if (done) done(c);
+      });
+    }, handleError);
+  }
+
+  // ---------- live events ----------
+
+  function setLive(text) {
+    $('live-status').textContent = text;
+  }
+
+  function listen() {
+    if (state.stream) state.stream.abort();
+    var controller = new AbortController();
+    state.stream = controller;
+    fetch(API + '/events' + tenantQuery('?'), {
+      headers: { Authorization: 'Bearer ' + state.token },
+      signal: controller.signal,
+      cache: 'no-store',
+    })
+      .then(function (res) {
+        if (!res.ok || !res.body) throw new Error('HTTP ' + res.status);
+        var reader = res.body.getReader();
+        var decoder = new TextDecoder();
+        var buffer = '';
+        function pump() {
+          return reader.read().then(function (chunk) {
+            if (chunk.done) throw new Error('closed');
+            buffer += decoder.decode(chunk.value, { stream: true });
+            var end;
+            while ((end = buffer.indexOf('\n\n')) >= 0) {
+              handleFrame(buffer.slice(0, end));
+              buffer = buffer.slice(end + 2);
+            }
+            return pump();
+          });
+        }
+        return pump();
+      })
+      .catch(function () {
+        if (controller.signal.aborted || !state.token) return;
+        setLive('Direct interrompu, reconnexion…');
+        setTimeout(function () {
+          if (state.stream === controller) listen();
+        }, state.streamRetry);
+        state.streamRetry = Math.min(state.streamRetry * 2, 30000);
+      });
+  }
+
+  function handleFrame(frame) {
+    var event = 'message';
+    var data = '';
+    frame.split('\n').forEach(function (line) {
+      if (line.indexOf('event:') === 0) event = line.slice(6).trim();
+      else if (line.indexOf('data:') === 0) data += line.slice(5).trim();
+    });
+    if (!data) return;
+    var payload;
+    try {
+      payload = JSON.parse(data);
+    } catch (e) {
+      return;
+    }
+    if (event === 'ready') {
+      state.streamRetry = 1000;
+      setLive('En direct');
+      refreshQueue(); // catch up on what happened while disconnected
+      return;
+    }
+    if (event === 'conversation') {
+      if (payload.change === 'handover') announce('Nouvelle conversation en attente d’un agent.');
+      refreshQueue();
+      if (payload.conversationId === state.current) openConversation(state.current, false);
+      return;
+    }
+    if (event === 'message') {
+      if (payload.conversationId === state.current && payload.direction === 'in') {
+        $('transcript').appendChild(
+          messageItem({ direction: payload.direction, text: payload.text, createdAt: payload.at }),
+        );
+        announce('Nouveau message du citoyen : ' + payload.text);
+      } else if (payload.conversationId === state.current) {
+        openConversation(state.current, false);
+      } else if (payload.direction === 'in') {
+        announce('Nouveau message dans une autre conversation.');
+        refreshQueue();
+      }
+    }
+  }
+
+  // ---------- requests ----------
+
+  function statusForm(r) {
+    var select = el('select', { 'aria-label': 'Nouveau statut de ' + r.reference });
+    Object.keys(STATUS).forEach(function (s) {
+      select.appendChild(el('option', { value: s, text: STATUS[s], selected: s === r.status }));
+    });
+    var note = el('input', {
+      type: 'text',
+      maxlength: '2000',
+      placeholder: 'Note (transmise au citoyen)',
+      'aria-label': 'Note pour ' + r.reference,
+    });
+    var button = el('button', { type: 'submit', text: 'Enregistrer' });
+    return el(
+      'form',
+      {
+        className: 'status-form',
+        onsubmit: function (e) {
+          e.preventDefault();
+          var body = { status: select.value };
+          if (note.value.trim()) body.note = note.value.trim();
+          api(withTenant('/requests/' + encodeURIComponent(r.id) + '/status'), {
+            method: 'POST',
+            body: body,
+          }).then(function (updated) {
+            announce(
+              'Demande ' + updated.reference + ' : ' + STATUS[updated.status] + '. Le citoyen est prévenu.',
+            );
+            loadRequests(false);
+          }, handleError);
+        },
+      },
+      [select, note, button],
+    );
+  }
+
+  function loadRequests(more) {
+    var params = [];
+    var status = $('filter-status').value;
+    var type = $('filter-type').value;
+    var q = $('filter-q').value.trim();
+    if (status) params.push('status=' + encodeURIComponent(status));
+    if (type) params.push('type=' + encodeURIComponent(type));
+    if (q) params.push('q=' + encodeURIComponent(q));
+    if (more && state.requestsCursor) params.push('cursor=' + encodeURIComponent(state.requestsCursor));
+    params.push('limit=50');
+    api(withTenant('/requests?' + params.join('&'))).then(function (page) {
+      var body = $('requests-body');
+      if (!more) clear(body);
+      page.items.forEach(function (r) {
+        body.appendChild(
+          el('tr', {}, [
+            el('th', { scope: 'row', text: r.reference }),
+            el('td', { text: r.type + (r.payload && r.payload.category ? ' · ' + r.payload.category : '') }),
+            el('td', { text: r.communeId || '—' }),
+            el('td', { text: CHANNEL[r.channel] || r.channel }),
+            el('td', { text: when(r.createdAt) }),
+            el('td', { text: STATUS[r.status] || r.status }),
+            el('td', {}, [statusForm(r)]),
+          ]),
+        );
+      });
+      state.requestsCursor = page.nextCursor;
+      $('requests-more').hidden = !page.nextCursor;
+    }, handleError);
+  }
+
+  // ---------- indicators (inline SVG bars, with the numbers as text) ----------
+
+  function bars(title, rows, format) {
+    var max = rows.reduce(function (m, r) {
+      return Math.max(m, r.count);
+    }, 0);
+    var list = el('ul', { className: 'bars' });
+    rows.forEach(function (r) {
+      var width = max > 0 ? Math.max(2, Math.round((r.count / max) * 100)) : 0;
+      var svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+      svg.setAttribute('viewBox', '0 0 100 10');
+      svg.setAttribute('preserveAspectRatio', 'none');
+      svg.setAttribute('aria-hidden', 'true');
+      svg.setAttribute('class', 'bar');
+      var rect = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+      rect.setAttribute('width', String(width));
+      rect.setAttribute('height', '10');
+      svg.appendChild(rect);
+      list.appendChild(
+        el('li', {}, [
+          el('span', { className: 'bar-label', text: format ? format(r.key) : r.key }),
+          svg,
+          el('span', { className: 'bar-value', text: String(r.count) }),
+        ]),
+      );
+    });
+    if (rows.length === 0) list.appendChild(el('li', { text: 'Aucune donnée.' }));
+    return el('div', { className: 'chart' }, [el('h3', { text: title }), list]);
+  }
+
+  function duration(seconds) {
+    if (seconds === null || seconds === undefined) return '—';
+    if (seconds < 3600) return Math.round(seconds / 60) + ' min';
+    if (seconds < 86400 * 2) return (seconds / 3600).toFixed(1).replace('.', ',') + ' h';
+    return (seconds / 86400).toFixed(1).replace('.', ',') + ' j';
+  }
+
+  function percent(rate) {
+    return rate === null || rate === undefined ? '—' : Math.round(rate * 100) + ' %';
+  }
+
+  function loadIndicators() {
+    api(withTenant('/indicators')).then(function (ind) {
+      var root = $('indicators');
+      clear(root);
+      var figures = el('dl', { className: 'figures' });
+      [
+        ['Demandes', String(ind.requests.total)],
+        ['Délai médian de première réponse', duration(ind.requests.medianFirstResponseSeconds)],
+        ['Délai médian de résolution', duration(ind.requests.medianResolutionSeconds)],
+        ['Conversations', String(ind.conversations.total)],
+        ['Taux de résolution par le bot', percent(ind.conversations.containmentRate)],
+        ['Taux de transfert à un agent', percent(ind.conversations.handoverRate)],
+        ['Taux d’incompréhension (NLU)', percent(ind.conversations.nluFallbackRate)],
+        ['Délai médian de réponse d’un agent', duration(ind.conversations.medianFirstAgentReplySeconds)],
+      ].forEach(function (pair) {
+        figures.appendChild(el('div', {}, [el('dt', { text: pair[0] }), el('dd', { text: pair[1] })]));
+      });
+      root.appendChild(figures);
+      root.appendChild(bars('Par type', ind.requests.byType));
+      root.appendChild(
+        bars('Par canal', ind.requests.byChannel, function (k) {
+          return CHANNEL[k] || k;
+        }),
+      );
+      root.appendChild(bars('Par commune', ind.requests.byCommune));
+      root.appendChild(bars('Par semaine', ind.requests.byWeek));
+    }, handleError);
+  }
+
+  function handleError(error) {
+    if (error && error.status === 401) return logout();
+    var message = (error && error.message) || 'Erreur';
+    if (!$('conversation').hidden) $('reply-error').textContent = message;
+    announce(message);
+  }
+
+  // ---------- wiring ----------
+
+  document.addEventListener('DOMContentLoaded', function () {
+    $('login-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      var token = $('token').value.trim();
+      if (!token) return showLogin('Saisissez votre jeton.');
+      login(token);
+    });
+    $('logout').addEventListener('click', logout);
+    $('tenant').addEventListener('change', function () {
+      state.tenant = $('tenant').value;
+      state.current = null;
+      $('conversation').hidden = true;
+      refreshQueue();
+      listen();
+    });
+    Array.prototype.forEach.call(document.querySelectorAll('.tab'), function (tab) {
+      tab.addEventListener('click', function () {
+        showTab(tab.getAttribute('data-tab'));
+      });
+    });
+    $('takeover').addEventListener('click', function () {
+      act('/takeover', {}, function () {
+        announce('Vous avez pris la conversation en charge. Le citoyen est prévenu.');
+        $('reply-text').focus();
+      });
+    });
+    $('release').addEventListener('click', function () {
+      act('/release', undefined, function () {
+        announce('Conversation rendue à l’assistant.');
+      });
+    });
+    $('reply-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      var text = $('reply-text').value.trim();
+      if (!text) {
+        $('reply-error').textContent = 'Écrivez un message.';
+        return;
+      }
+      act('/messages', { text: text }, function () {
+        $('reply-text').value = '';
+        $('reply-text').focus();
+      });
+    });
+    $('request-filters').addEventListener('submit', function (e) {
+      e.preventDefault();
+      loadRequests(false);
+    });
+    $('requests-more').addEventListener('click', function () {
+      loadRequests(true);
+    });
+    var saved = sessionStorage.getItem(TOKEN_KEY);
+    if (saved) login(saved);
+    else showLogin('');
+  });
+})();

@@ -1,0 +1,46 @@
+// The outbox 'notification' handler: a message to a citizen, sent on the channel it names. SMS, WhatsApp
+// and voice (an SMS to the caller) go to the Twilio notifier; web chat and Bot Framework are pushed over
+// the EventBus to whichever instance holds the conversation.
+import { z } from 'zod';
+import { GuichetError } from '../bot/errors';
+import { pushToConversation, type EventBus } from '../bot/ports';
+
+export const NotificationSchema = z.looseObject({
+  tenantId: z.string().min(1).max(64),
+  channel: z.string().min(1).max(32),
+  to: z.string().min(1).max(256),
+  text: z.string().min(1).max(4000),
+  conversationId: z.string().optional(),
+});
+
+/** Sends one SMS/WhatsApp notification payload (adapters/twilio's notificationHandler). */
+export type SmsSender = (payload: unknown) => Promise<unknown>;
+
+export function createNotificationDispatcher(deps: { bus: EventBus; sms?: SmsSender }) {
+  return async (payload: unknown): Promise<void> => {
+    const parsed = NotificationSchema.safeParse(payload);
+    // A malformed row will never succeed: a permanent failure (BAD_REQUEST), not a retry.
+    if (!parsed.success) throw new GuichetError('BAD_REQUEST', 'Invalid notification payload');
+    const n = parsed.data;
+    switch (n.channel) {
+      case 'sms':
+      case 'whatsapp':
+      case 'voice':
+        // Retried with backoff: configuring Twilio later still sends what is queued.
+        if (!deps.sms)
+          throw new Error('SMS/WhatsApp sending is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)');
+        await deps.sms(payload);
+        return;
+      case 'webchat':
+      case 'botframework':
+        await pushToConversation(
+          deps.bus,
+          { channel: n.channel, tenantId: n.tenantId, address: n.to },
+          { type: 'text', text: n.text },
+        );
+        return;
+      default:
+        throw new GuichetError('BAD_REQUEST', `No way to notify a citizen on channel ${n.channel}`);
+    }
+  };
+}

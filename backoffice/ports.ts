@@ -1,0 +1,231 @@
+// Port: what the back office reads and writes in the shared store. Kept apart from SharedStore (the
+// engine's port) so the engine's contract stays small; the PostgreSQL/PGlite implementation lives in
+// adapters/postgres/backoffice. Every method takes a Scope: an object outside it is reported as absent
+// (null / false), never as forbidden, so a token of one tenant cannot even learn another's ids exist.
+import type { ConversationOwner, OutboxItem, RequestStatus } from '../bot/ports';
+import type {
+  ContactExport,
+  ContactView,
+  ConversationDetailView,
+  ConversationStateFilter,
+  ConversationView,
+  DeliveryView,
+  ErasureResult,
+  IndicatorsView,
+  Page,
+  RequestDetailView,
+  RequestView,
+  Role,
+  TokenView,
+  WebhookEvent,
+  WebhookView,
+} from './schemas';
+
+/** What a caller may see: one tenant (null = every tenant, platform administrators) and optionally one authority. */
+export interface Scope {
+  tenantId: string | null;
+  /** Limits requests (and their indicators) to one competent authority. */
+  authorityId: string | null;
+}
+
+export interface StoredToken {
+  id: string;
+  tokenHash: string;
+  name: string | null;
+  role: Role;
+  tenantId: string | null;
+  authorityId: string | null;
+  agentId: string | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export interface NewToken {
+  tokenHash: string;
+  role: Role;
+  name?: string;
+  tenantId: string | null;
+  authorityId?: string;
+}
+
+export interface RequestFilter {
+  type?: string;
+  types?: string[];
+  status?: RequestStatus[];
+  authority?: string;
+  commune?: string;
+  channel?: string;
+  assignedTo?: string;
+  from?: Date;
+  to?: Date;
+  q?: string;
+  /** Exact references (Open311 service_request_id lists). */
+  references?: string[];
+  /** payload->>'category' in this list (Open311 service_code). */
+  categories?: string[];
+  limit: number;
+  cursor?: string;
+}
+
+export interface ConversationFilter {
+  state?: ConversationStateFilter;
+  channel?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** A transcript line written by the back office: an agent's message or a notice to the citizen. */
+export interface NewMessage {
+  direction: 'out' | 'agent';
+  text: string;
+  payload?: unknown;
+  agentId?: string | null;
+}
+
+export interface ConversationUpdate {
+  owner?: ConversationOwner;
+  /** null clears it. */
+  agentId?: string | null;
+  status?: 'open' | 'closed';
+  messages: NewMessage[];
+  outbox: OutboxItem[];
+}
+
+export interface RequestContext {
+  request: RequestView;
+  conversation: ConversationView | null;
+  /** The contact said STOP: no SMS/WhatsApp notifications. */
+  contactOptedOut: boolean;
+}
+
+export interface RequestStatusUpdate {
+  status: RequestStatus;
+  note?: string;
+  actor: string;
+  /** Written to the request's conversation transcript (the notice the citizen gets). */
+  messages: NewMessage[];
+  outbox: OutboxItem[];
+}
+
+export interface NewBackofficeRequest {
+  tenantId: string;
+  reference: string;
+  type: string;
+  authorityId: string;
+  communeId?: string;
+  /** 'open311', 'api', 'backoffice'… */
+  channel: string;
+  payload: Record<string, unknown>;
+  location?: { lat: number; lon: number; label?: string };
+  addressText?: string;
+  /** Actor of the 'received' event. */
+  actor: string;
+}
+
+export interface IndicatorsQuery {
+  tenantId: string;
+  authorityId: string | null;
+  from: Date;
+  to: Date;
+  /** ISO weeks are counted in the territory's time zone. */
+  timeZone: string;
+}
+
+export interface NewWebhook {
+  tenantId: string;
+  authorityId?: string;
+  url: string;
+  events: WebhookEvent[];
+  secret: string;
+}
+
+export interface DeliveryFilter {
+  status?: 'pending' | 'delivered' | 'failed';
+  subscriptionId?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface AuditEntry {
+  tenantId: string | null;
+  actor: string;
+  action: string;
+  targetType?: string;
+  targetId?: string;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * A request payload without its personal fields (the request itself is kept for legal follow-up), and
+ * whether its location may stay (a pothole's place is not personal; a child's home address is).
+ */
+export type PayloadAnonymiser = (request: { type: string; payload: Record<string, unknown> }) => {
+  payload: Record<string, unknown>;
+  keepLocation: boolean;
+};
+
+export interface BackofficeStore {
+  listTenants(scope: Scope): Promise<{ id: string; name: string }[]>;
+  tenantExists(tenantId: string): Promise<boolean>;
+
+  findTokenByHash(tokenHash: string): Promise<StoredToken | null>;
+  /** Agents and supervisors get an agents row too (conversations record which agent took them). */
+  createToken(token: NewToken): Promise<TokenView>;
+  listTokens(scope: Scope): Promise<TokenView[]>;
+  revokeToken(scope: Scope, id: string): Promise<boolean>;
+  touchToken(id: string): Promise<void>;
+
+  listRequests(scope: Scope, filter: RequestFilter): Promise<Page<RequestView>>;
+  getRequest(scope: Scope, id: string): Promise<RequestDetailView | null>;
+  /** Looks the request up by id or reference. */
+  getRequestByReference(scope: Scope, reference: string): Promise<RequestDetailView | null>;
+  /**
+   * Locks the request, asks `plan` what to write, then writes the event, status, transcript lines and
+   * outbox rows in one transaction. `plan` may throw (a GuichetError) to refuse: nothing is written.
+   */
+  changeRequestStatus(
+    scope: Scope,
+    id: string,
+    plan: (current: RequestContext) => RequestStatusUpdate,
+  ): Promise<RequestDetailView | null>;
+  assignRequest(
+    scope: Scope,
+    id: string,
+    assignedTo: string | null,
+    actor: string,
+  ): Promise<RequestDetailView | null>;
+  /** A request that does not come from a conversation (Open311, API), with its 'received' event and outbox rows. */
+  createRequest(request: NewBackofficeRequest, outbox: OutboxItem[]): Promise<RequestView>;
+
+  listConversations(scope: Scope, filter: ConversationFilter): Promise<Page<ConversationView>>;
+  getConversation(scope: Scope, id: string): Promise<ConversationDetailView | null>;
+  /** Locks the conversation, asks `plan` what to change, commits it in one transaction. */
+  updateConversation(
+    scope: Scope,
+    id: string,
+    plan: (current: ConversationView) => ConversationUpdate,
+  ): Promise<ConversationView | null>;
+
+  getContact(scope: Scope, id: string): Promise<ContactView | null>;
+  exportContact(scope: Scope, id: string): Promise<ContactExport | null>;
+  /**
+   * RGPD erasure: deletes messages and channel identities, anonymises the contact, the conversations'
+   * addresses and the personal fields of its requests (the requests stay for legal follow-up), drops its
+   * pending notifications. The caller deletes the conversation states (other store).
+   */
+  eraseContact(
+    scope: Scope,
+    id: string,
+    actor: string,
+    anonymise: PayloadAnonymiser,
+  ): Promise<ErasureResult | null>;
+
+  indicators(query: IndicatorsQuery): Promise<IndicatorsView>;
+
+  createWebhook(webhook: NewWebhook): Promise<WebhookView>;
+  listWebhooks(scope: Scope): Promise<WebhookView[]>;
+  deleteWebhook(scope: Scope, id: string): Promise<boolean>;
+  listDeliveries(scope: Scope, filter: DeliveryFilter): Promise<Page<DeliveryView>>;
+
+  audit(entry: AuditEntry): Promise<void>;
+}

@@ -1,0 +1,373 @@
+// The back office's data shapes, as zod schemas: what the API reads (bodies, queries) and what it answers
+// (views). The OpenAPI document is generated from these same schemas, so it cannot drift from the code.
+import { z } from 'zod';
+import type { RequestStatus } from '../bot/ports';
+
+export const ROLES = ['agent', 'supervisor', 'admin'] as const;
+export const RoleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof RoleSchema>;
+
+/** Events a territory can subscribe a webhook URL to. */
+export const WEBHOOK_EVENTS = [
+  'request.created',
+  'request.status_changed',
+  'request.followed',
+  'conversation.handover',
+] as const;
+export const WebhookEventSchema = z.enum(WEBHOOK_EVENTS);
+export type WebhookEvent = z.infer<typeof WebhookEventSchema>;
+
+export const RequestStatusSchema = z.enum([
+  'received',
+  'in_progress',
+  'resolved',
+  'rejected',
+] as const satisfies readonly RequestStatus[]);
+export const OwnerSchema = z.enum(['bot', 'queue', 'agent']);
+/** bot / queue (waiting for an agent) / agent: open conversations by owner; closed: finished ones. */
+export const ConversationStateSchema = z.enum(['bot', 'queue', 'agent', 'closed']);
+export type ConversationStateFilter = z.infer<typeof ConversationStateSchema>;
+
+const Timestamp = z.string().meta({ format: 'date-time', description: 'ISO 8601 instant' });
+const TenantId = z.string().min(1).max(64);
+export const Uuid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
+
+// ---------- Views (answers) ----------
+
+export const RequestEventViewSchema = z.object({
+  status: RequestStatusSchema,
+  note: z.string().nullable(),
+  actor: z.string(),
+  createdAt: Timestamp,
+});
+export type RequestEventView = z.infer<typeof RequestEventViewSchema>;
+
+export const RequestViewSchema = z.object({
+  id: z.string(),
+  reference: z.string().meta({ description: 'DEM-YYYY-NNNNNN' }),
+  tenantId: z.string(),
+  type: z.string(),
+  status: RequestStatusSchema,
+  authorityId: z.string(),
+  communeId: z.string().nullable(),
+  channel: z.string(),
+  contactId: z.string().nullable(),
+  conversationId: z.string().nullable(),
+  payload: z.record(z.string(), z.unknown()),
+  location: z.object({ lat: z.number(), lon: z.number(), label: z.string().nullable() }).nullable(),
+  addressText: z.string().nullable(),
+  assignedTo: z.string().nullable(),
+  /** The latest note of its history (told to the citizen with the status). */
+  statusNote: z.string().nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  resolvedAt: Timestamp.nullable(),
+});
+export type RequestView = z.infer<typeof RequestViewSchema>;
+
+export const ConversationViewSchema = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  channel: z.string(),
+  /** Phone number, web chat session or Bot Framework id: what the citizen is reached at. */
+  address: z.string(),
+  contactId: z.string(),
+  owner: OwnerSchema,
+  status: z.enum(['open', 'closed']),
+  agentId: z.string().nullable(),
+  lastIntent: z.string().nullable(),
+  nluFallbacks: z.number().int(),
+  handedOverAt: Timestamp.nullable(),
+  firstAgentReplyAt: Timestamp.nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  closedAt: Timestamp.nullable(),
+  lastMessage: z
+    .object({ direction: z.enum(['in', 'out', 'agent']), text: z.string(), createdAt: Timestamp })
+    .nullable(),
+});
+export type ConversationView = z.infer<typeof ConversationViewSchema>;
+
+export const MessageViewSchema = z.object({
+  id: z.string(),
+  direction: z.enum(['in', 'out', 'agent']),
+  text: z.string(),
+  payload: z.unknown().nullable(),
+  intent: z.string().nullable(),
+  agentId: z.string().nullable(),
+  createdAt: Timestamp,
+});
+export type MessageView = z.infer<typeof MessageViewSchema>;
+
+export const RequestDetailViewSchema = RequestViewSchema.extend({
+  events: z.array(RequestEventViewSchema),
+  conversation: ConversationViewSchema.nullable(),
+});
+export type RequestDetailView = z.infer<typeof RequestDetailViewSchema>;
+
+/** What the bot handed over with the conversation (the latest 'conversation.handover' summary). */
+export const HandoverSummarySchema = z.object({
+  at: Timestamp,
+  summary: z.record(z.string(), z.unknown()),
+});
+
+export const ConversationDetailViewSchema = ConversationViewSchema.extend({
+  messages: z.array(MessageViewSchema),
+  requests: z.array(RequestViewSchema),
+  handover: HandoverSummarySchema.nullable(),
+});
+export type ConversationDetailView = z.infer<typeof ConversationDetailViewSchema>;
+
+export const IdentityViewSchema = z.object({
+  channel: z.string(),
+  address: z.string(),
+  createdAt: Timestamp,
+});
+
+export const ContactViewSchema = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  displayName: z.string().nullable(),
+  locale: z.string().nullable(),
+  optedOut: z.boolean(),
+  createdAt: Timestamp,
+  erasedAt: Timestamp.nullable(),
+  identities: z.array(IdentityViewSchema),
+  conversations: z.array(ConversationViewSchema),
+  requests: z.array(RequestViewSchema),
+});
+export type ContactView = z.infer<typeof ContactViewSchema>;
+
+/** RGPD right of access: everything stored about the contact. */
+export const ContactExportSchema = z.object({
+  exportedAt: Timestamp,
+  contact: ContactViewSchema.omit({ conversations: true, requests: true }),
+  conversations: z.array(ConversationViewSchema.extend({ messages: z.array(MessageViewSchema) })),
+  requests: z.array(RequestViewSchema.extend({ events: z.array(RequestEventViewSchema) })),
+});
+export type ContactExport = z.infer<typeof ContactExportSchema>;
+
+export const ErasureResultSchema = z.object({
+  contactId: z.string(),
+  erasedAt: Timestamp,
+  messagesDeleted: z.number().int(),
+  identitiesDeleted: z.number().int(),
+  requestsAnonymised: z.number().int(),
+  conversations: z.array(z.string()),
+});
+export type ErasureResult = z.infer<typeof ErasureResultSchema>;
+
+const Count = z.object({ key: z.string(), count: z.number().int() });
+export const IndicatorsViewSchema = z.object({
+  tenantId: z.string(),
+  from: Timestamp,
+  to: Timestamp,
+  timeZone: z.string(),
+  requests: z.object({
+    total: z.number().int(),
+    byType: z.array(Count),
+    byChannel: z.array(Count),
+    byCommune: z.array(Count.extend({ key: z.string().meta({ description: "commune id, or 'unknown'" }) })),
+    byWeek: z.array(Count.extend({ key: z.string().meta({ description: 'ISO week, e.g. 2026-W07' }) })),
+    byStatus: z.array(Count),
+    /** Median seconds from creation until the request left 'received'. */
+    medianFirstResponseSeconds: z.number().nullable(),
+    /** Median seconds from creation to 'resolved'. */
+    medianResolutionSeconds: z.number().nullable(),
+  }),
+  conversations: z.object({
+    total: z.number().int(),
+    /** Share of conversations that never went to an agent. */
+    containmentRate: z.number().nullable(),
+    /** Share of conversations handed over to the agents' queue. */
+    handoverRate: z.number().nullable(),
+    /** Share of the bot's turns where the NLU was unsure (clarification or knowledge fallback). */
+    nluFallbackRate: z.number().nullable(),
+    botTurns: z.number().int(),
+    /** Median seconds from the handover to the first agent message. */
+    medianFirstAgentReplySeconds: z.number().nullable(),
+  }),
+});
+export type IndicatorsView = z.infer<typeof IndicatorsViewSchema>;
+
+export const TokenViewSchema = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  role: RoleSchema,
+  tenantId: z.string().nullable(),
+  authorityId: z.string().nullable(),
+  agentId: z.string().nullable(),
+  createdAt: Timestamp,
+  lastUsedAt: Timestamp.nullable(),
+  revokedAt: Timestamp.nullable(),
+});
+export type TokenView = z.infer<typeof TokenViewSchema>;
+
+export const CreatedTokenSchema = TokenViewSchema.extend({
+  token: z.string().meta({ description: 'Shown once: only its SHA-256 hash is stored.' }),
+});
+
+export const WebhookViewSchema = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  authorityId: z.string().nullable(),
+  url: z.string(),
+  events: z.array(WebhookEventSchema),
+  active: z.boolean(),
+  failureCount: z.number().int(),
+  lastDeliveryAt: Timestamp.nullable(),
+  createdAt: Timestamp,
+});
+export type WebhookView = z.infer<typeof WebhookViewSchema>;
+
+export const CreatedWebhookSchema = WebhookViewSchema.extend({
+  secret: z.string().meta({ description: 'HMAC-SHA256 key of the X-Guichet-Signature header. Shown once.' }),
+});
+
+export const DeliveryViewSchema = z.object({
+  id: z.string(),
+  subscriptionId: z.string().nullable(),
+  event: z.string().nullable(),
+  url: z.string().nullable(),
+  /** Idempotency key, sent as X-Guichet-Delivery. */
+  dedupeKey: z.string(),
+  status: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  nextAttemptAt: Timestamp.nullable(),
+  deliveredAt: Timestamp.nullable(),
+  createdAt: Timestamp,
+});
+export type DeliveryView = z.infer<typeof DeliveryViewSchema>;
+
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as ?cursor= for the next page' }),
+  });
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export const MeViewSchema = z.object({
+  tokenId: z.string().nullable(),
+  role: RoleSchema,
+  tenantId: z.string().nullable(),
+  authorityId: z.string().nullable(),
+  agentId: z.string().nullable(),
+  name: z.string().nullable(),
+  tenants: z.array(z.object({ id: z.string(), name: z.string() })),
+});
+
+export const ErrorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
+
+// ---------- Inputs ----------
+
+const limit = z.coerce.number().int().min(1).max(200).default(50);
+const cursor = z.string().max(200).optional();
+/** A date (start of day, UTC) or an instant. */
+const instant = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()])
+  .transform((v) => new Date(v.length === 10 ? `${v}T00:00:00Z` : v));
+/** `?status=a,b` or `?status=a&status=b`. */
+const statusList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(RequestStatusSchema).max(20));
+
+export const TenantQuery = z.object({
+  tenant: TenantId.optional().meta({
+    description: 'Platform administrators: the tenant to read (others: their own)',
+  }),
+});
+
+export const RequestListQuery = TenantQuery.extend({
+  type: z.string().max(64).optional(),
+  status: statusList.optional(),
+  authority: z.string().max(64).optional(),
+  commune: z.string().max(64).optional(),
+  channel: z.string().max(32).optional(),
+  assignedTo: z.string().max(200).optional(),
+  from: instant.optional(),
+  to: instant.optional(),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({ description: 'Text in the reference, address or payload' }),
+  limit,
+  cursor,
+});
+export type RequestListQuery = z.infer<typeof RequestListQuery>;
+
+export const IdParams = z.object({ id: z.string().min(1).max(100) });
+
+export const StatusChangeBody = z.strictObject({
+  status: RequestStatusSchema,
+  note: z.string().trim().min(1).max(2000).optional(),
+  /** Tell the citizen on their channel (default true). The note is part of that message. */
+  notify: z.boolean().default(true),
+});
+
+export const AssignBody = z.strictObject({
+  assignedTo: z.string().trim().min(1).max(200).nullable(),
+});
+
+export const ConversationListQuery = TenantQuery.extend({
+  state: ConversationStateSchema.optional(),
+  channel: z.string().max(32).optional(),
+  limit,
+  cursor,
+});
+export type ConversationListQuery = z.infer<typeof ConversationListQuery>;
+
+export const AgentMessageBody = z.strictObject({
+  text: z.string().trim().min(1, 'text must not be empty').max(2000),
+});
+
+export const TakeoverBody = z
+  .strictObject({
+    /** Take the conversation from another agent (supervisors and admins only). */
+    force: z.boolean().default(false),
+  })
+  .default({ force: false });
+
+export const IndicatorsQuery = TenantQuery.extend({
+  from: instant.optional().meta({ description: 'Default: 90 days ago' }),
+  to: instant.optional().meta({ description: 'Default: now' }),
+  authority: z.string().max(64).optional(),
+});
+
+export const CreateTokenBody = z.strictObject({
+  role: RoleSchema,
+  name: z.string().trim().min(1).max(100).optional(),
+  /** Required for platform administrators (their tokens span every tenant); others issue for their own. */
+  tenantId: TenantId.optional(),
+  authorityId: z.string().min(1).max(64).optional(),
+});
+
+export const CreateWebhookBody = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: 'url must be an http(s) URL' }).max(2000),
+  events: z.array(WebhookEventSchema).min(1).max(WEBHOOK_EVENTS.length),
+  tenantId: TenantId.optional(),
+  authorityId: z.string().min(1).max(64).optional(),
+  /** Generated when absent (recommended). */
+  secret: z.string().min(16).max(200).optional(),
+});
+
+export const DeliveryListQuery = TenantQuery.extend({
+  status: z.enum(['pending', 'delivered', 'failed']).optional(),
+  subscriptionId: z.string().max(64).optional(),
+  limit,
+  cursor,
+});
+export type DeliveryListQuery = z.infer<typeof DeliveryListQuery>;
+
+export const EventsQuery = TenantQuery;
