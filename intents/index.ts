@@ -4,7 +4,10 @@ import type { IntentDeps } from './deps';
 import { createHumanAgent } from './human-agent';
 import { createKnowledge } from './knowledge';
 import { createOpeningHours } from './opening-hours';
+import { createLibraryRegistration } from './library-registration';
 import { createReportIncident } from './report-incident';
+import { createRequestStatus } from './request-status';
+import { createSchoolRegistration } from './school-registration';
 import { createSmallTalk } from './small-talk';
 
 export type { IntentDeps } from './deps';
@@ -17,7 +20,16 @@ export interface IntentCatalog {
 export function createIntents(deps: IntentDeps): IntentCatalog {
   const knowledge = createKnowledge(deps);
   return {
-    modules: [createSmallTalk(deps), createHumanAgent(deps), createOpeningHours(deps), knowledge.module, createReportIncident(deps)],
+    modules: [
+      createSmallTalk(deps),
+      createHumanAgent(deps),
+      createOpeningHours(deps),
+      knowledge.module,
+      createReportIncident(deps),
+      createSchoolRegistration(deps),
+      createLibraryRegistration(deps),
+      createRequestStatus(deps),
+    ],
     fallback: knowledge.fallback,
   };
 }

@@ -1,3 +1,5 @@
 export * from './conversation-state-store';
 export * from './coordination';
 export * from './shared-store';
+export * from './geocoder';
+export * from './event-bus';

@@ -20,6 +20,9 @@ export async function createTestContainer(
     WEBCHAT_SECRET: 'test-secret-for-webchat-tokens',
     TERRITORY_DIR: path.join(REPO_ROOT, 'knowledge/territories'),
     WATCH_TERRITORIES: 'false',
+    // Background jobs off unless a test asks for them: they only add noise to tests about something else.
+    OUTBOX_RELAY: 'false',
+    RETENTION_INTERVAL_MINUTES: '0',
     ...env,
   });
   return createContainer(config, {

@@ -1,0 +1,81 @@
+// Geocoder backed by the national address API (Base Adresse Nationale):
+//   GET {baseUrl}/search/?q=…&limit=1[&citycode=…|&postcode=…] → GeoCodeJSON FeatureCollection.
+// Slow (> timeoutMs), unreachable, 5xx/429 or malformed answers raise GeocoderUnavailableError so the
+// caller records the address text and flags it for later geocoding; an empty result is a plain null.
+import {
+  GeocoderUnavailableError,
+  type GeocodeFilter,
+  type GeocodeResult,
+  type Geocoder,
+} from '../../bot/ports/geocoder';
+import { GeocodeJsonSchema } from './geocodejson';
+
+export const DEFAULT_GEOCODER_URL = 'https://api-adresse.data.gouv.fr';
+export const DEFAULT_GEOCODER_TIMEOUT_MS = 2000;
+
+/** The API refuses queries outside 3..200 characters (400), which is "no match" for us, not an outage. */
+const MIN_QUERY = 3;
+const MAX_QUERY = 200;
+
+export interface ApiAdresseGeocoderOptions {
+  baseUrl?: string;
+  timeoutMs?: number;
+  /** Injected for tests; defaults to the global fetch (Node 20). */
+  fetch?: typeof fetch;
+}
+
+export class ApiAdresseGeocoder implements Geocoder {
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(options: ApiAdresseGeocoderOptions = {}) {
+    this.baseUrl = (options.baseUrl ?? DEFAULT_GEOCODER_URL).replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_GEOCODER_TIMEOUT_MS;
+    this.fetchImpl = options.fetch ?? fetch;
+  }
+
+  async geocode(query: string, filter: GeocodeFilter = {}): Promise<GeocodeResult | null> {
+    const q = query.replace(/\s+/g, ' ').trim().slice(0, MAX_QUERY);
+    if (q.length < MIN_QUERY) return null;
+    const url = new URL(`${this.baseUrl}/search/`);
+    url.searchParams.set('q', q);
+    url.searchParams.set('limit', '1');
+    if (filter.citycode) url.searchParams.set('citycode', filter.citycode);
+    if (filter.postcode) url.searchParams.set('postcode', filter.postcode);
+
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    try {
+      const response = await this.fetchImpl(url, {
+        signal: controller.signal,
+        headers: { accept: 'application/json' },
+      });
+      if (response.status >= 500 || response.status === 429) {
+        throw new GeocoderUnavailableError(`Address API answered ${response.status}`);
+      }
+      if (!response.ok) return null; // 400: query the API cannot search (too short, only punctuation)
+      // The body is read under the same deadline: a stalled body is as slow as a stalled response.
+      const body: unknown = await response.json();
+      const parsed = GeocodeJsonSchema.safeParse(body);
+      if (!parsed.success) throw new GeocoderUnavailableError('Address API answered an unexpected document');
+      const best = parsed.data.features[0];
+      if (!best) return null;
+      const [lon, lat] = best.geometry.coordinates;
+      return {
+        lat,
+        lon,
+        label: best.properties.label,
+        citycode: best.properties.citycode,
+        postcode: best.properties.postcode ?? '',
+        score: best.properties.score,
+      };
+    } catch (error) {
+      if (error instanceof GeocoderUnavailableError) throw error;
+      const reason = controller.signal.aborted ? `no answer within ${this.timeoutMs} ms` : String(error);
+      throw new GeocoderUnavailableError(`Address API unavailable: ${reason}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

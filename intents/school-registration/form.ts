@@ -1,0 +1,304 @@
+// School registration (maternelle and élémentaire): child's name, birth date, level, address (which
+// names the sector school), parent contact. Collège and lycée are not the commune's: the citizen is
+// told where to go and no request is created.
+import type { FormDefinition, SlotDefinition } from '../../bot/forms/form-definition';
+import { phrase, type Phrase } from '../../bot/i18n';
+import { DateTime } from 'luxon';
+import type { TurnContext } from '../../bot/turn-context';
+import { competentAuthority, type SchoolInfo, type Territory } from '../../knowledge/territory';
+import { territoryOf, type IntentDeps } from '../deps';
+import {
+  CONTACT_LABEL,
+  answering,
+  communeChoices,
+  communeName,
+  extractCommuneId,
+  extractContact,
+  formatContact,
+  onlyCommune,
+} from '../report-incident/slot-helpers';
+import {
+  SchoolAddressSchema,
+  SchoolRegistrationFormSchema,
+  SchoolRegistrationPayloadSchema,
+  type SchoolRegistrationForm,
+} from './payload';
+import { parsePersonName } from './person-name';
+import {
+  MAX_AGE,
+  MIN_AGE,
+  ageFitsCycle,
+  ageOn,
+  communesServingStreet,
+  findLevel,
+  mentionsSecondary,
+  parseNumericDate,
+  sectorSchool,
+} from './school-rules';
+
+const SECONDARY_LEVEL = 'secondary';
+
+function schoolOf(deps: IntentDeps, ctx: TurnContext): SchoolInfo | undefined {
+  return territoryOf(deps, ctx).school;
+}
+
+const secondaryInfo = (school: SchoolInfo): Phrase =>
+  phrase(
+    `${school.collegeLyceeInfo.text} Plus d’informations : ${school.collegeLyceeInfo.url}`,
+    `${school.collegeLyceeInfo.text} More information: ${school.collegeLyceeInfo.url}`,
+  );
+
+function communeOf(
+  territory: Territory,
+  form: Pick<SchoolRegistrationForm, 'address' | 'commune'>,
+): string | undefined {
+  return form.address.communeId ?? form.commune ?? onlyCommune(territory)?.id;
+}
+
+export function schoolRegistrationForm(
+  deps: IntentDeps,
+): FormDefinition<typeof SchoolRegistrationFormSchema> {
+  const child: SlotDefinition = {
+    name: 'child',
+    prompt: phrase(
+      'Quels sont le prénom et le nom de l’enfant ?',
+      'What are the child’s first and last names?',
+    ),
+    hint: phrase(
+      'Écrivez le prénom puis le nom, par exemple « Lucas Martin ».',
+      'Write the first name then the last name, for example "Lucas Martin".',
+    ),
+    label: phrase('Enfant', 'Child'),
+    extract: (input) => {
+      if (!answering(input, 'child')) return undefined;
+      const name = parsePersonName(input.text);
+      return name ? { firstName: name.firstName, lastName: name.lastName } : undefined;
+    },
+    format: (value) =>
+      typeof value === 'object' && value ? `${String(value.firstName)} ${String(value.lastName)}` : '',
+  };
+
+  const birthDate: SlotDefinition = {
+    name: 'birthDate',
+    prompt: phrase(
+      'Quelle est sa date de naissance ? (par exemple 12/03/2021)',
+      'What is the child’s date of birth? (for example 12/03/2021)',
+    ),
+    hint: phrase(
+      'Indiquez la date sous la forme jour/mois/année, par exemple 12/03/2021.',
+      'Give the date as day/month/year, for example 12/03/2021.',
+    ),
+    label: phrase('Date de naissance', 'Date of birth'),
+    extract: (input) => {
+      const aboutBirth = /\bn[ée]e?\b|naissance|\bborn\b/i.test(input.text);
+      if (!answering(input, 'birthDate') && !aboutBirth) return undefined;
+      return parseNumericDate(input.text) ?? input.entities.find((e) => e.type === 'date')?.value;
+    },
+    validate: (value, ctx) => {
+      const age = typeof value === 'string' ? ageOn(value, ctx.now, ctx.tenant.timeZone) : undefined;
+      if (age === undefined)
+        return phrase('Je n’ai pas reconnu cette date.', 'I did not recognise this date.');
+      if (age < 0)
+        return phrase(
+          'Cette date est dans le futur : indiquez la date de naissance de l’enfant (jour/mois/année).',
+          'This date is in the future: give the child’s date of birth (day/month/year).',
+        );
+      if (age < MIN_AGE)
+        return phrase(
+          `L’école accueille les enfants à partir de ${MIN_AGE} ou 3 ans. Vérifiez la date de naissance (jour/mois/année).`,
+          `School starts at ${MIN_AGE} or 3 years old. Please check the date of birth (day/month/year).`,
+        );
+      if (age > MAX_AGE) {
+        const school = schoolOf(deps, ctx);
+        return phrase(
+          `À ${age} ans, l’enfant va au collège, qui n’est pas géré par la mairie. ${school ? school.collegeLyceeInfo.text : ''} Si la date est erronée, indiquez-la à nouveau.`,
+          `At ${age}, the child goes to collège, which the town hall does not handle. ${school ? school.collegeLyceeInfo.text : ''} If the date is wrong, give it again.`,
+        );
+      }
+      return null;
+    },
+    format: (value) => (typeof value === 'string' ? DateTime.fromISO(value).toFormat('dd/MM/yyyy') : ''),
+  };
+
+  const level: SlotDefinition = {
+    name: 'level',
+    prompt: phrase('En quelle classe souhaitez-vous l’inscrire ?', 'Which class should the child join?'),
+    hint: phrase(
+      'Choisissez la classe dans la liste, de la petite section au CM2.',
+      'Pick the class from the list, from "petite section" to CM2.',
+    ),
+    label: phrase('Classe', 'Class'),
+    choices: (ctx) =>
+      (schoolOf(deps, ctx)?.levels ?? []).map((l) => ({ label: l.label, value: `level:${l.id}` })),
+    extract: (input) => {
+      const school = schoolOf(deps, input.ctx);
+      if (!school) return undefined;
+      if (input.choiceValue?.startsWith('level:')) return input.choiceValue.slice('level:'.length);
+      // Unasked, only "en CP" / "en petite section" counts: a bare "ms" in a sentence is not a class.
+      if (!answering(input, 'level')) return findLevel(school.levels, input.text, { afterEn: true })?.id;
+      if (mentionsSecondary(input.text)) return SECONDARY_LEVEL;
+      return findLevel(school.levels, input.text)?.id;
+    },
+    validate: (value, ctx) => {
+      const school = schoolOf(deps, ctx);
+      if (!school) return null;
+      if (value === SECONDARY_LEVEL) return secondaryInfo(school);
+      const chosen = school.levels.find((l) => l.id === value);
+      if (!chosen)
+        return phrase(
+          'Cette classe n’existe pas ici : choisissez-la dans la liste.',
+          'This class does not exist here: pick one from the list.',
+        );
+      const birth = ctx.state.form?.values.birthDate;
+      const age = typeof birth === 'string' ? ageOn(birth, ctx.now, ctx.tenant.timeZone) : undefined;
+      if (age !== undefined && !ageFitsCycle(age, chosen.cycle))
+        return phrase(
+          `À ${age} ans, la classe ${chosen.label} ne convient pas. Choisissez une autre classe, ou corrigez la date de naissance.`,
+          `At ${age}, the class ${chosen.label} does not fit. Pick another class, or correct the date of birth.`,
+        );
+      return null;
+    },
+    format: (value, ctx) => schoolOf(deps, ctx)?.levels.find((l) => l.id === value)?.label ?? '',
+  };
+
+  const address: SlotDefinition = {
+    name: 'address',
+    prompt: phrase(
+      'Quelle est votre adresse ? Elle détermine l’école de secteur.',
+      'What is your address? It decides the catchment school.',
+    ),
+    hint: phrase(
+      'Indiquez le numéro et la rue, par exemple « 3 rue du Moulin ».',
+      'Give the number and street, for example "3 rue du Moulin".',
+    ),
+    label: phrase('Adresse', 'Address'),
+    extract: (input) => {
+      const territory = territoryOf(deps, input.ctx);
+      const text =
+        input.entities.find((e) => e.type === 'address')?.value ??
+        (input.asked ? input.text.trim() : undefined);
+      if (!text || text.length < 3) return undefined;
+      const named = input.entities.find((e) => e.type === 'commune')?.value;
+      const byStreet = territory.school ? communesServingStreet(territory.school, text) : [];
+      // A corrected street is most likely in the same commune as before ("non, c'est rue Pasteur").
+      const previous = SchoolAddressSchema.safeParse(input.ctx.state.form?.values.address).data?.communeId;
+      const communeId =
+        named ?? (byStreet.length === 1 ? byStreet[0] : undefined) ?? previous ?? onlyCommune(territory)?.id;
+      return { text: text.slice(0, 300), ...(communeId ? { communeId } : {}) };
+    },
+    format: (value, ctx) => {
+      const parsed = SchoolAddressSchema.safeParse(value);
+      if (!parsed.success) return '';
+      const territory = territoryOf(deps, ctx);
+      const commune = communeName(territory, parsed.data.communeId);
+      return commune ? `${parsed.data.text}, ${commune}` : parsed.data.text;
+    },
+  };
+
+  const commune: SlotDefinition = {
+    name: 'commune',
+    prompt: phrase('Dans quelle commune habitez-vous ?', 'In which town do you live?'),
+    hint: phrase('Choisissez la commune dans la liste proposée.', 'Pick the town from the list.'),
+    label: phrase('Commune', 'Town'),
+    skipIf: (values, ctx) =>
+      !!SchoolAddressSchema.safeParse(values.address).data?.communeId ||
+      !!onlyCommune(territoryOf(deps, ctx)),
+    choices: (ctx) => communeChoices(territoryOf(deps, ctx)),
+    extract: (input) => extractCommuneId(input, territoryOf(deps, input.ctx), 'commune'),
+    format: (value, ctx) => (typeof value === 'string' ? communeName(territoryOf(deps, ctx), value) : ''),
+  };
+
+  const parentContact: SlotDefinition = {
+    name: 'parentContact',
+    prompt: phrase(
+      'Comment joindre le parent ou le responsable légal ? Donnez un numéro de téléphone ou une adresse e-mail.',
+      'How can we reach the parent or legal guardian? Give a phone number or an e-mail address.',
+    ),
+    hint: phrase(
+      'Un numéro comme 06 12 34 56 78, ou une adresse e-mail.',
+      'A number such as 06 12 34 56 78, or an e-mail address.',
+    ),
+    label: CONTACT_LABEL,
+    extract: extractContact,
+    format: formatContact,
+  };
+
+  return {
+    name: 'school_registration',
+    intro: phrase(
+      'Je vais enregistrer votre demande d’inscription scolaire.',
+      'I will record your school registration request.',
+    ),
+    title: phrase('l’inscription scolaire', 'the school registration'),
+    schema: SchoolRegistrationFormSchema,
+    slots: [child, birthDate, level, address, commune, parentContact],
+    redirect(ctx) {
+      const school = schoolOf(deps, ctx);
+      if (!school) {
+        const territory = territoryOf(deps, ctx);
+        ctx.text(
+          phrase(
+            `Je ne peux pas enregistrer d’inscription scolaire ici. Contactez l’accueil au ${territory.contact.phone}.`,
+            `I cannot record school registrations here. Please call us on ${territory.contact.phone}.`,
+          ),
+        );
+        return true;
+      }
+      if (!mentionsSecondary(ctx.message.text)) return false;
+      ctx.reply({
+        type: 'link',
+        text: ctx.t(phrase(school.collegeLyceeInfo.text, school.collegeLyceeInfo.text)),
+        url: school.collegeLyceeInfo.url,
+      });
+      ctx.text(
+        phrase(
+          'Ici, je peux inscrire un enfant en maternelle ou en élémentaire (de la petite section au CM2).',
+          'Here I can register a child in nursery or primary school (from "petite section" to CM2).',
+        ),
+      );
+      return true;
+    },
+    async submit(ctx, form) {
+      const territory = territoryOf(deps, ctx);
+      const school = territory.school;
+      const chosen = school?.levels.find((l) => l.id === form.level);
+      if (!school || !chosen) throw new Error(`School content missing for ${territory.id}`);
+      const communeId = communeOf(territory, form);
+      const authority = competentAuthority(territory, 'school_registration', communeId);
+      if (!authority)
+        throw new Error(`No authority handles school_registration in ${communeId ?? territory.id}`);
+      const sector = communeId ? sectorSchool(school, communeId, form.address.text, chosen.cycle) : undefined;
+      const payload = SchoolRegistrationPayloadSchema.parse({
+        child: { ...form.child, birthDate: form.birthDate },
+        level: { id: chosen.id, label: chosen.label, cycle: chosen.cycle },
+        address: { text: form.address.text },
+        school: sector?.schoolName,
+        parentContact: form.parentContact,
+        documents: school.documents,
+      });
+      const reference = await ctx.createRequest({
+        type: 'school_registration',
+        authorityId: authority.id,
+        communeId,
+        payload,
+        addressText: form.address.text,
+      });
+      const sectorLine = sector
+        ? phrase(` École de secteur : ${sector.schoolName}.`, ` Catchment school: ${sector.schoolName}.`)
+        : phrase(
+            ' La mairie vous indiquera l’école de secteur.',
+            ' The town hall will tell you the catchment school.',
+          );
+      ctx.text(
+        phrase(
+          `La demande d’inscription de ${form.child.firstName} en ${chosen.label} est enregistrée sous la référence ${reference}. Elle est transmise à : ${authority.name}.${sectorLine.fr}`,
+          `The registration request for ${form.child.firstName} (${chosen.label}) is registered under reference ${reference}. It has been sent to: ${authority.name}.${sectorLine.en}`,
+        ),
+      );
+      if (school.documents.length > 0) {
+        const list = school.documents.map((d) => `- ${d}`).join('\n');
+        ctx.text(phrase(`Documents à fournir :\n${list}`, `Documents to provide:\n${list}`));
+      }
+    },
+  };
+}

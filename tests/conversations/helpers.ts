@@ -1,0 +1,32 @@
+// Small helpers shared by the public-service conversation tests.
+import type { Container } from '../../server/container';
+import type { Talk } from '../support/conversation';
+
+/** The instant of every turn: a Tuesday morning in March (ages and dates are computed from it). */
+export const NOW = new Date('2026-03-10T09:30:00Z');
+
+const REFERENCE = /DEM-\d{4}-\d{6}/;
+
+/** The request reference announced in the last replies (fails the test when there is none). */
+export function announcedReference(t: Talk): string {
+  const match = REFERENCE.exec(t.lastText());
+  if (!match) throw new Error(`No reference in the last replies:\n${t.dump()}`);
+  return match[0];
+}
+
+/** The contact id behind a scripted conversation (its channel address). */
+export async function contactOf(container: Container, t: Talk): Promise<string> {
+  const conversation = await container.store.findConversation({
+    tenantId: t.options.tenantId,
+    channel: t.options.channel,
+    address: t.options.address,
+  });
+  if (!conversation) throw new Error('The conversation was never opened');
+  return conversation.contactId;
+}
+
+/** Runs a scripted conversation to its end (a typed wrapper: awaiting the Talk thenable directly does not type-check). */
+export const done = (t: Talk): Promise<void> =>
+  new Promise((resolve, reject) => {
+    t.then(() => resolve(), reject);
+  });
