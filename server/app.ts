@@ -17,6 +17,8 @@ export interface AppParts {
   /** Called for every request before routing (security headers, CORS, rate limits). */
   before?: express.RequestHandler[];
   isShuttingDown?: () => boolean;
+  /** Error handlers mounted after the routes, before the JSON one: [path, handler] (a router cannot be one). */
+  errorHandlers?: [string, express.ErrorRequestHandler][];
 }
 
 const READINESS_TIMEOUT_MS = 1500;
@@ -53,6 +55,7 @@ export function createApp(parts: AppParts): Express {
   });
 
   for (const [path, router] of parts.routes) app.use(path, router);
+  for (const [path, handler] of parts.errorHandlers ?? []) app.use(path, handler);
   app.use(notFoundHandler);
   app.use(jsonErrorHandler(parts.logger));
   return app;

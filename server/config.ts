@@ -44,7 +44,38 @@ export const ConfigSchema = z
     MICROSOFT_APP_PASSWORD: optionalString,
     MICROSOFT_APP_TENANT_ID: optionalString,
     MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+    /** Without MICROSOFT_APP_ID, accept unauthenticated activities (Bot Framework Emulator; development only). */
+    BOTFRAMEWORK_ALLOW_ANONYMOUS: bool.default(false),
     ADMIN_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(24, 'must be at least 24 characters').optional()),
+    /** Deliver the outbox (notifications, webhooks, agents' live queue) from this instance; several instances share the work. */
+    OUTBOX_RELAY: bool.default(true),
+    OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+    /** First retry delay of a failed delivery, doubled at each attempt (capped at one hour). */
+    OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(2000),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    /** Optional language model (off by default; each territory must also opt in with `llm.enabled`). */
+    LLM_PROVIDER: z.enum(['none', 'openai-compatible', 'mistral', 'ollama']).default('none'),
+    LLM_BASE_URL: optionalUrl,
+    LLM_API_KEY: optionalString,
+    LLM_MODEL: optionalString,
+    /** Past this the citizen gets the answer given without a model (all model calls of a turn included); below the 15 s conversation lock. */
+    LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(12_000).default(8000),
+    LLM_MAX_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+    LLM_MAX_TOKENS_PER_DAY: z.coerce.number().int().min(1).default(200_000),
+    /** Rate limits (server/security, SECURITY.md). Turn off only for load tests. */
+    RATE_LIMITS_ENABLED: bool.default(true),
+    RATE_LIMIT_SENDER_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+    RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
+    /** Per IP on the provider webhooks (Twilio, Bot Framework), whose few addresses carry every citizen. */
+    RATE_LIMIT_WEBHOOK_IP_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
+    /** Comma-separated client IPs never limited per IP (still per sender). Default: loopback. */
+    RATE_LIMIT_EXEMPT_IPS: z
+      .string()
+      .default('127.0.0.1,::1,::ffff:127.0.0.1')
+      .transform((v) => v.split(',').map((ip) => ip.trim()).filter(Boolean)),
+    /** Minutes between two runs of the retention job inside the server; 0 leaves it to `npm run retention` (cron). */
+    RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && c.TWILIO_DEV_SKIP_SIGNATURE) {
@@ -54,6 +85,23 @@ export const ConfigSchema = z
         message: 'cannot be enabled when NODE_ENV=production: Twilio signatures are always verified in production',
       });
     }
+    if (c.NODE_ENV === 'production' && c.BOTFRAMEWORK_ALLOW_ANONYMOUS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BOTFRAMEWORK_ALLOW_ANONYMOUS'],
+        message: 'cannot be enabled when NODE_ENV=production: Bot Framework activities are always authenticated in production',
+      });
+    }
+    const llmMissing = (name: 'LLM_BASE_URL' | 'LLM_API_KEY' | 'LLM_MODEL'): void =>
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `is required when LLM_PROVIDER=${c.LLM_PROVIDER}`,
+      });
+    if (c.LLM_PROVIDER === 'openai-compatible' && !c.LLM_BASE_URL) llmMissing('LLM_BASE_URL');
+    if ((c.LLM_PROVIDER === 'openai-compatible' || c.LLM_PROVIDER === 'ollama') && !c.LLM_MODEL)
+      llmMissing('LLM_MODEL');
+    if (c.LLM_PROVIDER === 'mistral' && !c.LLM_API_KEY) llmMissing('LLM_API_KEY');
   });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -12,12 +12,22 @@ import { MemoryEventBus, MemoryIdempotencyStore, MemoryLockManager, MemoryStateS
 import { createSharedStore, MEMORY_DATA_DIR } from '../adapters/postgres';
 import { createRedisAdapters, RedisEventBus, type RedisAdapters } from '../adapters/redis';
 import { ApiAdresseGeocoder } from '../adapters/geocoder';
+import { createTwilioNotifier, type TwilioNotifier } from '../adapters/twilio';
+import { createTwilioSmsRouter } from '../channels/twilio-sms';
+import { createTwilioVoiceRouter } from '../channels/twilio-voice';
 import { createWebchatChannel, webchatTenantsFrom } from '../channels/webchat';
+import { createBotFrameworkChannel } from '../channels/botframework';
 import { TerritoryProvider } from '../knowledge/territory';
 import { createIntents } from '../intents';
+import { createLlmServices } from '../adapters/llm';
+import { createAgentInbox, createBackofficeModule, type BackofficeModule } from '../backoffice';
+import { notificationHandler } from '../adapters/twilio';
 import { createApp } from './app';
 import { publicUrlOf, type Config } from './config';
 import { createLogger } from './logger';
+import { createPrivacyRouter } from './privacy/notice-page';
+import { startRetentionSchedule, type RetentionSchedule } from './retention';
+import { createSecurityLayer, createTwilioFallback } from './security';
 import { tenantDirectory } from './tenants';
 
 export interface Container {
@@ -32,6 +42,12 @@ export interface Container {
   bus: EventBus;
   engine: Engine;
   app: Express;
+  /** SMS/WhatsApp over the Twilio REST API (set when TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are). */
+  twilioNotifier?: TwilioNotifier;
+  /** Back office: API, Open311, console, outbox relay. */
+  backoffice: BackofficeModule;
+  /** The in-server retention job (RETENTION_INTERVAL_MINUTES > 0). */
+  retention?: RetentionSchedule;
   /** Which implementations back the ports, for the start log and the bench. */
   describe(): { store: string; state: string };
   close(): Promise<void>;
@@ -88,8 +104,26 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   }
 
   const geocoder = new ApiAdresseGeocoder({ baseUrl: config.GEOCODER_URL, timeoutMs: config.GEOCODER_TIMEOUT_MS });
-  const intents = createIntents({ territories, geocoder });
+  // Optional language model: nothing is built with LLM_PROVIDER=none, and each territory must opt in too.
+  const llm = createLlmServices({
+    provider: config.LLM_PROVIDER,
+    baseUrl: config.LLM_BASE_URL,
+    apiKey: config.LLM_API_KEY,
+    model: config.LLM_MODEL,
+    timeoutMs: config.LLM_TIMEOUT_MS,
+    requestsPerMinute: config.LLM_MAX_REQUESTS_PER_MINUTE,
+    tokensPerDay: config.LLM_MAX_TOKENS_PER_DAY,
+    redis: redis?.client,
+    keyPrefix: overrides.redisKeyPrefix,
+    policyOf: (tenantId) => territories.current().get(tenantId)?.llm,
+    logger,
+    clock: overrides.clock,
+  });
+  const intents = createIntents({ territories, geocoder, llm: llm?.assistant });
+  // Citizen messages of conversations owned by an agent go to the agents' live feed.
+  const agentInbox = createAgentInbox(bus, logger, overrides.clock);
   const engine = createEngine({
+    agentInbox,
     nlu: createNlu(),
     store,
     state,
@@ -98,6 +132,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     tenants: tenantDirectory(territories),
     modules: intents.modules,
     fallback: intents.fallback,
+    lowConfidence: llm?.lowConfidence,
     logger,
     clock: overrides.clock,
     confidenceThreshold: config.NLU_CONFIDENCE_THRESHOLD,
@@ -113,18 +148,110 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     logger,
     publicUrl: publicUrlOf(config),
   });
+  const botframework = createBotFrameworkChannel({
+    engine,
+    bus,
+    state,
+    idempotency,
+    logger,
+    credentials: {
+      appId: config.MICROSOFT_APP_ID,
+      appPassword: config.MICROSOFT_APP_PASSWORD,
+      appTenantId: config.MICROSOFT_APP_TENANT_ID,
+      appType: config.MICROSOFT_APP_TYPE,
+    },
+    allowAnonymous: config.BOTFRAMEWORK_ALLOW_ANONYMOUS,
+    tenantOfAppId: (appId) => ((appId ? territories.current().byBotAppId(appId) : undefined) ?? territories.current().default()).id,
+  });
+  await botframework.start();
+
+  const twilioNotifier =
+    config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN
+      ? createTwilioNotifier({
+          accountSid: config.TWILIO_ACCOUNT_SID,
+          authToken: config.TWILIO_AUTH_TOKEN,
+          logger,
+        })
+      : undefined;
+  const twilio = {
+    engine,
+    store,
+    territories,
+    logger,
+    sender: twilioNotifier,
+    replyDeadlineMs: config.TWILIO_REPLY_DEADLINE_MS,
+    auth: {
+      authToken: config.TWILIO_AUTH_TOKEN,
+      accountSid: config.TWILIO_ACCOUNT_SID,
+      skipSignature: config.TWILIO_DEV_SKIP_SIGNATURE,
+      publicUrl: config.PUBLIC_URL,
+    },
+  };
+
+  const backoffice = createBackofficeModule({
+    sql: store.sql,
+    sharedStore: store,
+    bus,
+    state,
+    territories,
+    logger,
+    publicUrl: publicUrlOf(config),
+    adminToken: config.ADMIN_TOKEN,
+    geocoder,
+    sms: twilioNotifier ? notificationHandler(twilioNotifier, territories) : undefined,
+    relay: { enabled: config.OUTBOX_RELAY, pollMs: config.OUTBOX_POLL_MS, maxAttempts: config.OUTBOX_MAX_ATTEMPTS, baseDelayMs: config.OUTBOX_RETRY_BASE_MS },
+    webhookTimeoutMs: config.WEBHOOK_TIMEOUT_MS,
+  });
+
+  // Size limits, security headers, rate limits (per IP, per sender), before every router.
+  const security = createSecurityLayer({
+    publicUrl: config.PUBLIC_URL,
+    twilio: twilio.auth,
+    logger,
+    rateLimits: config.RATE_LIMITS_ENABLED
+      ? {
+          senderPerMinute: config.RATE_LIMIT_SENDER_PER_MINUTE,
+          ipPerMinute: config.RATE_LIMIT_IP_PER_MINUTE,
+          webhookIpPerMinute: config.RATE_LIMIT_WEBHOOK_IP_PER_MINUTE,
+          exemptIps: config.RATE_LIMIT_EXEMPT_IPS,
+          redis: redis?.client,
+          keyPrefix: overrides.redisKeyPrefix,
+        }
+      : undefined,
+  });
+  const retention =
+    config.RETENTION_INTERVAL_MINUTES > 0
+      ? // Real time, not overrides.clock: the store stamps rows with the database's now().
+        startRetentionSchedule({ sql: store.sql, territories, logger, intervalMs: config.RETENTION_INTERVAL_MINUTES * 60_000 })
+      : undefined;
 
   let shuttingDown = false;
   const app = createApp({
     logger,
+    before: security.before,
     isShuttingDown: () => shuttingDown,
     readiness: [
       { name: 'store', check: () => store.ping() },
       { name: 'state', check: () => state.ping() },
     ],
-    routes: [...webchat.routes],
+    routes: [
+      ['/', createPrivacyRouter(territories)],
+      ...webchat.routes,
+      ['/api/messages', botframework.router],
+      ...backoffice.routes,
+      ['/channels/twilio', createTwilioSmsRouter({ ...twilio, idempotency })],
+      [
+        '/channels/twilio',
+        createTwilioVoiceRouter({ ...twilio, state, voice: config.TWILIO_VOICE, clock: overrides.clock }),
+      ],
+    ],
+    // Store or state down anywhere in a Twilio webhook: TwiML with the degraded answer, not a JSON 503.
+    errorHandlers: [['/channels/twilio', createTwilioFallback({ engine, territories, logger, voice: config.TWILIO_VOICE })]],
   });
   webchat.attach(app);
+  // The first Redis connection can time out while startup keeps the event loop busy (NLU, territories):
+  // give the reconnect a moment, so an instance that just started does not answer "unavailable".
+  if (redis) await untilRedisReady(redis, 5000, logger);
 
   return {
     config,
@@ -137,18 +264,30 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     bus,
     engine,
     app,
+    twilioNotifier,
+    backoffice,
+    retention,
     describe: () => ({
       store: config.DATABASE_URL && !config.DATABASE_URL.startsWith('memory://') ? 'postgresql (pg)' : 'pglite (embedded)',
       state: redis ? 'redis' : 'memory (embedded)',
     }),
     async close() {
       shuttingDown = true;
+      await retention?.stop();
       territories.close();
+      await backoffice.close();
       await webchat.close();
+      await botframework.close();
       await bus.close().catch(() => undefined);
       await Promise.allSettled([store.close(), state.close(), redis?.close()]);
     },
   };
+}
+
+async function untilRedisReady(redis: RedisAdapters, ms: number, logger: Logger): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (redis.client.status !== 'ready' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  if (redis.client.status !== 'ready') logger.warn('Redis is not reachable yet: answering degraded until it is');
 }
 
 /** Webchat tokens must survive restarts and be shared by instances: WEBCHAT_SECRET, else one kept in DATA_DIR. */

@@ -7,14 +7,25 @@ export type LogLevel = keyof typeof LEVELS;
 
 const PHONE = /(?:(?:\+|00)\d{1,3}[\s.-]?|\b0)[1-9](?:[\s.-]?\d{2}){4}\b|\+\d{8,15}\b/g;
 const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
-const SECRET_KEYS = /token|secret|password|authorization|signature|api[_-]?key/i;
+const SECRET_KEYS = /token|secret|password|authorization|signature|api[_-]?key|cookie|credential/i;
+/** Fields that carry what a citizen typed or who they are (form slots, names, free text, street addresses). */
+const PERSONAL_KEYS = /^(slots|text|body|(first|last|full|given|family|display|profile|user|child|parent)?_?name|address(_?text)?|street)$/i;
+/** Secrets that travel inside strings: `?token=…` in a URL, `Bearer …` in a header copied into a message. */
+const QUERY_SECRET = /([?&](?:[\w-]*token|key|secret|signature|password|code)=)[^&#\s]+/gi;
+const BEARER = /\b(Bearer|Basic)\s+[\w.~+/=-]+/g;
 
 export function redact(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return value.replace(EMAIL, '[email]').replace(PHONE, '[phone]');
-  if (depth > 4 || value === null || typeof value !== 'object') return value;
+  if (typeof value === 'string') {
+    return value.replace(QUERY_SECRET, '$1[redacted]').replace(BEARER, '$1 [redacted]').replace(EMAIL, '[email]').replace(PHONE, '[phone]');
+  }
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > 4) return '[nested]'; // never written unredacted
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, SECRET_KEYS.test(k) ? '[redacted]' : redact(v, depth + 1)]),
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+      k,
+      SECRET_KEYS.test(k) ? '[redacted]' : PERSONAL_KEYS.test(k) && v !== null && v !== undefined && v !== '' ? '[personal]' : redact(v, depth + 1),
+    ]),
   );
 }
 

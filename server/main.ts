@@ -22,35 +22,60 @@ async function main(): Promise<void> {
     logger.warn('TWILIO_DEV_SKIP_SIGNATURE is on: Twilio webhook signatures are NOT verified (development only)');
   }
   const server: Server = container.app.listen(config.PORT, config.HOST, () => {
+    const address = server.address();
     logger.info('Guichet is listening', {
       url: publicUrlOf(config),
-      port: config.PORT,
+      port: typeof address === 'object' && address ? address.port : config.PORT,
       ...container.describe(),
       territories: container.territories.current().list().map((t) => t.id),
     });
   });
   server.keepAliveTimeout = 65_000;
+  // Slow-client protection: a request must send its headers within 20 s and finish within 60 s.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
 
+  // Requests being answered: shutdown waits for them (a turn in flight completes and its reply leaves).
+  let inFlight = 0;
   let stopping = false;
-  const shutdown = (signal: string) => {
+  server.prependListener('request', (_req, res) => {
+    inFlight += 1;
+    // While draining, every answer closes its connection: keep-alive clients reconnect elsewhere.
+    if (stopping) res.setHeader('Connection', 'close');
+    res.once('close', () => (inFlight -= 1));
+  });
+
+  const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    logger.info('shutting down', { signal });
+    logger.info('shutting down', { signal, inFlight });
     const force = setTimeout(() => {
-      logger.error('shutdown took too long, exiting');
+      logger.error('shutdown took too long, exiting', { inFlight });
       process.exit(1);
-    }, 20_000);
+    }, SHUTDOWN_TIMEOUT_MS);
     force.unref();
-    server.close(async () => {
-      await container.close();
-      logger.info('bye');
-      process.exit(0);
-    });
+    // 1. Stop accepting: the listening socket closes now, new connections are refused.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // 2. Finish what is in flight; idle keep-alive sockets are closed as soon as they are idle.
+    const idle = setInterval(() => server.closeIdleConnections(), 50);
     server.closeIdleConnections();
+    while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    clearInterval(idle);
+    // 3. Flush and close: web chat sockets, the bus, timers, the state store and the shared store.
+    await container.close().catch((error: unknown) => logger.error('close failed', { error: String(error) }));
+    server.closeAllConnections();
+    await closed;
+    logger.info('bye');
+    process.exit(0);
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  // A promise nobody awaited failed: log it; one bad request must not take every conversation down.
+  process.on('unhandledRejection', (reason: unknown) => logger.error('unhandled rejection', { error: String(reason) }));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
+
+/** Past this, shutdown gives up on what is still running (Kubernetes' default grace period is 30 s). */
+const SHUTDOWN_TIMEOUT_MS = 25_000;
 
 main().catch((error: unknown) => {
   console.error('Guichet failed to start:', error instanceof Error ? error.message : error);

@@ -1,6 +1,7 @@
 // Bridges territory content (knowledge/) to the small tenant profile the engine needs.
 import type { TenantDirectory, TenantProfile } from '../bot/tenant';
 import type { Territory, TerritoryProvider } from '../knowledge/territory';
+import { weekSummary } from '../knowledge/opening-hours';
 
 const profiles = new WeakMap<Territory, TenantProfile>();
 
@@ -13,7 +14,7 @@ export function tenantProfileOf(t: Territory): TenantProfile {
       timeZone: t.timeZone,
       noticeShort: t.notice.shortText,
       contactPhone: t.contact.phone,
-      contactHoursText: t.contact.hours,
+      contactHoursText: usualHours(t),
       vocabulary: { communes: t.communes.map((c) => ({ id: c.id, names: [c.name, ...c.aliases] })) },
     };
     profiles.set(t, profile);
@@ -29,4 +30,32 @@ export function tenantDirectory(provider: TerritoryProvider): TenantDirectory {
       return t ? tenantProfileOf(t) : undefined;
     },
   };
+}
+
+/** A week without holidays (Monday 12 January 2026), to phrase the usual hours. */
+const ORDINARY_MONDAY = new Date('2026-01-12T10:00:00Z');
+
+/**
+ * The counter's usual hours in words, for the degraded answer ("lundi – vendredi : 8 h 30 – 12 h,
+ * 13 h 30 – 17 h"): never the raw opening_hours syntax. Consecutive days with the same hours are merged.
+ */
+export function usualHours(t: Territory): string {
+  try {
+    const lines = weekSummary({ name: t.name, openingHours: t.contact.hours }, { timeZone: t.timeZone, holidays: t.holidays, center: t.center }, ORDINARY_MONDAY, 'fr');
+    const days = lines.map((line) => {
+      const [day = '', hours = ''] = line.split(' : ');
+      return { day: day.toLowerCase(), hours };
+    });
+    const groups: { from: string; to: string; hours: string }[] = [];
+    for (const d of days) {
+      const last = groups[groups.length - 1];
+      if (last && last.hours === d.hours) last.to = d.day;
+      else groups.push({ from: d.day, to: d.day, hours: d.hours });
+    }
+    const open = groups.filter((g) => g.hours !== 'fermé');
+    const text = open.map((g) => `${g.from === g.to ? g.from : `${g.from} – ${g.to}`} : ${g.hours}`).join(' ; ');
+    return text || t.contact.hours;
+  } catch {
+    return t.contact.hours;
+  }
 }

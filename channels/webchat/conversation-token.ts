@@ -9,7 +9,12 @@ export function conversationToken(secret: string, tenantId: string, conversation
   return createHmac('sha256', secret).update(`${tenantId}\u0000${conversationId}`).digest('base64url');
 }
 
-export function verifyConversationToken(secret: string, tenantId: string, conversationId: string, token: string | undefined): boolean {
+export function verifyConversationToken(
+  secret: string,
+  tenantId: string,
+  conversationId: string,
+  token: string | undefined,
+): boolean {
   if (!token) return false;
   const expected = Buffer.from(conversationToken(secret, tenantId, conversationId));
   const given = Buffer.from(token);

@@ -8,7 +8,12 @@ import { GuichetError, isGuichetError } from '../../bot/errors';
 import { LocationSchema, MAX_TEXT_LENGTH, ReplySchema, type Reply } from '../../bot/messages';
 import type { MessageRecord, SharedStore } from '../../bot/ports';
 import { requireContentTypeJson } from './content-type';
-import { CONVERSATION_ID_PATTERN, conversationToken, newConversationId, verifyConversationToken } from './conversation-token';
+import {
+  CONVERSATION_ID_PATTERN,
+  conversationToken,
+  newConversationId,
+  verifyConversationToken,
+} from './conversation-token';
 import { assertOriginAllowed, corsMiddleware, tenantKeyOf, type OriginPolicy } from './cors';
 import type { WebchatTenant, WebchatTenants } from './tenants';
 
@@ -24,7 +29,10 @@ export const MAX_BODY = '16kb';
 const HISTORY_LIMIT = 200;
 
 const MessageBody = z.strictObject({
-  conversationId: z.string().regex(CONVERSATION_ID_PATTERN, 'conversationId is not a valid conversation id').optional(),
+  conversationId: z
+    .string()
+    .regex(CONVERSATION_ID_PATTERN, 'conversationId is not a valid conversation id')
+    .optional(),
   text: z
     .string({ error: 'text is required and must be a string' })
     .trim()
@@ -41,8 +49,16 @@ const MessageBody = z.strictObject({
 
 function badRequest(error: z.ZodError): GuichetError {
   const first = error.issues[0];
-  const message = first ? (first.path.length ? `${first.path.join('.')}: ${first.message}` : first.message) : 'Invalid body';
-  return new GuichetError('BAD_REQUEST', message, error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  const message = first
+    ? first.path.length
+      ? `${first.path.join('.')}: ${first.message}`
+      : first.message
+    : 'Invalid body';
+  return new GuichetError(
+    'BAD_REQUEST',
+    message,
+    error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+  );
 }
 
 /** One transcript row as the widget renders it: what the citizen said, or a neutral reply. */
@@ -75,7 +91,8 @@ export function createWebchatRouter(deps: WebchatDeps): Router {
     if (!tenant) throw new GuichetError('NOT_FOUND', 'Unknown widget key');
     return tenant;
   };
-  const tokenOf = (req: express.Request, bodyToken?: string) => bodyToken ?? req.get('x-conversation-token') ?? undefined;
+  const tokenOf = (req: express.Request, bodyToken?: string) =>
+    bodyToken ?? req.get('x-conversation-token') ?? undefined;
 
   router.get('/config', (req, res) => {
     const tenant = tenantOf(tenantKeyOf(req));
@@ -113,7 +130,10 @@ export function createWebchatRouter(deps: WebchatDeps): Router {
       res.json({ conversationId, token, messages: result.replies });
     } catch (error) {
       // Store or state down: the citizen still gets the counter's phone number and hours.
-      if (isGuichetError(error) && (error.code === 'DEPENDENCY_UNAVAILABLE' || error.code === 'LOCK_TIMEOUT')) {
+      if (
+        isGuichetError(error) &&
+        (error.code === 'DEPENDENCY_UNAVAILABLE' || error.code === 'LOCK_TIMEOUT')
+      ) {
         res.status(503).json({
           error: { code: error.code, message: 'The assistant is temporarily unavailable' },
           conversationId: body.conversationId,
@@ -129,10 +149,17 @@ export function createWebchatRouter(deps: WebchatDeps): Router {
   router.get('/conversations/:id/history', async (req, res) => {
     const id = req.params.id ?? '';
     const tenant = tenantOf(tenantKeyOf(req));
-    if (!CONVERSATION_ID_PATTERN.test(id) || !verifyConversationToken(deps.secret, tenant.id, id, tokenOf(req))) {
+    if (
+      !CONVERSATION_ID_PATTERN.test(id) ||
+      !verifyConversationToken(deps.secret, tenant.id, id, tokenOf(req))
+    ) {
       throw new GuichetError('NOT_FOUND', 'Unknown conversation (or wrong token)');
     }
-    const conversation = await deps.store.findConversation({ tenantId: tenant.id, channel: 'webchat', address: id });
+    const conversation = await deps.store.findConversation({
+      tenantId: tenant.id,
+      channel: 'webchat',
+      address: id,
+    });
     if (!conversation) throw new GuichetError('NOT_FOUND', 'Unknown conversation');
     const messages = await deps.store.listMessages(tenant.id, conversation.id, { limit: HISTORY_LIMIT });
     res.set('Cache-Control', 'no-store');

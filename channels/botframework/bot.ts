@@ -1,0 +1,52 @@
+// The turn logic botbuilder runs for each authenticated activity: convert, remember where to answer,
+// run the engine, send the replies back (as replies to the incoming activity).
+import { TurnContext, type Activity } from 'botbuilder';
+import type { Engine } from '../../bot/engine';
+import { isGuichetError } from '../../bot/errors';
+import type { Logger } from '../../bot/logger';
+import type { Reply } from '../../bot/messages';
+import type { ConversationReferences } from './conversation-references';
+import { activityToIncoming, repliesToActivities } from './convert';
+
+export interface BotLogicDeps {
+  engine: Engine;
+  /** The tenant an activity is for (the bot app id names the territory; else the default one). */
+  tenantOf(activity: Partial<Activity>): string;
+  references?: ConversationReferences;
+  logger: Logger;
+}
+
+export function createBotLogic(deps: BotLogicDeps): (context: TurnContext) => Promise<void> {
+  return async (context) => {
+    const activity = context.activity;
+    const tenantId = deps.tenantOf(activity);
+    const incoming = activityToIncoming(activity, tenantId);
+    if (!incoming) return;
+    if (deps.references) {
+      await deps.references
+        .save(tenantId, incoming.address, TurnContext.getConversationReference(activity))
+        .catch((error: unknown) =>
+          deps.logger.warn('bot framework: conversation reference not saved', { error: String(error) }),
+        );
+    }
+    let replies: Reply[];
+    try {
+      replies = (await deps.engine.handleTurn(incoming)).replies;
+    } catch (error) {
+      // Store or state down: still a useful answer (the counter's phone number and hours).
+      if (
+        isGuichetError(error) &&
+        (error.code === 'DEPENDENCY_UNAVAILABLE' || error.code === 'LOCK_TIMEOUT')
+      ) {
+        replies = deps.engine.degradedReplies(tenantId, incoming.locale);
+      } else if (isGuichetError(error) && error.code === 'BAD_REQUEST') {
+        deps.logger.warn('bot framework: activity refused by the engine', { error: error.message });
+        return;
+      } else {
+        throw error;
+      }
+    }
+    const activities = repliesToActivities(replies, activity.channelId);
+    if (activities.length > 0) await context.sendActivities(activities);
+  };
+}

@@ -1,0 +1,95 @@
+// How a turn's replies look on each medium, for territory editors previewing a conversation in a terminal.
+// sms and voice use the real renderers (channels/render); webchat prints the neutral replies, buttons as [n].
+import type { Reply } from '../../bot/messages';
+import { renderSms, replyToSpeech, smsSegments, speakable, type RenderLocale } from '../render';
+
+export const PREVIEW_CHANNELS = ['webchat', 'sms', 'voice'] as const;
+export type PreviewChannel = (typeof PREVIEW_CHANNELS)[number];
+
+export interface PreviewOptions {
+  locale: RenderLocale;
+  /** SMS settings of the territory. */
+  sms?: { transliterate: boolean; segmentBudget: number };
+  /** The first-contact data notice (SMS keeps it whole, in its own message if needed). */
+  notice?: string;
+}
+
+const indent = (text: string, prefix = '  '): string =>
+  text
+    .split('\n')
+    .map((l) => prefix + l)
+    .join('\n');
+
+/** The widget's rendering, as text: buttons as "[1] label", a card's fields as "label : value". */
+export function previewWebchat(replies: readonly Reply[], locale: RenderLocale): string {
+  const t = (fr: string, en: string) => (locale === 'en' ? en : fr);
+  return replies
+    .map((reply) => {
+      switch (reply.type) {
+        case 'text':
+          return reply.text;
+        case 'choices':
+          return [reply.text, ...reply.choices.map((c, i) => `  [${i + 1}] ${c.label}`)].join('\n');
+        case 'card':
+          return [
+            `┌ ${reply.title}`,
+            ...(reply.text ? [`│ ${reply.text}`] : []),
+            ...(reply.fields ?? []).map((f) => `│ ${f.label} : ${f.value}`),
+            ...(reply.link ? [`│ ${reply.link.label} → ${reply.link.url}`] : []),
+            '└',
+          ].join('\n');
+        case 'link':
+          return `${reply.text}\n  → ${reply.url}`;
+        case 'location_request':
+          return `${reply.text}\n  [📍 ${t('Partager ma position', 'Share my location')}]`;
+        case 'handover':
+          return reply.state === 'agent_message'
+            ? `${t('Agent', 'Agent')} : ${reply.text}`
+            : `(i) ${reply.text}`;
+        case 'end':
+          return [reply.text, `— ${t('conversation terminée', 'conversation ended')} —`]
+            .filter(Boolean)
+            .join('\n');
+      }
+    })
+    .join('\n');
+}
+
+/** The SMS actually sent for the turn, each with its encoding and segment count. */
+export function previewSms(replies: readonly Reply[], options: PreviewOptions): string {
+  const bodies = renderSms(replies, {
+    channel: 'sms',
+    locale: options.locale,
+    transliterate: options.sms?.transliterate,
+    segmentBudget: options.sms?.segmentBudget,
+    notice: options.notice,
+  });
+  return bodies
+    .map((body, i) => {
+      const { encoding, segments } = smsSegments(body);
+      const head = `[SMS ${i + 1}/${bodies.length} · ${encoding} · ${segments} segment${segments > 1 ? 's' : ''} · ${[...body].length} ${options.locale === 'en' ? 'characters' : 'caractères'}]`;
+      return `${head}\n${indent(body)}`;
+    })
+    .join('\n');
+}
+
+/** What the phone line says (and the links it would send by SMS instead of reading them). */
+export function previewVoice(replies: readonly Reply[], locale: RenderLocale): string {
+  const lines: string[] = [];
+  for (const reply of replies) {
+    const { text, link } = replyToSpeech(reply, locale);
+    const said = speakable(text);
+    if (said) lines.push(`🔊 ${said}`);
+    if (link) lines.push(`✉ ${locale === 'en' ? 'sent by SMS' : 'envoyé par SMS'} : ${link.url}`);
+    if (reply.type === 'handover' && reply.state === 'transfer' && reply.transferTo) {
+      lines.push(`☎ ${locale === 'en' ? 'transfer to' : 'transfert vers'} ${reply.transferTo}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export function preview(channel: PreviewChannel, replies: readonly Reply[], options: PreviewOptions): string {
+  if (channel === 'sms') return previewSms(replies, options);
+  if (channel === 'voice') return previewVoice(replies, options.locale);
+  return previewWebchat(replies, options.locale);
+}

@@ -1,0 +1,840 @@
+/*
+ * Guichet web chat widget. Embed with one line on any page:
+ *   <script src="https://guichet.example.fr/channels/webchat/widget.js" data-tenant="demo" defer></script>
+ * data-tenant: the territory's web chat key. The API lives next to this file (derived from its src).
+ * Optional: data-locale="en" (default "fr").
+ *
+ * Plain browser JavaScript, no build step, no dependency. Every text coming from the server is inserted
+ * with textContent, never parsed as HTML. Nothing is stored before the citizen opens the chat; then only the
+ * conversation id, its token, the language and whether the panel is open, in sessionStorage (no cookie).
+ */
+(function () {
+  'use strict';
+
+  if (window.__guichetWidgetLoaded) return;
+  window.__guichetWidgetLoaded = true;
+
+  var script = document.currentScript || document.querySelector('script[src*="widget.js"][data-tenant]');
+  if (!script || !script.src) return;
+  var BASE = new URL('.', script.src).href;
+  var TENANT = script.getAttribute('data-tenant') || '';
+  var STORE_KEY = 'guichet-webchat:' + TENANT;
+
+  var TEXT = {
+    fr: {
+      launcher: 'Une question ? Discutez avec l’assistant',
+      panel: 'Discussion avec l’assistant en ligne',
+      title: 'Assistant en ligne',
+      close: 'Fermer la discussion',
+      langButton: 'English',
+      langButtonLang: 'en',
+      langLabel: 'Switch to English',
+      noticeLabel: 'Données personnelles : ',
+      hint: 'Posez votre question, par exemple « horaires de la déchetterie » ou « signaler un lampadaire en panne ».',
+      log: 'Messages de la conversation',
+      scroll: 'Conversation',
+      input: 'Votre message',
+      send: 'Envoyer',
+      botSaid: 'Assistant dit : ',
+      youSaid: 'Vous avez dit : ',
+      agentSaid: 'Agent dit : ',
+      info: 'Information : ',
+      typing: 'L’assistant écrit…',
+      agentTyping: 'Un agent écrit…',
+      sendFailed: 'Votre message n’a pas pu être envoyé. Vérifiez votre connexion puis réessayez.',
+      notSent: ' (non envoyé)',
+      shareLocation: 'Partager ma position',
+      myLocation: 'Ma position',
+      locating: 'Recherche de votre position…',
+      noGeolocation:
+        'Votre navigateur ne permet pas de partager votre position : écrivez l’adresse dans le champ de saisie.',
+      locationFailed: 'Position indisponible : écrivez l’adresse dans le champ de saisie.',
+      newTab: ' (nouvel onglet)',
+      ended: 'Conversation terminée.',
+      restart: 'Nouvelle conversation',
+      unread: ' – nouveau message',
+    },
+    en: {
+      launcher: 'Questions? Chat with the assistant',
+      panel: 'Chat with the online assistant',
+      title: 'Online assistant',
+      close: 'Close the chat',
+      langButton: 'Français',
+      langButtonLang: 'fr',
+      langLabel: 'Passer en français',
+      noticeLabel: 'Personal data: ',
+      hint: 'Ask your question, for example “recycling centre opening hours” or “report a broken street light”.',
+      log: 'Conversation messages',
+      scroll: 'Conversation',
+      input: 'Your message',
+      send: 'Send',
+      botSaid: 'Assistant said: ',
+      youSaid: 'You said: ',
+      agentSaid: 'Agent said: ',
+      info: 'Information: ',
+      typing: 'The assistant is typing…',
+      agentTyping: 'An agent is typing…',
+      sendFailed: 'Your message could not be sent. Check your connection and try again.',
+      notSent: ' (not sent)',
+      shareLocation: 'Share my location',
+      myLocation: 'My location',
+      locating: 'Finding your location…',
+      noGeolocation: 'Your browser cannot share your location: type the address in the message field.',
+      locationFailed: 'Location unavailable: type the address in the message field.',
+      newTab: ' (new tab)',
+      ended: 'Conversation ended.',
+      restart: 'New conversation',
+      unread: ' – new message',
+    },
+  };
+
+  // ---- storage (sessionStorage only, written once the chat was opened) ----
+  function readStore() {
+    try {
+      return JSON.parse(window.sessionStorage.getItem(STORE_KEY) || '{}') || {};
+    } catch (e) {
+      return {};
+    }
+  }
+  function writeStore() {
+    if (!state.opened) return;
+    try {
+      window.sessionStorage.setItem(
+        STORE_KEY,
+        JSON.stringify({
+          conversationId: state.conversationId,
+          token: state.token,
+          locale: state.locale,
+          open: state.open,
+        }),
+      );
+    } catch (e) {
+      /* storage disabled: the conversation lasts as long as the page */
+    }
+  }
+
+  var stored = readStore();
+  var attrLocale = script.getAttribute('data-locale');
+  var state = {
+    locale:
+      stored.locale === 'en' || stored.locale === 'fr' ? stored.locale : attrLocale === 'en' ? 'en' : 'fr',
+    conversationId: typeof stored.conversationId === 'string' ? stored.conversationId : null,
+    token: typeof stored.token === 'string' ? stored.token : null,
+    open: false,
+    opened: false,
+    config: null,
+    /** createdAt of the last transcript row read from the history. */
+    syncedAt: null,
+    /** Rows shown live (answer to a POST, push) that a later history read will list again. */
+    live: [],
+    liveSeq: 0,
+    /** Replies shown by the last history read that a late push may repeat. */
+    recentFromHistory: [],
+    pending: 0,
+    agentTyping: false,
+    ws: null,
+    wsAttempts: 0,
+    wsFailuresBeforeOpen: 0,
+    wsTimer: null,
+    wsPingTimer: null,
+    wsPongTimer: null,
+    syncing: Promise.resolve(),
+  };
+  var t = function (key) {
+    return TEXT[state.locale][key];
+  };
+
+  // ---- DOM helpers (text only) ----
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (name) {
+        var value = attrs[name];
+        if (value === null || value === undefined || value === false) return;
+        if (name === 'text') node.textContent = value;
+        else if (name === 'className') node.className = value;
+        else node.setAttribute(name, value === true ? '' : String(value));
+      });
+    }
+    (children || []).forEach(function (child) {
+      if (child) node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+  var srOnly = function (text) {
+    return el('span', { className: 'guichet-sr', text: text });
+  };
+
+  // ---- the widget's markup ----
+  var link = el('link', { rel: 'stylesheet', href: BASE + 'widget.css' });
+  document.head.appendChild(link);
+
+  var launcherText = el('span', { className: 'guichet-launcher-text' });
+  var launcherUnread = srOnly('');
+  var launcher = el(
+    'button',
+    {
+      type: 'button',
+      className: 'guichet-launcher',
+      'aria-expanded': 'false',
+      'aria-controls': 'guichet-panel',
+    },
+    [el('span', { className: 'guichet-launcher-icon', 'aria-hidden': 'true' }), launcherText, launcherUnread],
+  );
+  var title = el('h2', { className: 'guichet-title', id: 'guichet-title' });
+  var subtitle = el('p', { className: 'guichet-subtitle' });
+  var langButton = el('button', { type: 'button', className: 'guichet-lang' });
+  var closeButton = el('button', { type: 'button', className: 'guichet-close' }, [
+    el('span', { 'aria-hidden': 'true', text: '×' }),
+  ]);
+  var noticeLabel = el('strong');
+  var noticeText = el('span');
+  var notice = el('p', { className: 'guichet-notice' }, [noticeLabel, noticeText]);
+  var hint = el('p', { className: 'guichet-hint' });
+  var log = el('ol', { className: 'guichet-log', 'aria-live': 'polite', 'aria-relevant': 'additions' });
+  var scroller = el('div', { className: 'guichet-scroll', role: 'group', tabindex: '0' }, [
+    notice,
+    hint,
+    log,
+  ]);
+  var typing = el('p', { className: 'guichet-typing', role: 'status' });
+  var inputLabel = el('label', { className: 'guichet-label', for: 'guichet-input' });
+  var input = el('input', {
+    id: 'guichet-input',
+    className: 'guichet-input',
+    type: 'text',
+    autocomplete: 'off',
+    maxlength: '2000',
+  });
+  var sendButton = el('button', { type: 'submit', className: 'guichet-send' });
+  var form = el('form', { className: 'guichet-form', novalidate: true }, [
+    inputLabel,
+    el('div', { className: 'guichet-row' }, [input, sendButton]),
+  ]);
+  var panel = el('div', { id: 'guichet-panel', className: 'guichet-panel', role: 'region', hidden: true }, [
+    el('div', { className: 'guichet-header' }, [
+      el('div', { className: 'guichet-heading' }, [title, subtitle]),
+      langButton,
+      closeButton,
+    ]),
+    scroller,
+    typing,
+    form,
+  ]);
+  var root = el('div', { className: 'guichet-root', lang: state.locale }, [launcher, panel]);
+
+  function applyTexts() {
+    root.setAttribute('lang', state.locale);
+    launcherText.textContent = t('launcher');
+    panel.setAttribute('aria-label', t('panel'));
+    title.textContent = t('title');
+    langButton.textContent = t('langButton');
+    langButton.setAttribute('lang', t('langButtonLang'));
+    langButton.setAttribute('aria-label', t('langLabel'));
+    closeButton.setAttribute('aria-label', t('close'));
+    noticeLabel.textContent = t('noticeLabel');
+    hint.textContent = t('hint');
+    log.setAttribute('aria-label', t('log'));
+    scroller.setAttribute('aria-label', t('scroll'));
+    inputLabel.textContent = t('input');
+    sendButton.textContent = t('send');
+    renderTyping();
+  }
+
+  // ---- API ----
+  function api(path) {
+    var url = new URL(path, BASE);
+    url.searchParams.set('tenant', TENANT);
+    return url.href;
+  }
+
+  function loadConfig() {
+    if (state.config) return Promise.resolve(state.config);
+    return fetch(api('config'), { headers: { Accept: 'application/json' } })
+      .then(function (res) {
+        return res.ok ? res.json() : null;
+      })
+      .then(function (config) {
+        if (config) {
+          state.config = config;
+          subtitle.textContent = config.name || '';
+          noticeText.textContent = config.notice || '';
+        }
+        return config;
+      })
+      .catch(function () {
+        return null;
+      });
+  }
+
+  function newId() {
+    if (window.crypto && typeof window.crypto.randomUUID === 'function') return window.crypto.randomUUID();
+    return 'm' + Date.now().toString(36) + Math.random().toString(36).slice(2);
+  }
+
+  function resetConversation() {
+    closeSocket();
+    state.conversationId = null;
+    state.token = null;
+    state.syncedAt = null;
+    state.live = [];
+    state.recentFromHistory = [];
+    writeStore();
+  }
+
+  /** Sends the citizen's message; renders the replies. */
+  function send(text, extra) {
+    text = (text || '').trim();
+    if (!text) return;
+    extra = extra || {};
+    disableChoices();
+    var bubble = appendUser(text);
+    var body = {
+      text: text.slice(0, 2000),
+      tenant: TENANT,
+      locale: state.locale,
+      clientMessageId: newId(),
+    };
+    if (extra.choiceValue) body.choiceValue = extra.choiceValue;
+    if (extra.location) body.location = extra.location;
+    state.pending += 1;
+    renderTyping();
+    return post(body, true)
+      .then(function (result) {
+        if (!result.ok) throw new Error('send failed');
+        state.recentFromHistory = [];
+        // The engine wrote the message and each reply to the transcript (not so for a 503 answer).
+        if (result.persisted) {
+          markLive(rowKey('in', body.text));
+          result.messages.forEach(function (reply) {
+            markLive(rowKey('out', reply));
+          });
+        }
+        result.messages.forEach(function (reply) {
+          appendReply(reply);
+        });
+      })
+      .catch(function () {
+        bubble.classList.add('guichet-msg--failed');
+        bubble.appendChild(srOnly(t('notSent')));
+        appendError(t('sendFailed'));
+      })
+      .then(function () {
+        state.pending -= 1;
+        renderTyping();
+      });
+  }
+
+  function post(body, retryAsNew) {
+    var payload = Object.assign({}, body);
+    if (state.conversationId) {
+      payload.conversationId = state.conversationId;
+      payload.token = state.token;
+    }
+    return fetch(api('messages'), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(payload),
+    }).then(function (res) {
+      return res
+        .json()
+        .catch(function () {
+          return {};
+        })
+        .then(function (data) {
+          if (res.status === 404 && state.conversationId && retryAsNew) {
+            // The conversation expired (or its token is no longer valid): start a new one.
+            resetConversation();
+            return post(body, false);
+          }
+          var messages = Array.isArray(data.messages) ? data.messages : [];
+          if (res.ok && data.conversationId && data.token) {
+            var isNew = data.conversationId !== state.conversationId;
+            state.conversationId = data.conversationId;
+            state.token = data.token;
+            writeStore();
+            if (isNew) connect();
+          }
+          // A 503 still carries a helpful answer (the counter's phone number).
+          return { ok: res.ok || messages.length > 0, persisted: res.ok, messages: messages };
+        });
+    });
+  }
+
+  /** The same row, whether it came live or from the history: its direction and its content, keys sorted. */
+  function canonical(value) {
+    if (Array.isArray(value)) return '[' + value.map(canonical).join(',') + ']';
+    if (value && typeof value === 'object') {
+      return (
+        '{' +
+        Object.keys(value)
+          .sort()
+          .filter(function (k) {
+            return value[k] !== undefined;
+          })
+          .map(function (k) {
+            return JSON.stringify(k) + ':' + canonical(value[k]);
+          })
+          .join(',') +
+        '}'
+      );
+    }
+    return JSON.stringify(value);
+  }
+  function rowKey(direction, content) {
+    return direction === 'in' ? 'in:' + String(content).trim().normalize('NFC') : 'out:' + canonical(content);
+  }
+  function markLive(key) {
+    state.liveSeq += 1;
+    state.live.push({ key: key, seq: state.liveSeq });
+  }
+
+  /**
+   * Reads the transcript and shows the rows not shown yet (reload, reconnect after sleep, another tab).
+   * Rows after the last one read are new, except those already shown live (matched by content, in order).
+   */
+  function syncHistory() {
+    state.syncing = state.syncing.then(function () {
+      if (!state.conversationId) return;
+      var startedSeq = state.liveSeq;
+      var url = new URL('conversations/' + encodeURIComponent(state.conversationId) + '/history', BASE);
+      url.searchParams.set('tenant', TENANT);
+      return fetch(url.href, {
+        headers: { Accept: 'application/json', 'X-Conversation-Token': state.token || '' },
+      })
+        .then(function (res) {
+          if (res.status === 404) {
+            resetConversation();
+            return null;
+          }
+          return res.ok ? res.json() : null;
+        })
+        .then(function (data) {
+          if (!data || !Array.isArray(data.messages)) return;
+          var rows = data.messages.filter(function (row) {
+            return !state.syncedAt || (row.createdAt && row.createdAt > state.syncedAt);
+          });
+          var recent = [];
+          rows.forEach(function (row) {
+            var key = row.direction === 'in' ? rowKey('in', row.text || '') : rowKey('out', row.reply);
+            var shown = state.live.findIndex(function (l) {
+              return l.key === key;
+            });
+            if (shown >= 0) {
+              state.live.splice(shown, 1);
+              return;
+            }
+            if (row.direction === 'in') appendUser(row.text || '');
+            else if (row.reply) {
+              appendReply(row.reply);
+              recent.push(key);
+            }
+          });
+          var last = data.messages[data.messages.length - 1];
+          if (last && last.createdAt) state.syncedAt = last.createdAt;
+          // What was shown live before this read and is not in the transcript never will be (a push not stored).
+          state.live = state.live.filter(function (l) {
+            return l.seq > startedSeq;
+          });
+          state.recentFromHistory = state.recentFromHistory.concat(recent).slice(-20);
+          enableLastChoices();
+        })
+        .catch(function () {
+          /* offline: the next reconnect reads it again */
+        });
+    });
+    return state.syncing;
+  }
+
+  // ---- WebSocket: pushes, reconnect with backoff ----
+  function connect() {
+    if (!state.conversationId || state.ws || !state.opened || !('WebSocket' in window)) return;
+    clearTimeout(state.wsTimer);
+    var url = new URL('ws', BASE);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.searchParams.set('conversationId', state.conversationId);
+    url.searchParams.set('token', state.token || '');
+    url.searchParams.set('tenant', TENANT);
+    var ws;
+    try {
+      ws = new WebSocket(url.href);
+    } catch (e) {
+      scheduleReconnect();
+      return;
+    }
+    var opened = false;
+    state.ws = ws;
+    ws.onopen = function () {
+      opened = true;
+      state.wsAttempts = 0;
+      state.wsFailuresBeforeOpen = 0;
+      clearInterval(state.wsPingTimer);
+      state.wsPingTimer = setInterval(pingSocket, 45000);
+    };
+    ws.onmessage = function (event) {
+      var frame;
+      try {
+        frame = JSON.parse(event.data);
+      } catch (e) {
+        return;
+      }
+      if (frame.type === 'ready')
+        syncHistory(); // subscribed: whatever came before is in the history
+      else if (frame.type === 'pong') clearTimeout(state.wsPongTimer);
+      else if (frame.type === 'replies' && Array.isArray(frame.replies)) onPush(frame.replies);
+      else if (frame.type === 'typing') {
+        state.agentTyping = Boolean(frame.on);
+        renderTyping();
+      }
+    };
+    ws.onclose = function (event) {
+      if (state.ws === ws) state.ws = null;
+      clearInterval(state.wsPingTimer);
+      clearTimeout(state.wsPongTimer);
+      if (ws.closedByWidget) return;
+      if (!opened) state.wsFailuresBeforeOpen += 1;
+      // Refused several times before opening: maybe the conversation is gone; the history read tells.
+      if (state.wsFailuresBeforeOpen >= 3) {
+        state.wsFailuresBeforeOpen = 0;
+        syncHistory();
+      }
+      scheduleReconnect(event.code === 1008 ? 30000 : 0);
+    };
+  }
+
+  function scheduleReconnect(minDelay) {
+    if (!state.conversationId) return;
+    clearTimeout(state.wsTimer);
+    var delay = Math.min(30000, 1000 * Math.pow(2, state.wsAttempts));
+    delay = Math.max(minDelay || 0, delay / 2 + Math.random() * (delay / 2));
+    state.wsAttempts += 1;
+    state.wsTimer = setTimeout(connect, delay);
+  }
+
+  function closeSocket() {
+    clearTimeout(state.wsTimer);
+    clearInterval(state.wsPingTimer);
+    clearTimeout(state.wsPongTimer);
+    if (state.ws) {
+      state.ws.closedByWidget = true;
+      state.ws.close(1000);
+      state.ws = null;
+    }
+  }
+
+  /** A socket may be dead after the computer slept: ask, and start over when no answer comes. */
+  function pingSocket() {
+    var ws = state.ws;
+    if (!ws || ws.readyState !== 1) return;
+    ws.send(JSON.stringify({ type: 'ping' }));
+    clearTimeout(state.wsPongTimer);
+    state.wsPongTimer = setTimeout(function () {
+      if (state.ws !== ws) return;
+      ws.closedByWidget = true;
+      ws.close();
+      state.ws = null;
+      state.wsAttempts = 0;
+      connect();
+    }, 5000);
+  }
+
+  function wakeUp() {
+    if (!state.conversationId || !state.opened) return;
+    if (state.ws) pingSocket();
+    else {
+      state.wsAttempts = 0;
+      connect();
+    }
+  }
+  document.addEventListener('visibilitychange', function () {
+    if (document.visibilityState === 'visible') wakeUp();
+  });
+  window.addEventListener('online', wakeUp);
+
+  function onPush(replies) {
+    replies.forEach(function (reply) {
+      // Already shown by a history read that raced with this push.
+      var key = rowKey('out', reply);
+      var index = state.recentFromHistory.indexOf(key);
+      if (index >= 0) {
+        state.recentFromHistory.splice(index, 1);
+        return;
+      }
+      markLive(key);
+      appendReply(reply);
+    });
+    if (!state.open) {
+      launcher.classList.add('guichet-launcher--unread');
+      launcherUnread.textContent = t('unread');
+    }
+  }
+
+  // ---- rendering ----
+  function scrollToEnd() {
+    scroller.scrollTop = scroller.scrollHeight;
+  }
+
+  function appendItem(kind, prefix, content) {
+    var item = el('li', { className: 'guichet-msg guichet-msg--' + kind }, [srOnly(prefix), content]);
+    log.appendChild(item);
+    scrollToEnd();
+    return item;
+  }
+
+  function appendUser(text) {
+    return appendItem('user', t('youSaid'), el('p', { className: 'guichet-bubble', text: text }));
+  }
+
+  function appendError(text) {
+    appendItem('error', t('info'), el('p', { className: 'guichet-bubble', text: text }));
+  }
+
+  function paragraph(text, className) {
+    return el('p', { className: className || 'guichet-text', text: text });
+  }
+
+  /** Only http(s), mailto and tel links become links; anything else stays text. */
+  function safeUrl(url) {
+    try {
+      var parsed = new URL(url, window.location.href);
+      return ['http:', 'https:', 'mailto:', 'tel:'].indexOf(parsed.protocol) >= 0 ? parsed.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function linkNode(url, label) {
+    var href = safeUrl(url);
+    if (!href) return paragraph(label === url ? url : label + ' ' + url);
+    var external = /^https?:/.test(href);
+    return el('p', { className: 'guichet-link' }, [
+      el(
+        'a',
+        { href: href, target: external ? '_blank' : null, rel: external ? 'noopener noreferrer' : null },
+        [label, external ? srOnly(t('newTab')) : null],
+      ),
+    ]);
+  }
+
+  function isNotice(reply) {
+    // The panel already shows the data notice above the conversation.
+    return reply.type === 'text' && state.config && reply.text === state.config.notice;
+  }
+
+  function appendReply(reply) {
+    if (!reply || typeof reply.type !== 'string' || isNotice(reply)) return;
+    var bubble = el('div', { className: 'guichet-bubble' });
+    var kind = 'bot';
+    var prefix = t('botSaid');
+    switch (reply.type) {
+      case 'text':
+        bubble.appendChild(paragraph(reply.text));
+        break;
+      case 'choices': {
+        bubble.appendChild(paragraph(reply.text));
+        var list = el('ul', { className: 'guichet-choices' });
+        (reply.choices || []).forEach(function (choice) {
+          var button = el('button', { type: 'button', className: 'guichet-choice', text: choice.label });
+          button.addEventListener('click', function () {
+            send(choice.label, { choiceValue: choice.value });
+            input.focus();
+          });
+          list.appendChild(el('li', null, [button]));
+        });
+        bubble.appendChild(list);
+        break;
+      }
+      case 'card': {
+        bubble.classList.add('guichet-card');
+        bubble.appendChild(paragraph(reply.title, 'guichet-card-title'));
+        if (reply.text) bubble.appendChild(paragraph(reply.text));
+        if (reply.fields && reply.fields.length) {
+          var dl = el('dl', { className: 'guichet-fields' });
+          reply.fields.forEach(function (field) {
+            dl.appendChild(
+              el('div', null, [el('dt', { text: field.label }), el('dd', { text: field.value })]),
+            );
+          });
+          bubble.appendChild(dl);
+        }
+        if (reply.link) bubble.appendChild(linkNode(reply.link.url, reply.link.label));
+        break;
+      }
+      case 'link':
+        bubble.appendChild(paragraph(reply.text));
+        bubble.appendChild(linkNode(reply.url, reply.url));
+        break;
+      case 'location_request': {
+        bubble.appendChild(paragraph(reply.text));
+        bubble.appendChild(locationButton());
+        break;
+      }
+      case 'handover':
+        if (reply.state === 'agent_message') {
+          kind = 'agent';
+          prefix = t('agentSaid');
+        } else {
+          kind = 'status';
+          prefix = t('info');
+        }
+        bubble.appendChild(paragraph(reply.text));
+        break;
+      case 'end': {
+        kind = 'status';
+        prefix = t('info');
+        if (reply.text) bubble.appendChild(paragraph(reply.text));
+        bubble.appendChild(paragraph(t('ended'), 'guichet-text guichet-ended'));
+        var restart = el('button', { type: 'button', className: 'guichet-choice', text: t('restart') });
+        restart.addEventListener('click', function () {
+          resetConversation();
+          log.textContent = '';
+          input.focus();
+        });
+        bubble.appendChild(restart);
+        break;
+      }
+      default:
+        if (reply.text) bubble.appendChild(paragraph(String(reply.text)));
+        else return;
+    }
+    appendItem(kind, prefix, bubble);
+  }
+
+  function locationButton() {
+    var button = el('button', {
+      type: 'button',
+      className: 'guichet-choice guichet-locate',
+      text: t('shareLocation'),
+    });
+    button.addEventListener('click', function () {
+      if (!navigator.geolocation) {
+        appendError(t('noGeolocation'));
+        input.focus();
+        return;
+      }
+      button.disabled = true;
+      button.textContent = t('locating');
+      navigator.geolocation.getCurrentPosition(
+        function (position) {
+          button.textContent = t('shareLocation');
+          send(t('myLocation'), {
+            location: { lat: position.coords.latitude, lon: position.coords.longitude },
+          });
+          input.focus();
+        },
+        function () {
+          button.disabled = false;
+          button.textContent = t('shareLocation');
+          appendError(t('locationFailed'));
+          input.focus();
+        },
+        { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
+      );
+    });
+    return button;
+  }
+
+  /** Choices of earlier messages no longer apply once the conversation moved on. */
+  function disableChoices() {
+    Array.prototype.forEach.call(
+      log.querySelectorAll('.guichet-choices button, .guichet-locate'),
+      function (b) {
+        b.disabled = true;
+      },
+    );
+  }
+
+  function enableLastChoices() {
+    disableChoices();
+    var last = log.lastElementChild;
+    if (!last || !last.classList.contains('guichet-msg--bot')) return;
+    Array.prototype.forEach.call(
+      last.querySelectorAll('.guichet-choices button, .guichet-locate'),
+      function (b) {
+        b.disabled = false;
+      },
+    );
+  }
+
+  function renderTyping() {
+    var text = state.pending > 0 ? t('typing') : state.agentTyping ? t('agentTyping') : '';
+    typing.textContent = '';
+    if (text)
+      typing.appendChild(
+        el('span', { className: 'guichet-dots', 'aria-hidden': 'true' }, [
+          el('span'),
+          el('span'),
+          el('span'),
+        ]),
+      );
+    if (text) typing.appendChild(document.createTextNode(text));
+    typing.classList.toggle('guichet-typing--on', Boolean(text));
+  }
+
+  // ---- open / close / keyboard ----
+  function openPanel(moveFocus) {
+    state.open = true;
+    state.opened = true;
+    panel.hidden = false;
+    launcher.hidden = true;
+    launcher.setAttribute('aria-expanded', 'true');
+    launcher.classList.remove('guichet-launcher--unread');
+    launcherUnread.textContent = '';
+    writeStore();
+    if (moveFocus) input.focus();
+    loadConfig().then(function () {
+      if (state.conversationId) {
+        syncHistory();
+        connect();
+      }
+    });
+  }
+
+  function closePanel() {
+    state.open = false;
+    panel.hidden = true;
+    launcher.hidden = false;
+    launcher.setAttribute('aria-expanded', 'false');
+    writeStore();
+    launcher.focus();
+  }
+
+  launcher.addEventListener('click', function () {
+    openPanel(true);
+  });
+  closeButton.addEventListener('click', closePanel);
+  panel.addEventListener('keydown', function (event) {
+    if (event.key === 'Escape' || event.key === 'Esc') {
+      event.preventDefault();
+      closePanel();
+    }
+  });
+  langButton.addEventListener('click', function () {
+    state.locale = state.locale === 'fr' ? 'en' : 'fr';
+    applyTexts();
+    writeStore();
+    langButton.focus();
+  });
+  form.addEventListener('submit', function (event) {
+    event.preventDefault();
+    var text = input.value;
+    if (!text.trim()) {
+      input.focus();
+      return;
+    }
+    input.value = '';
+    send(text);
+  });
+
+  function mount() {
+    applyTexts();
+    document.body.appendChild(root);
+    // Back after a reload with the panel open: show it again, without taking the focus.
+    if (stored.open && state.conversationId) {
+      state.opened = true;
+      openPanel(false);
+    }
+  }
+  if (document.body) mount();
+  else document.addEventListener('DOMContentLoaded', mount);
+})();
