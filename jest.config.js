@@ -8,4 +8,6 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/data/'],
   globalSetup: '<rootDir>/tests/support/global-setup.js',
   testTimeout: 30000,
+  // Jest's default on 2 cores is a single worker; suites spend much of their time waiting on PGlite/Redis/PostgreSQL.
+  maxWorkers: 2,
 };

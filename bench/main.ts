@@ -31,9 +31,13 @@ const AUTH_TOKEN = 'bench-auth-token-0123456789abcdef';
 const TENANT_NUMBER = '+33939980101';
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
+/** BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=…" profiles the server process (see BENCHMARKS.md). */
+const serverNodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const nodeArgs = args[0] === 'server/main.ts' ? serverNodeArgs : [];
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`process did not start:\n${out}`)), 60_000);
     const onData = (chunk: Buffer) => {
@@ -198,7 +202,8 @@ async function main() {
     LOG_LEVEL: 'info',
     WATCH_TERRITORIES: 'false',
     TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-    TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000',
+    // The bench measures the turn path: simulated citizens send far more than the per-sender limit allows.
+    RATE_LIMITS_ENABLED: 'false',
     GEOCODER_URL: geocoder.url,
     WEBCHAT_SECRET: 'bench-webchat-secret',
   };

@@ -14,7 +14,8 @@ const env = {
 };
 const jestBin = require.resolve('jest/bin/jest');
 const summaryFile = path.join(path.dirname(report), 'jest-summary.json');
-const result = spawnSync(process.execPath, [jestBin, '--json', `--outputFile=${summaryFile}`, ...process.argv.slice(2)], {
+// --forceExit: a client library's idle timer must not keep CI waiting after every suite has finished.
+const result = spawnSync(process.execPath, [jestBin, '--json', `--outputFile=${summaryFile}`, '--forceExit', ...process.argv.slice(2)], {
   stdio: 'inherit',
   env,
 });

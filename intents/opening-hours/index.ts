@@ -14,6 +14,7 @@ import {
 import { fold } from '../../knowledge/retrieval';
 import { findCommune, type Facility, type Territory } from '../../knowledge/territory';
 import { territoryOf, type IntentDeps } from '../deps';
+import { cachedAnswer, minuteOf } from './answer-cache';
 
 const AWAIT_FACILITY = 'opening_hours.facility';
 const FACILITY_CHOICE = 'facility:';
@@ -115,11 +116,7 @@ function answer(
     // Several (e.g. a town hall per commune): each one's status (or hours on the asked date), then a choice.
     const lines = candidates
       .slice(0, 4)
-      .map((f) =>
-        date
-          ? `${f.name} : ${dayLine(ctx, territory, f, date)}`
-          : describeStatus(f, territory, ctx.now, ctx.locale),
-      );
+      .map((f) => (date ? `${f.name} : ${dayLine(ctx, territory, f, date)}` : status(ctx, territory, f)));
     ctx.text(lines.join('\n'));
     askWhich(
       ctx,
@@ -132,12 +129,18 @@ function answer(
   const facility = candidates[0]!;
   const locale = ctx.locale;
   const parts: string[] = [];
-  if (date) parts.push(describeDay(facility, territory, date, ctx.now, locale));
-  else if (statusQuestion) parts.push(describeStatus(facility, territory, ctx.now, locale));
-  else {
-    parts.push(describeStatus(facility, territory, ctx.now, locale));
+  const minute = minuteOf(ctx.now);
+  if (date)
     parts.push(
-      `${ctx.t(phrase('Horaires des 7 prochains jours', 'Hours for the next 7 days'))} :\n${weekSummary(facility, territory, ctx.now, locale).join('\n')}`,
+      cachedAnswer(territory, `day|${facility.id}|${date}|${minute}|${locale}`, () =>
+        describeDay(facility, territory, date, ctx.now, locale),
+      ),
+    );
+  else if (statusQuestion) parts.push(status(ctx, territory, facility));
+  else {
+    parts.push(status(ctx, territory, facility));
+    parts.push(
+      `${ctx.t(phrase('Horaires des 7 prochains jours', 'Hours for the next 7 days'))} :\n${cachedAnswer(territory, `week|${facility.id}|${minute}|${locale}`, () => weekSummary(facility, territory, ctx.now, locale).join('\n'))}`,
     );
   }
   if (facility.note) parts.push(facility.note);
@@ -151,6 +154,12 @@ function answer(
     .filter(Boolean)
     .join(' — ');
   if (details && !date && !statusQuestion) ctx.text(details);
+}
+
+function status(ctx: TurnContext, territory: Territory, facility: Facility): string {
+  return cachedAnswer(territory, `status|${facility.id}|${minuteOf(ctx.now)}|${ctx.locale}`, () =>
+    describeStatus(facility, territory, ctx.now, ctx.locale),
+  );
 }
 
 function dayLine(ctx: TurnContext, territory: Territory, facility: Facility, isoDate: string): string {
