@@ -19,7 +19,7 @@ const otherChannels = (self) =>
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'coverage/**', '**/public/**', 'tests/run-tests.js'] },
+  { ignores: ['node_modules/**', 'data/**', 'coverage/**', '**/public/**', '.scratch/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -27,19 +27,29 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // Plain CommonJS tooling files (jest config, test runner, global setup).
+  { files: ['**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   { files: ['**/*.ts'], rules: restrict([botbuilderOnlyInItsFolder]) },
   {
     files: ['bot/**/*.ts', 'intents/**/*.ts', 'knowledge/**/*.ts'],
     rules: restrict([
       botbuilderOnlyInItsFolder,
       { group: ['**/channels', '**/channels/**'], message: 'The core never imports a channel.' },
-      { group: ['**/adapters', '**/adapters/**'], message: 'The core never imports an adapter: depend on a port in bot/ports.' },
+      {
+        group: ['**/adapters', '**/adapters/**'],
+        message: 'The core never imports an adapter: depend on a port in bot/ports.',
+      },
       { group: ['**/server', '**/server/**'], message: 'The core never imports the composition root.' },
-      { group: ['twilio', 'ioredis', 'pg', '@electric-sql/pglite', 'express'], message: 'Infrastructure libraries belong in adapters/ or channels/.' },
+      {
+        group: ['twilio', 'ioredis', 'pg', '@electric-sql/pglite', 'express'],
+        message: 'Infrastructure libraries belong in adapters/ or channels/.',
+      },
     ]),
   },
   ...channels.map((c) => ({
     files: [`channels/${c}/**/*.ts`],
-    rules: restrict(c === 'botframework' ? otherChannels(c) : [botbuilderOnlyInItsFolder, ...otherChannels(c)]),
+    rules: restrict(
+      c === 'botframework' ? otherChannels(c) : [botbuilderOnlyInItsFolder, ...otherChannels(c)],
+    ),
   })),
 );

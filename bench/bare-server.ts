@@ -6,7 +6,11 @@ const app = express();
 app.use(express.urlencoded({ extended: false, limit: '16kb' }));
 app.use(express.json({ limit: '16kb' }));
 app.post('/bare', (req, res) => {
-  res.type('text/xml').send(`<?xml version="1.0" encoding="UTF-8"?><Response><Message>${String(req.body?.Body ?? 'ok').slice(0, 100)}</Message></Response>`);
+  res
+    .type('text/xml')
+    .send(
+      `<?xml version="1.0" encoding="UTF-8"?><Response><Message>${String(req.body?.Body ?? 'ok').slice(0, 100)}</Message></Response>`,
+    );
 });
 const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
   const address = server.address();

@@ -13,8 +13,18 @@ export function startFakeGeocoder(): Promise<{ url: string; close: () => void }>
         features: [
           {
             type: 'Feature',
-            geometry: { type: 'Point', coordinates: [6.0241 + Math.random() * 0.01, 47.2378 + Math.random() * 0.01] },
-            properties: { label: `${q} 25971 Montcey-sur-Loue`, score: 0.92, citycode: '25971', postcode: '25971', city: 'Montcey-sur-Loue', type: 'housenumber' },
+            geometry: {
+              type: 'Point',
+              coordinates: [6.0241 + Math.random() * 0.01, 47.2378 + Math.random() * 0.01],
+            },
+            properties: {
+              label: `${q} 25971 Montcey-sur-Loue`,
+              score: 0.92,
+              citycode: '25971',
+              postcode: '25971',
+              city: 'Montcey-sur-Loue',
+              type: 'housenumber',
+            },
           },
         ],
         query: q,
@@ -24,7 +34,10 @@ export function startFakeGeocoder(): Promise<{ url: string; close: () => void }>
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => {
       const a = server.address();
-      resolve({ url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`, close: () => server.close() });
+      resolve({
+        url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`,
+        close: () => server.close(),
+      });
     }),
   );
 }

@@ -24,11 +24,20 @@ export function createClient(port: number, sockets: number) {
   return (call: HttpCall): Promise<{ status: number; body: string }> =>
     new Promise((resolve, reject) => {
       const req = http.request(
-        { host: '127.0.0.1', port, method: 'POST', path: call.path, agent, headers: { ...call.headers, 'content-length': Buffer.byteLength(call.body) } },
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: call.path,
+          agent,
+          headers: { ...call.headers, 'content-length': Buffer.byteLength(call.body) },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+          );
         },
       );
       req.setTimeout(30_000, () => req.destroy(new Error('timeout')));

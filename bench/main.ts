@@ -34,10 +34,18 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 /** BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=…" profiles the server process (see BENCHMARKS.md). */
 const serverNodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
-function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; port: number }> {
+function startProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
     const nodeArgs = args[0] === 'server/main.ts' ? serverNodeArgs : [];
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`process did not start:\n${out}`)), 60_000);
     const onData = (chunk: Buffer) => {
@@ -111,7 +119,8 @@ const REPORT_ANSWERS: [RegExp, string][] = [
 ];
 
 function nextSms(c: Citizen): string {
-  if (c.scenario === 'hours') return c.step % 2 === 0 ? 'la déchetterie est ouverte samedi ?' : 'et la piscine demain ?';
+  if (c.scenario === 'hours')
+    return c.step % 2 === 0 ? 'la déchetterie est ouverte samedi ?' : 'et la piscine demain ?';
   if (c.scenario === 'status') {
     const ref = c.references[c.references.length - 1];
     return ref ? `où en est ma demande ${ref}` : 'où en est ma demande';
@@ -142,7 +151,13 @@ function advance(c: Citizen, reply: string): void {
   }
 }
 
-const decodeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+const decodeXml = (s: string) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 
 async function redisBytesPerConversation(url: string | undefined): Promise<number | null> {
   if (!url) return null;
@@ -164,8 +179,12 @@ async function redisBytesPerConversation(url: string | undefined): Promise<numbe
 
 async function main() {
   const realAdapters = Boolean(process.env.REDIS_URL && process.env.DATABASE_URL);
-  log(`Guichet bench — ${realAdapters ? `real adapters: Redis ${process.env.REDIS_URL}, PostgreSQL ${process.env.DATABASE_URL}` : 'embedded adapters (PGlite + memory): set REDIS_URL and DATABASE_URL for the real ones'}`);
-  log(`phases of ${DURATION} s, ${CONCURRENCY} concurrent citizens, fixed rate ${RATE}/s, ${CONVERSATIONS} conversations for the memory phase`);
+  log(
+    `Guichet bench — ${realAdapters ? `real adapters: Redis ${process.env.REDIS_URL}, PostgreSQL ${process.env.DATABASE_URL}` : 'embedded adapters (PGlite + memory): set REDIS_URL and DATABASE_URL for the real ones'}`,
+  );
+  log(
+    `phases of ${DURATION} s, ${CONCURRENCY} concurrent citizens, fixed rate ${RATE}/s, ${CONVERSATIONS} conversations for the memory phase`,
+  );
 
   if (realAdapters) {
     const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
@@ -181,9 +200,25 @@ async function main() {
   // 1. The limit: a bare express route with the same generator.
   const bare = await startProcess(['bench/bare-server.ts'], { ...process.env, PORT: '0' }, /LISTENING (\d+)/);
   const bareSend = createClient(bare.port, CONCURRENCY);
-  const bareCall: HttpCall = { path: '/bare', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Body=bonjour&From=%2B33600000000' };
-  await closedLoop(bareSend, CONCURRENCY, 1, () => bareCall, (_, r) => r.status === 200); // warm-up
-  const baseline = await closedLoop(bareSend, CONCURRENCY, Math.max(3, DURATION / 2), () => bareCall, (_, r) => r.status === 200);
+  const bareCall: HttpCall = {
+    path: '/bare',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'Body=bonjour&From=%2B33600000000',
+  };
+  await closedLoop(
+    bareSend,
+    CONCURRENCY,
+    1,
+    () => bareCall,
+    (_, r) => r.status === 200,
+  ); // warm-up
+  const baseline = await closedLoop(
+    bareSend,
+    CONCURRENCY,
+    Math.max(3, DURATION / 2),
+    () => bareCall,
+    (_, r) => r.status === 200,
+  );
   bare.child.kill();
   log(`bare route:     ${baseline.perSecond} req/s, p50 ${baseline.p50} ms, p99 ${baseline.p99} ms`);
 
@@ -228,8 +263,11 @@ async function main() {
   await closedLoop(send, CONCURRENCY, 2, nextCall, smsCheck); // warm-up (JIT, pools, caches)
   const cpu0 = procStats(server.child.pid!).cpuS;
   const sms = await closedLoop(send, CONCURRENCY, DURATION, nextCall, smsCheck);
-  const cpuPerTurnMs = Math.round(((procStats(server.child.pid!).cpuS - cpu0) * 1000 * 100) / Math.max(1, sms.count)) / 100;
-  log(`sms (closed):   ${sms.perSecond} turns/s, p50 ${sms.p50} ms, p95 ${sms.p95} ms, p99 ${sms.p99} ms, max ${sms.max} ms, errors ${sms.errors}, ratio ${(sms.perSecond / baseline.perSecond).toFixed(3)}, CPU ${cpuPerTurnMs} ms/turn`);
+  const cpuPerTurnMs =
+    Math.round(((procStats(server.child.pid!).cpuS - cpu0) * 1000 * 100) / Math.max(1, sms.count)) / 100;
+  log(
+    `sms (closed):   ${sms.perSecond} turns/s, p50 ${sms.p50} ms, p95 ${sms.p95} ms, p99 ${sms.p99} ms, max ${sms.max} ms, errors ${sms.errors}, ratio ${(sms.perSecond / baseline.perSecond).toFixed(3)}, CPU ${cpuPerTurnMs} ms/turn`,
+  );
   const reports = citizens.reduce((n, c) => n + c.references.length, 0);
   log(`                ${reports} incident reports confirmed with a reference during the phase`);
 
@@ -240,13 +278,22 @@ async function main() {
     RATE,
     DURATION,
     (i) => {
-      const c: Citizen = { phone: `+3362${String(i % 5000).padStart(7, '0')}`, scenario: 'hours', step: i % 2, lastReply: '', references: [], turns: 0 };
+      const c: Citizen = {
+        phone: `+3362${String(i % 5000).padStart(7, '0')}`,
+        scenario: 'hours',
+        step: i % 2,
+        lastReply: '',
+        references: [],
+        turns: 0,
+      };
       rateCitizens.set(i, c);
       return smsCall(baseUrl, c.phone, nextSms(c));
     },
     (_i, res) => res.status === 200 && res.body.includes('<Response'),
   );
-  log(`sms @${RATE}/s:     p50 ${rated.p50} ms, p95 ${rated.p95} ms, p99 ${rated.p99} ms, max ${rated.max} ms, errors ${rated.errors}`);
+  log(
+    `sms @${RATE}/s:     p50 ${rated.p50} ms, p95 ${rated.p95} ms, p99 ${rated.p99} ms, max ${rated.max} ms, errors ${rated.errors}`,
+  );
 
   const webchatConversations = new Map<number, { id?: string; token?: string; n: number }>();
   const webchat = await closedLoop(
@@ -260,7 +307,12 @@ async function main() {
       return {
         path: '/channels/webchat/messages',
         headers: { 'content-type': 'application/json', origin: baseUrl },
-        body: JSON.stringify({ text, conversationId: c.id, token: c.token, clientMessageId: `b${counter++}` }),
+        body: JSON.stringify({
+          text,
+          conversationId: c.id,
+          token: c.token,
+          clientMessageId: `b${counter++}`,
+        }),
       };
     },
     (user, res) => {
@@ -274,7 +326,9 @@ async function main() {
       return true;
     },
   );
-  log(`webchat:        ${webchat.perSecond} turns/s, p50 ${webchat.p50} ms, p99 ${webchat.p99} ms, errors ${webchat.errors}, ratio ${(webchat.perSecond / baseline.perSecond).toFixed(3)}`);
+  log(
+    `webchat:        ${webchat.perSecond} turns/s, p50 ${webchat.p50} ms, p99 ${webchat.p99} ms, errors ${webchat.errors}, ratio ${(webchat.perSecond / baseline.perSecond).toFixed(3)}`,
+  );
 
   // 3. Memory with many active conversations: one message each from CONVERSATIONS distinct numbers.
   const many = await countLoop(
@@ -287,7 +341,9 @@ async function main() {
   const made = many.count;
   const after = procStats(server.child.pid!);
   const redisBytes = await redisBytesPerConversation(realAdapters ? process.env.REDIS_URL : undefined);
-  log(`memory:         RSS ${after.rssMb} MB after ${made} extra conversations (${made + citizens.length + rateCitizens.size} in all); Redis ${redisBytes ?? 'n/a'} bytes/conversation`);
+  log(
+    `memory:         RSS ${after.rssMb} MB after ${made} extra conversations (${made + citizens.length + rateCitizens.size} in all); Redis ${redisBytes ?? 'n/a'} bytes/conversation`,
+  );
 
   server.child.kill('SIGTERM');
   geocoder.close();

@@ -97,23 +97,34 @@ export function createEngine(deps: EngineDeps): Engine {
       turn.result = { ...(JSON.parse(claim.result) as TurnResult), replayed: true };
       return;
     }
-    if (claim.status === 'in_progress') throw new GuichetError('LOCK_TIMEOUT', 'The same message is still being processed');
+    if (claim.status === 'in_progress')
+      throw new GuichetError('LOCK_TIMEOUT', 'The same message is still being processed');
     try {
       await next();
     } catch (error) {
       await deps.idempotency.abandon(key).catch(() => undefined);
       throw error;
     }
-    if (turn.result) await deps.idempotency.complete(key, JSON.stringify(turn.result), IDEMPOTENCY_TTL_S);
+    // Committed already: a failure to record the answer must not turn it into an error for the citizen.
+    if (turn.result) {
+      await deps.idempotency
+        .complete(key, JSON.stringify(turn.result), IDEMPOTENCY_TTL_S)
+        .catch((e: unknown) => logger.error('idempotency completion failed', { error: String(e) }));
+    }
   };
 
   const lock: Middleware<Turn> = async (turn, next) => {
     const key = `${turn.tenant.id}:${turn.message.channel}:${turn.message.address}`;
-    turn.lock = await deps.locks.acquire(key, { ttlMs: deps.lockTtlMs ?? 15_000, waitMs: deps.lockWaitMs ?? 10_000 });
+    turn.lock = await deps.locks.acquire(key, {
+      ttlMs: deps.lockTtlMs ?? 15_000,
+      waitMs: deps.lockWaitMs ?? 10_000,
+    });
     try {
       await next();
     } finally {
-      await turn.lock.release().catch((e: unknown) => logger.warn('lock release failed', { error: String(e) }));
+      await turn.lock
+        .release()
+        .catch((e: unknown) => logger.warn('lock release failed', { error: String(e) }));
     }
   };
 
@@ -126,6 +137,13 @@ export function createEngine(deps: EngineDeps): Engine {
     turn.conversation = conversation;
     const stored = await deps.state.get(stateKey(conversation.id));
     turn.stateVersion = stored?.version ?? 0;
+    // Fencing: the state carries the token of the lock that wrote it. A newer token there means our lock
+    // expired and a later holder already moved the conversation on: this turn must not run on top of it.
+    // (A write after this load is caught by the version check in persist: together they fence the state.)
+    const fence = stored?.data[FENCE_FIELD];
+    if (turn.lock && typeof fence === 'number' && fence > turn.lock.token) {
+      throw new GuichetError('LOCK_TIMEOUT', 'A newer lock holder already wrote this conversation');
+    }
     const state = readState(stored?.data);
     if (turn.message.locale) state.locale = turn.message.locale;
     turn.ctx = new TurnContext(turn.message, turn.tenant, conversation, state, turn.now, deps.store);
@@ -155,7 +173,8 @@ export function createEngine(deps: EngineDeps): Engine {
       vocabulary: turn.tenant.vocabulary,
     });
     // The language of a real sentence wins; a bare "2" or "ok" keeps the conversation's language.
-    if (!turn.message.locale && turn.message.text.trim().split(/\s+/).length >= 3) ctx.state.locale = ctx.nlu.language;
+    if (!turn.message.locale && turn.message.text.trim().split(/\s+/).length >= 3)
+      ctx.state.locale = ctx.nlu.language;
     dialogue.resolveChoice(ctx);
     await next();
   };
@@ -175,9 +194,14 @@ export function createEngine(deps: EngineDeps): Engine {
     const ctx = turn.ctx!;
     const conversation = turn.conversation!;
     // Fencing: a lock that expired while we worked must not be used to write.
-    if (turn.lock && !(await turn.lock.isHeld())) throw new GuichetError('LOCK_TIMEOUT', 'Conversation lock expired during the turn');
+    if (turn.lock && !(await turn.lock.isHeld()))
+      throw new GuichetError('LOCK_TIMEOUT', 'Conversation lock expired during the turn');
     const inbound = { ...inboundRecord(turn.message), intent: ctx.nlu.intent };
-    const outbound: MessageRecord[] = ctx.replies.map((r) => ({ direction: 'out', text: replyToPlainText(r), payload: r }));
+    const outbound: MessageRecord[] = ctx.replies.map((r) => ({
+      direction: 'out',
+      text: replyToPlainText(r),
+      payload: r,
+    }));
     await deps.store.commitTurn({
       tenantId: turn.tenant.id,
       conversationId: conversation.id,
@@ -187,17 +211,38 @@ export function createEngine(deps: EngineDeps): Engine {
       outbox: ctx.effects.outbox,
       conversation: { ...ctx.effects.conversation, lastIntent: ctx.nlu.intent },
     });
-    await deps.state.set(stateKey(conversation.id), ctx.state as unknown as JsonObject, turn.stateVersion, stateTtl);
     turn.result = { conversationId: conversation.id, replies: ctx.replies };
+    const data = {
+      ...(ctx.state as unknown as JsonObject),
+      ...(turn.lock ? { [FENCE_FIELD]: turn.lock.token } : {}),
+    };
+    try {
+      await deps.state.set(stateKey(conversation.id), data, turn.stateVersion, stateTtl);
+    } catch (error) {
+      // The turn is committed: the citizen must be told what was recorded (a reference), not "failed",
+      // or they would send it again. A lost state write (Redis blip, a newer holder) costs only the
+      // dialogue position; the transcript and the requests are in the shared store.
+      logger.error('state write failed after commit', { tenant: turn.tenant.id, error: String(error) });
+    }
   };
 
-  const run = compose<Turn>([idempotency, lock, load, agentGate, understand, ...(deps.middleware ?? []), converse, persist]);
+  const run = compose<Turn>([
+    idempotency,
+    lock,
+    load,
+    agentGate,
+    understand,
+    ...(deps.middleware ?? []),
+    converse,
+    persist,
+  ]);
 
   return {
     dialogue,
     async handleTurn(input) {
       const parsed = IncomingMessageSchema.safeParse(input);
-      if (!parsed.success) throw new GuichetError('BAD_REQUEST', 'Invalid incoming message', parsed.error.issues);
+      if (!parsed.success)
+        throw new GuichetError('BAD_REQUEST', 'Invalid incoming message', parsed.error.issues);
       const message = { ...parsed.data, text: sanitizeText(parsed.data.text) };
       const tenant = deps.tenants.get(message.tenantId);
       if (!tenant) throw new GuichetError('NOT_FOUND', `Unknown tenant ${message.tenantId}`);
@@ -205,7 +250,8 @@ export function createEngine(deps: EngineDeps): Engine {
       try {
         await run(turn);
       } catch (error) {
-        if (!isGuichetError(error)) logger.error('turn failed', { tenant: tenant.id, channel: message.channel, error: String(error) });
+        if (!isGuichetError(error))
+          logger.error('turn failed', { tenant: tenant.id, channel: message.channel, error: String(error) });
         throw error;
       }
       if (!turn.result) throw new GuichetError('INTERNAL', 'The turn produced no result');
@@ -232,13 +278,21 @@ export function createEngine(deps: EngineDeps): Engine {
 
 export const stateKey = (conversationId: string): string => `conv:${conversationId}`;
 
+/** Field of the stored state holding the fencing token of the lock that wrote it (stripped by readState). */
+export const FENCE_FIELD = '_fence';
+
 function inboundRecord(message: IncomingMessage): MessageRecord {
-  const extras = message.media || message.location ? { media: message.media, location: message.location } : undefined;
-  return { direction: 'in', text: message.text, providerMessageId: message.providerMessageId, payload: extras };
+  const extras =
+    message.media || message.location ? { media: message.media, location: message.location } : undefined;
+  return {
+    direction: 'in',
+    text: message.text,
+    providerMessageId: message.providerMessageId,
+    payload: extras,
+  };
 }
 
 /** Control characters are dropped (keeping line breaks); the text is what a person could have typed. */
 function sanitizeText(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '').normalize('NFC');
 }

@@ -3,11 +3,13 @@ import { compose, type Middleware } from './pipeline';
 describe('middleware pipeline', () => {
   it('runs middleware in order, each around the rest (onion)', async () => {
     const log: string[] = [];
-    const mw = (name: string): Middleware<{ log: string[] }> => async (ctx, next) => {
-      ctx.log.push(`${name}>`);
-      await next();
-      ctx.log.push(`<${name}`);
-    };
+    const mw =
+      (name: string): Middleware<{ log: string[] }> =>
+      async (ctx, next) => {
+        ctx.log.push(`${name}>`);
+        await next();
+        ctx.log.push(`<${name}`);
+      };
     await compose([mw('a'), mw('b'), mw('c')])({ log });
     expect(log).toEqual(['a>', 'b>', 'c>', '<c', '<b', '<a']);
   });

@@ -21,7 +21,10 @@ export const ConversationStateSchema = z.object({
   noticeShown: z.boolean().default(false),
   form: FormStateSchema.nullable().default(null),
   /** Choices offered by the last reply: a bare "2" selects the second one on text channels. */
-  lastChoices: z.array(z.object({ label: z.string(), value: z.string() })).max(10).default([]),
+  lastChoices: z
+    .array(z.object({ label: z.string(), value: z.string() }))
+    .max(10)
+    .default([]),
   /** Pending question outside a form, e.g. which facility for opening hours. */
   awaiting: z
     .object({ kind: z.string(), data: z.record(z.string(), z.unknown()).default({}) })

@@ -7,7 +7,10 @@ import type { ConversationState } from './state';
 import type { TenantProfile } from './tenant';
 import { say, type Locale, type Phrase } from './i18n';
 
-export type RequestDraft = Omit<NewRequest, 'reference' | 'tenantId' | 'channel' | 'contactId' | 'conversationId'>;
+export type RequestDraft = Omit<
+  NewRequest,
+  'reference' | 'tenantId' | 'channel' | 'contactId' | 'conversationId'
+>;
 
 export interface TurnEffects {
   requests: NewRequest[];

@@ -28,11 +28,17 @@ describe('configuration', () => {
   });
 
   it('refuses to skip Twilio signatures in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', TWILIO_DEV_SKIP_SIGNATURE: 'true' })).toThrow(/TWILIO_DEV_SKIP_SIGNATURE/);
-    expect(loadConfig({ NODE_ENV: 'development', TWILIO_DEV_SKIP_SIGNATURE: 'true' }).TWILIO_DEV_SKIP_SIGNATURE).toBe(true);
+    expect(() => loadConfig({ NODE_ENV: 'production', TWILIO_DEV_SKIP_SIGNATURE: 'true' })).toThrow(
+      /TWILIO_DEV_SKIP_SIGNATURE/,
+    );
+    expect(
+      loadConfig({ NODE_ENV: 'development', TWILIO_DEV_SKIP_SIGNATURE: 'true' }).TWILIO_DEV_SKIP_SIGNATURE,
+    ).toBe(true);
   });
 
   it('keeps PUBLIC_URL without its trailing slash, so signatures are computed on the right URL', () => {
-    expect(publicUrlOf(loadConfig({ PUBLIC_URL: 'https://guichet.example.fr/' }))).toBe('https://guichet.example.fr');
+    expect(publicUrlOf(loadConfig({ PUBLIC_URL: 'https://guichet.example.fr/' }))).toBe(
+      'https://guichet.example.fr',
+    );
   });
 });

@@ -18,18 +18,34 @@ export const ConfigSchema = z
       (v) => (v === '' ? undefined : v),
       z
         .string()
-        .regex(/^(postgres(ql)?:\/\/|memory:\/\/)/, 'must be a postgres:// URL (or memory:// for an in-memory PGlite)')
+        .regex(
+          /^(postgres(ql)?:\/\/|memory:\/\/)/,
+          'must be a postgres:// URL (or memory:// for an in-memory PGlite)',
+        )
         .optional(),
     ),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
-    REDIS_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional()),
+    REDIS_URL: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z
+        .string()
+        .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+        .optional(),
+    ),
     TERRITORY_DIR: z.string().min(1).default('knowledge/territories'),
     WATCH_TERRITORIES: bool.default(true),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-    STATE_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
+    STATE_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .default(7 * 24 * 3600),
     NLU_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
     /** National address API (or a self-hosted addok with the same /search/ endpoint). */
-    GEOCODER_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().default('https://api-adresse.data.gouv.fr')),
+    GEOCODER_URL: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.url().default('https://api-adresse.data.gouv.fr'),
+    ),
     /** Above this the report is recorded with its address text and flagged for later geocoding. */
     GEOCODER_TIMEOUT_MS: z.coerce.number().int().min(50).max(30000).default(2000),
     WEBCHAT_SECRET: optionalString,
@@ -39,14 +55,23 @@ export const ConfigSchema = z
     /** Past this delay an SMS/WhatsApp webhook is answered with an empty TwiML and the reply goes by REST (Twilio times out at 15 s). */
     TWILIO_REPLY_DEADLINE_MS: z.coerce.number().int().min(0).max(14_000).default(8000),
     /** Text-to-speech voice of the phone line (a French Amazon Polly or Google voice). */
-    TWILIO_VOICE: z.string().regex(/^(Polly|Google)\.[A-Za-z0-9.-]+$/, 'must be a Twilio voice such as Polly.Lea or Google.fr-FR-Neural2-A').default('Polly.Lea'),
+    TWILIO_VOICE: z
+      .string()
+      .regex(
+        /^(Polly|Google)\.[A-Za-z0-9.-]+$/,
+        'must be a Twilio voice such as Polly.Lea or Google.fr-FR-Neural2-A',
+      )
+      .default('Polly.Lea'),
     MICROSOFT_APP_ID: optionalString,
     MICROSOFT_APP_PASSWORD: optionalString,
     MICROSOFT_APP_TENANT_ID: optionalString,
     MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
     /** Without MICROSOFT_APP_ID, accept unauthenticated activities (Bot Framework Emulator; development only). */
     BOTFRAMEWORK_ALLOW_ANONYMOUS: bool.default(false),
-    ADMIN_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(24, 'must be at least 24 characters').optional()),
+    ADMIN_TOKEN: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.string().min(24, 'must be at least 24 characters').optional(),
+    ),
     /** Deliver the outbox (notifications, webhooks, agents' live queue) from this instance; several instances share the work. */
     OUTBOX_RELAY: bool.default(true),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
@@ -73,7 +98,12 @@ export const ConfigSchema = z
     RATE_LIMIT_EXEMPT_IPS: z
       .string()
       .default('127.0.0.1,::1,::ffff:127.0.0.1')
-      .transform((v) => v.split(',').map((ip) => ip.trim()).filter(Boolean)),
+      .transform((v) =>
+        v
+          .split(',')
+          .map((ip) => ip.trim())
+          .filter(Boolean),
+      ),
     /** Minutes between two runs of the retention job inside the server; 0 leaves it to `npm run retention` (cron). */
     RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
   })
@@ -82,14 +112,16 @@ export const ConfigSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['TWILIO_DEV_SKIP_SIGNATURE'],
-        message: 'cannot be enabled when NODE_ENV=production: Twilio signatures are always verified in production',
+        message:
+          'cannot be enabled when NODE_ENV=production: Twilio signatures are always verified in production',
       });
     }
     if (c.NODE_ENV === 'production' && c.BOTFRAMEWORK_ALLOW_ANONYMOUS) {
       ctx.addIssue({
         code: 'custom',
         path: ['BOTFRAMEWORK_ALLOW_ANONYMOUS'],
-        message: 'cannot be enabled when NODE_ENV=production: Bot Framework activities are always authenticated in production',
+        message:
+          'cannot be enabled when NODE_ENV=production: Bot Framework activities are always authenticated in production',
       });
     }
     const llmMissing = (name: 'LLM_BASE_URL' | 'LLM_API_KEY' | 'LLM_MODEL'): void =>
@@ -117,9 +149,12 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = ConfigSchema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`));
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`),
+    );
   }
   return parsed.data;
 }
 
-export const publicUrlOf = (config: Config): string => (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, '');
+export const publicUrlOf = (config: Config): string =>
+  (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, '');

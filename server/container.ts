@@ -6,9 +6,20 @@ import path from 'node:path';
 import type { Express } from 'express';
 import { createEngine, type Engine } from '../bot/engine';
 import type { Logger } from '../bot/logger';
-import type { ConversationStateStore, EventBus, IdempotencyStore, LockManager, SharedStore } from '../bot/ports';
+import type {
+  ConversationStateStore,
+  EventBus,
+  IdempotencyStore,
+  LockManager,
+  SharedStore,
+} from '../bot/ports';
 import { createNlu } from '../bot/nlu';
-import { MemoryEventBus, MemoryIdempotencyStore, MemoryLockManager, MemoryStateStore } from '../adapters/memory';
+import {
+  MemoryEventBus,
+  MemoryIdempotencyStore,
+  MemoryLockManager,
+  MemoryStateStore,
+} from '../adapters/memory';
 import { createSharedStore, MEMORY_DATA_DIR } from '../adapters/postgres';
 import { createRedisAdapters, RedisEventBus, type RedisAdapters } from '../adapters/redis';
 import { ApiAdresseGeocoder } from '../adapters/geocoder';
@@ -64,25 +75,43 @@ export interface ContainerOverrides {
   databaseSchema?: string;
 }
 
-export async function createContainer(config: Config, overrides: ContainerOverrides = {}): Promise<Container> {
+export async function createContainer(
+  config: Config,
+  overrides: ContainerOverrides = {},
+): Promise<Container> {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
-  const territories = await TerritoryProvider.fromDirectories(overrides.territoryDirs ?? [config.TERRITORY_DIR], {
-    watch: config.WATCH_TERRITORIES && !overrides.ephemeralStore,
-    onReload: (c) => logger.info('territories reloaded', { territories: c.list().map((t) => t.id) }),
-    onError: (e) => logger.error('territory reload failed, keeping the previous content', { error: String(e) }),
-  });
+  const territories = await TerritoryProvider.fromDirectories(
+    overrides.territoryDirs ?? [config.TERRITORY_DIR],
+    {
+      watch: config.WATCH_TERRITORIES && !overrides.ephemeralStore,
+      onReload: (c) => logger.info('territories reloaded', { territories: c.list().map((t) => t.id) }),
+      onError: (e) =>
+        logger.error('territory reload failed, keeping the previous content', { error: String(e) }),
+    },
+  );
 
   const store = createSharedStore({
     databaseUrl: config.DATABASE_URL?.startsWith('memory://') ? undefined : config.DATABASE_URL,
-    dataDir: overrides.ephemeralStore || config.DATABASE_URL === 'memory://' ? MEMORY_DATA_DIR : path.resolve(config.DATA_DIR, 'pglite'),
+    dataDir:
+      overrides.ephemeralStore || config.DATABASE_URL === 'memory://'
+        ? MEMORY_DATA_DIR
+        : path.resolve(config.DATA_DIR, 'pglite'),
     poolSize: config.DATABASE_POOL_SIZE,
     schema: overrides.databaseSchema,
   });
-  if (!config.DATABASE_URL && !overrides.ephemeralStore) mkdirSync(path.resolve(config.DATA_DIR), { recursive: true });
+  if (!config.DATABASE_URL && !overrides.ephemeralStore)
+    mkdirSync(path.resolve(config.DATA_DIR), { recursive: true });
   await store.migrate();
-  await store.upsertTenants(territories.current().list().map((t) => ({ id: t.id, name: t.name })));
+  await store.upsertTenants(
+    territories
+      .current()
+      .list()
+      .map((t) => ({ id: t.id, name: t.name })),
+  );
   territories.subscribe((c) => {
-    store.upsertTenants(c.list().map((t) => ({ id: t.id, name: t.name }))).catch((e: unknown) => logger.error('tenant upsert failed', { error: String(e) }));
+    store
+      .upsertTenants(c.list().map((t) => ({ id: t.id, name: t.name })))
+      .catch((e: unknown) => logger.error('tenant upsert failed', { error: String(e) }));
   });
 
   let redis: RedisAdapters | undefined;
@@ -103,7 +132,10 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     bus = new MemoryEventBus();
   }
 
-  const geocoder = new ApiAdresseGeocoder({ baseUrl: config.GEOCODER_URL, timeoutMs: config.GEOCODER_TIMEOUT_MS });
+  const geocoder = new ApiAdresseGeocoder({
+    baseUrl: config.GEOCODER_URL,
+    timeoutMs: config.GEOCODER_TIMEOUT_MS,
+  });
   // Optional language model: nothing is built with LLM_PROVIDER=none, and each territory must opt in too.
   const llm = createLlmServices({
     provider: config.LLM_PROVIDER,
@@ -161,7 +193,8 @@ export async function createContainer(config: Config, overrides: ContainerOverri
       appType: config.MICROSOFT_APP_TYPE,
     },
     allowAnonymous: config.BOTFRAMEWORK_ALLOW_ANONYMOUS,
-    tenantOfAppId: (appId) => ((appId ? territories.current().byBotAppId(appId) : undefined) ?? territories.current().default()).id,
+    tenantOfAppId: (appId) =>
+      ((appId ? territories.current().byBotAppId(appId) : undefined) ?? territories.current().default()).id,
   });
   await botframework.start();
 
@@ -199,7 +232,12 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     adminToken: config.ADMIN_TOKEN,
     geocoder,
     sms: twilioNotifier ? notificationHandler(twilioNotifier, territories) : undefined,
-    relay: { enabled: config.OUTBOX_RELAY, pollMs: config.OUTBOX_POLL_MS, maxAttempts: config.OUTBOX_MAX_ATTEMPTS, baseDelayMs: config.OUTBOX_RETRY_BASE_MS },
+    relay: {
+      enabled: config.OUTBOX_RELAY,
+      pollMs: config.OUTBOX_POLL_MS,
+      maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+      baseDelayMs: config.OUTBOX_RETRY_BASE_MS,
+    },
     webhookTimeoutMs: config.WEBHOOK_TIMEOUT_MS,
   });
 
@@ -222,7 +260,12 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const retention =
     config.RETENTION_INTERVAL_MINUTES > 0
       ? // Real time, not overrides.clock: the store stamps rows with the database's now().
-        startRetentionSchedule({ sql: store.sql, territories, logger, intervalMs: config.RETENTION_INTERVAL_MINUTES * 60_000 })
+        startRetentionSchedule({
+          sql: store.sql,
+          territories,
+          logger,
+          intervalMs: config.RETENTION_INTERVAL_MINUTES * 60_000,
+        })
       : undefined;
 
   let shuttingDown = false;
@@ -246,7 +289,9 @@ export async function createContainer(config: Config, overrides: ContainerOverri
       ],
     ],
     // Store or state down anywhere in a Twilio webhook: TwiML with the degraded answer, not a JSON 503.
-    errorHandlers: [['/channels/twilio', createTwilioFallback({ engine, territories, logger, voice: config.TWILIO_VOICE })]],
+    errorHandlers: [
+      ['/channels/twilio', createTwilioFallback({ engine, territories, logger, voice: config.TWILIO_VOICE })],
+    ],
   });
   webchat.attach(app);
   // The first Redis connection can time out while startup keeps the event loop busy (NLU, territories):
@@ -268,7 +313,10 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     backoffice,
     retention,
     describe: () => ({
-      store: config.DATABASE_URL && !config.DATABASE_URL.startsWith('memory://') ? 'postgresql (pg)' : 'pglite (embedded)',
+      store:
+        config.DATABASE_URL && !config.DATABASE_URL.startsWith('memory://')
+          ? 'postgresql (pg)'
+          : 'pglite (embedded)',
       state: redis ? 'redis' : 'memory (embedded)',
     }),
     async close() {
@@ -286,8 +334,10 @@ export async function createContainer(config: Config, overrides: ContainerOverri
 
 async function untilRedisReady(redis: RedisAdapters, ms: number, logger: Logger): Promise<void> {
   const deadline = Date.now() + ms;
-  while (redis.client.status !== 'ready' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-  if (redis.client.status !== 'ready') logger.warn('Redis is not reachable yet: answering degraded until it is');
+  while (redis.client.status !== 'ready' && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 25));
+  if (redis.client.status !== 'ready')
+    logger.warn('Redis is not reachable yet: answering degraded until it is');
 }
 
 /** Webchat tokens must survive restarts and be shared by instances: WEBCHAT_SECRET, else one kept in DATA_DIR. */

@@ -13,7 +13,9 @@ export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     if (res.headersSent) return;
     if (isGuichetError(err)) {
-      res.status(httpStatusOf(err.code)).json({ error: { code: err.code, message: err.message, details: err.details } });
+      res
+        .status(httpStatusOf(err.code))
+        .json({ error: { code: err.code, message: err.message, details: err.details } });
       return;
     }
     const bp = err as BodyParserError;
@@ -31,15 +33,35 @@ export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
         res.status(hit[0]).json({ error: { code: hit[1], message: hit[2] } });
         return;
       }
-      if (typeof bp.status === 'number' && bp.status >= 400 && bp.status < 500) {
-        res.status(bp.status).json({ error: { code: 'BAD_REQUEST', message: 'Bad request' } });
-        return;
-      }
     }
-    logger.error('unhandled error', { path: req.path, error: err instanceof Error ? err.message : String(err) });
+    // Any other client error raised by express or a parser (an undecodable %-escape in a path parameter,
+    // a corrupt gzip body…) carries its 4xx status: say so, never a 500.
+    const status =
+      bp && typeof bp === 'object'
+        ? ((bp as { status?: unknown; statusCode?: unknown }).status ??
+          (bp as { statusCode?: unknown }).statusCode)
+        : undefined;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const [code, message] = CLIENT_ERRORS[status] ?? ['BAD_REQUEST', 'Bad request'];
+      res.status(status).json({ error: { code, message } });
+      return;
+    }
+    logger.error('unhandled error', {
+      path: req.path,
+      error: err instanceof Error ? err.message : String(err),
+    });
     res.status(500).json({ error: { code: 'INTERNAL', message: 'Internal error' } });
   };
 }
+
+const CLIENT_ERRORS: Record<number, [string, string]> = {
+  401: ['UNAUTHORIZED', 'Authentication required'],
+  403: ['FORBIDDEN', 'Forbidden'],
+  404: ['NOT_FOUND', 'Not found'],
+  413: ['PAYLOAD_TOO_LARGE', 'The body is too large'],
+  415: ['UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type'],
+  429: ['RATE_LIMITED', 'Too many requests'],
+};
 
 export const notFoundHandler: RequestHandler = (_req, res) => {
   res.status(404).json({ error: { code: 'NOT_FOUND', message: 'No such route' } });

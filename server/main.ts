@@ -19,7 +19,9 @@ async function main(): Promise<void> {
   const container = await createContainer(config);
   const { logger } = container;
   if (config.TWILIO_DEV_SKIP_SIGNATURE) {
-    logger.warn('TWILIO_DEV_SKIP_SIGNATURE is on: Twilio webhook signatures are NOT verified (development only)');
+    logger.warn(
+      'TWILIO_DEV_SKIP_SIGNATURE is on: Twilio webhook signatures are NOT verified (development only)',
+    );
   }
   const server: Server = container.app.listen(config.PORT, config.HOST, () => {
     const address = server.address();
@@ -27,7 +29,10 @@ async function main(): Promise<void> {
       url: publicUrlOf(config),
       port: typeof address === 'object' && address ? address.port : config.PORT,
       ...container.describe(),
-      territories: container.territories.current().list().map((t) => t.id),
+      territories: container.territories
+        .current()
+        .list()
+        .map((t) => t.id),
     });
   });
   server.keepAliveTimeout = 65_000;
@@ -69,7 +74,9 @@ async function main(): Promise<void> {
     process.exit(0);
   };
   // A promise nobody awaited failed: log it; one bad request must not take every conversation down.
-  process.on('unhandledRejection', (reason: unknown) => logger.error('unhandled rejection', { error: String(reason) }));
+  process.on('unhandledRejection', (reason: unknown) =>
+    logger.error('unhandled rejection', { error: String(reason) }),
+  );
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }

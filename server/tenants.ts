@@ -41,7 +41,12 @@ const ORDINARY_MONDAY = new Date('2026-01-12T10:00:00Z');
  */
 export function usualHours(t: Territory): string {
   try {
-    const lines = weekSummary({ name: t.name, openingHours: t.contact.hours }, { timeZone: t.timeZone, holidays: t.holidays, center: t.center }, ORDINARY_MONDAY, 'fr');
+    const lines = weekSummary(
+      { name: t.name, openingHours: t.contact.hours },
+      { timeZone: t.timeZone, holidays: t.holidays, center: t.center },
+      ORDINARY_MONDAY,
+      'fr',
+    );
     const days = lines.map((line) => {
       const [day = '', hours = ''] = line.split(' : ');
       return { day: day.toLowerCase(), hours };
@@ -53,7 +58,9 @@ export function usualHours(t: Territory): string {
       else groups.push({ from: d.day, to: d.day, hours: d.hours });
     }
     const open = groups.filter((g) => g.hours !== 'fermé');
-    const text = open.map((g) => `${g.from === g.to ? g.from : `${g.from} – ${g.to}`} : ${g.hours}`).join(' ; ');
+    const text = open
+      .map((g) => `${g.from === g.to ? g.from : `${g.from} – ${g.to}`} : ${g.hours}`)
+      .join(' ; ');
     return text || t.contact.hours;
   } catch {
     return t.contact.hours;

@@ -19,7 +19,8 @@ export interface PgliteClientOptions {
 export function createPgliteClient(options: PgliteClientOptions): SqlClient {
   const inMemory = options.dataDir === MEMORY_DATA_DIR;
   if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
-  const template = inMemory && options.templateFile && existsSync(options.templateFile) ? options.templateFile : undefined;
+  const template =
+    inMemory && options.templateFile && existsSync(options.templateFile) ? options.templateFile : undefined;
   const db = template
     ? new PGlite({ loadDataDir: new Blob([readFileSync(template)]) })
     : new PGlite(inMemory ? undefined : options.dataDir);

@@ -77,7 +77,8 @@ export function sendError(res: Response, format: Format, error: unknown, logger:
 
 /** The 4xx status an express / body-parser error carries (http-errors style), if any. */
 function clientErrorStatus(error: unknown): number | undefined {
-  const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
+  const status =
+    typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
   return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }
 

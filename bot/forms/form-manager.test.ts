@@ -28,26 +28,51 @@ const reportForm: FormDefinition = {
       name: 'address',
       label: phrase('Adresse', 'Address'),
       prompt: phrase('À quelle adresse ?', 'At what address?'),
-      hint: phrase('Donnez un numéro et une rue, par exemple « 12 rue des Lilas ».', 'Give a number and a street, e.g. "12 rue des Lilas".'),
-      extract: ({ entities, text, asked }) => entities.find((e) => e.type === 'address')?.value ?? (asked ? text.trim() : undefined),
-      validate: (v) => (typeof v === 'string' && /\b(rue|avenue|place|chemin|route|boulevard|impasse|allée)\b/i.test(v) ? null : phrase('Je n’ai pas reconnu une adresse : indiquez la rue, par exemple « 12 rue des Lilas ».', 'I did not recognise an address: give the street, e.g. "12 rue des Lilas".')),
+      hint: phrase(
+        'Donnez un numéro et une rue, par exemple « 12 rue des Lilas ».',
+        'Give a number and a street, e.g. "12 rue des Lilas".',
+      ),
+      extract: ({ entities, text, asked }) =>
+        entities.find((e) => e.type === 'address')?.value ?? (asked ? text.trim() : undefined),
+      validate: (v) =>
+        typeof v === 'string' && /\b(rue|avenue|place|chemin|route|boulevard|impasse|allée)\b/i.test(v)
+          ? null
+          : phrase(
+              'Je n’ai pas reconnu une adresse : indiquez la rue, par exemple « 12 rue des Lilas ».',
+              'I did not recognise an address: give the street, e.g. "12 rue des Lilas".',
+            ),
     },
     {
       name: 'phone',
       label: phrase('Téléphone', 'Phone'),
       optional: true,
-      prompt: phrase('Un numéro pour vous tenir informé ? (ou « non »)', 'A phone number to keep you informed? (or "no")'),
-      hint: phrase('Donnez un numéro comme 06 12 34 56 78, ou répondez « non ».', 'Give a number like 06 12 34 56 78, or answer "no".'),
+      prompt: phrase(
+        'Un numéro pour vous tenir informé ? (ou « non »)',
+        'A phone number to keep you informed? (or "no")',
+      ),
+      hint: phrase(
+        'Donnez un numéro comme 06 12 34 56 78, ou répondez « non ».',
+        'Give a number like 06 12 34 56 78, or answer "no".',
+      ),
       extract: ({ entities }) => entities.find((e) => e.type === 'phone')?.value,
     },
   ],
   async submit(ctx, payload) {
-    const reference = await ctx.createRequest({ type: 'report_incident', authorityId: 'test', payload: payload as Record<string, unknown> });
+    const reference = await ctx.createRequest({
+      type: 'report_incident',
+      authorityId: 'test',
+      payload: payload as Record<string, unknown>,
+    });
     ctx.text(`Signalement enregistré sous la référence ${reference}.`);
   },
 };
 
-const reportModule: IntentModule = { id: 'report_incident', intents: ['report_incident'], forms: [reportForm], handle: async () => undefined };
+const reportModule: IntentModule = {
+  id: 'report_incident',
+  intents: ['report_incident'],
+  forms: [reportForm],
+  handle: async () => undefined,
+};
 const hoursModule: IntentModule = {
   id: 'opening_hours',
   intents: ['opening_hours'],
@@ -73,16 +98,30 @@ describe('forms', () => {
   });
 
   it('shows a summary and asks for confirmation before anything is submitted', async () => {
-    const t = convo().send('je veux signaler un lampadaire en panne').expectReply(/À quelle adresse/);
-    await t.send('3 avenue de la Gare').expectReply(/Un numéro/).send('non').expectReply(/Récapitulatif/).expectReply(/Est-ce correct/).expectNoReply(/DEM-/);
+    const t = convo()
+      .send('je veux signaler un lampadaire en panne')
+      .expectReply(/À quelle adresse/);
+    await t
+      .send('3 avenue de la Gare')
+      .expectReply(/Un numéro/)
+      .send('non')
+      .expectReply(/Récapitulatif/)
+      .expectReply(/Est-ce correct/)
+      .expectNoReply(/DEM-/);
     await t.send('oui').expectReply(/enregistré sous la référence DEM-\d{4}-\d{6}/);
     const reference = /DEM-\d{4}-\d{6}/.exec(t.lastText())![0];
     const stored = await h.store.getRequestByReference(TEST_TENANT.id, reference);
-    expect(stored).toMatchObject({ type: 'report_incident', status: 'received', payload: { category: 'eclairage', address: '3 avenue de la Gare' } });
+    expect(stored).toMatchObject({
+      type: 'report_incident',
+      status: 'received',
+      payload: { category: 'eclairage', address: '3 avenue de la Gare' },
+    });
   });
 
   it('re-asks with a specific hint after an invalid answer, never the same sentence twice', async () => {
-    const t = convo().send('je veux signaler un nid de poule').expectReply(/À quelle adresse/);
+    const t = convo()
+      .send('je veux signaler un nid de poule')
+      .expectReply(/À quelle adresse/);
     await t.send('près de chez moi').expectReply(/Je n’ai pas reconnu une adresse/);
     const first = t.lastText();
     await t.send('là-bas').expectReply(/Désolé, je n’ai toujours pas compris/);
@@ -91,8 +130,15 @@ describe('forms', () => {
   });
 
   it('accepts a correction at the confirmation ("non, c’est rue Pasteur")', async () => {
-    const t = convo().send('nid de poule au 12 rue des Lilas').send('non').expectReply(/Récapitulatif/);
-    await t.send('non, c’est 4 rue Pasteur').expectReply(/4 rue Pasteur/).expectReply(/Est-ce correct/).expectNoReply(/rue des Lilas/);
+    const t = convo()
+      .send('nid de poule au 12 rue des Lilas')
+      .send('non')
+      .expectReply(/Récapitulatif/);
+    await t
+      .send('non, c’est 4 rue Pasteur')
+      .expectReply(/4 rue Pasteur/)
+      .expectReply(/Est-ce correct/)
+      .expectNoReply(/rue des Lilas/);
     await t.send('oui').expectReply(/DEM-/);
   });
 
@@ -110,7 +156,10 @@ describe('forms', () => {
   });
 
   it('cancels at any step, and nothing is stored', async () => {
-    const t = convo().send('je veux signaler un nid de poule').send('annuler').expectReply(/annulé, rien n’a été enregistré/);
+    const t = convo()
+      .send('je veux signaler un nid de poule')
+      .send('annuler')
+      .expectReply(/annulé, rien n’a été enregistré/);
     await t.send('bonjour').expectNoReply(/adresse/i);
   });
 
@@ -137,6 +186,10 @@ describe('forms', () => {
   });
 
   it('selects a numbered choice typed as a digit', async () => {
-    await convo().send('je veux faire un signalement').expectReply(/Quel est le problème/).send('2').expectReply(/Éclairage|À quelle adresse/);
+    await convo()
+      .send('je veux faire un signalement')
+      .expectReply(/Quel est le problème/)
+      .send('2')
+      .expectReply(/Éclairage|À quelle adresse/);
   });
 });

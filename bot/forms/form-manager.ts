@@ -49,10 +49,16 @@ export class FormManager {
 
     // A bare "non" answers the question asked ("une photo ? … ou « non »"), and a clicked choice
     // ("Non, corriger") means that choice: neither cancels the form, whatever the NLU says.
-    const answered = SKIP_WORDS.test(ctx.message.text.trim()) || (choice !== undefined && choice !== 'cancel');
+    const answered =
+      SKIP_WORDS.test(ctx.message.text.trim()) || (choice !== undefined && choice !== 'cancel');
     if ((intent === 'cancel' && confidence >= 0.6 && !answered) || choice === 'cancel') {
       ctx.state.form = null;
-      ctx.text(phrase('C’est annulé, rien n’a été enregistré. Que puis-je faire d’autre pour vous ?', 'Cancelled: nothing was saved. What else can I do for you?'));
+      ctx.text(
+        phrase(
+          'C’est annulé, rien n’a été enregistré. Que puis-je faire d’autre pour vous ?',
+          'Cancelled: nothing was saved. What else can I do for you?',
+        ),
+      );
       return;
     }
     if (intent === 'help' && confidence >= 0.6 && !this.fillsSomething(ctx, form, state)) {
@@ -79,10 +85,21 @@ export class FormManager {
       if (strict.filled.length > 0) return this.advance(ctx, form, state, strict, true);
       if (await digress(ctx)) return this.resumeAfterDigression(ctx, form, state);
     }
-    await this.advance(ctx, form, state, await this.collect(ctx, form, state, { allowRawForPending: true }), true);
+    await this.advance(
+      ctx,
+      form,
+      state,
+      await this.collect(ctx, form, state, { allowRawForPending: true }),
+      true,
+    );
   }
 
-  private async handleConfirmation(ctx: TurnContext, form: FormDefinition, state: FormState, digress: DigressionHandler) {
+  private async handleConfirmation(
+    ctx: TurnContext,
+    form: FormDefinition,
+    state: FormState,
+    digress: DigressionHandler,
+  ) {
     const choice = ctx.message.choiceValue;
     if (choice?.startsWith(EDIT_PREFIX)) {
       const slotName = choice.slice(EDIT_PREFIX.length);
@@ -120,11 +137,21 @@ export class FormManager {
       this.resumeAfterDigression(ctx, form, state);
       return;
     }
-    ctx.text(phrase('Je n’ai pas compris : répondez « oui » pour confirmer ou « non » pour corriger.', 'I did not understand: answer "yes" to confirm or "no" to change something.'));
+    ctx.text(
+      phrase(
+        'Je n’ai pas compris : répondez « oui » pour confirmer ou « non » pour corriger.',
+        'I did not understand: answer "yes" to confirm or "no" to change something.',
+      ),
+    );
     this.confirm(ctx, form, state);
   }
 
-  private async fill(ctx: TurnContext, form: FormDefinition, state: FormState, opts: { allowRawForPending: boolean }) {
+  private async fill(
+    ctx: TurnContext,
+    form: FormDefinition,
+    state: FormState,
+    opts: { allowRawForPending: boolean },
+  ) {
     await this.advance(ctx, form, state, await this.collect(ctx, form, state, opts), false);
   }
 
@@ -140,7 +167,8 @@ export class FormManager {
     for (const slot of form.slots) {
       if (slot.skipIf?.(state.values, ctx)) continue;
       const asked = opts.allowRawForPending && state.pending === slot.name;
-      if (!asked && !opts.overwrite && state.values[slot.name] !== undefined && !this.isCorrection(ctx)) continue;
+      if (!asked && !opts.overwrite && state.values[slot.name] !== undefined && !this.isCorrection(ctx))
+        continue;
       const input: SlotInput = {
         text: ctx.message.text,
         entities: ctx.nlu?.entities ?? [],
@@ -159,7 +187,11 @@ export class FormManager {
         if (asked) invalid.push(problem);
         continue;
       }
-      if (state.values[slot.name] !== undefined && JSON.stringify(state.values[slot.name]) === JSON.stringify(value)) continue;
+      if (
+        state.values[slot.name] !== undefined &&
+        JSON.stringify(state.values[slot.name]) === JSON.stringify(value)
+      )
+        continue;
       state.values[slot.name] = value;
       filled.push(slot.name);
     }
@@ -184,7 +216,8 @@ export class FormManager {
       .filter((s) => state.values[s.name] !== null)
       .map((s) => this.format(ctx, s, state.values[s.name]!))
       .filter((v) => v.length > 0 && v.length <= 120);
-    if (noted.length > 0) ctx.text(phrase(`C’est noté : ${noted.join(', ')}.`, `Noted: ${noted.join(', ')}.`));
+    if (noted.length > 0)
+      ctx.text(phrase(`C’est noté : ${noted.join(', ')}.`, `Noted: ${noted.join(', ')}.`));
 
     const missing = this.nextMissing(ctx, form, state);
     if (!missing) {
@@ -278,7 +311,11 @@ export class FormManager {
   }
 
   private fillsSomething(ctx: TurnContext, form: FormDefinition, state: FormState): boolean {
-    return ctx.nlu.entities.some((e) => ['address', 'category', 'date', 'email', 'phone'].includes(e.type)) && state.pending !== null && !!form;
+    return (
+      ctx.nlu.entities.some((e) => ['address', 'category', 'date', 'email', 'phone'].includes(e.type)) &&
+      state.pending !== null &&
+      !!form
+    );
   }
 
   /** A question about something else asked in the middle of a form (answered, then the form resumes). */
@@ -287,7 +324,14 @@ export class FormManager {
     return (
       confidence >= 0.7 &&
       intent !== form.name &&
-      ['opening_hours', 'knowledge', 'request_status', 'human_agent', 'library_registration', 'school_registration'].includes(intent) &&
+      [
+        'opening_hours',
+        'knowledge',
+        'request_status',
+        'human_agent',
+        'library_registration',
+        'school_registration',
+      ].includes(intent) &&
       // "knowledge" is the catch-all: a statement ("de l'eau coule en permanence") answers the question asked.
       (intent !== 'knowledge' || QUESTION.test(ctx.message.text)) &&
       !ctx.message.choiceValue
@@ -295,7 +339,9 @@ export class FormManager {
   }
 
   private isCorrection(ctx: TurnContext): boolean {
-    return /^\s*(non|nan|no|en fait|plutot|plutôt|pardon|correction|je me suis trompe|je me suis trompé|actually|sorry)\b/i.test(ctx.message.text);
+    return /^\s*(non|nan|no|en fait|plutot|plutôt|pardon|correction|je me suis trompe|je me suis trompé|actually|sorry)\b/i.test(
+      ctx.message.text,
+    );
   }
 
   private yesNo(ctx: TurnContext): 'yes' | 'no' | undefined {

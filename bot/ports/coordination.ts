@@ -14,9 +14,7 @@ export interface LockManager {
 }
 
 export type IdempotencyClaim =
-  | { status: 'claimed' }
-  | { status: 'in_progress' }
-  | { status: 'done'; result: string };
+  { status: 'claimed' } | { status: 'in_progress' } | { status: 'done'; result: string };
 
 export interface IdempotencyStore {
   /** Atomically claims `key` (never check-then-set). Concurrent claims: exactly one gets 'claimed'. */

@@ -82,7 +82,12 @@ export interface TurnCommit {
   /** Subscribe the contact to updates of an existing request (duplicate report). */
   follows?: { requestId: string; contactId: string }[];
   outbox: OutboxItem[];
-  conversation?: { owner?: ConversationOwner; status?: ConversationStatus; lastIntent?: string; nluFallback?: boolean };
+  conversation?: {
+    owner?: ConversationOwner;
+    status?: ConversationStatus;
+    lastIntent?: string;
+    nluFallback?: boolean;
+  };
 }
 
 export interface SharedStore {
@@ -93,16 +98,28 @@ export interface SharedStore {
   upsertTenants(tenants: TenantRecord[]): Promise<void>;
 
   /** The open conversation for this channel address, created with its contact and identity if absent. */
-  openConversation(input: { tenantId: string; channel: Channel; address: string }): Promise<ConversationRecord>;
+  openConversation(input: {
+    tenantId: string;
+    channel: Channel;
+    address: string;
+  }): Promise<ConversationRecord>;
   getConversation(tenantId: string, conversationId: string): Promise<ConversationRecord | null>;
   /** The open conversation for this channel address, or null (never creates one). */
-  findConversation(input: { tenantId: string; channel: Channel; address: string }): Promise<ConversationRecord | null>;
+  findConversation(input: {
+    tenantId: string;
+    channel: Channel;
+    address: string;
+  }): Promise<ConversationRecord | null>;
 
   /** A fresh, unique reference DEM-YYYY-NNNNNN (may leave gaps; never reused). */
   reserveReference(now: Date): Promise<string>;
   commitTurn(commit: TurnCommit): Promise<void>;
 
-  listMessages(tenantId: string, conversationId: string, options?: { limit?: number }): Promise<MessageRecord[]>;
+  listMessages(
+    tenantId: string,
+    conversationId: string,
+    options?: { limit?: number },
+  ): Promise<MessageRecord[]>;
   getRequestByReference(tenantId: string, reference: string): Promise<RequestRecord | null>;
   listRequestsForContact(tenantId: string, contactId: string, limit: number): Promise<RequestRecord[]>;
   /** Open requests of a type (and payload category) within radiusM metres of a point. */

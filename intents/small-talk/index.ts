@@ -7,7 +7,14 @@ import type { Intent } from '../../bot/nlu/types';
 import type { TurnContext } from '../../bot/turn-context';
 import { territoryOf, type IntentDeps } from '../deps';
 
-const MENU: Intent[] = ['opening_hours', 'report_incident', 'request_status', 'school_registration', 'library_registration', 'human_agent'];
+const MENU: Intent[] = [
+  'opening_hours',
+  'report_incident',
+  'request_status',
+  'school_registration',
+  'library_registration',
+  'human_agent',
+];
 
 export function helpChoices(ctx: TurnContext) {
   return MENU.map((intent) => ({ label: ctx.t(INTENT_LABELS[intent]), value: `intent:${intent}` }));
@@ -40,10 +47,19 @@ export function createSmallTalk(deps: IntentDeps): IntentModule {
           );
           return;
         case 'goodbye':
-          ctx.reply({ type: 'end', text: ctx.t(phrase('Merci, bonne journée ! À bientôt.', 'Thank you, have a nice day! Goodbye.')) });
+          ctx.reply({
+            type: 'end',
+            text: ctx.t(phrase('Merci, bonne journée ! À bientôt.', 'Thank you, have a nice day! Goodbye.')),
+          });
           return;
         default:
-          ctx.choices(phrase('Il n’y a rien en cours à annuler. Que puis-je faire pour vous ?', 'There is nothing in progress to cancel. What can I do for you?'), helpChoices(ctx));
+          ctx.choices(
+            phrase(
+              'Il n’y a rien en cours à annuler. Que puis-je faire pour vous ?',
+              'There is nothing in progress to cancel. What can I do for you?',
+            ),
+            helpChoices(ctx),
+          );
       }
     },
   };

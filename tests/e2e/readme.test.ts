@@ -6,7 +6,9 @@ import { ConfigSchema } from '../../server/config';
 
 const root = path.resolve(__dirname, '../..');
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+  scripts: Record<string, string>;
+};
 
 describe('README', () => {
   it('documents every configuration variable in its table', () => {
@@ -23,7 +25,15 @@ describe('README', () => {
   });
 
   it('documents every npm script a user runs', () => {
-    for (const script of ['chat', 'nlu', 'nlu:eval', 'nlu:compare', 'import:annuaire', 'token:create', 'bench']) {
+    for (const script of [
+      'chat',
+      'nlu',
+      'nlu:eval',
+      'nlu:compare',
+      'import:annuaire',
+      'token:create',
+      'bench',
+    ]) {
       expect(pkg.scripts[script]).toBeDefined();
       expect(readme).toContain(`npm run ${script}`);
     }

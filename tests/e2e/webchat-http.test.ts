@@ -14,7 +14,10 @@ afterAll(async () => {
   await container.close();
 });
 
-const post = (body: unknown) => request(container.app).post('/channels/webchat/messages').send(body as object);
+const post = (body: unknown) =>
+  request(container.app)
+    .post('/channels/webchat/messages')
+    .send(body as object);
 
 describe('web chat, end to end', () => {
   it('answers the town hall hours from the demo territory, continues the conversation, and stores the transcript', async () => {
@@ -25,13 +28,21 @@ describe('web chat, end to end', () => {
     // The demo territory's real hours: Montcey-sur-Loue town hall is open 8:30–12:00 on Monday mornings.
     expect(firstText).toMatch(/La mairie de Montcey-sur-Loue est ouverte en ce moment, jusqu'à 12 h/);
 
-    const second = await post({ conversationId: first.body.conversationId, token: first.body.token, text: '1' }).expect(200);
+    const second = await post({
+      conversationId: first.body.conversationId,
+      token: first.body.token,
+      text: '1',
+    }).expect(200);
     expect(second.body.conversationId).toBe(first.body.conversationId);
     const secondText = JSON.stringify(second.body.messages);
     expect(secondText).toMatch(/mairie de Montcey-sur-Loue est (ouverte|fermée)/i);
     expect(secondText).toMatch(/Lundi : 8 h 30 – 12 h/);
 
-    const conversation = await container.store.findConversation({ tenantId: DEMO_TENANT, channel: 'webchat', address: first.body.conversationId });
+    const conversation = await container.store.findConversation({
+      tenantId: DEMO_TENANT,
+      channel: 'webchat',
+      address: first.body.conversationId,
+    });
     expect(conversation).not.toBeNull();
     const transcript = await container.store.listMessages(DEMO_TENANT, conversation!.id);
     const inbound = transcript.filter((m) => m.direction === 'in').map((m) => m.text);
@@ -48,12 +59,18 @@ describe('web chat, end to end', () => {
       .expect(200);
     expect(history.body.messages[0]).toMatchObject({ direction: 'in', text: 'bonjour' });
     await request(container.app).get(`/channels/webchat/conversations/${conversationId}/history`).expect(404);
-    await request(container.app).get(`/channels/webchat/conversations/${conversationId}/history`).set('X-Conversation-Token', 'x'.repeat(43)).expect(404);
+    await request(container.app)
+      .get(`/channels/webchat/conversations/${conversationId}/history`)
+      .set('X-Conversation-Token', 'x'.repeat(43))
+      .expect(404);
   });
 
   it('does not let a guessed conversation id continue someone else’s conversation', async () => {
     const first = await post({ text: 'bonjour' }).expect(200);
-    const res = await post({ conversationId: first.body.conversationId, text: 'je veux voir mes demandes' }).expect(404);
+    const res = await post({
+      conversationId: first.body.conversationId,
+      text: 'je veux voir mes demandes',
+    }).expect(404);
     expect(res.body.error.code).toBe('NOT_FOUND');
   });
 });
@@ -80,10 +97,16 @@ describe('web chat, bad input', () => {
   });
 
   it('answers invalid JSON with a 400, a wrong content type with a 415 and a huge body with a 413', async () => {
-    const invalid = await request(container.app).post('/channels/webchat/messages').set('Content-Type', 'application/json').send('{"text": "bonj');
+    const invalid = await request(container.app)
+      .post('/channels/webchat/messages')
+      .set('Content-Type', 'application/json')
+      .send('{"text": "bonj');
     expect(invalid.status).toBe(400);
     expect(invalid.body.error.message).toMatch(/not valid JSON/);
-    const wrongType = await request(container.app).post('/channels/webchat/messages').set('Content-Type', 'text/plain').send('bonjour');
+    const wrongType = await request(container.app)
+      .post('/channels/webchat/messages')
+      .set('Content-Type', 'text/plain')
+      .send('bonjour');
     expect(wrongType.status).toBe(415);
     const huge = await request(container.app)
       .post('/channels/webchat/messages')

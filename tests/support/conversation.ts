@@ -66,7 +66,10 @@ export class Talk implements PromiseLike<void> {
     return this.step(async () => {
       const text = this.lastText();
       const ok = typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text);
-      if (!ok) throw new Error(`Expected the reply to match ${String(pattern)}, got:\n${text}\n\nConversation so far:\n${this.dump()}`);
+      if (!ok)
+        throw new Error(
+          `Expected the reply to match ${String(pattern)}, got:\n${text}\n\nConversation so far:\n${this.dump()}`,
+        );
     });
   }
 
@@ -80,7 +83,9 @@ export class Talk implements PromiseLike<void> {
 
   expectChoices(...labels: (RegExp | string)[]): this {
     return this.step(async () => {
-      const offered = this.lastReplies().flatMap((r) => (r.type === 'choices' ? r.choices.map((c) => c.label) : []));
+      const offered = this.lastReplies().flatMap((r) =>
+        r.type === 'choices' ? r.choices.map((c) => c.label) : [],
+      );
       for (const label of labels) {
         const ok = offered.some((o) => (typeof label === 'string' ? o === label : label.test(o)));
         if (!ok) throw new Error(`Expected a choice ${String(label)}, offered: ${JSON.stringify(offered)}`);

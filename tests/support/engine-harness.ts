@@ -23,7 +23,10 @@ export interface EngineHarness {
   close(): Promise<void>;
 }
 
-export async function createEngineHarness(modules: IntentModule[], fallback?: FallbackModule): Promise<EngineHarness> {
+export async function createEngineHarness(
+  modules: IntentModule[],
+  fallback?: FallbackModule,
+): Promise<EngineHarness> {
   const store = createSharedStore({});
   await store.migrate();
   await store.upsertTenants([{ id: TEST_TENANT.id, name: TEST_TENANT.name }]);

@@ -38,7 +38,9 @@ const path = require('node:path');
 
 async function pgliteTemplate() {
   const { PGlite } = require('@electric-sql/pglite');
-  const version = require(path.join(path.dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json')).version;
+  const version = require(
+    path.join(path.dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json'),
+  ).version;
   const file = path.join(tmpdir(), `guichet-pglite-template-${version}.tar`);
   if (existsSync(file)) return file;
   const db = new PGlite();

@@ -29,7 +29,10 @@ export async function createTestContainer(
     // GUICHET_TEST_LOG=1 shows the server's log lines while debugging a test.
     logger: process.env.GUICHET_TEST_LOG ? createLogger('info') : silentLogger,
     ephemeralStore: !env.DATABASE_URL,
-    territoryDirs: [path.join(REPO_ROOT, 'knowledge/territories'), path.join(REPO_ROOT, 'knowledge/fixtures/territories')],
+    territoryDirs: [
+      path.join(REPO_ROOT, 'knowledge/territories'),
+      path.join(REPO_ROOT, 'knowledge/fixtures/territories'),
+    ],
     ...overrides,
   });
 }

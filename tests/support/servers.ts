@@ -114,7 +114,20 @@ export async function startRedis(port?: number): Promise<DedicatedRedis> {
       if (redis.running) return;
       child = spawn(
         REDIS_SERVER,
-        ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'],
+        [
+          '--port',
+          String(p),
+          '--bind',
+          '127.0.0.1',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--daemonize',
+          'no',
+          '--loglevel',
+          'warning',
+        ],
         { stdio: 'ignore' },
       );
       await until(() => redisPing(p), 10_000, `redis-server on ${p}`);
@@ -144,7 +157,8 @@ function postgresUser(): { uid: number; gid: number } | undefined {
 /** Runs a PostgreSQL tool, as the `postgres` user when we are root (initdb and postgres refuse root). */
 function pgTool(tool: string, args: string[]): Promise<{ status: number | null; output: string }> {
   const bin = path.join(pgBinDir() ?? '', tool);
-  const [command, argv] = process.getuid?.() === 0 ? ['/usr/sbin/runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args];
+  const [command, argv] =
+    process.getuid?.() === 0 ? ['/usr/sbin/runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args];
   return new Promise((resolve) => {
     // Not spawnSync: the event loop keeps running (requests in flight) while the server stops or starts.
     const child = spawn(command as string, argv as string[], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -175,7 +189,16 @@ export async function startPostgres(port?: number): Promise<DedicatedPostgres> {
   const data = path.join(root, 'data');
   const owner = process.getuid?.() === 0 ? postgresUser() : undefined;
   if (owner) chownSync(root, owner.uid, owner.gid);
-  const init = await pgTool('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
+  const init = await pgTool('initdb', [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '--no-sync',
+    '-E',
+    'UTF8',
+  ]);
   if (init.status !== 0) throw new Error(`initdb failed: ${init.output}`);
   let running = false;
 
@@ -188,7 +211,18 @@ export async function startPostgres(port?: number): Promise<DedicatedPostgres> {
     async start() {
       if (running) return;
       const options = `-p ${p} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off`;
-      const started = await pgTool('pg_ctl', ['-D', data, '-o', options, '-l', path.join(root, 'log'), '-w', '-t', '30', 'start']);
+      const started = await pgTool('pg_ctl', [
+        '-D',
+        data,
+        '-o',
+        options,
+        '-l',
+        path.join(root, 'log'),
+        '-w',
+        '-t',
+        '30',
+        'start',
+      ]);
       if (started.status !== 0) throw new Error(`pg_ctl start failed: ${started.output}`);
       running = true;
     },

@@ -8,7 +8,8 @@ const available = (service: Service): boolean =>
   process.env[service === 'redis' ? 'GUICHET_REDIS_AVAILABLE' : 'GUICHET_POSTGRES_AVAILABLE'] === '1';
 
 export const redisUrl = (): string => process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const databaseUrl = (): string => process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const databaseUrl = (): string =>
+  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 function recordSkip(service: Service, name: string): void {
   const file = process.env.GUICHET_SKIP_REPORT;
@@ -26,4 +27,5 @@ export function describeWith(service: Service, name: string, fn: () => void): vo
 }
 
 /** A unique, short suffix for keys / schemas, so parallel suites never share data. */
-export const uniqueSuffix = (): string => `${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+export const uniqueSuffix = (): string =>
+  `${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
