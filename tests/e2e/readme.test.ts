@@ -12,7 +12,7 @@ const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as
 
 describe('README', () => {
   it('documents every configuration variable in its table', () => {
-    const documented = new Set([...readme.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]));
+    const documented = new Set([...readme.matchAll(/^\|\s*`([A-Z0-9_]+)`\s*\|/gm)].map((m) => m[1]));
     const missing = Object.keys(ConfigSchema.shape).filter((k) => !documented.has(k));
     expect(missing).toEqual([]);
   });

@@ -1,0 +1,183 @@
+// The retention job (RGPD storage limitation, CNIL guidance for chatbots). Per territory:
+//  - transcripts (messages, the quotes of the citizen in handover/webhook outbox rows, old outbox rows)
+//    are deleted after `retention.transcriptsDays` (default 183, six months);
+//  - contacts inactive for `retention.contactsDays` and with no open request are anonymised: channel
+//    identities (phone numbers, session ids) deleted, conversation addresses replaced, name cleared;
+//  - requests closed for `contactsDays` (and every request of an anonymised contact) keep what their legal
+//    follow-up needs — type, status, dates, authority, an incident's location — and lose personal fields.
+// Idempotent and bounded (batches), safe to run from several instances at once (a per-tenant advisory
+// lock: the second runner skips the tenant). `now` is injected so tests run it with a fake clock.
+import { createHash } from 'node:crypto';
+import type { SqlClient, SqlExecutor } from '../../adapters/postgres';
+import { ANONYMISED_MARK, anonymisePayload, type AnonymisedPayload } from './anonymise';
+
+export interface TenantRetention {
+  tenantId: string;
+  transcriptsDays: number;
+  contactsDays: number;
+}
+
+export interface RetentionReport {
+  tenantId: string;
+  /** False when another instance was running the job for this tenant. */
+  ran: boolean;
+  messagesDeleted: number;
+  outboxDeleted: number;
+  outboxRedacted: number;
+  contactsAnonymised: number;
+  identitiesDeleted: number;
+  requestsAnonymised: number;
+}
+
+export interface RetentionOptions {
+  sql: SqlClient;
+  tenants: TenantRetention[];
+  now: Date;
+  /** Rows anonymised per statement (the job loops until nothing is left). */
+  batchSize?: number;
+  anonymise?: (request: { type: string; payload: Record<string, unknown> }) => AnonymisedPayload;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export async function runRetention(options: RetentionOptions): Promise<RetentionReport[]> {
+  const reports: RetentionReport[] = [];
+  for (const tenant of options.tenants) reports.push(await retainTenant(options, tenant));
+  return reports;
+}
+
+async function retainTenant(options: RetentionOptions, tenant: TenantRetention): Promise<RetentionReport> {
+  const report: RetentionReport = {
+    tenantId: tenant.tenantId,
+    ran: false,
+    messagesDeleted: 0,
+    outboxDeleted: 0,
+    outboxRedacted: 0,
+    contactsAnonymised: 0,
+    identitiesDeleted: 0,
+    requestsAnonymised: 0,
+  };
+  const transcriptsBefore = new Date(options.now.getTime() - tenant.transcriptsDays * DAY_MS).toISOString();
+  const contactsBefore = new Date(options.now.getTime() - tenant.contactsDays * DAY_MS).toISOString();
+  const nowIso = options.now.toISOString();
+  const batch = options.batchSize ?? 500;
+  const anonymise = options.anonymise ?? anonymisePayload;
+
+  return options.sql.transaction(async (tx) => {
+    const lock = await tx.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_xact_lock($1::bigint) AS locked',
+      [lockKey(tenant.tenantId)],
+    );
+    if (!lock.rows[0]?.locked) return report;
+    report.ran = true;
+
+    // 1. Transcripts.
+    report.messagesDeleted = (
+      await tx.query('DELETE FROM messages WHERE tenant_id = $1 AND created_at < $2::timestamptz', [
+        tenant.tenantId,
+        transcriptsBefore,
+      ])
+    ).rowCount;
+    report.outboxDeleted = (
+      await tx.query('DELETE FROM outbox WHERE tenant_id = $1 AND created_at < $2::timestamptz', [
+        tenant.tenantId,
+        transcriptsBefore,
+      ])
+    ).rowCount;
+
+    // 2. Contacts inactive since `contactsBefore`, none of whose requests (own or followed) is still open.
+    const contacts = await tx.query<{ id: string }>(
+      `SELECT c.id FROM contacts c
+       WHERE c.tenant_id = $1 AND c.erased_at IS NULL AND c.updated_at < $2::timestamptz
+         AND NOT EXISTS (SELECT 1 FROM conversations v WHERE v.contact_id = c.id AND v.updated_at >= $2::timestamptz)
+         AND NOT EXISTS (SELECT 1 FROM requests r WHERE r.contact_id = c.id AND r.status IN ('received', 'in_progress'))
+         AND NOT EXISTS (SELECT 1 FROM request_followers f JOIN requests r ON r.id = f.request_id
+                         WHERE f.contact_id = c.id AND r.status IN ('received', 'in_progress'))`,
+      [tenant.tenantId, contactsBefore],
+    );
+    const contactIds = contacts.rows.map((r) => r.id);
+    if (contactIds.length > 0) {
+      const conversations = await tx.query<{ id: string }>(
+        'SELECT id FROM conversations WHERE contact_id = ANY($1::uuid[])',
+        [contactIds],
+      );
+      const conversationIds = conversations.rows.map((r) => r.id);
+      // Their whole transcript goes with them, however recent a message of a closed conversation is.
+      report.messagesDeleted += (
+        await tx.query('DELETE FROM messages WHERE conversation_id = ANY($1::uuid[])', [conversationIds])
+      ).rowCount;
+      report.identitiesDeleted = (
+        await tx.query('DELETE FROM contact_identities WHERE contact_id = ANY($1::uuid[])', [contactIds])
+      ).rowCount;
+      report.outboxRedacted += (
+        await tx.query(
+          `UPDATE outbox SET payload = payload - 'summary' - 'body' - 'to' || '{"erased": true}'::jsonb
+           WHERE tenant_id = $1 AND payload ->> 'conversationId' = ANY($2::text[]) AND NOT (payload ? 'erased')`,
+          [tenant.tenantId, conversationIds],
+        )
+      ).rowCount;
+      await tx.query(
+        `UPDATE conversations SET address = 'purged:' || id::text, status = 'closed', owner = 'bot', agent_id = NULL,
+           closed_at = COALESCE(closed_at, $2::timestamptz), last_intent = NULL
+         WHERE id = ANY($1::uuid[])`,
+        [conversationIds, nowIso],
+      );
+      await tx.query('DELETE FROM request_followers WHERE contact_id = ANY($1::uuid[])', [contactIds]);
+      report.contactsAnonymised = (
+        await tx.query(
+          `UPDATE contacts SET display_name = NULL, locale = NULL, erased_at = $2::timestamptz, updated_at = $2::timestamptz
+           WHERE id = ANY($1::uuid[])`,
+          [contactIds, nowIso],
+        )
+      ).rowCount;
+    }
+
+    // 3. Requests: closed for `contactsDays`, or of a contact just anonymised.
+    for (;;) {
+      const rows = await tx.query<{ id: string; type: string; payload: Record<string, unknown> | null }>(
+        `SELECT id, type, payload FROM requests
+         WHERE tenant_id = $1 AND NOT (payload ? '${ANONYMISED_MARK}')
+           AND ((status IN ('resolved', 'rejected') AND updated_at < $2::timestamptz) OR contact_id = ANY($3::uuid[]))
+         ORDER BY id LIMIT $4`,
+        [tenant.tenantId, contactsBefore, contactIds, batch],
+      );
+      if (rows.rows.length === 0) break;
+      report.requestsAnonymised += await rewriteRequests(tx, rows.rows, anonymise);
+      if (rows.rows.length < batch) break;
+    }
+    return report;
+  });
+}
+
+async function rewriteRequests(
+  tx: SqlExecutor,
+  rows: { id: string; type: string; payload: Record<string, unknown> | null }[],
+  anonymise: NonNullable<RetentionOptions['anonymise']>,
+): Promise<number> {
+  const rewritten = rows.map((r) => {
+    const result = anonymise({ type: r.type, payload: r.payload ?? {} });
+    // Whatever the rule returns, the mark is what keeps the job from selecting the row again.
+    return {
+      id: r.id,
+      payload: { ...result.payload, [ANONYMISED_MARK]: true },
+      keep_location: result.keepLocation,
+    };
+  });
+  const updated = await tx.query(
+    `UPDATE requests r SET payload = x.payload,
+       address_text = CASE WHEN x.keep_location THEN r.address_text END,
+       lat = CASE WHEN x.keep_location THEN r.lat END,
+       lon = CASE WHEN x.keep_location THEN r.lon END,
+       location_label = CASE WHEN x.keep_location THEN r.location_label END
+     FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, payload jsonb, keep_location boolean)
+     WHERE r.id = x.id`,
+    [JSON.stringify(rewritten)],
+  );
+  return updated.rowCount;
+}
+
+/** A stable 63-bit key per tenant for pg_try_advisory_xact_lock. */
+function lockKey(tenantId: string): string {
+  const hash = createHash('sha256').update(`guichet-retention:${tenantId}`).digest();
+  return (hash.readBigInt64BE(0) & 0x7fffffffffffffffn).toString();
+}

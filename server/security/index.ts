@@ -1,0 +1,60 @@
+// The security layer the app runs before any router: size limits, security headers, rate limits.
+import type { RequestHandler } from 'express';
+import type { Logger } from '../../bot/logger';
+import type { RedisClient } from '../../adapters/redis';
+import type { TwilioAuthConfig } from '../../channels/twilio-common';
+import { securityHeaders } from './headers';
+import { createLimitsMiddleware } from './limits-middleware';
+import { createRateLimiter, type RateLimiter } from './rate-limit';
+import { requestSizeGuard } from './size-limits';
+
+export { securityHeaders, type SecurityHeadersOptions } from './headers';
+export {
+  createRateLimiter,
+  DEFAULT_RATE_LIMITS,
+  type RateLimiter,
+  type RateLimitSettings,
+  type LimitDecision,
+  type LimitKind,
+} from './rate-limit';
+export {
+  createLimitsMiddleware,
+  DEFAULT_EXEMPT_IPS,
+  type LimitsMiddlewareOptions,
+} from './limits-middleware';
+export { createTwilioFallback, type TwilioFallbackOptions } from './twilio-fallback';
+export { requestSizeGuard, MAX_BODY_BYTES, MAX_URL_LENGTH, type SizeLimits } from './size-limits';
+
+export interface SecurityLayerOptions {
+  publicUrl?: string;
+  twilio: TwilioAuthConfig;
+  logger: Logger;
+  /** Undefined: no rate limits (load tests only). */
+  rateLimits?: {
+    senderPerMinute: number;
+    ipPerMinute: number;
+    webhookIpPerMinute: number;
+    exemptIps: readonly string[];
+    redis?: RedisClient;
+    keyPrefix?: string;
+  };
+}
+
+export interface SecurityLayer {
+  /** For createApp({ before }): run in this order for every request. */
+  before: RequestHandler[];
+  limiter?: RateLimiter;
+}
+
+export function createSecurityLayer(options: SecurityLayerOptions): SecurityLayer {
+  const before: RequestHandler[] = [requestSizeGuard(), securityHeaders({ publicUrl: options.publicUrl })];
+  let limiter: RateLimiter | undefined;
+  if (options.rateLimits) {
+    const { redis, keyPrefix, exemptIps, ...settings } = options.rateLimits;
+    limiter = createRateLimiter({ settings, redis, keyPrefix });
+    before.push(
+      ...createLimitsMiddleware({ limiter, twilio: options.twilio, logger: options.logger, exemptIps }),
+    );
+  }
+  return { before, limiter };
+}

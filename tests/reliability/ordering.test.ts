@@ -1,0 +1,147 @@
+// Two instances (two containers sharing the real Redis and the real PostgreSQL, as two servers behind a
+// load balancer): the messages of one conversation sent concurrently to both are processed one at a
+// time, in the order the per-conversation lock was granted, none lost; a replay spread over both
+// instances is processed once; and a lock holder whose lock expired cannot write over a newer turn.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { PostgresSharedStore } from '../../adapters/postgres';
+import { FENCE_FIELD, stateKey } from '../../bot/engine';
+import type { Lock } from '../../bot/ports';
+import type { Container } from '../../server/container';
+import { createTestContainer, DEMO_TENANT } from '../support/harness';
+import { databaseUrl, describeWith, redisUrl, uniqueSuffix } from '../support/services';
+import { appWebchat, choice, REFERENCE, reportUpToConfirmation } from './helpers';
+
+/** Needs both servers: skipped (and recorded) as needing PostgreSQL when it is missing, else as needing Redis. */
+const describeWithBoth = (name: string, fn: () => void): void =>
+  describeWith(process.env.GUICHET_POSTGRES_AVAILABLE === '1' ? 'redis' : 'postgres', name, fn);
+
+describeWithBoth('two instances sharing Redis and PostgreSQL', () => {
+  const suffix = uniqueSuffix();
+  const schema = `ordering_${suffix}`.toLowerCase();
+  const env = { REDIS_URL: redisUrl(), DATABASE_URL: databaseUrl(), RATE_LIMITS_ENABLED: 'false' };
+  const overrides = { redisKeyPrefix: `test:${suffix}:`, databaseSchema: schema };
+  let a: Container;
+  let b: Container;
+
+  beforeAll(async () => {
+    a = await createTestContainer(env, overrides);
+    b = await createTestContainer(env, overrides);
+  }, 180_000);
+  afterAll(async () => {
+    await (a?.store as PostgresSharedStore | undefined)?.sql
+      .exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+      .catch(() => undefined);
+    await Promise.allSettled([a?.close(), b?.close()]);
+  });
+
+  it('processes 10 concurrent messages of one conversation in lock order, none lost, none interleaved', async () => {
+    // Which message holds the lock, recorded when each grant resolves (grants of one key are sequential).
+    const current = new AsyncLocalStorage<number>();
+    const granted: number[] = [];
+    for (const instance of [a, b]) {
+      const acquire = instance.locks.acquire.bind(instance.locks);
+      jest.spyOn(instance.locks, 'acquire').mockImplementation(async (key, options) => {
+        const lock: Lock = await acquire(key, options);
+        const seq = current.getStore();
+        if (seq !== undefined) granted.push(seq);
+        return lock;
+      });
+    }
+    const address = `+3367${Date.now().toString().slice(-7)}`;
+    const send = (seq: number) =>
+      current.run(seq, () =>
+        (seq % 2 === 0 ? a : b).engine.handleTurn({
+          tenantId: DEMO_TENANT,
+          channel: 'sms',
+          address,
+          providerMessageId: `SM-order-${suffix}-${seq}`,
+          text: `message numéro ${seq}`,
+        }),
+      );
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => send(i + 1)));
+    jest.restoreAllMocks();
+
+    expect(new Set(results.map((r) => r.conversationId)).size).toBe(1); // both instances found the same conversation
+    expect(granted).toHaveLength(10);
+    const transcript = await a.store.listMessages(DEMO_TENANT, results[0]!.conversationId);
+    const inbound = transcript
+      .filter((m) => m.direction === 'in')
+      .map((m) => Number(/(\d+)$/.exec(m.text)?.[1]));
+    // None lost, none twice, in the order the lock was granted.
+    expect([...inbound].sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(inbound).toEqual(granted);
+    // Each turn's replies sit right after its message (turns never interleave).
+    const directions = transcript.map((m) => m.direction);
+    directions.forEach((d, i) => {
+      if (d === 'in') expect(directions[i + 1]).toBe('out');
+    });
+  });
+
+  it('processes a confirmation replayed on both instances at once exactly once', async () => {
+    const posts = [appWebchat(a.app), appWebchat(b.app)];
+    const open = await reportUpToConfirmation(posts[0]!, { lat: 47.05, lon: 6.05 });
+    const yes = choice(open.last, /Oui, enregistrer/)!;
+    const answers = await Promise.all(
+      [0, 1, 0].map((i) =>
+        posts[i]!({
+          conversationId: open.conversationId,
+          token: open.token,
+          clientMessageId: 'twice',
+          ...yes,
+        }),
+      ),
+    );
+    expect(answers.map((x) => x.status)).toEqual([200, 200, 200]);
+    const references = new Set(answers.map((x) => REFERENCE.exec(x.text)?.[0]));
+    expect(references.size).toBe(1);
+    expect([...references][0]).toMatch(REFERENCE);
+    const conversation = await a.store.findConversation({
+      tenantId: DEMO_TENANT,
+      channel: 'webchat',
+      address: open.conversationId,
+    });
+    const rows = await (a.store as PostgresSharedStore).sql.query(
+      'SELECT id FROM requests WHERE conversation_id = $1',
+      [conversation!.id],
+    );
+    expect(rows.rows).toHaveLength(1);
+  });
+
+  it('refuses a turn whose lock expired once a newer holder wrote the conversation (fencing)', async () => {
+    const address = `+3368${Date.now().toString().slice(-7)}`;
+    const first = await a.engine.handleTurn({
+      tenantId: DEMO_TENANT,
+      channel: 'sms',
+      address,
+      text: 'bonjour',
+    });
+    const key = stateKey(first.conversationId);
+    const stored = await a.state.get(key);
+    expect(typeof stored?.data[FENCE_FIELD]).toBe('number'); // the writer's fencing token travels with the state
+
+    // Instance A takes the lock and stalls past its TTL; B then takes it and answers.
+    const lockKey = `${DEMO_TENANT}:sms:${address}`;
+    const stale = await a.locks.acquire(lockKey, { ttlMs: 200, waitMs: 1000 });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await stale.isHeld()).toBe(false);
+    await b.engine.handleTurn({
+      tenantId: DEMO_TENANT,
+      channel: 'sms',
+      address,
+      text: 'horaires de la mairie',
+    });
+    const newer = await b.state.get(key);
+    expect(newer!.data[FENCE_FIELD] as number).toBeGreaterThan(stale.token);
+
+    // Had A carried on with its old token, it would find a newer fence and stop before writing anything.
+    const messagesBefore = (await a.store.listMessages(DEMO_TENANT, first.conversationId)).length;
+    const staleLock = { token: stale.token, isHeld: async () => true, release: async () => undefined };
+    jest.spyOn(a.locks, 'acquire').mockResolvedValueOnce(staleLock);
+    await expect(
+      a.engine.handleTurn({ tenantId: DEMO_TENANT, channel: 'sms', address, text: 'message en retard' }),
+    ).rejects.toMatchObject({ code: 'LOCK_TIMEOUT' });
+    jest.restoreAllMocks();
+    expect((await a.store.listMessages(DEMO_TENANT, first.conversationId)).length).toBe(messagesBefore);
+    expect((await a.state.get(key))!.version).toBe(newer!.version);
+  });
+});
