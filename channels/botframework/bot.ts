@@ -31,7 +31,11 @@ export function createBotLogic(deps: BotLogicDeps): (context: TurnContext) => Pr
     }
     let replies: Reply[];
     try {
-      replies = (await deps.engine.handleTurn(incoming)).replies;
+      const result = await deps.engine.handleTurn(incoming);
+      // A redelivered activity: its replies already went to the connector with the first delivery
+      // (unlike a webhook answer, nothing is lost by not sending them again).
+      if (result.replayed) return;
+      replies = result.replies;
     } catch (error) {
       // Store or state down: still a useful answer (the counter's phone number and hours).
       if (

@@ -92,7 +92,8 @@ export function activityToIncoming(
     tenantId,
     channel: 'botframework',
     address,
-    providerMessageId: activity.id ? boundedId(activity.id, MAX_MESSAGE_ID) : undefined,
+    // Activity ids are only unique within a conversation: the idempotency key carries both.
+    providerMessageId: activity.id ? boundedId(`${address}|${activity.id}`, MAX_MESSAGE_ID) : undefined,
     text,
     choiceValue,
     locale: localeOf(activity),

@@ -121,12 +121,13 @@ describe('activity → incoming message', () => {
     from: { id: '29:user', name: 'Camille' },
   };
 
-  it('keeps the conversation id as address, the activity id as idempotency key, and the language', () => {
+  it('keeps the conversation id as address, conversation + activity id as idempotency key, and the language', () => {
     expect(activityToIncoming({ ...base, text: 'Bonjour', locale: 'fr-FR' }, DEMO_TENANT)).toMatchObject({
       tenantId: DEMO_TENANT,
       channel: 'botframework',
       address: 'a:1xyz',
-      providerMessageId: 'act-1',
+      // Activity ids are only unique within a conversation.
+      providerMessageId: 'a:1xyz|act-1',
       text: 'Bonjour',
       locale: 'fr',
     });

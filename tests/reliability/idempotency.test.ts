@@ -209,7 +209,12 @@ describe('idempotency of Bot Framework activities', () => {
         conversation!.id,
       ]),
     ).toBe(1);
+    // The replies are sent to the connector once, not once per delivery.
+    const single = (await container.store.listMessages(DEMO_TENANT, conversation!.id)).filter(
+      (m) => m.direction === 'out',
+    );
     expect(sent.length).toBeGreaterThan(0);
+    expect(sent.length).toBe(single.length);
     await channel.close();
   });
 });
