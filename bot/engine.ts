@@ -210,6 +210,7 @@ export function createEngine(deps: EngineDeps): Engine {
       follows: ctx.effects.follows,
       outbox: ctx.effects.outbox,
       conversation: { ...ctx.effects.conversation, lastIntent: ctx.nlu.intent },
+      fenceToken: turn.lock?.token,
     });
     turn.result = { conversationId: conversation.id, replies: ctx.replies };
     const data = {

@@ -23,7 +23,9 @@ interface KeyState {
 
 export class MemoryLockManager implements LockManager {
   private readonly keys = new Map<string, KeyState>();
-  private lastToken = 0;
+  // Seeded with the clock in µs (as the Redis locks are): tokens keep increasing across restarts, so a
+  // fence stored by the shared store before a restart never makes the next turns look stale.
+  private lastToken = Date.now() * 1000;
 
   acquire(key: string, options: { ttlMs: number; waitMs: number }): Promise<Lock> {
     assertLockOptions(options);

@@ -166,6 +166,12 @@ export class PostgresSharedStore implements SharedStore {
       const { sql, params } = commitTurnStatement(commit, this.options.turnActor ?? 'bot');
       const result = await this.sql.query<{ conversations: number }>(sql, params);
       if (Number(result.rows[0]?.conversations ?? 0) === 0) {
+        if (
+          commit.fenceToken !== undefined &&
+          (await this.getConversation(commit.tenantId, commit.conversationId))
+        ) {
+          throw new GuichetError('STALE_STATE', 'A newer turn of this conversation committed (expired lock)');
+        }
         throw new GuichetError('NOT_FOUND', `No conversation ${commit.conversationId} in ${commit.tenantId}`);
       }
     });
@@ -317,6 +323,8 @@ function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; 
   const status = param(change.status ?? null, 'text');
   const agentReplied = commit.messages.some((message) => message.direction === 'agent');
   const tenantId = param(commit.tenantId, 'text');
+  // Every insert joins `conv`: a stale fence leaves `conv` empty, hence nothing written at all.
+  const fence = commit.fenceToken === undefined ? undefined : param(commit.fenceToken, 'bigint');
 
   const ctes = [
     `conv AS (
@@ -329,8 +337,10 @@ function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; 
     last_intent = COALESCE(${param(change.lastIntent ?? null, 'text')}, last_intent),
     nlu_fallbacks = nlu_fallbacks + ${change.nluFallback ? 1 : 0}${
       agentReplied ? ',\n    first_agent_reply_at = COALESCE(first_agent_reply_at, now())' : ''
-    }
-  WHERE id = ${param(commit.conversationId, 'uuid')} AND tenant_id = ${tenantId}
+    }${fence ? `,\n    fence_token = ${fence}` : ''}
+  WHERE id = ${param(commit.conversationId, 'uuid')} AND tenant_id = ${tenantId}${
+    fence ? `\n    AND (fence_token IS NULL OR fence_token <= ${fence})` : ''
+  }
   RETURNING id, tenant_id
 )`,
   ];

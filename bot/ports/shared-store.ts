@@ -88,6 +88,11 @@ export interface TurnCommit {
     lastIntent?: string;
     nluFallback?: boolean;
   };
+  /**
+   * The fencing token of the conversation lock held for this turn. The commit is refused
+   * (GuichetError 'STALE_STATE', nothing written) if a turn with a higher token already committed.
+   */
+  fenceToken?: number;
 }
 
 export interface SharedStore {

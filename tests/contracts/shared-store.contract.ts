@@ -187,6 +187,32 @@ export function sharedStoreContract(
       expect(rows[0]).toMatchObject({ nlu_fallbacks: 2, last_intent: 'opening_hours' });
     });
 
+    it('refuses, and writes nothing of, a turn fenced by an older lock token than one already committed', async () => {
+      const tenantId = await newTenant();
+      const conv = await store.openConversation({ tenantId, channel: 'sms', address: phone() });
+      const said = (text: string) => ({ direction: 'in' as const, text });
+      await store.commitTurn(turn(tenantId, conv.id, { fenceToken: 5, messages: [said('holder 5')] }));
+      await store.commitTurn(turn(tenantId, conv.id, { fenceToken: 5, messages: [said('holder 5 again')] }));
+      // The holder of token 3 lost its lock while working: its late commit must not land.
+      await expect(
+        store.commitTurn(
+          turn(tenantId, conv.id, {
+            fenceToken: 3,
+            messages: [said('stale holder 3')],
+            outbox: [{ kind: 'notification', payload: {}, dedupeKey: `stale-${randomUUID()}` }],
+          }),
+        ),
+      ).rejects.toMatchObject({ code: 'STALE_STATE' });
+      await store.commitTurn(turn(tenantId, conv.id, { fenceToken: 7, messages: [said('holder 7')] }));
+      const texts = (await store.listMessages(tenantId, conv.id)).map((m) => m.text);
+      expect(texts).toEqual(['holder 5', 'holder 5 again', 'holder 7']);
+      const stale = await fx.query(
+        "SELECT 1 FROM outbox WHERE dedupe_key LIKE 'stale-%' AND tenant_id = $1",
+        [tenantId],
+      );
+      expect(stale).toHaveLength(0);
+    });
+
     it('sets and clears a contact’s opt-out, and refuses an unknown contact', async () => {
       const tenantId = await newTenant();
       const conv = await store.openConversation({ tenantId, channel: 'sms', address: phone() });

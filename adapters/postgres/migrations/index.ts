@@ -1,6 +1,7 @@
 // Migrations in the order they run. Append only: a released migration is never edited.
 import { migration0001 } from './0001-initial-schema';
 import { migration0002 } from './0002-backoffice';
+import { migration0003 } from './0003-conversation-fence';
 
 export interface Migration {
   version: number;
@@ -8,4 +9,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003];
