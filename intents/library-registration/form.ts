@@ -8,12 +8,10 @@ import { territoryOf, type IntentDeps } from '../deps';
 import {
   CONTACT_LABEL,
   answering,
-  communeChoices,
-  communeName,
-  extractCommuneId,
   extractContact,
   fold,
   formatContact,
+  communeSlot,
   onlyCommune,
 } from '../report-incident/slot-helpers';
 import { fullName, parseNameList } from '../school-registration/person-name';
@@ -166,20 +164,14 @@ export function libraryRegistrationForm(
     },
   };
 
-  const commune: SlotDefinition = {
-    name: 'commune',
+  // Only when the competent authority depends on the commune (each town runs its own library).
+  const commune = communeSlot((ctx) => territoryOf(deps, ctx), {
     prompt: phrase('Dans quelle commune habitez-vous ?', 'In which town do you live?'),
-    hint: phrase('Choisissez la commune dans la liste proposée.', 'Pick the town from the list.'),
-    label: phrase('Commune', 'Town'),
-    // Only when the competent authority depends on the commune (each town runs its own library).
     skipIf: (_values, ctx) => {
       const territory = territoryOf(deps, ctx);
       return !!onlyCommune(territory) || !!competentAuthority(territory, 'library_registration');
     },
-    choices: (ctx) => communeChoices(territoryOf(deps, ctx)),
-    extract: (input) => extractCommuneId(input, territoryOf(deps, input.ctx), 'commune'),
-    format: (value, ctx) => (typeof value === 'string' ? communeName(territoryOf(deps, ctx), value) : ''),
-  };
+  });
 
   const contact: SlotDefinition = {
     name: 'contact',

@@ -1,8 +1,8 @@
 // Slot building blocks shared by the public-service forms (report, school and library registration):
 // the citizen's contact, the commune, and "is this the question just asked?".
 import { z } from 'zod';
-import type { SlotInput, SlotValue } from '../../bot/forms/form-definition';
-import { phrase } from '../../bot/i18n';
+import type { SlotDefinition, SlotInput, SlotValue } from '../../bot/forms/form-definition';
+import { phrase, type Phrase } from '../../bot/i18n';
 import type { Choice } from '../../bot/messages';
 import { findCommune, type Commune, type Territory } from '../../knowledge/territory';
 
@@ -69,3 +69,23 @@ export const communeName = (territory: Territory, id: string | undefined): strin
 /** The only commune of a single-commune territory: nothing to ask then. */
 export const onlyCommune = (territory: Territory): Commune | undefined =>
   territory.communes.length === 1 ? territory.communes[0] : undefined;
+
+/**
+ * The "which commune?" slot of every form: choices of the territory's communes, a click, a named commune or
+ * a typed answer. Forms differ only in the question and in when it is needed (`skipIf`).
+ */
+export function communeSlot(
+  territoryOfCtx: (ctx: SlotInput['ctx']) => Territory,
+  options: { prompt: Phrase; skipIf: NonNullable<SlotDefinition['skipIf']> },
+): SlotDefinition {
+  return {
+    name: 'commune',
+    prompt: options.prompt,
+    hint: phrase('Choisissez la commune dans la liste proposée.', 'Pick the town from the list.'),
+    label: phrase('Commune', 'Town'),
+    skipIf: options.skipIf,
+    choices: (ctx) => communeChoices(territoryOfCtx(ctx)),
+    extract: (input) => extractCommuneId(input, territoryOfCtx(input.ctx), 'commune'),
+    format: (value, ctx) => (typeof value === 'string' ? communeName(territoryOfCtx(ctx), value) : ''),
+  };
+}

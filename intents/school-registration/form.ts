@@ -10,11 +10,10 @@ import { territoryOf, type IntentDeps } from '../deps';
 import {
   CONTACT_LABEL,
   answering,
-  communeChoices,
   communeName,
-  extractCommuneId,
   extractContact,
   formatContact,
+  communeSlot,
   onlyCommune,
 } from '../report-incident/slot-helpers';
 import {
@@ -195,18 +194,12 @@ export function schoolRegistrationForm(
     },
   };
 
-  const commune: SlotDefinition = {
-    name: 'commune',
+  const commune = communeSlot((ctx) => territoryOf(deps, ctx), {
     prompt: phrase('Dans quelle commune habitez-vous ?', 'In which town do you live?'),
-    hint: phrase('Choisissez la commune dans la liste proposée.', 'Pick the town from the list.'),
-    label: phrase('Commune', 'Town'),
     skipIf: (values, ctx) =>
       !!SchoolAddressSchema.safeParse(values.address).data?.communeId ||
       !!onlyCommune(territoryOf(deps, ctx)),
-    choices: (ctx) => communeChoices(territoryOf(deps, ctx)),
-    extract: (input) => extractCommuneId(input, territoryOf(deps, input.ctx), 'commune'),
-    format: (value, ctx) => (typeof value === 'string' ? communeName(territoryOf(deps, ctx), value) : ''),
-  };
+  });
 
   const parentContact: SlotDefinition = {
     name: 'parentContact',
