@@ -5,15 +5,7 @@ import { phrase } from '../../bot/i18n';
 import type { TurnContext } from '../../bot/turn-context';
 import { competentAuthority, type LibraryInfo, type Territory } from '../../knowledge/territory';
 import { territoryOf, type IntentDeps } from '../deps';
-import {
-  CONTACT_LABEL,
-  answering,
-  extractContact,
-  fold,
-  formatContact,
-  communeSlot,
-  onlyCommune,
-} from '../report-incident/slot-helpers';
+import { answering, fold, communeSlot, contactSlot, onlyCommune } from '../report-incident/slot-helpers';
 import { fullName, parseNameList } from '../school-registration/person-name';
 import { MAX_ADHERENTS, countAdherents } from './adherents';
 import {
@@ -173,20 +165,13 @@ export function libraryRegistrationForm(
     },
   });
 
-  const contact: SlotDefinition = {
-    name: 'contact',
-    prompt: phrase(
+  const contact = contactSlot(
+    'contact',
+    phrase(
       'Comment vous joindre pour préparer la carte ? Donnez un numéro de téléphone ou une adresse e-mail.',
       'How can we reach you to prepare the card? Give a phone number or an e-mail address.',
     ),
-    hint: phrase(
-      'Un numéro comme 06 12 34 56 78, ou une adresse e-mail.',
-      'A number such as 06 12 34 56 78, or an e-mail address.',
-    ),
-    label: CONTACT_LABEL,
-    extract: extractContact,
-    format: formatContact,
-  };
+  );
 
   return {
     name: 'library_registration',

@@ -45,6 +45,21 @@ export function formatContact(value: SlotValue): string {
 
 export const CONTACT_LABEL = phrase('Contact', 'Contact');
 
+/** A required "how can we reach you?" slot (registrations): phone or e-mail, with the shared hint. */
+export function contactSlot(name: string, prompt: Phrase): SlotDefinition {
+  return {
+    name,
+    prompt,
+    hint: phrase(
+      'Un numéro comme 06 12 34 56 78, ou une adresse e-mail.',
+      'A number such as 06 12 34 56 78, or an e-mail address.',
+    ),
+    label: CONTACT_LABEL,
+    extract: extractContact,
+    format: formatContact,
+  };
+}
+
 // --- Commune ---
 
 export const communeChoices = (territory: Territory): Choice[] =>

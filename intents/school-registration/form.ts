@@ -8,12 +8,10 @@ import type { TurnContext } from '../../bot/turn-context';
 import { competentAuthority, type SchoolInfo, type Territory } from '../../knowledge/territory';
 import { territoryOf, type IntentDeps } from '../deps';
 import {
-  CONTACT_LABEL,
   answering,
   communeName,
-  extractContact,
-  formatContact,
   communeSlot,
+  contactSlot,
   onlyCommune,
 } from '../report-incident/slot-helpers';
 import {
@@ -201,20 +199,13 @@ export function schoolRegistrationForm(
       !!onlyCommune(territoryOf(deps, ctx)),
   });
 
-  const parentContact: SlotDefinition = {
-    name: 'parentContact',
-    prompt: phrase(
+  const parentContact = contactSlot(
+    'parentContact',
+    phrase(
       'Comment joindre le parent ou le responsable légal ? Donnez un numéro de téléphone ou une adresse e-mail.',
       'How can we reach the parent or legal guardian? Give a phone number or an e-mail address.',
     ),
-    hint: phrase(
-      'Un numéro comme 06 12 34 56 78, ou une adresse e-mail.',
-      'A number such as 06 12 34 56 78, or an e-mail address.',
-    ),
-    label: CONTACT_LABEL,
-    extract: extractContact,
-    format: formatContact,
-  };
+  );
 
   return {
     name: 'school_registration',
