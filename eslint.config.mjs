@@ -19,7 +19,7 @@ const otherChannels = (self) =>
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'coverage/**', '**/public/**', '.scratch/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'data/**', 'coverage/**', '**/public/**', '.scratch/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -5,7 +5,9 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   testMatch: ['**/?(*.)test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/data/'],
+  testPathIgnorePatterns: ['/node_modules/', '/data/', '<rootDir>/dist/'],
+  // dist/ is `npm run build`'s output (compiled copies of the sources): kept out of jest's module map.
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
   globalSetup: '<rootDir>/tests/support/global-setup.js',
   testTimeout: 30000,
   // Jest's default on 2 cores is a single worker; suites spend much of their time waiting on PGlite/Redis/PostgreSQL.

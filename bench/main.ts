@@ -4,7 +4,7 @@
 // default 250), --conversations N (RSS phase, default 10000). Last line: one JSON object of figures.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,6 +12,8 @@ import Redis from 'ioredis';
 import twilio from 'twilio';
 import { closedLoop, countLoop, createClient, fixedRate, type HttpCall, type LatencyStats } from './load';
 import { startFakeGeocoder } from './fake-geocoder';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { build } = require('../scripts/build.js') as { build: () => void };
 
 const { values: opts } = parseArgs({
   options: {
@@ -40,8 +42,10 @@ function startProcess(
   ready: RegExp,
 ): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
-    const nodeArgs = args[0] === 'server/main.ts' ? serverNodeArgs : [];
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], {
+    // Guichet runs compiled, as `npm start` does; the bench's own helpers run through tsx.
+    const command =
+      args[0] === 'dist/server/main.js' ? [...serverNodeArgs, ...args] : ['--import', 'tsx', ...args];
+    const child = spawn(process.execPath, command, {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -68,6 +72,46 @@ function procStats(pid: number): { rssMb: number; cpuS: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   const ticks = Number(stat[11]) + Number(stat[12]); // utime + stime
   return { rssMb: Math.round(rssKb / 102.4) / 10, cpuS: ticks / 100 };
+}
+
+/** CPU seconds used so far by every process, grouped by what it is (to see where a turn's CPU goes). */
+function cpuByProcess(serverPid: number): Map<string, number> {
+  const groups = new Map<string, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
+    const group =
+      Number(entry) === serverPid
+        ? 'guichet'
+        : Number(entry) === process.pid
+          ? 'load generator'
+          : /^postgres/.test(comm)
+            ? 'postgresql'
+            : /^redis/.test(comm)
+              ? 'redis'
+              : 'other';
+    groups.set(group, (groups.get(group) ?? 0) + seconds);
+  }
+  return groups;
+}
+
+function cpuPerTurn(before: Map<string, number>, after: Map<string, number>, turns: number): string {
+  const parts: string[] = [];
+  let total = 0;
+  for (const group of ['guichet', 'postgresql', 'redis', 'load generator', 'other']) {
+    const ms = (((after.get(group) ?? 0) - (before.get(group) ?? 0)) * 1000) / Math.max(1, turns);
+    total += ms;
+    parts.push(`${group} ${ms.toFixed(2)}`);
+  }
+  return `${parts.join(', ')}; all ${total.toFixed(2)} ms/turn`;
 }
 
 const sid = () => `SM${randomBytes(16).toString('hex')}`;
@@ -242,7 +286,8 @@ async function main() {
     GEOCODER_URL: geocoder.url,
     WEBCHAT_SECRET: 'bench-webchat-secret',
   };
-  const server = await startProcess(['server/main.ts'], env, /"port":(\d+)/);
+  build(); // what `npm start` runs first (prestart)
+  const server = await startProcess(['dist/server/main.js'], env, /"port":(\d+)/);
   const send = createClient(server.port, CONCURRENCY * 2);
 
   const citizens: Citizen[] = Array.from({ length: CONCURRENCY }, (_, i) => ({
@@ -262,39 +307,55 @@ async function main() {
 
   await closedLoop(send, CONCURRENCY, 2, nextCall, smsCheck); // warm-up (JIT, pools, caches)
   const cpu0 = procStats(server.child.pid!).cpuS;
+  const machine0 = cpuByProcess(server.child.pid!);
   const sms = await closedLoop(send, CONCURRENCY, DURATION, nextCall, smsCheck);
+  const machineCpu = cpuPerTurn(machine0, cpuByProcess(server.child.pid!), sms.count);
   const cpuPerTurnMs =
     Math.round(((procStats(server.child.pid!).cpuS - cpu0) * 1000 * 100) / Math.max(1, sms.count)) / 100;
   log(
     `sms (closed):   ${sms.perSecond} turns/s, p50 ${sms.p50} ms, p95 ${sms.p95} ms, p99 ${sms.p99} ms, max ${sms.max} ms, errors ${sms.errors}, ratio ${(sms.perSecond / baseline.perSecond).toFixed(3)}, CPU ${cpuPerTurnMs} ms/turn`,
   );
+  log(`                CPU by process: ${machineCpu}`);
   const reports = citizens.reduce((n, c) => n + c.references.length, 0);
   log(`                ${reports} incident reports confirmed with a reference during the phase`);
 
-  let counter = 0;
-  const rateCitizens = new Map<number, Citizen>();
+  // The same multi-turn scripts at a fixed rate: each scheduled turn goes to the next citizen who is not
+  // waiting for an answer (a pool of RATE citizens: about one turn per citizen per second).
+  const newRateCitizen = (n: number): Citizen => ({
+    phone: `+3362${String(n).padStart(7, '0')}`,
+    scenario: (['hours', 'report', 'status'] as const)[n % 3]!,
+    step: 0,
+    lastReply: '',
+    references: [],
+    turns: 0,
+  });
+  const rateCitizens: Citizen[] = Array.from({ length: RATE }, (_, n) => newRateCitizen(n));
+  const idle = [...rateCitizens];
+  const busy = new Map<number, Citizen>();
   const rated = await fixedRate(
     send,
     RATE,
     DURATION,
     (i) => {
-      const c: Citizen = {
-        phone: `+3362${String(i % 5000).padStart(7, '0')}`,
-        scenario: 'hours',
-        step: i % 2,
-        lastReply: '',
-        references: [],
-        turns: 0,
-      };
-      rateCitizens.set(i, c);
+      let c = idle.shift();
+      if (!c) rateCitizens.push((c = newRateCitizen(rateCitizens.length))); // over capacity: a new citizen
+      busy.set(i, c);
       return smsCall(baseUrl, c.phone, nextSms(c));
     },
-    (_i, res) => res.status === 200 && res.body.includes('<Response'),
+    (i, res) => {
+      const c = busy.get(i)!;
+      busy.delete(i);
+      idle.push(c);
+      const ok = res.status === 200 && res.body.includes('<Response');
+      if (ok) advance(c, decodeXml(res.body));
+      return ok;
+    },
   );
   log(
     `sms @${RATE}/s:     p50 ${rated.p50} ms, p95 ${rated.p95} ms, p99 ${rated.p99} ms, max ${rated.max} ms, errors ${rated.errors}`,
   );
 
+  let counter = 0;
   const webchatConversations = new Map<number, { id?: string; token?: string; n: number }>();
   const webchat = await closedLoop(
     send,
@@ -342,10 +403,13 @@ async function main() {
   const after = procStats(server.child.pid!);
   const redisBytes = await redisBytesPerConversation(realAdapters ? process.env.REDIS_URL : undefined);
   log(
-    `memory:         RSS ${after.rssMb} MB after ${made} extra conversations (${made + citizens.length + rateCitizens.size} in all); Redis ${redisBytes ?? 'n/a'} bytes/conversation`,
+    `memory:         RSS ${after.rssMb} MB after ${made} extra conversations (${made + citizens.length + rateCitizens.length} in all); Redis ${redisBytes ?? 'n/a'} bytes/conversation`,
   );
 
+  // Wait for the server to exit: a profile (--cpu-prof) is written only on a clean exit.
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
   server.child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
   geocoder.close();
   const figures = {
     adapters: realAdapters ? 'redis+postgresql' : 'memory+pglite',
@@ -365,7 +429,7 @@ async function main() {
     webchat_p99_ms: webchat.p99,
     cpu_ms_per_turn: cpuPerTurnMs,
     redis_bytes_per_conversation: redisBytes,
-    conversations: made + citizens.length + rateCitizens.size,
+    conversations: made + citizens.length + rateCitizens.length,
     rss_mb: after.rssMb,
   } satisfies Record<string, string | number | null>;
   log(JSON.stringify(figures));

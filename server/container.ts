@@ -27,10 +27,9 @@ import { createTwilioNotifier, type TwilioNotifier } from '../adapters/twilio';
 import { createTwilioSmsRouter } from '../channels/twilio-sms';
 import { createTwilioVoiceRouter } from '../channels/twilio-voice';
 import { createWebchatChannel, webchatTenantsFrom } from '../channels/webchat';
-import { createBotFrameworkChannel } from '../channels/botframework';
+import { createDisabledBotFrameworkChannel } from '../channels/botframework/disabled';
 import { TerritoryProvider } from '../knowledge/territory';
 import { createIntents } from '../intents';
-import { createLlmServices } from '../adapters/llm';
 import { createAgentInbox, createBackofficeModule, type BackofficeModule } from '../backoffice';
 import { notificationHandler } from '../adapters/twilio';
 import { createApp } from './app';
@@ -97,6 +96,7 @@ export async function createContainer(
         ? MEMORY_DATA_DIR
         : path.resolve(config.DATA_DIR, 'pglite'),
     poolSize: config.DATABASE_POOL_SIZE,
+    asyncTranscriptCommit: config.DATABASE_ASYNC_TRANSCRIPT_COMMIT,
     schema: overrides.databaseSchema,
   });
   if (!config.DATABASE_URL && !overrides.ephemeralStore)
@@ -137,20 +137,24 @@ export async function createContainer(
     timeoutMs: config.GEOCODER_TIMEOUT_MS,
   });
   // Optional language model: nothing is built with LLM_PROVIDER=none, and each territory must opt in too.
-  const llm = createLlmServices({
-    provider: config.LLM_PROVIDER,
-    baseUrl: config.LLM_BASE_URL,
-    apiKey: config.LLM_API_KEY,
-    model: config.LLM_MODEL,
-    timeoutMs: config.LLM_TIMEOUT_MS,
-    requestsPerMinute: config.LLM_MAX_REQUESTS_PER_MINUTE,
-    tokensPerDay: config.LLM_MAX_TOKENS_PER_DAY,
-    redis: redis?.client,
-    keyPrefix: overrides.redisKeyPrefix,
-    policyOf: (tenantId) => territories.current().get(tenantId)?.llm,
-    logger,
-    clock: overrides.clock,
-  });
+  // LangChain and the providers' clients (~40 MB) are loaded only when a model is configured.
+  const llm =
+    config.LLM_PROVIDER === 'none'
+      ? undefined
+      : (await import('../adapters/llm')).createLlmServices({
+          provider: config.LLM_PROVIDER,
+          baseUrl: config.LLM_BASE_URL,
+          apiKey: config.LLM_API_KEY,
+          model: config.LLM_MODEL,
+          timeoutMs: config.LLM_TIMEOUT_MS,
+          requestsPerMinute: config.LLM_MAX_REQUESTS_PER_MINUTE,
+          tokensPerDay: config.LLM_MAX_TOKENS_PER_DAY,
+          redis: redis?.client,
+          keyPrefix: overrides.redisKeyPrefix,
+          policyOf: (tenantId) => territories.current().get(tenantId)?.llm,
+          logger,
+          clock: overrides.clock,
+        });
   const intents = createIntents({ territories, geocoder, llm: llm?.assistant });
   // Citizen messages of conversations owned by an agent go to the agents' live feed.
   const agentInbox = createAgentInbox(bus, logger, overrides.clock);
@@ -180,22 +184,27 @@ export async function createContainer(
     logger,
     publicUrl: publicUrlOf(config),
   });
-  const botframework = createBotFrameworkChannel({
-    engine,
-    bus,
-    state,
-    idempotency,
-    logger,
-    credentials: {
-      appId: config.MICROSOFT_APP_ID,
-      appPassword: config.MICROSOFT_APP_PASSWORD,
-      appTenantId: config.MICROSOFT_APP_TENANT_ID,
-      appType: config.MICROSOFT_APP_TYPE,
-    },
-    allowAnonymous: config.BOTFRAMEWORK_ALLOW_ANONYMOUS,
-    tenantOfAppId: (appId) =>
-      ((appId ? territories.current().byBotAppId(appId) : undefined) ?? territories.current().default()).id,
-  });
+  // botbuilder (~30 MB) is loaded only when the channel can be used; otherwise /api/messages answers 403.
+  const botFrameworkEnabled = Boolean(config.MICROSOFT_APP_ID) || config.BOTFRAMEWORK_ALLOW_ANONYMOUS;
+  const botframework = !botFrameworkEnabled
+    ? createDisabledBotFrameworkChannel(logger)
+    : (await import('../channels/botframework')).createBotFrameworkChannel({
+        engine,
+        bus,
+        state,
+        idempotency,
+        logger,
+        credentials: {
+          appId: config.MICROSOFT_APP_ID,
+          appPassword: config.MICROSOFT_APP_PASSWORD,
+          appTenantId: config.MICROSOFT_APP_TENANT_ID,
+          appType: config.MICROSOFT_APP_TYPE,
+        },
+        allowAnonymous: config.BOTFRAMEWORK_ALLOW_ANONYMOUS,
+        tenantOfAppId: (appId) =>
+          ((appId ? territories.current().byBotAppId(appId) : undefined) ?? territories.current().default())
+            .id,
+      });
   await botframework.start();
 
   const twilioNotifier =

@@ -29,6 +29,14 @@ export const SharedStoreOptionsSchema = z.object({
   poolSize: z.number().int().min(1).max(200).default(10),
   /** In-memory PGlite only: start from this initialised-cluster tarball (tests set GUICHET_PGLITE_TEMPLATE). */
   pgliteTemplate: z.string().min(1).optional(),
+  /**
+   * PostgreSQL server only: commit turns that record nothing but the transcript (no request, follow,
+   * notification or hand-over) without waiting for the WAL flush. A server crash may lose the last
+   * fraction of a second of such messages; requests and everything promised to a citizen stay durable.
+   */
+  asyncTranscriptCommit: z.boolean().default(false),
+  /** PostgreSQL server only: the sessions' application_name (pg_stat_activity). */
+  applicationName: z.string().min(1).max(40).optional(),
   /** Time zone of the year in references DEM-YYYY-NNNNNN. */
   timeZone: z.string().min(1).default('Europe/Paris'),
 });
@@ -38,7 +46,13 @@ export type SharedStoreOptions = z.input<typeof SharedStoreOptionsSchema>;
 export function createSharedStore(options: SharedStoreOptions = {}): PostgresSharedStore {
   const opts = SharedStoreOptionsSchema.parse(options);
   const sql = opts.databaseUrl
-    ? createPgClient({ databaseUrl: opts.databaseUrl, schema: opts.schema, poolSize: opts.poolSize })
+    ? createPgClient({
+        databaseUrl: opts.databaseUrl,
+        schema: opts.schema,
+        poolSize: opts.poolSize,
+        asyncCommit: opts.asyncTranscriptCommit,
+        applicationName: opts.applicationName,
+      })
     : createPgliteClient({
         dataDir: opts.dataDir ?? MEMORY_DATA_DIR,
         schema: opts.schema,

@@ -1,8 +1,10 @@
 // SqlClient over PGlite (PostgreSQL in WASM, in-process): the embedded default. A data directory
 // keeps the database across restarts; 'memory://' keeps it in memory (tests).
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { quoteIdent, type QueryResult, type SqlClient, type SqlExecutor } from './sql-client';
+
+// PGlite is one in-process session: `prepared` (a server-side plan cache) does not apply and is ignored.
 
 export const MEMORY_DATA_DIR = 'memory://';
 
@@ -21,11 +23,17 @@ export function createPgliteClient(options: PgliteClientOptions): SqlClient {
   if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
   const template =
     inMemory && options.templateFile && existsSync(options.templateFile) ? options.templateFile : undefined;
-  const db = template
-    ? new PGlite({ loadDataDir: new Blob([readFileSync(template)]) })
-    : new PGlite(inMemory ? undefined : options.dataDir);
-  // One session only, so a session-level search_path applies to every later statement.
-  const ready = db.waitReady.then(() => db.exec(`SET search_path TO ${quoteIdent(options.schema)}`));
+  // PGlite (~30 MB with its WASM) is loaded only when used: a deployment on a PostgreSQL server never needs it.
+  let db: PGlite | undefined;
+  const ready = import('@electric-sql/pglite').then(async ({ PGlite }) => {
+    db = template
+      ? new PGlite({ loadDataDir: new Blob([readFileSync(template)]) })
+      : new PGlite(inMemory ? undefined : options.dataDir);
+    await db.waitReady;
+    // One session only, so a session-level search_path applies to every later statement.
+    await db.exec(`SET search_path TO ${quoteIdent(options.schema)}`);
+    return db;
+  });
   ready.catch(() => undefined); // surfaced by the first query instead of as an unhandled rejection
 
   const executorOf = (target: PGlite | Transaction): SqlExecutor => ({
@@ -37,25 +45,20 @@ export function createPgliteClient(options: PgliteClientOptions): SqlClient {
       await target.exec(sql);
     },
   });
-  const direct = executorOf(db);
-
   return {
     driver: 'pglite',
     async query<R extends object>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-      await ready;
-      return direct.query<R>(sql, params);
+      return executorOf(await ready).query<R>(sql, params);
     },
     async exec(sql: string): Promise<void> {
-      await ready;
-      return direct.exec(sql);
+      return executorOf(await ready).exec(sql);
     },
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-      await ready;
-      return db.transaction((tx) => fn(executorOf(tx)));
+      return (await ready).transaction((tx) => fn(executorOf(tx)));
     },
     async close(): Promise<void> {
       await ready.catch(() => undefined);
-      if (!db.closed) await db.close();
+      if (db && !db.closed) await db.close();
     },
   };
 }

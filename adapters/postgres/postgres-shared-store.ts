@@ -123,6 +123,7 @@ export class PostgresSharedStore implements SharedStore {
       `SELECT ${CONVERSATION_COLUMNS} FROM conversations
        WHERE tenant_id = $1 AND channel = $2 AND address = $3 AND status = 'open'`,
       [input.tenantId, input.channel, input.address],
+      { prepared: true },
     );
     return found.rows[0] ? toConversation(found.rows[0]) : null;
   }
@@ -164,7 +165,11 @@ export class PostgresSharedStore implements SharedStore {
     }
     return this.run('commitTurn', async () => {
       const { sql, params } = commitTurnStatement(commit, this.options.turnActor ?? 'bot');
-      const result = await this.sql.query<{ conversations: number }>(sql, params);
+      // A handful of shapes (with or without requests, follows, outbox…), each prepared once per connection.
+      const result = await this.sql.query<{ conversations: number }>(sql, params, {
+        prepared: true,
+        asyncCommit: isTranscriptOnly(commit),
+      });
       if (Number(result.rows[0]?.conversations ?? 0) === 0) {
         if (
           commit.fenceToken !== undefined &&
@@ -312,6 +317,17 @@ async function createConversation(
  * Every insert joins `conv`, so nothing is written for an unknown conversation either.
  * Follows refer to requests committed before this turn.
  */
+/** Nothing but messages (and the conversation's bookkeeping): no request, follow, notification or hand-over. */
+function isTranscriptOnly(commit: TurnCommit): boolean {
+  return (
+    commit.requests.length === 0 &&
+    (commit.follows ?? []).length === 0 &&
+    commit.outbox.length === 0 &&
+    commit.conversation?.owner === undefined &&
+    commit.conversation?.status === undefined
+  );
+}
+
 function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const param = (value: unknown, type: string): string => {

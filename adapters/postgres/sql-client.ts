@@ -5,11 +5,27 @@ export interface QueryResult<R> {
   rowCount: number;
 }
 
+export interface QueryOptions {
+  /**
+   * A statement run on every turn: the server keeps it parsed and planned per connection (a named prepared
+   * statement) instead of planning it each time. Only for fixed-shape statements whose plan does not depend
+   * on the values (a generic plan is used after a few runs).
+   */
+  prepared?: boolean;
+  /**
+   * The caller accepts that a database server crash loses this write if it happened in the last fraction of
+   * a second (PostgreSQL's asynchronous commit: no wait for the WAL flush). Used only for writes nobody was
+   * promised anything about; clients that cannot relax durability ignore it.
+   */
+  asyncCommit?: boolean;
+}
+
 export interface SqlExecutor {
   /** One statement, `$1`-style parameters, one round-trip. */
   query<R extends object = Record<string, unknown>>(
     sql: string,
     params?: readonly unknown[],
+    options?: QueryOptions,
   ): Promise<QueryResult<R>>;
   /** A script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;

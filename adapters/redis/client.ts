@@ -32,6 +32,8 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
     connectionName: opts.connectionName,
     // A socket that never connected never says 'close': don't keep it (and the process) for 2 s.
     disconnectTimeout: 200,
+    // Commands issued in the same tick (many conversations at once) leave in one write: fewer syscalls.
+    enableAutoPipelining: true,
   });
   client.on('error', options.onError ?? (() => undefined));
   return client;

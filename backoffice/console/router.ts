@@ -3,8 +3,9 @@
 import path from 'node:path';
 import express, { Router } from 'express';
 import helmet from 'helmet';
+import { projectPath } from '../../bot/project-root';
 
-export const CONSOLE_DIR = path.join(__dirname, 'public');
+export const CONSOLE_DIR = projectPath('backoffice', 'console', 'public');
 
 export function createConsoleRouter(): Router {
   const router = Router();

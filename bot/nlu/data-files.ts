@@ -2,9 +2,9 @@
 // optional `[section]` headers. Chosen over YAML because they are as readable and parse in
 // microseconds (the model is rebuilt from them at every start).
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { projectPath } from '../project-root';
 
-export const DATA_DIR = path.join(__dirname, 'data');
+export const DATA_DIR = projectPath('bot', 'nlu', 'data');
 
 export function readLines(file: string): string[] {
   return readFileSync(file, 'utf8')

@@ -34,17 +34,17 @@ const requireJson: RequestHandler = (req, _res, next) => {
   next(new GuichetError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json'));
 };
 
+/** Without an adapter (no app id configured, anonymous activities not allowed) every activity gets a 403. */
 export interface BotFrameworkRouterDeps {
-  adapter: CloudAdapter;
-  logic: (context: TurnContext) => Promise<void>;
-  /** False when no app id is configured and anonymous activities are not allowed. */
   enabled: boolean;
+  adapter?: CloudAdapter;
+  logic?: (context: TurnContext) => Promise<void>;
 }
 
 export function createBotFrameworkRouter(deps: BotFrameworkRouterDeps): Router {
   const router = Router();
   router.post('/', requireJson, express.json({ limit: '512kb' }), async (req, res) => {
-    if (!deps.enabled) {
+    if (!deps.enabled || !deps.adapter || !deps.logic) {
       throw new GuichetError(
         'FORBIDDEN',
         'The Bot Framework channel is not configured (set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD)',
@@ -63,9 +63,10 @@ export function createBotFrameworkRouter(deps: BotFrameworkRouterDeps): Router {
     }
     const captured = new CapturedResponse();
     let authenticated = false;
+    const logic = deps.logic;
     await deps.adapter.process(req, captured, (context) => {
       authenticated = true;
-      return deps.logic(context);
+      return logic(context);
     });
     const status = captured.statusCode;
     // botbuilder answers 401 for most token problems but 500 for some (a bad signature throws from the JWT

@@ -172,12 +172,15 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
     res: Response,
     render: (replies: readonly Reply[]) => string[],
   ): Promise<boolean> {
-    const conversation = await deps.store.openConversation({ tenantId: territory.id, channel, address });
     if (keyword === 'opt_in_if_stopped') {
-      const recent = await deps.store.listMessages(territory.id, conversation.id, { limit: 5 });
+      // "OUI" is mostly a plain yes: look for our STOP confirmation without creating anything.
+      const existing = await deps.store.findConversation({ tenantId: territory.id, channel, address });
+      if (!existing) return false;
+      const recent = await deps.store.listMessages(territory.id, existing.id, { limit: 5 });
       const lastOut = [...recent].reverse().find((m) => m.direction !== 'in');
       if (!isOptOutConfirmation(lastOut?.payload)) return false;
     }
+    const conversation = await deps.store.openConversation({ tenantId: territory.id, channel, address });
     const optOut = keyword === 'opt_out';
     const text = optOut ? optOutText(territory.name) : optInText(territory.name);
     // A retried webhook answers the same without writing twice.

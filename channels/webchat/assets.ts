@@ -2,8 +2,9 @@
 // with the widget on it, served at `/`.
 import path from 'node:path';
 import express, { Router } from 'express';
+import { projectPath } from '../../bot/project-root';
 
-export const PUBLIC_DIR = path.join(__dirname, 'public');
+export const PUBLIC_DIR = projectPath('channels', 'webchat', 'public');
 
 /** Embedded on other sites: cacheable for an hour (revalidated with ETag after), loadable cross-origin. */
 export function createWebchatAssetsRouter(): Router {

@@ -5,7 +5,6 @@ import { phrase } from '../../bot/i18n';
 import type { KnowledgePassage, LlmAssistant } from '../../bot/llm';
 import type { TurnContext } from '../../bot/turn-context';
 import type { FaqIndex } from '../../knowledge/retrieval';
-import { FaqRetriever } from '../../knowledge/retrieval/langchain-retriever';
 
 /** Passages given to the model. */
 const PASSAGES = 3;
@@ -18,6 +17,8 @@ export async function answerWithLanguageModel(
   faq: FaqIndex,
 ): Promise<GroundedOutcome> {
   if (!llm.enabledFor(ctx.tenant.id)) return 'fallback';
+  // Loaded with the model only: @langchain/core is not needed (nor kept in memory) without one.
+  const { FaqRetriever } = await import('../../knowledge/retrieval/langchain-retriever');
   const documents = await new FaqRetriever({ index: faq, k: PASSAGES }).invoke(ctx.message.text);
   const passages: KnowledgePassage[] = documents.map((d) => ({
     id: d.metadata.id,

@@ -1,11 +1,11 @@
 // DILA "pivot" codes (type_service_local) → our facility kind. The label list ships with the importer
 // (data/types-pivot-local.yaml, from betagouv/annuaire-api, DILA data under Licence Ouverte 2.0).
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { projectPath } from '../../bot/project-root';
 
-export const PIVOT_TYPES_FILE = path.join(__dirname, 'data', 'types-pivot-local.yaml');
+export const PIVOT_TYPES_FILE = projectPath('knowledge', 'importers', 'data', 'types-pivot-local.yaml');
 
 /** Codes that are a town hall for us. */
 const MAIRIE_CODES = new Set(['mairie', 'mairie_com']);

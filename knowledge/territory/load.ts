@@ -6,11 +6,12 @@ import { parse as parseYaml } from 'yaml';
 import { jsonErrorOffset, lineColumn } from './json-position';
 import { displayPath, formatFieldPath, TerritoryError, type TerritoryIssue } from './errors';
 import { TerritorySchema, type Territory } from './schema';
+import { projectPath } from '../../bot/project-root';
 
 /** The demo territory shipped with the repository. */
-export const DEFAULT_TERRITORY_DIR = path.resolve(__dirname, '..', 'territories');
+export const DEFAULT_TERRITORY_DIR = projectPath('knowledge', 'territories');
 /** Small extra territories for tests (tenant separation, overseas time zone). */
-export const FIXTURE_TERRITORY_DIR = path.resolve(__dirname, '..', 'fixtures', 'territories');
+export const FIXTURE_TERRITORY_DIR = projectPath('knowledge', 'fixtures', 'territories');
 
 /** TERRITORY_DIR may list several directories separated by the platform delimiter (":" on Linux). */
 export function territoryDirsFrom(value: string | undefined): string[] {

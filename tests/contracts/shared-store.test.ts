@@ -91,7 +91,13 @@ describeWith('postgres', 'SharedStore on PostgreSQL', () => {
 
   sharedStoreContract(
     async () => {
-      store = createSharedStore({ databaseUrl: databaseUrl(), schema, poolSize: 4 });
+      // As the server runs it: transcript-only turns committed without waiting for the WAL flush.
+      store = createSharedStore({
+        databaseUrl: databaseUrl(),
+        schema,
+        poolSize: 4,
+        asyncTranscriptCommit: true,
+      });
       return { store, query: rowsOf(store) };
     },
     () => store.close(),
@@ -115,6 +121,72 @@ describeWith('postgres', 'SharedStore on PostgreSQL', () => {
       const admin = new Client({ connectionString: databaseUrl() });
       await admin.connect();
       await admin.query(`DROP SCHEMA IF EXISTS "${racing}" CASCADE`).finally(() => admin.end());
+    }
+  });
+
+  it('commits a transcript-only turn asynchronously and a turn with a request durably', async () => {
+    // Sessions of this store's asynchronous-commit pool (its own application name) opened since `since`.
+    const name = `guichet-${uniqueSuffix()}`.slice(0, 40);
+    const asyncSessionsSince = async (since: string) =>
+      Number(
+        (
+          await rowsOf(store)(
+            `SELECT count(*) AS n FROM pg_stat_activity
+             WHERE application_name = $1 AND backend_start >= $2::timestamptz`,
+            [`${name}-async-commit`, since],
+          )
+        )[0]?.n,
+      );
+    const own = createSharedStore({
+      databaseUrl: databaseUrl(),
+      schema,
+      poolSize: 1,
+      asyncTranscriptCommit: true,
+      applicationName: name,
+    });
+    try {
+      await own.upsertTenants([{ id: 'async', name: 'Async' }]);
+      const conv = await own.openConversation({ tenantId: 'async', channel: 'sms', address: '+33600000001' });
+      const since = String((await rowsOf(store)('SELECT now()::text AS t'))[0]?.t);
+      // A request (a reference promised to the citizen) never goes through the asynchronous sessions.
+      await own.commitTurn({
+        tenantId: 'async',
+        conversationId: conv.id,
+        messages: [{ direction: 'in', text: 'un trou' }],
+        requests: [
+          {
+            reference: await own.reserveReference(new Date()),
+            tenantId: 'async',
+            type: 'report_incident',
+            authorityId: 'mairie-async',
+            channel: 'sms',
+            contactId: conv.contactId,
+            conversationId: conv.id,
+            payload: { description: 'un trou' },
+          },
+        ],
+        outbox: [],
+      });
+      expect(await asyncSessionsSince(since)).toBe(0);
+      // A question and its answer do, and are read back at once from another session.
+      await own.commitTurn({
+        tenantId: 'async',
+        conversationId: conv.id,
+        messages: [
+          { direction: 'in', text: 'horaires ?' },
+          { direction: 'out', text: '9 h – 12 h' },
+        ],
+        requests: [],
+        outbox: [],
+      });
+      expect(await asyncSessionsSince(since)).toBe(1);
+      expect((await store.listMessages('async', conv.id)).map((m) => m.text)).toEqual([
+        'un trou',
+        'horaires ?',
+        '9 h – 12 h',
+      ]);
+    } finally {
+      await own.close();
     }
   });
 

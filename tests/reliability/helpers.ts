@@ -166,12 +166,12 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** `node --import tsx server/main.ts` as `npm start` runs it, resolved once it listens. */
+/** `node dist/server/main.js` as `npm start` runs it (built by global-setup.js), resolved once it listens. */
 export async function spawnServer(env: Record<string, string>, port: number): Promise<ServerProcess> {
   const { spawn } = await import('node:child_process');
   const path = await import('node:path');
   const root = path.resolve(__dirname, '../..');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, ['dist/server/main.js'], {
     cwd: root,
     env: {
       ...process.env,

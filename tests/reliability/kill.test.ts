@@ -1,4 +1,4 @@
-// A server process (`node --import tsx server/main.ts`, PostgreSQL on a dedicated cluster) SIGKILLed at a
+// A server process (`node dist/server/main.js`, PostgreSQL on a dedicated cluster) SIGKILLed at a
 // random point while citizens report incidents: every turn is either fully in the store or not at all,
 // every reference a citizen was given exists, and after a restart the outbox relay delivers what was
 // committed and conversations go on.

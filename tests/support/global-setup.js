@@ -53,8 +53,13 @@ async function pgliteTemplate() {
   return file;
 }
 
+// The suites that spawn the server run dist/server/main.js as `npm start` does: built once here, before the
+// workers start, so they test the production artefact of the current sources.
+const { build } = require('../../scripts/build.js');
+
 const probeServices = module.exports;
 module.exports = async function globalSetup() {
+  build();
   await probeServices();
   if (!process.env.GUICHET_PGLITE_TEMPLATE) process.env.GUICHET_PGLITE_TEMPLATE = await pgliteTemplate();
 };

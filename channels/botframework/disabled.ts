@@ -1,0 +1,17 @@
+// The Bot Framework channel while no app id is configured: POST /api/messages answers 403, and botbuilder
+// is never loaded (it is the largest dependency in memory). Nothing here may import botbuilder at run time.
+import type { Logger } from '../../bot/logger';
+import type { BotFrameworkChannel } from './channel';
+import { createBotFrameworkRouter } from './router';
+
+export function createDisabledBotFrameworkChannel(logger: Logger): BotFrameworkChannel {
+  logger.warn(
+    'Bot Framework channel is disabled: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (POST /api/messages answers 403 until then)',
+  );
+  return {
+    enabled: false,
+    router: createBotFrameworkRouter({ enabled: false }),
+    start: () => Promise.resolve(),
+    close: () => Promise.resolve(),
+  };
+}
