@@ -164,6 +164,31 @@ function smsCall(baseUrl: string, from: string, body: string): HttpCall {
   };
 }
 
+function voiceCall(
+  baseUrl: string,
+  pathAndQuery: string,
+  callSid: string,
+  from: string,
+  extra: Record<string, string>,
+): HttpCall {
+  const params: Record<string, string> = {
+    AccountSid: 'AC00000000000000000000000000000000',
+    ApiVersion: '2010-04-01',
+    CallSid: callSid,
+    CallStatus: 'in-progress',
+    Direction: 'inbound',
+    From: from,
+    To: TENANT_NUMBER,
+    ...extra,
+  };
+  const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${baseUrl}${pathAndQuery}`, params);
+  return {
+    path: pathAndQuery,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+    body: new URLSearchParams(params).toString(),
+  };
+}
+
 /** A citizen's script on SMS: adaptive answers to what the assistant asks, until the scenario is done. */
 interface Citizen {
   phone: string;
@@ -422,6 +447,47 @@ async function main() {
     `webchat:        ${webchat.perSecond} turns/s, p50 ${webchat.p50} ms, p99 ${webchat.p99} ms, errors ${webchat.errors}, ratio ${(webchat.perSecond / baseline.perSecond).toFixed(3)}`,
   );
 
+  // Voice: callers through signed <Gather> webhooks (call start, a spoken question, a spoken follow-up), a
+  // quarter of the SMS concurrency (a phone line has few simultaneous calls). Twilio waits on each answer
+  // while the caller hears silence: this latency is what the caller notices.
+  const callers = new Map<number, { callSid: string; from: string; action?: string; n: number }>();
+  let callCount = 0;
+  const voiceConcurrency = Math.max(1, Math.round(CONCURRENCY / 4));
+  const voice = await closedLoop(
+    send,
+    voiceConcurrency,
+    Math.max(3, DURATION / 2),
+    (user) => {
+      let call = callers.get(user);
+      if (!call) {
+        callCount += 1;
+        call = {
+          callSid: `CA${randomBytes(16).toString('hex')}`,
+          from: `+3364${String(callCount).padStart(7, '0')}`,
+          n: 0,
+        };
+        callers.set(user, call);
+      }
+      const speech = call.n === 1 ? 'quels sont les horaires de la mairie' : 'et le samedi';
+      const extra: Record<string, string> = call.action ? { SpeechResult: speech, Confidence: '0.93' } : {};
+      return voiceCall(baseUrl, call.action ?? '/channels/twilio/voice', call.callSid, call.from, extra);
+    },
+    (user, res) => {
+      const call = callers.get(user)!;
+      const action = /<Gather[^>]*\saction="([^"]+)"/.exec(res.body)?.[1];
+      if (res.status !== 200 || !action) return false;
+      call.action = decodeXml(action).replace(baseUrl, '');
+      // The answer to the question must give opening hours (not a "did not understand").
+      if (call.n === 1 && !/\d{1,2} ?h/.test(res.body)) return false;
+      call.n += 1;
+      if (call.n >= 3) callers.delete(user); // hang up, call again
+      return true;
+    },
+  );
+  log(
+    `voice:          ${voice.perSecond} webhooks/s with ${voiceConcurrency} calls at once, p50 ${voice.p50} ms, p95 ${voice.p95} ms, p99 ${voice.p99} ms, errors ${voice.errors}`,
+  );
+
   // 3. Memory with many active conversations: one message each from CONVERSATIONS distinct numbers.
   const many = await countLoop(
     send,
@@ -449,7 +515,7 @@ async function main() {
     p95_ms: sms.p95,
     p99_ms: sms.p99,
     max_ms: sms.max,
-    errors: sms.errors + rated.errors + webchat.errors + many.errors,
+    errors: sms.errors + rated.errors + webchat.errors + voice.errors + many.errors,
     baseline_rps: baseline.perSecond,
     ratio: Math.round((sms.perSecond / baseline.perSecond) * 1000) / 1000,
     fixed_rate: RATE,
@@ -458,6 +524,8 @@ async function main() {
     fixed_rate_p99_ms: rated.p99,
     webchat_turns_per_s: webchat.perSecond,
     webchat_p99_ms: webchat.p99,
+    voice_p95_ms: voice.p95,
+    voice_p99_ms: voice.p99,
     cpu_ms_per_turn: cpuPerTurnMs,
     redis_bytes_per_conversation: redisBytes,
     conversations: made + citizens.length + rateCitizens.length,
