@@ -60,6 +60,8 @@ export interface Turn {
   tenant: TenantProfile;
   now: Date;
   lock?: Lock;
+  /** The lock's release, under way: awaited with the idempotency record so both leave in one Redis write. */
+  released?: Promise<void>;
   conversation?: ConversationRecord;
   stateVersion: number;
   ctx?: TurnContext;
@@ -122,7 +124,9 @@ export function createEngine(deps: EngineDeps): Engine {
     try {
       await next();
     } finally {
-      await turn.lock
+      // Not awaited here: the idempotency record is written right after (same tick, same Redis write with
+      // auto-pipelining) and handleTurn awaits both. The state write before it has completed already.
+      turn.released = turn.lock
         .release()
         .catch((e: unknown) => logger.warn('lock release failed', { error: String(e) }));
     }
@@ -251,10 +255,12 @@ export function createEngine(deps: EngineDeps): Engine {
       try {
         await run(turn);
       } catch (error) {
+        await turn.released;
         if (!isGuichetError(error))
           logger.error('turn failed', { tenant: tenant.id, channel: message.channel, error: String(error) });
         throw error;
       }
+      await turn.released;
       if (!turn.result) throw new GuichetError('INTERNAL', 'The turn produced no result');
       return turn.result;
     },
