@@ -315,6 +315,17 @@ async function main() {
     );
   const bareBefore = await measureBare();
   log(`bare route:     ${bareBefore.perSecond} req/s, p50 ${bareBefore.p50} ms, p99 ${bareBefore.p99} ms`);
+  // The latency floor of this machine and generator at the fixed rate: what the SMS p99 at that rate compares to.
+  const bareRated = await fixedRate(
+    bareSend,
+    RATE,
+    Math.max(3, DURATION / 2),
+    () => bareCall,
+    (_, r) => r.status === 200,
+  );
+  log(
+    `bare @${RATE}/s:    p50 ${bareRated.p50} ms, p95 ${bareRated.p95} ms, p99 ${bareRated.p99} ms, max ${bareRated.max} ms`,
+  );
 
   // 2. Guichet, as `npm start` runs it.
   const geocoder = await startFakeGeocoder();
@@ -522,6 +533,7 @@ async function main() {
     fixed_rate_p50_ms: rated.p50,
     fixed_rate_p95_ms: rated.p95,
     fixed_rate_p99_ms: rated.p99,
+    bare_fixed_rate_p99_ms: bareRated.p99,
     webchat_turns_per_s: webchat.perSecond,
     webchat_p99_ms: webchat.p99,
     voice_p95_ms: voice.p95,

@@ -60,6 +60,8 @@ export interface Turn {
   tenant: TenantProfile;
   now: Date;
   lock?: Lock;
+  /** The conversation lock, asked for together with the idempotency claim. */
+  lockPending?: Promise<Lock>;
   /** The lock's release, under way: awaited with the idempotency record so both leave in one Redis write. */
   released?: Promise<void>;
   conversation?: ConversationRecord;
@@ -84,17 +86,39 @@ export function createEngine(deps: EngineDeps): Engine {
   const stateTtl = deps.stateTtlSeconds ?? 24 * 3600;
   const dialogue = new Dialogue({ ...deps, confidenceThreshold: deps.confidenceThreshold ?? 0.5 });
 
+  const acquireLock = (turn: Turn): Promise<Lock> =>
+    deps.locks.acquire(`${turn.tenant.id}:${turn.message.channel}:${turn.message.address}`, {
+      ttlMs: deps.lockTtlMs ?? 15_000,
+      waitMs: deps.lockWaitMs ?? 10_000,
+    });
+  /** A lock asked for but not needed (a replay): given back as soon as it is granted. */
+  const giveBack = (pending: Promise<Lock>): void => {
+    pending.then((l) => l.release()).catch(() => undefined);
+  };
+
   const idempotency: Middleware<Turn> = async (turn, next) => {
     const id = turn.message.providerMessageId;
     if (!id) return next();
     const key = `${turn.tenant.id}:${turn.message.channel}:${id}`;
-    let claim = await deps.idempotency.claim(key, IDEMPOTENCY_TTL_S);
+    // The lock is asked for at the same time as the claim (one Redis write, one round trip instead of two);
+    // a replay does not need it and gives it back.
+    const pending = acquireLock(turn);
+    pending.catch(() => undefined); // handled where it is awaited; never an unhandled rejection meanwhile
+    turn.lockPending = pending;
+    let claim: Awaited<ReturnType<IdempotencyStore['claim']>>;
+    try {
+      claim = await deps.idempotency.claim(key, IDEMPOTENCY_TTL_S);
+    } catch (error) {
+      giveBack(pending);
+      throw error;
+    }
     const deadline = Date.now() + REPLAY_WAIT_MS;
     while (claim.status === 'in_progress' && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 25));
       claim = await deps.idempotency.claim(key, IDEMPOTENCY_TTL_S);
       if (claim.status === 'claimed') break; // the first attempt failed and gave the claim up
     }
+    if (claim.status !== 'claimed') giveBack(pending);
     if (claim.status === 'done') {
       turn.result = { ...(JSON.parse(claim.result) as TurnResult), replayed: true };
       return;
@@ -116,11 +140,7 @@ export function createEngine(deps: EngineDeps): Engine {
   };
 
   const lock: Middleware<Turn> = async (turn, next) => {
-    const key = `${turn.tenant.id}:${turn.message.channel}:${turn.message.address}`;
-    turn.lock = await deps.locks.acquire(key, {
-      ttlMs: deps.lockTtlMs ?? 15_000,
-      waitMs: deps.lockWaitMs ?? 10_000,
-    });
+    turn.lock = await (turn.lockPending ?? acquireLock(turn));
     try {
       await next();
     } finally {
