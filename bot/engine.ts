@@ -152,14 +152,25 @@ export function createEngine(deps: EngineDeps): Engine {
     }
   };
 
+  // The conversation id last seen for each address, so the state can be read at the same time as the shared
+  // store is asked for the conversation (one wait instead of two). Only a guess: it is checked against the
+  // store's answer, and a wrong or missing guess (another instance, a new conversation) reads again.
+  const knownConversations = new BoundedMap<string, string>(KNOWN_CONVERSATIONS_LIMIT);
+
   const load: Middleware<Turn> = async (turn, next) => {
+    const address = `${turn.tenant.id}:${turn.message.channel}:${turn.message.address}`;
+    const guess = knownConversations.get(address);
+    const early = guess === undefined ? undefined : deps.state.get(stateKey(guess));
+    early?.catch(() => undefined); // awaited below when the guess is right; ignored otherwise
     const conversation = await deps.store.openConversation({
       tenantId: turn.tenant.id,
       channel: turn.message.channel,
       address: turn.message.address,
     });
     turn.conversation = conversation;
-    const stored = await deps.state.get(stateKey(conversation.id));
+    knownConversations.set(address, conversation.id);
+    const stored =
+      early && guess === conversation.id ? await early : await deps.state.get(stateKey(conversation.id));
     turn.stateVersion = stored?.version ?? 0;
     // Fencing: the state carries the token of the lock that wrote it. A newer token there means our lock
     // expired and a later holder already moved the conversation on: this turn must not run on top of it.
@@ -304,6 +315,26 @@ export function createEngine(deps: EngineDeps): Engine {
 }
 
 export const stateKey = (conversationId: string): string => `conv:${conversationId}`;
+
+/** Addresses whose conversation id is remembered per process (~150 bytes each). */
+const KNOWN_CONVERSATIONS_LIMIT = 20_000;
+
+/** A Map that forgets its least recently set entry beyond `limit`. */
+class BoundedMap<K, V> {
+  private readonly entries = new Map<K, V>();
+  constructor(private readonly limit: number) {}
+  get(key: K): V | undefined {
+    return this.entries.get(key);
+  }
+  set(key: K, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > this.limit) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+  }
+}
 
 /** Field of the stored state holding the fencing token of the lock that wrote it (stripped by readState). */
 export const FENCE_FIELD = '_fence';

@@ -107,6 +107,27 @@ describeWithBoth('two instances sharing Redis and PostgreSQL', () => {
     expect(rows.rows).toHaveLength(1);
   });
 
+  it('starts afresh when the conversation at an address was closed (the remembered conversation id is a guess)', async () => {
+    const address = `+3367${Date.now().toString().slice(-7)}`;
+    const base = { tenantId: DEMO_TENANT, channel: 'sms' as const, address };
+    const first = await a.engine.handleTurn({ ...base, text: 'il y a un nid de poule' });
+    expect(first.replies[0]?.type).toBe('text'); // the personal-data notice, at first contact
+    // An agent closes it from the back office (another instance, as far as the engine knows).
+    await b.store.commitTurn({
+      tenantId: DEMO_TENANT,
+      conversationId: first.conversationId,
+      messages: [],
+      requests: [],
+      outbox: [],
+      conversation: { status: 'closed' },
+    });
+    const again = await a.engine.handleTurn({ ...base, text: 'bonjour' });
+    expect(again.conversationId).not.toBe(first.conversationId);
+    // A new conversation: the notice again, and nothing of the half-filled report.
+    expect(again.replies[0]).toEqual(first.replies[0]);
+    expect(again.replies.map((r) => ('text' in r ? r.text : '')).join(' ')).not.toMatch(/adresse|où/i);
+  });
+
   it('refuses a turn whose lock expired once a newer holder wrote the conversation (fencing)', async () => {
     const address = `+3368${Date.now().toString().slice(-7)}`;
     const first = await a.engine.handleTurn({
