@@ -87,7 +87,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const dialogue = new Dialogue({ ...deps, confidenceThreshold: deps.confidenceThreshold ?? 0.5 });
 
   const acquireLock = (turn: Turn): Promise<Lock> =>
-    deps.locks.acquire(`${turn.tenant.id}:${turn.message.channel}:${turn.message.address}`, {
+    deps.locks.acquire(addressKey(turn), {
       ttlMs: deps.lockTtlMs ?? 15_000,
       waitMs: deps.lockWaitMs ?? 10_000,
     });
@@ -158,7 +158,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const knownConversations = new BoundedMap<string, string>(KNOWN_CONVERSATIONS_LIMIT);
 
   const load: Middleware<Turn> = async (turn, next) => {
-    const address = `${turn.tenant.id}:${turn.message.channel}:${turn.message.address}`;
+    const address = addressKey(turn);
     const guess = knownConversations.get(address);
     const early = guess === undefined ? undefined : deps.state.get(stateKey(guess));
     early?.catch(() => undefined); // awaited below when the guess is right; ignored otherwise
@@ -315,6 +315,10 @@ export function createEngine(deps: EngineDeps): Engine {
 }
 
 export const stateKey = (conversationId: string): string => `conv:${conversationId}`;
+
+/** Who is writing, on which channel and to which tenant: the key of the conversation lock and of the remembered id. */
+const addressKey = (turn: Turn): string =>
+  `${turn.tenant.id}:${turn.message.channel}:${turn.message.address}`;
 
 /** Addresses whose conversation id is remembered per process (~150 bytes each). */
 const KNOWN_CONVERSATIONS_LIMIT = 20_000;
