@@ -68,38 +68,17 @@ function startProcess(
   });
 }
 
-/** The server's processes: the one started, and its workers when WEB_CONCURRENCY > 1. */
-function serverPids(pid: number): number[] {
-  const pids = [pid];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) pids.push(Number(entry));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return pids;
+interface ProcessStat {
+  pid: number;
+  ppid: number;
+  comm: string;
+  /** utime + stime so far. */
+  cpuS: number;
 }
 
-/** RSS and CPU time of the server, workers included. */
-function procStats(pid: number): { rssMb: number; cpuS: number } {
-  let rssKb = 0;
-  let ticks = 0;
-  for (const p of serverPids(pid)) {
-    const status = readFileSync(`/proc/${p}/status`, 'utf8');
-    rssKb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    const stat = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    ticks += Number(stat[11]) + Number(stat[12]); // utime + stime
-  }
-  return { rssMb: Math.round(rssKb / 102.4) / 10, cpuS: ticks / 100 };
-}
-
-/** CPU seconds used so far by every process, grouped by what it is (to see where a turn's CPU goes). */
-function cpuByProcess(serverPid: number): Map<string, number> {
-  const groups = new Map<string, number>();
-  const server = new Set(serverPids(serverPid));
+/** Every process of the machine, from /proc/<pid>/stat. */
+function processes(): ProcessStat[] {
+  const found: ProcessStat[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
@@ -108,19 +87,49 @@ function cpuByProcess(serverPid: number): Map<string, number> {
     } catch {
       continue; // exited meanwhile
     }
-    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
-    const group = server.has(Number(entry))
+    found.push({
+      pid: Number(entry),
+      ppid: Number(fields[1]),
+      comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+      cpuS: (Number(fields[11]) + Number(fields[12])) / 100,
+    });
+  }
+  return found;
+}
+
+/** The server's processes: the one started and its children (a cluster's workers, when there are some). */
+const serverProcesses = (all: ProcessStat[], pid: number): ProcessStat[] =>
+  all.filter((p) => p.pid === pid || p.ppid === pid);
+
+/** RSS and CPU time of the server, children included. */
+function procStats(pid: number): { rssMb: number; cpuS: number } {
+  let rssKb = 0;
+  let cpuS = 0;
+  for (const p of serverProcesses(processes(), pid)) {
+    const status = readFileSync(`/proc/${p.pid}/status`, 'utf8');
+    rssKb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    cpuS += p.cpuS;
+  }
+  return { rssMb: Math.round(rssKb / 102.4) / 10, cpuS };
+}
+
+/** CPU seconds used so far by every process, grouped by what it is (to see where a turn's CPU goes). */
+function cpuByProcess(serverPid: number): Map<string, number> {
+  const all = processes();
+  const server = new Set(serverProcesses(all, serverPid).map((p) => p.pid));
+  const groups = new Map<string, number>();
+  for (const p of all) {
+    const group = server.has(p.pid)
       ? 'guichet'
-      : Number(entry) === process.pid
+      : p.pid === process.pid
         ? 'load generator'
-        : /^postgres/.test(comm)
+        : /^postgres/.test(p.comm)
           ? 'postgresql'
-          : /^redis/.test(comm)
+          : /^redis/.test(p.comm)
             ? 'redis'
             : 'other';
-    groups.set(group, (groups.get(group) ?? 0) + seconds);
+    groups.set(group, (groups.get(group) ?? 0) + p.cpuS);
   }
   return groups;
 }

@@ -27,7 +27,7 @@ import { createTwilioNotifier, type TwilioNotifier } from '../adapters/twilio';
 import { createTwilioSmsRouter } from '../channels/twilio-sms';
 import { createTwilioVoiceRouter } from '../channels/twilio-voice';
 import { createWebchatChannel, webchatTenantsFrom } from '../channels/webchat';
-import { createDisabledBotFrameworkChannel } from '../channels/botframework/disabled';
+import { botFrameworkEnabled, createDisabledBotFrameworkChannel } from '../channels/botframework/disabled';
 import { TerritoryProvider } from '../knowledge/territory';
 import { createIntents } from '../intents';
 import { createAgentInbox, createBackofficeModule, type BackofficeModule } from '../backoffice';
@@ -185,8 +185,7 @@ export async function createContainer(
     publicUrl: publicUrlOf(config),
   });
   // botbuilder (~30 MB) is loaded only when the channel can be used; otherwise /api/messages answers 403.
-  const botFrameworkEnabled = Boolean(config.MICROSOFT_APP_ID) || config.BOTFRAMEWORK_ALLOW_ANONYMOUS;
-  const botframework = !botFrameworkEnabled
+  const botframework = !botFrameworkEnabled(config.MICROSOFT_APP_ID, config.BOTFRAMEWORK_ALLOW_ANONYMOUS)
     ? createDisabledBotFrameworkChannel(logger)
     : (await import('../channels/botframework')).createBotFrameworkChannel({
         engine,

@@ -310,13 +310,6 @@ async function createConversation(
   return toConversation(created.rows[0]);
 }
 
-/**
- * The whole turn in ONE statement (data-modifying CTEs): one round-trip, and atomic like any
- * statement, so a failing part (duplicate reference, unknown followed request) leaves nothing behind.
- * Only the parts the turn has are included (planning empty parts costs as much as running them).
- * Every insert joins `conv`, so nothing is written for an unknown conversation either.
- * Follows refer to requests committed before this turn.
- */
 /** Nothing but messages (and the conversation's bookkeeping): no request, follow, notification or hand-over. */
 function isTranscriptOnly(commit: TurnCommit): boolean {
   return (
@@ -328,6 +321,13 @@ function isTranscriptOnly(commit: TurnCommit): boolean {
   );
 }
 
+/**
+ * The whole turn in ONE statement (data-modifying CTEs): one round-trip, and atomic like any
+ * statement, so a failing part (duplicate reference, unknown followed request) leaves nothing behind.
+ * Only the parts the turn has are included (planning empty parts costs as much as running them).
+ * Every insert joins `conv`, so nothing is written for an unknown conversation either.
+ * Follows refer to requests committed before this turn.
+ */
 function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const param = (value: unknown, type: string): string => {

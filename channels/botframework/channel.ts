@@ -9,6 +9,7 @@ import { createCloudAdapter, type BotFrameworkCredentials } from './adapter';
 import { createBotLogic } from './bot';
 import { ConversationReferences } from './conversation-references';
 import { startProactiveDelivery } from './proactive';
+import { botFrameworkEnabled, warnBotFrameworkDisabled } from './disabled';
 import { createBotFrameworkRouter } from './router';
 
 export interface BotFrameworkChannelDeps {
@@ -39,11 +40,8 @@ export interface BotFrameworkChannel {
 
 export function createBotFrameworkChannel(deps: BotFrameworkChannelDeps): BotFrameworkChannel {
   const appId = deps.credentials.appId;
-  const enabled = Boolean(appId) || Boolean(deps.allowAnonymous);
-  if (!enabled)
-    deps.logger.warn(
-      'Bot Framework channel is disabled: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (POST /api/messages answers 403 until then)',
-    );
+  const enabled = botFrameworkEnabled(appId, deps.allowAnonymous);
+  if (!enabled) warnBotFrameworkDisabled(deps.logger);
   else if (!appId)
     deps.logger.warn(
       'Bot Framework channel accepts UNAUTHENTICATED activities (BOTFRAMEWORK_ALLOW_ANONYMOUS, development only)',
