@@ -36,34 +36,43 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 /** BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=…" profiles the server process (see BENCHMARKS.md). */
 const serverNodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
+/**
+ * Guichet runs exactly as `npm start` runs it (the start script of package.json, its node flags included, after
+ * the build), so the bench measures what a commune deploys; BENCH_NODE_ARGS go right after `node`.
+ */
+function guichetCommand(): [string, string[]] {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const start = pkg.scripts.start;
+  if (!start.startsWith('node ')) throw new Error(`unexpected start script: ${start}`);
+  const node = [JSON.stringify(process.execPath), ...serverNodeArgs].join(' ');
+  // `exec`: the shell becomes node, so the pid (CPU, RSS, signals) is Guichet's own.
+  return ['sh', ['-c', `exec ${node} ${start.slice('node '.length)}`]];
+}
+
 function startProcess(
-  args: string[],
+  [command, args]: [string, string[]],
   env: NodeJS.ProcessEnv,
   ready: RegExp,
 ): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
-    // Guichet runs compiled, as `npm start` does; the bench's own helpers run through tsx.
-    const command =
-      args[0] === 'dist/server/main.js'
-        ? [`--max-old-space-size=${process.env.GUICHET_HEAP_MB ?? 160}`, ...serverNodeArgs, ...args]
-        : ['--import', 'tsx', ...args];
-    const child = spawn(process.execPath, command, {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
+    let started = false;
     const timer = setTimeout(() => reject(new Error(`process did not start:\n${out}`)), 60_000);
     const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = ready.exec(out);
+      // Only the last few kilobytes are kept once started (for the exit message): the bench shares the CPU.
+      out = (out + chunk.toString()).slice(started ? -4096 : 0);
+      const m = started ? null : ready.exec(out);
       if (m) {
+        started = true;
         clearTimeout(timer);
         resolve({ child, port: Number(m[1]) });
       }
     };
     child.stdout!.on('data', onData);
-    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr!.on('data', onData);
     child.on('exit', (code) => reject(new Error(`process exited (${code}):\n${out}`)));
   });
 }
@@ -298,7 +307,11 @@ async function main() {
   }
 
   // 1. The limit: a bare express route with the same generator.
-  const bare = await startProcess(['bench/bare-server.ts'], { ...process.env, PORT: '0' }, /LISTENING (\d+)/);
+  const bare = await startProcess(
+    [process.execPath, ['--import', 'tsx', 'bench/bare-server.ts']],
+    { ...process.env, PORT: '0' },
+    /LISTENING (\d+)/,
+  );
   const bareSend = createClient(bare.port, CONCURRENCY);
   const bareCall: HttpCall = {
     path: '/bare',
@@ -357,7 +370,7 @@ async function main() {
     WEBCHAT_SECRET: 'bench-webchat-secret',
   };
   build(); // what `npm start` runs first (prestart)
-  const server = await startProcess(['dist/server/main.js'], env, /"port":(\d+)/);
+  const server = await startProcess(guichetCommand(), env, /"port":(\d+)/);
   const send = createClient(server.port, CONCURRENCY * 2);
 
   const citizens: Citizen[] = Array.from({ length: CONCURRENCY }, (_, i) => ({

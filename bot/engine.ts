@@ -62,7 +62,7 @@ export interface Turn {
   lock?: Lock;
   /** The conversation lock, asked for together with the idempotency claim. */
   lockPending?: Promise<Lock>;
-  /** The lock's release, under way: awaited with the idempotency record so both leave in one Redis write. */
+  /** The lock's release, under way: awaited with the idempotency record so both share one round trip. */
   released?: Promise<void>;
   conversation?: ConversationRecord;
   stateVersion: number;
@@ -100,7 +100,7 @@ export function createEngine(deps: EngineDeps): Engine {
     const id = turn.message.providerMessageId;
     if (!id) return next();
     const key = `${turn.tenant.id}:${turn.message.channel}:${id}`;
-    // The lock is asked for at the same time as the claim (one Redis write, one round trip instead of two);
+    // The lock is asked for at the same time as the claim (one round trip instead of two);
     // a replay does not need it and gives it back.
     const pending = acquireLock(turn);
     pending.catch(() => undefined); // handled where it is awaited; never an unhandled rejection meanwhile
@@ -144,8 +144,8 @@ export function createEngine(deps: EngineDeps): Engine {
     try {
       await next();
     } finally {
-      // Not awaited here: the idempotency record is written right after (same tick, same Redis write with
-      // auto-pipelining) and handleTurn awaits both. The state write before it has completed already.
+      // Not awaited here: the idempotency record is sent right after it (back to back, one round trip) and
+      // handleTurn awaits both. The state write before it has completed already.
       turn.released = turn.lock
         .release()
         .catch((e: unknown) => logger.warn('lock release failed', { error: String(e) }));

@@ -32,8 +32,10 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
     connectionName: opts.connectionName,
     // A socket that never connected never says 'close': don't keep it (and the process) for 2 s.
     disconnectTimeout: 200,
-    // Commands issued in the same tick (many conversations at once) leave in one write: fewer syscalls.
-    enableAutoPipelining: true,
+    // No auto-pipelining: commands sent back to back still share one round trip (Redis answers in order on
+    // the connection), and the per-tick pipelines it builds were a third of the old-generation garbage under
+    // load (more full GCs, a slower p99; BENCHMARKS.md).
+    enableAutoPipelining: false,
   });
   client.on('error', options.onError ?? (() => undefined));
   return client;
