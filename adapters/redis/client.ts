@@ -33,7 +33,7 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
     // A socket that never connected never says 'close': don't keep it (and the process) for 2 s.
     disconnectTimeout: 200,
     // No auto-pipelining: commands sent back to back still share one round trip (Redis answers in order on
-    // the connection), and the per-tick pipelines it builds were a third of the old-generation garbage under
+    // the connection), and the per-tick pipelines it builds were about a quarter of what full GCs freed under
     // load (more full GCs, a slower p99; BENCHMARKS.md).
     enableAutoPipelining: false,
   });

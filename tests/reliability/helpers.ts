@@ -166,7 +166,7 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** `node dist/server/main.js` as `npm start` runs it (built by global-setup.js), resolved once it listens. */
+/** `node dist/server/main.js`, the program `npm start` runs (without its V8 tuning flags), built by global-setup.js; resolved once it listens. */
 export async function spawnServer(env: Record<string, string>, port: number): Promise<ServerProcess> {
   const { spawn } = await import('node:child_process');
   const path = await import('node:path');
