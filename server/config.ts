@@ -108,6 +108,8 @@ export const ConfigSchema = z
       ),
     /** Minutes between two runs of the retention job inside the server; 0 leaves it to `npm run retention` (cron). */
     RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+    /** Minutes between two tries to locate the reports recorded while the address API was down; 0: never. */
+    GEOCODING_RETRY_MINUTES: z.coerce.number().int().min(0).max(1_440).default(5),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && c.TWILIO_DEV_SKIP_SIGNATURE) {

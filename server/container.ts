@@ -30,12 +30,14 @@ import { createWebchatChannel, webchatTenantsFrom } from '../channels/webchat';
 import { botFrameworkEnabled, createDisabledBotFrameworkChannel } from '../channels/botframework/disabled';
 import { TerritoryProvider } from '../knowledge/territory';
 import { createIntents } from '../intents';
+import { retryGeocoding, type GeocodingRetryReport } from '../intents/report-incident/geocoding-retry';
 import { createAgentInbox, createBackofficeModule, type BackofficeModule } from '../backoffice';
 import { notificationHandler } from '../adapters/twilio';
 import { createApp } from './app';
 import { publicUrlOf, type Config } from './config';
 import { createLogger } from './logger';
 import { createPrivacyRouter } from './privacy/notice-page';
+import { startIntervalJob, type IntervalJob } from './interval-job';
 import { startRetentionSchedule, type RetentionSchedule } from './retention';
 import { createSecurityLayer, createTwilioFallback } from './security';
 import { tenantDirectory } from './tenants';
@@ -58,6 +60,8 @@ export interface Container {
   backoffice: BackofficeModule;
   /** The in-server retention job (RETENTION_INTERVAL_MINUTES > 0). */
   retention?: RetentionSchedule;
+  /** Locates the reports recorded while the address API was down (GEOCODING_RETRY_MINUTES > 0). */
+  geocodingRetry?: IntervalJob<GeocodingRetryReport>;
   /** Which implementations back the ports, for the start log and the bench. */
   describe(): { store: string; state: string };
   close(): Promise<void>;
@@ -275,6 +279,20 @@ export async function createContainer(
           intervalMs: config.RETENTION_INTERVAL_MINUTES * 60_000,
         })
       : undefined;
+  const geocodingRetry =
+    config.GEOCODING_RETRY_MINUTES > 0
+      ? startIntervalJob({
+          name: 'geocoding retry',
+          logger,
+          intervalMs: config.GEOCODING_RETRY_MINUTES * 60_000,
+          onFailure: { located: 0, notLocated: 0, pending: 0 },
+          run: async () => {
+            const report = await retryGeocoding({ store, geocoder, territories });
+            if (report.located + report.notLocated > 0) logger.info('geocoding retry', { ...report });
+            return report;
+          },
+        })
+      : undefined;
 
   let shuttingDown = false;
   const app = createApp({
@@ -320,6 +338,7 @@ export async function createContainer(
     twilioNotifier,
     backoffice,
     retention,
+    geocodingRetry,
     describe: () => ({
       store:
         config.DATABASE_URL && !config.DATABASE_URL.startsWith('memory://')
@@ -330,6 +349,7 @@ export async function createContainer(
     async close() {
       shuttingDown = true;
       await retention?.stop();
+      await geocodingRetry?.stop();
       territories.close();
       await backoffice.close();
       await webchat.close();

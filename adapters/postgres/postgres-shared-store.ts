@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { GuichetError } from '../../bot/errors';
 import type {
+  GeocodingUpdate,
   ConversationRecord,
   MessageRecord,
   RequestRecord,
@@ -224,6 +225,50 @@ export class PostgresSharedStore implements SharedStore {
         [tenantId, contactId, Math.max(1, Math.floor(limit))],
       );
       return result.rows.map(toRequest);
+    });
+  }
+
+  listRequestsNeedingGeocoding(limit: number): Promise<RequestRecord[]> {
+    return this.run('listRequestsNeedingGeocoding', async () => {
+      const result = await this.sql.query<RequestRow>(
+        `${REQUEST_SELECT} WHERE r.needs_geocoding ORDER BY r.created_at, r.reference LIMIT $1`,
+        [Math.max(1, Math.floor(limit))],
+      );
+      return result.rows.map(toRequest);
+    });
+  }
+
+  recordGeocoding(update: GeocodingUpdate): Promise<boolean> {
+    if (!UUID.test(update.requestId)) return Promise.resolve(false);
+    return this.run('recordGeocoding', async () => {
+      // One statement: the flag is the guard, so two instances retrying at once write it once.
+      const result = await this.sql.query<{ id: string }>(
+        `WITH done AS (
+           UPDATE requests SET
+             lat = COALESCE($3::float8, lat), lon = COALESCE($4::float8, lon),
+             location_label = COALESCE($5::text, location_label),
+             commune_id = COALESCE(commune_id, $6::text),
+             payload = payload || $7::jsonb, needs_geocoding = false, updated_at = now()
+           WHERE id = $1::uuid AND tenant_id = $2 AND needs_geocoding
+           RETURNING id, status
+         ), event AS (
+           INSERT INTO request_events (request_id, status, note, actor)
+           SELECT id, status, $8::text, $9::text FROM done
+         )
+         SELECT id FROM done`,
+        [
+          update.requestId,
+          update.tenantId,
+          update.location?.lat ?? null,
+          update.location?.lon ?? null,
+          update.location?.label ?? null,
+          update.communeId ?? null,
+          JSON.stringify(update.payloadPatch),
+          update.note,
+          update.actor,
+        ],
+      );
+      return result.rows.length > 0;
     });
   }
 

@@ -136,4 +136,23 @@ export interface SharedStore {
     radiusM: number;
   }): Promise<RequestRecord[]>;
   setContactOptOut(tenantId: string, contactId: string, optedOut: boolean): Promise<void>;
+
+  /** Requests recorded while the address API was down (needsGeocoding), oldest first, every tenant. */
+  listRequestsNeedingGeocoding(limit: number): Promise<RequestRecord[]>;
+  /**
+   * The outcome of a later geocoding: the position when the address was found (and the commune when the
+   * request had none), a payload patch (merged at the top level), and a note in the request's history.
+   * Clears needsGeocoding; false (nothing written) when another run already did.
+   */
+  recordGeocoding(update: GeocodingUpdate): Promise<boolean>;
+}
+
+export interface GeocodingUpdate {
+  tenantId: string;
+  requestId: string;
+  location?: GeoPoint;
+  communeId?: string;
+  payloadPatch: Record<string, unknown>;
+  note: string;
+  actor: string;
 }

@@ -65,7 +65,22 @@ export async function locate(
     const loc: LocationValue = { lat, lon, label, communeId: known?.id, geocoding: 'shared', nearby: [] };
     return { ...loc, nearby: await nearbyReports(ctx, loc) };
   }
-  const addressText = (input.addressText ?? '').trim().slice(0, 300);
+  const loc = await geocodeAddress(geocoder, territory, input.addressText ?? '', known?.id);
+  return loc.geocoding === 'ok' ? { ...loc, nearby: await nearbyReports(ctx, loc) } : loc;
+}
+
+/**
+ * An address typed by a citizen, located in the territory: 'ok' with the position and the commune, 'not_found'
+ * or 'outside' (text only), or 'unavailable' when the address API is slow or down (to retry later).
+ */
+export async function geocodeAddress(
+  geocoder: Geocoder,
+  territory: Territory,
+  text: string,
+  communeId?: string,
+): Promise<LocationValue> {
+  const known = territory.communes.find((c) => c.id === communeId);
+  const addressText = text.trim().slice(0, 300);
   const base: LocationValue = { addressText, communeId: known?.id, geocoding: 'not_found', nearby: [] };
   let result;
   try {
@@ -80,7 +95,7 @@ export async function locate(
   const commune = byInsee ?? (byPostcode.length === 1 ? byPostcode[0] : undefined);
   // A national search found a homonymous street elsewhere in France: not this territory's.
   if (!commune) return { ...base, geocoding: 'outside' };
-  const loc: LocationValue = {
+  return {
     addressText,
     lat: result.lat,
     lon: result.lon,
@@ -91,7 +106,6 @@ export async function locate(
     geocoding: 'ok',
     nearby: [],
   };
-  return { ...loc, nearby: await nearbyReports(ctx, loc) };
 }
 
 async function nearbyReports(ctx: TurnContext, loc: LocationValue): Promise<Nearby[]> {

@@ -3,6 +3,7 @@
 import type { Logger } from '../../bot/logger';
 import type { SqlClient } from '../../adapters/postgres';
 import type { TerritoryProvider } from '../../knowledge/territory';
+import { startIntervalJob, type IntervalJob } from '../interval-job';
 import { runRetention, type RetentionReport, type TenantRetention } from './retention';
 
 /** Each territory's retention periods, read from the current catalog (hot reload included). */
@@ -27,56 +28,28 @@ export interface RetentionScheduleOptions {
   clock?: () => Date;
 }
 
-export interface RetentionSchedule {
-  /** Runs the job now (also what the timer calls); never rejects, reports what it did. */
-  runOnce(): Promise<RetentionReport[]>;
-  /** Stops the timer and waits for a run in progress. */
-  stop(): Promise<void>;
-}
+export type RetentionSchedule = IntervalJob<RetentionReport[]>;
 
 export function startRetentionSchedule(options: RetentionScheduleOptions): RetentionSchedule {
   const clock = options.clock ?? (() => new Date());
-  let running: Promise<RetentionReport[]> | undefined;
-  let stopped = false;
-
-  const runOnce = (): Promise<RetentionReport[]> => {
-    if (running) return running; // one run at a time per instance
-    running = runRetention({ sql: options.sql, tenants: retentionOf(options.territories), now: clock() })
-      .then((reports) => {
-        for (const r of reports.filter((x) => x.ran)) {
-          const { tenantId, ran: _ran, ...counts } = r;
-          if (Object.values(counts).some((n) => n > 0))
-            options.logger.info('retention job', { tenant: tenantId, ...counts });
-        }
-        return reports;
-      })
-      .catch((error: unknown) => {
-        options.logger.error('retention job failed, will retry at the next interval', {
-          error: String(error),
-        });
-        return [];
-      })
-      .finally(() => {
-        running = undefined;
+  return startIntervalJob({
+    name: 'retention job',
+    logger: options.logger,
+    intervalMs: options.intervalMs,
+    firstRunMs: options.firstRunMs,
+    onFailure: [],
+    run: async () => {
+      const reports = await runRetention({
+        sql: options.sql,
+        tenants: retentionOf(options.territories),
+        now: clock(),
       });
-    return running;
-  };
-
-  const tick = (): void => {
-    if (!stopped) void runOnce();
-  };
-  const first = setTimeout(tick, options.firstRunMs ?? 60_000);
-  const timer = setInterval(tick, options.intervalMs);
-  first.unref();
-  timer.unref();
-
-  return {
-    runOnce,
-    async stop() {
-      stopped = true;
-      clearTimeout(first);
-      clearInterval(timer);
-      await running;
+      for (const r of reports.filter((x) => x.ran)) {
+        const { tenantId, ran: _ran, ...counts } = r;
+        if (Object.values(counts).some((n) => n > 0))
+          options.logger.info('retention job', { tenant: tenantId, ...counts });
+      }
+      return reports;
     },
-  };
+  });
 }

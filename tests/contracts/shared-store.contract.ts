@@ -347,6 +347,54 @@ export function sharedStoreContract(
       expect(found?.addressText).toBe(request.addressText);
     });
 
+    it('lists the requests waiting for geocoding and records a later geocoding once', async () => {
+      const tenantId = await newTenant();
+      const conv = await store.openConversation({ tenantId, channel: 'sms', address: phone() });
+      const waiting = await newRequest(tenantId, conv, {
+        location: undefined,
+        communeId: undefined,
+        needsGeocoding: true,
+        payload: {
+          category: 'voirie',
+          description: 'Trou',
+          geocoding: 'unavailable',
+          address: { text: 'x' },
+        },
+      });
+      const located = await newRequest(tenantId, conv);
+      await store.commitTurn(turn(tenantId, conv.id, { requests: [waiting, located] }));
+      const mine = (await store.listRequestsNeedingGeocoding(1000)).filter((r) => r.tenantId === tenantId);
+      expect(mine.map((r) => r.reference)).toEqual([waiting.reference]);
+
+      const update = {
+        tenantId,
+        requestId: mine[0]!.id,
+        location: { lat: 43.46, lon: 3.42, label: '12 Rue des Lilas 34120 Pézenas' },
+        communeId: '34199',
+        payloadPatch: { geocoding: 'ok', address: { text: 'x', label: '12 Rue des Lilas 34120 Pézenas' } },
+        note: 'Adresse localisée.',
+        actor: 'system:geocoding',
+      };
+      expect(await store.recordGeocoding({ ...update, tenantId: await newTenant() })).toBe(false);
+      expect(await store.recordGeocoding(update)).toBe(true);
+      expect(await store.recordGeocoding(update)).toBe(false); // a second instance's run writes nothing
+
+      const found = await store.getRequestByReference(tenantId, waiting.reference);
+      expect(found).toMatchObject({
+        needsGeocoding: false,
+        communeId: '34199',
+        location: { lat: 43.46, lon: 3.42, label: '12 Rue des Lilas 34120 Pézenas' },
+        payload: { category: 'voirie', description: 'Trou', geocoding: 'ok' },
+      });
+      expect(found?.events.map((e) => [e.status, e.note, e.actor])).toEqual([
+        ['received', undefined, expect.any(String)],
+        ['received', 'Adresse localisée.', 'system:geocoding'],
+      ]);
+      expect((await store.listRequestsNeedingGeocoding(1000)).some((r) => r.tenantId === tenantId)).toBe(
+        false,
+      );
+    });
+
     it('writes nothing of a turn when one part fails (duplicate reference)', async () => {
       const tenantId = await newTenant();
       const conv = await store.openConversation({ tenantId, channel: 'sms', address: phone() });

@@ -1,0 +1,47 @@
+import type { Logger } from '../bot/logger';
+import { startIntervalJob } from './interval-job';
+
+function recordingLogger(): Logger & { errors: string[] } {
+  const errors: string[] = [];
+  const noop = (): void => undefined;
+  return {
+    errors,
+    info: noop,
+    warn: noop,
+    error: (message: string) => {
+      errors.push(message);
+    },
+  };
+}
+
+describe('interval job', () => {
+  it('runs once at a time, reports a failure and runs again at the next call', async () => {
+    const logger = recordingLogger();
+    let runs = 0;
+    let release: () => void = () => undefined;
+    const job = startIntervalJob({
+      name: 'test job',
+      logger,
+      intervalMs: 3_600_000,
+      firstRunMs: 3_600_000,
+      onFailure: -1,
+      run: () => {
+        runs += 1;
+        if (runs === 2) return Promise.reject(new Error('store down'));
+        return new Promise<number>((resolve) => (release = () => resolve(runs)));
+      },
+    });
+    const first = job.runOnce();
+    expect(job.runOnce()).toBe(first); // a second call while it runs joins the same run
+    release();
+    expect(await first).toBe(1);
+    expect(await job.runOnce()).toBe(-1);
+    expect(logger.errors).toEqual(['test job failed, will retry at the next interval']);
+    const third = job.runOnce();
+    const stopped = job.stop();
+    release();
+    await stopped; // waits for the run in progress
+    expect(await third).toBe(3);
+    expect(runs).toBe(3);
+  });
+});
