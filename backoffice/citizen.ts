@@ -31,11 +31,18 @@ export const NOTICES = {
   ),
 } satisfies Record<string, Phrase>;
 
-export function statusNotice(request: RequestView, note: string | undefined): Phrase {
+/** A status change told to the citizen who made the request, or to one who follows it (same problem reported). */
+export function statusNotice(request: RequestView, note: string | undefined, follower = false): Phrase {
   const label = STATUS_LABELS[request.status];
+  const subject = follower
+    ? phrase(
+        `Le signalement ${request.reference} que vous suivez`,
+        `The report ${request.reference} you follow`,
+      )
+    : phrase(`Votre demande ${request.reference}`, `Your request ${request.reference}`);
   return phrase(
-    `Votre demande ${request.reference} est maintenant : ${label.fr}.${note ? ` Message du service : ${note}` : ''}`,
-    `Your request ${request.reference} is now: ${label.en}.${note ? ` Message from the service: ${note}` : ''}`,
+    `${subject.fr} est maintenant : ${label.fr}.${note ? ` Message du service : ${note}` : ''}`,
+    `${subject.en} is now: ${label.en}.${note ? ` Message from the service: ${note}` : ''}`,
   );
 }
 

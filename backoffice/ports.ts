@@ -96,6 +96,8 @@ export interface RequestContext {
   conversation: ConversationView | null;
   /** The contact said STOP: no SMS/WhatsApp notifications. */
   contactOptedOut: boolean;
+  /** Citizens who reported the same problem and chose to follow this request, each on their latest conversation. */
+  followers: { conversation: ConversationView; optedOut: boolean }[];
 }
 
 export interface RequestStatusUpdate {
@@ -104,6 +106,8 @@ export interface RequestStatusUpdate {
   actor: string;
   /** Written to the request's conversation transcript (the notice the citizen gets). */
   messages: NewMessage[];
+  /** Written to each follower's conversation transcript. */
+  followerMessages?: { conversationId: string; messages: NewMessage[] }[];
   outbox: OutboxItem[];
 }
 
@@ -186,7 +190,7 @@ export interface BackofficeStore {
   changeRequestStatus(
     scope: Scope,
     id: string,
-    plan: (current: RequestContext) => RequestStatusUpdate,
+    plan: (current: RequestContext) => RequestStatusUpdate | Promise<RequestStatusUpdate>,
   ): Promise<RequestDetailView | null>;
   assignRequest(
     scope: Scope,

@@ -17,7 +17,7 @@ import {
   TenantQuery,
   pageOf,
 } from '../schemas';
-import type { RequestContext } from '../ports';
+import type { NewMessage, RequestContext } from '../ports';
 import type { ApiDeps } from './deps';
 import { route, type AnyRoute } from './route';
 
@@ -25,8 +25,9 @@ const notFound = (id: string) => new GuichetError('NOT_FOUND', `No request ${id}
 
 const ContactInPayload = z.object({ contact: z.object({ kind: z.literal('phone'), value: z.string() }) });
 
-/** The citizen's notice and the webhook event of a status change. */
-function statusEffects(
+/** The citizen's notice, the followers' notices and the webhook event of a status change. */
+async function statusEffects(
+  deps: ApiDeps,
   ctx: RequestContext,
   status: RequestContext['request']['status'],
   note: string | undefined,
@@ -36,6 +37,19 @@ function statusEffects(
   const after = { ...ctx.request, status };
   const text = say(statusNotice(after, note), locale);
   const outbox: OutboxItem[] = [];
+  const followerMessages: { conversationId: string; messages: NewMessage[] }[] = [];
+  // "You will be kept informed" was promised to each citizen who followed this report instead of filing a
+  // duplicate: they are told on their own channel, in their own language.
+  for (const follower of notify ? ctx.followers : []) {
+    const followerLocale = await citizenLocale(deps.state, follower.conversation.id);
+    const delivery = deliveryTo(
+      follower.conversation,
+      { type: 'text', text: say(statusNotice(after, note, true), followerLocale) },
+      { direction: 'out', optedOut: follower.optedOut, viaOutbox: true },
+    );
+    followerMessages.push({ conversationId: follower.conversation.id, messages: delivery.messages });
+    outbox.push(...delivery.outbox);
+  }
   let messages: ReturnType<typeof deliveryTo>['messages'] = [];
   if (notify && ctx.conversation) {
     const delivery = deliveryTo(
@@ -70,7 +84,7 @@ function statusEffects(
     },
     dedupeKey: `request.status_changed:${ctx.request.id}:${randomUUID()}`,
   });
-  return { messages, outbox };
+  return { messages, followerMessages, outbox };
 }
 
 export function requestRoutes(deps: ApiDeps): AnyRoute[] {
@@ -112,7 +126,8 @@ export function requestRoutes(deps: ApiDeps): AnyRoute[] {
       operationId: 'changeRequestStatus',
       summary: 'Change the status (with a note); the citizen is told on their channel',
       description:
-        'Writes a request event, an outbox "notification" to the citizen (web chat, SMS, WhatsApp…) and an outbox ' +
+        'Writes a request event, an outbox "notification" to the citizen (web chat, SMS, WhatsApp…) and to each ' +
+        'citizen who follows the request (same problem reported), and an outbox ' +
         '"request.status_changed" for webhooks, in one transaction. The note is part of the citizen’s message.',
       tag: 'requests',
       minRole: 'agent',
@@ -125,14 +140,14 @@ export function requestRoutes(deps: ApiDeps): AnyRoute[] {
         const before = await deps.store.getRequestByReference(scope, params.id);
         if (!before) throw notFound(params.id);
         const locale = before.conversationId ? await citizenLocale(deps.state, before.conversationId) : 'fr';
-        const updated = await deps.store.changeRequestStatus(scope, before.id, (ctx) => {
+        const updated = await deps.store.changeRequestStatus(scope, before.id, async (ctx) => {
           if (ctx.request.status === body.status && !body.note) {
             throw new GuichetError(
               'CONFLICT',
               `The request is already ${body.status} (add a note to record something)`,
             );
           }
-          const effects = statusEffects(ctx, body.status, body.note, body.notify, locale);
+          const effects = await statusEffects(deps, ctx, body.status, body.note, body.notify, locale);
           return { status: body.status, note: body.note, actor: actorOf(principal), ...effects };
         });
         if (!updated) throw notFound(params.id);

@@ -316,6 +316,68 @@ function apiSuite(make: () => Promise<Container>): void {
       expect(transcript[0]?.text).toContain('Équipe prévue jeudi');
     });
 
+    it('tells the citizens who follow the report (duplicate reports) on their own channel, unless they said STOP', async () => {
+      const reporter = await seedConversation(container, {
+        tenantId: DEMO_TENANT,
+        requests: [
+          {
+            type: 'report_incident',
+            authorityId: 'commune-verniere',
+            communeId: 'verniere',
+            payload: incidentPayload('voirie', 'Nid de poule rue Haute'),
+            location: { lat: 47.11, lon: 5.91 },
+          },
+        ],
+      });
+      const [pothole] = reporter.references;
+      const request = await container.store.getRequestByReference(DEMO_TENANT, pothole!);
+      const follower = await seedConversation(container, { tenantId: DEMO_TENANT, channel: 'sms' });
+      const silent = await seedConversation(container, { tenantId: DEMO_TENANT, channel: 'whatsapp' });
+      for (const f of [follower, silent])
+        await container.store.commitTurn({
+          tenantId: DEMO_TENANT,
+          conversationId: f.conversationId,
+          messages: [],
+          requests: [],
+          outbox: [],
+          follows: [{ requestId: request!.id, contactId: f.contactId }],
+        });
+      await container.store.setContactOptOut(DEMO_TENANT, silent.contactId, true);
+
+      const res = await api()
+        .post(`/api/v1/requests/${pothole}/status`)
+        .set(bearer(agent.token))
+        .send({ status: 'in_progress', note: 'Rebouchage lundi' });
+      expect(res.status).toBe(200);
+      const sent = await rows<{ payload: Record<string, unknown> }>(
+        container,
+        `SELECT payload FROM outbox WHERE kind = 'notification' AND payload ->> 'conversationId' = ANY($1::text[]) ORDER BY id`,
+        [[follower.conversationId, silent.conversationId]],
+      );
+      expect(sent).toEqual([
+        {
+          payload: expect.objectContaining({
+            channel: 'sms',
+            to: follower.address,
+            text: expect.stringMatching(
+              new RegExp(
+                `Le signalement ${pothole} que vous suivez est maintenant : en cours de traitement.*Rebouchage lundi`,
+              ),
+            ),
+          }),
+        },
+      ]);
+      // Both transcripts say what the citizen was (or, after STOP, would have been) told.
+      for (const f of [follower, silent]) {
+        const last = await rows<{ text: string }>(
+          container,
+          'SELECT text FROM messages WHERE conversation_id = $1 ORDER BY id DESC LIMIT 1',
+          [f.conversationId],
+        );
+        expect(last[0]?.text).toContain(`Le signalement ${pothole} que vous suivez`);
+      }
+    });
+
     it('records resolution time and refuses a status change that changes nothing', async () => {
       const [lamp] = seeded.references;
       const resolved = await api()

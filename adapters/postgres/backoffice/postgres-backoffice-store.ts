@@ -289,7 +289,7 @@ export class PostgresBackofficeStore implements BackofficeStore {
   changeRequestStatus(
     scope: Scope,
     id: string,
-    plan: (current: RequestContext) => RequestStatusUpdate,
+    plan: (current: RequestContext) => RequestStatusUpdate | Promise<RequestStatusUpdate>,
   ): Promise<RequestDetailView | null> {
     if (!UUID.test(id)) return Promise.resolve(null);
     return this.run('changeRequestStatus', async () => {
@@ -310,10 +310,24 @@ export class PostgresBackofficeStore implements BackofficeStore {
               row.contact_id,
             ])
           : { rows: [] };
-        const update = plan({
+        // Each follower (other than the reporter) on the conversation they last wrote in.
+        const followers = await tx.query<ConversationRow & { opted_out: boolean }>(
+          `SELECT DISTINCT ON (f.contact_id) ${CONVERSATION_COLUMNS}, ct.opted_out
+           FROM request_followers f
+           JOIN contacts ct ON ct.id = f.contact_id
+           JOIN conversations c ON c.contact_id = f.contact_id AND c.tenant_id = $2
+           WHERE f.request_id = $1 AND f.contact_id IS DISTINCT FROM $3::uuid
+           ORDER BY f.contact_id, c.updated_at DESC`,
+          [row.id, row.tenant_id, row.contact_id],
+        );
+        const update = await plan({
           request: toRequestView(row),
           conversation: conversation ? toConversationView(conversation) : null,
           contactOptedOut: optedOut.rows[0]?.opted_out === true,
+          followers: followers.rows.map((f) => ({
+            conversation: toConversationView(f),
+            optedOut: f.opted_out,
+          })),
         });
         await tx.query(
           `UPDATE requests SET status = $2, updated_at = now(),
@@ -327,6 +341,8 @@ export class PostgresBackofficeStore implements BackofficeStore {
         );
         if (conversation && update.messages.length > 0)
           await insertMessages(tx, row.tenant_id, conversation.id, update.messages);
+        for (const follower of update.followerMessages ?? [])
+          await insertMessages(tx, row.tenant_id, follower.conversationId, follower.messages);
         await insertOutbox(tx, row.tenant_id, update.outbox);
         return true;
       });
