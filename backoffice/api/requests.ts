@@ -40,8 +40,10 @@ async function statusEffects(
   const followerMessages: { conversationId: string; messages: NewMessage[] }[] = [];
   // "You will be kept informed" was promised to each citizen who followed this report instead of filing a
   // duplicate: they are told on their own channel, in their own language.
-  for (const follower of notify ? ctx.followers : []) {
-    const followerLocale = await citizenLocale(deps.state, follower.conversation.id);
+  const followers = notify ? ctx.followers : [];
+  const locales = await Promise.all(followers.map((f) => citizenLocale(deps.state, f.conversation.id)));
+  for (const [i, follower] of followers.entries()) {
+    const followerLocale = locales[i] ?? 'fr';
     const delivery = deliveryTo(
       follower.conversation,
       { type: 'text', text: say(statusNotice(after, note, true), followerLocale) },

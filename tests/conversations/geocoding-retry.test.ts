@@ -3,24 +3,11 @@
 import nock from 'nock';
 import type { Container } from '../../server/container';
 import { talk } from '../support/conversation';
-import { createTestContainer } from '../support/harness';
 import { BAN_API, LILAS_12, LILAS_PARIS, featureCollection } from './ban-fixtures';
-import { NOW, announcedReference, done } from './helpers';
+import { NOW, announcedReference, done, withClosedNetworkContainer } from './helpers';
 
 let container: Container;
-
-beforeAll(async () => {
-  nock.disableNetConnect();
-  container = await createTestContainer();
-});
-afterEach(() => {
-  nock.abortPendingRequests();
-  nock.cleanAll();
-});
-afterAll(async () => {
-  await container.close();
-  nock.enableNetConnect();
-});
+withClosedNetworkContainer((c) => (container = c));
 
 /** The address API answers every search with `status` and counts the calls. */
 function api(answer: (q: string) => [number, unknown]): { calls: () => number } {

@@ -1,6 +1,8 @@
 // Small helpers shared by the public-service conversation tests.
+import nock from 'nock';
 import type { Container } from '../../server/container';
 import type { Talk } from '../support/conversation';
+import { createTestContainer } from '../support/harness';
 
 /** The instant of every turn: a Tuesday morning in March (ages and dates are computed from it). */
 export const NOW = new Date('2026-03-10T09:30:00Z');
@@ -30,3 +32,24 @@ export const done = (t: Talk): Promise<void> =>
   new Promise((resolve, reject) => {
     t.then(() => resolve(), reject);
   });
+
+/**
+ * One test container for the whole file, with the network closed but for nock (mocks cleaned after each test):
+ * `let container: Container; withClosedNetworkContainer((c) => (container = c));`
+ */
+export function withClosedNetworkContainer(use: (container: Container) => void): void {
+  let container: Container | undefined;
+  beforeAll(async () => {
+    nock.disableNetConnect();
+    container = await createTestContainer();
+    use(container);
+  });
+  afterEach(() => {
+    nock.abortPendingRequests();
+    nock.cleanAll();
+  });
+  afterAll(async () => {
+    await container?.close();
+    nock.enableNetConnect();
+  });
+}

@@ -3,7 +3,6 @@
 import nock from 'nock';
 import type { Container } from '../../server/container';
 import { talk } from '../support/conversation';
-import { createTestContainer } from '../support/harness';
 import {
   BAN_API,
   LILAS_12,
@@ -13,22 +12,10 @@ import {
   banSearch,
   type BanAddress,
 } from './ban-fixtures';
-import { NOW, announcedReference, contactOf, done } from './helpers';
+import { NOW, announcedReference, contactOf, done, withClosedNetworkContainer } from './helpers';
 
 let container: Container;
-
-beforeAll(async () => {
-  nock.disableNetConnect();
-  container = await createTestContainer();
-});
-afterEach(() => {
-  nock.abortPendingRequests();
-  nock.cleanAll();
-});
-afterAll(async () => {
-  await container.close();
-  nock.enableNetConnect();
-});
+withClosedNetworkContainer((c) => (container = c));
 
 const chat = (channel: 'webchat' | 'sms' = 'webchat') =>
   talk(container.engine, {
