@@ -18,6 +18,7 @@ import {
   pageOf,
 } from '../schemas';
 import type { NewMessage, RequestContext } from '../ports';
+import type { ConversationView } from '../schemas';
 import type { ApiDeps } from './deps';
 import { route, type AnyRoute } from './route';
 
@@ -37,30 +38,31 @@ async function statusEffects(
   const after = { ...ctx.request, status };
   const text = say(statusNotice(after, note), locale);
   const outbox: OutboxItem[] = [];
-  const followerMessages: { conversationId: string; messages: NewMessage[] }[] = [];
+  /** The notice on a citizen's own conversation: transcript line, plus a send unless they said STOP. */
+  const tell = (conversation: ConversationView, optedOut: boolean, notice: string) => {
+    const delivery = deliveryTo(
+      conversation,
+      { type: 'text', text: notice },
+      { direction: 'out', optedOut, viaOutbox: true },
+    );
+    outbox.push(...delivery.outbox);
+    return delivery.messages;
+  };
   // "You will be kept informed" was promised to each citizen who followed this report instead of filing a
   // duplicate: they are told on their own channel, in their own language.
   const followers = notify ? ctx.followers : [];
   const locales = await Promise.all(followers.map((f) => citizenLocale(deps.state, f.conversation.id)));
-  for (const [i, follower] of followers.entries()) {
-    const followerLocale = locales[i] ?? 'fr';
-    const delivery = deliveryTo(
+  const followerMessages = followers.map((follower, i) => ({
+    conversationId: follower.conversation.id,
+    messages: tell(
       follower.conversation,
-      { type: 'text', text: say(statusNotice(after, note, true), followerLocale) },
-      { direction: 'out', optedOut: follower.optedOut, viaOutbox: true },
-    );
-    followerMessages.push({ conversationId: follower.conversation.id, messages: delivery.messages });
-    outbox.push(...delivery.outbox);
-  }
-  let messages: ReturnType<typeof deliveryTo>['messages'] = [];
+      follower.optedOut,
+      say(statusNotice(after, note, true), locales[i] ?? 'fr'),
+    ),
+  }));
+  let messages: NewMessage[] = [];
   if (notify && ctx.conversation) {
-    const delivery = deliveryTo(
-      ctx.conversation,
-      { type: 'text', text },
-      { direction: 'out', optedOut: ctx.contactOptedOut, viaOutbox: true },
-    );
-    messages = delivery.messages;
-    outbox.push(...delivery.outbox);
+    messages = tell(ctx.conversation, ctx.contactOptedOut, text);
   } else if (notify) {
     // No conversation (Open311, API): a phone number left in the report gets an SMS.
     const phone = ContactInPayload.safeParse(ctx.request.payload);

@@ -46,24 +46,16 @@ async function retryOne(
   const address = (request.payload.address ?? {}) as { text?: string };
   const text = request.addressText ?? address.text;
   if (!territory) return 'pending';
-  if (!text) {
+  const loc = text ? await geocodeAddress(deps.geocoder, territory, text, request.communeId) : undefined;
+  if (loc?.geocoding === 'unavailable') return 'unavailable';
+  if (!loc || loc.geocoding !== 'ok' || loc.lat === undefined || loc.lon === undefined) {
     await deps.store.recordGeocoding({
       tenantId: request.tenantId,
       requestId: request.id,
-      payloadPatch: { geocoding: 'not_found' },
-      note: 'Aucune adresse à localiser.',
-      actor: GEOCODING_ACTOR,
-    });
-    return 'notLocated';
-  }
-  const loc = await geocodeAddress(deps.geocoder, territory, text, request.communeId);
-  if (loc.geocoding === 'unavailable') return 'unavailable';
-  if (loc.geocoding !== 'ok' || loc.lat === undefined || loc.lon === undefined) {
-    await deps.store.recordGeocoding({
-      tenantId: request.tenantId,
-      requestId: request.id,
-      payloadPatch: { geocoding: loc.geocoding },
-      note: `Adresse non localisée automatiquement (« ${text} ») : à situer par un agent.`,
+      payloadPatch: { geocoding: loc?.geocoding ?? 'not_found' },
+      note: text
+        ? `Adresse non localisée automatiquement (« ${text} ») : à situer par un agent.`
+        : 'Aucune adresse à localiser.',
       actor: GEOCODING_ACTOR,
     });
     return 'notLocated';
