@@ -217,6 +217,16 @@ interface Citizen {
   turns: number;
 }
 
+/** Citizen number n of a pool (its own phone numbers), starting the scenario its number gives. */
+const newCitizen = (prefix: string, n: number): Citizen => ({
+  phone: `${prefix}${String(n).padStart(7, '0')}`,
+  scenario: (['hours', 'report', 'status'] as const)[n % 3]!,
+  step: 0,
+  lastReply: '',
+  references: [],
+  turns: 0,
+});
+
 const REPORT_ANSWERS: [RegExp, string][] = [
   [/Est-ce correct|Je l.enregistre/i, 'oui'],
   [/d[ée]cri|description|pr[ée]cis/i, 'Un trou profond au milieu de la chaussée'],
@@ -373,14 +383,7 @@ async function main() {
   const server = await startProcess(guichetCommand(), env, /"port":(\d+)/);
   const send = createClient(server.port, CONCURRENCY * 2);
 
-  const citizens: Citizen[] = Array.from({ length: CONCURRENCY }, (_, i) => ({
-    phone: `+3361${String(i).padStart(7, '0')}`,
-    scenario: (['hours', 'report', 'status'] as const)[i % 3]!,
-    step: 0,
-    lastReply: '',
-    references: [],
-    turns: 0,
-  }));
+  const citizens: Citizen[] = Array.from({ length: CONCURRENCY }, (_, i) => newCitizen('+3361', i));
   const smsCheck = (user: number, res: { status: number; body: string }) => {
     const ok = res.status === 200 && res.body.includes('<Response');
     if (ok) advance(citizens[user]!, decodeXml(res.body));
@@ -410,14 +413,7 @@ async function main() {
 
   // The same multi-turn scripts at a fixed rate: each scheduled turn goes to the next citizen who is not
   // waiting for an answer (a pool of RATE citizens: about one turn per citizen per second).
-  const newRateCitizen = (n: number): Citizen => ({
-    phone: `+3362${String(n).padStart(7, '0')}`,
-    scenario: (['hours', 'report', 'status'] as const)[n % 3]!,
-    step: 0,
-    lastReply: '',
-    references: [],
-    turns: 0,
-  });
+  const newRateCitizen = (n: number): Citizen => newCitizen('+3362', n);
   const rateCitizens: Citizen[] = Array.from({ length: RATE }, (_, n) => newRateCitizen(n));
   const idle = [...rateCitizens];
   const busy = new Map<number, Citizen>();
