@@ -5,6 +5,7 @@ import { createPostgresBackofficeStores } from '../../adapters/postgres/backoffi
 import { databaseUrl, describeWith, uniqueSuffix } from '../support/services';
 import { auditLogContract } from './backoffice-audit.contract';
 import { backofficeDatabase, type BackofficeDatabase, type Db } from './backoffice-fixture';
+import { requestStoreContract } from './backoffice-requests.contract';
 import { tenantDirectoryContract } from './backoffice-tenants.contract';
 import { tokenStoreContract } from './backoffice-tokens.contract';
 
@@ -19,6 +20,7 @@ function open(shared: PostgresSharedStore): BackofficeDatabase {
 function everyContract(db: Db): void {
   tenantDirectoryContract(db, () => db().stores.tenants);
   tokenStoreContract(db, () => db().stores.tokens);
+  requestStoreContract(db, () => db().stores.requests);
   auditLogContract(db, () => db().stores.audit);
 }
 
