@@ -5,6 +5,8 @@ import { createPostgresBackofficeStores } from '../../adapters/postgres/backoffi
 import { databaseUrl, describeWith, uniqueSuffix } from '../support/services';
 import { auditLogContract } from './backoffice-audit.contract';
 import { backofficeDatabase, type BackofficeDatabase, type Db } from './backoffice-fixture';
+import { contactStoreContract } from './backoffice-contacts.contract';
+import { conversationDirectoryContract } from './backoffice-conversations.contract';
 import { requestStoreContract } from './backoffice-requests.contract';
 import { tenantDirectoryContract } from './backoffice-tenants.contract';
 import { tokenStoreContract } from './backoffice-tokens.contract';
@@ -21,6 +23,8 @@ function everyContract(db: Db): void {
   tenantDirectoryContract(db, () => db().stores.tenants);
   tokenStoreContract(db, () => db().stores.tokens);
   requestStoreContract(db, () => db().stores.requests);
+  conversationDirectoryContract(db, () => db().stores.conversations);
+  contactStoreContract(db, () => db().stores.contacts);
   auditLogContract(db, () => db().stores.audit);
 }
 
