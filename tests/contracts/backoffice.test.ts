@@ -7,9 +7,11 @@ import { auditLogContract } from './backoffice-audit.contract';
 import { backofficeDatabase, type BackofficeDatabase, type Db } from './backoffice-fixture';
 import { contactStoreContract } from './backoffice-contacts.contract';
 import { conversationDirectoryContract } from './backoffice-conversations.contract';
+import { indicatorStoreContract } from './backoffice-indicators.contract';
 import { requestStoreContract } from './backoffice-requests.contract';
 import { tenantDirectoryContract } from './backoffice-tenants.contract';
 import { tokenStoreContract } from './backoffice-tokens.contract';
+import { webhookStoreContract } from './backoffice-webhooks.contract';
 
 function open(shared: PostgresSharedStore): BackofficeDatabase {
   return {
@@ -25,6 +27,8 @@ function everyContract(db: Db): void {
   requestStoreContract(db, () => db().stores.requests);
   conversationDirectoryContract(db, () => db().stores.conversations);
   contactStoreContract(db, () => db().stores.contacts);
+  webhookStoreContract(db, () => db().stores.webhooks);
+  indicatorStoreContract(db, () => db().stores.indicators);
   auditLogContract(db, () => db().stores.audit);
 }
 
