@@ -70,7 +70,9 @@ export function contactStoreContract(db: Db, port: () => ContactStore): void {
 
     it('erases the person and keeps anonymised requests; reports what it did', async () => {
       const a = await newTenant(db);
+      const neighbour = await seed(db, a, { requests: [{ authorityId: 'voirie' }] });
       const citizen = await seed(db, a, {
+        follows: [neighbour.requests[0]!.id],
         requests: [
           {
             authorityId: 'voirie',
@@ -91,7 +93,7 @@ export function contactStoreContract(db: Db, port: () => ContactStore): void {
           },
         ],
       });
-      const neighbour = await seed(db, a);
+
       await db().query(
         `INSERT INTO outbox (tenant_id, kind, payload, dedupe_key) VALUES ($1, 'notification', $2::jsonb, $3)`,
         [
@@ -115,6 +117,8 @@ export function contactStoreContract(db: Db, port: () => ContactStore): void {
       expect(contact).toMatchObject({ displayName: null, erasedAt: result?.erasedAt, identities: [] });
       expect(contact?.conversations[0]).toMatchObject({ status: 'closed', owner: 'bot' });
       expect(contact?.conversations[0]?.address).not.toContain(citizen.address);
+      // It no longer follows the neighbour's request; its own requests stay, anonymised.
+      expect(contact?.requests.map((r) => r.type).sort()).toEqual(['report_incident', 'school_registration']);
       const kept = new Map(contact?.requests.map((r) => [r.type, r]));
       expect(kept.get('report_incident')).toMatchObject({
         payload: { category: 'voirie', anonymised: true },
