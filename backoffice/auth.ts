@@ -4,7 +4,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Logger } from '../bot/logger';
 import { GuichetError } from '../bot/errors';
-import type { BackofficeStore, Scope } from './ports';
+import type { Scope, TokenStore } from './ports';
 import type { Role } from './schemas';
 
 export const TOKEN_PREFIX = 'gch_';
@@ -59,7 +59,7 @@ export function requireRole(principal: Principal, min: Role): void {
 }
 
 export interface AuthenticatorOptions {
-  store: BackofficeStore;
+  store: TokenStore;
   /** ADMIN_TOKEN: a platform administrator over every tenant. */
   adminToken?: string;
   logger?: Logger;

@@ -13,7 +13,7 @@ import {
   type OutboxHandler,
 } from '../adapters/outbox';
 import type { SqlClient } from '../adapters/postgres';
-import { PostgresBackofficeStore } from '../adapters/postgres/backoffice';
+import { createPostgresBackofficeStores } from '../adapters/postgres/backoffice';
 import { API_PREFIX, createApiRouter } from './api/router';
 import { EventStreams } from './api/events';
 import { Authenticator } from './auth';
@@ -21,7 +21,8 @@ import { createConsoleRouter } from './console/router';
 import { handoverPublisher } from './events';
 import { createNotificationDispatcher, type SmsSender } from './notifications';
 import { createOpen311Router } from './open311/router';
-import type { BackofficeStore } from './ports';
+import type { BackofficeStore, BackofficeStores } from './ports';
+import { backofficeFacade } from './stores';
 
 export interface BackofficeModuleOptions {
   sql: SqlClient;
@@ -43,7 +44,10 @@ export interface BackofficeModuleOptions {
 
 export interface BackofficeModule {
   routes: [string, Router][];
+  /** Every port in one object (the API handlers' dependency). */
   store: BackofficeStore;
+  /** The same stores by domain. */
+  stores: BackofficeStores;
   auth: Authenticator;
   relay: OutboxRelay;
   close(): Promise<void>;
@@ -52,8 +56,9 @@ export interface BackofficeModule {
 export function createBackofficeModule(options: BackofficeModuleOptions): BackofficeModule {
   const clock = options.clock ?? (() => new Date());
   const { bus, logger } = options;
-  const store = new PostgresBackofficeStore(options.sql);
-  const auth = new Authenticator({ store, adminToken: options.adminToken, logger, clock });
+  const stores = createPostgresBackofficeStores(options.sql);
+  const store = backofficeFacade(stores);
+  const auth = new Authenticator({ store: stores.tokens, adminToken: options.adminToken, logger, clock });
   const streams = new EventStreams();
   const deps = { store, bus, state: options.state, territories: options.territories, logger, clock };
 
@@ -90,7 +95,7 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
       [
         '/open311/v2',
         createOpen311Router({
-          store,
+          store: stores.requests,
           auth,
           territories: options.territories,
           reserveReference: (now) => options.sharedStore.reserveReference(now),
@@ -103,6 +108,7 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
       ['/console', createConsoleRouter()],
     ],
     store,
+    stores,
     auth,
     relay,
     async close() {

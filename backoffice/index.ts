@@ -11,5 +11,5 @@ export {
 export { Authenticator, generateToken, hashToken, type Principal } from './auth';
 export { createNotificationDispatcher, type SmsSender } from './notifications';
 export { anonymisePayload } from './anonymise';
-export type { BackofficeStore, Scope } from './ports';
+export type { BackofficeStore, BackofficeStores, Scope } from './ports';
 export * from './schemas';

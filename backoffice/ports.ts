@@ -1,7 +1,9 @@
-// Port: what the back office reads and writes in the shared store. Kept apart from SharedStore (the
-// engine's port) so the engine's contract stays small; the PostgreSQL/PGlite implementation lives in
-// adapters/postgres/backoffice. Every method takes a Scope: an object outside it is reported as absent
-// (null / false), never as forbidden, so a token of one tenant cannot even learn another's ids exist.
+// Ports: what the back office reads and writes in the shared store, one port per domain (tenants, tokens,
+// requests, conversations, contacts, webhooks, indicators, audit log), each with its own contract suite
+// (tests/contracts/backoffice-*.contract.ts). Kept apart from SharedStore (the engine's port) so the
+// engine's contract stays small; the PostgreSQL/PGlite implementations live in adapters/postgres/backoffice.
+// Every scoped method takes a Scope: an object outside it is reported as absent (null / false), never as
+// forbidden, so a token of one tenant cannot even learn another's ids exist.
 import type { ConversationOwner, OutboxItem, RequestStatus } from '../bot/ports';
 import type {
   ContactExport,
@@ -168,17 +170,24 @@ export type PayloadAnonymiser = (request: { type: string; payload: Record<string
   keepLocation: boolean;
 };
 
-export interface BackofficeStore {
+/** The territories known to the store (rows upserted from the territory files at start-up). */
+export interface TenantDirectory {
   listTenants(scope: Scope): Promise<{ id: string; name: string }[]>;
   tenantExists(tenantId: string): Promise<boolean>;
+}
 
+/** API tokens: only their SHA-256 hash is stored; a revoked token stays listed with its revocation date. */
+export interface TokenStore {
   findTokenByHash(tokenHash: string): Promise<StoredToken | null>;
   /** Agents and supervisors get an agents row too (conversations record which agent took them). */
   createToken(token: NewToken): Promise<TokenView>;
   listTokens(scope: Scope): Promise<TokenView[]>;
   revokeToken(scope: Scope, id: string): Promise<boolean>;
   touchToken(id: string): Promise<void>;
+}
 
+/** Requests (demandes): their list, detail and history, status changes with their notices, assignment. */
+export interface RequestStore {
   listRequests(scope: Scope, filter: RequestFilter): Promise<Page<RequestView>>;
   getRequest(scope: Scope, id: string): Promise<RequestDetailView | null>;
   /** Looks the request up by id or reference. */
@@ -200,7 +209,10 @@ export interface BackofficeStore {
   ): Promise<RequestDetailView | null>;
   /** A request that does not come from a conversation (Open311, API), with its 'received' event and outbox rows. */
   createRequest(request: NewBackofficeRequest, outbox: OutboxItem[]): Promise<RequestView>;
+}
 
+/** Conversations as agents see them: the hand-over queue, transcripts, taking over and closing. */
+export interface ConversationDirectory {
   listConversations(scope: Scope, filter: ConversationFilter): Promise<Page<ConversationView>>;
   getConversation(scope: Scope, id: string): Promise<ConversationDetailView | null>;
   /** Locks the conversation, asks `plan` what to change, commits it in one transaction. */
@@ -209,7 +221,10 @@ export interface BackofficeStore {
     id: string,
     plan: (current: ConversationView) => ConversationUpdate,
   ): Promise<ConversationView | null>;
+}
 
+/** Contacts (citizens) and their RGPD rights: access (export) and erasure. */
+export interface ContactStore {
   getContact(scope: Scope, id: string): Promise<ContactView | null>;
   exportContact(scope: Scope, id: string): Promise<ContactExport | null>;
   /**
@@ -223,13 +238,47 @@ export interface BackofficeStore {
     actor: string,
     anonymise: PayloadAnonymiser,
   ): Promise<ErasureResult | null>;
+}
 
-  indicators(query: IndicatorsQuery): Promise<IndicatorsView>;
-
+/** Webhook subscriptions and their deliveries (outbox rows of kind 'webhook'). */
+export interface WebhookStore {
   createWebhook(webhook: NewWebhook): Promise<WebhookView>;
   listWebhooks(scope: Scope): Promise<WebhookView[]>;
   deleteWebhook(scope: Scope, id: string): Promise<boolean>;
   listDeliveries(scope: Scope, filter: DeliveryFilter): Promise<Page<DeliveryView>>;
+}
 
+/** Territorial indicators over a period (the same BI views the dashboards read). */
+export interface IndicatorStore {
+  indicators(query: IndicatorsQuery): Promise<IndicatorsView>;
+}
+
+/** Who did what in the back office (token issued, webhook registered, request assigned, contact erased…). */
+export interface AuditLog {
   audit(entry: AuditEntry): Promise<void>;
 }
+
+/** Every back-office store, by domain: what the composition root builds and hands to the callers. */
+export interface BackofficeStores {
+  tenants: TenantDirectory;
+  tokens: TokenStore;
+  requests: RequestStore;
+  conversations: ConversationDirectory;
+  contacts: ContactStore;
+  webhooks: WebhookStore;
+  indicators: IndicatorStore;
+  audit: AuditLog;
+}
+
+/**
+ * Every port in one object, as the API handlers used to receive it (backoffice/stores.ts builds it from
+ * BackofficeStores by delegation). New code should take the one port it needs.
+ */
+export type BackofficeStore = TenantDirectory &
+  TokenStore &
+  RequestStore &
+  ConversationDirectory &
+  ContactStore &
+  WebhookStore &
+  IndicatorStore &
+  AuditLog;

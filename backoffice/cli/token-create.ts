@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createSharedStore } from '../../adapters/postgres';
-import { PostgresBackofficeStore } from '../../adapters/postgres/backoffice';
+import { PostgresAuditLog, PostgresTokenStore } from '../../adapters/postgres/backoffice';
 import { TerritoryProvider } from '../../knowledge/territory';
 import { loadConfig } from '../../server/config';
 import { generateToken, hashToken } from '../auth';
@@ -73,7 +73,8 @@ async function main(): Promise<number> {
         .list()
         .map((t) => ({ id: t.id, name: t.name })),
     );
-    const backoffice = new PostgresBackofficeStore(store.sql);
+    const tokens = new PostgresTokenStore(store.sql);
+    const audit = new PostgresAuditLog(store.sql);
     const input = args.data;
     let tenantId: string | null = null;
     let authorityId: string | undefined;
@@ -100,14 +101,14 @@ async function main(): Promise<number> {
     }
     const role = 'role' in input ? input.role : 'admin';
     const token = generateToken();
-    const created = await backoffice.createToken({
+    const created = await tokens.createToken({
       tokenHash: hashToken(token),
       role,
       name: input.name,
       tenantId,
       authorityId,
     });
-    await backoffice.audit({
+    await audit.audit({
       tenantId,
       actor: 'cli',
       action: 'token.create',

@@ -16,13 +16,13 @@ import {
   type TerritoryProvider,
 } from '../../knowledge/territory';
 import type { Authenticator, Principal } from '../auth';
-import type { BackofficeStore, Scope } from '../ports';
+import type { RequestStore, Scope } from '../ports';
 import type { RequestView } from '../schemas';
 import { open311Error, send, sendError, splitFormat, type Format } from './format';
 import { REPORT_ATTRIBUTES, REQUEST_TYPE, serviceNameOf, servicesOf } from './services';
 
 export interface Open311Deps {
-  store: BackofficeStore;
+  store: RequestStore;
   auth: Authenticator;
   territories: TerritoryProvider;
   /** Reserves a DEM-YYYY-NNNNNN reference (SharedStore.reserveReference). */

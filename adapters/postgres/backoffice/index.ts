@@ -1,2 +1,36 @@
-// The back office's queries over the shared store's SQL client (same database, same migrations).
-export { PostgresBackofficeStore } from './postgres-backoffice-store';
+// The back office's stores over the shared store's SQL client (same database, same migrations), one per
+// domain. A new domain is one file here, one port in backoffice/ports.ts and one line below.
+import type { BackofficeStores } from '../../../backoffice/ports';
+import type { SqlClient } from '../sql-client';
+import { PostgresAuditLog } from './audit';
+import { PostgresContactStore } from './contacts';
+import { PostgresConversationDirectory } from './conversations';
+import { PostgresIndicatorStore } from './indicators';
+import { PostgresRequestStore } from './requests';
+import { PostgresTenantDirectory } from './tenants';
+import { PostgresTokenStore } from './tokens';
+import { PostgresWebhookStore } from './webhooks';
+
+export {
+  PostgresAuditLog,
+  PostgresContactStore,
+  PostgresConversationDirectory,
+  PostgresIndicatorStore,
+  PostgresRequestStore,
+  PostgresTenantDirectory,
+  PostgresTokenStore,
+  PostgresWebhookStore,
+};
+
+export function createPostgresBackofficeStores(sql: SqlClient): BackofficeStores {
+  return {
+    tenants: new PostgresTenantDirectory(sql),
+    tokens: new PostgresTokenStore(sql),
+    requests: new PostgresRequestStore(sql),
+    conversations: new PostgresConversationDirectory(sql),
+    contacts: new PostgresContactStore(sql),
+    webhooks: new PostgresWebhookStore(sql),
+    indicators: new PostgresIndicatorStore(sql),
+    audit: new PostgresAuditLog(sql),
+  };
+}

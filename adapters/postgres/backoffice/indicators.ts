@@ -1,9 +1,10 @@
 // Territorial indicators, computed from the BI views of migration 0002 (the dashboards and the API read
 // the same definitions): counts per type, channel, commune, ISO week and status in one GROUPING SETS
 // statement, medians with percentile_cont, conversation rates from bi_conversations.
-import type { IndicatorsQuery } from '../../../backoffice/ports';
+import type { IndicatorStore, IndicatorsQuery } from '../../../backoffice/ports';
 import type { IndicatorsView } from '../../../backoffice/schemas';
-import type { SqlExecutor } from '../sql-client';
+import type { SqlClient, SqlExecutor } from '../sql-client';
+import { guarded } from './sql';
 
 interface GroupRow {
   type: string | null;
@@ -97,4 +98,12 @@ export async function indicators(sql: SqlExecutor, q: IndicatorsQuery): Promise<
       medianFirstAgentReplySeconds: num(c?.first_reply),
     },
   };
+}
+
+export class PostgresIndicatorStore implements IndicatorStore {
+  constructor(private readonly sql: SqlClient) {}
+
+  indicators(query: IndicatorsQuery): Promise<IndicatorsView> {
+    return guarded('indicators', () => indicators(this.sql, query));
+  }
 }

@@ -1,0 +1,237 @@
+// ContactStore over SQL: a citizen's record, its RGPD export and its erasure (one transaction).
+import type { ContactStore, PayloadAnonymiser, Scope } from '../../../backoffice/ports';
+import type { ContactExport, ContactView, ErasureResult } from '../../../backoffice/schemas';
+import type { SqlClient, SqlExecutor } from '../sql-client';
+import { auditInsert, guarded, params, scopeWhere, UUID, whereSql } from './sql';
+import {
+  CONVERSATION_COLUMNS,
+  REQUEST_COLUMNS,
+  iso,
+  toConversationView,
+  toEventView,
+  toMessageView,
+  toRequestView,
+  type ConversationRow,
+  type EventRow,
+  type MessageRow,
+  type RequestRow,
+  type Stamp,
+} from './views';
+
+export class PostgresContactStore implements ContactStore {
+  constructor(private readonly sql: SqlClient) {}
+
+  getContact(scope: Scope, id: string): Promise<ContactView | null> {
+    if (!UUID.test(id)) return Promise.resolve(null);
+    return guarded('getContact', async () => {
+      const contact = await this.contactRow(this.sql, scope, id);
+      if (!contact) return null;
+      const [identities, conversations, requests] = await Promise.all([
+        this.identities(this.sql, id),
+        this.sql.query<ConversationRow>(
+          `SELECT ${CONVERSATION_COLUMNS} FROM conversations c WHERE c.contact_id = $1 AND c.tenant_id = $2 ORDER BY c.created_at DESC`,
+          [id, contact.tenant_id],
+        ),
+        this.sql.query<RequestRow>(
+          `SELECT ${REQUEST_COLUMNS} FROM requests r
+           WHERE r.tenant_id = $2 AND (r.contact_id = $1 OR r.id IN (SELECT f.request_id FROM request_followers f WHERE f.contact_id = $1))
+           ORDER BY r.created_at DESC`,
+          [id, contact.tenant_id],
+        ),
+      ]);
+      return {
+        ...contactView(contact),
+        identities,
+        conversations: conversations.rows.map(toConversationView),
+        requests: requests.rows.map(toRequestView),
+      };
+    });
+  }
+
+  exportContact(scope: Scope, id: string): Promise<ContactExport | null> {
+    if (!UUID.test(id)) return Promise.resolve(null);
+    return guarded('exportContact', async () => {
+      const contact = await this.contactRow(this.sql, scope, id);
+      if (!contact) return null;
+      const identities = await this.identities(this.sql, id);
+      const conversations = await this.sql.query<ConversationRow>(
+        `SELECT ${CONVERSATION_COLUMNS} FROM conversations c WHERE c.contact_id = $1 AND c.tenant_id = $2 ORDER BY c.created_at`,
+        [id, contact.tenant_id],
+      );
+      const messages = await this.sql.query<MessageRow & { conversation_id: string }>(
+        `SELECT m.conversation_id, m.id, m.direction, m.text, m.payload, m.intent, m.agent_id, m.created_at
+         FROM messages m JOIN conversations c ON c.id = m.conversation_id
+         WHERE c.contact_id = $1 AND c.tenant_id = $2 ORDER BY m.id`,
+        [id, contact.tenant_id],
+      );
+      const requests = await this.sql.query<RequestRow>(
+        `SELECT ${REQUEST_COLUMNS} FROM requests r WHERE r.contact_id = $1 AND r.tenant_id = $2 ORDER BY r.created_at`,
+        [id, contact.tenant_id],
+      );
+      const events = await this.sql.query<EventRow & { request_id: string }>(
+        `SELECT e.request_id, e.status, e.note, e.actor, e.created_at FROM request_events e
+         JOIN requests r ON r.id = e.request_id WHERE r.contact_id = $1 AND r.tenant_id = $2 ORDER BY e.id`,
+        [id, contact.tenant_id],
+      );
+      return {
+        exportedAt: new Date().toISOString(),
+        contact: { ...contactView(contact), identities },
+        conversations: conversations.rows.map((c) => ({
+          ...toConversationView(c),
+          messages: messages.rows.filter((m) => m.conversation_id === c.id).map(toMessageView),
+        })),
+        requests: requests.rows.map((r) => ({
+          ...toRequestView(r),
+          events: events.rows.filter((e) => e.request_id === r.id).map(toEventView),
+        })),
+      };
+    });
+  }
+
+  eraseContact(
+    scope: Scope,
+    id: string,
+    actor: string,
+    anonymise: PayloadAnonymiser,
+  ): Promise<ErasureResult | null> {
+    if (!UUID.test(id)) return Promise.resolve(null);
+    return guarded('eraseContact', () =>
+      this.sql.transaction(async (tx) => {
+        const contact = await this.contactRow(tx, scope, id, true);
+        if (!contact) return null;
+        const tenantId = contact.tenant_id;
+        const conversations = await tx.query<{ id: string }>(
+          'SELECT id FROM conversations WHERE contact_id = $1 AND tenant_id = $2',
+          [id, tenantId],
+        );
+        const conversationIds = conversations.rows.map((c) => c.id);
+        const addresses = (
+          await tx.query<{ address: string }>(
+            'SELECT address FROM contact_identities WHERE contact_id = $1',
+            [id],
+          )
+        ).rows.map((r) => r.address);
+        const messages = await tx.query('DELETE FROM messages WHERE conversation_id = ANY($1::uuid[])', [
+          conversationIds,
+        ]);
+        const identities = await tx.query('DELETE FROM contact_identities WHERE contact_id = $1', [id]);
+        // The conversation rows stay (statistics) without the phone number or session id.
+        await tx.query(
+          `UPDATE conversations SET address = 'erased:' || id::text, status = 'closed', owner = 'bot', agent_id = NULL,
+             closed_at = COALESCE(closed_at, now()), last_intent = NULL, updated_at = now()
+           WHERE id = ANY($1::uuid[])`,
+          [conversationIds],
+        );
+        const requests = await tx.query<{
+          id: string;
+          type: string;
+          payload: Record<string, unknown> | null;
+        }>('SELECT id, type, payload FROM requests WHERE contact_id = $1 AND tenant_id = $2 FOR UPDATE', [
+          id,
+          tenantId,
+        ]);
+        const rewritten = requests.rows.map((r) => {
+          const result = anonymise({ type: r.type, payload: r.payload ?? {} });
+          return { id: r.id, payload: result.payload, keep_location: result.keepLocation };
+        });
+        if (rewritten.length > 0) {
+          await tx.query(
+            `UPDATE requests r SET payload = x.payload, updated_at = now(),
+               address_text = CASE WHEN x.keep_location THEN r.address_text END,
+               lat = CASE WHEN x.keep_location THEN r.lat END,
+               lon = CASE WHEN x.keep_location THEN r.lon END,
+               location_label = CASE WHEN x.keep_location THEN r.location_label END
+             FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, payload jsonb, keep_location boolean)
+             WHERE r.id = x.id`,
+            [JSON.stringify(rewritten)],
+          );
+        }
+        await tx.query('DELETE FROM request_followers WHERE contact_id = $1', [id]);
+        // Queued messages to this person must not leave any more.
+        await tx.query(
+          `DELETE FROM outbox WHERE tenant_id = $1 AND status = 'pending' AND kind = 'notification'
+             AND (payload ->> 'to' = ANY($2::text[]) OR payload ->> 'conversationId' = ANY($3::text[]))`,
+          [tenantId, addresses, conversationIds],
+        );
+        // Handover summaries (and the webhook bodies carrying them) quote the citizen.
+        await tx.query(
+          `UPDATE outbox SET payload = jsonb_set(payload, '{summary}', '{"erased": true}'::jsonb)
+           WHERE tenant_id = $1 AND kind = 'conversation.handover' AND payload ->> 'conversationId' = ANY($2::text[])`,
+          [tenantId, conversationIds],
+        );
+        await tx.query(
+          `UPDATE outbox SET payload = jsonb_set(payload, '{body}', to_jsonb('{"erased":true}'::text))
+           WHERE tenant_id = $1 AND kind = 'webhook' AND payload ->> 'conversationId' = ANY($2::text[])`,
+          [tenantId, conversationIds],
+        );
+        const erased = await tx.query<{ erased_at: Stamp }>(
+          `UPDATE contacts SET display_name = NULL, locale = NULL, erased_at = now(), updated_at = now() WHERE id = $1 RETURNING erased_at`,
+          [id],
+        );
+        await auditInsert(tx, {
+          tenantId,
+          actor,
+          action: 'contact.erase',
+          targetType: 'contact',
+          targetId: id,
+          details: { conversations: conversationIds.length, requests: rewritten.length },
+        });
+        return {
+          contactId: id,
+          erasedAt: iso(erased.rows[0]?.erased_at) ?? new Date().toISOString(),
+          messagesDeleted: messages.rowCount,
+          identitiesDeleted: identities.rowCount,
+          requestsAnonymised: rewritten.length,
+          conversations: conversationIds,
+        };
+      }),
+    );
+  }
+
+  private async contactRow(
+    db: SqlExecutor,
+    scope: Scope,
+    id: string,
+    lock = false,
+  ): Promise<ContactRow | null> {
+    const { values, p } = params();
+    const where = [`k.id = ${p(id)}`, ...scopeWhere(scope, p, 'k', false)];
+    const result = await db.query<ContactRow>(
+      `SELECT k.* FROM contacts k ${whereSql(where)}${lock ? ' FOR UPDATE' : ''}`,
+      values,
+    );
+    return result.rows[0] ?? null;
+  }
+
+  private async identities(db: SqlExecutor, contactId: string): Promise<ContactView['identities']> {
+    const result = await db.query<{ channel: string; address: string; created_at: Stamp }>(
+      'SELECT channel, address, created_at FROM contact_identities WHERE contact_id = $1 ORDER BY created_at',
+      [contactId],
+    );
+    return result.rows.map((r) => ({
+      channel: r.channel,
+      address: r.address,
+      createdAt: iso(r.created_at) ?? '',
+    }));
+  }
+}
+
+interface ContactRow {
+  id: string;
+  tenant_id: string;
+  display_name: string | null;
+  locale: string | null;
+  opted_out: boolean;
+  created_at: Stamp;
+  erased_at: Stamp;
+}
+
+const contactView = (row: ContactRow) => ({
+  id: row.id,
+  tenantId: row.tenant_id,
+  displayName: row.display_name,
+  locale: row.locale,
+  optedOut: row.opted_out,
+  createdAt: iso(row.created_at) ?? '',
+  erasedAt: iso(row.erased_at),
+});

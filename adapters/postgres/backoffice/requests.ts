@@ -1,0 +1,250 @@
+// RequestStore over SQL: requests scoped by tenant and authority, their events, status changes written
+// with their transcript notices and outbox rows in one transaction, assignment recorded in the audit log.
+import { GuichetError } from '../../../bot/errors';
+import type { OutboxItem } from '../../../bot/ports';
+import type {
+  NewBackofficeRequest,
+  RequestContext,
+  RequestFilter,
+  RequestStatusUpdate,
+  RequestStore,
+  Scope,
+} from '../../../backoffice/ports';
+import type { Page, RequestDetailView, RequestView } from '../../../backoffice/schemas';
+import type { SqlClient, SqlExecutor } from '../sql-client';
+import {
+  auditInsert,
+  conversationRow,
+  cursorClause,
+  guarded,
+  insertMessages,
+  insertOutbox,
+  likePattern,
+  page,
+  params,
+  scopeWhere,
+  UUID,
+  whereSql,
+} from './sql';
+import {
+  CONVERSATION_COLUMNS,
+  REQUEST_COLUMNS,
+  toConversationView,
+  toEventView,
+  toRequestView,
+  type ConversationRow,
+  type EventRow,
+  type RequestRow,
+} from './views';
+
+const REFERENCE = /^DEM-\d{4}-\d{6,}$/;
+
+export class PostgresRequestStore implements RequestStore {
+  constructor(private readonly sql: SqlClient) {}
+
+  listRequests(scope: Scope, filter: RequestFilter): Promise<Page<RequestView>> {
+    return guarded('listRequests', async () => {
+      const { values, p } = params();
+      const where = scopeWhere(scope, p, 'r', true);
+      if (filter.type) where.push(`r.type = ${p(filter.type)}`);
+      if (filter.types) where.push(`r.type = ANY(${p(filter.types)}::text[])`);
+      if (filter.status && filter.status.length > 0)
+        where.push(`r.status = ANY(${p(filter.status)}::text[])`);
+      if (filter.authority) where.push(`r.authority_id = ${p(filter.authority)}`);
+      if (filter.commune) where.push(`r.commune_id = ${p(filter.commune)}`);
+      if (filter.channel) where.push(`r.channel = ${p(filter.channel)}`);
+      if (filter.assignedTo) where.push(`r.assigned_to = ${p(filter.assignedTo)}`);
+      if (filter.from) where.push(`r.created_at >= ${p(filter.from)}::timestamptz`);
+      if (filter.to) where.push(`r.created_at < ${p(filter.to)}::timestamptz`);
+      if (filter.references)
+        where.push(`r.reference = ANY(${p(filter.references.map((r) => r.toUpperCase()))}::text[])`);
+      if (filter.categories) where.push(`r.payload ->> 'category' = ANY(${p(filter.categories)}::text[])`);
+      if (filter.q) {
+        const like = p(likePattern(filter.q));
+        where.push(
+          `(r.reference ILIKE ${like} OR r.address_text ILIKE ${like} OR r.payload::text ILIKE ${like})`,
+        );
+      }
+      const after = cursorClause(filter.cursor, p, 'r');
+      if (after) where.push(after);
+      const result = await this.sql.query<RequestRow>(
+        `SELECT ${REQUEST_COLUMNS} FROM requests r ${whereSql(where)}
+         ORDER BY r.created_at DESC, r.id DESC LIMIT ${p(filter.limit + 1)}`,
+        values,
+      );
+      return page(result.rows, filter.limit, toRequestView);
+    });
+  }
+
+  getRequest(scope: Scope, id: string): Promise<RequestDetailView | null> {
+    if (!UUID.test(id)) return Promise.resolve(null);
+    return guarded('getRequest', () => this.requestDetail(this.sql, scope, 'r.id', id));
+  }
+
+  getRequestByReference(scope: Scope, reference: string): Promise<RequestDetailView | null> {
+    const ref = reference.trim().toUpperCase();
+    if (UUID.test(ref)) return this.getRequest(scope, ref.toLowerCase());
+    if (!REFERENCE.test(ref)) return Promise.resolve(null);
+    return guarded('getRequestByReference', () => this.requestDetail(this.sql, scope, 'r.reference', ref));
+  }
+
+  private async requestDetail(
+    db: SqlExecutor,
+    scope: Scope,
+    column: string,
+    value: string,
+  ): Promise<RequestDetailView | null> {
+    const { values, p } = params();
+    const where = [`${column} = ${p(value)}`, ...scopeWhere(scope, p, 'r', true)];
+    const found = await db.query<RequestRow>(
+      `SELECT ${REQUEST_COLUMNS} FROM requests r ${whereSql(where)}`,
+      values,
+    );
+    const row = found.rows[0];
+    if (!row) return null;
+    const events = await db.query<EventRow>(
+      'SELECT status, note, actor, created_at FROM request_events WHERE request_id = $1 ORDER BY id',
+      [row.id],
+    );
+    const conversation = row.conversation_id
+      ? await conversationRow(db, row.tenant_id, row.conversation_id)
+      : null;
+    return {
+      ...toRequestView(row),
+      events: events.rows.map(toEventView),
+      conversation: conversation ? toConversationView(conversation) : null,
+    };
+  }
+
+  changeRequestStatus(
+    scope: Scope,
+    id: string,
+    plan: (current: RequestContext) => RequestStatusUpdate | Promise<RequestStatusUpdate>,
+  ): Promise<RequestDetailView | null> {
+    if (!UUID.test(id)) return Promise.resolve(null);
+    return guarded('changeRequestStatus', async () => {
+      const changed = await this.sql.transaction(async (tx) => {
+        const { values, p } = params();
+        const where = [`r.id = ${p(id)}`, ...scopeWhere(scope, p, 'r', true)];
+        const locked = await tx.query<RequestRow>(
+          `SELECT ${REQUEST_COLUMNS} FROM requests r ${whereSql(where)} FOR UPDATE OF r`,
+          values,
+        );
+        const row = locked.rows[0];
+        if (!row) return false;
+        const conversation = row.conversation_id
+          ? await conversationRow(tx, row.tenant_id, row.conversation_id)
+          : null;
+        const optedOut = row.contact_id
+          ? await tx.query<{ opted_out: boolean }>('SELECT opted_out FROM contacts WHERE id = $1', [
+              row.contact_id,
+            ])
+          : { rows: [] };
+        // Each follower (other than the reporter) on the conversation they last wrote in.
+        const followers = await tx.query<ConversationRow & { opted_out: boolean }>(
+          `SELECT DISTINCT ON (f.contact_id) ${CONVERSATION_COLUMNS}, ct.opted_out
+           FROM request_followers f
+           JOIN contacts ct ON ct.id = f.contact_id
+           JOIN conversations c ON c.contact_id = f.contact_id AND c.tenant_id = $2
+           WHERE f.request_id = $1 AND f.contact_id IS DISTINCT FROM $3::uuid
+           ORDER BY f.contact_id, c.updated_at DESC`,
+          [row.id, row.tenant_id, row.contact_id],
+        );
+        const update = await plan({
+          request: toRequestView(row),
+          conversation: conversation ? toConversationView(conversation) : null,
+          contactOptedOut: optedOut.rows[0]?.opted_out === true,
+          followers: followers.rows.map((f) => ({
+            conversation: toConversationView(f),
+            optedOut: f.opted_out,
+          })),
+        });
+        await tx.query(
+          `UPDATE requests SET status = $2, updated_at = now(),
+             resolved_at = CASE WHEN $2 = 'resolved' THEN COALESCE(resolved_at, now()) ELSE NULL END
+           WHERE id = $1`,
+          [row.id, update.status],
+        );
+        await tx.query(
+          'INSERT INTO request_events (request_id, status, note, actor) VALUES ($1, $2, $3, $4)',
+          [row.id, update.status, update.note ?? null, update.actor],
+        );
+        if (conversation && update.messages.length > 0)
+          await insertMessages(tx, row.tenant_id, conversation.id, update.messages);
+        for (const follower of update.followerMessages ?? [])
+          await insertMessages(tx, row.tenant_id, follower.conversationId, follower.messages);
+        await insertOutbox(tx, row.tenant_id, update.outbox);
+        return true;
+      });
+      return changed ? this.requestDetail(this.sql, scope, 'r.id', id) : null;
+    });
+  }
+
+  assignRequest(
+    scope: Scope,
+    id: string,
+    assignedTo: string | null,
+    actor: string,
+  ): Promise<RequestDetailView | null> {
+    if (!UUID.test(id)) return Promise.resolve(null);
+    return guarded('assignRequest', async () => {
+      const done = await this.sql.transaction(async (tx) => {
+        const { values, p } = params();
+        const where = [`r.id = ${p(id)}`, ...scopeWhere(scope, p, 'r', true)];
+        const updated = await tx.query<{ id: string; tenant_id: string }>(
+          `UPDATE requests r SET assigned_to = ${p(assignedTo)}, updated_at = now() ${whereSql(where)} RETURNING r.id, r.tenant_id`,
+          values,
+        );
+        const row = updated.rows[0];
+        if (!row) return false;
+        // Recorded in the audit log, not in the request's history: the history is what the citizen is told.
+        await auditInsert(tx, {
+          tenantId: row.tenant_id,
+          actor,
+          action: 'request.assign',
+          targetType: 'request',
+          targetId: row.id,
+          details: { assignedTo },
+        });
+        return true;
+      });
+      return done ? this.requestDetail(this.sql, scope, 'r.id', id) : null;
+    });
+  }
+
+  createRequest(request: NewBackofficeRequest, outbox: OutboxItem[]): Promise<RequestView> {
+    return guarded('createRequest', () =>
+      this.sql.transaction(async (tx) => {
+        const created = await tx.query<RequestRow>(
+          `INSERT INTO requests (reference, tenant_id, type, authority_id, commune_id, channel, payload, lat, lon,
+             location_label, address_text)
+           VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11)
+           RETURNING id, reference, tenant_id, type, status, authority_id, commune_id, channel, contact_id,
+             conversation_id, payload, lat, lon, location_label, address_text, assigned_to, created_at, updated_at,
+             resolved_at, created_at::text AS cursor_ts`,
+          [
+            request.reference,
+            request.tenantId,
+            request.type,
+            request.authorityId,
+            request.communeId ?? null,
+            request.channel,
+            JSON.stringify(request.payload),
+            request.location?.lat ?? null,
+            request.location?.lon ?? null,
+            request.location?.label ?? null,
+            request.addressText ?? null,
+          ],
+        );
+        const row = created.rows[0];
+        if (!row) throw new GuichetError('INTERNAL', 'The request was not created');
+        await tx.query(`INSERT INTO request_events (request_id, status, actor) VALUES ($1, 'received', $2)`, [
+          row.id,
+          request.actor,
+        ]);
+        await insertOutbox(tx, request.tenantId, outbox);
+        return toRequestView(row);
+      }),
+    );
+  }
+}

@@ -1,0 +1,310 @@
+// Contract of RequestStore: what an agent relies on when handling requests — only their tenant's (and
+// authority's) requests, stable pages newest first, filters that mean what they say, status changes that
+// write their history, notices and notifications together or not at all.
+import { GuichetError } from '../../bot/errors';
+import type { RequestStatusUpdate, RequestStore } from '../../backoffice/ports';
+import { count, everywhere, newTenant, seed, tenantScope, type Db } from './backoffice-fixture';
+import { expectGuichetError } from './helpers';
+
+export function requestStoreContract(db: Db, port: () => RequestStore): void {
+  const notice = (status: RequestStatusUpdate['status'], text: string): RequestStatusUpdate => ({
+    status,
+    actor: 'agent:lou',
+    note: text,
+    messages: [{ direction: 'out', text }],
+    outbox: [],
+  });
+
+  describe('RequestStore', () => {
+    describe('scoping', () => {
+      it('shows an agent only the requests of their tenant, and of their authority when they have one', async () => {
+        const a = await newTenant(db);
+        const b = await newTenant(db);
+        const voirie = await seed(db, a, { requests: [{ authorityId: 'voirie' }] });
+        const ecoles = await seed(db, a, { requests: [{ authorityId: 'ecoles' }] });
+        const other = await seed(db, b, { requests: [{ authorityId: 'voirie' }] });
+        const [v, e, o] = [voirie.requests[0]!, ecoles.requests[0]!, other.requests[0]!];
+
+        const ofTenant = await port().listRequests(tenantScope(a), { limit: 50 });
+        expect(ofTenant.items.map((r) => r.reference).sort()).toEqual([v.reference, e.reference].sort());
+        const ofAuthority = await port().listRequests(tenantScope(a, 'voirie'), { limit: 50 });
+        expect(ofAuthority.items.map((r) => r.reference)).toEqual([v.reference]);
+
+        // Another tenant's request does not exist for them, by id or by reference.
+        expect(await port().getRequest(tenantScope(a), o.id)).toBeNull();
+        expect(await port().getRequestByReference(tenantScope(a), o.reference)).toBeNull();
+        expect(await port().getRequest(tenantScope(a, 'ecoles'), v.id)).toBeNull();
+        expect(await port().getRequest(tenantScope(b), o.id)).toMatchObject({ reference: o.reference });
+        expect(await port().getRequest(everywhere, o.id)).toMatchObject({ tenantId: b });
+      });
+
+      it('finds a request by reference in any case, or by id; anything else is simply absent', async () => {
+        const a = await newTenant(db);
+        const { requests, conversationId } = await seed(db, a, { requests: [{ authorityId: 'voirie' }] });
+        const r = requests[0]!;
+        const found = await port().getRequestByReference(tenantScope(a), ` ${r.reference.toLowerCase()} `);
+        expect(found).toMatchObject({
+          id: r.id,
+          reference: r.reference,
+          status: 'received',
+          events: [{ status: 'received' }],
+          conversation: { id: conversationId },
+        });
+        expect(await port().getRequestByReference(tenantScope(a), r.id.toUpperCase())).toMatchObject({
+          reference: r.reference,
+        });
+        expect(await port().getRequestByReference(tenantScope(a), 'DEM-2026-999999999')).toBeNull();
+        expect(await port().getRequestByReference(tenantScope(a), "x' OR 1=1 --")).toBeNull();
+        expect(await port().getRequest(tenantScope(a), 'not-a-uuid')).toBeNull();
+      });
+    });
+
+    describe('pages and filters', () => {
+      it('pages newest first, each request once, until nextCursor is null', async () => {
+        const a = await newTenant(db);
+        const references: string[] = [];
+        for (let i = 0; i < 5; i++) {
+          const seeded = await seed(db, a, { requests: [{ authorityId: 'voirie' }] });
+          references.push(seeded.requests[0]!.reference);
+        }
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        const sizes: number[] = [];
+        do {
+          const page = await port().listRequests(tenantScope(a), { limit: 2, cursor });
+          sizes.push(page.items.length);
+          seen.push(...page.items.map((r) => r.reference));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        expect(sizes).toEqual([2, 2, 1]);
+        expect(seen).toEqual([...references].reverse());
+      });
+
+      it('refuses a cursor it did not issue with BAD_REQUEST', async () => {
+        const a = await newTenant(db);
+        await expectGuichetError(
+          port().listRequests(tenantScope(a), { limit: 2, cursor: 'bm90LWEtY3Vyc29y' }),
+          'BAD_REQUEST',
+        );
+      });
+
+      it('filters by type, status, commune, channel, category, references and text', async () => {
+        const a = await newTenant(db);
+        const lamp = await seed(db, a, {
+          channel: 'sms',
+          requests: [
+            {
+              authorityId: 'voirie',
+              communeId: '34199',
+              payload: { category: 'eclairage', description: 'Lampadaire éteint rue Conti' },
+            },
+          ],
+        });
+        const school = await seed(db, a, {
+          channel: 'webchat',
+          requests: [
+            {
+              authorityId: 'ecoles',
+              type: 'school_registration',
+              communeId: '34300',
+              payload: { child: 'Léa', school: 'Jules Ferry' },
+            },
+          ],
+        });
+        const refs = async (filter: Omit<Parameters<RequestStore['listRequests']>[1], 'limit'>) =>
+          (await port().listRequests(tenantScope(a), { limit: 50, ...filter })).items.map((r) => r.reference);
+        const [l, s] = [lamp.requests[0]!.reference, school.requests[0]!.reference];
+
+        expect(await refs({ type: 'school_registration' })).toEqual([s]);
+        expect(await refs({ types: ['report_incident', 'school_registration'] })).toEqual([s, l]);
+        expect(await refs({ commune: '34199' })).toEqual([l]);
+        expect(await refs({ channel: 'webchat' })).toEqual([s]);
+        expect(await refs({ authority: 'voirie' })).toEqual([l]);
+        expect(await refs({ categories: ['eclairage'] })).toEqual([l]);
+        expect(await refs({ references: [l.toLowerCase()] })).toEqual([l]);
+        expect(await refs({ q: 'rue conti' })).toEqual([l]);
+        // LIKE wildcards typed by the agent are literal characters.
+        expect(await refs({ q: '%' })).toEqual([]);
+        expect(await refs({ q: '_' })).toEqual([]);
+        expect(await refs({ status: ['in_progress'] })).toEqual([]);
+        expect(await refs({ status: ['received'] })).toEqual([s, l]);
+        expect(await refs({ from: new Date(Date.now() + 3_600_000) })).toEqual([]);
+        expect(await refs({ to: new Date(Date.now() + 3_600_000) })).toEqual([s, l]);
+      });
+    });
+
+    describe('status changes', () => {
+      it('writes the status, its event, the notice in the transcript and the outbox rows together', async () => {
+        const a = await newTenant(db);
+        const { requests, conversationId } = await seed(db, a, { requests: [{ authorityId: 'voirie' }] });
+        const r = requests[0]!;
+        const seen: unknown[] = [];
+        const changed = await port().changeRequestStatus(tenantScope(a, 'voirie'), r.id, (current) => {
+          seen.push(current.request.status, current.conversation?.id, current.contactOptedOut);
+          return {
+            ...notice('in_progress', 'Une équipe intervient cette semaine.'),
+            outbox: [
+              { kind: 'notification', payload: { reference: r.reference }, dedupeKey: `n:${r.reference}:1` },
+            ],
+          };
+        });
+        expect(seen).toEqual(['received', conversationId, false]);
+        expect(changed).toMatchObject({
+          status: 'in_progress',
+          statusNote: 'Une équipe intervient cette semaine.',
+          resolvedAt: null,
+          events: [
+            { status: 'received' },
+            { status: 'in_progress', note: 'Une équipe intervient cette semaine.', actor: 'agent:lou' },
+          ],
+        });
+        const transcript = await db().query(
+          'SELECT direction, text FROM messages WHERE conversation_id = $1 ORDER BY id',
+          [conversationId],
+        );
+        expect(transcript.at(-1)).toEqual({ direction: 'out', text: 'Une équipe intervient cette semaine.' });
+        expect(
+          await count(db, 'SELECT count(*) AS n FROM outbox WHERE dedupe_key = $1', [`n:${r.reference}:1`]),
+        ).toBe(1);
+      });
+
+      it('dates the resolution, and clears it when the request is reopened', async () => {
+        const a = await newTenant(db);
+        const r = (await seed(db, a, { requests: [{ authorityId: 'voirie' }] })).requests[0]!;
+        const resolved = await port().changeRequestStatus(tenantScope(a), r.id, () =>
+          notice('resolved', 'Réparé.'),
+        );
+        expect(resolved?.resolvedAt).toEqual(expect.any(String));
+        const reopened = await port().changeRequestStatus(tenantScope(a), r.id, () =>
+          notice('in_progress', 'Rouvert : la panne est revenue.'),
+        );
+        expect(reopened).toMatchObject({ status: 'in_progress', resolvedAt: null });
+        expect(reopened?.events.map((e) => e.status)).toEqual(['received', 'resolved', 'in_progress']);
+      });
+
+      it('writes nothing when the plan refuses', async () => {
+        const a = await newTenant(db);
+        const { requests, conversationId } = await seed(db, a, { requests: [{ authorityId: 'voirie' }] });
+        const r = requests[0]!;
+        const before = await count(db, 'SELECT count(*) AS n FROM messages WHERE conversation_id = $1', [
+          conversationId,
+        ]);
+        await expectGuichetError(
+          port().changeRequestStatus(tenantScope(a), r.id, () => {
+            throw new GuichetError('CONFLICT', 'already resolved');
+          }),
+          'CONFLICT',
+        );
+        expect(await port().getRequest(tenantScope(a), r.id)).toMatchObject({
+          status: 'received',
+          events: [{ status: 'received' }],
+        });
+        expect(
+          await count(db, 'SELECT count(*) AS n FROM messages WHERE conversation_id = $1', [conversationId]),
+        ).toBe(before);
+      });
+
+      it('does not let another tenant or authority change a request (the plan is never asked)', async () => {
+        const a = await newTenant(db);
+        const b = await newTenant(db);
+        const r = (await seed(db, a, { requests: [{ authorityId: 'voirie' }] })).requests[0]!;
+        const plan = jest.fn(() => notice('rejected', 'Non.'));
+        expect(await port().changeRequestStatus(tenantScope(b), r.id, plan)).toBeNull();
+        expect(await port().changeRequestStatus(tenantScope(a, 'ecoles'), r.id, plan)).toBeNull();
+        expect(plan).not.toHaveBeenCalled();
+        expect((await port().getRequest(tenantScope(a), r.id))?.status).toBe('received');
+      });
+
+      it('tells the plan who follows the request, and writes their notices in their own transcripts', async () => {
+        const a = await newTenant(db);
+        const reporter = await seed(db, a, { requests: [{ authorityId: 'voirie' }] });
+        const r = reporter.requests[0]!;
+        const follower = await seed(db, a, { channel: 'webchat', follows: [r.id] });
+        const changed = await port().changeRequestStatus(tenantScope(a), r.id, (current) => {
+          expect(current.followers.map((f) => [f.conversation.id, f.optedOut])).toEqual([
+            [follower.conversationId, false],
+          ]);
+          return {
+            ...notice('resolved', 'Le lampadaire est réparé.'),
+            followerMessages: [
+              {
+                conversationId: follower.conversationId,
+                messages: [{ direction: 'out', text: 'Réparé, merci !' }],
+              },
+            ],
+          };
+        });
+        expect(changed?.status).toBe('resolved');
+        const last = await db().query(
+          'SELECT text FROM messages WHERE conversation_id = $1 ORDER BY id DESC LIMIT 1',
+          [follower.conversationId],
+        );
+        expect(last).toEqual([{ text: 'Réparé, merci !' }]);
+      });
+    });
+
+    describe('assignment and creation', () => {
+      it('assigns within scope, records it in the audit log and not in the citizen’s history', async () => {
+        const a = await newTenant(db);
+        const b = await newTenant(db);
+        const r = (await seed(db, a, { requests: [{ authorityId: 'voirie' }] })).requests[0]!;
+        expect(await port().assignRequest(tenantScope(b), r.id, 'agent-x', 'agent:x')).toBeNull();
+        const assigned = await port().assignRequest(tenantScope(a), r.id, 'agent-lou', 'supervisor:max');
+        expect(assigned).toMatchObject({ assignedTo: 'agent-lou', events: [{ status: 'received' }] });
+        expect(
+          (await port().listRequests(tenantScope(a), { limit: 10, assignedTo: 'agent-lou' })).items.map(
+            (x) => x.id,
+          ),
+        ).toEqual([r.id]);
+        expect(
+          await db().query('SELECT actor, action, details FROM audit_log WHERE target_id = $1', [r.id]),
+        ).toEqual([
+          { actor: 'supervisor:max', action: 'request.assign', details: { assignedTo: 'agent-lou' } },
+        ]);
+        expect(
+          (await port().assignRequest(tenantScope(a), r.id, null, 'supervisor:max'))?.assignedTo,
+        ).toBeNull();
+      });
+
+      it('creates a request outside any conversation with its received event and outbox rows, once', async () => {
+        const a = await newTenant(db);
+        const reference = await db().shared.reserveReference(new Date());
+        const outbox = [
+          { kind: 'request.created', payload: { reference }, dedupeKey: `request.created:${reference}` },
+        ];
+        const created = await port().createRequest(
+          {
+            tenantId: a,
+            reference,
+            type: 'report_incident',
+            authorityId: 'voirie',
+            communeId: '34199',
+            channel: 'open311',
+            payload: { category: 'voirie', description: 'Trou' },
+            location: { lat: 43.46, lon: 3.42, label: 'Place du 14 juillet' },
+            addressText: 'Place du 14 juillet, Pézenas',
+            actor: 'open311:client',
+          },
+          [...outbox, ...outbox],
+        );
+        expect(created).toMatchObject({
+          reference,
+          status: 'received',
+          channel: 'open311',
+          conversationId: null,
+          contactId: null,
+          location: { lat: 43.46, lon: 3.42, label: 'Place du 14 juillet' },
+        });
+        expect(await port().getRequest(tenantScope(a), created.id)).toMatchObject({
+          events: [{ status: 'received', actor: 'open311:client' }],
+          conversation: null,
+        });
+        expect(
+          await count(db, 'SELECT count(*) AS n FROM outbox WHERE dedupe_key = $1', [
+            `request.created:${reference}`,
+          ]),
+        ).toBe(1);
+      });
+    });
+  });
+}
