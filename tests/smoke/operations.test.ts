@@ -13,6 +13,8 @@ import { freePort } from '../support/servers';
 import { REPO_ROOT, startBuiltServer, type BuiltServer } from './support';
 
 const HOOK_TIMEOUT_MS = 180_000;
+// A CLI run (tsx) and a server start take a few seconds alone, much more on a busy 2-core machine.
+const TEST_TIMEOUT_MS = 180_000;
 const ADMIN_TOKEN = 'smoke-admin-token-0123456789abcdef';
 const TENANT = 'val-de-loue';
 
@@ -121,50 +123,70 @@ async function openWebchatSocket(): Promise<{ closed: Promise<number> }> {
 describe('one process per embedded data directory', () => {
   const reported: string[] = [];
 
-  it('refuses token:create while the server holds the data directory, with what to do instead', async () => {
-    reported.push(await createTokenByApi('before the CLI'));
-    const cli = await tokenCli();
-    expect(cli.code).toBe(1);
-    expect(cli.stdout).toBe(''); // no token printed: none was created
-    expect(cli.stderr).toMatch(/déjà ouvert par un autre processus Guichet \(pid \d+/);
-    expect(cli.stderr).toMatch(/use the running server instead.*POST \/api\/v1\/tokens with ADMIN_TOKEN/);
-    expect(cli.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
-    // The server and its database are intact.
-    reported.push(await createTokenByApi('after the CLI'));
-    await expectTokensWork(reported);
-  });
+  it(
+    'refuses token:create while the server holds the data directory, with what to do instead',
+    async () => {
+      reported.push(await createTokenByApi('before the CLI'));
+      const cli = await tokenCli();
+      expect(cli.code).toBe(1);
+      expect(cli.stdout).toBe(''); // no token printed: none was created
+      expect(cli.stderr).toMatch(/déjà ouvert par un autre processus Guichet \(pid \d+/);
+      expect(cli.stderr).toMatch(/use the running server instead.*POST \/api\/v1\/tokens with ADMIN_TOKEN/);
+      expect(cli.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
+      // The server and its database are intact.
+      reported.push(await createTokenByApi('after the CLI'));
+      await expectTokensWork(reported);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('refuses a second server on the same data directory', async () => {
-    await expect(startBuiltServer(env(), await freePort())).rejects.toThrow(
-      /exited before listening[\s\S]*already open in another Guichet process/,
-    );
-    await expectTokensWork(reported);
-  });
+  it(
+    'refuses a second server on the same data directory',
+    async () => {
+      await expect(startBuiltServer(env(), await freePort())).rejects.toThrow(
+        /exited before listening[\s\S]*already open in another Guichet process/,
+      );
+      await expectTokensWork(reported);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('stops at once with a live event stream and a web chat socket open, and exits 0', async () => {
-    const stream = openEventStream();
-    await stream.ready;
-    const socket = await openWebchatSocket();
-    const exit = await server!.stop();
-    expect(server!.logs.filter((l) => l.includes('shutdown took too long'))).toEqual([]);
-    expect(exit).toEqual({ code: 0, signal: null });
-    expect(server!.logs.some((l) => l.includes('"msg":"bye"'))).toBe(true);
-    await stream.ended; // the stream was ended by the server, so the browser reconnects elsewhere
-    expect(await socket.closed).toBeGreaterThan(0);
-  });
+  it(
+    'stops at once with a live event stream and a web chat socket open, and exits 0',
+    async () => {
+      const stream = openEventStream();
+      await stream.ready;
+      const socket = await openWebchatSocket();
+      const exit = await server!.stop();
+      expect(server!.logs.filter((l) => l.includes('shutdown took too long'))).toEqual([]);
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(server!.logs.some((l) => l.includes('"msg":"bye"'))).toBe(true);
+      await stream.ended; // the stream was ended by the server, so the browser reconnects elsewhere
+      expect(await socket.closed).toBeGreaterThan(0);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('keeps every token reported created across a restart, and lets the CLI work while the server is down', async () => {
-    const cli = await tokenCli();
-    expect(cli.code).toBe(0);
-    reported.push(cli.stdout.trim());
-    server = await startBuiltServer(env(), port);
-    await expectTokensWork(reported);
-  });
+  it(
+    'keeps every token reported created across a restart, and lets the CLI work while the server is down',
+    async () => {
+      const cli = await tokenCli();
+      expect(cli.code).toBe(0);
+      reported.push(cli.stdout.trim());
+      server = await startBuiltServer(env(), port);
+      await expectTokensWork(reported);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('takes over the lock left by a killed server', async () => {
-    server!.child.kill('SIGKILL');
-    await server!.exited;
-    server = await startBuiltServer(env(), port);
-    await expectTokensWork(reported);
-  });
+  it(
+    'takes over the lock left by a killed server',
+    async () => {
+      server!.child.kill('SIGKILL');
+      await server!.exited;
+      server = await startBuiltServer(env(), port);
+      await expectTokensWork(reported);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });
