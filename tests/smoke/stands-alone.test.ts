@@ -10,10 +10,10 @@ import { REPO_ROOT } from './support';
 // Written in pieces, so that this file does not match itself.
 const SHARED = 'shared';
 const OUTSIDE_REFERENCES = [
-  new RegExp(`\\.\\./${SHARED}\\b`), // ../shared, ../../shared, path.resolve(…, '..', 'shared')…
+  new RegExp(`\\.\\./${SHARED}\\b`), // the parent folder's one, from any depth
   new RegExp(`['"]\\.\\.['"],\\s*['"]${SHARED}['"]`),
   new RegExp(`/work/${SHARED}\\b`),
-  new RegExp(`\\b${SHARED}/(nlu|data)/`), // shared/nlu/dev.jsonl, shared/data/dila-annuaire
+  new RegExp(`\\b${SHARED}/(nlu|data)/`), // its NLU set and DILA records
   new RegExp(`\\b${SHARED}/DESIGN\\.md`),
 ];
 
