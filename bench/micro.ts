@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createNlu } from '../bot/nlu';
+import { EVALUATION_SET } from '../bot/nlu/evaluation';
 import type { Reply } from '../bot/messages';
 import { renderSms } from '../channels/render';
 import { describeStatus, weekSummary } from '../knowledge/opening-hours';
@@ -63,7 +64,7 @@ function syntheticFaq(n: number): FaqEntry[] {
 }
 
 async function main() {
-  const devFile = path.resolve(__dirname, '../../shared/nlu/dev.jsonl');
+  const devFile = EVALUATION_SET;
   const utterances = readFileSync(devFile, 'utf8')
     .split('\n')
     .filter(Boolean)

@@ -38,6 +38,10 @@ function build() {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
+    // Native `import()` inside CommonJS goes through Node's ES module resolver, which refuses directory and
+    // extensionless specifiers ('../adapters/llm'): lazy loads become `require` behind a promise instead,
+    // resolved like every other import of the build (tests/smoke proves the built server loads them).
+    supported: { 'dynamic-import': false },
     sourcemap: true,
     logLevel: 'warning',
   });

@@ -54,6 +54,8 @@ export const ConfigSchema = z
     TWILIO_ACCOUNT_SID: optionalString,
     TWILIO_AUTH_TOKEN: optionalString,
     TWILIO_DEV_SKIP_SIGNATURE: bool.default(false),
+    /** Where the Twilio REST API is reached (default https://api.twilio.com): an outbound relay, or a local fake in tests. */
+    TWILIO_API_BASE_URL: optionalUrl,
     /** Past this delay an SMS/WhatsApp webhook is answered with an empty TwiML and the reply goes by REST (Twilio times out at 15 s). */
     TWILIO_REPLY_DEADLINE_MS: z.coerce.number().int().min(0).max(14_000).default(8000),
     /** Text-to-speech voice of the phone line (a French Amazon Polly or Google voice). */

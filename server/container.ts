@@ -215,6 +215,7 @@ export async function createContainer(
       ? createTwilioNotifier({
           accountSid: config.TWILIO_ACCOUNT_SID,
           authToken: config.TWILIO_AUTH_TOKEN,
+          apiBaseUrl: config.TWILIO_API_BASE_URL,
           logger,
         })
       : undefined;

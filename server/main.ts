@@ -1,7 +1,7 @@
 // `npm start`: reads .env and the environment, builds the container, listens, shuts down gracefully
 // (stop accepting, finish the turns in flight, close connections).
 import 'dotenv/config';
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import { ConfigError, loadConfig, publicUrlOf } from './config';
 import { createContainer } from './container';
 
@@ -43,12 +43,23 @@ async function main(): Promise<void> {
   // Requests being answered: shutdown waits for them (a turn in flight completes and its reply leaves).
   let inFlight = 0;
   let stopping = false;
+  const answering = new Set<ServerResponse>();
   server.prependListener('request', (_req, res) => {
     inFlight += 1;
+    answering.add(res);
     // While draining, every answer closes its connection: keep-alive clients reconnect elsewhere.
     if (stopping) res.setHeader('Connection', 'close');
-    res.once('close', () => (inFlight -= 1));
+    res.once('close', () => {
+      inFlight -= 1;
+      answering.delete(res);
+    });
   });
+  /** Live event streams (the agents' console) never finish by themselves: ended at shutdown, the browser reconnects. */
+  const endLiveStreams = (): void => {
+    for (const res of answering) {
+      if (String(res.getHeader('content-type') ?? '').startsWith('text/event-stream')) res.end();
+    }
+  };
 
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return;
@@ -64,7 +75,11 @@ async function main(): Promise<void> {
     // 2. Finish what is in flight; idle keep-alive sockets are closed as soon as they are idle.
     const idle = setInterval(() => server.closeIdleConnections(), 50);
     server.closeIdleConnections();
-    while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    // A stream opened while we were stopping (its headers were not sent yet) is ended at the next round.
+    while (inFlight > 0) {
+      endLiveStreams();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     clearInterval(idle);
     // 3. Flush and close: web chat sockets, the bus, timers, the state store and the shared store.
     await container.close().catch((error: unknown) => logger.error('close failed', { error: String(error) }));

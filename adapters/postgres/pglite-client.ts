@@ -2,6 +2,7 @@
 // keeps the database across restarts; 'memory://' keeps it in memory (tests).
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
+import { lockDataDir } from './data-dir-lock';
 import { quoteIdent, type QueryResult, type SqlClient, type SqlExecutor } from './sql-client';
 
 // PGlite is one in-process session: `prepared` (a server-side plan cache) does not apply and is ignored.
@@ -21,6 +22,8 @@ export interface PgliteClientOptions {
 export function createPgliteClient(options: PgliteClientOptions): SqlClient {
   const inMemory = options.dataDir === MEMORY_DATA_DIR;
   if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
+  // One process per data directory (PGlite is single-process): a second one is refused here, before opening.
+  const releaseLock = inMemory ? undefined : lockDataDir(options.dataDir);
   const template =
     inMemory && options.templateFile && existsSync(options.templateFile) ? options.templateFile : undefined;
   // PGlite (~30 MB with its WASM) is loaded only when used: a deployment on a PostgreSQL server never needs it.
@@ -59,6 +62,7 @@ export function createPgliteClient(options: PgliteClientOptions): SqlClient {
     async close(): Promise<void> {
       await ready.catch(() => undefined);
       if (db && !db.closed) await db.close();
+      releaseLock?.();
     },
   };
 }

@@ -39,6 +39,27 @@ export interface TwilioNotifierOptions extends RetryOptions {
   timeoutMs?: number;
   /** Tests and proxies may point the client elsewhere; defaults to the Twilio client's own. */
   client?: ReturnType<typeof twilio>;
+  /**
+   * Sends the REST calls to this origin instead of https://api.twilio.com (TWILIO_API_BASE_URL: a relay in a
+   * closed network, or a local fake in the production smoke tests); the path (/2010-04-01/…) is kept.
+   */
+  apiBaseUrl?: string;
+}
+
+/** The Twilio HTTP client, with every request's origin (and leading path) replaced by `base`. */
+function rebasedHttpClient(
+  base: string,
+  options: ConstructorParameters<typeof twilio.RequestClient>[0],
+): InstanceType<typeof twilio.RequestClient> {
+  const target = new URL(base);
+  const prefix = target.pathname.replace(/\/$/, '');
+  const client = new twilio.RequestClient(options);
+  const request = client.request.bind(client);
+  client.request = (opts) => {
+    const uri = new URL(opts.uri);
+    return request({ ...opts, uri: `${target.origin}${prefix}${uri.pathname}${uri.search}` });
+  };
+  return client;
 }
 
 const NETWORK_CODES = new Set([
@@ -88,12 +109,12 @@ export function createTwilioNotifier(options: TwilioNotifierOptions): TwilioNoti
   // The client's own retry (429 only) is off: ours covers 429, 5xx and the network, once. Keep-alive is
   // off too: sends are occasional (late replies, follow-ups), and a pooled socket the server has
   // since closed would only cost a retry.
+  const http = { autoRetry: false, keepAlive: false, timeout: options.timeoutMs ?? 10_000 };
   const client =
     options.client ??
     twilio(options.accountSid, options.authToken, {
-      autoRetry: false,
-      keepAlive: false,
-      timeout: options.timeoutMs ?? 10_000,
+      ...http,
+      ...(options.apiBaseUrl ? { httpClient: rebasedHttpClient(options.apiBaseUrl, http) } : {}),
     });
 
   async function send(

@@ -1,12 +1,9 @@
-// Quality gate: intent accuracy on the shared dev set (never trained on; see training-data.test.ts).
-import path from 'node:path';
+// Quality gate: intent accuracy on the evaluation set (never trained on; see training-data.test.ts).
 import { createNlu } from './index';
-import { evaluate, readLabelled, toPrediction } from './evaluation';
+import { EVALUATION_SET, evaluate, readLabelled, toPrediction } from './evaluation';
 
-const DEV = path.resolve(__dirname, '../../../shared/nlu/dev.jsonl');
-
-describe('NLU accuracy on shared/nlu/dev.jsonl', () => {
-  const examples = readLabelled(DEV, (line, message) => {
+describe('NLU accuracy on the evaluation set (bot/nlu/eval/dev.jsonl)', () => {
+  const examples = readLabelled(EVALUATION_SET, (line, message) => {
     throw new Error(`dev.jsonl line ${line}: ${message}`);
   });
   const nlu = createNlu({ warmUp: false });

@@ -2,7 +2,14 @@
 // accuracy, per-intent recall, macro-F1, entity accuracy, confusions.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { projectPath } from '../project-root';
 import { INTENTS, type Intent, type NluResult } from './types';
+
+/**
+ * The project's labelled evaluation set (bot/nlu/eval/, see its README): measures the model, never trains it.
+ * Kept out of bot/nlu/data/ (the training files); training-data.test.ts fails on any near-copy of it there.
+ */
+export const EVALUATION_SET = projectPath('bot', 'nlu', 'eval', 'dev.jsonl');
 
 export const labelledSchema = z.object({
   text: z.string(),

@@ -1,31 +1,42 @@
-// The training files are the model: they must be valid, cover every intent in both languages,
-// and never contain a sentence of the dev set (that would make the accuracy figure meaningless).
+// The training files are the model: they must be valid, cover every intent in both languages, and never
+// contain a sentence of the evaluation set, even reworded with the same words (that would make the accuracy
+// figure measure memory).
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { readLabelled } from './evaluation';
+import { DATA_DIR } from './data-files';
+import { EVALUATION_SET, readLabelled } from './evaluation';
 import { loadLexicon } from './lexicon';
 import { sentenceKey } from './normalize';
+import { nearDuplicates } from './similarity';
 import { INTENTS_DIR, loadTrainingExamples } from './training-data';
 import { INTENTS } from './types';
-
-const DEV = path.resolve(__dirname, '../../../shared/nlu/dev.jsonl');
 
 describe('training data', () => {
   const examples = loadTrainingExamples();
 
-  it('contains no dev.jsonl sentence (compared lowercased, without accents or punctuation)', () => {
-    const dev = readLabelled(DEV, () => undefined);
-    expect(dev.length).toBeGreaterThan(0);
-    const devKeys = new Set(dev.map((d) => sentenceKey(d.text)));
-    const leaked = examples
-      .filter((e) => devKeys.has(sentenceKey(e.text)))
-      .map((e) => `${e.file}: ${e.text}`);
+  it('contains no sentence of the evaluation set, nor a near-duplicate (same words, any order)', () => {
+    const evaluation = readLabelled(EVALUATION_SET, () => undefined).map((d) => d.text);
+    expect(evaluation.length).toBeGreaterThan(0);
+    const leaked = nearDuplicates(
+      examples.map((e) => e.text),
+      evaluation,
+    ).map((d) => `${d.sentence} ≈ ${d.match} (${d.similarity.toFixed(2)})`);
     expect(leaked).toEqual([]);
   });
 
-  it('the normalised comparison would catch a copied dev sentence', () => {
-    expect(sentenceKey('Où en est ma demande ?')).toBe(sentenceKey('ou en est ma DEMANDE'));
+  it('the similarity check catches a copied, reordered or padded evaluation sentence, and only those', () => {
+    const caught = (training: string, evaluation: string) =>
+      nearDuplicates([training], [evaluation]).length === 1;
+    expect(caught('ou en est ma DEMANDE', 'Où en est ma demande ?')).toBe(true);
+    expect(caught('école maternelle inscription', 'inscription école maternelle')).toBe(true);
+    expect(caught('ou en est ma demande svp', 'Où en est ma demande ?')).toBe(true);
+    expect(caught('bonjour bonjour', 'Bonjour !')).toBe(true);
+    expect(caught('elle avance ma demande ?', 'Où en est ma demande ?')).toBe(false);
     expect(sentenceKey("c'est quoi")).toBe(sentenceKey('C’est quoi !'));
+  });
+
+  it('keeps the evaluation set apart from the training files', () => {
+    expect(path.relative(DATA_DIR, EVALUATION_SET).startsWith('..')).toBe(true);
   });
 
   it('has French and English examples for every intent', () => {

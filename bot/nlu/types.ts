@@ -1,4 +1,4 @@
-// The NLU contract: canonical labels from shared/nlu/LABELS.md, plus the extra entity types the
+// The NLU contract: canonical labels of bot/nlu/eval/LABELS.md, plus the extra entity types the
 // dialogue needs (time, address span, commune, phone, email).
 export const INTENTS = [
   'opening_hours',

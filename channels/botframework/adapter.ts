@@ -3,8 +3,25 @@
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
+  type Activity,
   type ConfigurationBotFrameworkAuthenticationOptions,
+  type InvokeResponse,
+  type TurnContext,
 } from 'botbuilder';
+
+/**
+ * CloudAdapter whose token check + turn can be run without its HTTP wrapper (`process`), which prints each
+ * rejected token's stack trace to stderr: our router logs the refusal itself, on one line.
+ */
+export class GuichetCloudAdapter extends CloudAdapter {
+  processAuthenticated(
+    authHeader: string,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authHeader, activity, logic);
+  }
+}
 
 export interface BotFrameworkCredentials {
   appId?: string;
@@ -20,7 +37,7 @@ export interface BotFrameworkCredentials {
 export function createCloudAdapter(
   credentials: BotFrameworkCredentials,
   overrides: Record<string, string> = {},
-): CloudAdapter {
+): GuichetCloudAdapter {
   const options: ConfigurationBotFrameworkAuthenticationOptions = {
     MicrosoftAppId: credentials.appId ?? '',
     MicrosoftAppPassword: credentials.appPassword ?? '',
@@ -29,7 +46,7 @@ export function createCloudAdapter(
     ...overrides,
   };
   try {
-    return new CloudAdapter(new ConfigurationBotFrameworkAuthentication(options));
+    return new GuichetCloudAdapter(new ConfigurationBotFrameworkAuthentication(options));
   } catch (error) {
     // botbuilder asserts on inconsistent settings (SingleTenant without a tenant id, …): say which.
     throw new Error(`Bot Framework configuration: ${error instanceof Error ? error.message : String(error)}`);

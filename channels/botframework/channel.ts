@@ -61,7 +61,7 @@ export function createBotFrameworkChannel(deps: BotFrameworkChannelDeps): BotFra
   let unsubscribe: Unsubscribe | undefined;
   return {
     enabled,
-    router: createBotFrameworkRouter({ adapter, logic, enabled }),
+    router: createBotFrameworkRouter({ adapter, logic, enabled, logger: deps.logger }),
     async start() {
       if (!enabled || unsubscribe) return;
       unsubscribe = await startProactiveDelivery({

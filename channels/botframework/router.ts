@@ -1,33 +1,12 @@
 // POST /api/messages: the activity goes through botbuilder's CloudAdapter (JWT validation included).
-// The adapter writes its own error bodies (and a 401 carries the error text): we capture what it writes
-// and answer with our JSON shape, so nothing internal leaks.
+// We call the adapter's processActivity ourselves rather than its HTTP-level `process`, which prints
+// every rejected token's stack trace with console.error: a refusal becomes one line of our JSON log, and
+// the answer our JSON shape, so nothing internal leaks.
 import express, { Router, type RequestHandler } from 'express';
-import type { CloudAdapter, TurnContext } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
 import { GuichetError } from '../../bot/errors';
-
-/** Stands for the HTTP response while botbuilder runs; botbuilder only needs these four methods. */
-class CapturedResponse {
-  /** Unused: only a streaming connection (not offered here) would need it. */
-  readonly socket: unknown = undefined;
-  statusCode = 200;
-  body: unknown;
-  readonly headers: Record<string, string> = {};
-  status(code: number): this {
-    this.statusCode = code;
-    return this;
-  }
-  header(name: string, value: unknown): this {
-    this.headers[name.toLowerCase()] = String(value);
-    return this;
-  }
-  send(...args: unknown[]): this {
-    this.body = args[0];
-    return this;
-  }
-  end(): this {
-    return this;
-  }
-}
+import { silentLogger, type Logger } from '../../bot/logger';
+import type { GuichetCloudAdapter } from './adapter';
 
 const requireJson: RequestHandler = (req, _res, next) => {
   if (req.is('application/json')) return next();
@@ -37,9 +16,26 @@ const requireJson: RequestHandler = (req, _res, next) => {
 /** Without an adapter (no app id configured, anonymous activities not allowed) every activity gets a 403. */
 export interface BotFrameworkRouterDeps {
   enabled: boolean;
-  adapter?: CloudAdapter;
+  adapter?: GuichetCloudAdapter;
   logic?: (context: TurnContext) => Promise<void>;
+  logger?: Logger;
 }
+
+/** What botbuilder's own `process` does to the JSON body before processActivity: dates become Dates. */
+function activityOf(body: Record<string, unknown>): Activity {
+  const activity: Record<string, unknown> = { ...body };
+  for (const field of ['timestamp', 'expiration', 'localTimestamp'] as const) {
+    const value = activity[field];
+    if (typeof value === 'string') {
+      activity[`raw${field[0]!.toUpperCase()}${field.slice(1)}`] = value;
+      activity[field] = new Date(value);
+    }
+  }
+  return activity as unknown as Activity;
+}
+
+const firstLineOf = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300);
 
 export function createBotFrameworkRouter(deps: BotFrameworkRouterDeps): Router {
   const router = Router();
@@ -61,24 +57,35 @@ export function createBotFrameworkRouter(deps: BotFrameworkRouterDeps): Router {
         'The body must be a Bot Framework activity (an object with a "type")',
       );
     }
-    const captured = new CapturedResponse();
+    const logger = deps.logger ?? silentLogger;
     let authenticated = false;
     const logic = deps.logic;
-    await deps.adapter.process(req, captured, (context) => {
-      authenticated = true;
-      return logic(context);
-    });
-    const status = captured.statusCode;
-    // botbuilder answers 401 for most token problems but 500 for some (a bad signature throws from the JWT
-    // library): a failure before our logic ran is a request that could not be authenticated.
-    if (status === 401 || status === 403 || (status >= 500 && !authenticated)) {
-      throw new GuichetError('UNAUTHORIZED', 'Missing or invalid Bot Framework token');
+    const header = req.headers.authorization ?? '';
+    let invokeResponse: { status: number; body?: unknown } | undefined;
+    try {
+      invokeResponse = await deps.adapter.processAuthenticated(header, activityOf(req.body), (context) => {
+        authenticated = true;
+        return logic(context);
+      });
+    } catch (error) {
+      // A failure before our logic ran is a request that could not be authenticated (botbuilder throws an
+      // AuthenticationError for most token problems, and other errors for some, e.g. a bad signature).
+      if (!authenticated) {
+        logger.warn('bot framework: activity refused, missing or invalid token', {
+          channelId: typeof req.body.channelId === 'string' ? req.body.channelId : undefined,
+          error: firstLineOf(error),
+        });
+        throw new GuichetError('UNAUTHORIZED', 'Missing or invalid Bot Framework token');
+      }
+      logger.error('bot framework: activity failed', { error: firstLineOf(error) });
+      throw new GuichetError('INTERNAL', 'The activity could not be processed');
     }
+    const status = invokeResponse?.status ?? 200;
     if (status === 400) throw new GuichetError('BAD_REQUEST', 'Invalid activity');
     if (status >= 500) throw new GuichetError('INTERNAL', 'The activity could not be processed');
     // Invoke activities carry a body (JSON); plain messages answer 200 with none.
-    if (captured.body !== undefined && typeof captured.body === 'object')
-      res.status(status).json(captured.body);
+    if (invokeResponse?.body !== undefined && typeof invokeResponse.body === 'object')
+      res.status(status).json(invokeResponse.body);
     else res.status(status).end();
   });
   return router;

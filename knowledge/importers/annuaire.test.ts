@@ -4,9 +4,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { FacilitySchema } from '../territory/schema';
 import { AnnuaireImportError, formatDays, importAnnuaire, slotsToOpeningHours } from './index';
+import { PIVOT_TYPES_FILE } from './pivot-types';
 
-// The real DILA fixtures live in the shared folder, a sibling of the repository.
-const FIXTURES = path.resolve(__dirname, '../../..', 'shared/data/dila-annuaire');
+// Real DILA records (Licence Ouverte 2.0, "Service-Public.gouv.fr / DILA"): see fixtures/dila-annuaire/SOURCES.md.
+const FIXTURES = path.join(__dirname, 'fixtures', 'dila-annuaire');
 const read = (name: string): string => readFileSync(path.join(FIXTURES, name), 'utf8');
 const JSON_V4 = 'organisme-mairie-breux-sur-avre.v4.json';
 const LEGACY_XML = 'organisme-msa-bourg-en-bresse.legacy.xml';
@@ -115,7 +116,7 @@ describe('npm run import:annuaire', () => {
   }, 30000);
 
   it('exits with code 1 and a message on invalid input', async () => {
-    const failure = await run(process.execPath, [...cli, path.join(FIXTURES, 'types-pivot-local.yaml')]).then(
+    const failure = await run(process.execPath, [...cli, PIVOT_TYPES_FILE]).then(
       () => undefined,
       (e: { code: number; stderr: string }) => e,
     );

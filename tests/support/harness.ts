@@ -8,7 +8,6 @@ import { createLogger } from '../../server/logger';
 
 export const DEMO_TENANT = 'val-de-loue';
 export const REPO_ROOT = path.resolve(__dirname, '../..');
-export const SHARED_DIR = path.resolve(REPO_ROOT, '..', 'shared');
 
 export async function createTestContainer(
   env: Record<string, string> = {},

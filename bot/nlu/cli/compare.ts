@@ -1,20 +1,19 @@
 // `npm run nlu:compare [-- FILE.jsonl]`: trains NLP.js (node-nlp NlpManager, fr + en) on the same
-// training files as ours, evaluates both on the labelled file (default shared/nlu/dev.jsonl) and
+// training files as ours, evaluates both on the labelled file (default bot/nlu/eval/dev.jsonl) and
 // prints accuracy, macro-F1 and ms/utterance (median, p99) side by side.
 // Timing: one untimed pass each (which also warms both up), then REPEAT timed passes over the file,
 // per utterance.
 import { cpus, loadavg } from 'node:os';
-import path from 'node:path';
 import { NlpManager } from 'node-nlp';
 import { createNlu } from '../index';
-import { evaluate, percentile, readLabelled, type Prediction } from '../evaluation';
+import { EVALUATION_SET, evaluate, percentile, readLabelled, type Prediction } from '../evaluation';
 import { loadTrainingExamples } from '../training-data';
 import { INTENTS, type Intent, type Language } from '../types';
 import { detectLanguage } from '../language';
 import { fold, tokenize, expandSms } from '../normalize';
 import { loadLexicon } from '../lexicon';
 
-const DEFAULT_FILE = path.resolve(__dirname, '../../../../shared/nlu/dev.jsonl');
+const DEFAULT_FILE = EVALUATION_SET;
 const REPEAT = 5;
 const TIME_ZONE = 'Europe/Paris';
 

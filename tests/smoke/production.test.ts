@@ -1,0 +1,383 @@
+// Production smoke test: the compiled dist/ started with package.json's start command, once per
+// configuration, each serving real turns on the built code:
+// - embedded (PGlite + memory): web chat, signed SMS answered in TwiML, a call's <Gather>;
+// - Redis + PostgreSQL servers: web chat, and an SMS whose reply goes through Twilio's REST API (a local fake);
+// - Bot Framework (anonymous, development) + a language model (openai-compatible, a local fake): an activity
+//   on /api/messages answered to its serviceUrl, and a knowledge answer written by the model.
+// Every server writes only JSON log lines. Servers start in parallel; the build is shared (global setup).
+import { mkdtempSync, readdirSync, readFileSync, cpSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import twilio from 'twilio';
+import {
+  ACCOUNT_SID,
+  AUTH_TOKEN,
+  DEMO_NUMBER,
+  parseTwiml,
+  sid,
+  smsParams,
+  spokenOf,
+  messagesOf,
+  voiceParams,
+} from '../channels/twilio-helpers';
+import { freePort } from '../support/servers';
+import { databaseUrl, describeWith, redisUrl, uniqueSuffix } from '../support/services';
+import {
+  eventually,
+  fakeServer,
+  nonJsonLines,
+  REPO_ROOT,
+  startBuiltServer,
+  type BuiltServer,
+  type FakeServer,
+} from './support';
+
+const HOOK_TIMEOUT_MS = 180_000;
+// Each check is one or two requests, but a busy 2-core machine can slow a first turn a lot.
+jest.setTimeout(90_000);
+const TOWN_HALL = /mairie de Montcey-sur-Loue/i;
+const QUESTION = 'Comment obtenir une copie de mon acte de naissance ?';
+const MODEL_ANSWER =
+  'Faites la demande à la mairie de votre commune de naissance, en ligne ou au guichet : c’est gratuit.';
+const BIRTH_CERTIFICATE_URL = 'https://www.service-public.fr/particuliers/vosdroits/F1427';
+const services = {
+  redis: process.env.GUICHET_REDIS_AVAILABLE === '1',
+  postgres: process.env.GUICHET_POSTGRES_AVAILABLE === '1',
+};
+
+let suffix = 0;
+/** A French mobile number of its own for each conversation (rate limits and state are per sender). */
+const mobile = (): string =>
+  `+3376${String(process.pid % 10_000).padStart(4, '0')}${String(++suffix).padStart(3, '0')}`;
+
+// --- the outside world, faked on loopback -------------------------------------------------------------
+let model: FakeServer;
+let twilioApi: FakeServer;
+let connector: FakeServer;
+
+function startFakes(): Promise<[FakeServer, FakeServer, FakeServer]> {
+  return Promise.all([
+    // An OpenAI-compatible API: every chat completion answers from the passages it was given.
+    fakeServer((req) =>
+      req.path === '/v1/chat/completions'
+        ? {
+            status: 200,
+            body: {
+              id: 'cmpl-smoke',
+              object: 'chat.completion',
+              created: 1767225600,
+              model: 'smoke-model',
+              choices: [
+                {
+                  index: 0,
+                  message: {
+                    role: 'assistant',
+                    content: JSON.stringify({ status: 'answered', answer: MODEL_ANSWER, sources: [1] }),
+                  },
+                  finish_reason: 'stop',
+                },
+              ],
+              usage: { prompt_tokens: 120, completion_tokens: 30, total_tokens: 150 },
+            },
+          }
+        : { status: 404, body: { error: { message: `no ${req.path}` } } },
+    ),
+    // Twilio's Messages resource.
+    fakeServer((req) => {
+      const form = new URLSearchParams(req.body);
+      return req.method === 'POST' && req.path === `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`
+        ? {
+            status: 201,
+            body: {
+              account_sid: ACCOUNT_SID,
+              sid: `SM${'0'.repeat(24)}${String(Date.now()).slice(-8)}`,
+              status: 'queued',
+              to: form.get('To'),
+              from: form.get('From'),
+              body: form.get('Body'),
+            },
+          }
+        : { status: 404, body: { code: 20404, message: 'not found' } };
+    }),
+    // A Bot Framework connector (the activity's serviceUrl): replies are POSTed to its conversations.
+    fakeServer(() => ({ status: 200, body: { id: `reply-${Date.now()}` } })),
+  ]);
+}
+
+// --- the configurations ------------------------------------------------------------------------------
+const servers: Record<'embedded' | 'servers' | 'botAndModel', BuiltServer | undefined> = {
+  embedded: undefined,
+  servers: undefined,
+  botAndModel: undefined,
+};
+const dirs: string[] = [];
+let database: { admin: string; name: string } | undefined;
+
+const tempDir = (name: string): string => {
+  const dir = mkdtempSync(path.join(tmpdir(), `guichet-smoke-${name}-`));
+  dirs.push(dir);
+  return dir;
+};
+
+async function twilioEnv(port: number): Promise<Record<string, string>> {
+  return {
+    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    TWILIO_API_BASE_URL: twilioApi.url,
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+  };
+}
+
+async function startEmbedded(): Promise<BuiltServer> {
+  const port = await freePort();
+  return startBuiltServer(
+    { NODE_ENV: 'production', DATA_DIR: tempDir('embedded'), ...(await twilioEnv(port)) },
+    port,
+  );
+}
+
+/** A database of its own on the PostgreSQL server (dropped afterwards), and a Redis database number. */
+async function startOnServers(): Promise<BuiltServer> {
+  const admin = databaseUrl();
+  const name = `guichet_smoke_${uniqueSuffix()}`.toLowerCase();
+  const client = new Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  database = { admin, name };
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  const port = await freePort();
+  return startBuiltServer(
+    {
+      NODE_ENV: 'production',
+      DATA_DIR: tempDir('servers'),
+      DATABASE_URL: url.toString(),
+      REDIS_URL: `${redisUrl().replace(/\/\d*$/, '')}/9`,
+      // Every SMS reply goes through the REST API (as when a turn misses Twilio's deadline).
+      TWILIO_REPLY_DEADLINE_MS: '0',
+      ...(await twilioEnv(port)),
+    },
+    port,
+  );
+}
+
+async function startWithBotAndModel(): Promise<BuiltServer> {
+  // The demo territory, opted in to the language model.
+  const territories = tempDir('territories');
+  const demo = path.join(territories, 'val-de-loue');
+  cpSync(path.join(REPO_ROOT, 'knowledge/territories/val-de-loue'), demo, { recursive: true });
+  const file = path.join(demo, 'territory.json');
+  writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), llm: { enabled: true } }));
+  const port = await freePort();
+  return startBuiltServer(
+    {
+      NODE_ENV: 'development',
+      DATA_DIR: tempDir('bot'),
+      TERRITORY_DIR: territories,
+      BOTFRAMEWORK_ALLOW_ANONYMOUS: 'true',
+      LLM_PROVIDER: 'openai-compatible',
+      LLM_BASE_URL: `${model.url}/v1`,
+      LLM_API_KEY: 'smoke-key',
+      LLM_MODEL: 'smoke-model',
+    },
+    port,
+  );
+}
+
+beforeAll(async () => {
+  [model, twilioApi, connector] = await startFakes();
+  const [embedded, onServers, botAndModel] = await Promise.all([
+    startEmbedded(),
+    services.redis && services.postgres ? startOnServers() : Promise.resolve(undefined),
+    startWithBotAndModel(),
+  ]);
+  Object.assign(servers, { embedded, servers: onServers, botAndModel });
+}, HOOK_TIMEOUT_MS);
+
+afterAll(async () => {
+  await Promise.all(Object.values(servers).map((s) => s?.stop()));
+  await Promise.all([model, twilioApi, connector].map((f) => f?.close()));
+  if (database) {
+    const client = new Client({ connectionString: database.admin });
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS ${database.name} WITH (FORCE)`);
+    await client.end();
+  }
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+}, HOOK_TIMEOUT_MS);
+
+// --- the channels, as their providers call them --------------------------------------------------------
+async function webchat(server: BuiltServer, text: string): Promise<string> {
+  const res = await fetch(`${server.baseUrl}/channels/webchat/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text }),
+  });
+  expect(res.status).toBe(200);
+  return JSON.stringify(((await res.json()) as { messages: unknown[] }).messages);
+}
+
+/** A webhook signed with the twilio library, for the URL Twilio would call (PUBLIC_URL + path). */
+async function twilioWebhook(server: BuiltServer, url: string, params: Record<string, string>) {
+  const absolute = new URL(url, server.baseUrl).toString();
+  const res = await fetch(absolute, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, absolute, params),
+    },
+    body: new URLSearchParams(params).toString(),
+  });
+  return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
+}
+
+function expectOnlyJsonLogs(server: BuiltServer | undefined): void {
+  expect(nonJsonLines(server!.logs)).toEqual([]);
+}
+
+describe('the build', () => {
+  it('keeps no native import() of a relative path in dist/ (Node refuses directory imports in them)', () => {
+    const offending: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(file);
+        else if (entry.name.endsWith('.js') && /\bimport\(\s*["'`]\.{1,2}\//.test(readFileSync(file, 'utf8')))
+          offending.push(path.relative(REPO_ROOT, file));
+      }
+    };
+    walk(path.join(REPO_ROOT, 'dist'));
+    expect(offending).toEqual([]);
+  });
+});
+
+describe('built server, embedded database (the default)', () => {
+  it('answers the web chat', async () => {
+    expect(await webchat(servers.embedded!, 'Quels sont les horaires de la mairie ?')).toMatch(TOWN_HALL);
+  });
+
+  it('answers a signed SMS in TwiML', async () => {
+    const res = await twilioWebhook(
+      servers.embedded!,
+      '/channels/twilio/sms',
+      smsParams({ From: mobile(), Body: 'horaires de la mairie ?' }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.type).toMatch(/xml/);
+    expect(messagesOf(res.text).join('\n')).toMatch(TOWN_HALL);
+  });
+
+  it('answers a call and what the caller says at the <Gather>', async () => {
+    const from = mobile();
+    const callSid = sid('CA');
+    const start = await twilioWebhook(
+      servers.embedded!,
+      '/channels/twilio/voice',
+      voiceParams(callSid, from),
+    );
+    expect(start.status).toBe(200);
+    const gather = parseTwiml(start.text).Gather?.[0];
+    expect(gather?.action).toBeTruthy();
+    const answer = await twilioWebhook(
+      servers.embedded!,
+      gather!.action,
+      voiceParams(callSid, from, { SpeechResult: 'les horaires de la mairie', Confidence: '0.93' }),
+    );
+    expect(answer.status).toBe(200);
+    expect(spokenOf(answer.text)).toMatch(TOWN_HALL);
+  });
+
+  it('logs JSON lines only', () => expectOnlyJsonLogs(servers.embedded));
+});
+
+describeWith('redis', 'built server on Redis', () => {
+  describeWith('postgres', 'and PostgreSQL servers', () => {
+    it('answers the web chat', async () => {
+      expect(await webchat(servers.servers!, 'Quels sont les horaires de la mairie ?')).toMatch(TOWN_HALL);
+    });
+
+    it('acknowledges an SMS at once and sends the reply through the Twilio REST API', async () => {
+      const from = mobile();
+      const res = await twilioWebhook(
+        servers.servers!,
+        '/channels/twilio/sms',
+        smsParams({ From: from, Body: 'horaires de la mairie ?' }),
+      );
+      expect(res.status).toBe(200);
+      expect(messagesOf(res.text)).toEqual([]);
+      // The privacy notice of a first message, then the answer.
+      const sent = await eventually(
+        () =>
+          twilioApi.requests.find(
+            (r) =>
+              new URLSearchParams(r.body).get('To') === from &&
+              TOWN_HALL.test(new URLSearchParams(r.body).get('Body') ?? ''),
+          ),
+        'the REST send of the answer',
+      );
+      expect(new URLSearchParams(sent.body).get('From')).toBe(DEMO_NUMBER);
+      // Authenticated as Twilio expects: the account SID and auth token.
+      expect(sent.headers.authorization).toBe(
+        `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`,
+      );
+    });
+
+    it('says which stores it runs on, and logs JSON lines only', () => {
+      const listening = servers.servers!.logs.find((l) => l.includes('Guichet is listening'))!;
+      expect(JSON.parse(listening)).toMatchObject({ store: 'postgresql (pg)', state: 'redis' });
+      expectOnlyJsonLogs(servers.servers);
+    });
+  });
+});
+
+describe('built server with Bot Framework (anonymous, development) and a language model', () => {
+  it('answers an activity on /api/messages to its serviceUrl', async () => {
+    const conversationId = `smoke-${uniqueSuffix()}`;
+    const res = await fetch(`${servers.botAndModel!.baseUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'message',
+        id: 'act-1',
+        channelId: 'emulator',
+        serviceUrl: `${connector.url}/`,
+        timestamp: new Date().toISOString(),
+        from: { id: 'user-1', name: 'Camille' },
+        recipient: { id: 'guichet', name: 'Guichet' },
+        conversation: { id: conversationId },
+        text: 'Quels sont les horaires de la mairie ?',
+        locale: 'fr-FR',
+      }),
+    });
+    expect(res.status).toBe(200);
+    const replies = await eventually(() => {
+      const found = connector.requests.filter((r) => r.path.includes(`/v3/conversations/${conversationId}/`));
+      return found.some((r) => TOWN_HALL.test(r.body)) ? found : undefined;
+    }, 'the reply to the connector');
+    expect(replies[0]!.method).toBe('POST');
+  });
+
+  it('answers a knowledge question with the model’s text, grounded on the FAQ, with the source link', async () => {
+    const before = model.requests.length;
+    const messages = await webchat(servers.botAndModel!, QUESTION);
+    const calls = model.requests.slice(before).filter((r) => r.path === '/v1/chat/completions');
+    expect(calls.length).toBeGreaterThanOrEqual(1);
+    const sent = JSON.parse(calls.at(-1)!.body) as { model: string; messages: { content: string }[] };
+    expect(sent.model).toBe('smoke-model');
+    // The model was given the FAQ passage and the question…
+    expect(sent.messages.map((m) => m.content).join('\n')).toContain(QUESTION);
+    expect(sent.messages.map((m) => m.content).join('\n')).toContain(
+      'Demandez-le à la mairie de votre commune de naissance',
+    );
+    // …and the citizen got its answer, with our link to the source.
+    expect(JSON.parse(messages)).toContainEqual({
+      type: 'link',
+      text: MODEL_ANSWER,
+      url: BIRTH_CERTIFICATE_URL,
+    });
+  });
+
+  it('logs JSON lines only', () => expectOnlyJsonLogs(servers.botAndModel));
+});
