@@ -1,5 +1,6 @@
 // The one entry point every channel calls: a turn in, neutral replies out.
-// idempotency → per-conversation lock (both: turn-coordination.ts) → load state → agent gate → NLU → dialogue → commit → save state.
+// idempotency → per-conversation lock (both in turn-coordination.ts) → load state → agent gate → NLU →
+// dialogue → commit → save state.
 import { Dialogue, type DialogueOptions } from './dialogue';
 import { GuichetError, isGuichetError } from './errors';
 import { phrase, say, type Locale } from './i18n';
