@@ -23,8 +23,6 @@ export const IDEMPOTENCY_TTL_S = 24 * 3600;
  * recognised and answers nothing rather than processing the message again.
  */
 export const REPLY_KEEP_S = 15 * 60;
-/** How long a duplicate waits for the owner's answer before giving up (the owner's turn is that slow). */
-export const REPLAY_WAIT_MS = 10_000;
 
 /** The part of a turn this module reads and writes. */
 export interface CoordinatedTurn {
@@ -57,6 +55,7 @@ export interface TurnCoordinationOptions {
   secret?: string;
   lockTtlMs?: number;
   lockWaitMs?: number;
+  /** How long a duplicate waits for the owner's answer; default: the longest the owner may take. */
   replayWaitMs?: number;
 }
 
@@ -86,7 +85,11 @@ export function createTurnCoordination<T extends CoordinatedTurn>(
 ): TurnCoordination<T> {
   const { locks, idempotency, logger } = options;
   const secret = options.secret ?? PROCESS_SECRET;
-  const replayWaitMs = options.replayWaitMs ?? REPLAY_WAIT_MS;
+  const lockTtlMs = options.lockTtlMs ?? 15_000;
+  const lockWaitMs = options.lockWaitMs ?? 10_000;
+  // A duplicate gives up only once the owner cannot be running any more: it may wait up to lockWaitMs for
+  // the conversation lock (behind the conversation's earlier messages), then hold it up to lockTtlMs.
+  const replayWaitMs = options.replayWaitMs ?? lockWaitMs + lockTtlMs;
 
   const scopeOf = (turn: T): string =>
     (turn.scope ??= conversationScope(secret, {
@@ -97,8 +100,8 @@ export function createTurnCoordination<T extends CoordinatedTurn>(
 
   const acquireLock = (turn: T, signal?: AbortSignal): Promise<Lock> =>
     locks.acquire(scopeOf(turn), {
-      ttlMs: options.lockTtlMs ?? 15_000,
-      waitMs: options.lockWaitMs ?? 10_000,
+      ttlMs: lockTtlMs,
+      waitMs: lockWaitMs,
       signal,
     });
 
