@@ -1,5 +1,6 @@
 // The one entry point every channel calls: a turn in, neutral replies out.
-// idempotency → per-conversation lock → load state → agent gate → NLU → dialogue → commit → save state.
+// idempotency → per-conversation lock (both in turn-coordination.ts) → load state → agent gate → NLU →
+// dialogue → commit → save state.
 import { Dialogue, type DialogueOptions } from './dialogue';
 import { GuichetError, isGuichetError } from './errors';
 import { phrase, say, type Locale } from './i18n';
@@ -13,7 +14,6 @@ import type {
   ConversationStateStore,
   IdempotencyStore,
   JsonObject,
-  Lock,
   LockManager,
   MessageRecord,
   SharedStore,
@@ -21,6 +21,7 @@ import type {
 import { readState } from './state';
 import type { TenantDirectory, TenantProfile } from './tenant';
 import { TurnContext } from './turn-context';
+import { createTurnCoordination, type ConversationAddress, type CoordinatedTurn } from './turn-coordination';
 
 export interface TurnResult {
   conversationId: string;
@@ -50,33 +51,33 @@ export interface EngineDeps extends Omit<DialogueOptions, 'confidenceThreshold'>
   stateTtlSeconds?: number;
   lockTtlMs?: number;
   lockWaitMs?: number;
+  /**
+   * Key of the hash that keeps channel addresses out of Redis keys; the same on every instance.
+   * Default: one random key per process (fine for a single instance).
+   */
+  coordinationSecret?: string;
   /** Extra middleware run around the dialogue (logging, metrics, LLM…). */
   middleware?: Middleware<Turn>[];
 }
 
-/** What flows through the pipeline. */
-export interface Turn {
-  message: IncomingMessage;
+/** What flows through the pipeline (the coordination part: bot/turn-coordination.ts). */
+export interface Turn extends CoordinatedTurn {
   tenant: TenantProfile;
   now: Date;
-  lock?: Lock;
-  /** The conversation lock, asked for together with the idempotency claim. */
-  lockPending?: Promise<Lock>;
-  /** The lock's release, under way: awaited with the idempotency record so both share one round trip. */
-  released?: Promise<void>;
   conversation?: ConversationRecord;
   stateVersion: number;
   ctx?: TurnContext;
-  result?: TurnResult;
 }
-
-const IDEMPOTENCY_TTL_S = 24 * 3600;
-const REPLAY_WAIT_MS = 10_000;
 
 export interface Engine {
   handleTurn(input: IncomingMessage): Promise<TurnResult>;
   /** A helpful answer when a dependency is down: the counter's phone number and hours. */
   degradedReplies(tenantId: string, locale?: Locale): Reply[];
+  /**
+   * Erasure of a contact, Redis/memory side: the conversation state (when its id is given) and every
+   * coordination key of the address (lock, fencing counter, recorded answers).
+   */
+  forgetConversation(address: ConversationAddress & { conversationId?: string }): Promise<void>;
   readonly dialogue: Dialogue;
 }
 
@@ -86,71 +87,14 @@ export function createEngine(deps: EngineDeps): Engine {
   const stateTtl = deps.stateTtlSeconds ?? 24 * 3600;
   const dialogue = new Dialogue({ ...deps, confidenceThreshold: deps.confidenceThreshold ?? 0.5 });
 
-  const acquireLock = (turn: Turn): Promise<Lock> =>
-    deps.locks.acquire(addressKey(turn), {
-      ttlMs: deps.lockTtlMs ?? 15_000,
-      waitMs: deps.lockWaitMs ?? 10_000,
-    });
-  /** A lock asked for but not needed (a replay): given back as soon as it is granted. */
-  const giveBack = (pending: Promise<Lock>): void => {
-    pending.then((l) => l.release()).catch(() => undefined);
-  };
-
-  const idempotency: Middleware<Turn> = async (turn, next) => {
-    const id = turn.message.providerMessageId;
-    if (!id) return next();
-    const key = `${turn.tenant.id}:${turn.message.channel}:${id}`;
-    // The lock is asked for at the same time as the claim (one round trip instead of two);
-    // a replay does not need it and gives it back.
-    const pending = acquireLock(turn);
-    pending.catch(() => undefined); // handled where it is awaited; never an unhandled rejection meanwhile
-    turn.lockPending = pending;
-    let claim: Awaited<ReturnType<IdempotencyStore['claim']>>;
-    try {
-      claim = await deps.idempotency.claim(key, IDEMPOTENCY_TTL_S);
-    } catch (error) {
-      giveBack(pending);
-      throw error;
-    }
-    const deadline = Date.now() + REPLAY_WAIT_MS;
-    while (claim.status === 'in_progress' && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 25));
-      claim = await deps.idempotency.claim(key, IDEMPOTENCY_TTL_S);
-      if (claim.status === 'claimed') break; // the first attempt failed and gave the claim up
-    }
-    if (claim.status !== 'claimed') giveBack(pending);
-    if (claim.status === 'done') {
-      turn.result = { ...(JSON.parse(claim.result) as TurnResult), replayed: true };
-      return;
-    }
-    if (claim.status === 'in_progress')
-      throw new GuichetError('LOCK_TIMEOUT', 'The same message is still being processed');
-    try {
-      await next();
-    } catch (error) {
-      await deps.idempotency.abandon(key).catch(() => undefined);
-      throw error;
-    }
-    // Committed already: a failure to record the answer must not turn it into an error for the citizen.
-    if (turn.result) {
-      await deps.idempotency
-        .complete(key, JSON.stringify(turn.result), IDEMPOTENCY_TTL_S)
-        .catch((e: unknown) => logger.error('idempotency completion failed', { error: String(e) }));
-    }
-  };
-
-  const lock: Middleware<Turn> = async (turn, next) => {
-    turn.lock = await (turn.lockPending ?? acquireLock(turn));
-    try {
-      await next();
-    } finally {
-      // Not awaited here: the idempotency record is sent right after it (back to back, one round trip) and
-      // handleTurn awaits both. The state write before it has completed already.
-      turn.released = turn.lock
-        .release()
-        .catch((e: unknown) => logger.warn('lock release failed', { error: String(e) }));
-    }
-  };
+  const coordination = createTurnCoordination<Turn>({
+    locks: deps.locks,
+    idempotency: deps.idempotency,
+    logger,
+    secret: deps.coordinationSecret,
+    lockTtlMs: deps.lockTtlMs,
+    lockWaitMs: deps.lockWaitMs,
+  });
 
   // The conversation id last seen for each address, so the state can be read at the same time as the shared
   // store is asked for the conversation (one wait instead of two). Only a guess: it is checked against the
@@ -158,7 +102,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const knownConversations = new BoundedMap<string, string>(KNOWN_CONVERSATIONS_LIMIT);
 
   const load: Middleware<Turn> = async (turn, next) => {
-    const address = addressKey(turn);
+    const address = coordination.scopeOf(turn);
     const guess = knownConversations.get(address);
     const early = guess === undefined ? undefined : deps.state.get(stateKey(guess));
     early?.catch(() => undefined); // awaited below when the guess is right; ignored otherwise
@@ -263,8 +207,8 @@ export function createEngine(deps: EngineDeps): Engine {
   };
 
   const run = compose<Turn>([
-    idempotency,
-    lock,
+    coordination.claimOnce,
+    coordination.holdLock,
     load,
     agentGate,
     understand,
@@ -295,6 +239,12 @@ export function createEngine(deps: EngineDeps): Engine {
       if (!turn.result) throw new GuichetError('INTERNAL', 'The turn produced no result');
       return turn.result;
     },
+    async forgetConversation({ conversationId, ...address }) {
+      await Promise.all([
+        coordination.forget(address),
+        conversationId ? deps.state.delete(stateKey(conversationId)) : undefined,
+      ]);
+    },
     degradedReplies(tenantId, locale = 'fr') {
       const tenant = deps.tenants.get(tenantId);
       const contact = tenant ? `${tenant.contactPhone} (${tenant.contactHoursText})` : '';
@@ -315,10 +265,6 @@ export function createEngine(deps: EngineDeps): Engine {
 }
 
 export const stateKey = (conversationId: string): string => `conv:${conversationId}`;
-
-/** Who is writing, on which channel and to which tenant: the key of the conversation lock and of the remembered id. */
-const addressKey = (turn: Turn): string =>
-  `${turn.tenant.id}:${turn.message.channel}:${turn.message.address}`;
 
 /** Addresses whose conversation id is remembered per process (~150 bytes each). */
 const KNOWN_CONVERSATIONS_LIMIT = 20_000;

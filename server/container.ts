@@ -1,6 +1,6 @@
 // Composition root: builds every adapter from the configuration and wires them into the engine and the
 // express app. The only place that knows which implementation backs which port.
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Express } from 'express';
@@ -162,6 +162,9 @@ export async function createContainer(
   const intents = createIntents({ territories, geocoder, llm: llm?.assistant });
   // Citizen messages of conversations owned by an agent go to the agents' live feed.
   const agentInbox = createAgentInbox(bus, logger, overrides.clock);
+  // WEBCHAT_SECRET is the deployment secret every instance shares already: the key of the address hash in
+  // coordination keys is derived from it (a separate key, so neither use can stand in for the other).
+  const deploymentSecret = webchatSecret(config);
   const engine = createEngine({
     agentInbox,
     nlu: createNlu(),
@@ -177,6 +180,9 @@ export async function createContainer(
     clock: overrides.clock,
     confidenceThreshold: config.NLU_CONFIDENCE_THRESHOLD,
     stateTtlSeconds: config.STATE_TTL_SECONDS,
+    coordinationSecret: createHmac('sha256', deploymentSecret)
+      .update('guichet coordination keys')
+      .digest('hex'),
   });
 
   const webchat = createWebchatChannel({
@@ -184,7 +190,7 @@ export async function createContainer(
     store,
     bus,
     tenants: webchatTenantsFrom(territories),
-    secret: webchatSecret(config),
+    secret: deploymentSecret,
     logger,
     publicUrl: publicUrlOf(config),
   });

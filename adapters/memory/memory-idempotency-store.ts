@@ -1,10 +1,11 @@
 // Embedded IdempotencyStore: claims on provider message ids in one process. JavaScript runs one
 // claim at a time, so check-and-set on the Map is atomic here.
-import type { IdempotencyClaim, IdempotencyStore } from '../../bot/ports';
+import type { CompleteOptions, IdempotencyClaim, IdempotencyStore } from '../../bot/ports';
 import { assertTtl } from './memory-state-store';
 
 type Entry =
-  { status: 'in_progress'; expiresAt: number } | { status: 'done'; result: string; expiresAt: number };
+  | { status: 'in_progress'; expiresAt: number }
+  | { status: 'done'; result: string; resultExpiresAt: number; residue: string; expiresAt: number };
 
 const SWEEP_EVERY = 1000;
 
@@ -17,15 +18,36 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   async claim(key: string, ttlSeconds: number): Promise<IdempotencyClaim> {
     assertTtl(ttlSeconds);
     const entry = this.live(key);
-    if (entry)
-      return entry.status === 'done' ? { status: 'done', result: entry.result } : { status: 'in_progress' };
+    if (entry?.status === 'in_progress') return { status: 'in_progress' };
+    if (entry) {
+      const kept = entry.resultExpiresAt > this.now();
+      return { status: 'done', result: kept ? entry.result : entry.residue };
+    }
     this.put(key, { status: 'in_progress', expiresAt: this.now() + ttlSeconds * 1000 });
     return { status: 'claimed' };
   }
 
-  async complete(key: string, result: string, ttlSeconds: number): Promise<void> {
+  async complete(
+    key: string,
+    result: string,
+    ttlSeconds: number,
+    options: CompleteOptions = {},
+  ): Promise<void> {
     assertTtl(ttlSeconds);
-    this.put(key, { status: 'done', result, expiresAt: this.now() + ttlSeconds * 1000 });
+    const resultTtl = Math.min(options.resultTtlSeconds ?? ttlSeconds, ttlSeconds);
+    assertTtl(resultTtl);
+    const now = this.now();
+    this.put(key, {
+      status: 'done',
+      result,
+      resultExpiresAt: now + resultTtl * 1000,
+      residue: options.residue ?? '',
+      expiresAt: now + ttlSeconds * 1000,
+    });
+  }
+
+  async eraseScope(scope: string): Promise<void> {
+    for (const key of [...this.entries.keys()]) if (key.startsWith(`${scope}:`)) this.entries.delete(key);
   }
 
   async abandon(key: string): Promise<void> {

@@ -1,7 +1,7 @@
 // Embedded LockManager: per-key FIFO queue in one process, so the messages of one conversation are
 // handled in arrival order. Tokens come from one counter for all keys: strictly increasing per key too.
 import { GuichetError } from '../../bot/errors';
-import type { Lock, LockManager } from '../../bot/ports';
+import type { Lock, LockManager, LockOptions } from '../../bot/ports';
 
 interface Holder {
   token: number;
@@ -27,27 +27,50 @@ export class MemoryLockManager implements LockManager {
   // fence stored by the shared store before a restart never makes the next turns look stale.
   private lastToken = Date.now() * 1000;
 
-  acquire(key: string, options: { ttlMs: number; waitMs: number }): Promise<Lock> {
+  acquire(key: string, options: LockOptions): Promise<Lock> {
     assertLockOptions(options);
+    if (options.signal?.aborted) return Promise.reject(withdrawn(key));
     const state = this.stateOf(key);
     this.dropExpiredHolder(state);
     if (!state.holder && state.waiters.length === 0)
       return Promise.resolve(this.grant(key, state, options.ttlMs));
 
     return new Promise<Lock>((resolve, reject) => {
+      const leave = (error: GuichetError): void => {
+        const index = state.waiters.indexOf(waiter);
+        if (index < 0) return; // granted already: the caller releases it
+        state.waiters.splice(index, 1);
+        clearTimeout(waiter.timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        this.forgetIfIdle(key, state);
+        reject(error);
+      };
+      const onAbort = (): void => leave(withdrawn(key));
       const waiter: Waiter = {
         ttlMs: options.ttlMs,
-        grant: resolve,
-        timer: setTimeout(() => {
-          state.waiters.splice(state.waiters.indexOf(waiter), 1);
-          this.forgetIfIdle(key, state);
-          reject(new GuichetError('LOCK_TIMEOUT', `Lock ${key} not acquired within ${options.waitMs} ms`));
-        }, options.waitMs),
+        grant: (lock) => {
+          options.signal?.removeEventListener('abort', onAbort);
+          resolve(lock);
+        },
+        timer: setTimeout(
+          () =>
+            leave(new GuichetError('LOCK_TIMEOUT', `Lock ${key} not acquired within ${options.waitMs} ms`)),
+          options.waitMs,
+        ),
       };
+      options.signal?.addEventListener('abort', onAbort, { once: true });
       state.waiters.push(waiter);
       if (state.holder) this.armExpiry(key, state);
       else this.handOver(key, state);
     });
+  }
+
+  async erase(key: string): Promise<void> {
+    const state = this.keys.get(key);
+    if (!state) return;
+    // Waiters keep their place (they are live requests); only an idle key is forgotten. Tokens come from
+    // one process-wide counter, so nothing per key outlives the key here.
+    this.forgetIfIdle(key, state);
   }
 
   private grant(key: string, state: KeyState, ttlMs: number): Lock {
@@ -114,6 +137,9 @@ export class MemoryLockManager implements LockManager {
     if (!state.holder && state.waiters.length === 0 && this.keys.get(key) === state) this.keys.delete(key);
   }
 }
+
+const withdrawn = (key: string): GuichetError =>
+  new GuichetError('LOCK_TIMEOUT', `Lock ${key} request withdrawn`);
 
 export function assertLockOptions(options: { ttlMs: number; waitMs: number }): void {
   if (!(options.ttlMs > 0) || !Number.isFinite(options.ttlMs)) {

@@ -1,19 +1,34 @@
 // IdempotencyStore over Redis. A claim is one SET NX (in a script that also reads the existing
-// value, so a claim is one round-trip). Values: 'p' = in progress, 'd' + result = done.
+// value, so a claim is one round-trip). Two keys per claim, in one cluster slot (hash tag):
+// the marker `idem:{key}` ('p' = in progress, 'd' + residue = done) and `idem:{key}:r`, the result,
+// which may expire sooner (it may hold personal data; the marker alone still stops a redo).
 import { GuichetError } from '../../bot/errors';
-import type { IdempotencyClaim, IdempotencyStore } from '../../bot/ports';
+import type { CompleteOptions, IdempotencyClaim, IdempotencyStore } from '../../bot/ports';
 import { assertTtl } from '../memory/memory-state-store';
 import { redisCall, type RedisClient } from './client';
 import { closeClient, DEFAULT_KEY_PREFIX, type RedisAdapterOptions } from './redis-state-store';
-import { RedisScript } from './script';
+import { deleteMatching, globEscape, RedisScript } from './script';
 
 const PENDING = 'p';
 const DONE = 'd';
 
-// Returns false when claimed, else the value already there.
+// KEYS: marker, result. Returns false when claimed, else 'p', or 'd' + the result (or the residue once
+// the result has expired).
 const CLAIM = new RedisScript(`
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return false end
-return redis.call('GET', KEYS[1])
+local marker = redis.call('GET', KEYS[1])
+if marker and string.sub(marker, 1, 1) == 'd' then
+  local result = redis.call('GET', KEYS[2])
+  if result then return 'd' .. result end
+end
+return marker
+`);
+
+// KEYS: marker, result. ARGV: 'd' + residue, ttl s, result, result ttl s.
+const COMPLETE = new RedisScript(`
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4])
+return 1
 `);
 
 // Gives up a pending claim only: a finished key keeps its result for replays.
@@ -34,7 +49,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   async claim(key: string, ttlSeconds: number): Promise<IdempotencyClaim> {
     assertTtl(ttlSeconds);
     const existing = await redisCall(this.client, () =>
-      CLAIM.run(this.client, [this.prefix + key], [PENDING, Math.ceil(ttlSeconds)]),
+      CLAIM.run(this.client, this.keysOf(key), [PENDING, Math.ceil(ttlSeconds)]),
     );
     if (existing === null || existing === undefined) return { status: 'claimed' };
     if (existing === PENDING) return { status: 'in_progress' };
@@ -44,15 +59,36 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     throw new GuichetError('INTERNAL', `Unexpected idempotency value at ${key}`);
   }
 
-  async complete(key: string, result: string, ttlSeconds: number): Promise<void> {
+  async complete(
+    key: string,
+    result: string,
+    ttlSeconds: number,
+    options: CompleteOptions = {},
+  ): Promise<void> {
     assertTtl(ttlSeconds);
+    const resultTtl = Math.min(options.resultTtlSeconds ?? ttlSeconds, ttlSeconds);
+    assertTtl(resultTtl);
     await redisCall(this.client, () =>
-      this.client.set(this.prefix + key, DONE + result, 'EX', Math.ceil(ttlSeconds)),
+      COMPLETE.run(this.client, this.keysOf(key), [
+        DONE + (options.residue ?? ''),
+        Math.ceil(ttlSeconds),
+        result,
+        Math.ceil(resultTtl),
+      ]),
     );
   }
 
   async abandon(key: string): Promise<void> {
-    await redisCall(this.client, () => ABANDON.run(this.client, [this.prefix + key], [PENDING]));
+    await redisCall(this.client, () => ABANDON.run(this.client, this.keysOf(key).slice(0, 1), [PENDING]));
+  }
+
+  async eraseScope(scope: string): Promise<void> {
+    await deleteMatching(this.client, `${this.prefix}{${globEscape(scope)}:*`);
+  }
+
+  private keysOf(key: string): [string, string] {
+    const marker = `${this.prefix}{${key}}`;
+    return [marker, `${marker}:r`];
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@
 // seeded with the server clock in µs, so they keep increasing even after the counter key expires.
 import { randomUUID } from 'node:crypto';
 import { GuichetError } from '../../bot/errors';
-import type { Lock, LockManager } from '../../bot/ports';
+import type { Lock, LockManager, LockOptions } from '../../bot/ports';
 import { assertLockOptions } from '../memory/memory-lock-manager';
 import { redisCall, type RedisClient } from './client';
 import { closeClient, DEFAULT_KEY_PREFIX, type RedisAdapterOptions } from './redis-state-store';
@@ -75,30 +75,41 @@ export class RedisLockManager implements LockManager {
     this.livenessMs = options.livenessMs ?? 3000;
   }
 
-  async acquire(key: string, options: { ttlMs: number; waitMs: number }): Promise<Lock> {
+  async acquire(key: string, options: LockOptions): Promise<Lock> {
     assertLockOptions(options);
-    // The hash tag keeps the four keys of a lock in one cluster slot (a script needs that).
-    const base = `${this.prefix}{${key}}`;
-    const keys = [`${base}:holder`, `${base}:queue`, `${base}:deadlines`, `${base}:fence`];
+    const keys = this.keysOf(key);
     const waiterId = randomUUID();
     const deadline = Date.now() + options.waitMs;
     const ttlMs = Math.ceil(options.ttlMs);
+    const { signal } = options;
 
-    for (;;) {
+    while (!signal?.aborted) {
       const token = Number(
         await redisCall(this.client, () =>
           ACQUIRE.run(this.client, keys, [waiterId, ttlMs, this.livenessMs]),
         ),
       );
-      if (token > 0) return this.lockOf(keys[0] as string, token);
+      // Granted, even if withdrawn meanwhile: the caller releases what it gets.
+      if (token > 0) return this.lockOf(keys[0], token);
       const left = deadline - Date.now();
       if (left <= 0) break;
-      await sleep(Math.min(this.pollMs, left));
+      await sleep(Math.min(this.pollMs, left), signal);
     }
     await redisCall(this.client, () => LEAVE_QUEUE.run(this.client, keys.slice(1, 3), [waiterId])).catch(
       () => undefined,
     );
+    if (signal?.aborted) throw new GuichetError('LOCK_TIMEOUT', `Lock ${key} request withdrawn`);
     throw new GuichetError('LOCK_TIMEOUT', `Lock ${key} not acquired within ${options.waitMs} ms`);
+  }
+
+  async erase(key: string): Promise<void> {
+    await redisCall(this.client, () => this.client.unlink(...this.keysOf(key)));
+  }
+
+  /** Holder, queue, deadlines, fence; the hash tag keeps them in one cluster slot (a script needs that). */
+  private keysOf(key: string): [string, string, string, string] {
+    const base = `${this.prefix}{${key}}`;
+    return [`${base}:holder`, `${base}:queue`, `${base}:deadlines`, `${base}:fence`];
   }
 
   async close(): Promise<void> {
@@ -117,4 +128,15 @@ export class RedisLockManager implements LockManager {
   }
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less when `signal` aborts first. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -19,3 +19,21 @@ export class RedisScript {
     }
   }
 }
+
+/** `text` matched literally inside a SCAN / KEYS pattern. */
+export const globEscape = (text: string): string => text.replace(/[*?[\]\\]/g, '\\$&');
+
+/**
+ * Deletes every key matching `pattern` (SCAN, never KEYS: the server keeps answering others meanwhile).
+ * For rare operations only (erasing a contact): it walks the whole key space.
+ */
+export async function deleteMatching(client: RedisClient, pattern: string): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) deleted += await client.unlink(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}

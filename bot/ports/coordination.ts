@@ -1,5 +1,7 @@
 // Ports: per-conversation locks (ordering across instances) and idempotency claims on provider
 // message ids. Embedded default: memory (single process); production: Redis.
+// Keys given to these ports carry no personal data: the engine builds them from a keyed hash of the
+// channel address (bot/turn-coordination.ts), and `erase` forgets everything under one conversation scope.
 export interface Lock {
   /** Fencing token: strictly increasing per key; a write holding an older token must be refused. */
   readonly token: number;
@@ -8,19 +10,39 @@ export interface Lock {
   release(): Promise<void>;
 }
 
+export interface LockOptions {
+  ttlMs: number;
+  waitMs: number;
+  /** Aborting withdraws the request: the waiter leaves the queue at once and the promise rejects. */
+  signal?: AbortSignal;
+}
+
 export interface LockManager {
-  /** Waits up to `waitMs` for the lock; throws GuichetError('LOCK_TIMEOUT') after that. */
-  acquire(key: string, options: { ttlMs: number; waitMs: number }): Promise<Lock>;
+  /** Waits up to `waitMs` for the lock; throws GuichetError('LOCK_TIMEOUT') after that (or once aborted). */
+  acquire(key: string, options: LockOptions): Promise<Lock>;
+  /** Forgets every trace of the lock `key` (holder, queue, fencing counter): used when erasing a contact. */
+  erase(key: string): Promise<void>;
 }
 
 export type IdempotencyClaim =
   { status: 'claimed' } | { status: 'in_progress' } | { status: 'done'; result: string };
 
+export interface CompleteOptions {
+  /**
+   * The result is kept only this long (it may hold personal data); after that, until `ttlSeconds`,
+   * a replay still finds the key done and gets `residue` instead (default: empty string).
+   */
+  resultTtlSeconds?: number;
+  residue?: string;
+}
+
 export interface IdempotencyStore {
   /** Atomically claims `key` (never check-then-set). Concurrent claims: exactly one gets 'claimed'. */
   claim(key: string, ttlSeconds: number): Promise<IdempotencyClaim>;
   /** Records the serialized result of a claimed key so replays get the same answer. */
-  complete(key: string, result: string, ttlSeconds: number): Promise<void>;
+  complete(key: string, result: string, ttlSeconds: number, options?: CompleteOptions): Promise<void>;
   /** Gives a claim up (the turn failed before any effect), so a retry can run it. */
   abandon(key: string): Promise<void>;
+  /** Forgets every key that starts with `scope + ':'` (one conversation's claims and answers). */
+  eraseScope(scope: string): Promise<void>;
 }

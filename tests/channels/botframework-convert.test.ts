@@ -231,6 +231,7 @@ describe('when the store or the state is down', () => {
       handleTurn: () => Promise.reject(new GuichetError('DEPENDENCY_UNAVAILABLE', 'Redis down')),
       degradedReplies: () => [{ type: 'text', text: 'Service indisponible, appelez le 01 99 00 10 00.' }],
       dialogue: container.engine.dialogue,
+      forgetConversation: () => Promise.resolve(),
     };
     const talk = conversation('webchat', engine);
     const out = await talk.send('bonjour');

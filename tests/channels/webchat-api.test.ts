@@ -220,6 +220,7 @@ describe('when the store or the state is down', () => {
       handleTurn: () => Promise.reject(new GuichetError('DEPENDENCY_UNAVAILABLE', 'Redis down')),
       degradedReplies: () => [{ type: 'text', text: 'Appelez l’accueil au 01 99 00 10 00.' }],
       dialogue: undefined as unknown as Engine['dialogue'],
+      forgetConversation: () => Promise.resolve(),
     };
     const tenants: WebchatTenants = {
       resolve: () => ({ id: 't', name: 'T', notice: 'n', locale: 'fr', allowedOrigins: [] }),

@@ -128,6 +128,44 @@ export function lockManagerContract(
     expect(await b.isHeld()).toBe(true);
     await Promise.all([a.release(), b.release()]);
   });
+
+  it('withdraws an aborted request at once: the waiter behind it gets the lock, the withdrawn one never does', async () => {
+    const k = key();
+    const holder = await locks().acquire(k, long);
+    const request = new AbortController();
+    const withdrawn = locks().acquire(k, { ...long, signal: request.signal });
+    await sleep(30); // queued before the next one asks
+    const next = locks().acquire(k, long);
+    await sleep(30);
+    request.abort();
+    await expectGuichetError(withdrawn, 'LOCK_TIMEOUT');
+    await holder.release();
+    const lock = await next;
+    expect(await lock.isHeld()).toBe(true);
+    expect(lock.token).toBeGreaterThan(holder.token);
+    await lock.release();
+  });
+
+  it('refuses a request whose signal is already aborted, and leaves the lock free', async () => {
+    const k = key();
+    const request = new AbortController();
+    request.abort();
+    await expectGuichetError(locks().acquire(k, { ...long, signal: request.signal }), 'LOCK_TIMEOUT');
+    const lock = await locks().acquire(k, { ttlMs: 1_000, waitMs: 0 });
+    expect(await lock.isHeld()).toBe(true);
+    await lock.release();
+  });
+
+  it('forgets an erased lock; the next holder still gets a newer token', async () => {
+    const k = key();
+    const first = await locks().acquire(k, long);
+    await first.release();
+    await locks().erase(k);
+    await locks().erase(key()); // erasing an unknown key is harmless
+    const again = await locks().acquire(k, { ttlMs: 1_000, waitMs: 0 });
+    expect(again.token).toBeGreaterThan(first.token);
+    await again.release();
+  });
 }
 
 export function idempotencyContract(
@@ -179,5 +217,31 @@ export function idempotencyContract(
     await store().claim(k, 1);
     await sleep(1_300);
     expect(await store().claim(k, 60)).toEqual({ status: 'claimed' });
+  });
+
+  it('keeps the result only as long as asked, then answers the residue until the key expires', async () => {
+    const k = key();
+    await store().claim(k, 60);
+    await store().complete(k, 'reply naming the citizen', 60, { resultTtlSeconds: 1, residue: 'answered' });
+    expect(await store().claim(k, 60)).toEqual({ status: 'done', result: 'reply naming the citizen' });
+    await sleep(1_300);
+    expect(await store().claim(k, 60)).toEqual({ status: 'done', result: 'answered' });
+  });
+
+  it('erases every key of one scope, and only those', async () => {
+    const scope = `t:webchat:${key()}`;
+    const neighbour = `${scope}x`; // shares the scope as a string prefix, not as a scope
+    for (const k of [`${scope}:m1`, `${scope}:m2`, `${neighbour}:m1`]) {
+      await store().claim(k, 60);
+      await store().complete(k, `result of ${k}`, 60);
+    }
+    await store().claim(`${scope}:m3`, 60); // in progress
+    await store().eraseScope(scope);
+    for (const k of [`${scope}:m1`, `${scope}:m2`, `${scope}:m3`])
+      expect(await store().claim(k, 60)).toEqual({ status: 'claimed' });
+    expect(await store().claim(`${neighbour}:m1`, 60)).toEqual({
+      status: 'done',
+      result: `result of ${neighbour}:m1`,
+    });
   });
 }

@@ -70,4 +70,19 @@ describeWith('redis', 'Redis coordination', () => {
   describe('RedisIdempotencyStore', () => {
     idempotencyContract(() => ({ subject: new RedisIdempotencyStore({ client, keyPrefix }) }));
   });
+
+  it('leaves no Redis key of an erased conversation scope (lock, fence, claims, answers)', async () => {
+    const locks = new RedisLockManager({ client, keyPrefix });
+    const idempotency = new RedisIdempotencyStore({ client, keyPrefix });
+    const scope = `t:sms:${uniqueSuffix()}`;
+    const lock = await locks.acquire(scope, { ttlMs: 10_000, waitMs: 0 });
+    await idempotency.claim(`${scope}:SM1`, 60);
+    await idempotency.complete(`${scope}:SM1`, 'Jean Dupont, 06 12 34 56 78', 60, { residue: 'r' });
+    await idempotency.claim(`${scope}:SM2`, 60);
+    await lock.release();
+    const left = () => client.keys(`${keyPrefix}*${scope}*`);
+    expect((await left()).length).toBeGreaterThanOrEqual(3);
+    await Promise.all([locks.erase(scope), idempotency.eraseScope(scope)]);
+    expect(await left()).toEqual([]);
+  });
 });

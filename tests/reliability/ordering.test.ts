@@ -130,18 +130,22 @@ describeWithBoth('two instances sharing Redis and PostgreSQL', () => {
 
   it('refuses a turn whose lock expired once a newer holder wrote the conversation (fencing)', async () => {
     const address = `+3368${Date.now().toString().slice(-7)}`;
+    // The conversation's lock key (a keyed hash of the address, never the number itself), as the engine asks.
+    const asked = jest.spyOn(a.locks, 'acquire');
     const first = await a.engine.handleTurn({
       tenantId: DEMO_TENANT,
       channel: 'sms',
       address,
       text: 'bonjour',
     });
+    const lockKey = asked.mock.calls[0]![0];
+    asked.mockRestore();
+    expect(lockKey).not.toContain(address.slice(1));
     const key = stateKey(first.conversationId);
     const stored = await a.state.get(key);
     expect(typeof stored?.data[FENCE_FIELD]).toBe('number'); // the writer's fencing token travels with the state
 
     // Instance A takes the lock and stalls past its TTL; B then takes it and answers.
-    const lockKey = `${DEMO_TENANT}:sms:${address}`;
     const stale = await a.locks.acquire(lockKey, { ttlMs: 200, waitMs: 1000 });
     await new Promise((r) => setTimeout(r, 400));
     expect(await stale.isHeld()).toBe(false);
