@@ -27,6 +27,7 @@ import { createTwilioNotifier, type TwilioNotifier } from '../adapters/twilio';
 import { createTwilioSmsRouter } from '../channels/twilio-sms';
 import { createTwilioVoiceRouter } from '../channels/twilio-voice';
 import { createWebchatChannel, webchatTenantsFrom } from '../channels/webchat';
+import { registerBuiltInChannels } from '../channels/built-in';
 import { botFrameworkEnabled, createDisabledBotFrameworkChannel } from '../channels/botframework/disabled';
 import { TerritoryProvider } from '../knowledge/territory';
 import { createIntents } from '../intents';
@@ -83,6 +84,7 @@ export async function createContainer(
   overrides: ContainerOverrides = {},
 ): Promise<Container> {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
+  registerBuiltInChannels();
   const territories = await TerritoryProvider.fromDirectories(
     overrides.territoryDirs ?? [config.TERRITORY_DIR],
     {
