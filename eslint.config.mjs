@@ -46,6 +46,14 @@ export default tseslint.config(
       },
     ]),
   },
+  // Adapters implement ports; what a message looks like on a medium is the channel's (issue 22, point 6).
+  {
+    files: ['adapters/**/*.ts'],
+    rules: restrict([
+      botbuilderOnlyInItsFolder,
+      { group: ['**/channels', '**/channels/**'], message: 'Adapters never import a channel.' },
+    ]),
+  },
   ...channels.map((c) => ({
     files: [`channels/${c}/**/*.ts`],
     rules: restrict(

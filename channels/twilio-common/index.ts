@@ -1,4 +1,5 @@
 // Shared by the SMS/WhatsApp and voice channels (channels never import each other).
 export * from './ack-then-send';
+export * from './notifications';
 export * from './signature';
 export * from './webhook';
