@@ -1,5 +1,6 @@
 // Configuration: dotenv + one zod schema. A bad value stops the start with a message naming the variable.
 import { z } from 'zod';
+import { DEFAULT_REPLY_DEADLINE_MS } from '../bot/turn-answer';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
@@ -55,7 +56,7 @@ export const ConfigSchema = z
     TWILIO_AUTH_TOKEN: optionalString,
     TWILIO_DEV_SKIP_SIGNATURE: bool.default(false),
     /** Past this delay an SMS/WhatsApp webhook is answered with an empty TwiML and the reply goes by REST (Twilio times out at 15 s). */
-    TWILIO_REPLY_DEADLINE_MS: z.coerce.number().int().min(0).max(14_000).default(8000),
+    TWILIO_REPLY_DEADLINE_MS: z.coerce.number().int().min(0).max(14_000).default(DEFAULT_REPLY_DEADLINE_MS),
     /** Text-to-speech voice of the phone line (a French Amazon Polly or Google voice). */
     TWILIO_VOICE: z
       .string()

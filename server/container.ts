@@ -258,7 +258,6 @@ export async function createContainer(
   // Size limits, security headers, rate limits (per IP, per sender), before every router.
   const security = createSecurityLayer({
     publicUrl: config.PUBLIC_URL,
-    twilio: twilio.auth,
     logger,
     rateLimits: config.RATE_LIMITS_ENABLED
       ? {
@@ -310,10 +309,19 @@ export async function createContainer(
       ...webchat.routes,
       ['/api/messages', botframework.router],
       ...backoffice.routes,
-      ['/channels/twilio', createTwilioSmsRouter({ ...twilio, idempotency })],
       [
         '/channels/twilio',
-        createTwilioVoiceRouter({ ...twilio, state, voice: config.TWILIO_VOICE, clock: overrides.clock }),
+        createTwilioSmsRouter({ ...twilio, idempotency, senderLimit: security.senderLimit }),
+      ],
+      [
+        '/channels/twilio',
+        createTwilioVoiceRouter({
+          ...twilio,
+          state,
+          senderLimit: security.senderLimit,
+          voice: config.TWILIO_VOICE,
+          clock: overrides.clock,
+        }),
       ],
     ],
     // Store or state down anywhere in a Twilio webhook: TwiML with the degraded answer, not a JSON 503.
