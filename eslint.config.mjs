@@ -2,9 +2,14 @@
 // the engine (bot/, intents/, knowledge/) never reaches a channel or an adapter, channels never
 // import each other, and botbuilder stays confined to channels/botframework.
 // (Flat config keeps only the last `no-restricted-imports` per file, so each folder gets one full rule.)
+import { readdirSync } from 'node:fs';
 import tseslint from 'typescript-eslint';
 
-const channels = ['webchat', 'twilio-sms', 'twilio-voice', 'botframework', 'cli'];
+// Every folder of channels/ is a channel, except the libraries they share (a new channel needs no edit here).
+const sharedByChannels = ['render', 'twilio-common'];
+const channels = readdirSync(new URL('./channels', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && !sharedByChannels.includes(entry.name))
+  .map((entry) => entry.name);
 const botbuilderOnlyInItsFolder = {
   group: ['botbuilder', 'botbuilder-*', 'botframework-*'],
   message: 'botbuilder is confined to channels/botframework (swapping it must stay a one-folder change).',
