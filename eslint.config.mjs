@@ -2,9 +2,14 @@
 // the engine (bot/, intents/, knowledge/) never reaches a channel or an adapter, channels never
 // import each other, and botbuilder stays confined to channels/botframework.
 // (Flat config keeps only the last `no-restricted-imports` per file, so each folder gets one full rule.)
+import { readdirSync } from 'node:fs';
 import tseslint from 'typescript-eslint';
 
-const channels = ['webchat', 'twilio-sms', 'twilio-voice', 'botframework', 'cli'];
+// Every folder of channels/ is a channel, except the libraries they share (a new channel needs no edit here).
+const sharedByChannels = ['render', 'twilio-common'];
+const channels = readdirSync(new URL('./channels', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && !sharedByChannels.includes(entry.name))
+  .map((entry) => entry.name);
 const botbuilderOnlyInItsFolder = {
   group: ['botbuilder', 'botbuilder-*', 'botframework-*'],
   message: 'botbuilder is confined to channels/botframework (swapping it must stay a one-folder change).',
@@ -44,6 +49,14 @@ export default tseslint.config(
         group: ['twilio', 'ioredis', 'pg', '@electric-sql/pglite', 'express'],
         message: 'Infrastructure libraries belong in adapters/ or channels/.',
       },
+    ]),
+  },
+  // Adapters implement ports; what a message looks like on a medium is the channel's (issue 22, point 6).
+  {
+    files: ['adapters/**/*.ts'],
+    rules: restrict([
+      botbuilderOnlyInItsFolder,
+      { group: ['**/channels', '**/channels/**'], message: 'Adapters never import a channel.' },
     ]),
   },
   ...channels.map((c) => ({

@@ -9,6 +9,8 @@ module.exports = {
   // dist/ is `npm run build`'s output (compiled copies of the sources): kept out of jest's module map.
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
   globalSetup: '<rootDir>/tests/support/global-setup.js',
+  // The built-in channels' capabilities, registered as the server does at start.
+  setupFiles: ['<rootDir>/tests/support/register-channels.ts'],
   testTimeout: 30000,
   // Jest's default on 2 cores is a single worker; suites spend much of their time waiting on PGlite/Redis/PostgreSQL.
   maxWorkers: 2,

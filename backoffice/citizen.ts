@@ -1,9 +1,11 @@
 // Reaching the citizen from the back office, on the channel of their conversation. The transcript line
 // and any outbox row are written in the same transaction as the change that caused them; pushes (web
 // chat, Bot Framework) go over the EventBus once that transaction committed.
-//   webchat, botframework → EventBus topic `{channel}:{tenantId}:{address}` (the instance holding the socket)
-//   sms, whatsapp, voice   → outbox 'notification' row, sent by the Twilio notifier (voice: an SMS)
+// How is the channel's declared `delivery` (bot/channel-capabilities.ts):
+//   'push'   (web chat, Bot Framework) → EventBus topic `{channel}:{tenantId}:{address}` (the instance holding the socket)
+//   'outbox' (SMS, WhatsApp, voice)    → outbox 'notification' row, sent by the channel's provider (voice: an SMS)
 import { randomUUID } from 'node:crypto';
+import { channelCapabilities, isRegisteredChannel } from '../bot/channel-capabilities';
 import { phrase, say, type Locale, type Phrase } from '../bot/i18n';
 import { replyToPlainText, type Reply } from '../bot/messages';
 import {
@@ -17,8 +19,9 @@ import { STATUS_LABELS } from '../intents/request-status/describe';
 import type { NewMessage } from './ports';
 import type { ConversationView, RequestView } from './schemas';
 
-const OUTBOX_CHANNELS = new Set(['sms', 'whatsapp', 'voice']);
-const PUSH_CHANNELS = new Set(['webchat', 'botframework']);
+/** A conversation left on a channel this server no longer registers is not reachable. */
+const deliveryOf = (channel: string) =>
+  isRegisteredChannel(channel) ? channelCapabilities(channel).delivery : 'none';
 
 export const NOTICES = {
   joined: phrase(
@@ -74,10 +77,9 @@ export function deliveryTo(
   ];
   const reachable = !conversation.address.startsWith('erased:');
   const outbox: OutboxItem[] = [];
-  const viaOutbox =
-    OUTBOX_CHANNELS.has(conversation.channel) ||
-    (options.viaOutbox && PUSH_CHANNELS.has(conversation.channel));
-  if (reachable && viaOutbox && !(options.optedOut && OUTBOX_CHANNELS.has(conversation.channel))) {
+  const delivery = deliveryOf(conversation.channel);
+  const viaOutbox = delivery === 'outbox' || (options.viaOutbox && delivery === 'push');
+  if (reachable && viaOutbox && !(options.optedOut && delivery === 'outbox')) {
     outbox.push({
       kind: 'notification',
       payload: {
@@ -90,7 +92,7 @@ export function deliveryTo(
       dedupeKey: `notification:${conversation.id}:${randomUUID()}`,
     });
   }
-  const push = reachable && PUSH_CHANNELS.has(conversation.channel) && !options.viaOutbox;
+  const push = reachable && delivery === 'push' && !options.viaOutbox;
   return {
     messages,
     outbox,
@@ -99,7 +101,7 @@ export function deliveryTo(
       await pushToConversation(
         bus,
         {
-          channel: conversation.channel as 'webchat' | 'botframework',
+          channel: conversation.channel,
           tenantId: conversation.tenantId,
           address: conversation.address,
         },

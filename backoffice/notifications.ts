@@ -3,6 +3,7 @@
 // the EventBus to whichever instance holds the conversation.
 import { z } from 'zod';
 import { GuichetError } from '../bot/errors';
+import { channelCapabilities, isRegisteredChannel } from '../bot/channel-capabilities';
 import { pushToConversation, type EventBus } from '../bot/ports';
 
 export const NotificationSchema = z.looseObject({
@@ -22,17 +23,15 @@ export function createNotificationDispatcher(deps: { bus: EventBus; sms?: SmsSen
     // A malformed row will never succeed: a permanent failure (BAD_REQUEST), not a retry.
     if (!parsed.success) throw new GuichetError('BAD_REQUEST', 'Invalid notification payload');
     const n = parsed.data;
-    switch (n.channel) {
-      case 'sms':
-      case 'whatsapp':
-      case 'voice':
+    // The channel's declared delivery (bot/channel-capabilities.ts): the outbox ones are the Twilio channels.
+    switch (isRegisteredChannel(n.channel) ? channelCapabilities(n.channel).delivery : 'none') {
+      case 'outbox':
         // Retried with backoff: configuring Twilio later still sends what is queued.
         if (!deps.sms)
           throw new Error('SMS/WhatsApp sending is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)');
         await deps.sms(payload);
         return;
-      case 'webchat':
-      case 'botframework':
+      case 'push':
         await pushToConversation(
           deps.bus,
           { channel: n.channel, tenantId: n.tenantId, address: n.to },

@@ -18,7 +18,7 @@ import type {
   MessageRecord,
   SharedStore,
 } from './ports';
-import { readState } from './state';
+import { readState, type ConversationState } from './state';
 import type { TenantDirectory, TenantProfile } from './tenant';
 import { TurnContext } from './turn-context';
 import { createTurnCoordination, type ConversationAddress, type CoordinatedTurn } from './turn-coordination';
@@ -67,10 +67,24 @@ export interface Turn extends CoordinatedTurn {
   conversation?: ConversationRecord;
   stateVersion: number;
   ctx?: TurnContext;
+  /** A channel command (see TurnCommand) instead of the dialogue. */
+  command?: TurnCommand;
 }
 
+/**
+ * A channel's own command (SMS STOP/START…), run as a turn: under the same idempotency claim, conversation
+ * lock and fenced commit as a dialogue turn, so it is ordered with the turns around it. Answers undefined
+ * when the message is not a command after all (a plain "oui"): the dialogue then handles it as usual.
+ */
+export type TurnCommand = (
+  ctx: TurnContext,
+) => Promise<{ replies: Reply[]; transcript?: MessageRecord[] } | undefined>;
+
 export interface Engine {
-  handleTurn(input: IncomingMessage): Promise<TurnResult>;
+  /** With a `command`, the channel's command answers instead of the dialogue (see TurnCommand). */
+  handleTurn(input: IncomingMessage, command?: TurnCommand): Promise<TurnResult>;
+  /** The dialogue position of a conversation (read-only), for a channel that adapts to it (voice). */
+  conversationState(conversationId: string): Promise<ConversationState>;
   /** A helpful answer when a dependency is down: the counter's phone number and hours. */
   degradedReplies(tenantId: string, locale?: Locale): Reply[];
   /**
@@ -127,6 +141,25 @@ export function createEngine(deps: EngineDeps): Engine {
     if (turn.message.locale) state.locale = turn.message.locale;
     turn.ctx = new TurnContext(turn.message, turn.tenant, conversation, state, turn.now, deps.store);
     await next();
+  };
+
+  const command: Middleware<Turn> = async (turn, next) => {
+    const outcome = turn.command ? await turn.command(turn.ctx!) : undefined;
+    if (!outcome) return next();
+    const outbound = outcome.replies.map((r): MessageRecord => ({
+      direction: 'out',
+      text: replyToPlainText(r),
+      payload: r,
+    }));
+    await deps.store.commitTurn({
+      tenantId: turn.tenant.id,
+      conversationId: turn.conversation!.id,
+      messages: [inboundRecord(turn.message), ...(outcome.transcript ?? outbound)],
+      requests: [],
+      outbox: [],
+      fenceToken: turn.lock?.token,
+    });
+    turn.result = { conversationId: turn.conversation!.id, replies: outcome.replies };
   };
 
   const agentGate: Middleware<Turn> = async (turn, next) => {
@@ -210,6 +243,7 @@ export function createEngine(deps: EngineDeps): Engine {
     coordination.claimOnce,
     coordination.holdLock,
     load,
+    command,
     agentGate,
     understand,
     ...(deps.middleware ?? []),
@@ -219,14 +253,14 @@ export function createEngine(deps: EngineDeps): Engine {
 
   return {
     dialogue,
-    async handleTurn(input) {
+    async handleTurn(input, command) {
       const parsed = IncomingMessageSchema.safeParse(input);
       if (!parsed.success)
         throw new GuichetError('BAD_REQUEST', 'Invalid incoming message', parsed.error.issues);
       const message = { ...parsed.data, text: sanitizeText(parsed.data.text) };
       const tenant = deps.tenants.get(message.tenantId);
       if (!tenant) throw new GuichetError('NOT_FOUND', `Unknown tenant ${message.tenantId}`);
-      const turn: Turn = { message, tenant, now: message.receivedAt ?? clock(), stateVersion: 0 };
+      const turn: Turn = { message, tenant, now: message.receivedAt ?? clock(), stateVersion: 0, command };
       try {
         await run(turn);
       } catch (error) {
@@ -244,6 +278,9 @@ export function createEngine(deps: EngineDeps): Engine {
         coordination.forget(address),
         conversationId ? deps.state.delete(stateKey(conversationId)) : undefined,
       ]);
+    },
+    async conversationState(conversationId) {
+      return readState((await deps.state.get(stateKey(conversationId)))?.data);
     },
     degradedReplies(tenantId, locale = 'fr') {
       const tenant = deps.tenants.get(tenantId);

@@ -1,10 +1,11 @@
 // The channel-neutral message model. Channels turn their requests into an IncomingMessage and
 // render the neutral Replies for their medium; the engine never sees a channel's own format.
 import { z } from 'zod';
+import { ChannelNameSchema } from './channel-capabilities';
 
-export const CHANNELS = ['webchat', 'sms', 'whatsapp', 'voice', 'botframework', 'cli'] as const;
-export const ChannelSchema = z.enum(CHANNELS);
-export type Channel = z.infer<typeof ChannelSchema>;
+/** A registered channel's name (bot/channel-capabilities.ts): channels are declared by their folders. */
+export const ChannelSchema = ChannelNameSchema;
+export type Channel = string;
 
 export const MAX_TEXT_LENGTH = 2000;
 

@@ -1,5 +1,6 @@
 // Configuration: dotenv + one zod schema. A bad value stops the start with a message naming the variable.
 import { z } from 'zod';
+import { DEFAULT_REPLY_DEADLINE_MS } from '../bot/turn-answer';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
@@ -57,7 +58,7 @@ export const ConfigSchema = z
     /** Where the Twilio REST API is reached (default https://api.twilio.com): an outbound relay, or a local fake in tests. */
     TWILIO_API_BASE_URL: optionalUrl,
     /** Past this delay an SMS/WhatsApp webhook is answered with an empty TwiML and the reply goes by REST (Twilio times out at 15 s). */
-    TWILIO_REPLY_DEADLINE_MS: z.coerce.number().int().min(0).max(14_000).default(8000),
+    TWILIO_REPLY_DEADLINE_MS: z.coerce.number().int().min(0).max(14_000).default(DEFAULT_REPLY_DEADLINE_MS),
     /** Text-to-speech voice of the phone line (a French Amazon Polly or Google voice). */
     TWILIO_VOICE: z
       .string()

@@ -24,15 +24,16 @@ import { createSharedStore, MEMORY_DATA_DIR } from '../adapters/postgres';
 import { createRedisAdapters, RedisEventBus, type RedisAdapters } from '../adapters/redis';
 import { ApiAdresseGeocoder } from '../adapters/geocoder';
 import { createTwilioNotifier, type TwilioNotifier } from '../adapters/twilio';
+import { notificationHandler } from '../channels/twilio-common';
 import { createTwilioSmsRouter } from '../channels/twilio-sms';
 import { createTwilioVoiceRouter } from '../channels/twilio-voice';
 import { createWebchatChannel, webchatTenantsFrom } from '../channels/webchat';
+import { registerBuiltInChannels } from '../channels/built-in';
 import { botFrameworkEnabled, createDisabledBotFrameworkChannel } from '../channels/botframework/disabled';
 import { TerritoryProvider } from '../knowledge/territory';
 import { createIntents } from '../intents';
 import { retryGeocoding, type GeocodingRetryReport } from '../intents/report-incident/geocoding-retry';
 import { createAgentInbox, createBackofficeModule, type BackofficeModule } from '../backoffice';
-import { notificationHandler } from '../adapters/twilio';
 import { createApp } from './app';
 import { publicUrlOf, type Config } from './config';
 import { createLogger } from './logger';
@@ -83,6 +84,7 @@ export async function createContainer(
   overrides: ContainerOverrides = {},
 ): Promise<Container> {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
+  registerBuiltInChannels();
   const territories = await TerritoryProvider.fromDirectories(
     overrides.territoryDirs ?? [config.TERRITORY_DIR],
     {
@@ -263,7 +265,6 @@ export async function createContainer(
   // Size limits, security headers, rate limits (per IP, per sender), before every router.
   const security = createSecurityLayer({
     publicUrl: config.PUBLIC_URL,
-    twilio: twilio.auth,
     logger,
     rateLimits: config.RATE_LIMITS_ENABLED
       ? {
@@ -315,10 +316,19 @@ export async function createContainer(
       ...webchat.routes,
       ['/api/messages', botframework.router],
       ...backoffice.routes,
-      ['/channels/twilio', createTwilioSmsRouter({ ...twilio, idempotency })],
       [
         '/channels/twilio',
-        createTwilioVoiceRouter({ ...twilio, state, voice: config.TWILIO_VOICE, clock: overrides.clock }),
+        createTwilioSmsRouter({ ...twilio, idempotency, senderLimit: security.senderLimit }),
+      ],
+      [
+        '/channels/twilio',
+        createTwilioVoiceRouter({
+          ...twilio,
+          state,
+          senderLimit: security.senderLimit,
+          voice: config.TWILIO_VOICE,
+          clock: overrides.clock,
+        }),
       ],
     ],
     // Store or state down anywhere in a Twilio webhook: TwiML with the degraded answer, not a JSON 503.

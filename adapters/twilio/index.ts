@@ -1,4 +1,5 @@
-// Twilio outbound adapter: SMS / WhatsApp over the REST API, with retries, and the outbox handler.
+// Twilio outbound adapter: SMS / WhatsApp over the REST API, with retries. (What a message looks like, and
+// the outbox handler that drives this adapter, belong to the channel: channels/twilio-common/notifications.ts.)
 export {
   createTwilioNotifier,
   isRetryableTwilioError,
@@ -7,10 +8,4 @@ export {
   type TwilioNotifier,
   type TwilioNotifierOptions,
 } from './notifier';
-export {
-  notificationHandler,
-  NotificationPayloadSchema,
-  type NotificationHandler,
-  type NotificationPayload,
-} from './notification-handler';
 export { backoffDelay, withRetry, type RetryOptions } from './retry';

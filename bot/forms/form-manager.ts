@@ -1,6 +1,7 @@
 // Slot filling the way a good counter agent does it: ask only what is missing, take several answers
 // at once, accept corrections, re-ask with a specific hint, summarise and confirm before submitting,
 // let the citizen cancel, ask for help, or digress at any step.
+import { channelCapabilities } from '../channel-capabilities';
 import type { FormState } from '../state';
 import type { TurnContext } from '../turn-context';
 import { phrase, type Phrase } from '../i18n';
@@ -263,7 +264,7 @@ export class FormManager {
     state.pending = slot.name;
     const text = override ?? ctx.t(slot.prompt);
     const slotChoices = slot.choices?.(ctx) ?? [];
-    if (slot.requestsLocation && ['whatsapp', 'webchat', 'botframework'].includes(ctx.message.channel)) {
+    if (slot.requestsLocation && channelCapabilities(ctx.message.channel).sharesLocation) {
       ctx.reply({ type: 'location_request', text });
     } else if (slotChoices.length > 0) ctx.choices(text, slotChoices);
     else ctx.text(text);

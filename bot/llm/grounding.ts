@@ -1,6 +1,7 @@
 // Checks on generated text before a citizen sees it. Opening hours, prices, references and phone
 // numbers come from structured data: a generated answer that states one the passages do not contain is
 // rejected (the caller then uses the non-LLM answer). Length is fitted to the channel by our code.
+import { channelCapabilities, type AnswerLimit } from '../channel-capabilities';
 import type { Channel } from '../messages';
 
 export const FACT_KINDS = ['time', 'weekday', 'price', 'reference', 'phone', 'email'] as const;
@@ -129,19 +130,11 @@ export function cleanGeneratedText(text: string): string {
     .trim();
 }
 
-export type AnswerLimit = { unit: 'chars'; max: number } | { unit: 'words'; max: number };
+export type { AnswerLimit };
 
-/** SMS: 3 segments ≈ 450 characters; voice: about 40 words (15 s of speech); screens: about 120 words. */
+/** Each channel declares its answer length (bot/channel-capabilities.ts): SMS ≈ 450 characters, voice ≈ 40 words. */
 export function answerLimitFor(channel: Channel): AnswerLimit {
-  switch (channel) {
-    case 'sms':
-    case 'whatsapp':
-      return { unit: 'chars', max: 450 };
-    case 'voice':
-      return { unit: 'words', max: 40 };
-    default:
-      return { unit: 'words', max: 120 };
-  }
+  return channelCapabilities(channel).answerLimit;
 }
 
 const measure = (text: string, limit: AnswerLimit): number =>

@@ -5,6 +5,7 @@ import type { Engine } from '../../bot/engine';
 import { isGuichetError } from '../../bot/errors';
 import type { Logger } from '../../bot/logger';
 import type { Reply } from '../../bot/messages';
+import { answerTurn } from '../../bot/turn-answer';
 import type { ConversationReferences } from './conversation-references';
 import { activityToIncoming, repliesToActivities } from './convert';
 
@@ -30,25 +31,24 @@ export function createBotLogic(deps: BotLogicDeps): (context: TurnContext) => Pr
         );
     }
     let replies: Reply[];
-    try {
-      const result = await deps.engine.handleTurn(incoming);
+    const answer = await answerTurn(deps.engine, incoming);
+    if (answer.kind === 'replies') {
       // A redelivered activity: its replies already went to the connector with the first delivery
       // (unlike a webhook answer, nothing is lost by not sending them again).
-      if (result.replayed) return;
-      replies = result.replies;
-    } catch (error) {
+      if (answer.result.replayed) return;
+      replies = answer.result.replies;
+    } else if (answer.kind === 'failed' && answer.unavailable) {
       // Store or state down: still a useful answer (the counter's phone number and hours).
-      if (
-        isGuichetError(error) &&
-        (error.code === 'DEPENDENCY_UNAVAILABLE' || error.code === 'LOCK_TIMEOUT')
-      ) {
-        replies = deps.engine.degradedReplies(tenantId, incoming.locale);
-      } else if (isGuichetError(error) && error.code === 'BAD_REQUEST') {
-        deps.logger.warn('bot framework: activity refused by the engine', { error: error.message });
-        return;
-      } else {
-        throw error;
-      }
+      replies = answer.replies;
+    } else if (
+      answer.kind === 'failed' &&
+      isGuichetError(answer.error) &&
+      answer.error.code === 'BAD_REQUEST'
+    ) {
+      deps.logger.warn('bot framework: activity refused by the engine', { error: answer.error.message });
+      return;
+    } else {
+      throw answer.kind === 'failed' ? answer.error : new Error('No answer');
     }
     const activities = repliesToActivities(replies, activity.channelId);
     if (activities.length > 0) await context.sendActivities(activities);

@@ -1,27 +1,7 @@
 // Twilio waits 15 s for a webhook answer, then fails (and may retry). A turn normally takes
-// milliseconds, but a slow dependency must not cost a retry: past a deadline we answer at once and
-// deliver the replies later through the REST API ("ack then send").
+// milliseconds, but a slow dependency must not cost a retry: past a deadline (bot/turn-answer.ts) we
+// answer at once and deliver the replies later through the REST API ("ack then send").
 import type { IdempotencyStore } from '../../bot/ports';
-
-export type DeadlineOutcome<T> =
-  { kind: 'done'; value: T } | { kind: 'failed'; error: unknown } | { kind: 'late' };
-
-/** Settles with the work's outcome, or 'late' when the deadline passes first (the work keeps running). */
-export function raceDeadline<T>(work: Promise<T>, deadlineMs: number): Promise<DeadlineOutcome<T>> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve({ kind: 'late' }), deadlineMs);
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve({ kind: 'done', value });
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        resolve({ kind: 'failed', error });
-      },
-    );
-  });
-}
 
 /** What a channel needs to deliver late replies; the Twilio REST notifier implements it. */
 export interface ReplySender {

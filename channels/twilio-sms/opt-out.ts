@@ -1,6 +1,8 @@
 // STOP / START keywords. Operators (and Twilio, for some countries) act on them too, but the opt-out
 // must also be recorded here so that notifications about requests stop being sent to the contact.
+import type { TurnCommand } from '../../bot/engine';
 import { phrase, say, type Locale } from '../../bot/i18n';
+import type { Logger } from '../../bot/logger';
 
 const OPT_OUT = new Set(['STOP', 'ARRET', 'STOPALL', 'UNSUBSCRIBE', 'STOP SMS']);
 const OPT_IN = new Set(['START', 'UNSTOP']);
@@ -44,3 +46,40 @@ export const optInText = (territoryName: string, locale: Locale = 'fr'): string 
     ),
     locale,
   );
+
+/**
+ * STOP / START as a command of this channel, which the engine runs under the conversation's lock and
+ * idempotency claim (a retried webhook is answered the same and recorded once): the contact's opt-out,
+ * then the transcript, in order with the turns around it. "OUI" re-subscribes only right after our STOP
+ * confirmation; otherwise it is not a command and the dialogue answers it.
+ */
+export function optOutCommand(keyword: Keyword, logger: Logger): TurnCommand {
+  return async (ctx) => {
+    const { tenant, conversation, sharedStore } = ctx;
+    if (keyword === 'opt_in_if_stopped') {
+      const recent = await sharedStore.listMessages(tenant.id, conversation.id, { limit: 5 });
+      const lastOut = [...recent].reverse().find((m) => m.direction !== 'in');
+      if (!isOptOutConfirmation(lastOut?.payload)) return undefined;
+    }
+    const optOut = keyword === 'opt_out';
+    const text = optOut ? optOutText(tenant.name) : optInText(tenant.name);
+    await sharedStore.setContactOptOut(tenant.id, conversation.contactId, optOut);
+    logger.info(optOut ? 'contact opted out of notifications' : 'contact opted back in', {
+      tenant: tenant.id,
+      channel: ctx.message.channel,
+    });
+    return {
+      replies: [{ type: 'text', text }],
+      transcript: [
+        {
+          direction: 'out',
+          text,
+          payload: { type: 'text', text, ...(optOut ? { mark: OPT_OUT_MARK } : {}) },
+        },
+      ],
+    };
+  };
+}
+
+const isOptOutConfirmation = (payload: unknown): boolean =>
+  typeof payload === 'object' && payload !== null && (payload as { mark?: unknown }).mark === OPT_OUT_MARK;

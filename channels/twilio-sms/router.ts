@@ -1,15 +1,16 @@
 // POST /channels/twilio/sms — SMS and WhatsApp through Twilio (a `whatsapp:` sender means WhatsApp).
-// Verify the signature → parse → tenant from the number called → STOP/START → engine turn → TwiML.
-// The engine claims MessageSid atomically, so a retried webhook gets the same replies and no second
-// side effect. A turn slower than the deadline is answered with an empty <Response/> and its replies
-// are sent through the REST API.
-import { Router, type Response } from 'express';
-import type { Engine, TurnResult } from '../../bot/engine';
+// Verify the signature → parse → tenant from the number called → the sender's rate limit → engine turn
+// (STOP/START as this channel's command, under the same lock) → TwiML. The engine claims MessageSid
+// atomically, so a retried webhook gets the same replies and no second side effect. A turn slower than
+// the deadline (bot/turn-answer.ts) is answered with an empty <Response/> and its replies go by REST.
+import { Router } from 'express';
+import type { Engine } from '../../bot/engine';
 import { GuichetError } from '../../bot/errors';
 import type { Logger } from '../../bot/logger';
 import type { Reply } from '../../bot/messages';
-import type { IdempotencyStore, SharedStore } from '../../bot/ports';
-import type { Territory, TerritoryProvider } from '../../knowledge/territory';
+import type { IdempotencyStore } from '../../bot/ports';
+import { answerTurn, DEFAULT_REPLY_DEADLINE_MS } from '../../bot/turn-answer';
+import type { TerritoryProvider } from '../../knowledge/territory';
 import { renderSms } from '../render/sms';
 import {
   LateDeliveries,
@@ -18,33 +19,33 @@ import {
   emptyMessagingTwiml,
   logUnknownNumber,
   messagingTwiml,
-  raceDeadline,
   sendTwiml,
+  senderRefusal,
   territoryForNumber,
   twilioForm,
   twilioSignatureGuard,
   type ReplySender,
+  type SenderLimit,
   type TwilioAuthConfig,
 } from '../twilio-common';
-import { OPT_OUT_MARK, keywordOf, optInText, optOutText } from './opt-out';
-import { SmsWebhookSchema, locationOf, mediaOf, type SmsWebhook } from './schema';
+import { keywordOf, optOutCommand } from './opt-out';
+import { SmsWebhookSchema, locationOf, mediaOf } from './schema';
 
 export interface TwilioSmsDeps {
   engine: Engine;
-  store: SharedStore;
   idempotency: IdempotencyStore;
   territories: TerritoryProvider;
   auth: TwilioAuthConfig;
   logger: Logger;
   /** REST sender for replies later than the deadline; without it the webhook waits for the turn. */
   sender?: ReplySender;
-  /** TWILIO_REPLY_DEADLINE_MS (default 8 s, below Twilio's 15 s timeout). */
+  /** TWILIO_REPLY_DEADLINE_MS (default: bot/turn-answer.ts). */
   replyDeadlineMs?: number;
+  /** The per-sender rate limit, counted here, once the signature is verified (server/security). */
+  senderLimit?: SenderLimit;
 }
 
 type SmsChannel = 'sms' | 'whatsapp';
-
-export const DEFAULT_REPLY_DEADLINE_MS = 8000;
 
 const UNKNOWN_NUMBER_TEXT =
   'Ce numéro n’est relié à aucun service en ligne. Merci de contacter directement votre mairie. / This number is not connected to any service.';
@@ -70,6 +71,11 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
       return;
     }
     const address = bareAddress(hook.From);
+    const refusal = await senderRefusal(deps.senderLimit, 'messaging', hook.From);
+    if (refusal) {
+      sendTwiml(res, refusal);
+      return;
+    }
     const render = (replies: readonly Reply[]) =>
       renderSms(replies, {
         channel,
@@ -78,50 +84,45 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
         notice: territory.notice.shortText,
       });
 
-    const keyword = keywordOf(hook.Body);
-    if (
-      keyword &&
-      hook.NumMedia === 0 &&
-      (await handleKeyword(keyword, hook, territory, channel, address, res, render))
-    )
-      return;
-
-    const turn = deps.engine.handleTurn({
-      tenantId: territory.id,
-      channel,
-      address,
-      providerMessageId: hook.MessageSid,
-      text: hook.Body,
-      ...(media.media.length > 0 ? { media: media.media } : {}),
-      ...(locationOf(hook) ? { location: locationOf(hook) } : {}),
-    });
-
-    const outcome = deps.sender
-      ? await raceDeadline(turn, deadlineMs)
-      : await turn.then(
-          (value) => ({ kind: 'done' as const, value }),
-          (error: unknown) => ({ kind: 'failed' as const, error }),
-        );
-    if (outcome.kind === 'done') {
+    // STOP / START: a command of this channel, run by the engine under the conversation's lock.
+    const keyword = hook.NumMedia === 0 ? keywordOf(hook.Body) : undefined;
+    const answer = await answerTurn(
+      deps.engine,
+      {
+        tenantId: territory.id,
+        channel,
+        address,
+        providerMessageId: hook.MessageSid,
+        text: hook.Body,
+        ...(media.media.length > 0 ? { media: media.media } : {}),
+        ...(locationOf(hook) ? { location: locationOf(hook) } : {}),
+      },
+      {
+        // Without a REST sender nothing could deliver a late answer: the webhook waits for the turn.
+        deadlineMs: deps.sender ? deadlineMs : undefined,
+        command: keyword ? optOutCommand(keyword, deps.logger) : undefined,
+      },
+    );
+    if (answer.kind === 'replies') {
       // A retry of a message already answered by REST must not get the same replies again by TwiML.
       if (
-        outcome.value.replayed &&
+        answer.result.replayed &&
         deps.sender &&
         (await late.wasSentByRest(territory.id, channel, hook.MessageSid))
       ) {
         sendTwiml(res, emptyMessagingTwiml());
         return;
       }
-      sendTwiml(res, messagingTwiml(render(outcome.value.replies)));
+      sendTwiml(res, messagingTwiml(render(answer.result.replies)));
       return;
     }
-    if (outcome.kind === 'failed') {
+    if (answer.kind === 'failed') {
       deps.logger.error('SMS turn failed, answering the degraded message', {
         tenant: territory.id,
         channel,
-        error: String(outcome.error),
+        error: String(answer.error),
       });
-      sendTwiml(res, messagingTwiml(render(deps.engine.degradedReplies(territory.id))));
+      sendTwiml(res, messagingTwiml(render(answer.replies)));
       return;
     }
 
@@ -135,19 +136,15 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
       channel,
       deadlineMs,
     });
-    void turn
-      .then(
-        (result: TurnResult) => result.replies,
-        (error: unknown) => {
+    void answer.later
+      .then(async (settled) => {
+        if (settled.kind === 'failed')
           deps.logger.error('late SMS turn failed, sending the degraded message', {
             tenant: territory.id,
             channel,
-            error: String(error),
+            error: String(settled.error),
           });
-          return deps.engine.degradedReplies(territory.id);
-        },
-      )
-      .then(async (replies) => {
+        const replies = settled.kind === 'replies' ? settled.result.replies : settled.replies;
         for (const body of render(replies)) {
           if (channel === 'whatsapp') await sender.sendWhatsApp(address, bareAddress(hook.To), body);
           else await sender.sendSms(address, bareAddress(hook.To), body);
@@ -162,64 +159,5 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
       );
   });
 
-  /** STOP / START: recorded on the contact and in the transcript; returns false to let the engine answer. */
-  async function handleKeyword(
-    keyword: NonNullable<ReturnType<typeof keywordOf>>,
-    hook: SmsWebhook,
-    territory: Territory,
-    channel: SmsChannel,
-    address: string,
-    res: Response,
-    render: (replies: readonly Reply[]) => string[],
-  ): Promise<boolean> {
-    if (keyword === 'opt_in_if_stopped') {
-      // "OUI" is mostly a plain yes: look for our STOP confirmation without creating anything.
-      const existing = await deps.store.findConversation({ tenantId: territory.id, channel, address });
-      if (!existing) return false;
-      const recent = await deps.store.listMessages(territory.id, existing.id, { limit: 5 });
-      const lastOut = [...recent].reverse().find((m) => m.direction !== 'in');
-      if (!isOptOutConfirmation(lastOut?.payload)) return false;
-    }
-    const conversation = await deps.store.openConversation({ tenantId: territory.id, channel, address });
-    const optOut = keyword === 'opt_out';
-    const text = optOut ? optOutText(territory.name) : optInText(territory.name);
-    // A retried webhook answers the same without writing twice.
-    const claim = await deps.idempotency.claim(
-      `twilio-keyword:${territory.id}:${channel}:${hook.MessageSid}`,
-      24 * 3600,
-    );
-    if (claim.status === 'claimed') {
-      await deps.store.setContactOptOut(territory.id, conversation.contactId, optOut);
-      await deps.store.commitTurn({
-        tenantId: territory.id,
-        conversationId: conversation.id,
-        messages: [
-          { direction: 'in', text: hook.Body, providerMessageId: hook.MessageSid },
-          {
-            direction: 'out',
-            text,
-            payload: { type: 'text', text, ...(optOut ? { mark: OPT_OUT_MARK } : {}) },
-          },
-        ],
-        requests: [],
-        outbox: [],
-      });
-      await deps.idempotency.complete(
-        `twilio-keyword:${territory.id}:${channel}:${hook.MessageSid}`,
-        'done',
-        24 * 3600,
-      );
-      deps.logger.info(optOut ? 'contact opted out of notifications' : 'contact opted back in', {
-        tenant: territory.id,
-        channel,
-      });
-    }
-    sendTwiml(res, messagingTwiml(render([{ type: 'text', text }])));
-    return true;
-  }
-
   return router;
 }
-
-const isOptOutConfirmation = (payload: unknown): boolean =>
-  typeof payload === 'object' && payload !== null && (payload as { mark?: unknown }).mark === OPT_OUT_MARK;

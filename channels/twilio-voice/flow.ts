@@ -3,15 +3,14 @@
 // only a phone needs — keypad menus, silence and misunderstanding handling (repeat differently, then
 // the keypad, then a person), reading back an unsure address, SMS offers, and the transfer.
 import type { Engine, TurnResult } from '../../bot/engine';
-import { stateKey } from '../../bot/engine';
 import type { Logger } from '../../bot/logger';
 import type { Reply } from '../../bot/messages';
-import type { ConversationStateStore, SharedStore } from '../../bot/ports';
-import { readState } from '../../bot/state';
+import type { SharedStore } from '../../bot/ports';
+import { answerTurn } from '../../bot/turn-answer';
 import type { Territory } from '../../knowledge/territory';
 import { shapeSms } from '../render/sms';
 import { choicesSpeech, replyToSpeech, type VoiceChoice } from '../render/voice';
-import { canReceiveSms, raceDeadline, type ReplySender } from '../twilio-common';
+import { canReceiveSms, type ReplySender } from '../twilio-common';
 import { agentsAvailable, callBackText, nextAgentsOpening } from './agents';
 import type { VoiceWebhook } from './schema';
 import type { Pending, Question, VoiceSession } from './session';
@@ -32,7 +31,6 @@ export interface Draft {
 export interface FlowDeps {
   engine: Engine;
   store: SharedStore;
-  state: ConversationStateStore;
   logger: Logger;
   sender?: ReplySender;
   replyDeadlineMs: number;
@@ -270,21 +268,28 @@ export class CallFlow {
   }
 
   private async run(inflight: NonNullable<VoiceSession['inflight']>): Promise<Draft> {
-    const turn = this.deps.engine.handleTurn({
-      tenantId: this.territory.id,
-      channel: 'voice',
-      address: this.hook.CallSid,
-      providerMessageId: inflight.id,
-      text: inflight.text,
-      ...(inflight.choiceValue ? { choiceValue: inflight.choiceValue } : {}),
-      ...(inflight.speechConfidence !== undefined ? { speechConfidence: inflight.speechConfidence } : {}),
-      locale: 'fr',
-    });
-    const outcome = await raceDeadline(turn, this.deps.replyDeadlineMs);
+    const outcome = await answerTurn(
+      this.deps.engine,
+      {
+        tenantId: this.territory.id,
+        channel: 'voice',
+        address: this.hook.CallSid,
+        providerMessageId: inflight.id,
+        text: inflight.text,
+        ...(inflight.choiceValue ? { choiceValue: inflight.choiceValue } : {}),
+        ...(inflight.speechConfidence !== undefined ? { speechConfidence: inflight.speechConfidence } : {}),
+        locale: 'fr',
+      },
+      { deadlineMs: this.deps.replyDeadlineMs },
+    );
     if (outcome.kind === 'late') {
-      turn.catch((error: unknown) =>
-        this.deps.logger.error('late voice turn failed', { tenant: this.territory.id, error: String(error) }),
-      );
+      void outcome.later.then((settled) => {
+        if (settled.kind === 'failed')
+          this.deps.logger.error('late voice turn failed', {
+            tenant: this.territory.id,
+            error: String(settled.error),
+          });
+      });
       inflight.waits += 1;
       if (inflight.waits > MAX_WAITS) {
         this.session.inflight = null;
@@ -303,12 +308,10 @@ export class CallFlow {
         tenant: this.territory.id,
         error: String(outcome.error),
       });
-      return this.toHuman(
-        this.deps.engine.degradedReplies(this.territory.id).map((r) => replyToSpeech(r).text),
-      );
+      return this.toHuman(outcome.replies.map((r) => replyToSpeech(r).text));
     }
     this.session.failures = 0;
-    return this.render(outcome.value);
+    return this.render(outcome.result);
   }
 
   /** The engine's replies as a phone answer. */
@@ -442,13 +445,13 @@ export class CallFlow {
 
   /**
    * Whether the dialogue waits for an answer, and for which form slot (an address must be read back when
-   * recognition is unsure). Read from the engine's conversation state, which the turn just saved.
+   * recognition is unsure). Asked of the engine: the conversation state the turn just saved.
    */
   private async dialogueState(
     conversationId: string,
   ): Promise<{ expectsAnswer: boolean; pendingSlot: string | null }> {
     try {
-      const state = readState((await this.deps.state.get(stateKey(conversationId)))?.data);
+      const state = await this.deps.engine.conversationState(conversationId);
       return {
         expectsAnswer: state.form !== null || state.awaiting !== null,
         pendingSlot: state.form?.pending ?? null,

@@ -6,6 +6,7 @@ import { Router, type Request } from 'express';
 import type { Engine } from '../../bot/engine';
 import type { Logger } from '../../bot/logger';
 import type { ConversationStateStore, SharedStore } from '../../bot/ports';
+import { DEFAULT_REPLY_DEADLINE_MS } from '../../bot/turn-answer';
 import type { Territory, TerritoryProvider } from '../../knowledge/territory';
 import { buildVoiceTwiml, choicesSpeech, type VoicePlan } from '../render/voice';
 import {
@@ -16,7 +17,9 @@ import {
   territoryForNumber,
   twilioForm,
   twilioSignatureGuard,
+  senderRefusal,
   type ReplySender,
+  type SenderLimit,
   type TwilioAuthConfig,
 } from '../twilio-common';
 import { CallFlow, type Draft } from './flow';
@@ -26,7 +29,7 @@ import { VoiceSessions, type VoiceSession } from './session';
 export interface TwilioVoiceDeps {
   engine: Engine;
   store: SharedStore;
-  /** Conversation-state store: holds the call sessions next to the dialogue state. */
+  /** Conversation-state store: holds the call sessions (the dialogue's own state is the engine's). */
   state: ConversationStateStore;
   territories: TerritoryProvider;
   auth: TwilioAuthConfig;
@@ -34,6 +37,8 @@ export interface TwilioVoiceDeps {
   /** REST sender for SMS follow-ups (links, request summaries); without it none are offered. */
   sender?: ReplySender;
   replyDeadlineMs?: number;
+  /** The per-caller rate limit, counted here once the signature is verified (server/security). */
+  senderLimit?: SenderLimit;
   /** TWILIO_VOICE: 'Polly.Lea' by default. */
   voice?: string;
   clock?: () => Date;
@@ -74,6 +79,14 @@ export function createTwilioVoiceRouter(deps: TwilioVoiceDeps): Router {
     if (!parsed.success) throw badRequest(parsed.error);
     const hook = parsed.data;
     const { step, n } = query.data;
+    // Calls are counted once per call, at its start (every callback of a call carries the same From).
+    if (step === 'start') {
+      const refusal = await senderRefusal(deps.senderLimit, 'voice', hook.From);
+      if (refusal) {
+        sendTwiml(res, refusal);
+        return;
+      }
+    }
 
     const territory = territoryForNumber(deps.territories, hook.To);
     if (!territory) {
@@ -93,10 +106,9 @@ export function createTwilioVoiceRouter(deps: TwilioVoiceDeps): Router {
       {
         engine: deps.engine,
         store: deps.store,
-        state: deps.state,
         logger: deps.logger,
         sender: deps.sender,
-        replyDeadlineMs: deps.replyDeadlineMs ?? 8000,
+        replyDeadlineMs: deps.replyDeadlineMs ?? DEFAULT_REPLY_DEADLINE_MS,
       },
       territory,
       hook,

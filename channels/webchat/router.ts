@@ -7,6 +7,7 @@ import type { Engine } from '../../bot/engine';
 import { GuichetError, isGuichetError } from '../../bot/errors';
 import { LocationSchema, MAX_TEXT_LENGTH, ReplySchema, type Reply } from '../../bot/messages';
 import type { MessageRecord, SharedStore } from '../../bot/ports';
+import { answerTurn } from '../../bot/turn-answer';
 import { requireContentTypeJson } from './content-type';
 import {
   CONVERSATION_ID_PATTERN,
@@ -115,8 +116,9 @@ export function createWebchatRouter(deps: WebchatDeps): Router {
       conversationId = newConversationId();
     }
     const token = conversationToken(deps.secret, tenant.id, conversationId);
-    try {
-      const result = await deps.engine.handleTurn({
+    const answer = await answerTurn(
+      deps.engine,
+      {
         tenantId: tenant.id,
         channel: 'webchat',
         address: conversationId,
@@ -125,25 +127,26 @@ export function createWebchatRouter(deps: WebchatDeps): Router {
         choiceValue: body.choiceValue,
         locale: body.locale,
         location: body.location,
-      });
+      },
+      { locale: body.locale ?? tenant.locale },
+    );
+    if (answer.kind === 'replies') {
       res.set('Cache-Control', 'no-store');
-      res.json({ conversationId, token, messages: result.replies });
-    } catch (error) {
-      // Store or state down: the citizen still gets the counter's phone number and hours.
-      if (
-        isGuichetError(error) &&
-        (error.code === 'DEPENDENCY_UNAVAILABLE' || error.code === 'LOCK_TIMEOUT')
-      ) {
-        res.status(503).json({
-          error: { code: error.code, message: 'The assistant is temporarily unavailable' },
-          conversationId: body.conversationId,
-          token: body.conversationId ? token : undefined,
-          messages: deps.engine.degradedReplies(tenant.id, body.locale ?? tenant.locale),
-        });
-        return;
-      }
-      throw error;
+      res.json({ conversationId, token, messages: answer.result.replies });
+      return;
     }
+    if (answer.kind === 'failed' && answer.unavailable && isGuichetError(answer.error)) {
+      // Store or state down: the citizen still gets the counter's phone number and hours.
+      res.status(503).json({
+        error: { code: answer.error.code, message: 'The assistant is temporarily unavailable' },
+        conversationId: body.conversationId,
+        token: body.conversationId ? token : undefined,
+        messages: answer.replies,
+      });
+      return;
+    }
+    // A bad message (400…) or a bug: the JSON error handler answers it.
+    throw answer.kind === 'failed' ? answer.error : new GuichetError('INTERNAL', 'No answer');
   });
 
   router.get('/conversations/:id/history', async (req, res) => {

@@ -2,6 +2,7 @@
 // citizen is told honestly when someone will answer. Outside the agents' hours (territory.agents.openingHours,
 // in the territory's time zone) the citizen is told when they are back and offered a callback or an SMS
 // follow-up (or to leave a message here); the choice goes to the agents with the summary.
+import { channelCapabilities } from '../../bot/channel-capabilities';
 import { phrase } from '../../bot/i18n';
 import type { IntentModule } from '../../bot/intent-module';
 import type { TurnContext } from '../../bot/turn-context';
@@ -11,8 +12,6 @@ import { territoryOf, type IntentDeps } from '../deps';
 
 const AWAIT_FOLLOW_UP = 'human_agent.follow_up';
 const AWAIT_PHONE = 'human_agent.phone';
-/** Channels where the citizen's address is their phone number. */
-const PHONE_CHANNELS = new Set(['sms', 'whatsapp', 'voice']);
 
 type FollowUp = { kind: 'callback' | 'sms' | 'message'; phone?: string };
 
@@ -145,7 +144,7 @@ export function createHumanAgent(deps: IntentDeps): IntentModule {
         if (!kind) return false;
         ctx.state.awaiting = null;
         if (kind === 'message') return (confirm(ctx, territory, { kind }), true);
-        if (PHONE_CHANNELS.has(ctx.message.channel))
+        if (channelCapabilities(ctx.message.channel).phoneAddress)
           return (confirm(ctx, territory, { kind, phone: ctx.message.address }), true);
         ctx.state.awaiting = { kind: AWAIT_PHONE, data: { followUp: kind } };
         ctx.text(

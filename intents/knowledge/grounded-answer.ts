@@ -1,6 +1,7 @@
 // The knowledge answer written by the optional language model from the retrieved FAQ passages only.
 // Our code appends the source links; the model's text is checked (hours, prices, references, phone
 // numbers must be in the passages) by the assistant, and anything doubtful falls back to the FAQ answer.
+import { channelCapabilities } from '../../bot/channel-capabilities';
 import { phrase } from '../../bot/i18n';
 import type { KnowledgePassage, LlmAssistant } from '../../bot/llm';
 import type { TurnContext } from '../../bot/turn-context';
@@ -41,7 +42,7 @@ export async function answerWithLanguageModel(
   if (!first) return 'fallback';
   ctx.reply({ type: 'link', text: outcome.text, url: first.sourceUrl });
   // Short channels keep one link; screens also show the other passages used.
-  if (ctx.message.channel !== 'sms' && ctx.message.channel !== 'voice') {
+  if (!channelCapabilities(ctx.message.channel).shortAnswers) {
     for (const source of others.slice(0, 2)) {
       ctx.reply({ type: 'link', text: ctx.t(phrase('Voir aussi :', 'See also:')), url: source.sourceUrl });
     }

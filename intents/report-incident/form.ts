@@ -1,6 +1,7 @@
 // The report form: category, place (address or shared position, geocoded), commune when the place does
 // not tell it, "already reported nearby?", description, optional photo and contact. Submitting creates a
 // 'report_incident' request routed to the competent authority, or subscribes the citizen to the existing one.
+import { channelCapabilities } from '../../bot/channel-capabilities';
 import type { FormDefinition, SlotDefinition, SlotInput, SlotValue } from '../../bot/forms/form-definition';
 import { phrase } from '../../bot/i18n';
 import type { TurnContext } from '../../bot/turn-context';
@@ -27,11 +28,6 @@ import {
 } from './slot-helpers';
 
 type Values = Record<string, SlotValue>;
-
-/** Channels where the citizen's identity is already a phone number, or where typing an e-mail is unrealistic. */
-const PHONE_CHANNELS = ['sms', 'whatsapp', 'voice'];
-/** Channels that cannot carry a picture. */
-const NO_MEDIA_CHANNELS = ['sms', 'voice'];
 
 const formValues = (ctx: TurnContext): Values | undefined => ctx.state.form?.values;
 
@@ -276,7 +272,7 @@ export function reportIncidentForm(deps: IntentDeps): FormDefinition<typeof Repo
       'Attach a picture to your message, or answer "no" to go on without one.',
     ),
     label: phrase('Photo', 'Photo'),
-    skipIf: (values, ctx) => following(values) || NO_MEDIA_CHANNELS.includes(ctx.message.channel),
+    skipIf: (values, ctx) => following(values) || !channelCapabilities(ctx.message.channel).receivesMedia,
     extract(input) {
       const media =
         input.media?.find((m) => !m.contentType || m.contentType.startsWith('image/')) ?? input.media?.[0];
@@ -299,7 +295,8 @@ export function reportIncidentForm(deps: IntentDeps): FormDefinition<typeof Repo
       'A number such as 06 12 34 56 78, an e-mail address, or "no".',
     ),
     label: CONTACT_LABEL,
-    skipIf: (_values, ctx) => PHONE_CHANNELS.includes(ctx.message.channel),
+    // The citizen's identity is already a phone number (and typing an e-mail there is unrealistic).
+    skipIf: (_values, ctx) => channelCapabilities(ctx.message.channel).phoneAddress,
     extract: extractContact,
     format: formatContact,
   };

@@ -2,9 +2,9 @@
 import type { RequestHandler } from 'express';
 import type { Logger } from '../../bot/logger';
 import type { RedisClient } from '../../adapters/redis';
-import type { TwilioAuthConfig } from '../../channels/twilio-common';
+import type { SenderLimit } from '../../channels/twilio-common';
 import { securityHeaders } from './headers';
-import { createLimitsMiddleware } from './limits-middleware';
+import { createLimitsMiddleware, createSenderLimit } from './limits-middleware';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
 import { requestSizeGuard } from './size-limits';
 
@@ -19,6 +19,7 @@ export {
 } from './rate-limit';
 export {
   createLimitsMiddleware,
+  createSenderLimit,
   DEFAULT_EXEMPT_IPS,
   type LimitsMiddlewareOptions,
 } from './limits-middleware';
@@ -27,7 +28,6 @@ export { requestSizeGuard, MAX_BODY_BYTES, MAX_URL_LENGTH, type SizeLimits } fro
 
 export interface SecurityLayerOptions {
   publicUrl?: string;
-  twilio: TwilioAuthConfig;
   logger: Logger;
   /** Undefined: no rate limits (load tests only). */
   rateLimits?: {
@@ -44,17 +44,19 @@ export interface SecurityLayer {
   /** For createApp({ before }): run in this order for every request. */
   before: RequestHandler[];
   limiter?: RateLimiter;
+  /** For the channels that count their senders themselves (Twilio: after the signature check). */
+  senderLimit?: SenderLimit;
 }
 
 export function createSecurityLayer(options: SecurityLayerOptions): SecurityLayer {
   const before: RequestHandler[] = [requestSizeGuard(), securityHeaders({ publicUrl: options.publicUrl })];
   let limiter: RateLimiter | undefined;
+  let senderLimit: SenderLimit | undefined;
   if (options.rateLimits) {
     const { redis, keyPrefix, exemptIps, ...settings } = options.rateLimits;
     limiter = createRateLimiter({ settings, redis, keyPrefix });
-    before.push(
-      ...createLimitsMiddleware({ limiter, twilio: options.twilio, logger: options.logger, exemptIps }),
-    );
+    before.push(...createLimitsMiddleware({ limiter, logger: options.logger, exemptIps }));
+    senderLimit = createSenderLimit(limiter, options.logger);
   }
-  return { before, limiter };
+  return { before, limiter, senderLimit };
 }

@@ -1,18 +1,15 @@
-// Where the rate limits apply, in front of the routers: per client IP on everything (health checks
-// excepted), and per sender on the message endpoints — the web chat conversation, the Twilio `From`
-// (only once the request is proven to come from Twilio, so a forged webhook cannot spend a citizen's
-// budget). A refused message never reaches the engine. Twilio gets TwiML (status 200, so it does not
-// retry): a polite message the first time in a window, nothing after (each SMS sent costs money).
-import express, { type Request, type RequestHandler, type Response } from 'express';
-import twilio from 'twilio';
-import { phrase, say, type Locale } from '../../bot/i18n';
+// Where the rate limits apply: per client IP on everything (health checks excepted), in front of the
+// routers, and per sender on the message endpoints — the web chat conversation here, the Twilio `From`
+// inside the Twilio channels (createSenderLimit: they count it once they verified the signature, so a
+// forged webhook cannot spend a citizen's budget). A refused message never reaches the engine.
+import express, { type RequestHandler, type Response } from 'express';
+import { say, type Locale } from '../../bot/i18n';
 import type { Logger } from '../../bot/logger';
-import { twilioForm, webhookUrl, type TwilioAuthConfig } from '../../channels/twilio-common';
+import { TOO_MANY_MESSAGES as TOO_MANY, type SenderLimit } from '../../channels/twilio-common';
 import type { LimitDecision, RateLimiter } from './rate-limit';
 
 export interface LimitsMiddlewareOptions {
   limiter: RateLimiter;
-  twilio: TwilioAuthConfig;
   logger: Logger;
   /** Client IPs never limited per IP (still per sender). Default: loopback (see SECURITY.md). */
   exemptIps?: readonly string[];
@@ -26,13 +23,6 @@ const WEBHOOK_PATHS = /^\/(channels\/twilio\/|api\/messages$)/;
 const HEALTH_PATHS = new Set(['/healthz', '/readyz']);
 const WEBCHAT_MESSAGES = '/channels/webchat/messages';
 const CONVERSATION_ID = /^wc_[A-Za-z0-9_-]{16,64}$/;
-
-const TOO_MANY = phrase(
-  'Vous avez envoyé beaucoup de messages en peu de temps. Merci de patienter une minute avant de réécrire.',
-  'You have sent many messages in a short time. Please wait a minute before writing again.',
-);
-const TOO_MANY_VOICE =
-  'Vous avez appelé de nombreuses fois en peu de temps. Merci de rappeler dans quelques minutes. Au revoir.';
 
 export function createLimitsMiddleware(options: LimitsMiddlewareOptions): RequestHandler[] {
   const exempt = new Set(options.exemptIps ?? DEFAULT_EXEMPT_IPS);
@@ -65,35 +55,7 @@ export function createLimitsMiddleware(options: LimitsMiddlewareOptions): Reques
     });
   };
 
-  const twilioSender: RequestHandler = (req, res, next) => {
-    if (
-      req.method !== 'POST' ||
-      (req.path !== '/channels/twilio/sms' && req.path !== '/channels/twilio/voice')
-    )
-      return next();
-    twilioForm(req, res, async (error?: unknown) => {
-      if (error) return next(error);
-      const params = (req.body ?? {}) as Record<string, unknown>;
-      const from = typeof params.From === 'string' ? params.From.trim().slice(0, 64) : '';
-      // Unsigned or unknown: the channel answers it (403 / 400); only proven senders are counted.
-      if (!from || !isFromTwilio(req, params, options.twilio)) return next();
-      const voice = req.path.endsWith('/voice');
-      const decision = await limiter.consume('sender', `${voice ? 'voice' : 'messaging'}:${from}`);
-      if (decision.allowed) return next();
-      if (decision.firstRefusal)
-        options.logger.warn('rate limit: Twilio sender refused', { channel: voice ? 'voice' : 'sms' });
-      const response = voice ? new twilio.twiml.VoiceResponse() : new twilio.twiml.MessagingResponse();
-      if (response instanceof twilio.twiml.VoiceResponse) {
-        response.say({ language: 'fr-FR' }, TOO_MANY_VOICE);
-        response.hangup();
-      } else if (decision.firstRefusal) {
-        response.message(say(TOO_MANY, 'fr'));
-      }
-      res.status(200).type('text/xml; charset=utf-8').send(response.toString());
-    });
-  };
-
-  return [perIp, perConversation, twilioSender];
+  return [perIp, perConversation];
 }
 
 function refuseJson(res: Response, decision: LimitDecision, locale: Locale): void {
@@ -104,13 +66,17 @@ function refuseJson(res: Response, decision: LimitDecision, locale: Locale): voi
   });
 }
 
-/** The same check as the channel's guard, without its logging (the channel logs refusals). */
-function isFromTwilio(req: Request, params: Record<string, unknown>, auth: TwilioAuthConfig): boolean {
-  if (auth.skipSignature) return true;
-  const signature = req.get('x-twilio-signature');
-  if (!auth.authToken || !signature) return false;
-  const flat = Object.fromEntries(
-    Object.entries(params).filter((e): e is [string, string] => typeof e[1] === 'string'),
-  );
-  return twilio.validateRequest(auth.authToken, signature, webhookUrl(req, auth.publicUrl), flat);
+/**
+ * The per-sender limit the Twilio channels count themselves, with their own key, after verifying the
+ * signature (channels/twilio-common/sender-limit.ts): the signature is checked once, by the channel.
+ */
+export function createSenderLimit(limiter: RateLimiter, logger: Logger): SenderLimit {
+  return {
+    async consume(key) {
+      const decision = await limiter.consume('sender', key);
+      if (!decision.allowed && decision.firstRefusal)
+        logger.warn('rate limit: Twilio sender refused', { medium: key.split(':')[0] });
+      return decision;
+    },
+  };
 }

@@ -78,7 +78,7 @@ describe('request size guard', () => {
 
 describe('security layer without rate limits', () => {
   it('is size guard + headers only (rate limits can be turned off for load tests)', () => {
-    const layer = createSecurityLayer({ twilio: { skipSignature: false }, logger: silentLogger });
+    const layer = createSecurityLayer({ logger: silentLogger });
     expect(layer.before).toHaveLength(2);
     expect(layer.limiter).toBeUndefined();
   });

@@ -6,9 +6,9 @@ import type { ErrorRequestHandler } from 'express';
 import twilio from 'twilio';
 import type VoiceResponse from 'twilio/lib/twiml/VoiceResponse';
 import type { Engine } from '../../bot/engine';
-import { isGuichetError } from '../../bot/errors';
 import type { Logger } from '../../bot/logger';
 import { replyToPlainText } from '../../bot/messages';
+import { isServiceUnavailable } from '../../bot/turn-answer';
 import type { TerritoryProvider } from '../../knowledge/territory';
 
 type SayVoice = NonNullable<VoiceResponse.SayAttributes['voice']>;
@@ -26,9 +26,7 @@ export interface TwilioFallbackOptions {
 
 export function createTwilioFallback(options: TwilioFallbackOptions): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
-    const unavailable =
-      isGuichetError(error) && (error.code === 'DEPENDENCY_UNAVAILABLE' || error.code === 'LOCK_TIMEOUT');
-    if (!unavailable || res.headersSent) return next(error);
+    if (!isServiceUnavailable(error) || res.headersSent) return next(error);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const territory =
       typeof body.To === 'string' ? options.territories.current().byTwilioNumber(body.To) : undefined;

@@ -230,6 +230,7 @@ describe('when the store or the state is down', () => {
     const engine: Engine = {
       handleTurn: () => Promise.reject(new GuichetError('DEPENDENCY_UNAVAILABLE', 'Redis down')),
       degradedReplies: () => [{ type: 'text', text: 'Service indisponible, appelez le 01 99 00 10 00.' }],
+      conversationState: () => Promise.reject(new GuichetError('DEPENDENCY_UNAVAILABLE', 'Redis down')),
       dialogue: container.engine.dialogue,
       forgetConversation: () => Promise.resolve(),
     };

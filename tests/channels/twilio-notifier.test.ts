@@ -7,9 +7,9 @@ import {
   backoffDelay,
   createTwilioNotifier,
   isRetryableTwilioError,
-  notificationHandler,
   TwilioSendError,
 } from '../../adapters/twilio';
+import { notificationHandler } from '../../channels/twilio-common';
 import { smsSegments } from '../../channels/render/sms';
 import { TerritoryProvider } from '../../knowledge/territory';
 import { REPO_ROOT } from '../support/harness';

@@ -228,16 +228,16 @@ describe('WhatsApp', () => {
 });
 
 describe('STOP and START', () => {
-  it('STOP opts the contact out and says so; START opts back in; the engine is not involved', async () => {
+  it('STOP opts the contact out and says so; START opts back in; the dialogue is not involved', async () => {
     const from = mobile();
     await sms(from, 'Bonjour');
     const spy = jest.spyOn(container.store, 'setContactOptOut');
-    const handleTurn = jest.spyOn(container.engine, 'handleTurn');
+    const dialogue = jest.spyOn(container.engine.dialogue, 'run');
     try {
       expect(await sms(from, 'STOP')).toMatch(/ne recevrez plus de messages/);
       expect(await sms(from, 'Arrêt')).toMatch(/ne recevrez plus de messages/);
       expect(await sms(from, 'START')).toMatch(/recevrez à nouveau/);
-      expect(handleTurn).not.toHaveBeenCalled();
+      expect(dialogue).not.toHaveBeenCalled();
       const conversation = await container.store.findConversation({
         tenantId: DEMO_TENANT,
         channel: 'sms',
@@ -250,7 +250,7 @@ describe('STOP and START', () => {
       ]);
     } finally {
       spy.mockRestore();
-      handleTurn.mockRestore();
+      dialogue.mockRestore();
     }
   });
 
@@ -259,6 +259,46 @@ describe('STOP and START', () => {
     await sms(from, 'STOP');
     expect(await sms(from, 'YES')).toMatch(/recevrez à nouveau/);
     expect(await sms(from, 'YES')).not.toMatch(/recevrez à nouveau/);
+  });
+
+  it('a STOP sent during a turn of the same conversation waits for it: opt-out and transcript stay in order', async () => {
+    const from = mobile();
+    await sms(from, 'Bonjour');
+    const conversation = await container.store.findConversation({
+      tenantId: DEMO_TENANT,
+      channel: 'sms',
+      address: from,
+    });
+    // A turn of this conversation is running: it holds the conversation's lock (the engine's key).
+    const running = await container.locks.acquire(`${DEMO_TENANT}:sms:${from}`, {
+      ttlMs: 15_000,
+      waitMs: 1000,
+    });
+    const stop = postSigned(container.app, PATH, smsParams({ From: from, Body: 'STOP' }))
+      .expect(200)
+      .then((res) => messagesOf(res.text));
+    // Room for a STOP that ignored the lock to commit first (it would then precede the running turn).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await container.store.commitTurn({
+      tenantId: DEMO_TENANT,
+      conversationId: conversation!.id,
+      messages: [
+        { direction: 'in', text: 'horaires de la mairie' },
+        { direction: 'out', text: 'La mairie est ouverte de 9 h à 12 h.' },
+      ],
+      requests: [],
+      outbox: [],
+      fenceToken: running.token,
+    });
+    await running.release();
+    expect((await stop).join('\n')).toMatch(/ne recevrez plus de messages/);
+    const texts = (await transcriptOf('sms', from)).map((m) => m.text);
+    expect(texts.slice(-4)).toEqual([
+      'horaires de la mairie',
+      'La mairie est ouverte de 9 h à 12 h.',
+      'STOP',
+      expect.stringMatching(/ne recevrez plus de messages/),
+    ]);
   });
 
   it('a retried STOP is answered the same and recorded once', async () => {
@@ -379,7 +419,6 @@ describe('a turn slower than the deadline', () => {
       '/channels/twilio',
       createTwilioSmsRouter({
         engine,
-        store: container.store,
         idempotency: container.idempotency,
         territories: container.territories,
         auth: { authToken: AUTH_TOKEN, accountSid: ACCOUNT_SID, skipSignature: false, publicUrl: PUBLIC_URL },

@@ -219,6 +219,7 @@ describe('when the store or the state is down', () => {
     const engine: Engine = {
       handleTurn: () => Promise.reject(new GuichetError('DEPENDENCY_UNAVAILABLE', 'Redis down')),
       degradedReplies: () => [{ type: 'text', text: 'Appelez l’accueil au 01 99 00 10 00.' }],
+      conversationState: () => Promise.reject(new GuichetError('DEPENDENCY_UNAVAILABLE', 'Redis down')),
       dialogue: undefined as unknown as Engine['dialogue'],
       forgetConversation: () => Promise.resolve(),
     };

@@ -557,4 +557,30 @@ export function sharedStoreContract(
       expect(first?.events).toHaveLength(1);
     });
   });
+
+  // No channel list in the schema (migration 0005): a channel added in code stores without a migration.
+  describe('channel names', () => {
+    it('stores the conversation, transcript and request of a channel no migration knows', async () => {
+      const tenantId = await newTenant();
+      const conversation = await store.openConversation({ tenantId, channel: 'telegram', address: '4242' });
+      const request = await newRequest(tenantId, conversation, { channel: 'telegram' });
+      await store.commitTurn(
+        turn(tenantId, conversation.id, {
+          messages: [{ direction: 'in', text: 'Un lampadaire est éteint' }],
+          requests: [request],
+        }),
+      );
+      const again = await store.findConversation({ tenantId, channel: 'telegram', address: '4242' });
+      expect(again).toMatchObject({ id: conversation.id, channel: 'telegram' });
+      expect((await store.getRequestByReference(tenantId, request.reference))?.channel).toBe('telegram');
+    });
+
+    it('refuses a malformed channel name as a bad request', async () => {
+      const tenantId = await newTenant();
+      await expectGuichetError(
+        store.openConversation({ tenantId, channel: 'Télégramme !', address: '4242' }),
+        'BAD_REQUEST',
+      );
+    });
+  });
 }

@@ -1,13 +1,14 @@
-// Plugs the notifier into the outbox relay: one outbox row payload {tenantId, channel, to, text} in,
-// the message sent from the territory's Twilio number, shaped for the medium (GSM-7 and segment budget
-// on SMS). Invalid rows and unknown tenants are permanent failures (GuichetError); a TwilioSendError
-// says whether a later retry may succeed (`retryable`).
+// The outbox delivery of the Twilio channels (their declared `delivery: 'outbox'`): one outbox row payload
+// {tenantId, channel, to, text} in, the message sent from the territory's Twilio number, shaped for the
+// medium (GSM-7 and segment budget on SMS) — shaping is the channel's business, sending the adapter's
+// (adapters/twilio's notifier implements ReplySender; adapters never import channels). Invalid rows and
+// unknown tenants are permanent failures (GuichetError); a send error says whether a retry may succeed.
 import { z } from 'zod';
 import { GuichetError } from '../../bot/errors';
 import type { TerritoryProvider } from '../../knowledge/territory';
 import { normalizePhoneNumber } from '../../knowledge/territory';
-import { renderSms } from '../../channels/render/sms';
-import type { SentMessage, TwilioNotifier } from './notifier';
+import { renderSms } from '../render/sms';
+import type { ReplySender } from './ack-then-send';
 
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number');
 
@@ -29,10 +30,10 @@ export const NotificationPayloadSchema = z.object({
 });
 export type NotificationPayload = z.infer<typeof NotificationPayloadSchema>;
 
-export type NotificationHandler = (payload: unknown) => Promise<SentMessage[]>;
+export type NotificationHandler = (payload: unknown) => Promise<unknown[]>;
 
 export function notificationHandler(
-  notifier: TwilioNotifier,
+  notifier: ReplySender,
   territories: TerritoryProvider,
 ): NotificationHandler {
   return async (raw) => {
@@ -53,7 +54,7 @@ export function notificationHandler(
       transliterate: territory.sms.transliterate,
       segmentBudget: territory.sms.segmentBudget,
     });
-    const sent: SentMessage[] = [];
+    const sent: unknown[] = [];
     for (const body of bodies) {
       sent.push(
         medium === 'whatsapp'

@@ -1,0 +1,16 @@
+// The terminal (`npm run chat`): plain text, nobody to reach once the session ends.
+import type { ChannelDefinition } from '../../bot/channel-capabilities';
+
+export const cliChannel: ChannelDefinition = {
+  name: 'cli',
+  label: 'Terminal',
+  capabilities: {
+    sharesLocation: false,
+    receivesMedia: false,
+    phoneAddress: false,
+    delivery: 'none',
+    proactive: false,
+    answerLimit: { unit: 'words', max: 120 },
+    shortAnswers: false,
+  },
+};
