@@ -4,7 +4,7 @@ import type { IntentDeps } from '../deps';
 import { reportIncidentForm } from './form';
 
 export { ReportIncidentPayloadSchema, type ReportIncidentPayload } from './payload';
-export { CATEGORY_LABELS } from './categories';
+export { CATEGORY_LABELS, territoryCategories } from '../shared/incident-categories';
 export { DUPLICATE_RADIUS_M } from './location';
 
 export function createReportIncident(deps: IntentDeps): IntentModule {
