@@ -19,8 +19,15 @@ const QUESTION =
 
 export type DigressionHandler = (ctx: TurnContext) => Promise<boolean>;
 
+export interface FormManagerOptions {
+  /** Whether a question of this intent may interrupt a form (declared by its module, IntentDescription). */
+  mayDigress(intent: string): boolean;
+}
+
 export class FormManager {
   private readonly forms = new Map<string, FormDefinition>();
+
+  constructor(private readonly options: FormManagerOptions) {}
 
   register(form: FormDefinition): void {
     this.forms.set(form.name, form);
@@ -324,14 +331,7 @@ export class FormManager {
     return (
       confidence >= 0.7 &&
       intent !== form.name &&
-      [
-        'opening_hours',
-        'knowledge',
-        'request_status',
-        'human_agent',
-        'library_registration',
-        'school_registration',
-      ].includes(intent) &&
+      this.options.mayDigress(intent) &&
       // "knowledge" is the catch-all: a statement ("de l'eau coule en permanence") answers the question asked.
       (intent !== 'knowledge' || QUESTION.test(ctx.message.text)) &&
       !ctx.message.choiceValue

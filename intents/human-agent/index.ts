@@ -3,7 +3,7 @@
 // in the territory's time zone) the citizen is told when they are back and offered a callback or an SMS
 // follow-up (or to leave a message here); the choice goes to the agents with the summary.
 import { phrase } from '../../bot/i18n';
-import type { IntentModule } from '../../bot/intent-module';
+import type { IntentModule, ServiceDescription } from '../../bot/intent-module';
 import type { TurnContext } from '../../bot/turn-context';
 import { formatInstant, statusNow } from '../../knowledge/opening-hours';
 import type { Territory } from '../../knowledge/territory';
@@ -61,6 +61,24 @@ function followUpOf(ctx: TurnContext): FollowUp['kind'] | undefined {
   return undefined;
 }
 
+/** What this service declares (labels, help menu, digression, language-model meaning, README row). */
+export const HUMAN_AGENT: ServiceDescription = {
+  id: 'human_agent',
+  intents: [
+    {
+      intent: 'human_agent',
+      label: phrase('Parler à un agent', 'Talk to a person'),
+      meaning: 'asking to talk to a person',
+      helpMenu: true,
+      digression: true,
+    },
+  ],
+  readme: {
+    service: 'human agent',
+    gets: "the conversation joins the agents' queue with a summary; outside the agents' hours the citizen is told when someone will answer and offered a callback",
+  },
+};
+
 export function createHumanAgent(deps: IntentDeps): IntentModule {
   /** Queues the conversation with the chosen follow-up and tells the citizen when to expect it. */
   function confirm(ctx: TurnContext, territory: Territory, followUp: FollowUp): void {
@@ -87,8 +105,7 @@ export function createHumanAgent(deps: IntentDeps): IntentModule {
   }
 
   return {
-    id: 'human_agent',
-    intents: ['human_agent'],
+    ...HUMAN_AGENT,
     async handle(ctx) {
       const territory = territoryOf(deps, ctx);
       const back = agentsBack(territory, ctx);
