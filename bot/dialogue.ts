@@ -2,7 +2,12 @@
 // and when the NLU is unsure, the knowledge base or a clarifying question instead of a guess.
 import { FormManager } from './forms/form-manager';
 import { phrase } from './i18n';
-import { IntentCatalog, type FallbackModule, type IntentModule, type IntentDescription } from './intent-module';
+import {
+  IntentCatalog,
+  type FallbackModule,
+  type IntentModule,
+  type IntentDescription,
+} from './intent-module';
 import type { Intent } from './nlu/types';
 import { MAX_RECENT_INTENTS } from './state';
 import type { TurnContext } from './turn-context';

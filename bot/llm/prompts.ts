@@ -71,10 +71,10 @@ export interface IntentMeaning {
  */
 export const classifySystemPrompt = (intents: readonly IntentMeaning[]): string =>
   [
-  'You classify one message sent by a citizen to the assistant of a French local public service.',
-  'The message may be French or English, with typos, SMS spelling or speech-to-text errors.',
-  ...DATA_RULES,
-  'Choose exactly one intent among:',
+    'You classify one message sent by a citizen to the assistant of a French local public service.',
+    'The message may be French or English, with typos, SMS spelling or speech-to-text errors.',
+    ...DATA_RULES,
+    'Choose exactly one intent among:',
     ...intents.map(({ intent, meaning }) => `- ${intent}: ${meaning}`),
     'Give your confidence between 0 and 1; use a low confidence when the message is unclear.',
     'Reply with one JSON object and nothing else: {"intent": "…", "confidence": 0.0}.',

@@ -143,7 +143,9 @@ function score(
     bump('library_registration', BOOST_LIBRARY_CARD);
   }
   softmaxInPlace(logits);
-  const ranked = model.classifier.labels.map((intent, i) => ({ intent, p: logits[i] ?? 0 })).sort((a, b) => b.p - a.p);
+  const ranked = model.classifier.labels
+    .map((intent, i) => ({ intent, p: logits[i] ?? 0 }))
+    .sort((a, b) => b.p - a.p);
   const top = ranked[0] ?? { intent: 'knowledge' as Intent, p: 0 };
   const second = ranked[1] ?? { intent: 'knowledge' as Intent, p: 0 };
   // Unknown words (noise, another language) lower the confidence: the classifier only saw part of it.

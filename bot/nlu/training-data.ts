@@ -25,7 +25,9 @@ export function loadTrainingExamples(dir: string = INTENTS_DIR): TrainingExample
       if (!name.endsWith('.txt')) continue;
       const intent = name.slice(0, -'.txt'.length);
       if (!INTENT_LABEL.test(intent))
-        throw new Error(`NLU training file ${language}/${name}: the name must be an intent label (a-z, 0-9, _)`);
+        throw new Error(
+          `NLU training file ${language}/${name}: the name must be an intent label (a-z, 0-9, _)`,
+        );
       for (const text of readLines(path.join(folder, name))) {
         examples.push({ text, intent, language, file: `${language}/${name}` });
       }

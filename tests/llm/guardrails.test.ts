@@ -321,7 +321,9 @@ describe('timeouts and provider failures', () => {
     const turn = {};
     expect(await ask(a, 'Prix ?', { turn })).toEqual({ kind: 'fallback', reason: 'timeout' });
     const again = interceptChat(OPENAI, OPENAI.reply(json({ intent: 'knowledge', confidence: 0.9 })));
-    expect(await a.classifyIntent({ tenantId: 'val-de-loue', text: 'prix piscine', intents: INTENTS, turn })).toBeUndefined();
+    expect(
+      await a.classifyIntent({ tenantId: 'val-de-loue', text: 'prix piscine', intents: INTENTS, turn }),
+    ).toBeUndefined();
     expect(again.scope.isDone()).toBe(false);
   });
 
@@ -358,7 +360,11 @@ describe('classification of an unsure message', () => {
   ])('%s', async (_label, content, expected) => {
     interceptChat(OPENAI, OPENAI.reply(content));
     expect(
-      await assistant().classifyIntent({ tenantId: 'val-de-loue', text: 'le truc dehors clignote', intents: INTENTS }),
+      await assistant().classifyIntent({
+        tenantId: 'val-de-loue',
+        text: 'le truc dehors clignote',
+        intents: INTENTS,
+      }),
     ).toEqual(expected);
   });
 });
