@@ -5,6 +5,7 @@ import type { FormState } from '../state';
 import type { TurnContext } from '../turn-context';
 import { phrase, type Phrase } from '../i18n';
 import type { FormDefinition, SlotDefinition, SlotInput, SlotValue } from './form-definition';
+import { formatSlot, summaryFields } from './form-runner';
 
 export const MAX_ATTEMPTS = 3;
 
@@ -280,9 +281,7 @@ export class FormManager {
     ctx.reply({
       type: 'card',
       title: ctx.t(phrase(`Récapitulatif de ${ctx.t(form.title)}`, `Summary of ${ctx.t(form.title)}`)),
-      fields: form.slots
-        .filter((s) => state.values[s.name] !== undefined && state.values[s.name] !== null)
-        .map((s) => ({ label: ctx.t(s.label), value: this.format(ctx, s, state.values[s.name]!) })),
+      fields: summaryFields(form, state.values, ctx),
     });
     ctx.choices(phrase('Est-ce correct ? Je l’enregistre ?', 'Is this correct? Shall I submit it?'), [
       { label: ctx.t(phrase('Oui, enregistrer', 'Yes, submit')), value: YES },
@@ -350,8 +349,7 @@ export class FormManager {
   }
 
   private format(ctx: TurnContext, slot: SlotDefinition, value: SlotValue): string {
-    if (slot.format) return slot.format(value, ctx);
-    return typeof value === 'object' && value !== null ? '' : String(value);
+    return formatSlot(slot, value, ctx);
   }
 
   private slot(form: FormDefinition, name: string): SlotDefinition {
