@@ -59,6 +59,21 @@ export default tseslint.config(
       { group: ['**/channels', '**/channels/**'], message: 'Adapters never import a channel.' },
     ]),
   },
+  // One public service never imports another (issue 22): what two services share lives in intents/shared/.
+  // A separate rule name (not no-restricted-imports) so this block adds to the core block instead of replacing it.
+  {
+    files: ['intents/*/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['ImportDeclaration', 'ExportNamedDeclaration', 'ExportAllDeclaration'].map((node) => ({
+          // "../<folder>" from intents/<service>/: any sibling folder but shared/ (and ../deps, a file).
+          selector: `${node}[source.value=/^\\.\\.\\x2F(?!shared(\\x2F|$)|deps$)[\\w-]+(\\x2F|$)/]`,
+          message: 'A public service never imports another: move what they share to intents/shared/.',
+        })),
+      ],
+    },
+  },
   ...channels.map((c) => ({
     files: [`channels/${c}/**/*.ts`],
     rules: restrict(

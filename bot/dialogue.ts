@@ -2,8 +2,13 @@
 // and when the NLU is unsure, the knowledge base or a clarifying question instead of a guess.
 import { FormManager } from './forms/form-manager';
 import { phrase } from './i18n';
-import type { FallbackModule, IntentModule } from './intent-module';
-import { INTENTS, type Intent } from './nlu/types';
+import {
+  IntentCatalog,
+  type FallbackModule,
+  type IntentModule,
+  type IntentDescription,
+} from './intent-module';
+import type { Intent } from './nlu/types';
 import { MAX_RECENT_INTENTS } from './state';
 import type { TurnContext } from './turn-context';
 
@@ -13,21 +18,28 @@ export interface DialogueOptions {
   /** Below this NLU confidence the engine does not act on the intent. */
   confidenceThreshold: number;
   /** A second opinion when the NLU is unsure (the optional language model); undefined when it is unsure too. */
-  lowConfidence?: (ctx: TurnContext) => Promise<{ intent: Intent; confidence: number } | undefined>;
+  lowConfidence?: (
+    ctx: TurnContext,
+    intents: readonly IntentDescription[],
+  ) => Promise<{ intent: Intent; confidence: number } | undefined>;
 }
 
 const NUMBERED_CHOICE = /^\s*(\d{1,2})\s*[.)]?\s*$/;
 const INTENT_CHOICE = 'intent:';
 
 export class Dialogue {
-  readonly forms = new FormManager();
+  /** Labels, help menu, digressions and meanings, derived from the registered modules. */
+  readonly catalog: IntentCatalog;
+  readonly forms: FormManager;
   private readonly byIntent = new Map<Intent, IntentModule>();
   private readonly byId = new Map<string, IntentModule>();
 
   constructor(private readonly options: DialogueOptions) {
+    this.catalog = new IntentCatalog(options.modules);
+    this.forms = new FormManager({ mayDigress: (intent) => this.catalog.mayDigress(intent) });
     for (const module of options.modules) {
       this.byId.set(module.id, module);
-      for (const intent of module.intents) this.byIntent.set(intent, module);
+      for (const { intent } of module.intents) this.byIntent.set(intent, module);
       for (const form of module.forms ?? []) this.forms.register(form);
     }
   }
@@ -45,7 +57,7 @@ export class Dialogue {
     if (choice && NUMBERED_CHOICE.test(ctx.message.text)) ctx.message.text = choice.label;
     if (value.startsWith(INTENT_CHOICE)) {
       const intent = value.slice(INTENT_CHOICE.length) as Intent;
-      if ((INTENTS as readonly string[]).includes(intent)) ctx.nlu = { ...ctx.nlu, intent, confidence: 1 };
+      if (this.catalog.has(intent)) ctx.nlu = { ...ctx.nlu, intent, confidence: 1 };
     }
   }
 
@@ -75,11 +87,12 @@ export class Dialogue {
       ctx.nlu.confidence >= 0.8 &&
       ctx.nlu.intent !== 'knowledge' &&
       module &&
-      !module.intents.includes(ctx.nlu.intent);
+      !module.intents.some((d) => d.intent === ctx.nlu.intent);
     if (!module?.resume || switching) return false;
     const answered = await module.resume(ctx);
     // Remember the service actually given, so a follow-up ("et samedi ?") is read in its context.
-    if (answered && module.intents[0]) ctx.nlu = { ...ctx.nlu, intent: module.intents[0] };
+    const given = module.intents[0]?.intent;
+    if (answered && given) ctx.nlu = { ...ctx.nlu, intent: given };
     return answered;
   }
 
@@ -89,7 +102,7 @@ export class Dialogue {
     if (previous?.followsUp && generic && !ctx.message.choiceValue && previous.followsUp(ctx)) {
       ctx.nlu = {
         ...ctx.nlu,
-        intent: previous.intents[0]!,
+        intent: previous.intents[0]!.intent,
         confidence: Math.max(ctx.nlu.confidence, this.options.confidenceThreshold),
       };
     }
@@ -110,7 +123,7 @@ export class Dialogue {
   }
 
   private async reclassify(ctx: TurnContext): Promise<boolean> {
-    const second = await this.options.lowConfidence?.(ctx).catch(() => undefined);
+    const second = await this.options.lowConfidence?.(ctx, this.catalog.intents).catch(() => undefined);
     const module = second && this.byIntent.get(second.intent);
     if (!second || !module) return false;
     ctx.nlu = { ...ctx.nlu, intent: second.intent, confidence: second.confidence };
@@ -155,11 +168,12 @@ export class Dialogue {
     const suggestions: Intent[] = [
       ...new Set([ctx.nlu.intent, alt?.intent].filter((i): i is Intent => !!i)),
     ].filter((i) => this.byIntent.has(i) && !['greeting', 'goodbye', 'cancel', 'knowledge'].includes(i));
-    const options = (
-      suggestions.length > 0
-        ? suggestions
-        : (['opening_hours', 'report_incident', 'request_status'] as Intent[])
-    ).map((i) => ({ label: ctx.t(INTENT_LABELS[i]), value: `${INTENT_CHOICE}${i}` }));
+    // With no guess at all, the first three services of the help menu.
+    const fallback = this.catalog.helpMenu.slice(0, 3).map((d) => d.intent);
+    const options = (suggestions.length > 0 ? suggestions : fallback).map((i) => ({
+      label: ctx.t(this.catalog.label(i) ?? phrase(i, i)),
+      value: `${INTENT_CHOICE}${i}`,
+    }));
     ctx.choices(
       phrase(
         'Je ne suis pas sûr d’avoir compris. Vous voulez :',
@@ -172,17 +186,3 @@ export class Dialogue {
     );
   }
 }
-
-export const INTENT_LABELS: Record<Intent, ReturnType<typeof phrase>> = {
-  opening_hours: phrase('Connaître des horaires d’ouverture', 'Opening hours'),
-  report_incident: phrase('Signaler un problème sur la voie publique', 'Report a problem in a public space'),
-  school_registration: phrase('Inscrire un enfant à l’école', 'Register a child at school'),
-  library_registration: phrase('S’inscrire à la médiathèque', 'Get a library card'),
-  request_status: phrase('Suivre une demande', 'Follow up a request'),
-  human_agent: phrase('Parler à un agent', 'Talk to a person'),
-  knowledge: phrase('Poser une question', 'Ask a question'),
-  greeting: phrase('Dire bonjour', 'Say hello'),
-  goodbye: phrase('Terminer', 'End'),
-  help: phrase('Aide', 'Help'),
-  cancel: phrase('Annuler', 'Cancel'),
-};

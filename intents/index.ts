@@ -1,5 +1,7 @@
-// The public services the assistant offers: one module per service.
-import type { FallbackModule, IntentModule } from '../bot/intent-module';
+// The public services the assistant offers: one folder per service, one registration line below. Labels,
+// help menu (in this order), digressions, language-model meanings and the README services table derive
+// from this list.
+import { IntentCatalog, type FallbackModule, type IntentModule } from '../bot/intent-module';
 import type { IntentDeps } from './deps';
 import { createHumanAgent } from './human-agent';
 import { createKnowledge } from './knowledge';
@@ -12,24 +14,25 @@ import { createSmallTalk } from './small-talk';
 
 export type { IntentDeps } from './deps';
 
-export interface IntentCatalog {
+export interface IntentSet {
   modules: IntentModule[];
   fallback?: FallbackModule;
 }
 
-export function createIntents(deps: IntentDeps): IntentCatalog {
+export function createIntents(deps: IntentDeps): IntentSet {
   const knowledge = createKnowledge(deps);
-  return {
-    modules: [
-      createSmallTalk(deps),
-      createHumanAgent(deps),
-      createOpeningHours(deps),
-      knowledge.module,
-      createReportIncident(deps),
-      createSchoolRegistration(deps),
-      createLibraryRegistration(deps),
-      createRequestStatus(deps),
-    ],
-    fallback: knowledge.fallback,
-  };
+  // Read when a menu is shown, so every module registered below is in it.
+  const helpMenu = () => catalog.helpMenu;
+  const modules: IntentModule[] = [
+    createOpeningHours(deps),
+    createReportIncident(deps),
+    createRequestStatus(deps),
+    createSchoolRegistration(deps),
+    createLibraryRegistration(deps),
+    knowledge.module,
+    createHumanAgent(deps),
+    createSmallTalk(deps, helpMenu),
+  ];
+  const catalog = new IntentCatalog(modules);
+  return { modules, fallback: knowledge.fallback };
 }

@@ -2,8 +2,11 @@
 // id). A service definition's attributes are derived from the request type's zod payload schema, minus
 // the fields the server fills itself or that map to standard Open311 fields.
 import { z } from 'zod';
-import { CATEGORY_LABELS, ReportIncidentPayloadSchema } from '../../intents/report-incident';
-import { territoryCategories } from '../../intents/report-incident/categories';
+import {
+  CATEGORY_LABELS,
+  ReportIncidentPayloadSchema,
+  territoryCategories,
+} from '../../intents/report-incident';
 import type { Territory } from '../../knowledge/territory';
 
 export const REQUEST_TYPE = 'report_incident';

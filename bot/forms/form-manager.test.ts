@@ -69,13 +69,15 @@ const reportForm: FormDefinition = {
 
 const reportModule: IntentModule = {
   id: 'report_incident',
-  intents: ['report_incident'],
+  intents: [{ intent: 'report_incident', label: phrase('Signaler', 'Report'), meaning: 'reporting' }],
   forms: [reportForm],
   handle: async () => undefined,
 };
 const hoursModule: IntentModule = {
   id: 'opening_hours',
-  intents: ['opening_hours'],
+  intents: [
+    { intent: 'opening_hours', label: phrase('Horaires', 'Hours'), meaning: 'hours', digression: true },
+  ],
   handle: async (ctx) => ctx.text('La déchetterie ouvre à 9 h.'),
 };
 

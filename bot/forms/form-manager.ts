@@ -6,6 +6,7 @@ import type { FormState } from '../state';
 import type { TurnContext } from '../turn-context';
 import { phrase, type Phrase } from '../i18n';
 import type { FormDefinition, SlotDefinition, SlotInput, SlotValue } from './form-definition';
+import { formatSlot, summaryFields } from './form-runner';
 
 export const MAX_ATTEMPTS = 3;
 
@@ -20,8 +21,15 @@ const QUESTION =
 
 export type DigressionHandler = (ctx: TurnContext) => Promise<boolean>;
 
+export interface FormManagerOptions {
+  /** Whether a question of this intent may interrupt a form (declared by its module, IntentDescription). */
+  mayDigress(intent: string): boolean;
+}
+
 export class FormManager {
   private readonly forms = new Map<string, FormDefinition>();
+
+  constructor(private readonly options: FormManagerOptions) {}
 
   register(form: FormDefinition): void {
     this.forms.set(form.name, form);
@@ -274,9 +282,7 @@ export class FormManager {
     ctx.reply({
       type: 'card',
       title: ctx.t(phrase(`Récapitulatif de ${ctx.t(form.title)}`, `Summary of ${ctx.t(form.title)}`)),
-      fields: form.slots
-        .filter((s) => state.values[s.name] !== undefined && state.values[s.name] !== null)
-        .map((s) => ({ label: ctx.t(s.label), value: this.format(ctx, s, state.values[s.name]!) })),
+      fields: summaryFields(form, state.values, ctx),
     });
     ctx.choices(phrase('Est-ce correct ? Je l’enregistre ?', 'Is this correct? Shall I submit it?'), [
       { label: ctx.t(phrase('Oui, enregistrer', 'Yes, submit')), value: YES },
@@ -325,14 +331,7 @@ export class FormManager {
     return (
       confidence >= 0.7 &&
       intent !== form.name &&
-      [
-        'opening_hours',
-        'knowledge',
-        'request_status',
-        'human_agent',
-        'library_registration',
-        'school_registration',
-      ].includes(intent) &&
+      this.options.mayDigress(intent) &&
       // "knowledge" is the catch-all: a statement ("de l'eau coule en permanence") answers the question asked.
       (intent !== 'knowledge' || QUESTION.test(ctx.message.text)) &&
       !ctx.message.choiceValue
@@ -351,8 +350,7 @@ export class FormManager {
   }
 
   private format(ctx: TurnContext, slot: SlotDefinition, value: SlotValue): string {
-    if (slot.format) return slot.format(value, ctx);
-    return typeof value === 'object' && value !== null ? '' : String(value);
+    return formatSlot(slot, value, ctx);
   }
 
   private slot(form: FormDefinition, name: string): SlotDefinition {

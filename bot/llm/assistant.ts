@@ -23,11 +23,12 @@ import {
 import {
   answerMessages,
   answerSystemPrompt,
-  CLASSIFY_SYSTEM_PROMPT,
+  classifySystemPrompt,
   classifyMessages,
   GroundedAnswerSchema,
   IntentClassificationSchema,
   type IntentClassification,
+  type IntentMeaning,
 } from './prompts';
 import { redactPersonalData } from './redact';
 
@@ -85,6 +86,8 @@ export interface AnswerInput {
 export interface ClassifyInput {
   tenantId: string;
   text: string;
+  /** The intents to choose from, with their meanings (those of the registered services). */
+  intents: readonly IntentMeaning[];
   turn?: object;
   signal?: AbortSignal;
 }
@@ -171,7 +174,7 @@ export class LlmAssistant {
   async classifyIntent(input: ClassifyInput): Promise<IntentClassification | undefined> {
     const result = await this.call(input, input.text, 'classify', (text, signal) =>
       this.options.model.generateStructured({
-        system: CLASSIFY_SYSTEM_PROMPT,
+        system: classifySystemPrompt(input.intents),
         messages: classifyMessages(text),
         maxTokens: CLASSIFY_MAX_TOKENS,
         schema: IntentClassificationSchema,
@@ -180,6 +183,11 @@ export class LlmAssistant {
     );
     if (!result.ok) {
       this.fallback(input.tenantId, result.reason);
+      return undefined;
+    }
+    const { intent } = result.value;
+    if (!input.intents.some((i) => i.intent === intent)) {
+      this.fallback(input.tenantId, 'invalid_output');
       return undefined;
     }
     if (result.value.confidence < (this.options.minClassifyConfidence ?? 0.7)) return undefined;

@@ -26,13 +26,14 @@ export { createLowConfidenceClassifier, type LowConfidenceClassifier } from './i
 export {
   answerMessages,
   answerSystemPrompt,
-  CLASSIFY_SYSTEM_PROMPT,
+  classifySystemPrompt,
   classifyMessages,
   GroundedAnswerSchema,
   IntentClassificationSchema,
   neutralize,
   type GroundedAnswer,
   type IntentClassification,
+  type IntentMeaning,
   type PromptPassage,
 } from './prompts';
 export { redactPersonalData, REDACTION_KINDS, type Redacted, type RedactionKind } from './redact';

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Locale } from '../i18n';
 import type { LanguageModelMessage } from '../ports/language-model';
-import { INTENTS } from '../nlu/types';
+import { INTENT_LABEL } from '../nlu/types';
 import type { AnswerLimit } from './grounding';
 
 export interface PromptPassage {
@@ -59,38 +59,34 @@ export const GroundedAnswerSchema = z.object({
 });
 export type GroundedAnswer = z.infer<typeof GroundedAnswerSchema>;
 
-const INTENT_MEANINGS: Record<(typeof INTENTS)[number], string> = {
-  opening_hours: 'when a public facility (town hall, library, pool, waste collection centre) is open',
-  report_incident:
-    'reporting a problem in public space (pothole, broken street light, litter, graffiti, leak…)',
-  school_registration: 'enrolling a child in a public nursery or primary school of the commune',
-  library_registration: 'getting a library card',
-  request_status: 'following up an earlier request or report',
-  human_agent: 'asking to talk to a person',
-  knowledge: 'any other question about public services (papers, waste, civil status, local rules…)',
-  greeting: 'hello',
-  goodbye: 'thanks or goodbye',
-  help: 'asking what the assistant can do',
-  cancel: 'stopping the current procedure',
-};
+/** An intent and what it means, as each service declares it (IntentDescription in bot/intent-module.ts). */
+export interface IntentMeaning {
+  intent: string;
+  meaning: string;
+}
 
-/** Fixed instructions for classifying a message the NLU was unsure about. */
-export const CLASSIFY_SYSTEM_PROMPT = [
-  'You classify one message sent by a citizen to the assistant of a French local public service.',
-  'The message may be French or English, with typos, SMS spelling or speech-to-text errors.',
-  ...DATA_RULES,
-  'Choose exactly one intent among:',
-  ...INTENTS.map((intent) => `- ${intent}: ${INTENT_MEANINGS[intent]}`),
-  'Give your confidence between 0 and 1; use a low confidence when the message is unclear.',
-  'Reply with one JSON object and nothing else: {"intent": "…", "confidence": 0.0}.',
-].join('\n');
+/**
+ * Instructions for classifying a message the NLU was unsure about: fixed by our code, the intents and their
+ * meanings being those the registered services declare.
+ */
+export const classifySystemPrompt = (intents: readonly IntentMeaning[]): string =>
+  [
+    'You classify one message sent by a citizen to the assistant of a French local public service.',
+    'The message may be French or English, with typos, SMS spelling or speech-to-text errors.',
+    ...DATA_RULES,
+    'Choose exactly one intent among:',
+    ...intents.map(({ intent, meaning }) => `- ${intent}: ${meaning}`),
+    'Give your confidence between 0 and 1; use a low confidence when the message is unclear.',
+    'Reply with one JSON object and nothing else: {"intent": "…", "confidence": 0.0}.',
+  ].join('\n');
 
 export function classifyMessages(text: string): LanguageModelMessage[] {
   return [{ role: 'user', content: `<message>\n${neutralize(text)}\n</message>` }];
 }
 
+/** The model's answer; the assistant then checks that the intent is one of those it was offered. */
 export const IntentClassificationSchema = z.object({
-  intent: z.enum(INTENTS),
+  intent: z.string().max(64).regex(INTENT_LABEL),
   confidence: z.number().min(0).max(1),
 });
 export type IntentClassification = z.infer<typeof IntentClassificationSchema>;

@@ -11,7 +11,6 @@ import { findReferences, type ReferenceHit } from './entities/reference';
 import { warmUpDates } from './entities/dates';
 import { isBareYesNo } from './entities/yes-no';
 import {
-  INTENTS,
   type AnalyzeOptions,
   type FacilityKind,
   type IncidentCategory,
@@ -109,7 +108,9 @@ export function buildModel(examples: readonly TrainingExample[] = loadTrainingEx
   for (const p of bare) for (const w of p.words) counts.set(w, (counts.get(w) ?? 0) + 1);
   for (const w of lexicon.words) counts.set(w, (counts.get(w) ?? 0) + 1);
   const vocabulary = new FuzzyVocabulary(counts, lexicon.domainWords);
-  const classifier = new SoftmaxClassifier<Intent>(INTENTS);
+  // The intents are those the training files name: a service's intent needs no list edited here.
+  const intents = [...new Set(examples.map((e) => e.intent))].sort();
+  const classifier = new SoftmaxClassifier<Intent>(intents);
   classifier.train(
     examples.map((e, i) => {
       const p = bare[i] ?? prepare(e.text, lexicon);
@@ -133,8 +134,8 @@ function score(
 ): Scored & { known: number } {
   const { logits, known } = model.classifier.scores(featurize(words, cueFeatures(cues)));
   const bump = (intent: Intent, by: number): void => {
-    const i = INTENTS.indexOf(intent);
-    logits[i] = (logits[i] ?? 0) + by;
+    const i = model.classifier.labels.indexOf(intent);
+    if (i >= 0) logits[i] = (logits[i] ?? 0) + by;
   };
   if (cues.reference) bump('request_status', BOOST_REFERENCE);
   if (cues.facilities.length > 0 && cues.opening) bump('opening_hours', BOOST_FACILITY_OPENING);
@@ -142,7 +143,9 @@ function score(
     bump('library_registration', BOOST_LIBRARY_CARD);
   }
   softmaxInPlace(logits);
-  const ranked = INTENTS.map((intent, i) => ({ intent, p: logits[i] ?? 0 })).sort((a, b) => b.p - a.p);
+  const ranked = model.classifier.labels
+    .map((intent, i) => ({ intent, p: logits[i] ?? 0 }))
+    .sort((a, b) => b.p - a.p);
   const top = ranked[0] ?? { intent: 'knowledge' as Intent, p: 0 };
   const second = ranked[1] ?? { intent: 'knowledge' as Intent, p: 0 };
   // Unknown words (noise, another language) lower the confidence: the classifier only saw part of it.

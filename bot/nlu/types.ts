@@ -1,19 +1,20 @@
-// The NLU contract: canonical labels of bot/nlu/eval/LABELS.md, plus the extra entity types the
-// dialogue needs (time, address span, commune, phone, email).
-export const INTENTS = [
-  'opening_hours',
-  'report_incident',
-  'school_registration',
-  'library_registration',
-  'request_status',
-  'human_agent',
-  'knowledge',
-  'greeting',
-  'goodbye',
-  'help',
-  'cancel',
-] as const;
-export type Intent = (typeof INTENTS)[number];
+// The NLU contract: intent labels (core ones, and those the services' training files name), entity types
+// (canonical labels of bot/nlu/eval/LABELS.md, plus time, address span, commune, phone, email).
+/** Intents the engine itself relies on: small talk, hand-over to a person, the knowledge base. */
+export const CORE_INTENTS = ['knowledge', 'greeting', 'goodbye', 'help', 'cancel', 'human_agent'] as const;
+export type CoreIntent = (typeof CORE_INTENTS)[number];
+
+/**
+ * An intent label. The set is not closed here: each public service declares its own (bot/intent-module.ts)
+ * and the NLU learns every intent that has training files (bot/nlu/data/intents/<language>/<intent>.txt).
+ */
+export type Intent = CoreIntent | (string & {});
+
+/** Intent labels are lower-case words joined by underscores: they name training files. */
+export const INTENT_LABEL = /^[a-z][a-z0-9_]*$/;
+
+/** The intents of the built-in training files, discovered from their names. */
+export { INTENTS } from './intent-labels';
 
 export const FACILITIES = ['dechetterie', 'mairie', 'mediatheque', 'piscine'] as const;
 export type FacilityKind = (typeof FACILITIES)[number];

@@ -4,7 +4,7 @@
 // follow-up (or to leave a message here); the choice goes to the agents with the summary.
 import { channelCapabilities } from '../../bot/channel-capabilities';
 import { phrase } from '../../bot/i18n';
-import type { IntentModule } from '../../bot/intent-module';
+import type { IntentModule, ServiceDescription } from '../../bot/intent-module';
 import type { TurnContext } from '../../bot/turn-context';
 import { formatInstant, statusNow } from '../../knowledge/opening-hours';
 import type { Territory } from '../../knowledge/territory';
@@ -60,6 +60,24 @@ function followUpOf(ctx: TurnContext): FollowUp['kind'] | undefined {
   return undefined;
 }
 
+/** What this service declares (labels, help menu, digression, language-model meaning, README row). */
+export const HUMAN_AGENT: ServiceDescription = {
+  id: 'human_agent',
+  intents: [
+    {
+      intent: 'human_agent',
+      label: phrase('Parler à un agent', 'Talk to a person'),
+      meaning: 'asking to talk to a person',
+      helpMenu: true,
+      digression: true,
+    },
+  ],
+  readme: {
+    service: 'human agent',
+    gets: "the conversation joins the agents' queue with a summary; outside the agents' hours the citizen is told when someone will answer and offered a callback",
+  },
+};
+
 export function createHumanAgent(deps: IntentDeps): IntentModule {
   /** Queues the conversation with the chosen follow-up and tells the citizen when to expect it. */
   function confirm(ctx: TurnContext, territory: Territory, followUp: FollowUp): void {
@@ -86,8 +104,7 @@ export function createHumanAgent(deps: IntentDeps): IntentModule {
   }
 
   return {
-    id: 'human_agent',
-    intents: ['human_agent'],
+    ...HUMAN_AGENT,
     async handle(ctx) {
       const territory = territoryOf(deps, ctx);
       const back = agentsBack(territory, ctx);

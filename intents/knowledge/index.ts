@@ -2,7 +2,7 @@
 // un agent ?" rather than a wrong answer when nothing matches well. Also the engine's fallback when the
 // NLU is unsure: a good FAQ match beats a clarifying question.
 import { phrase } from '../../bot/i18n';
-import type { FallbackModule, IntentModule } from '../../bot/intent-module';
+import type { FallbackModule, IntentModule, ServiceDescription } from '../../bot/intent-module';
 import type { TurnContext } from '../../bot/turn-context';
 import { createFaqIndex, type FaqHit, type FaqIndex } from '../../knowledge/retrieval';
 import type { Territory } from '../../knowledge/territory';
@@ -27,12 +27,28 @@ export function answerFrom(ctx: TurnContext, hit: FaqHit): void {
   ctx.reply({ type: 'link', text: hit.entry.answer, url: hit.entry.sourceUrl });
 }
 
+/** What this service declares (labels, help menu, digression, language-model meaning, README row). */
+export const KNOWLEDGE: ServiceDescription = {
+  id: 'knowledge',
+  intents: [
+    {
+      intent: 'knowledge',
+      label: phrase('Poser une question', 'Ask a question'),
+      meaning: 'any other question about public services (papers, waste, civil status, local rules…)',
+      digression: true,
+    },
+  ],
+  readme: {
+    service: 'questions',
+    gets: 'answers from the territory\'s FAQ with their source link; "je ne sais pas, voulez-vous un agent ?" rather than a wrong answer',
+  },
+};
+
 export function createKnowledge(deps: IntentDeps): { module: IntentModule; fallback: FallbackModule } {
   const search = (ctx: TurnContext) => faqIndexOf(territoryOf(deps, ctx)).search(ctx.message.text, 1)[0];
   return {
     module: {
-      id: 'knowledge',
-      intents: ['knowledge'],
+      ...KNOWLEDGE,
       async handle(ctx) {
         const hit = search(ctx);
         // With a language model (opted in), a grounded answer from the passages; the FAQ answer otherwise.

@@ -1,6 +1,6 @@
 // Who is being registered: names ("Marie Durand et Léo Durand") or a head count ("moi et mes 2 enfants",
 // "3 personnes"), in which case the names are asked next.
-import { fold } from '../report-incident/slot-helpers';
+import { fold } from '../shared/text';
 
 export const MAX_ADHERENTS = 8;
 

@@ -5,8 +5,9 @@ import { phrase } from '../../bot/i18n';
 import type { TurnContext } from '../../bot/turn-context';
 import { competentAuthority, type LibraryInfo, type Territory } from '../../knowledge/territory';
 import { territoryOf, type IntentDeps } from '../deps';
-import { answering, fold, communeSlot, contactSlot, onlyCommune } from '../report-incident/slot-helpers';
-import { fullName, parseNameList } from '../school-registration/person-name';
+import { fullName, parseNameList } from '../shared/person-name';
+import { answering, communeSlot, contactSlot, onlyCommune } from '../shared/slots';
+import { fold } from '../shared/text';
 import { MAX_ADHERENTS, countAdherents } from './adherents';
 import {
   AdherentNamesSchema,

@@ -1,14 +1,33 @@
 // Getting a library (médiathèque) card, for oneself or a family.
-import type { IntentModule } from '../../bot/intent-module';
+import { phrase } from '../../bot/i18n';
+import type { IntentModule, ServiceDescription } from '../../bot/intent-module';
 import type { IntentDeps } from '../deps';
 import { libraryRegistrationForm } from './form';
 
 export { LibraryRegistrationPayloadSchema, type LibraryRegistrationPayload } from './payload';
 
+/** What this service declares (labels, help menu, digression, language-model meaning, README row). */
+export const LIBRARY_REGISTRATION: ServiceDescription = {
+  id: 'library_registration',
+  intents: [
+    {
+      intent: 'library_registration',
+      label: phrase('S’inscrire à la médiathèque', 'Get a library card'),
+      meaning: 'getting a library card',
+      helpMenu: true,
+      digression: true,
+    },
+  ],
+  readme: {
+    service: 'library registration',
+    gets: 'adherent(s), contact, pricing and documents from the territory',
+    request: 'library_registration',
+  },
+};
+
 export function createLibraryRegistration(deps: IntentDeps): IntentModule {
   return {
-    id: 'library_registration',
-    intents: ['library_registration'],
+    ...LIBRARY_REGISTRATION,
     forms: [libraryRegistrationForm(deps)],
     // The dialogue starts the form of the same name for this intent.
     async handle() {},

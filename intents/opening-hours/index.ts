@@ -1,7 +1,7 @@
 // "La déchetterie est ouverte samedi ?": answers from structured data only (the territory's
 // opening_hours, public holidays, dated exceptions), in the territory's time zone.
 import { phrase } from '../../bot/i18n';
-import type { IntentModule } from '../../bot/intent-module';
+import type { IntentModule, ServiceDescription } from '../../bot/intent-module';
 import type { Choice } from '../../bot/messages';
 import type { TurnContext } from '../../bot/turn-context';
 import {
@@ -23,10 +23,27 @@ const FACILITY_CHOICE = 'facility:';
 const STATUS_QUESTION =
   /\b(maintenant|en ce moment|actuellement|la tout de suite|now|right now|currently|jusqu a quelle heure|jusqu a quand|until what time|until when|ferme a quelle heure|ferme quand|quand (est ce qu )?(elle |il )?(ouvre|rouvre|reouvre)|prochaine ouverture|next open|when does it (next )?open|open today|ouvert(e)? (aujourd hui|ce (matin|soir|midi|aprem|apres midi)))\b/;
 
+/** What this service declares (labels, help menu, digression, language-model meaning, README row). */
+export const OPENING_HOURS: ServiceDescription = {
+  id: 'opening_hours',
+  intents: [
+    {
+      intent: 'opening_hours',
+      label: phrase('Connaître des horaires d’ouverture', 'Opening hours'),
+      meaning: 'when a public facility (town hall, library, pool, waste collection centre) is open',
+      helpMenu: true,
+      digression: true,
+    },
+  ],
+  readme: {
+    service: 'opening hours',
+    gets: '"is it open now / on Saturday / on 14 July / until when / when next", from the territory\'s `opening_hours` values with French public holidays and dated exceptions, in the territory\'s time zone; asks which place when none is named',
+  },
+};
+
 export function createOpeningHours(deps: IntentDeps): IntentModule {
   return {
-    id: 'opening_hours',
-    intents: ['opening_hours'],
+    ...OPENING_HOURS,
     async handle(ctx) {
       const territory = territoryOf(deps, ctx);
       const candidates = matchFacilities(ctx, territory);

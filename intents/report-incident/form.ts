@@ -7,7 +7,7 @@ import { phrase } from '../../bot/i18n';
 import type { TurnContext } from '../../bot/turn-context';
 import { competentAuthority, type Territory } from '../../knowledge/territory';
 import { territoryOf, type IntentDeps } from '../deps';
-import { CATEGORY_LABELS, isIncidentCategory, territoryCategories } from './categories';
+import { CATEGORY_LABELS, isIncidentCategory, territoryCategories } from '../shared/incident-categories';
 import { describeLocation, locate, pointOf, readLocation, type LocationValue, type Nearby } from './location';
 import {
   DuplicateDecisionSchema,
@@ -22,10 +22,10 @@ import {
   communeName,
   extractCommuneId,
   extractContact,
-  fold,
   formatContact,
   onlyCommune,
-} from './slot-helpers';
+} from '../shared/slots';
+import { fold } from '../shared/text';
 
 type Values = Record<string, SlotValue>;
 

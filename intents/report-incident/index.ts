@@ -1,17 +1,35 @@
 // Reporting a problem in public space (pothole, broken street light, fly-tipping…), on any channel.
-import type { IntentModule } from '../../bot/intent-module';
+import { phrase } from '../../bot/i18n';
+import type { IntentModule, ServiceDescription } from '../../bot/intent-module';
 import type { IntentDeps } from '../deps';
 import { reportIncidentForm } from './form';
 
 export { ReportIncidentPayloadSchema, type ReportIncidentPayload } from './payload';
-export { CATEGORY_LABELS } from './categories';
+export { CATEGORY_LABELS, territoryCategories } from '../shared/incident-categories';
 export { DUPLICATE_RADIUS_M } from './location';
+
+/** What this service declares (labels, help menu, digression, language-model meaning, README row). */
+export const REPORT_INCIDENT: ServiceDescription = {
+  id: 'report_incident',
+  intents: [
+    {
+      intent: 'report_incident',
+      label: phrase('Signaler un problème sur la voie publique', 'Report a problem in a public space'),
+      meaning: 'reporting a problem in public space (pothole, broken street light, litter, graffiti, leak…)',
+      helpMenu: true,
+    },
+  ],
+  readme: {
+    service: 'report an incident',
+    gets: 'category, place (address text geocoded with the national address API, or a shared location), description, optional photo and contact; an open report of the same category within 50 m is offered instead of a duplicate (who follows it is told of its status changes); an address the API could not locate at the time (API down) is located later by the server; routed to the competent authority (e.g. waste → intercommunalité, roads → commune)',
+    request: 'report_incident',
+  },
+};
 
 export function createReportIncident(deps: IntentDeps): IntentModule {
   const form = reportIncidentForm(deps);
   return {
-    id: 'report_incident',
-    intents: ['report_incident'],
+    ...REPORT_INCIDENT,
     forms: [form],
     // The dialogue starts the form of the same name for this intent; nothing else to do here.
     async handle() {},

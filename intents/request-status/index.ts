@@ -1,7 +1,7 @@
 // "Où en est ma demande ?": by reference (DEM-YYYY-NNNNNN, typed loosely), whatever channel the request
 // came from, within the tenant only; without a reference, the contact's latest requests as choices.
 import { phrase } from '../../bot/i18n';
-import type { IntentModule } from '../../bot/intent-module';
+import type { IntentModule, ServiceDescription } from '../../bot/intent-module';
 import type { TurnContext } from '../../bot/turn-context';
 import { territoryOf, type IntentDeps } from '../deps';
 import { requestLine, statusCard } from './describe';
@@ -16,6 +16,24 @@ const MAX_REFERENCE_ATTEMPTS = 2;
 
 const referenceIn = (ctx: TurnContext): string | undefined =>
   ctx.nlu.entities.find((e) => e.type === 'reference')?.value;
+
+/** What this service declares (labels, help menu, digression, language-model meaning, README row). */
+export const REQUEST_STATUS: ServiceDescription = {
+  id: 'request_status',
+  intents: [
+    {
+      intent: 'request_status',
+      label: phrase('Suivre une demande', 'Follow up a request'),
+      meaning: 'following up an earlier request or report',
+      helpMenu: true,
+      digression: true,
+    },
+  ],
+  readme: {
+    service: 'request follow-up',
+    gets: "by reference `DEM-YYYY-NNNNNN` on any channel, or the contact's latest requests: status, history, next step",
+  },
+};
 
 export function createRequestStatus(deps: IntentDeps): IntentModule {
   async function answer(ctx: TurnContext, reference: string): Promise<void> {
@@ -46,8 +64,7 @@ export function createRequestStatus(deps: IntentDeps): IntentModule {
   }
 
   return {
-    id: 'request_status',
-    intents: ['request_status'],
+    ...REQUEST_STATUS,
     async handle(ctx) {
       const reference = referenceIn(ctx);
       if (reference) return answer(ctx, reference);

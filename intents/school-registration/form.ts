@@ -3,33 +3,25 @@
 // told where to go and no request is created.
 import type { FormDefinition, SlotDefinition } from '../../bot/forms/form-definition';
 import { phrase, type Phrase } from '../../bot/i18n';
-import { DateTime } from 'luxon';
 import type { TurnContext } from '../../bot/turn-context';
 import { competentAuthority, type SchoolInfo, type Territory } from '../../knowledge/territory';
 import { territoryOf, type IntentDeps } from '../deps';
-import {
-  answering,
-  communeName,
-  communeSlot,
-  contactSlot,
-  onlyCommune,
-} from '../report-incident/slot-helpers';
+import { ageOn, birthDateSlot } from '../shared/birth-date';
+import { personNameSlot } from '../shared/person-name';
+import { answering, communeName, communeSlot, contactSlot, onlyCommune } from '../shared/slots';
 import {
   SchoolAddressSchema,
   SchoolRegistrationFormSchema,
   SchoolRegistrationPayloadSchema,
   type SchoolRegistrationForm,
 } from './payload';
-import { parsePersonName } from './person-name';
 import {
   MAX_AGE,
   MIN_AGE,
   ageFitsCycle,
-  ageOn,
   communesServingStreet,
   findLevel,
   mentionsSecondary,
-  parseNumericDate,
   sectorSchool,
 } from './school-rules';
 
@@ -55,51 +47,21 @@ function communeOf(
 export function schoolRegistrationForm(
   deps: IntentDeps,
 ): FormDefinition<typeof SchoolRegistrationFormSchema> {
-  const child: SlotDefinition = {
+  const child = personNameSlot({
     name: 'child',
     prompt: phrase(
       'Quels sont le prénom et le nom de l’enfant ?',
       'What are the child’s first and last names?',
     ),
-    hint: phrase(
-      'Écrivez le prénom puis le nom, par exemple « Lucas Martin ».',
-      'Write the first name then the last name, for example "Lucas Martin".',
-    ),
     label: phrase('Enfant', 'Child'),
-    extract: (input) => {
-      if (!answering(input, 'child')) return undefined;
-      const name = parsePersonName(input.text);
-      return name ? { firstName: name.firstName, lastName: name.lastName } : undefined;
-    },
-    format: (value) =>
-      typeof value === 'object' && value ? `${String(value.firstName)} ${String(value.lastName)}` : '',
-  };
+  });
 
-  const birthDate: SlotDefinition = {
-    name: 'birthDate',
+  const birthDate = birthDateSlot({
     prompt: phrase(
       'Quelle est sa date de naissance ? (par exemple 12/03/2021)',
       'What is the child’s date of birth? (for example 12/03/2021)',
     ),
-    hint: phrase(
-      'Indiquez la date sous la forme jour/mois/année, par exemple 12/03/2021.',
-      'Give the date as day/month/year, for example 12/03/2021.',
-    ),
-    label: phrase('Date de naissance', 'Date of birth'),
-    extract: (input) => {
-      const aboutBirth = /\bn[ée]e?\b|naissance|\bborn\b/i.test(input.text);
-      if (!answering(input, 'birthDate') && !aboutBirth) return undefined;
-      return parseNumericDate(input.text) ?? input.entities.find((e) => e.type === 'date')?.value;
-    },
-    validate: (value, ctx) => {
-      const age = typeof value === 'string' ? ageOn(value, ctx.now, ctx.tenant.timeZone) : undefined;
-      if (age === undefined)
-        return phrase('Je n’ai pas reconnu cette date.', 'I did not recognise this date.');
-      if (age < 0)
-        return phrase(
-          'Cette date est dans le futur : indiquez la date de naissance de l’enfant (jour/mois/année).',
-          'This date is in the future: give the child’s date of birth (day/month/year).',
-        );
+    checkAge: (age, ctx) => {
       if (age < MIN_AGE)
         return phrase(
           `L’école accueille les enfants à partir de ${MIN_AGE} ou 3 ans. Vérifiez la date de naissance (jour/mois/année).`,
@@ -114,8 +76,7 @@ export function schoolRegistrationForm(
       }
       return null;
     },
-    format: (value) => (typeof value === 'string' ? DateTime.fromISO(value).toFormat('dd/MM/yyyy') : ''),
-  };
+  });
 
   const level: SlotDefinition = {
     name: 'level',

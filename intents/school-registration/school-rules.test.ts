@@ -1,16 +1,9 @@
 // Parsing what parents type: names, dates, classes, collège mentions, sector lookups.
 import path from 'node:path';
 import { TerritoryProvider, type SchoolInfo } from '../../knowledge/territory';
-import { parseNameList, parsePersonName } from './person-name';
-import {
-  ageOn,
-  communesServingStreet,
-  findLevel,
-  mentionsSecondary,
-  parseNumericDate,
-  sectorSchool,
-  streetKey,
-} from './school-rules';
+import { ageOn, parseNumericDate } from '../shared/birth-date';
+import { parseNameList, parsePersonName } from '../shared/person-name';
+import { communesServingStreet, findLevel, mentionsSecondary, sectorSchool, streetKey } from './school-rules';
 
 let school: SchoolInfo;
 beforeAll(async () => {

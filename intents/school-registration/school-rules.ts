@@ -1,8 +1,7 @@
 // School content rules: which level a citizen names, whether they are talking about collège/lycée
 // (not the commune's job), the child's age, and which school serves an address (sectors).
-import { DateTime } from 'luxon';
 import type { SchoolInfo } from '../../knowledge/territory';
-import { fold } from '../report-incident/slot-helpers';
+import { fold } from '../shared/text';
 
 export type SchoolLevel = SchoolInfo['levels'][number];
 export type Cycle = SchoolLevel['cycle'];
@@ -51,22 +50,6 @@ export function findLevel(
     }
   }
   return best;
-}
-
-/** "12/03/2021", "12-03-2021", "12.03.21" → ISO date; the NLU date entity covers "12 mars 2021". */
-export function parseNumericDate(text: string): string | undefined {
-  const m = /\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b/.exec(text);
-  if (!m) return undefined;
-  const year = (m[3] ?? '').length === 2 ? 2000 + Number(m[3]) : Number(m[3]);
-  const date = DateTime.fromObject({ year, month: Number(m[2]), day: Number(m[1]) });
-  return date.isValid ? (date.toISODate() ?? undefined) : undefined;
-}
-
-/** Whole years between the birth date and `now`, in the territory's time zone. */
-export function ageOn(birthDate: string, now: Date, timeZone: string): number | undefined {
-  const birth = DateTime.fromISO(birthDate, { zone: timeZone });
-  if (!birth.isValid) return undefined;
-  return Math.floor(DateTime.fromJSDate(now, { zone: timeZone }).diff(birth, 'years').years);
 }
 
 export const ageFitsCycle = (age: number, cycle: Cycle): boolean =>

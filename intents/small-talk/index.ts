@@ -1,29 +1,45 @@
 // Greeting, help, goodbye and cancel-with-nothing-to-cancel: short, and always pointing to what the
 // assistant can do, as choices.
-import { INTENT_LABELS } from '../../bot/dialogue';
 import { phrase } from '../../bot/i18n';
-import type { IntentModule } from '../../bot/intent-module';
-import type { Intent } from '../../bot/nlu/types';
+import type { IntentDescription, IntentModule, ServiceDescription } from '../../bot/intent-module';
 import type { TurnContext } from '../../bot/turn-context';
 import { territoryOf, type IntentDeps } from '../deps';
 
-const MENU: Intent[] = [
-  'opening_hours',
-  'report_incident',
-  'request_status',
-  'school_registration',
-  'library_registration',
-  'human_agent',
-];
+/** The help menu: the registered services that declare `helpMenu`, in registration order (intents/index.ts). */
+export type HelpMenu = () => readonly IntentDescription[];
 
-export function helpChoices(ctx: TurnContext) {
-  return MENU.map((intent) => ({ label: ctx.t(INTENT_LABELS[intent]), value: `intent:${intent}` }));
-}
+/** What this service declares (labels, help menu, digression, language-model meaning, README row). */
+export const SMALL_TALK: ServiceDescription = {
+  id: 'small_talk',
+  intents: [
+    {
+      intent: 'greeting',
+      label: phrase('Dire bonjour', 'Say hello'),
+      meaning: 'hello',
+    },
+    {
+      intent: 'help',
+      label: phrase('Aide', 'Help'),
+      meaning: 'asking what the assistant can do',
+    },
+    {
+      intent: 'goodbye',
+      label: phrase('Terminer', 'End'),
+      meaning: 'thanks or goodbye',
+    },
+    {
+      intent: 'cancel',
+      label: phrase('Annuler', 'Cancel'),
+      meaning: 'stopping the current procedure',
+    },
+  ],
+};
 
-export function createSmallTalk(deps: IntentDeps): IntentModule {
+export function createSmallTalk(deps: IntentDeps, helpMenu: HelpMenu): IntentModule {
+  const helpChoices = (ctx: TurnContext) =>
+    helpMenu().map((d) => ({ label: ctx.t(d.label), value: `intent:${d.intent}` }));
   return {
-    id: 'small_talk',
-    intents: ['greeting', 'help', 'goodbye', 'cancel'],
+    ...SMALL_TALK,
     async handle(ctx) {
       const territory = territoryOf(deps, ctx);
       switch (ctx.nlu.intent) {

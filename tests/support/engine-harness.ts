@@ -2,7 +2,7 @@
 // an in-memory PGlite store, without the territory intents.
 import { createEngine, type Engine } from '../../bot/engine';
 import type { FallbackModule, IntentModule } from '../../bot/intent-module';
-import { createNlu } from '../../bot/nlu';
+import { createNlu, type Nlu } from '../../bot/nlu';
 import type { SharedStore } from '../../bot/ports';
 import type { TenantProfile } from '../../bot/tenant';
 import { MemoryIdempotencyStore, MemoryLockManager, MemoryStateStore } from '../../adapters/memory';
@@ -26,12 +26,13 @@ export interface EngineHarness {
 export async function createEngineHarness(
   modules: IntentModule[],
   fallback?: FallbackModule,
+  options: { nlu?: Nlu } = {},
 ): Promise<EngineHarness> {
   const store = createSharedStore({});
   await store.migrate();
   await store.upsertTenants([{ id: TEST_TENANT.id, name: TEST_TENANT.name }]);
   const engine = createEngine({
-    nlu: createNlu(),
+    nlu: options.nlu ?? createNlu(),
     store,
     state: new MemoryStateStore(),
     locks: new MemoryLockManager(),

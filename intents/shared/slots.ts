@@ -1,5 +1,5 @@
-// Slot building blocks shared by the public-service forms (report, school and library registration):
-// the citizen's contact, the commune, and "is this the question just asked?".
+// Slot building blocks shared by the public-service forms (report, school and library registration, and
+// any new one): the citizen's contact, the commune, and "is this the question just asked?".
 import { z } from 'zod';
 import type { SlotDefinition, SlotInput, SlotValue } from '../../bot/forms/form-definition';
 import { phrase, type Phrase } from '../../bot/i18n';
@@ -13,9 +13,6 @@ import { findCommune, type Commune, type Territory } from '../../knowledge/terri
  */
 export const answering = (input: SlotInput, slot: string): boolean =>
   input.asked || input.ctx.state.form?.pending === slot;
-
-export const fold = (s: string): string =>
-  s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[’']/g, "'").trim();
 
 // --- Contact (phone or e-mail) ---
 

@@ -1,7 +1,10 @@
 // People's names typed in a chat: "Lucas Martin", "MARTIN Lucas", "il s'appelle Lucas Martin",
 // "prénom Lucas nom Martin", and lists ("Léo, Emma et Paul Durand"). Strict on purpose: a sentence
 // ("au fait c'est ouvert quand ?") must never be taken for a name.
-import { fold } from '../report-incident/slot-helpers';
+import type { SlotDefinition } from '../../bot/forms/form-definition';
+import { phrase, type Phrase } from '../../bot/i18n';
+import { answering } from './slots';
+import { fold } from './text';
 
 export interface PersonName {
   firstName: string;
@@ -125,4 +128,27 @@ export function parseNameList(text: string, max = 8): PersonName[] | undefined {
     people.push(person);
   }
   return people;
+}
+
+/**
+ * A "first and last name" slot (a child, an adherent, the person a certificate is for): only taken from the
+ * answer to its own question, never from a sentence said in passing.
+ */
+export function personNameSlot(options: { name: string; prompt: Phrase; label: Phrase }): SlotDefinition {
+  return {
+    name: options.name,
+    prompt: options.prompt,
+    hint: phrase(
+      'Écrivez le prénom puis le nom, par exemple « Lucas Martin ».',
+      'Write the first name then the last name, for example "Lucas Martin".',
+    ),
+    label: options.label,
+    extract: (input) => {
+      if (!answering(input, options.name)) return undefined;
+      const name = parsePersonName(input.text);
+      return name ? { firstName: name.firstName, lastName: name.lastName } : undefined;
+    },
+    format: (value) =>
+      typeof value === 'object' && value ? `${String(value.firstName)} ${String(value.lastName)}` : '',
+  };
 }
