@@ -3,7 +3,7 @@
 // (only once the request is proven to come from Twilio, so a forged webhook cannot spend a citizen's
 // budget). A refused message never reaches the engine. Twilio gets TwiML (status 200, so it does not
 // retry): a polite message the first time in a window, nothing after (each SMS sent costs money).
-import express, { type Request, type RequestHandler, type Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import twilio from 'twilio';
 import { phrase, say, type Locale } from '../../bot/i18n';
 import type { Logger } from '../../bot/logger';
@@ -52,7 +52,7 @@ export function createLimitsMiddleware(options: LimitsMiddlewareOptions): Reques
   const perConversation: RequestHandler = (req, res, next) => {
     if (req.method !== 'POST' || req.path !== WEBCHAT_MESSAGES) return next();
     // Parsed here so the conversation id is known; the router's own parser then skips the read body.
-    webchatJson(req, res, async (error?: unknown) => {
+    const checkConversation = async (error?: unknown): Promise<void> => {
       if (error) return next(error);
       const body = req.body as { conversationId?: unknown; locale?: unknown } | undefined;
       const id = body?.conversationId;
@@ -62,7 +62,8 @@ export function createLimitsMiddleware(options: LimitsMiddlewareOptions): Reques
       if (decision.allowed) return next();
       if (decision.firstRefusal) options.logger.warn('rate limit: web chat conversation refused', {});
       refuseJson(res, decision, body?.locale === 'en' ? 'en' : 'fr');
-    });
+    };
+    webchatJson(req, res, handOverFailure(next, checkConversation));
   };
 
   const twilioSender: RequestHandler = (req, res, next) => {
@@ -71,7 +72,7 @@ export function createLimitsMiddleware(options: LimitsMiddlewareOptions): Reques
       (req.path !== '/channels/twilio/sms' && req.path !== '/channels/twilio/voice')
     )
       return next();
-    twilioForm(req, res, async (error?: unknown) => {
+    const checkSender = async (error?: unknown): Promise<void> => {
       if (error) return next(error);
       const params = (req.body ?? {}) as Record<string, unknown>;
       const from = typeof params.From === 'string' ? params.From.trim().slice(0, 64) : '';
@@ -90,11 +91,20 @@ export function createLimitsMiddleware(options: LimitsMiddlewareOptions): Reques
         response.message(say(TOO_MANY, 'fr'));
       }
       res.status(200).type('text/xml; charset=utf-8').send(response.toString());
-    });
+    };
+    twilioForm(req, res, handOverFailure(next, checkSender));
   };
 
   return [perIp, perConversation, twilioSender];
 }
+
+/** A body parser's callback cannot return a promise: a failure of the async check goes to express's error
+ * handler instead of becoming an unhandled rejection. */
+const handOverFailure =
+  (next: NextFunction, check: (error?: unknown) => Promise<void>) =>
+  (error?: unknown): void => {
+    check(error).catch(next);
+  };
 
 function refuseJson(res: Response, decision: LimitDecision, locale: Locale): void {
   res.set('Retry-After', String(decision.retryAfterS));
