@@ -26,7 +26,7 @@ export const ConfigSchema = z
         .optional(),
     ),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
-    /** Turns that record only the transcript do not wait for PostgreSQL's WAL flush (see README). */
+    /** Turns that record only the transcript do not wait for PostgreSQL's WAL flush (see docs/configuration.md). */
     DATABASE_ASYNC_TRANSCRIPT_COMMIT: bool.default(true),
     REDIS_URL: z.preprocess(
       (v) => (v === '' ? undefined : v),

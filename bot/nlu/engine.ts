@@ -3,17 +3,17 @@ import { SoftmaxClassifier, softmaxInPlace } from './classifier';
 import { featurize } from './features';
 import { FuzzyVocabulary } from './fuzzy';
 import { detectLanguage } from './language';
-import { loadLexicon, type Lexicon, type PhraseHit } from './lexicon';
+import { loadLexicon, type Lexicon } from './lexicon';
 import { prepare, type Prepared } from './prepare';
 import { loadTrainingExamples, type TrainingExample } from './training-data';
 import { extractEntities } from './entities';
-import { findReferences, type ReferenceHit } from './entities/reference';
+import type { LexicalHits } from './lexical-hits';
+import { findReferences } from './entities/reference';
 import { warmUpDates } from './entities/dates';
 import { isBareYesNo } from './entities/yes-no';
 import {
   type AnalyzeOptions,
   type FacilityKind,
-  type IncidentCategory,
   type Intent,
   type Nlu,
   type NluResult,
@@ -30,13 +30,7 @@ export interface LexicalCues {
   libraryRegistration: boolean;
 }
 
-/** Lexicon and reference matches of a message, computed once for the classifier and the entities. */
-export interface LexicalHits {
-  facilities: PhraseHit<FacilityKind>[];
-  weakFacilities: PhraseHit<FacilityKind>[];
-  categories: PhraseHit<IncidentCategory>[];
-  references: ReferenceHit[];
-}
+export type { LexicalHits };
 
 export function lexicalHits(prepared: Prepared, lexicon: Lexicon): LexicalHits {
   return {

@@ -1,7 +1,6 @@
 // The Bot Framework channel assembled (the only folder that imports botbuilder: swapping it for the
 // Microsoft 365 Agents SDK stays a change of this folder).
 import type { Activity } from 'botbuilder';
-import type { Router } from 'express';
 import type { Engine } from '../../bot/engine';
 import type { Logger } from '../../bot/logger';
 import type { ConversationStateStore, EventBus, IdempotencyStore, Unsubscribe } from '../../bot/ports';
@@ -9,6 +8,7 @@ import { createCloudAdapter, type BotFrameworkCredentials } from './adapter';
 import { createBotLogic } from './bot';
 import { ConversationReferences } from './conversation-references';
 import { startProactiveDelivery } from './proactive';
+import type { BotFrameworkChannel } from './channel-shape';
 import { botFrameworkEnabled, warnBotFrameworkDisabled } from './disabled';
 import { createBotFrameworkRouter } from './router';
 
@@ -29,14 +29,7 @@ export interface BotFrameworkChannelDeps {
   referenceTtlSeconds?: number;
 }
 
-export interface BotFrameworkChannel {
-  /** Mount at /api/messages. */
-  router: Router;
-  /** Listens to `botframework:*` pushes (call once at start). */
-  start(): Promise<void>;
-  close(): Promise<void>;
-  readonly enabled: boolean;
-}
+export type { BotFrameworkChannel };
 
 export function createBotFrameworkChannel(deps: BotFrameworkChannelDeps): BotFrameworkChannel {
   const appId = deps.credentials.appId;

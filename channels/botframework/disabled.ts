@@ -1,7 +1,7 @@
 // The Bot Framework channel while no app id is configured: POST /api/messages answers 403, and botbuilder
 // is never loaded (it is the largest dependency in memory). Nothing here may import botbuilder at run time.
 import type { Logger } from '../../bot/logger';
-import type { BotFrameworkChannel } from './channel';
+import type { BotFrameworkChannel } from './channel-shape';
 import { createBotFrameworkRouter } from './router';
 
 /** The channel answers activities only with an app id, or anonymously when explicitly allowed (development). */

@@ -2,7 +2,7 @@
 // routers, and per sender on the message endpoints — the web chat conversation here, the Twilio `From`
 // inside the Twilio channels (createSenderLimit: they count it once they verified the signature, so a
 // forged webhook cannot spend a citizen's budget). A refused message never reaches the engine.
-import express, { type RequestHandler, type Response } from 'express';
+import express, { type NextFunction, type RequestHandler, type Response } from 'express';
 import { say, type Locale } from '../../bot/i18n';
 import type { Logger } from '../../bot/logger';
 import { TOO_MANY_MESSAGES as TOO_MANY, type SenderLimit } from '../../channels/twilio-common';
@@ -42,7 +42,7 @@ export function createLimitsMiddleware(options: LimitsMiddlewareOptions): Reques
   const perConversation: RequestHandler = (req, res, next) => {
     if (req.method !== 'POST' || req.path !== WEBCHAT_MESSAGES) return next();
     // Parsed here so the conversation id is known; the router's own parser then skips the read body.
-    webchatJson(req, res, async (error?: unknown) => {
+    const checkConversation = async (error?: unknown): Promise<void> => {
       if (error) return next(error);
       const body = req.body as { conversationId?: unknown; locale?: unknown } | undefined;
       const id = body?.conversationId;
@@ -52,11 +52,20 @@ export function createLimitsMiddleware(options: LimitsMiddlewareOptions): Reques
       if (decision.allowed) return next();
       if (decision.firstRefusal) options.logger.warn('rate limit: web chat conversation refused', {});
       refuseJson(res, decision, body?.locale === 'en' ? 'en' : 'fr');
-    });
+    };
+    webchatJson(req, res, handOverFailure(next, checkConversation));
   };
 
   return [perIp, perConversation];
 }
+
+/** A body parser's callback cannot return a promise: a failure of the async check goes to express's error
+ * handler instead of becoming an unhandled rejection. */
+const handOverFailure =
+  (next: NextFunction, check: (error?: unknown) => Promise<void>) =>
+  (error?: unknown): void => {
+    check(error).catch(next);
+  };
 
 function refuseJson(res: Response, decision: LimitDecision, locale: Locale): void {
   res.set('Retry-After', String(decision.retryAfterS));

@@ -48,7 +48,10 @@ beforeEach(() => {
   now = MONDAY_10H_PARIS;
 });
 afterEach(() => {
-  expect(nock.pendingMocks().filter((m) => !m.includes('api-adresse'))).toEqual([]);
+  // Cleared before asserting, so that one test's unused mock fails that test only, not every test after it.
+  const pending = nock.pendingMocks().filter((m) => !m.includes('api-adresse'));
+  nock.cleanAll();
+  expect(pending).toEqual([]);
 });
 
 /** One phone call, driven as Twilio drives it: each answer goes to the last <Gather>'s action URL. */

@@ -144,7 +144,9 @@ describe('tokens and bad input', () => {
     const first = await post({ text: 'bonjour', tenant: 'demo' }).expect(200);
     const { conversationId, token } = first.body as { conversationId: string; token: string };
     await post({ text: 'aide', tenant: 'demo', conversationId }).expect(404);
-    await post({ text: 'aide', tenant: 'demo', conversationId, token: `${token.slice(0, -1)}A` }).expect(404);
+    // Tampered: the last character replaced by another one (never by itself, which a fixed 'A' was 1 time in 64).
+    const tampered = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+    await post({ text: 'aide', tenant: 'demo', conversationId, token: tampered }).expect(404);
     await post({ text: 'aide', tenant: 'demo', conversationId, token }).expect(200);
     // Another territory's key with the same id is another conversation: the token does not carry over.
     await post({ text: 'aide', tenant: 'autre', conversationId, token }).expect(404);

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * Guichet agent console: plain browser JavaScript, no build step, no third-party code.
  * The API token stays in sessionStorage (this tab only) and travels in the Authorization header, never in
@@ -7,10 +8,29 @@
 (function () {
   'use strict';
 
+  /**
+   * The shapes this console reads from the API (backoffice/schemas.ts is the reference).
+   * @typedef {{ id: string, name: string }} TenantView
+   * @typedef {{ name?: string, role: string, tenantId: string | null, tenants: TenantView[] }} Me
+   * @typedef {{ direction: string, text: string, createdAt?: string }} MessageView
+   * @typedef {{ id: string, reference: string, type: string, status: string, channel: string,
+   *   communeId?: string | null, createdAt?: string, payload?: { category?: string } }} RequestView
+   * @typedef {{ lastMessage?: string, lastIntents?: string[], form?: { name?: string },
+   *   followUp?: { kind: string, phone?: string }, outsideHours?: boolean }} HandoverSummary
+   * @typedef {{ id: string, channel: string, owner: string, status?: string, address?: string,
+   *   createdAt?: string, updatedAt?: string, handedOverAt?: string | null,
+   *   lastMessage?: { text: string } | null, handover?: { at: string, summary?: HandoverSummary } | null,
+   *   messages?: MessageView[], requests?: RequestView[] }} ConversationView
+   * @typedef {HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement | HTMLButtonElement} FormField
+   * @typedef {Error & { status?: number }} ApiError
+   */
+
   var TOKEN_KEY = 'guichet.console.token';
   var API = '/api/v1';
 
+  /** @type {Record<string, string>} */
   var STATUS = { received: 'Reçue', in_progress: 'En cours', resolved: 'Résolue', rejected: 'Rejetée' };
+  /** @type {Record<string, string>} */
   var CHANNEL = {
     webchat: 'Web chat',
     sms: 'SMS',
@@ -20,9 +40,16 @@
     cli: 'Terminal',
     open311: 'Open311',
   };
+  /** @type {Record<string, string>} */
   var OWNER = { bot: 'Assistant', queue: 'En attente', agent: 'Agent' };
+  /** @type {Record<string, string>} */
   var DIRECTION = { in: 'Citoyen', out: 'Assistant', agent: 'Agent' };
 
+  /**
+   * @type {{ token: string | null, me: Me | null, tenant: string | null, current: string | null,
+   *   conversations: Record<string, ConversationView>, requestsCursor: string | null,
+   *   stream: AbortController | null, streamRetry: number }}
+   */
   var state = {
     token: null,
     me: null,
@@ -34,19 +61,35 @@
     streamRetry: 1000,
   };
 
+  /** An element of index.html (all present once the DOM is loaded). */
+  /** @param {string} id @returns {HTMLElement} */
   function $(id) {
-    return document.getElementById(id);
+    return /** @type {HTMLElement} */ (document.getElementById(id));
   }
 
-  /** Builds an element; text goes through textContent only. */
+  /** A form control of index.html. */
+  /** @param {string} id @returns {FormField} */
+  function field(id) {
+    return /** @type {FormField} */ (document.getElementById(id));
+  }
+
+  /**
+   * Builds an element; text goes through textContent only.
+   * @param {string} tag
+   * @param {Record<string, unknown>} [attrs] `text`, `className`, `on<event>` handlers, or attributes
+   * @param {Array<Node | string | null | undefined>} [children]
+   * @returns {HTMLElement}
+   */
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (name) {
-      var value = attrs[name];
+    var given = attrs || {};
+    Object.keys(given).forEach(function (name) {
+      var value = given[name];
       if (value === undefined || value === null || value === false) return;
       if (name === 'text') node.textContent = String(value);
-      else if (name === 'className') node.className = value;
-      else if (name.indexOf('on') === 0) node.addEventListener(name.slice(2), value);
+      else if (name === 'className') node.className = /** @type {string} */ (value);
+      else if (name.indexOf('on') === 0)
+        node.addEventListener(name.slice(2), /** @type {EventListener} */ (value));
       else node.setAttribute(name, value === true ? '' : String(value));
     });
     (children || []).forEach(function (child) {
@@ -55,10 +98,12 @@
     return node;
   }
 
+  /** @param {Node} node */
   function clear(node) {
     while (node.firstChild) node.removeChild(node.firstChild);
   }
 
+  /** @param {string} text */
   function announce(text) {
     var region = $('announce');
     region.textContent = '';
@@ -68,6 +113,7 @@
     }, 50);
   }
 
+  /** @param {string | null | undefined} iso */
   function when(iso) {
     if (!iso) return '';
     var d = new Date(iso);
@@ -79,14 +125,21 @@
     });
   }
 
+  /** @param {string} [sep] */
   function tenantQuery(sep) {
     return state.me && state.me.tenantId === null && state.tenant
       ? (sep || '?') + 'tenant=' + encodeURIComponent(state.tenant)
       : '';
   }
 
+  /**
+   * @param {string} path
+   * @param {{ method?: string, body?: unknown }} [options]
+   * @returns {Promise<any>} the API's JSON answer (shapes above)
+   */
   function api(path, options) {
     options = options || {};
+    /** @type {Record<string, string>} */
     var headers = { Authorization: 'Bearer ' + state.token, Accept: 'application/json' };
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     return fetch(API + path, {
@@ -98,6 +151,7 @@
       return res.json().then(
         function (body) {
           if (!res.ok) {
+            /** @type {ApiError} */
             var error = new Error((body && body.error && body.error.message) || 'Erreur ' + res.status);
             error.status = res.status;
             throw error;
@@ -105,6 +159,7 @@
           return body;
         },
         function () {
+          /** @type {ApiError} */
           var error = new Error('Erreur ' + res.status);
           error.status = res.status;
           throw error;
@@ -113,12 +168,14 @@
     });
   }
 
+  /** @param {string} path */
   function withTenant(path) {
     return path + tenantQuery(path.indexOf('?') >= 0 ? '&' : '?');
   }
 
   // ---------- login ----------
 
+  /** @param {string} [message] */
   function showLogin(message) {
     $('login').hidden = false;
     $('app').hidden = true;
@@ -127,15 +184,18 @@
     $('token').focus();
   }
 
+  /** @param {string} token */
   function login(token) {
     state.token = token;
     return api('/me').then(
+      /** @param {Me} me */
       function (me) {
         sessionStorage.setItem(TOKEN_KEY, token);
         state.me = me;
         state.tenant = me.tenantId || (me.tenants[0] && me.tenants[0].id) || null;
         start();
       },
+      /** @param {ApiError} error */
       function (error) {
         state.token = null;
         sessionStorage.removeItem(TOKEN_KEY);
@@ -157,8 +217,8 @@
     $('login').hidden = true;
     $('app').hidden = false;
     $('session').hidden = false;
-    $('token').value = '';
-    var me = state.me;
+    field('token').value = '';
+    var me = /** @type {Me} */ (state.me);
     $('whoami').textContent =
       (me.name || 'Agent') +
       ' · ' +
@@ -178,10 +238,14 @@
 
   // ---------- tabs ----------
 
+  /** @param {string | null} name */
   function showTab(name) {
-    Array.prototype.forEach.call(document.querySelectorAll('.tab'), function (tab) {
-      tab.setAttribute('aria-pressed', String(tab.getAttribute('data-tab') === name));
-    });
+    Array.prototype.forEach.call(
+      document.querySelectorAll('.tab'),
+      /** @param {Element} tab */ function (tab) {
+        tab.setAttribute('aria-pressed', String(tab.getAttribute('data-tab') === name));
+      },
+    );
     ['queue', 'requests', 'indicators'].forEach(function (panel) {
       $('panel-' + panel).hidden = panel !== name;
     });
@@ -191,6 +255,7 @@
 
   // ---------- queue and conversations ----------
 
+  /** @param {ConversationView} c */
   function conversationItem(c) {
     var last = c.lastMessage ? c.lastMessage.text : '';
     var label =
@@ -223,27 +288,35 @@
       api(withTenant('/conversations?state=queue&limit=100')),
       api(withTenant('/conversations?state=agent&limit=100')),
     ]).then(function (pages) {
-      var queue = pages[0].items.sort(function (a, b) {
-        return String(a.handedOverAt || a.createdAt).localeCompare(String(b.handedOverAt || b.createdAt));
-      });
+      /** @type {ConversationView[]} */
+      var queue = pages[0].items.sort(
+        /** @param {ConversationView} a @param {ConversationView} b */ function (a, b) {
+          return String(a.handedOverAt || a.createdAt).localeCompare(String(b.handedOverAt || b.createdAt));
+        },
+      );
       var mine = pages[1].items;
       var list = $('queue');
       clear(list);
-      queue.forEach(function (c) {
-        state.conversations[c.id] = c;
-        list.appendChild(conversationItem(c));
-      });
+      queue.forEach(
+        /** @param {ConversationView} c */ function (c) {
+          state.conversations[c.id] = c;
+          list.appendChild(conversationItem(c));
+        },
+      );
       $('queue-empty').hidden = queue.length > 0;
       $('queue-count').textContent = String(queue.length);
       var mineList = $('mine');
       clear(mineList);
-      mine.forEach(function (c) {
-        state.conversations[c.id] = c;
-        mineList.appendChild(conversationItem(c));
-      });
+      mine.forEach(
+        /** @param {ConversationView} c */ function (c) {
+          state.conversations[c.id] = c;
+          mineList.appendChild(conversationItem(c));
+        },
+      );
     }, handleError);
   }
 
+  /** @param {MessageView} m */
   function messageItem(m) {
     var who = DIRECTION[m.direction] || m.direction;
     return el('li', { className: 'msg msg-' + m.direction }, [
@@ -253,30 +326,37 @@
   }
 
   /** Loads and shows a conversation; `focus` moves the keyboard focus to it (a user's click, not a live refresh). */
+  /** @param {string} id @param {boolean} focus */
   function openConversation(id, focus) {
     state.current = id;
-    return api(withTenant('/conversations/' + encodeURIComponent(id))).then(function (c) {
-      state.conversations[id] = c;
-      $('conversation').hidden = false;
-      $('conv-title').textContent = 'Conversation ' + (CHANNEL[c.channel] || c.channel);
-      $('conv-meta').textContent = OWNER[c.owner] + ' · ouverte le ' + when(c.createdAt) + ' · ' + c.address;
-      renderSummary(c);
-      var list = $('transcript');
-      clear(list);
-      c.messages.forEach(function (m) {
-        list.appendChild(messageItem(m));
-      });
-      list.scrollTop = list.scrollHeight;
-      updateActions(c);
-      refreshQueue();
-      if (focus) $('conv-title').focus();
-    }, handleError);
+    return api(withTenant('/conversations/' + encodeURIComponent(id))).then(
+      /** @param {ConversationView} c */ function (c) {
+        state.conversations[id] = c;
+        $('conversation').hidden = false;
+        $('conv-title').textContent = 'Conversation ' + (CHANNEL[c.channel] || c.channel);
+        $('conv-meta').textContent =
+          OWNER[c.owner] + ' · ouverte le ' + when(c.createdAt) + ' · ' + c.address;
+        renderSummary(c);
+        var list = $('transcript');
+        clear(list);
+        (c.messages || []).forEach(function (m) {
+          list.appendChild(messageItem(m));
+        });
+        list.scrollTop = list.scrollHeight;
+        updateActions(c);
+        refreshQueue();
+        if (focus) $('conv-title').focus();
+      },
+      handleError,
+    );
   }
 
+  /** @param {ConversationView} c */
   function renderSummary(c) {
     var dl = $('summary');
     clear(dl);
     var summary = (c.handover && c.handover.summary) || {};
+    /** @param {string} label @param {string | undefined} value */
     function row(label, value) {
       if (!value) return;
       dl.appendChild(el('dt', { text: label }));
@@ -294,22 +374,28 @@
     if (summary.outsideHours) row('Hors horaires', 'oui');
     var requests = $('conv-requests');
     clear(requests);
-    c.requests.forEach(function (r) {
+    (c.requests || []).forEach(function (r) {
       requests.appendChild(
         el('li', { text: r.reference + ' · ' + r.type + ' · ' + (STATUS[r.status] || r.status) }),
       );
     });
-    if (c.requests.length === 0) requests.appendChild(el('li', { text: 'Aucune demande.' }));
+    if (!c.requests || c.requests.length === 0) requests.appendChild(el('li', { text: 'Aucune demande.' }));
   }
 
+  /** @param {ConversationView} c */
   function updateActions(c) {
     var open = c.status === 'open';
-    $('takeover').disabled = !open || c.owner === 'agent';
-    $('release').disabled = !open || c.owner === 'bot';
-    $('reply-text').disabled = !open || c.owner !== 'agent';
-    $('reply-send').disabled = !open || c.owner !== 'agent';
+    field('takeover').disabled = !open || c.owner === 'agent';
+    field('release').disabled = !open || c.owner === 'bot';
+    field('reply-text').disabled = !open || c.owner !== 'agent';
+    field('reply-send').disabled = !open || c.owner !== 'agent';
   }
 
+  /**
+   * @param {string} path
+   * @param {Record<string, unknown> | undefined} body
+   * @param {(conversation: ConversationView) => void} [done]
+   */
   function act(path, body, done) {
     var id = state.current;
     if (!id) return;
@@ -318,7 +404,7 @@
       method: 'POST',
       body: body || {},
     }).then(function (c) {
-      return openConversation(id, false).then(function () {
+      return openConversation(/** @type {string} checked above */ (id), false).then(function () {
         if (done) done(c);
       });
     }, handleError);
@@ -326,6 +412,7 @@
 
   // ---------- live events ----------
 
+  /** @param {string} text */
   function setLive(text) {
     $('live-status').textContent = text;
   }
@@ -344,6 +431,7 @@
         var reader = res.body.getReader();
         var decoder = new TextDecoder();
         var buffer = '';
+        /** @returns {Promise<void>} */
         function pump() {
           return reader.read().then(function (chunk) {
             if (chunk.done) throw new Error('closed');
@@ -368,6 +456,7 @@
       });
   }
 
+  /** @param {string} frame */
   function handleFrame(frame) {
     var event = 'message';
     var data = '';
@@ -391,7 +480,7 @@
     if (event === 'conversation') {
       if (payload.change === 'handover') announce('Nouvelle conversation en attente d’un agent.');
       refreshQueue();
-      if (payload.conversationId === state.current) openConversation(state.current, false);
+      if (payload.conversationId === state.current) openConversation(payload.conversationId, false);
       return;
     }
     if (event === 'message') {
@@ -401,7 +490,7 @@
         );
         announce('Nouveau message du citoyen : ' + payload.text);
       } else if (payload.conversationId === state.current) {
-        openConversation(state.current, false);
+        openConversation(payload.conversationId, false);
       } else if (payload.direction === 'in') {
         announce('Nouveau message dans une autre conversation.');
         refreshQueue();
@@ -411,24 +500,30 @@
 
   // ---------- requests ----------
 
+  /** @param {RequestView} r */
   function statusForm(r) {
-    var select = el('select', { 'aria-label': 'Nouveau statut de ' + r.reference });
+    var select = /** @type {HTMLSelectElement} */ (
+      el('select', { 'aria-label': 'Nouveau statut de ' + r.reference })
+    );
     Object.keys(STATUS).forEach(function (s) {
       select.appendChild(el('option', { value: s, text: STATUS[s], selected: s === r.status }));
     });
-    var note = el('input', {
-      type: 'text',
-      maxlength: '2000',
-      placeholder: 'Note (transmise au citoyen)',
-      'aria-label': 'Note pour ' + r.reference,
-    });
+    var note = /** @type {HTMLInputElement} */ (
+      el('input', {
+        type: 'text',
+        maxlength: '2000',
+        placeholder: 'Note (transmise au citoyen)',
+        'aria-label': 'Note pour ' + r.reference,
+      })
+    );
     var button = el('button', { type: 'submit', text: 'Enregistrer' });
     return el(
       'form',
       {
         className: 'status-form',
-        onsubmit: function (e) {
+        onsubmit: /** @param {Event} e */ function (e) {
           e.preventDefault();
+          /** @type {{ status: string, note?: string }} */
           var body = { status: select.value };
           if (note.value.trim()) body.note = note.value.trim();
           api(withTenant('/requests/' + encodeURIComponent(r.id) + '/status'), {
@@ -446,11 +541,12 @@
     );
   }
 
+  /** @param {boolean} more */
   function loadRequests(more) {
     var params = [];
-    var status = $('filter-status').value;
-    var type = $('filter-type').value;
-    var q = $('filter-q').value.trim();
+    var status = field('filter-status').value;
+    var type = field('filter-type').value;
+    var q = field('filter-q').value.trim();
     if (status) params.push('status=' + encodeURIComponent(status));
     if (type) params.push('type=' + encodeURIComponent(type));
     if (q) params.push('q=' + encodeURIComponent(q));
@@ -459,19 +555,23 @@
     api(withTenant('/requests?' + params.join('&'))).then(function (page) {
       var body = $('requests-body');
       if (!more) clear(body);
-      page.items.forEach(function (r) {
-        body.appendChild(
-          el('tr', {}, [
-            el('th', { scope: 'row', text: r.reference }),
-            el('td', { text: r.type + (r.payload && r.payload.category ? ' · ' + r.payload.category : '') }),
-            el('td', { text: r.communeId || '—' }),
-            el('td', { text: CHANNEL[r.channel] || r.channel }),
-            el('td', { text: when(r.createdAt) }),
-            el('td', { text: STATUS[r.status] || r.status }),
-            el('td', {}, [statusForm(r)]),
-          ]),
-        );
-      });
+      page.items.forEach(
+        /** @param {RequestView} r */ function (r) {
+          body.appendChild(
+            el('tr', {}, [
+              el('th', { scope: 'row', text: r.reference }),
+              el('td', {
+                text: r.type + (r.payload && r.payload.category ? ' · ' + r.payload.category : ''),
+              }),
+              el('td', { text: r.communeId || '—' }),
+              el('td', { text: CHANNEL[r.channel] || r.channel }),
+              el('td', { text: when(r.createdAt) }),
+              el('td', { text: STATUS[r.status] || r.status }),
+              el('td', {}, [statusForm(r)]),
+            ]),
+          );
+        },
+      );
       state.requestsCursor = page.nextCursor;
       $('requests-more').hidden = !page.nextCursor;
     }, handleError);
@@ -479,6 +579,11 @@
 
   // ---------- indicators (inline SVG bars, with the numbers as text) ----------
 
+  /**
+   * @param {string} title
+   * @param {{ key: string, count: number }[]} rows
+   * @param {(key: string) => string} [format]
+   */
   function bars(title, rows, format) {
     var max = rows.reduce(function (m, r) {
       return Math.max(m, r.count);
@@ -507,6 +612,7 @@
     return el('div', { className: 'chart' }, [el('h3', { text: title }), list]);
   }
 
+  /** @param {number | null | undefined} seconds */
   function duration(seconds) {
     if (seconds === null || seconds === undefined) return '—';
     if (seconds < 3600) return Math.round(seconds / 60) + ' min';
@@ -514,6 +620,7 @@
     return (seconds / 86400).toFixed(1).replace('.', ',') + ' j';
   }
 
+  /** @param {number | null | undefined} rate */
   function percent(rate) {
     return rate === null || rate === undefined ? '—' : Math.round(rate * 100) + ' %';
   }
@@ -538,15 +645,20 @@
       root.appendChild(figures);
       root.appendChild(bars('Par type', ind.requests.byType));
       root.appendChild(
-        bars('Par canal', ind.requests.byChannel, function (k) {
-          return CHANNEL[k] || k;
-        }),
+        bars(
+          'Par canal',
+          ind.requests.byChannel,
+          /** @param {string} k */ function (k) {
+            return CHANNEL[k] || k;
+          },
+        ),
       );
       root.appendChild(bars('Par commune', ind.requests.byCommune));
       root.appendChild(bars('Par semaine', ind.requests.byWeek));
     }, handleError);
   }
 
+  /** @param {ApiError | null | undefined} error */
   function handleError(error) {
     if (error && error.status === 401) return logout();
     var message = (error && error.message) || 'Erreur';
@@ -559,23 +671,26 @@
   document.addEventListener('DOMContentLoaded', function () {
     $('login-form').addEventListener('submit', function (e) {
       e.preventDefault();
-      var token = $('token').value.trim();
+      var token = field('token').value.trim();
       if (!token) return showLogin('Saisissez votre jeton.');
       login(token);
     });
     $('logout').addEventListener('click', logout);
     $('tenant').addEventListener('change', function () {
-      state.tenant = $('tenant').value;
+      state.tenant = field('tenant').value;
       state.current = null;
       $('conversation').hidden = true;
       refreshQueue();
       listen();
     });
-    Array.prototype.forEach.call(document.querySelectorAll('.tab'), function (tab) {
-      tab.addEventListener('click', function () {
-        showTab(tab.getAttribute('data-tab'));
-      });
-    });
+    Array.prototype.forEach.call(
+      document.querySelectorAll('.tab'),
+      /** @param {Element} tab */ function (tab) {
+        tab.addEventListener('click', function () {
+          showTab(tab.getAttribute('data-tab'));
+        });
+      },
+    );
     $('takeover').addEventListener('click', function () {
       act('/takeover', {}, function () {
         announce('Vous avez pris la conversation en charge. Le citoyen est prévenu.');
@@ -589,13 +704,13 @@
     });
     $('reply-form').addEventListener('submit', function (e) {
       e.preventDefault();
-      var text = $('reply-text').value.trim();
+      var text = field('reply-text').value.trim();
       if (!text) {
         $('reply-error').textContent = 'Écrivez un message.';
         return;
       }
       act('/messages', { text: text }, function () {
-        $('reply-text').value = '';
+        field('reply-text').value = '';
         $('reply-text').focus();
       });
     });

@@ -1,6 +1,6 @@
 // Runs every entity extractor in an order where each one masks what it consumed for the next:
 // references and contacts first (digit-heavy), then addresses and times, then dates and numbers.
-import type { LexicalHits } from '../engine';
+import type { LexicalHits } from '../lexical-hits';
 import type { Lexicon } from '../lexicon';
 import type { Prepared } from '../prepare';
 import type { AnalyzeOptions, Entity, Intent, Language } from '../types';

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * Guichet web chat widget. Embed with one line on any page:
  *   <script src="https://guichet.example.fr/channels/webchat/widget.js" data-tenant="demo" defer></script>
@@ -11,10 +12,24 @@
 (function () {
   'use strict';
 
-  if (window.__guichetWidgetLoaded) return;
-  window.__guichetWidgetLoaded = true;
+  /**
+   * What the API sends (channels/webchat and bot/messages.ts are the reference).
+   * @typedef {{ type: string, text?: string, title?: string, state?: string, url?: string,
+   *   choices?: { label: string, value: string }[], fields?: { label: string, value: string }[],
+   *   link?: { url: string, label: string } }} Reply
+   * @typedef {{ direction: string, text?: string, reply?: Reply, createdAt?: string }} HistoryRow
+   * @typedef {{ name?: string, notice?: string }} WidgetConfig
+   * @typedef {WebSocket & { closedByWidget?: boolean }} Socket
+   * @typedef {{ choiceValue?: string, location?: { lat: number, lon: number } }} SendExtra
+   */
 
-  var script = document.currentScript || document.querySelector('script[src*="widget.js"][data-tenant]');
+  var page = /** @type {Window & { __guichetWidgetLoaded?: boolean }} */ (window);
+  if (page.__guichetWidgetLoaded) return;
+  page.__guichetWidgetLoaded = true;
+
+  var script = /** @type {HTMLScriptElement | null} */ (
+    document.currentScript || document.querySelector('script[src*="widget.js"][data-tenant]')
+  );
   if (!script || !script.src) return;
   var BASE = new URL('.', script.src).href;
   var TENANT = script.getAttribute('data-tenant') || '';
@@ -115,6 +130,14 @@
 
   var stored = readStore();
   var attrLocale = script.getAttribute('data-locale');
+  /**
+   * @type {{ locale: 'fr' | 'en', conversationId: string | null, token: string | null, open: boolean,
+   *   opened: boolean, config: WidgetConfig | null, syncedAt: string | null,
+   *   live: { key: string, seq: number }[], liveSeq: number, recentFromHistory: string[], pending: number,
+   *   agentTyping: boolean, ws: Socket | null, wsAttempts: number, wsFailuresBeforeOpen: number,
+   *   wsTimer: number | undefined, wsPingTimer: number | undefined, wsPongTimer: number | undefined,
+   *   syncing: Promise<unknown> }}
+   */
   var state = {
     locale:
       stored.locale === 'en' || stored.locale === 'fr' ? stored.locale : attrLocale === 'en' ? 'en' : 'fr',
@@ -135,24 +158,33 @@
     ws: null,
     wsAttempts: 0,
     wsFailuresBeforeOpen: 0,
-    wsTimer: null,
-    wsPingTimer: null,
-    wsPongTimer: null,
+    wsTimer: undefined,
+    wsPingTimer: undefined,
+    wsPongTimer: undefined,
     syncing: Promise.resolve(),
   };
+  /** @param {keyof typeof TEXT.fr} key */
   var t = function (key) {
     return TEXT[state.locale][key];
   };
 
   // ---- DOM helpers (text only) ----
+  /**
+   * @template {keyof HTMLElementTagNameMap} K
+   * @param {K} tag
+   * @param {Record<string, unknown> | null} [attrs] `text`, `className`, or attributes
+   * @param {Array<Node | string | null | undefined>} [children]
+   * @returns {HTMLElementTagNameMap[K]}
+   */
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     if (attrs) {
-      Object.keys(attrs).forEach(function (name) {
-        var value = attrs[name];
+      var given = attrs;
+      Object.keys(given).forEach(function (name) {
+        var value = given[name];
         if (value === null || value === undefined || value === false) return;
-        if (name === 'text') node.textContent = value;
-        else if (name === 'className') node.className = value;
+        if (name === 'text') node.textContent = /** @type {string} */ (value);
+        else if (name === 'className') node.className = /** @type {string} */ (value);
         else node.setAttribute(name, value === true ? '' : String(value));
       });
     }
@@ -161,6 +193,7 @@
     });
     return node;
   }
+  /** @param {string} text */
   var srOnly = function (text) {
     return el('span', { className: 'guichet-sr', text: text });
   };
@@ -242,6 +275,7 @@
   }
 
   // ---- API ----
+  /** @param {string} path */
   function api(path) {
     var url = new URL(path, BASE);
     url.searchParams.set('tenant', TENANT);
@@ -282,13 +316,18 @@
     writeStore();
   }
 
-  /** Sends the citizen's message; renders the replies. */
+  /**
+   * Sends the citizen's message; renders the replies.
+   * @param {string} text
+   * @param {SendExtra} [extra]
+   */
   function send(text, extra) {
     text = (text || '').trim();
     if (!text) return;
     extra = extra || {};
     disableChoices();
     var bubble = appendUser(text);
+    /** @type {{ text: string, tenant: string, locale: string, clientMessageId: string } & SendExtra} */
     var body = {
       text: text.slice(0, 2000),
       tenant: TENANT,
@@ -325,7 +364,13 @@
       });
   }
 
+  /**
+   * @param {Record<string, unknown>} body
+   * @param {boolean} retryAsNew
+   * @returns {Promise<{ ok: boolean, persisted?: boolean, messages: Reply[] }>}
+   */
   function post(body, retryAsNew) {
+    /** @type {Record<string, unknown>} */
     var payload = Object.assign({}, body);
     if (state.conversationId) {
       payload.conversationId = state.conversationId;
@@ -362,18 +407,20 @@
   }
 
   /** The same row, whether it came live or from the history: its direction and its content, keys sorted. */
+  /** @param {unknown} value @returns {string} */
   function canonical(value) {
     if (Array.isArray(value)) return '[' + value.map(canonical).join(',') + ']';
     if (value && typeof value === 'object') {
+      var object = /** @type {Record<string, unknown>} */ (value);
       return (
         '{' +
-        Object.keys(value)
+        Object.keys(object)
           .sort()
           .filter(function (k) {
-            return value[k] !== undefined;
+            return object[k] !== undefined;
           })
           .map(function (k) {
-            return JSON.stringify(k) + ':' + canonical(value[k]);
+            return JSON.stringify(k) + ':' + canonical(object[k]);
           })
           .join(',') +
         '}'
@@ -381,9 +428,11 @@
     }
     return JSON.stringify(value);
   }
+  /** @param {string} direction @param {unknown} content */
   function rowKey(direction, content) {
     return direction === 'in' ? 'in:' + String(content).trim().normalize('NFC') : 'out:' + canonical(content);
   }
+  /** @param {string} key */
   function markLive(key) {
     state.liveSeq += 1;
     state.live.push({ key: key, seq: state.liveSeq });
@@ -411,9 +460,13 @@
         })
         .then(function (data) {
           if (!data || !Array.isArray(data.messages)) return;
-          var rows = data.messages.filter(function (row) {
-            return !state.syncedAt || (row.createdAt && row.createdAt > state.syncedAt);
-          });
+          /** @type {HistoryRow[]} */
+          var rows = data.messages.filter(
+            /** @param {HistoryRow} row */ function (row) {
+              return !state.syncedAt || (row.createdAt && row.createdAt > state.syncedAt);
+            },
+          );
+          /** @type {string[]} */
           var recent = [];
           rows.forEach(function (row) {
             var key = row.direction === 'in' ? rowKey('in', row.text || '') : rowKey('out', row.reply);
@@ -455,6 +508,7 @@
     url.searchParams.set('conversationId', state.conversationId);
     url.searchParams.set('token', state.token || '');
     url.searchParams.set('tenant', TENANT);
+    /** @type {Socket} */
     var ws;
     try {
       ws = new WebSocket(url.href);
@@ -502,6 +556,7 @@
     };
   }
 
+  /** @param {number} [minDelay] */
   function scheduleReconnect(minDelay) {
     if (!state.conversationId) return;
     clearTimeout(state.wsTimer);
@@ -529,7 +584,7 @@
     ws.send(JSON.stringify({ type: 'ping' }));
     clearTimeout(state.wsPongTimer);
     state.wsPongTimer = setTimeout(function () {
-      if (state.ws !== ws) return;
+      if (!ws || state.ws !== ws) return;
       ws.closedByWidget = true;
       ws.close();
       state.ws = null;
@@ -551,6 +606,7 @@
   });
   window.addEventListener('online', wakeUp);
 
+  /** @param {Reply[]} replies */
   function onPush(replies) {
     replies.forEach(function (reply) {
       // Already shown by a history read that raced with this push.
@@ -574,6 +630,7 @@
     scroller.scrollTop = scroller.scrollHeight;
   }
 
+  /** @param {string} kind @param {string} prefix @param {Node} content */
   function appendItem(kind, prefix, content) {
     var item = el('li', { className: 'guichet-msg guichet-msg--' + kind }, [srOnly(prefix), content]);
     log.appendChild(item);
@@ -581,28 +638,35 @@
     return item;
   }
 
+  /** @param {string} text */
   function appendUser(text) {
     return appendItem('user', t('youSaid'), el('p', { className: 'guichet-bubble', text: text }));
   }
 
+  /** @param {string} text */
   function appendError(text) {
     appendItem('error', t('info'), el('p', { className: 'guichet-bubble', text: text }));
   }
 
+  /** @param {string | undefined} text @param {string} [className] */
   function paragraph(text, className) {
     return el('p', { className: className || 'guichet-text', text: text });
   }
 
-  /** Only http(s), mailto and tel links become links; anything else stays text. */
+  /**
+   * Only http(s), mailto and tel links become links; anything else stays text.
+   * @param {string | undefined} url
+   */
   function safeUrl(url) {
     try {
-      var parsed = new URL(url, window.location.href);
+      var parsed = new URL(String(url), window.location.href);
       return ['http:', 'https:', 'mailto:', 'tel:'].indexOf(parsed.protocol) >= 0 ? parsed.href : null;
     } catch (e) {
       return null;
     }
   }
 
+  /** @param {string | undefined} url @param {string | undefined} label */
   function linkNode(url, label) {
     var href = safeUrl(url);
     if (!href) return paragraph(label === url ? url : label + ' ' + url);
@@ -616,11 +680,13 @@
     ]);
   }
 
+  /** @param {Reply} reply */
   function isNotice(reply) {
     // The panel already shows the data notice above the conversation.
     return reply.type === 'text' && state.config && reply.text === state.config.notice;
   }
 
+  /** @param {Reply | null | undefined} reply */
   function appendReply(reply) {
     if (!reply || typeof reply.type !== 'string' || isNotice(reply)) return;
     var bubble = el('div', { className: 'guichet-bubble' });
@@ -772,6 +838,7 @@
   }
 
   // ---- open / close / keyboard ----
+  /** @param {boolean} moveFocus */
   function openPanel(moveFocus) {
     state.open = true;
     state.opened = true;
