@@ -17,6 +17,11 @@ import { PostgresBackofficeStore } from '../adapters/postgres/backoffice';
 import { API_PREFIX, createApiRouter } from './api/router';
 import { EventStreams } from './api/events';
 import { Authenticator } from './auth';
+import type { OidcSettings } from './auth/oidc';
+import { OidcSignIn } from './auth/oidc';
+import { createAuthRouter } from './auth/router';
+import { SessionManager } from './auth/sessions';
+import { PostgresAgentSessionStore } from '../adapters/postgres/backoffice/agent-session-store';
 import { createConsoleRouter } from './console/router';
 import { handoverPublisher } from './events';
 import { createNotificationDispatcher, type SmsSender } from './notifications';
@@ -39,6 +44,10 @@ export interface BackofficeModuleOptions {
   clock?: () => Date;
   relay?: { enabled: boolean; pollMs?: number; maxAttempts?: number; baseDelayMs?: number };
   webhookTimeoutMs?: number;
+  /** Console sessions (defaults: 30 min idle, 10 h absolute). */
+  sessions?: { idleMinutes: number; absoluteHours: number };
+  /** OpenID Connect sign-in for agents (OIDC_* variables); without it people sign in with a token. */
+  oidc?: Omit<OidcSettings, 'publicUrl'>;
 }
 
 export interface BackofficeModule {
@@ -55,7 +64,36 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
   const store = new PostgresBackofficeStore(options.sql);
   const auth = new Authenticator({ store, adminToken: options.adminToken, logger, clock });
   const streams = new EventStreams();
-  const deps = { store, bus, state: options.state, territories: options.territories, logger, clock };
+  const sessionStore = new PostgresAgentSessionStore(options.sql);
+  const sessions = new SessionManager(
+    sessionStore,
+    { publicUrl: options.publicUrl, idleMinutes: 30, absoluteHours: 10, ...options.sessions },
+    clock,
+  );
+  const oidc = options.oidc
+    ? new OidcSignIn({
+        settings: { ...options.oidc, publicUrl: options.publicUrl },
+        sessions,
+        store: sessionStore,
+        backoffice: store,
+        authorityExists: (tenantId, authorityId) =>
+          options.territories
+            .current()
+            .get(tenantId)
+            ?.authorities.some((a) => a.id === authorityId) ?? false,
+        logger,
+        clock,
+      })
+    : undefined;
+  const deps = {
+    store,
+    bus,
+    state: options.state,
+    territories: options.territories,
+    logger,
+    clock,
+    sessions,
+  };
 
   const fanOut = createWebhookFanOut(options.sql, clock);
   const publishHandover = handoverPublisher(bus, clock);
@@ -101,6 +139,7 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
         }),
       ],
       ['/console', createConsoleRouter()],
+      ['/auth', createAuthRouter({ oidc, oidcProviderName: options.oidc?.providerName })],
     ],
     store,
     auth,

@@ -2,6 +2,7 @@
 import type { Logger } from '../../bot/logger';
 import type { ConversationStateStore, EventBus } from '../../bot/ports';
 import type { TerritoryProvider } from '../../knowledge/territory';
+import type { SessionManager } from '../auth/sessions';
 import type { BackofficeStore } from '../ports';
 
 export interface ApiDeps {
@@ -11,4 +12,6 @@ export interface ApiDeps {
   territories: TerritoryProvider;
   logger: Logger;
   clock: () => Date;
+  /** Console sessions (people signed in with a cookie); absent, only bearer tokens are accepted. */
+  sessions?: SessionManager;
 }

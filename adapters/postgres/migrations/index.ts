@@ -3,6 +3,7 @@ import { migration0001 } from './0001-initial-schema';
 import { migration0002 } from './0002-backoffice';
 import { migration0003 } from './0003-conversation-fence';
 import { migration0004 } from './0004-turn-path-indexes';
+import { migration0007 } from './0007-agent-sessions';
 
 export interface Migration {
   version: number;
@@ -10,4 +11,10 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0007,
+];
