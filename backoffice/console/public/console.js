@@ -22,6 +22,7 @@
   };
   var OWNER = { bot: 'Assistant', queue: 'En attente', agent: 'Agent' };
   var DIRECTION = { in: 'Citoyen', out: 'Assistant', agent: 'Agent' };
+  var ROLE = { agent: 'Agent', supervisor: 'Responsable', admin: 'Administrateur' };
 
   var state = {
     token: null,
@@ -87,7 +88,7 @@
 
   function api(path, options) {
     options = options || {};
-    var headers = { Authorization: 'Bearer ' + state.token, Accept: 'application/json' };
+    var headers = authHeaders({ Accept: 'application/json' });
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     return fetch(API + path, {
       method: options.method || 'GET',
@@ -113,6 +114,13 @@
     });
   }
 
+  /** A token typed in this tab travels as a bearer; otherwise the session cookie goes with its CSRF token (signin.js). */
+  function authHeaders(headers) {
+    if (state.token) headers.Authorization = 'Bearer ' + state.token;
+    else window.GuichetSignin.addHeaders(headers);
+    return headers;
+  }
+
   function withTenant(path) {
     return path + tenantQuery(path.indexOf('?') >= 0 ? '&' : '?');
   }
@@ -127,11 +135,12 @@
     $('token').focus();
   }
 
+  /** `token` null: the browser's console session (signed in with the identity provider). */
   function login(token) {
     state.token = token;
     return api('/me').then(
       function (me) {
-        sessionStorage.setItem(TOKEN_KEY, token);
+        if (token) sessionStorage.setItem(TOKEN_KEY, token);
         state.me = me;
         state.tenant = me.tenantId || (me.tenants[0] && me.tenants[0].id) || null;
         start();
@@ -139,12 +148,14 @@
       function (error) {
         state.token = null;
         sessionStorage.removeItem(TOKEN_KEY);
+        if (!token) return showLogin(error.status === 401 ? 'Votre session a pris fin.' : error.message);
         showLogin(error.status === 401 ? 'Ce jeton n’est pas reconnu (ou il a été révoqué).' : error.message);
       },
     );
   }
 
   function logout() {
+    if (!state.token) window.GuichetSignin.signOut(false);
     sessionStorage.removeItem(TOKEN_KEY);
     state.token = null;
     state.me = null;
@@ -159,11 +170,14 @@
     $('session').hidden = false;
     $('token').value = '';
     var me = state.me;
+    var tenant = me.tenants.filter(function (t) {
+      return t.id === me.tenantId;
+    })[0];
     $('whoami').textContent =
       (me.name || 'Agent') +
       ' · ' +
-      me.role +
-      (me.tenantId ? ' · ' + me.tenantId : ' · tous les territoires');
+      (ROLE[me.role] || me.role) +
+      (me.tenantId ? ' · ' + (tenant ? tenant.name : me.tenantId) : ' · tous les territoires');
     $('tab-indicators').hidden = me.role === 'agent';
     var picker = $('tenant');
     clear(picker);
@@ -335,7 +349,7 @@
     var controller = new AbortController();
     state.stream = controller;
     fetch(API + '/events' + tenantQuery('?'), {
-      headers: { Authorization: 'Bearer ' + state.token },
+      headers: authHeaders({}),
       signal: controller.signal,
       cache: 'no-store',
     })
@@ -359,7 +373,7 @@
         return pump();
       })
       .catch(function () {
-        if (controller.signal.aborted || !state.token) return;
+        if (controller.signal.aborted || !state.me) return;
         setLive('Direct interrompu, reconnexion…');
         setTimeout(function () {
           if (state.stream === controller) listen();
@@ -608,6 +622,10 @@
     });
     var saved = sessionStorage.getItem(TOKEN_KEY);
     if (saved) login(saved);
-    else showLogin('');
+    else
+      window.GuichetSignin.resume().then(function (signedIn) {
+        if (signedIn) login(null);
+        else showLogin('');
+      });
   });
 })();
