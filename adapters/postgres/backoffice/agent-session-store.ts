@@ -55,7 +55,14 @@ export class PostgresAgentSessionStore implements AgentSessionStore {
     return this.run('upsertOidcAgent', async () => {
       const result = await this.sql.query<AgentRow>(
         `INSERT INTO agents (tenant_id, name, email, authority_id, role, availability, oidc_issuer, oidc_subject, last_sign_in_at)
-         VALUES ($1, $2, $3, $4, $5, 'available', $6, $7, $8)
+         VALUES ($1, $2,
+           -- An email another agent of the tenant already has is not copied (agents' emails are unique per
+           -- tenant, and an address alone never links two identities).
+           CASE WHEN EXISTS (
+             SELECT 1 FROM agents o WHERE o.tenant_id = $1 AND lower(o.email) = lower($3)
+               AND (o.oidc_subject IS NULL OR o.oidc_issuer <> $6 OR o.oidc_subject <> $7)
+           ) THEN NULL ELSE $3 END,
+           $4, $5, 'available', $6, $7, $8)
          ON CONFLICT (tenant_id, oidc_issuer, oidc_subject) WHERE oidc_subject IS NOT NULL
          DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email, authority_id = EXCLUDED.authority_id,
            role = EXCLUDED.role, last_sign_in_at = EXCLUDED.last_sign_in_at, updated_at = EXCLUDED.last_sign_in_at
