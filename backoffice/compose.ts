@@ -22,6 +22,8 @@ import { OidcSignIn } from './auth/oidc';
 import { createAuthRouter } from './auth/router';
 import { SessionManager } from './auth/sessions';
 import { PostgresAgentSessionStore } from '../adapters/postgres/backoffice/agent-session-store';
+import { PostgresAgentDirectory } from '../adapters/postgres/backoffice/agent-directory-store';
+import { passwordRoutes } from './auth/password';
 import { createConsoleRouter } from './console/router';
 import { handoverPublisher } from './events';
 import { createNotificationDispatcher, type SmsSender } from './notifications';
@@ -65,6 +67,7 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
   const auth = new Authenticator({ store, adminToken: options.adminToken, logger, clock });
   const streams = new EventStreams();
   const sessionStore = new PostgresAgentSessionStore(options.sql);
+  const agentDirectory = new PostgresAgentDirectory(options.sql);
   const sessions = new SessionManager(
     sessionStore,
     { publicUrl: options.publicUrl, idleMinutes: 30, absoluteHours: 10, ...options.sessions },
@@ -93,6 +96,8 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
     logger,
     clock,
     sessions,
+    agentDirectory,
+    publicUrl: options.publicUrl,
   };
 
   const fanOut = createWebhookFanOut(options.sql, clock);
@@ -139,7 +144,20 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
         }),
       ],
       ['/console', createConsoleRouter()],
-      ['/auth', createAuthRouter({ oidc, oidcProviderName: options.oidc?.providerName })],
+      [
+        '/auth',
+        createAuthRouter({
+          oidc,
+          oidcProviderName: options.oidc?.providerName,
+          password: passwordRoutes({
+            directory: agentDirectory,
+            sessions,
+            backoffice: store,
+            publicUrl: options.publicUrl,
+            clock,
+          }),
+        }),
+      ],
     ],
     store,
     auth,

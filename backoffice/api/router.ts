@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { GuichetError } from '../../bot/errors';
 import type { Authenticator } from '../auth';
 import { authenticateRequest } from '../auth/sessions';
+import { agentRoutes } from './agents';
 import { sessionRoutes } from './auth-session';
 import { adminRoutes } from './admin';
 import { contactRoutes } from './contacts';
@@ -27,6 +28,7 @@ export function apiRoutes(deps: ApiDeps, streams: EventStreams): AnyRoute[] {
     ...adminRoutes(deps),
     ...eventRoutes(deps, streams),
     ...sessionRoutes(deps),
+    ...agentRoutes(deps),
   ];
 }
 

@@ -276,7 +276,7 @@ describe('/api/v1 with a console session cookie', () => {
     );
     expect(doc.components.securitySchemes.sessionCookie).toMatchObject({ type: 'apiKey', in: 'cookie' });
     // No identity provider configured here: the console offers the token form only.
-    expect((await request(container.app).get('/auth/options')).body).toEqual({ oidc: null });
+    expect((await request(container.app).get('/auth/options')).body).toEqual({ oidc: null, password: true });
     expect((await request(container.app).get('/auth/oidc/login')).status).toBe(404);
   });
 });

@@ -1,4 +1,4 @@
-// Agents sign in as people: OpenID Connect identities on the agents row, server-side sessions (the
+// Agents sign in as people: OpenID Connect identities or passwords set through invitations on the agents row, server-side sessions (the
 // cookie holds a random id whose SHA-256 is stored, never the id itself) and the short-lived state of a
 // sign-in in progress (PKCE verifier, nonce), so any instance can finish a sign-in another one started.
 export const migration0007 = {
@@ -10,6 +10,22 @@ ALTER TABLE agents ADD CONSTRAINT agents_role_check CHECK (role IN ('agent', 'su
 ALTER TABLE agents ADD COLUMN oidc_issuer text;
 ALTER TABLE agents ADD COLUMN oidc_subject text;
 ALTER TABLE agents ADD COLUMN last_sign_in_at timestamptz;
+-- Embedded sign-in (no identity provider): scrypt hash with its own salt and parameters, lockout counters.
+ALTER TABLE agents ADD COLUMN password_hash text;
+ALTER TABLE agents ADD COLUMN failed_sign_ins integer NOT NULL DEFAULT 0;
+ALTER TABLE agents ADD COLUMN locked_until timestamptz;
+CREATE INDEX agents_email_idx ON agents (lower(email)) WHERE password_hash IS NOT NULL;
+
+-- One-time links with which an invited agent sets a password (only the link secret's SHA-256 is kept).
+CREATE TABLE agent_invitations (
+  id_hash text PRIMARY KEY,
+  agent_id text NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+  created_by text NOT NULL,
+  created_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL,
+  used_at timestamptz
+);
+CREATE INDEX agent_invitations_agent_idx ON agent_invitations (agent_id);
 CREATE UNIQUE INDEX agents_oidc_identity_idx ON agents (tenant_id, oidc_issuer, oidc_subject)
   WHERE oidc_subject IS NOT NULL;
 
