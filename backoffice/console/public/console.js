@@ -185,6 +185,7 @@
       picker.appendChild(el('option', { value: t.id, text: t.name, selected: t.id === state.tenant }));
     });
     $('tenant-picker').hidden = me.tenantId !== null;
+    if (window.GuichetAdmin) window.GuichetAdmin.start(me, api, withTenant);
     refreshQueue();
     listen();
     $('main').focus();

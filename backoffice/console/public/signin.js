@@ -77,6 +77,36 @@
       });
     });
 
+    document.getElementById('password-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      var error = document.getElementById('password-error');
+      var email = document.getElementById('signin-email').value.trim();
+      var password = document.getElementById('signin-password').value;
+      if (!email || !password) {
+        error.textContent = 'Saisissez votre adresse et votre mot de passe.';
+        return;
+      }
+      error.textContent = '';
+      fetch('/auth/password', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ email: email, password: password }),
+        cache: 'no-store',
+      })
+        .then(function (res) {
+          return res.json().then(function (body) {
+            if (res.ok) return window.location.assign('/console');
+            error.textContent =
+              (body && body.error && body.error.message) || 'La connexion n’a pas abouti. Recommencez.';
+            document.getElementById('signin-password').value = '';
+            document.getElementById('signin-password').focus();
+          });
+        })
+        .catch(function () {
+          error.textContent = 'Le serveur ne répond pas. Réessayez dans un instant.';
+        });
+    });
+
     fetch('/auth/options', { headers: { Accept: 'application/json' }, cache: 'no-store' })
       .then(function (res) {
         return res.json();
