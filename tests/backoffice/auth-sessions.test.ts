@@ -247,6 +247,27 @@ describe('/api/v1 with a console session cookie', () => {
     ]);
   });
 
+  it('writes every read of a contact’s personal data to the audit log with the agent’s identity', async () => {
+    const { cookie, agent } = await signedIn();
+    const conversation = await container.store.openConversation({
+      tenantId: DEMO_TENANT,
+      channel: 'sms',
+      address: `+3361${randomBytes(3).toString('hex').replace(/\D/g, '7').padEnd(7, '0')}`,
+    });
+    const contact = await sql.query<{ contact_id: string }>(
+      'SELECT contact_id FROM conversations WHERE id = $1',
+      [conversation.id],
+    );
+    const contactId = contact.rows[0]?.contact_id;
+    const read = await request(container.app).get(`/api/v1/contacts/${contactId}`).set('Cookie', cookie);
+    expect(read.status).toBe(200);
+    const audit = await sql.query<{ action: string; target_id: string }>(
+      'SELECT action, target_id FROM audit_log WHERE actor = $1',
+      [`agent:${agent.agentId}`],
+    );
+    expect(audit.rows).toEqual([{ action: 'contact.read', target_id: contactId }]);
+  });
+
   it('locks a disabled agent out at once', async () => {
     const { cookie, agent } = await signedIn();
     await sql.query('UPDATE agents SET disabled_at = now() WHERE id = $1', [agent.agentId]);

@@ -127,6 +127,9 @@ describe('embedded sign-in and the administrators’ screen (headless Chromium)'
       /Open311 voirie.*Actif/.test(document.querySelector('#tokens-body')?.textContent ?? ''),
     );
     expect(await admin.textContent('#tokens-body')).not.toContain(token);
+    // Machines are not people: an agent-role token is listed with the tokens only.
+    expect(await admin.textContent('#agents-body')).toMatch(/Paul Voirie/);
+    expect(await admin.textContent('#agents-body')).not.toContain('Open311');
 
     for (const viewport of [
       { width: 1280, height: 900, name: 'desktop' },

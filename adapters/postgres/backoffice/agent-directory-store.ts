@@ -85,7 +85,13 @@ export class PostgresAgentDirectory implements AgentDirectory {
     return this.run('listAgents', async () => {
       const values: unknown[] = [];
       const result = await this.sql.query<AgentRow>(
-        `SELECT a.* FROM agents a WHERE ${scoped(scope, values)} ORDER BY a.disabled_at NULLS FIRST, a.name LIMIT 1000`,
+        // People only: the agents rows made for agent-role API tokens (machines) are listed with the tokens.
+        `SELECT a.* FROM agents a
+         WHERE ${scoped(scope, values)}
+           AND (a.password_hash IS NOT NULL OR a.oidc_subject IS NOT NULL
+                OR EXISTS (SELECT 1 FROM agent_invitations i WHERE i.agent_id = a.id)
+                OR NOT EXISTS (SELECT 1 FROM api_tokens t WHERE t.agent_id = a.id))
+         ORDER BY a.disabled_at NULLS FIRST, a.name LIMIT 1000`,
         values,
       );
       return result.rows.map(toView);
