@@ -22,6 +22,8 @@ export interface Principal {
   /** The agents row of an agent or supervisor token. */
   agentId: string | null;
   name: string | null;
+  /** Set when the agent signed in to the console (cookie session) rather than sending a bearer token. */
+  sessionId?: string;
 }
 
 export const generateToken = (): string => `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;

@@ -17,6 +17,13 @@ import { createPostgresBackofficeStores } from '../adapters/postgres/backoffice'
 import { API_PREFIX, createApiRouter } from './api/router';
 import { EventStreams } from './api/events';
 import { Authenticator } from './auth';
+import type { OidcSettings } from './auth/oidc';
+import { OidcSignIn } from './auth/oidc';
+import { createAuthRouter } from './auth/router';
+import { SessionManager } from './auth/sessions';
+import { PostgresAgentSessionStore } from '../adapters/postgres/backoffice/agent-session-store';
+import { PostgresAgentDirectory } from '../adapters/postgres/backoffice/agent-directory-store';
+import { passwordRoutes } from './auth/password';
 import { createConsoleRouter } from './console/router';
 import { handoverPublisher } from './events';
 import { createNotificationDispatcher, type SmsSender } from './notifications';
@@ -40,6 +47,10 @@ export interface BackofficeModuleOptions {
   clock?: () => Date;
   relay?: { enabled: boolean; pollMs?: number; maxAttempts?: number; baseDelayMs?: number };
   webhookTimeoutMs?: number;
+  /** Console sessions (defaults: 30 min idle, 10 h absolute). */
+  sessions?: { idleMinutes: number; absoluteHours: number };
+  /** OpenID Connect sign-in for agents (OIDC_* variables); without it people sign in with a token. */
+  oidc?: Omit<OidcSettings, 'publicUrl'>;
 }
 
 export interface BackofficeModule {
@@ -60,7 +71,39 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
   const store = backofficeFacade(stores);
   const auth = new Authenticator({ store: stores.tokens, adminToken: options.adminToken, logger, clock });
   const streams = new EventStreams();
-  const deps = { store, bus, state: options.state, territories: options.territories, logger, clock };
+  const sessionStore = new PostgresAgentSessionStore(options.sql);
+  const agentDirectory = new PostgresAgentDirectory(options.sql);
+  const sessions = new SessionManager(
+    sessionStore,
+    { publicUrl: options.publicUrl, idleMinutes: 30, absoluteHours: 10, ...options.sessions },
+    clock,
+  );
+  const oidc = options.oidc
+    ? new OidcSignIn({
+        settings: { ...options.oidc, publicUrl: options.publicUrl },
+        sessions,
+        store: sessionStore,
+        backoffice: store,
+        authorityExists: (tenantId, authorityId) =>
+          options.territories
+            .current()
+            .get(tenantId)
+            ?.authorities.some((a) => a.id === authorityId) ?? false,
+        logger,
+        clock,
+      })
+    : undefined;
+  const deps = {
+    store,
+    bus,
+    state: options.state,
+    territories: options.territories,
+    logger,
+    clock,
+    sessions,
+    agentDirectory,
+    publicUrl: options.publicUrl,
+  };
 
   const fanOut = createWebhookFanOut(options.sql, clock);
   const publishHandover = handoverPublisher(bus, clock);
@@ -106,6 +149,20 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
         }),
       ],
       ['/console', createConsoleRouter()],
+      [
+        '/auth',
+        createAuthRouter({
+          oidc,
+          oidcProviderName: options.oidc?.providerName,
+          password: passwordRoutes({
+            directory: agentDirectory,
+            sessions,
+            backoffice: store,
+            publicUrl: options.publicUrl,
+            clock,
+          }),
+        }),
+      ],
     ],
     store,
     stores,

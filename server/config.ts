@@ -1,6 +1,9 @@
 // Configuration: dotenv + one zod schema. A bad value stops the start with a message naming the variable.
 import { z } from 'zod';
 import { DEFAULT_REPLY_DEADLINE_MS } from '../bot/turn-answer';
+import { parsePairs } from '../backoffice/auth/claims';
+import type { OidcSettings } from '../backoffice/auth/oidc';
+import type { Role } from '../backoffice/schemas';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
@@ -113,6 +116,29 @@ export const ConfigSchema = z
     RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
     /** Minutes between two tries to locate the reports recorded while the address API was down; 0: never. */
     GEOCODING_RETRY_MINUTES: z.coerce.number().int().min(0).max(1_440).default(5),
+    /** Agents' console sessions: ended after this much inactivity, and in any case after SESSION_ABSOLUTE_HOURS. */
+    SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(1_440).default(30),
+    SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(168).default(10),
+    /** OpenID Connect sign-in for agents (ProConnect, Keycloak, LemonLDAP::NG, Entra ID); unset: no provider. */
+    OIDC_ISSUER: optionalUrl,
+    OIDC_CLIENT_ID: optionalString,
+    OIDC_CLIENT_SECRET: optionalString,
+    OIDC_SCOPES: z.string().min(1).default('openid email profile'),
+    /** Shown on the console's button: "Se connecter avec …". */
+    OIDC_PROVIDER_NAME: z.string().min(1).default('le compte de votre collectivité'),
+    /** Dotted path of the claim with roles or groups, e.g. realm_access.roles (Keycloak), roles (Entra ID). */
+    OIDC_ROLE_CLAIM: z.string().min(1).default('groups'),
+    /** Claim value=role pairs, comma-separated: guichet-agents=agent,guichet-chefs=supervisor,guichet-admins=admin. */
+    OIDC_ROLE_MAP: z.string().default(''),
+    OIDC_DEFAULT_ROLE: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.enum(['agent', 'supervisor', 'admin']).optional(),
+    ),
+    OIDC_TENANT_CLAIM: optionalString,
+    /** Claim value=tenant pairs (e.g. a SIRET to a territory id); empty: the claim value is the tenant id. */
+    OIDC_TENANT_MAP: z.string().default(''),
+    OIDC_DEFAULT_TENANT: optionalString,
+    OIDC_AUTHORITY_CLAIM: optionalString,
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && c.TWILIO_DEV_SKIP_SIGNATURE) {
@@ -141,7 +167,45 @@ export const ConfigSchema = z
     if ((c.LLM_PROVIDER === 'openai-compatible' || c.LLM_PROVIDER === 'ollama') && !c.LLM_MODEL)
       llmMissing('LLM_MODEL');
     if (c.LLM_PROVIDER === 'mistral' && !c.LLM_API_KEY) llmMissing('LLM_API_KEY');
+    oidcProblems(c).forEach(([path, message]) => ctx.addIssue({ code: 'custom', path: [path], message }));
   });
+
+/** What makes an OpenID Connect setup unusable (nobody could sign in, or anyone could). */
+function oidcProblems(c: {
+  OIDC_ISSUER?: string;
+  OIDC_CLIENT_ID?: string;
+  PUBLIC_URL?: string;
+  OIDC_ROLE_MAP: string;
+  OIDC_DEFAULT_ROLE?: string;
+  OIDC_TENANT_MAP: string;
+  OIDC_TENANT_CLAIM?: string;
+  OIDC_DEFAULT_TENANT?: string;
+}): [string, string][] {
+  if (!c.OIDC_ISSUER) return [];
+  const problems: [string, string][] = [];
+  if (!c.OIDC_CLIENT_ID) problems.push(['OIDC_CLIENT_ID', 'is required when OIDC_ISSUER is set']);
+  if (!c.PUBLIC_URL)
+    problems.push([
+      'PUBLIC_URL',
+      'is required when OIDC_ISSUER is set (the redirect URL is PUBLIC_URL/auth/oidc/callback)',
+    ]);
+  for (const name of ['OIDC_ROLE_MAP', 'OIDC_TENANT_MAP'] as const) {
+    try {
+      const pairs = parsePairs(c[name]);
+      const bad = Object.values(pairs).find(
+        (role) => name === 'OIDC_ROLE_MAP' && !['agent', 'supervisor', 'admin'].includes(role),
+      );
+      if (bad) problems.push([name, `"${bad}" is not a role (agent, supervisor, admin)`]);
+    } catch (error) {
+      problems.push([name, (error as Error).message]);
+    }
+  }
+  if (!c.OIDC_ROLE_MAP.trim() && !c.OIDC_DEFAULT_ROLE)
+    problems.push(['OIDC_ROLE_MAP', 'is required (or OIDC_DEFAULT_ROLE) when OIDC_ISSUER is set']);
+  if (!c.OIDC_TENANT_CLAIM && !c.OIDC_DEFAULT_TENANT)
+    problems.push(['OIDC_TENANT_CLAIM', 'is required (or OIDC_DEFAULT_TENANT) when OIDC_ISSUER is set']);
+  return problems;
+}
 
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -165,3 +229,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 export const publicUrlOf = (config: Config): string =>
   (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, '');
+
+/** The OpenID Connect sign-in settings, or undefined when no provider is configured. */
+export function oidcSettings(config: Config): Omit<OidcSettings, 'publicUrl'> | undefined {
+  if (!config.OIDC_ISSUER || !config.OIDC_CLIENT_ID) return undefined;
+  return {
+    issuer: config.OIDC_ISSUER,
+    clientId: config.OIDC_CLIENT_ID,
+    clientSecret: config.OIDC_CLIENT_SECRET,
+    scopes: config.OIDC_SCOPES,
+    providerName: config.OIDC_PROVIDER_NAME,
+    roleClaim: config.OIDC_ROLE_CLAIM,
+    roleMap: parsePairs(config.OIDC_ROLE_MAP) as Record<string, Role>,
+    defaultRole: config.OIDC_DEFAULT_ROLE,
+    tenantClaim: config.OIDC_TENANT_CLAIM,
+    tenantMap: parsePairs(config.OIDC_TENANT_MAP),
+    defaultTenant: config.OIDC_DEFAULT_TENANT,
+    authorityClaim: config.OIDC_AUTHORITY_CLAIM,
+  };
+}

@@ -35,7 +35,7 @@ import { createIntents } from '../intents';
 import { retryGeocoding, type GeocodingRetryReport } from '../intents/report-incident/geocoding-retry';
 import { createAgentInbox, createBackofficeModule, type BackofficeModule } from '../backoffice';
 import { createApp } from './app';
-import { publicUrlOf, type Config } from './config';
+import { oidcSettings, publicUrlOf, type Config } from './config';
 import { createLogger } from './logger';
 import { createPrivacyRouter } from './privacy/notice-page';
 import { startIntervalJob, type IntervalJob } from './interval-job';
@@ -260,6 +260,8 @@ export async function createContainer(
       baseDelayMs: config.OUTBOX_RETRY_BASE_MS,
     },
     webhookTimeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    sessions: { idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS },
+    oidc: oidcSettings(config),
   });
 
   // Size limits, security headers, rate limits (per IP, per sender), before every router.

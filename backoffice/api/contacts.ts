@@ -30,6 +30,14 @@ export function contactRoutes(deps: ApiDeps): AnyRoute[] {
       async handle({ params, query, principal }) {
         const found = await deps.store.getContact(scopeOf(principal, query.tenant), params.id);
         if (!found) throw notFound(params.id);
+        // Personal data: who looked at it, and when, is kept.
+        await deps.store.audit({
+          tenantId: found.tenantId,
+          actor: actorOf(principal),
+          action: 'contact.read',
+          targetType: 'contact',
+          targetId: params.id,
+        });
         return found;
       },
     }),

@@ -2,6 +2,8 @@
 import type { Logger } from '../../bot/logger';
 import type { ConversationStateStore, EventBus } from '../../bot/ports';
 import type { TerritoryProvider } from '../../knowledge/territory';
+import type { AgentDirectory } from '../auth/ports';
+import type { SessionManager } from '../auth/sessions';
 import type { BackofficeStore } from '../ports';
 
 export interface ApiDeps {
@@ -11,4 +13,10 @@ export interface ApiDeps {
   territories: TerritoryProvider;
   logger: Logger;
   clock: () => Date;
+  /** Console sessions (people signed in with a cookie); absent, only bearer tokens are accepted. */
+  sessions?: SessionManager;
+  /** Agents invited by administrators (embedded sign-in); absent, /agents is not served. */
+  agentDirectory?: AgentDirectory;
+  /** PUBLIC_URL, for the invitation links. */
+  publicUrl?: string;
 }

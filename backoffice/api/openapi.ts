@@ -53,13 +53,16 @@ export function openApiDocument(routes: readonly AnyRoute[], serverUrl: string):
       ...(def.description ? { description: def.description } : {}),
       tags: [def.tag],
       'x-minimum-role': def.minRole,
-      security: [{ bearerAuth: [] }],
+      // Machines send a bearer token; people use the console's session cookie (+ X-CSRF-Token on POST/DELETE).
+      security: [{ bearerAuth: [] }, { sessionCookie: [] }],
       parameters: [...parameters(def.params, 'path'), ...parameters(def.query, 'query')],
       responses: {
         [String(def.status ?? 200)]: success,
         '400': errorResponse('Invalid input (the message names the field)'),
-        '401': errorResponse('Missing, unknown or revoked token'),
-        '403': errorResponse(`The role is below ${def.minRole}`),
+        '401': errorResponse('Missing, unknown or revoked token or session'),
+        '403': errorResponse(
+          `The role is below ${def.minRole}, or a session's CSRF token or origin is wrong`,
+        ),
         '404': errorResponse('Not found (or outside the token’s tenant / authority)'),
         ...(def.method === 'post' ? { '409': errorResponse('Conflicts with the current state') } : {}),
       },
@@ -85,7 +88,17 @@ export function openApiDocument(routes: readonly AnyRoute[], serverUrl: string):
     },
     servers: [{ url: serverUrl }],
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'gch_… API token' } },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'gch_… API token' },
+        sessionCookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'guichet_session',
+          description:
+            'Console session of a signed-in agent (__Host-guichet_session over https). POST and DELETE must also ' +
+            'send X-CSRF-Token (GET /session) and come from the same origin.',
+        },
+      },
     },
     paths,
   };

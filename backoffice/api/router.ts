@@ -1,8 +1,12 @@
-// /api/v1: bearer-token authentication, then the route table. The OpenAPI document is public.
+// /api/v1: a bearer token (machines) or the console's session cookie with its CSRF token (people), then
+// the route table. The OpenAPI document is public.
 import express, { Router } from 'express';
 import helmet from 'helmet';
 import { GuichetError } from '../../bot/errors';
 import type { Authenticator } from '../auth';
+import { authenticateRequest } from '../auth/sessions';
+import { agentRoutes } from './agents';
+import { sessionRoutes } from './auth-session';
 import { adminRoutes } from './admin';
 import { contactRoutes } from './contacts';
 import { conversationRoutes } from './conversations';
@@ -23,6 +27,8 @@ export function apiRoutes(deps: ApiDeps, streams: EventStreams): AnyRoute[] {
     ...indicatorRoutes(deps),
     ...adminRoutes(deps),
     ...eventRoutes(deps, streams),
+    ...sessionRoutes(deps),
+    ...agentRoutes(deps),
   ];
 }
 
@@ -41,15 +47,16 @@ export function createApiRouter(
     res.set('Cache-Control', 'public, max-age=300').json(document);
   });
   router.use(async (req, res, next) => {
-    const principal = await deps.auth.authenticate(req.get('authorization'));
-    if (!principal) {
+    const caller = await authenticateRequest(req, deps.auth, deps.sessions);
+    if (!caller) {
       res.set('WWW-Authenticate', 'Bearer realm="guichet"');
       throw new GuichetError(
         'UNAUTHORIZED',
-        'A valid bearer token is required (Authorization: Bearer gch_…)',
+        'A valid bearer token (Authorization: Bearer gch_…) or console session is required',
       );
     }
-    res.locals.principal = principal;
+    res.locals.principal = caller.principal;
+    res.locals.csrfToken = caller.csrfToken;
     next();
   });
   router.use(express.json({ limit: '64kb' }));

@@ -24,6 +24,7 @@ describe('tenant isolation', () => {
   let foreignRequestId: string;
   let foreignWebhookId: string;
   let foreignTokenId: string;
+  let foreignAgentId: string;
 
   const api = () => request(container.app);
 
@@ -54,6 +55,11 @@ describe('tenant isolation', () => {
       .send({ tenantId: OTHER_TENANT, url: 'https://autre.example.org/hook', events: ['request.created'] });
     foreignWebhookId = webhook.body.id;
     foreignTokenId = (await issueToken(container, { role: 'agent', tenantId: OTHER_TENANT })).id;
+    const invited = await request(container.app)
+      .post('/api/v1/agents')
+      .set(bearer(ADMIN_TOKEN))
+      .send({ tenantId: OTHER_TENANT, name: 'Agent Autre', email: 'agent@autre.example.org', role: 'agent' });
+    foreignAgentId = invited.body.agent.id;
   }, CONTAINER_TIMEOUT_MS);
   afterAll(() => container.close());
 
@@ -98,6 +104,13 @@ describe('tenant isolation', () => {
         api().post(`/api/v1/contacts/${foreign.contactId}/erase`).set(bearer(t)),
       'delete /tokens/{id}': (t) => api().delete(`/api/v1/tokens/${foreignTokenId}`).set(bearer(t)),
       'delete /webhooks/{id}': (t) => api().delete(`/api/v1/webhooks/${foreignWebhookId}`).set(bearer(t)),
+      'post /agents/{id}/disable': (t) =>
+        api().post(`/api/v1/agents/${foreignAgentId}/disable`).set(bearer(t)),
+      'post /agents/{id}/enable': (t) => api().post(`/api/v1/agents/${foreignAgentId}/enable`).set(bearer(t)),
+      'post /agents/{id}/invitation': (t) =>
+        api().post(`/api/v1/agents/${foreignAgentId}/invitation`).set(bearer(t)),
+      'post /agents/{id}/role': (t) =>
+        api().post(`/api/v1/agents/${foreignAgentId}/role`).set(bearer(t)).send({ role: 'admin' }),
     };
     const document = (await api().get('/api/v1/openapi.json')).body as {
       paths: Record<string, Record<string, { 'x-minimum-role': string }>>;

@@ -75,7 +75,9 @@ describe('agent console (headless Chromium)', () => {
     await page.fill('#token', agentToken);
     await page.click('#login-form button[type=submit]');
     await page.waitForSelector('#app:not([hidden])');
-    expect(await page.textContent('#whoami')).toMatch(/Marie · agent · val-de-loue/);
+    expect(await page.textContent('#whoami')).toMatch(
+      /Marie · Agent · Communauté de communes du Val de Loue/,
+    );
     expect(
       await page.evaluate(() => [
         sessionStorage.getItem('guichet.console.token'),

@@ -168,6 +168,7 @@ const KNOWN_PREFIXES = [
   '/api/v1',
   '/open311/v2',
   '/console',
+  '/auth',
   '/',
 ];
 

@@ -4,6 +4,7 @@ import { migration0002 } from './0002-backoffice';
 import { migration0003 } from './0003-conversation-fence';
 import { migration0004 } from './0004-turn-path-indexes';
 import { migration0005 } from './0005-open-channel-names';
+import { migration0007 } from './0007-agent-sessions';
 
 export interface Migration {
   version: number;
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0003,
   migration0004,
   migration0005,
+  migration0007,
 ];

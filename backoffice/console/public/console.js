@@ -44,6 +44,8 @@
   var OWNER = { bot: 'Assistant', queue: 'En attente', agent: 'Agent' };
   /** @type {Record<string, string>} */
   var DIRECTION = { in: 'Citoyen', out: 'Assistant', agent: 'Agent' };
+  /** @type {Record<string, string>} */
+  var ROLE = { agent: 'Agent', supervisor: 'Responsable', admin: 'Administrateur' };
 
   /**
    * @type {{ token: string | null, me: Me | null, tenant: string | null, current: string | null,
@@ -139,8 +141,7 @@
    */
   function api(path, options) {
     options = options || {};
-    /** @type {Record<string, string>} */
-    var headers = { Authorization: 'Bearer ' + state.token, Accept: 'application/json' };
+    var headers = authHeaders({ Accept: 'application/json' });
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     return fetch(API + path, {
       method: options.method || 'GET',
@@ -168,6 +169,16 @@
     });
   }
 
+  /**
+   * A token typed in this tab travels as a bearer; otherwise the session cookie goes with its CSRF token (signin.js).
+   * @param {Record<string, string>} headers
+   */
+  function authHeaders(headers) {
+    if (state.token) headers.Authorization = 'Bearer ' + state.token;
+    else window.GuichetSignin.addHeaders(headers);
+    return headers;
+  }
+
   /** @param {string} path */
   function withTenant(path) {
     return path + tenantQuery(path.indexOf('?') >= 0 ? '&' : '?');
@@ -184,13 +195,13 @@
     $('token').focus();
   }
 
-  /** @param {string} token */
+  /** @param {string | null} token `null`: the browser's console session (signed in with the identity provider). */
   function login(token) {
     state.token = token;
     return api('/me').then(
       /** @param {Me} me */
       function (me) {
-        sessionStorage.setItem(TOKEN_KEY, token);
+        if (token) sessionStorage.setItem(TOKEN_KEY, token);
         state.me = me;
         state.tenant = me.tenantId || (me.tenants[0] && me.tenants[0].id) || null;
         start();
@@ -199,12 +210,14 @@
       function (error) {
         state.token = null;
         sessionStorage.removeItem(TOKEN_KEY);
+        if (!token) return showLogin(error.status === 401 ? 'Votre session a pris fin.' : error.message);
         showLogin(error.status === 401 ? 'Ce jeton n’est pas reconnu (ou il a été révoqué).' : error.message);
       },
     );
   }
 
   function logout() {
+    if (!state.token) window.GuichetSignin.signOut(false);
     sessionStorage.removeItem(TOKEN_KEY);
     state.token = null;
     state.me = null;
@@ -219,11 +232,14 @@
     $('session').hidden = false;
     field('token').value = '';
     var me = /** @type {Me} */ (state.me);
+    var tenant = me.tenants.filter(function (t) {
+      return t.id === me.tenantId;
+    })[0];
     $('whoami').textContent =
       (me.name || 'Agent') +
       ' · ' +
-      me.role +
-      (me.tenantId ? ' · ' + me.tenantId : ' · tous les territoires');
+      (ROLE[me.role] || me.role) +
+      (me.tenantId ? ' · ' + (tenant ? tenant.name : me.tenantId) : ' · tous les territoires');
     $('tab-indicators').hidden = me.role === 'agent';
     var picker = $('tenant');
     clear(picker);
@@ -231,6 +247,7 @@
       picker.appendChild(el('option', { value: t.id, text: t.name, selected: t.id === state.tenant }));
     });
     $('tenant-picker').hidden = me.tenantId !== null;
+    if (window.GuichetAdmin) window.GuichetAdmin.start(me, api, withTenant);
     refreshQueue();
     listen();
     $('main').focus();
@@ -422,7 +439,7 @@
     var controller = new AbortController();
     state.stream = controller;
     fetch(API + '/events' + tenantQuery('?'), {
-      headers: { Authorization: 'Bearer ' + state.token },
+      headers: authHeaders({}),
       signal: controller.signal,
       cache: 'no-store',
     })
@@ -447,7 +464,7 @@
         return pump();
       })
       .catch(function () {
-        if (controller.signal.aborted || !state.token) return;
+        if (controller.signal.aborted || !state.me) return;
         setLive('Direct interrompu, reconnexion…');
         setTimeout(function () {
           if (state.stream === controller) listen();
@@ -723,6 +740,10 @@
     });
     var saved = sessionStorage.getItem(TOKEN_KEY);
     if (saved) login(saved);
-    else showLogin('');
+    else
+      window.GuichetSignin.resume().then(function (signedIn) {
+        if (signedIn) login(null);
+        else showLogin('');
+      });
   });
 })();
