@@ -4,7 +4,13 @@
 import { Dialogue, type DialogueOptions } from './dialogue';
 import { GuichetError, isGuichetError } from './errors';
 import { phrase, say, type Locale } from './i18n';
-import { IncomingMessageSchema, replyToPlainText, type IncomingMessage, type Reply } from './messages';
+import {
+  IncomingMessageSchema,
+  replyToPlainText,
+  type IncomingMessage,
+  type Reply,
+  type TurnResult,
+} from './messages';
 import type { Logger } from './logger';
 import { silentLogger } from './logger';
 import type { Nlu } from './nlu/types';
@@ -23,14 +29,7 @@ import type { TenantDirectory, TenantProfile } from './tenant';
 import { TurnContext } from './turn-context';
 import { createTurnCoordination, type ConversationAddress, type CoordinatedTurn } from './turn-coordination';
 
-export interface TurnResult {
-  conversationId: string;
-  replies: Reply[];
-  /** The same provider message was already processed: this is the stored answer, nothing was redone. */
-  replayed?: boolean;
-  /** The conversation is owned by an agent: the bot stayed silent and the message went to the agent. */
-  forwardedToAgent?: boolean;
-}
+export type { TurnResult } from './messages';
 
 /** Where messages of a conversation owned by an agent (or waiting for one) are delivered. */
 export interface AgentInbox {

@@ -89,3 +89,13 @@ export function replyToPlainText(reply: Reply): string {
       return reply.text ?? '';
   }
 }
+
+/** What a turn answers: the replies of one incoming message, on the conversation it belongs to. */
+export interface TurnResult {
+  conversationId: string;
+  replies: Reply[];
+  /** The same provider message was already processed: this is the stored answer, nothing was redone. */
+  replayed?: boolean;
+  /** The conversation is owned by an agent: the bot stayed silent and the message went to the agent. */
+  forwardedToAgent?: boolean;
+}

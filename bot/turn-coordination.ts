@@ -10,10 +10,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { GuichetError } from './errors';
 import type { Logger } from './logger';
-import type { IncomingMessage } from './messages';
+import type { IncomingMessage, TurnResult } from './messages';
 import type { Middleware } from './pipeline';
 import type { IdempotencyStore, Lock, LockManager } from './ports';
-import type { TurnResult } from './engine';
 
 /** How long an answer is recognised as already given (a redelivery is not processed again). */
 export const IDEMPOTENCY_TTL_S = 24 * 3600;

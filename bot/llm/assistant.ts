@@ -26,7 +26,7 @@ import {
   classifySystemPrompt,
   classifyMessages,
   GroundedAnswerSchema,
-  IntentClassificationSchema,
+  intentClassificationSchema,
   type IntentClassification,
   type IntentMeaning,
 } from './prompts';
@@ -177,17 +177,12 @@ export class LlmAssistant {
         system: classifySystemPrompt(input.intents),
         messages: classifyMessages(text),
         maxTokens: CLASSIFY_MAX_TOKENS,
-        schema: IntentClassificationSchema,
+        schema: intentClassificationSchema(input.intents.map((i) => i.intent)),
         signal,
       }),
     );
     if (!result.ok) {
       this.fallback(input.tenantId, result.reason);
-      return undefined;
-    }
-    const { intent } = result.value;
-    if (!input.intents.some((i) => i.intent === intent)) {
-      this.fallback(input.tenantId, 'invalid_output');
       return undefined;
     }
     if (result.value.confidence < (this.options.minClassifyConfidence ?? 0.7)) return undefined;

@@ -30,6 +30,7 @@ export {
   classifyMessages,
   GroundedAnswerSchema,
   IntentClassificationSchema,
+  intentClassificationSchema,
   neutralize,
   type GroundedAnswer,
   type IntentClassification,

@@ -84,9 +84,19 @@ export function classifyMessages(text: string): LanguageModelMessage[] {
   return [{ role: 'user', content: `<message>\n${neutralize(text)}\n</message>` }];
 }
 
-/** The model's answer; the assistant then checks that the intent is one of those it was offered. */
+/** The shape of the model's answer, whatever the intents offered. */
 export const IntentClassificationSchema = z.object({
   intent: z.string().max(64).regex(INTENT_LABEL),
   confidence: z.number().min(0).max(1),
 });
 export type IntentClassification = z.infer<typeof IntentClassificationSchema>;
+
+/**
+ * The model's answer for one call: an intent it was not offered is malformed output, refused when the answer is
+ * parsed (the provider then reports `invalid_output`, like any other answer outside the schema).
+ */
+export const intentClassificationSchema = (offered: readonly string[]) =>
+  IntentClassificationSchema.refine((answer) => offered.includes(answer.intent), {
+    message: 'not one of the intents offered',
+    path: ['intent'],
+  });

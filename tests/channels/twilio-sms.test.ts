@@ -263,14 +263,18 @@ describe('STOP and START', () => {
 
   it('a STOP sent during a turn of the same conversation waits for it: opt-out and transcript stay in order', async () => {
     const from = mobile();
+    // The conversation's lock key as the engine asks for it (a keyed hash of the address).
+    const asked = jest.spyOn(container.locks, 'acquire');
     await sms(from, 'Bonjour');
+    const lockKey = asked.mock.calls[0]![0];
+    asked.mockRestore();
     const conversation = await container.store.findConversation({
       tenantId: DEMO_TENANT,
       channel: 'sms',
       address: from,
     });
     // A turn of this conversation is running: it holds the conversation's lock (the engine's key).
-    const running = await container.locks.acquire(`${DEMO_TENANT}:sms:${from}`, {
+    const running = await container.locks.acquire(lockKey, {
       ttlMs: 15_000,
       waitMs: 1000,
     });

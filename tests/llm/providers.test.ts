@@ -4,7 +4,7 @@ import nock from 'nock';
 import { z } from 'zod';
 import { createLanguageModel } from '../../adapters/llm';
 import { isLanguageModelError, type LanguageModelErrorKind } from '../../bot/ports/language-model';
-import { IntentClassificationSchema } from '../../bot/llm';
+import { intentClassificationSchema } from '../../bot/llm';
 import { interceptChat, json, PROVIDERS } from './helpers';
 
 beforeAll(() => nock.disableNetConnect());
@@ -16,7 +16,7 @@ const request = (signal: AbortSignal = new AbortController().signal) => ({
   messages: [{ role: 'user' as const, content: '<message>\nje veux signaler un trou\n</message>' }],
   maxTokens: 100,
   signal,
-  schema: IntentClassificationSchema,
+  schema: intentClassificationSchema(['greeting', 'report_incident', 'opening_hours']),
 });
 
 async function failureKind(promise: Promise<unknown>): Promise<LanguageModelErrorKind | 'no error'> {
