@@ -2,13 +2,14 @@
 // identifies the person. Known types keep their non-personal fields; unknown types keep only fields
 // known to be harmless. Free text that must stay (an incident's description) loses phone numbers and e-mails.
 import type { PayloadAnonymiser } from './ports';
+import { prototypeless } from '../bot/prototypeless';
 
 const PHONE = /(?:(?:\+|00)\d{1,3}[\s.-]?|\b0)[1-9](?:[\s.-]?\d{2}){4}\b|\+\d{8,15}\b/g;
 const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 const scrub = (text: string): string => text.replace(EMAIL, '[email]').replace(PHONE, '[téléphone]');
 
 /** Per request type: the payload fields kept, and whether the request's location is personal. */
-const RULES: Record<string, { keep: string[]; keepLocation: boolean; scrubbed?: string[] }> = {
+const RULES = prototypeless<{ keep: string[]; keepLocation: boolean; scrubbed?: string[] }>({
   // The place of a pothole is public space, not personal data; the photo may show people.
   report_incident: {
     keep: ['category', 'description', 'address', 'geocoding'],
@@ -18,7 +19,7 @@ const RULES: Record<string, { keep: string[]; keepLocation: boolean; scrubbed?: 
   // A child's name, birth date and home address are personal; the level and school are not.
   school_registration: { keep: ['level', 'school', 'documents'], keepLocation: false },
   library_registration: { keep: ['pricing', 'documents'], keepLocation: false },
-};
+});
 const DEFAULT_KEEP = ['category', 'level', 'school', 'pricing', 'documents', 'geocoding'];
 
 export const anonymisePayload: PayloadAnonymiser = ({ type, payload }) => {

@@ -12,6 +12,20 @@ interface BodyParserError {
 export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     if (res.headersSent) return;
+    if (isGuichetError(err) && httpStatusOf(err.code) >= 500 && (err.code === 'INTERNAL' || err.cause)) {
+      // Last resort: a 5xx from a driver or a bug says what kind of failure, never the underlying message
+      // (database text, a value); our own 503s ("retry the erasure") keep theirs.
+      logger.error('request failed', {
+        path: req.path,
+        code: err.code,
+        error: err.message,
+        cause: err.cause instanceof Error ? err.cause.message : undefined,
+      });
+      res
+        .status(httpStatusOf(err.code))
+        .json({ error: { code: err.code, message: SERVER_ERRORS[err.code] ?? 'Internal error' } });
+      return;
+    }
     if (isGuichetError(err)) {
       res
         .status(httpStatusOf(err.code))
@@ -53,6 +67,11 @@ export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
     res.status(500).json({ error: { code: 'INTERNAL', message: 'Internal error' } });
   };
 }
+
+const SERVER_ERRORS: Partial<Record<string, string>> = {
+  INTERNAL: 'Internal error',
+  DEPENDENCY_UNAVAILABLE: 'A service is temporarily unavailable: please retry shortly',
+};
 
 const CLIENT_ERRORS: Record<number, [string, string]> = {
   401: ['UNAUTHORIZED', 'Authentication required'],

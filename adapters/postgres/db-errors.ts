@@ -18,7 +18,8 @@ function codeFor(error: unknown): ErrorCode {
     if (code === '23505') return 'CONFLICT'; // unique violation (a reference, a dedupe key, an open conversation)
     // The referenced tenant / conversation / request does not exist (P0002: raised by guichet_fail).
     if (code === '23503' || code === 'P0002') return 'NOT_FOUND';
-    if (code === '22P02' || code === '23514' || code === '23502' || code === '22003') return 'BAD_REQUEST';
+    // 22021 / 22P05: a NUL character or an invalid Unicode escape the boundary should have refused.
+    if (['22P02', '23514', '23502', '22003', '22021', '22P05', '22001'].includes(code)) return 'BAD_REQUEST';
     if (
       code.startsWith('08') ||
       code === '57P01' ||
@@ -39,15 +40,23 @@ function codeFor(error: unknown): ErrorCode {
   return 'INTERNAL';
 }
 
+const PUBLIC_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  CONFLICT: 'this record already exists',
+  NOT_FOUND: 'a record it refers to does not exist',
+  BAD_REQUEST: 'a value is not valid',
+  DEPENDENCY_UNAVAILABLE: 'the database is unavailable',
+};
+
 export function toGuichetError(error: unknown, what: string): GuichetError {
   if (isGuichetError(error)) return error;
   const code = codeFor(error);
-  const detail = error instanceof Error ? error.message : String(error);
   const constraint =
     typeof error === 'object' && error !== null ? (error as { constraint?: unknown }).constraint : undefined;
+  // The driver's text (table, column, constraint, the value itself) stays in the cause, for the logs:
+  // an answer never carries a database message.
   return new GuichetError(
     code,
-    `${what}: ${detail}`,
+    `${what}: ${PUBLIC_MESSAGES[code] ?? 'database error'}`,
     typeof constraint === 'string' ? { constraint } : undefined,
     {
       cause: error,

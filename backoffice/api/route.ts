@@ -3,6 +3,7 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { GuichetError } from '../../bot/errors';
+import { findUnsafeText } from '../../bot/unsafe-text';
 import { requireRole, type Principal } from '../auth';
 import type { Role } from '../schemas';
 
@@ -61,12 +62,23 @@ export function invalid(where: string, error: z.ZodError): GuichetError {
   );
 }
 
+/** A NUL character or a lone surrogate anywhere in the input: 400 naming the field, before any store sees it. */
+export function refuseUnsafeText(value: unknown, where: string): void {
+  const path = findUnsafeText(value);
+  if (path)
+    throw new GuichetError(
+      'BAD_REQUEST',
+      `${[where, ...path].join('.')}: contains a NUL character or invalid Unicode`,
+    );
+}
+
 function parse<T extends z.ZodType>(
   schema: T | undefined,
   value: unknown,
   where: string,
 ): z.output<T> | undefined {
   if (!schema) return undefined;
+  refuseUnsafeText(value, where);
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw invalid(where, parsed.error);
   return parsed.data;

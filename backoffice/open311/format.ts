@@ -55,7 +55,9 @@ export function sendError(res: Response, format: Format, error: unknown, logger:
   let description = 'Internal error';
   if (isGuichetError(error)) {
     status = error.code === 'UNAUTHORIZED' ? 403 : httpStatusOf(error.code);
-    description = error.message;
+    // A 5xx never carries the underlying message (database text, a value).
+    description = status < 500 ? error.message : 'Internal error';
+    if (status >= 500) logger.error('open311: request failed', { code: error.code, error: error.message });
   } else if (
     typeof error === 'object' &&
     error !== null &&

@@ -6,6 +6,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Logger } from '../../bot/logger';
+import { refuseUnsafeText } from '../api/route';
 import type { OutboxItem } from '../../bot/ports';
 import type { Geocoder } from '../../bot/ports/geocoder';
 import { ReportIncidentPayloadSchema } from '../../intents/report-incident';
@@ -106,6 +107,8 @@ export function createOpen311Router(deps: Open311Deps): Router {
     async (req: Request, res: Response) => {
       const f = format(req);
       try {
+        refuseUnsafeText(req.query, 'query');
+        refuseUnsafeText(req.body, 'body');
         await fn(req, res, f);
       } catch (error) {
         sendError(res, f, error, deps.logger);

@@ -8,16 +8,17 @@ import {
   territoryCategories,
 } from '../../intents/report-incident';
 import type { Territory } from '../../knowledge/territory';
+import { prototypeless } from '../../bot/prototypeless';
 
 export const REQUEST_TYPE = 'report_incident';
 
 /** Payload fields that are not questions to the reporter: the service code, server-computed, or standard fields. */
-const NOT_ATTRIBUTES: Record<string, string> = {
+const NOT_ATTRIBUTES = prototypeless<string>({
   category: 'service_code',
   geocoding: 'computed by the server',
   address: 'address_string / lat / long',
   contact: 'email / phone',
-};
+});
 
 export interface Open311Service {
   service_code: string;
@@ -42,13 +43,13 @@ export interface Open311Attribute {
 
 type Json = Record<string, unknown>;
 
-const DESCRIPTIONS: Record<string, string> = {
+const DESCRIPTIONS = prototypeless<string>({
   description:
     'Décrivez le problème (au moins 3 caractères). Vous pouvez aussi utiliser le champ standard description.',
   'photo.url':
     'Adresse (URL) d’une photo du problème. Vous pouvez aussi utiliser le champ standard media_url.',
   'photo.contentType': 'Type de la photo (image/jpeg, image/png…).',
-};
+});
 
 function datatypeOf(property: Json): Pick<Open311Attribute, 'datatype' | 'datatype_description' | 'values'> {
   if (Array.isArray(property.enum)) {

@@ -1,6 +1,7 @@
 // Text normalisation shared by the classifier and the entity extractors: lowercase, accent folding,
 // elision and contraction handling, SMS lexicon expansion, speech fillers. Kept dependency-free and
 // linear in the input length so that any input (noise, emoji, control characters) stays cheap.
+import { prototypeless } from '../prototypeless';
 
 /** Longest input analysed; a chat or SMS message beyond this is noise for intent detection. */
 export const MAX_INPUT_CHARS = 1000;
@@ -32,7 +33,7 @@ export function fold(text: string): string {
 }
 
 // French elided articles/pronouns, restored so that "l'école" and "la école" look alike.
-const ELISIONS: Record<string, string> = {
+const ELISIONS = prototypeless<string>({
   l: 'le',
   d: 'de',
   j: 'je',
@@ -46,16 +47,16 @@ const ELISIONS: Record<string, string> = {
   lorsqu: 'lorsque',
   puisqu: 'puisque',
   quelqu: 'quelque',
-};
+});
 // English contractions (right-hand side of the apostrophe).
-const CONTRACTIONS: Record<string, string> = {
+const CONTRACTIONS = prototypeless<string>({
   s: 'is',
   re: 'are',
   m: 'am',
   ll: 'will',
   ve: 'have',
   d: 'would',
-};
+});
 
 /** Resolves apostrophes: "j'ai" → "je ai", "aujourd'hui" → "aujourdhui", "don't" → "do not". */
 function expandApostrophes(folded: string): string {

@@ -1,9 +1,12 @@
 // The fields of Twilio's incoming-message webhook we use (SMS, MMS, WhatsApp). Twilio sends many more
 // (ToCountry, SmsStatus, ApiVersion…) and adds new ones over time: unknown fields are accepted.
 import { z } from 'zod';
+import { cleanUnsafeText } from '../../bot/unsafe-text';
 import { MAX_TEXT_LENGTH, MediaSchema, type GeoPoint, type Media } from '../../bot/messages';
 
-const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
+// A NUL or a lone surrogate (a broken handset, a forged request) is cleaned, never a failed turn.
+const clean = (v: unknown) => (typeof v === 'string' ? cleanUnsafeText(v) : v);
+const blankToUndefined = (v: unknown) => (v === '' ? undefined : clean(v));
 const coordinate = (limit: number) =>
   z.preprocess(blankToUndefined, z.coerce.number().min(-limit).max(limit).optional());
 const optionalText = (max: number) => z.preprocess(blankToUndefined, z.string().max(max).optional());
@@ -13,9 +16,12 @@ export const MAX_MEDIA = 10;
 export const SmsWebhookSchema = z.looseObject({
   MessageSid: z.string().regex(/^[A-Z]{2}[0-9a-f]{32}$/i, 'must be a Twilio message SID'),
   AccountSid: z.string().regex(/^AC[0-9a-f]{32}$/i, 'must be a Twilio account SID'),
-  From: z.string().trim().min(3).max(64),
-  To: z.string().trim().min(3).max(64),
-  Body: z.string().max(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`).default(''),
+  From: z.preprocess(clean, z.string().trim().min(3).max(64)),
+  To: z.preprocess(clean, z.string().trim().min(3).max(64)),
+  Body: z.preprocess(
+    clean,
+    z.string().max(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`).default(''),
+  ),
   NumMedia: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(MAX_MEDIA).default(0)),
   /** A location shared on WhatsApp. */
   Latitude: coordinate(90),

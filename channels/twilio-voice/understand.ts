@@ -1,6 +1,7 @@
 // Small, channel-level understanding of phone answers: a keypad digit or a spoken choice ("horaires",
 // "le deuxième"), oui/non for the channel's own questions, and what counts as unintelligible.
 import { spokenFormOf, type VoiceChoice } from '../render/voice';
+import { prototypeless } from '../../bot/prototypeless';
 
 const fold = (s: string): string =>
   s
@@ -12,7 +13,7 @@ const fold = (s: string): string =>
     .replace(/\s+/g, ' ')
     .trim();
 
-const ORDINALS: Record<string, number> = {
+const ORDINALS = prototypeless<number>({
   '1': 1,
   un: 1,
   une: 1,
@@ -53,7 +54,7 @@ const ORDINALS: Record<string, number> = {
   '9': 9,
   neuf: 9,
   neuvieme: 9,
-};
+});
 const FILLERS = new Set([
   'le',
   'la',

@@ -8,6 +8,7 @@ import { GuichetError, isGuichetError } from '../../bot/errors';
 import { LocationSchema, MAX_TEXT_LENGTH, ReplySchema, type Reply } from '../../bot/messages';
 import type { MessageRecord, SharedStore } from '../../bot/ports';
 import { answerTurn } from '../../bot/turn-answer';
+import { cleanUnsafeText, isUnsafeText } from '../../bot/unsafe-text';
 import { requireContentTypeJson } from './content-type';
 import {
   CONVERSATION_ID_PATTERN,
@@ -34,13 +35,22 @@ const MessageBody = z.strictObject({
     .string()
     .regex(CONVERSATION_ID_PATTERN, 'conversationId is not a valid conversation id')
     .optional(),
-  text: z
-    .string({ error: 'text is required and must be a string' })
-    .trim()
-    .min(1, 'text must not be empty')
-    .max(MAX_TEXT_LENGTH, `text must be at most ${MAX_TEXT_LENGTH} characters`),
+  // A NUL or a lone surrogate is cleaned (the transcript must store it); the rest is the citizen's text.
+  text: z.preprocess(
+    (v) => (typeof v === 'string' ? cleanUnsafeText(v) : v),
+    z
+      .string({ error: 'text is required and must be a string' })
+      .trim()
+      .min(1, 'text must not be empty')
+      .max(MAX_TEXT_LENGTH, `text must be at most ${MAX_TEXT_LENGTH} characters`),
+  ),
   token: z.string().max(100).optional(),
-  clientMessageId: z.string().min(1).max(128).optional(),
+  clientMessageId: z
+    .string()
+    .min(1)
+    .max(128)
+    .refine((id) => !isUnsafeText(id), 'clientMessageId must not contain a NUL character or invalid Unicode')
+    .optional(),
   choiceValue: z.string().max(200).optional(),
   locale: z.enum(['fr', 'en']).optional(),
   tenant: z.string().max(64).optional(),

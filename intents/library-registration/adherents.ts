@@ -1,10 +1,11 @@
 // Who is being registered: names ("Marie Durand et Léo Durand") or a head count ("moi et mes 2 enfants",
 // "3 personnes"), in which case the names are asked next.
 import { fold } from '../shared/text';
+import { prototypeless } from '../../bot/prototypeless';
 
 export const MAX_ADHERENTS = 8;
 
-const NUMBER_WORDS: Record<string, number> = {
+const NUMBER_WORDS = prototypeless<number>({
   un: 1,
   une: 1,
   deux: 2,
@@ -19,7 +20,7 @@ const NUMBER_WORDS: Record<string, number> = {
   three: 3,
   four: 4,
   five: 5,
-};
+});
 const NUMBER = '(\\d{1,2}|un|une|deux|trois|quatre|cinq|six|sept|huit|one|two|three|four|five)';
 const RELATIVES = 'enfants?|fils|filles?|ados?|adolescents?|children|kids?|sons?|daughters?';
 const PEOPLE = 'personnes?|people|persons?|adultes?|adults?';

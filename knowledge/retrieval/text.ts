@@ -1,5 +1,6 @@
 // Text normalisation for retrieval, French first: accent folding, elisions, stop words, light stemming.
 // Index and queries go through the same `terms`, so "Inscriptions", "inscrire" and "INSCRIPTION" meet.
+import { prototypeless } from '../../bot/prototypeless';
 
 // Accent folding per character, memoised: texts are mostly ASCII, and NFD on whole texts is slow at 10,000 entries.
 const foldedChars = new Map<string, string>([
@@ -52,7 +53,7 @@ const STOP_WORDS_EN =
 export const STOP_WORDS: ReadonlySet<string> = new Set(`${STOP_WORDS_FR} ${STOP_WORDS_EN}`.split(' '));
 
 // A few public-service abbreviations and synonyms, rewritten before stemming (folded forms).
-const SYNONYMS: Record<string, string> = {
+const SYNONYMS = prototypeless<string>({
   cni: 'carte identite',
   rdv: 'rendez vous',
   bibliotheque: 'mediatheque',
@@ -62,7 +63,7 @@ const SYNONYMS: Record<string, string> = {
   pacse: 'pacs',
   hotel: 'mairie',
   townhall: 'mairie',
-};
+});
 
 /** Suffixes removed by the light stemmer, longest first; a stem keeps at least 3 letters. */
 const SUFFIXES = [

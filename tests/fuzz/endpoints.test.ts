@@ -60,7 +60,10 @@ const HOSTILE = [
   '{{7*7}}',
   '__proto__',
   'constructor',
+  'toString',
+  'hasOwnProperty',
   'prototype',
+  'a\u0000b',
   '\uD800',
   '\uDFFF\uD800',
   '🚧🕳️🚯',
@@ -89,6 +92,20 @@ const HOSTILE = [
   '\r\n\r\nHTTP/1.1 200 OK',
   'é'.repeat(300),
 ];
+/** Inputs that once gave 500s: a NUL (PostgreSQL refuses it), lone surrogates, built-in property names. */
+const PROPERTY_AND_UNICODE_INPUTS = [
+  '\u0000',
+  'a\u0000b',
+  'constructor',
+  '__proto__',
+  'toString',
+  '\uD800',
+  'x\uDFFFy',
+];
+/** What a PostgreSQL / PGlite message looks like: it must never reach a response. */
+const DATABASE_TEXT =
+  /invalid byte sequence|unsupported Unicode|violates|invalid input syntax|relation "|column "|syntax error at|Unicode (low|high) surrogate/i;
+
 const randomText = (): string => {
   const r = random();
   if (r < 0.5) return pick(HOSTILE);
@@ -335,6 +352,145 @@ describe('fuzz of every public endpoint', () => {
     expect(errors.filter((e) => /unhandled error/.test(e))).toEqual([]);
     expect(unhandled).toEqual([]);
   }, 90_000);
+
+  it('answers NUL, lone surrogates and built-in property names in every field of every endpoint with a 2xx or a clear 4xx, never database text', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+    const opened = JSON.parse(
+      (
+        await send(port, agent, {
+          method: 'POST',
+          path: '/channels/webchat/messages',
+          headers: { 'content-type': 'application/json' },
+          body: '{"text":"bonjour"}',
+          what: 'open',
+        })
+      ).body,
+    ) as { conversationId: string; token: string };
+    const failures: string[] = [];
+    const check = (c: Case, a: Answer): void => {
+      if (a.status >= 500) failures.push(`${c.what} → ${a.status} ${a.body.slice(0, 160)}`);
+      else if (a.status >= 400 && !clearRejection(a)) failures.push(`${c.what} → ${a.status} unclear`);
+      if (DATABASE_TEXT.test(a.body)) failures.push(`${c.what} → database text: ${a.body.slice(0, 160)}`);
+      if (/momentanément indisponible/.test(a.body)) failures.push(`${c.what} → degraded reply`);
+    };
+    const endpoints = endpointsOf(container).filter((e) => e.path !== '/channels/webchat/ws');
+    const cases: Case[] = [];
+    for (const endpoint of endpoints) {
+      const path = endpoint.path.replace(/:(\w+)/g, () => opened.conversationId);
+      const authorization = { authorization: `Bearer ${ADMIN_TOKEN}` };
+      for (const input of PROPERTY_AND_UNICODE_INPUTS) {
+        if (endpoint.method === 'GET' || endpoint.method === 'DELETE') {
+          for (const name of ['q', 'tenant', 'status', 'cursor', 'api_key', 'service_request_id']) {
+            cases.push({
+              method: endpoint.method,
+              path: `${path}?${name}=${encodeURIComponent(input.replace(/[\uD800-\uDFFF]/g, '\uFFFD'))}`,
+              headers: authorization,
+              what: `${endpoint.method} ${path} ?${name}=${JSON.stringify(input)}`,
+            });
+          }
+          continue;
+        }
+        const template = templateFor(path, opened);
+        for (const field of Object.keys(template.fields)) {
+          const fields: Record<string, unknown> = { ...template.fields, [field]: input };
+          if (template.kind === 'form') {
+            const form = Object.fromEntries(
+              Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+            );
+            cases.push({
+              method: endpoint.method,
+              path,
+              headers: {
+                ...authorization,
+                'content-type': 'application/x-www-form-urlencoded',
+                ...(path.startsWith('/channels/twilio')
+                  ? {
+                      'x-twilio-signature': twilio.getExpectedTwilioSignature(
+                        AUTH_TOKEN,
+                        `${PUBLIC_URL}${path}`,
+                        form,
+                      ),
+                    }
+                  : {}),
+              },
+              body: new URLSearchParams(form).toString(),
+              what: `${endpoint.method} ${path} form ${field}=${JSON.stringify(input)}`,
+            });
+          } else {
+            cases.push({
+              method: endpoint.method,
+              path,
+              headers: { ...authorization, 'content-type': 'application/json' },
+              body: JSON.stringify(fields),
+              what: `${endpoint.method} ${path} json ${field}=${JSON.stringify(input)}`,
+            });
+          }
+        }
+      }
+    }
+    // A NUL in the query string travels %-encoded (%00): the server decodes it like any client's.
+    for (const path of [
+      '/api/v1/requests',
+      '/api/v1/conversations',
+      '/api/v1/contacts',
+      '/open311/v2/requests.json',
+    ])
+      cases.push({
+        method: 'GET',
+        path: `${path}?q=a%00b&jurisdiction_id=val-de-loue`,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        what: `GET ${path}?q=a%00b`,
+      });
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < cases.length) {
+          const c = cases[next++]!;
+          try {
+            check(c, await send(port, agent, c));
+          } catch (error) {
+            failures.push(`${c.what}: no answer (${String(error)})`);
+          }
+        }
+      }),
+    );
+    agent.destroy();
+    expect(cases.length).toBeGreaterThan(500);
+    expect(failures.slice(0, 20)).toEqual([]);
+  }, 120_000);
+
+  it('answers a citizen who types a built-in property name like any other word, on web chat and SMS', async () => {
+    const agent = new http.Agent();
+    for (const word of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      const web = await send(port, agent, {
+        method: 'POST',
+        path: '/channels/webchat/messages',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: word }),
+        what: word,
+      });
+      expect([word, web.status]).toEqual([word, 200]);
+      expect(web.body).not.toMatch(/momentanément indisponible/);
+      const form = smsParams({ From: `+3367${int(1000000, 9999999)}`, Body: word });
+      const sms = await send(port, agent, {
+        method: 'POST',
+        path: '/channels/twilio/sms',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilio.getExpectedTwilioSignature(
+            AUTH_TOKEN,
+            `${PUBLIC_URL}/channels/twilio/sms`,
+            form,
+          ),
+        },
+        body: new URLSearchParams(form).toString(),
+        what: `sms ${word}`,
+      });
+      expect([word, sms.status]).toEqual([word, 200]);
+      expect(sms.body).toMatch(/<Message>/);
+      expect(sms.body).not.toMatch(/momentanément indisponible/);
+    }
+  }, 60_000);
 
   it('refuses hostile WebSocket upgrades and frames without falling over', async () => {
     const url = (q: string) => `ws://127.0.0.1:${port}/channels/webchat/ws${q}`;

@@ -4,6 +4,7 @@
 // cover explicit dates ("le 14 juillet", "lundi 25 décembre", "25/12", "December 25").
 import * as chrono from 'chrono-node';
 import type { Language } from '../types';
+import { prototypeless } from '../../prototypeless';
 
 export interface DateHit {
   value: string;
@@ -87,7 +88,7 @@ function readWallClock(instant: Date, timeZone: string): Day {
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 export const isoDate = (d: Day): string => `${pad(d.year, 4)}-${pad(d.month)}-${pad(d.day)}`;
 
-const WEEKDAYS: Record<string, number> = {
+const WEEKDAYS = prototypeless<number>({
   lundi: 1,
   mardi: 2,
   mercredi: 3,
@@ -102,7 +103,7 @@ const WEEKDAYS: Record<string, number> = {
   friday: 5,
   saturday: 6,
   sunday: 7,
-};
+});
 
 const RELATIVE: [RegExp, number][] = [
   [/\b(?:apres[\s-]?demain|day after tomorrow)\b/, 2],

@@ -1,7 +1,8 @@
 // Plain numbers ("2 enfants", "deux enfants") not already part of another entity.
 import { overlaps, type Span } from './spans';
+import { prototypeless } from '../../prototypeless';
 
-const WORDS: Record<string, number> = {
+const WORDS = prototypeless<number>({
   deux: 2,
   trois: 3,
   quatre: 4,
@@ -18,7 +19,7 @@ const WORDS: Record<string, number> = {
   eight: 8,
   nine: 9,
   ten: 10,
-};
+});
 
 export interface NumberHit extends Span {
   value: string;
