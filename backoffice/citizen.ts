@@ -8,15 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { channelCapabilities, isRegisteredChannel } from '../bot/channel-capabilities';
 import { phrase, say, type Locale, type Phrase } from '../bot/i18n';
 import { replyToPlainText, type Reply } from '../bot/messages';
-import {
-  pushToConversation,
-  type ConversationStateStore,
-  type EventBus,
-  type OutboxItem,
-} from '../bot/ports';
-import { stateKey } from '../bot/engine';
+import { pushToConversation, type EventBus, type OutboxItem } from '../bot/ports';
 import { STATUS_LABELS } from '../intents/request-status/describe';
-import type { NewMessage } from './ports';
+import type { ConversationMemory, NewMessage } from './ports';
 import type { ConversationView, RequestView } from './schemas';
 
 /** A conversation left on a channel this server no longer registers is not reachable. */
@@ -112,10 +106,12 @@ export function deliveryTo(
 }
 
 /** The citizen's language, from the conversation state when it is still there (French otherwise). */
-export async function citizenLocale(state: ConversationStateStore, conversationId: string): Promise<Locale> {
+export async function citizenLocale(
+  conversations: ConversationMemory,
+  conversationId: string,
+): Promise<Locale> {
   try {
-    const stored = await state.get(stateKey(conversationId));
-    return stored?.data.locale === 'en' ? 'en' : 'fr';
+    return (await conversations.conversationState(conversationId)).locale === 'en' ? 'en' : 'fr';
   } catch {
     return 'fr';
   }

@@ -3,7 +3,7 @@
 // composition root (server/container.ts), which keeps its own edit to a few lines.
 import type { Router } from 'express';
 import type { Logger } from '../bot/logger';
-import type { ConversationStateStore, EventBus, SharedStore } from '../bot/ports';
+import type { EventBus, SharedStore } from '../bot/ports';
 import type { Geocoder } from '../bot/ports/geocoder';
 import type { TerritoryProvider } from '../knowledge/territory';
 import {
@@ -28,14 +28,15 @@ import { createConsoleRouter } from './console/router';
 import { handoverPublisher } from './events';
 import { createNotificationDispatcher, type SmsSender } from './notifications';
 import { createOpen311Router } from './open311/router';
-import type { BackofficeStore, BackofficeStores } from './ports';
+import type { BackofficeStore, BackofficeStores, ConversationMemory } from './ports';
 import { backofficeFacade } from './stores';
 
 export interface BackofficeModuleOptions {
   sql: SqlClient;
   sharedStore: Pick<SharedStore, 'reserveReference'>;
   bus: EventBus;
-  state: ConversationStateStore;
+  /** The dialogue engine's memory of conversations (the citizen's language; erasure). */
+  conversations: ConversationMemory;
   territories: TerritoryProvider;
   logger: Logger;
   publicUrl: string;
@@ -96,7 +97,7 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
   const deps = {
     store,
     bus,
-    state: options.state,
+    conversations: options.conversations,
     territories: options.territories,
     logger,
     clock,

@@ -4,6 +4,7 @@
 // engine's contract stays small; the PostgreSQL/PGlite implementations live in adapters/postgres/backoffice.
 // Every scoped method takes a Scope: an object outside it is reported as absent (null / false), never as
 // forbidden, so a token of one tenant cannot even learn another's ids exist.
+import type { Engine } from '../bot/engine';
 import type { ConversationOwner, OutboxItem, RequestStatus } from '../bot/ports';
 import type {
   ContactExport,
@@ -223,6 +224,20 @@ export interface ConversationDirectory {
   ): Promise<ConversationView | null>;
 }
 
+/**
+ * What the back office asks of the dialogue engine: a conversation's dialogue position (the citizen's
+ * language) and, on erasure, forgetting its memory. Read through the engine, never by its storage keys.
+ */
+export type ConversationMemory = Pick<Engine, 'conversationState' | 'forgetConversation'>;
+
+/** A conversation whose memory outside the store (dialogue state, locks, recorded answers) erasure clears. */
+export interface ForgottenConversation {
+  tenantId: string;
+  channel: string;
+  address: string;
+  conversationId: string;
+}
+
 /** Contacts (citizens) and their RGPD rights: access (export) and erasure. */
 export interface ContactStore {
   getContact(scope: Scope, id: string): Promise<ContactView | null>;
@@ -230,14 +245,15 @@ export interface ContactStore {
   /**
    * RGPD erasure: deletes messages and channel identities, anonymises the contact, the conversations'
    * addresses and the personal fields of its requests (the requests stay for legal follow-up), drops its
-   * pending notifications. The caller deletes the conversation states (other store).
+   * pending notifications. The caller forgets the conversations' memory (`forget`, read before the addresses
+   * were anonymised: never shown to anyone).
    */
   eraseContact(
     scope: Scope,
     id: string,
     actor: string,
     anonymise: PayloadAnonymiser,
-  ): Promise<ErasureResult | null>;
+  ): Promise<(ErasureResult & { forget: ForgottenConversation[] }) | null>;
 }
 
 /** Webhook subscriptions and their deliveries (outbox rows of kind 'webhook'). */

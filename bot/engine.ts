@@ -90,7 +90,9 @@ export interface Engine {
    * Erasure of a contact, Redis/memory side: the conversation state (when its id is given) and every
    * coordination key of the address (lock, fencing counter, recorded answers).
    */
-  forgetConversation(address: ConversationAddress & { conversationId?: string }): Promise<void>;
+  forgetConversation(
+    target: (ConversationAddress | Partial<ConversationAddress>) & { conversationId?: string },
+  ): Promise<void>;
   readonly dialogue: Dialogue;
 }
 
@@ -272,9 +274,9 @@ export function createEngine(deps: EngineDeps): Engine {
       if (!turn.result) throw new GuichetError('INTERNAL', 'The turn produced no result');
       return turn.result;
     },
-    async forgetConversation({ conversationId, ...address }) {
+    async forgetConversation({ conversationId, tenantId, channel, address }) {
       await Promise.all([
-        coordination.forget(address),
+        tenantId && channel && address ? coordination.forget({ tenantId, channel, address }) : undefined,
         conversationId ? deps.state.delete(stateKey(conversationId)) : undefined,
       ]);
     },

@@ -246,7 +246,7 @@ export async function createContainer(
     sql: store.sql,
     sharedStore: store,
     bus,
-    state,
+    conversations: engine,
     territories,
     logger,
     publicUrl: publicUrlOf(config),

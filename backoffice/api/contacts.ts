@@ -1,6 +1,5 @@
 // /api/v1/contacts: a citizen across channels, and the RGPD rights of access (export) and erasure.
 import { GuichetError } from '../../bot/errors';
-import { stateKey } from '../../bot/engine';
 import { anonymisePayload } from '../anonymise';
 import { actorOf, scopeOf } from '../auth';
 import {
@@ -87,11 +86,13 @@ export function contactRoutes(deps: ApiDeps): AnyRoute[] {
           anonymisePayload,
         );
         if (!result) throw notFound(params.id);
-        // The dialogue state (form values: names, addresses) lives in the state store. Erasure is idempotent:
-        // when a state could not be deleted, the caller is told to retry.
+        // The engine's memory of each conversation (dialogue state with form values, locks, recorded answers)
+        // is forgotten through the engine. Erasure is idempotent: when it could not be, the caller is told to retry.
+        const { forget, ...erased } = result;
         let failed = 0;
-        for (const conversationId of result.conversations) {
-          await deps.state.delete(stateKey(conversationId)).catch((error: unknown) => {
+        for (const conversation of forget) {
+          const { conversationId } = conversation;
+          await deps.conversations.forgetConversation(conversation).catch((error: unknown) => {
             failed += 1;
             deps.logger.error('erasure: a conversation state could not be deleted', {
               conversationId,
@@ -104,7 +105,7 @@ export function contactRoutes(deps: ApiDeps): AnyRoute[] {
             'DEPENDENCY_UNAVAILABLE',
             `${failed} conversation state(s) could not be deleted: retry the erasure`,
           );
-        return result;
+        return erased;
       },
     }),
   ];

@@ -118,7 +118,7 @@ export function conversationRoutes(deps: ApiDeps): AnyRoute[] {
       body: TakeoverBody,
       response: ConversationViewSchema,
       async handle({ params, query, body, principal }) {
-        const locale = await citizenLocale(deps.state, params.id);
+        const locale = await citizenLocale(deps.conversations, params.id);
         let joined = false;
         return change(
           principal,
@@ -213,7 +213,7 @@ export function conversationRoutes(deps: ApiDeps): AnyRoute[] {
       query: TenantQuery,
       response: ConversationViewSchema,
       async handle({ params, query, principal }) {
-        const locale = await citizenLocale(deps.state, params.id);
+        const locale = await citizenLocale(deps.conversations, params.id);
         let released = false;
         return change(
           principal,

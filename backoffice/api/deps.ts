@@ -1,15 +1,16 @@
 // What the API handlers need, given by createBackoffice.
 import type { Logger } from '../../bot/logger';
-import type { ConversationStateStore, EventBus } from '../../bot/ports';
+import type { EventBus } from '../../bot/ports';
 import type { TerritoryProvider } from '../../knowledge/territory';
 import type { AgentDirectory } from '../auth/ports';
 import type { SessionManager } from '../auth/sessions';
-import type { BackofficeStore } from '../ports';
+import type { BackofficeStore, ConversationMemory } from '../ports';
 
 export interface ApiDeps {
   store: BackofficeStore;
   bus: EventBus;
-  state: ConversationStateStore;
+  /** The engine's memory of conversations (dialogue state), read and forgotten through it. */
+  conversations: ConversationMemory;
   territories: TerritoryProvider;
   logger: Logger;
   clock: () => Date;

@@ -51,7 +51,9 @@ async function statusEffects(
   // "You will be kept informed" was promised to each citizen who followed this report instead of filing a
   // duplicate: they are told on their own channel, in their own language.
   const followers = notify ? ctx.followers : [];
-  const locales = await Promise.all(followers.map((f) => citizenLocale(deps.state, f.conversation.id)));
+  const locales = await Promise.all(
+    followers.map((f) => citizenLocale(deps.conversations, f.conversation.id)),
+  );
   const followerMessages = followers.map((follower, i) => ({
     conversationId: follower.conversation.id,
     messages: tell(
@@ -143,7 +145,9 @@ export function requestRoutes(deps: ApiDeps): AnyRoute[] {
         const scope = scopeOf(principal, query.tenant);
         const before = await deps.store.getRequestByReference(scope, params.id);
         if (!before) throw notFound(params.id);
-        const locale = before.conversationId ? await citizenLocale(deps.state, before.conversationId) : 'fr';
+        const locale = before.conversationId
+          ? await citizenLocale(deps.conversations, before.conversationId)
+          : 'fr';
         const updated = await deps.store.changeRequestStatus(scope, before.id, async (ctx) => {
           if (ctx.request.status === body.status && !body.note) {
             throw new GuichetError(

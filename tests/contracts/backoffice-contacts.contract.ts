@@ -111,6 +111,15 @@ export function contactStoreContract(db: Db, port: () => ContactStore): void {
         identitiesDeleted: 1,
         requestsAnonymised: 2,
         conversations: [citizen.conversationId],
+        // What the caller forgets outside the store: the address as it was, before anonymisation.
+        forget: [
+          {
+            tenantId: a,
+            channel: expect.any(String),
+            address: citizen.address,
+            conversationId: citizen.conversationId,
+          },
+        ],
       });
 
       const contact = await port().getContact(tenantScope(a), citizen.contactId);

@@ -1,10 +1,13 @@
 // What Redis holds about a citizen (issue 16.4, Redis side): no key name shows a channel address, and
 // once the engine forgets a conversation (erasure of the contact), no key or value holds anything the
 // citizen typed: state, lock, fencing counter, claims and recorded answers are gone.
+import request from 'supertest';
 import { closeClient, createRedisClient, type RedisClient } from '../../adapters/redis';
 import type { Container } from '../../server/container';
 import { createTestContainer, DEMO_TENANT } from '../support/harness';
 import { describeWith, redisUrl, uniqueSuffix } from '../support/services';
+
+const ADMIN_TOKEN = 'test-admin-token-redis-personal-data-0123';
 
 describeWith('redis', 'personal data in Redis', () => {
   const keyPrefix = `test:${uniqueSuffix()}:`;
@@ -13,7 +16,7 @@ describeWith('redis', 'personal data in Redis', () => {
 
   beforeAll(async () => {
     container = await createTestContainer(
-      { REDIS_URL: redisUrl(), RATE_LIMITS_ENABLED: 'false' },
+      { REDIS_URL: redisUrl(), RATE_LIMITS_ENABLED: 'false', ADMIN_TOKEN },
       { redisKeyPrefix: keyPrefix },
     );
     client = createRedisClient(redisUrl());
@@ -70,12 +73,18 @@ describeWith('redis', 'personal data in Redis', () => {
     // The conversation state and the recorded answers hold what the citizen typed: they go with the contact.
     expect(before.some(({ value }) => value.includes('Rosalinde'))).toBe(true);
 
-    await container.engine.forgetConversation({
+    // The contact's erasure, as a data protection officer asks for it through the API.
+    const conversation = await container.store.findConversation({
       tenantId: DEMO_TENANT,
       channel: 'sms',
       address: phone,
-      conversationId: last.conversationId,
     });
+    const erased = await request(container.app)
+      .post(`/api/v1/contacts/${conversation!.contactId}/erase?tenant=${DEMO_TENANT}`)
+      .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+      .expect(200);
+    expect(erased.body.conversations).toEqual([last.conversationId]);
+    expect(JSON.stringify(erased.body)).not.toContain(digits); // the address read for erasure is never shown
     const after = await dump();
     const leaks = after.filter(({ key, value }) =>
       planted.some((p) => key.includes(p) || value.includes(p) || value.includes(digits)),

@@ -1,5 +1,10 @@
 // ContactStore over SQL: a citizen's record, its RGPD export and its erasure (one transaction).
-import type { ContactStore, PayloadAnonymiser, Scope } from '../../../backoffice/ports';
+import type {
+  ContactStore,
+  ForgottenConversation,
+  PayloadAnonymiser,
+  Scope,
+} from '../../../backoffice/ports';
 import type { ContactExport, ContactView, ErasureResult } from '../../../backoffice/schemas';
 import type { SqlClient, SqlExecutor } from '../sql-client';
 import { auditInsert, guarded, params, scopeWhere, UUID, whereSql } from './sql';
@@ -93,15 +98,15 @@ export class PostgresContactStore implements ContactStore {
     id: string,
     actor: string,
     anonymise: PayloadAnonymiser,
-  ): Promise<ErasureResult | null> {
+  ): Promise<(ErasureResult & { forget: ForgottenConversation[] }) | null> {
     if (!UUID.test(id)) return Promise.resolve(null);
     return guarded('eraseContact', () =>
       this.sql.transaction(async (tx) => {
         const contact = await this.contactRow(tx, scope, id, true);
         if (!contact) return null;
         const tenantId = contact.tenant_id;
-        const conversations = await tx.query<{ id: string }>(
-          'SELECT id FROM conversations WHERE contact_id = $1 AND tenant_id = $2',
+        const conversations = await tx.query<{ id: string; channel: string; address: string }>(
+          'SELECT id, channel, address FROM conversations WHERE contact_id = $1 AND tenant_id = $2',
           [id, tenantId],
         );
         const conversationIds = conversations.rows.map((c) => c.id);
@@ -183,6 +188,14 @@ export class PostgresContactStore implements ContactStore {
           identitiesDeleted: identities.rowCount,
           requestsAnonymised: rewritten.length,
           conversations: conversationIds,
+          // Read before the rows were anonymised: the conversation memory (state, locks, recorded answers) is
+          // keyed by them, and the caller must forget it too.
+          forget: conversations.rows.map((c) => ({
+            tenantId,
+            channel: c.channel,
+            address: c.address,
+            conversationId: c.id,
+          })),
         };
       }),
     );
