@@ -6,22 +6,53 @@
 (function () {
   'use strict';
 
+  /**
+   * @typedef {{ id: string, name: string, email: string | null, role: string, signIn: string,
+   *   disabledAt: string | null, lastSignInAt: string | null }} AgentView
+   * @typedef {{ id: string, name: string | null, role: string, createdAt: string, lastUsedAt: string | null,
+   *   revokedAt: string | null }} TokenView
+   * @typedef {{ invitationUrl: string, expiresAt: string }} InvitationLink
+   * @typedef {{ me: Parameters<GuichetAdminApi['start']>[0], api: Parameters<GuichetAdminApi['start']>[1],
+   *   withTenant: (path: string) => string }} AdminContext
+   */
+
+  /** @type {Record<string, string>} */
   var ROLE = { agent: 'Agent', supervisor: 'Responsable', admin: 'Administrateur' };
+  /** @type {Record<string, string>} */
   var SIGN_IN = {
     oidc: 'Compte de la collectivité',
     password: 'Mot de passe',
     invited: 'Invitation en attente',
   };
-  var ctx = null;
+  /** Set by start(): the signed-in administrator and console.js's API call. */
+  var ctx = /** @type {AdminContext} */ (/** @type {unknown} */ (null));
 
+  /**
+   * @param {string} id
+   * @returns {HTMLElement}
+   */
   function $(id) {
-    return document.getElementById(id);
+    var node = document.getElementById(id);
+    if (!node) throw new Error('#' + id + ' is missing from the page');
+    return node;
   }
 
+  /** @param {string} id */
+  function field(id) {
+    return /** @type {HTMLInputElement} */ ($(id));
+  }
+
+  /**
+   * @param {string} tag
+   * @param {Record<string, any>} [attrs]
+   * @param {(Node | string | null)[]} [children]
+   * @returns {HTMLElement}
+   */
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (name) {
-      var value = attrs[name];
+    var given = attrs || {};
+    Object.keys(given).forEach(function (name) {
+      var value = given[name];
       if (value === undefined || value === null || value === false) return;
       if (name === 'text') node.textContent = String(value);
       else if (name === 'className') node.className = value;
@@ -34,11 +65,13 @@
     return node;
   }
 
+  /** @param {Node} node */
   function clear(node) {
     while (node.firstChild) node.removeChild(node.firstChild);
   }
 
   /** Dates as the territory reads them: Europe/Paris, day and time. */
+  /** @param {string | null | undefined} iso */
   function when(iso) {
     if (!iso) return '—';
     return new Date(iso).toLocaleString('fr-FR', {
@@ -51,11 +84,18 @@
     });
   }
 
+  /** @param {{ message?: string } | null | undefined} error */
   function fail(error) {
     $('agents-error').textContent = (error && error.message) || 'Erreur';
   }
 
   /** A secret to hand over once: a read-only field to copy, and what it is for. */
+  /**
+   * @param {HTMLElement} target
+   * @param {string} title
+   * @param {string} value
+   * @param {string} note
+   */
   function showSecret(target, title, value, note) {
     clear(target);
     var id = target.id + '-value';
@@ -63,10 +103,14 @@
     target.appendChild(el('label', { for: id, text: 'À copier' }));
     target.appendChild(el('input', { id: id, readonly: true, value: value }));
     target.appendChild(el('p', { className: 'hint', text: note }));
-    $(id).focus();
-    $(id).select();
+    field(id).focus();
+    field(id).select();
   }
 
+  /**
+   * @param {string} name
+   * @param {InvitationLink} link
+   */
   function invitationShown(name, link) {
     showSecret(
       $('invite-result'),
@@ -76,6 +120,7 @@
     );
   }
 
+  /** @param {AgentView} a */
   function agentRow(a) {
     var actions = el('div', { className: 'row-actions' });
     var disabled = a.disabledAt !== null;
@@ -113,7 +158,7 @@
                 method: 'POST',
                 body: {},
               })
-              .then(function (link) {
+              .then(function (/** @type {InvitationLink} */ link) {
                 invitationShown(a.name, link);
               }, fail);
           },
@@ -130,6 +175,7 @@
     ]);
   }
 
+  /** @param {TokenView} t */
   function tokenRow(t) {
     var revoked = t.revokedAt !== null;
     return el('tr', {}, [
@@ -158,27 +204,32 @@
 
   function load() {
     $('agents-error').textContent = '';
-    ctx.api(ctx.withTenant('/agents')).then(function (page) {
+    ctx.api(ctx.withTenant('/agents')).then(function (/** @type {{ items: AgentView[] }} */ page) {
       var body = $('agents-body');
       clear(body);
-      page.items.forEach(function (a) {
+      page.items.forEach(function (/** @type {AgentView} */ a) {
         body.appendChild(agentRow(a));
       });
     }, fail);
-    ctx.api(ctx.withTenant('/tokens')).then(function (page) {
+    ctx.api(ctx.withTenant('/tokens')).then(function (/** @type {{ items: TokenView[] }} */ page) {
       var body = $('tokens-body');
       clear(body);
-      page.items.forEach(function (t) {
+      page.items.forEach(function (/** @type {TokenView} */ t) {
         body.appendChild(tokenRow(t));
       });
     }, fail);
   }
 
+  /**
+   * @param {Record<string, string>} body
+   * @returns {Record<string, string>}
+   */
   function tenantBody(body) {
-    if (ctx.me.tenantId === null) body.tenantId = document.getElementById('tenant').value;
+    if (ctx.me.tenantId === null) body.tenantId = field('tenant').value;
     return body;
   }
 
+  /** @param {boolean} visible */
   function show(visible) {
     $('panel-agents').hidden = !visible;
     if (visible) load();
@@ -200,29 +251,32 @@
     });
     $('invite-form').addEventListener('submit', function (e) {
       e.preventDefault();
-      var name = $('invite-name').value.trim();
-      var email = $('invite-email').value.trim();
+      var name = field('invite-name').value.trim();
+      var email = field('invite-email').value.trim();
       if (!name || !email) return fail({ message: 'Indiquez le nom et l’adresse e-mail.' });
       ctx
         .api('/agents', {
           method: 'POST',
-          body: tenantBody({ name: name, email: email, role: $('invite-role').value }),
+          body: tenantBody({ name: name, email: email, role: field('invite-role').value }),
         })
-        .then(function (created) {
-          $('invite-name').value = '';
-          $('invite-email').value = '';
+        .then(function (/** @type {InvitationLink & { agent: AgentView }} */ created) {
+          field('invite-name').value = '';
+          field('invite-email').value = '';
           invitationShown(created.agent.name, created);
           load();
         }, fail);
     });
     $('token-form').addEventListener('submit', function (e) {
       e.preventDefault();
-      var name = $('new-token-name').value.trim();
+      var name = field('new-token-name').value.trim();
       if (!name) return fail({ message: 'Indiquez le nom de l’application.' });
       ctx
-        .api('/tokens', { method: 'POST', body: tenantBody({ name: name, role: $('new-token-role').value }) })
-        .then(function (created) {
-          $('new-token-name').value = '';
+        .api('/tokens', {
+          method: 'POST',
+          body: tenantBody({ name: name, role: field('new-token-role').value }),
+        })
+        .then(function (/** @type {{ token: string }} */ created) {
+          field('new-token-name').value = '';
           showSecret(
             $('token-result'),
             'Jeton de ' + name + ' :',

@@ -5,24 +5,39 @@
 (function () {
   'use strict';
 
+  /**
+   * @param {string} id
+   * @returns {HTMLElement}
+   */
+  function byId(id) {
+    var node = document.getElementById(id);
+    if (!node) throw new Error('#' + id + ' is missing from the page');
+    return node;
+  }
+
+  /** @param {string} id */
+  function inputById(id) {
+    return /** @type {HTMLInputElement} */ (byId(id));
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     var token = window.location.hash.slice(1);
     // The secret leaves the address bar (and the history) as soon as the page has it.
     window.history.replaceState(null, '', window.location.pathname);
-    var error = document.getElementById('invitation-error');
+    var error = byId('invitation-error');
     if (!token) error.textContent = 'Ce lien est incomplet : ouvrez le lien reçu en entier.';
 
-    document.getElementById('invitation-form').addEventListener('submit', function (e) {
+    byId('invitation-form').addEventListener('submit', function (e) {
       e.preventDefault();
-      var password = document.getElementById('new-password').value;
-      var confirm = document.getElementById('confirm-password').value;
+      var password = inputById('new-password').value;
+      var confirm = inputById('confirm-password').value;
       if (password.length < 12) {
         error.textContent = 'Le mot de passe doit compter 12 caractères au moins.';
-        return document.getElementById('new-password').focus();
+        return byId('new-password').focus();
       }
       if (password !== confirm) {
         error.textContent = 'Les deux mots de passe sont différents.';
-        return document.getElementById('confirm-password').focus();
+        return byId('confirm-password').focus();
       }
       error.textContent = '';
       fetch('/auth/invitation', {

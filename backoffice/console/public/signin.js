@@ -7,7 +7,23 @@
 (function () {
   'use strict';
 
+  /**
+   * @param {string} id
+   * @returns {HTMLElement}
+   */
+  function byId(id) {
+    var node = document.getElementById(id);
+    if (!node) throw new Error('#' + id + ' is missing from the page');
+    return node;
+  }
+
+  /** @param {string} id */
+  function inputById(id) {
+    return /** @type {HTMLInputElement} */ (byId(id));
+  }
+
   /** Why the provider's round trip ended back here without a session (?connexion=…). */
+  /** @type {Record<string, string>} */
   var OUTCOME = {
     refusee:
       'Votre compte est reconnu, mais il n’a pas accès à cette console. Demandez à l’administrateur de votre collectivité de vous y autoriser.',
@@ -19,6 +35,7 @@
     'deconnecte-partout': 'Vous êtes déconnecté sur tous vos appareils.',
   };
 
+  /** @type {GuichetSigninApi} */
   var signin = {
     csrf: null,
 
@@ -36,7 +53,7 @@
         })
         .then(function (session) {
           signin.csrf = session && session.signedInWith === 'session' ? session.csrfToken : null;
-          document.getElementById('logout-everywhere').hidden = !signin.csrf;
+          byId('logout-everywhere').hidden = !signin.csrf;
           return Boolean(signin.csrf);
         })
         .catch(function () {
@@ -67,21 +84,21 @@
   document.addEventListener('DOMContentLoaded', function () {
     var params = new URLSearchParams(window.location.search);
     var outcome = params.get('connexion');
-    if (outcome && OUTCOME[outcome]) document.getElementById('signin-message').textContent = OUTCOME[outcome];
+    if (outcome && OUTCOME[outcome]) byId('signin-message').textContent = OUTCOME[outcome];
     // The outcome is said once: a reload does not repeat it.
     if (outcome) window.history.replaceState(null, '', window.location.pathname);
 
-    document.getElementById('logout-everywhere').addEventListener('click', function () {
+    byId('logout-everywhere').addEventListener('click', function () {
       signin.signOut(true).then(function () {
         window.location.assign('/console?connexion=deconnecte-partout');
       });
     });
 
-    document.getElementById('password-form').addEventListener('submit', function (e) {
+    byId('password-form').addEventListener('submit', function (e) {
       e.preventDefault();
-      var error = document.getElementById('password-error');
-      var email = document.getElementById('signin-email').value.trim();
-      var password = document.getElementById('signin-password').value;
+      var error = byId('password-error');
+      var email = inputById('signin-email').value.trim();
+      var password = inputById('signin-password').value;
       if (!email || !password) {
         error.textContent = 'Saisissez votre adresse et votre mot de passe.';
         return;
@@ -98,8 +115,8 @@
             if (res.ok) return window.location.assign('/console');
             error.textContent =
               (body && body.error && body.error.message) || 'La connexion n’a pas abouti. Recommencez.';
-            document.getElementById('signin-password').value = '';
-            document.getElementById('signin-password').focus();
+            inputById('signin-password').value = '';
+            byId('signin-password').focus();
           });
         })
         .catch(function () {
@@ -112,19 +129,19 @@
         return res.json();
       })
       .then(function (options) {
-        var tokenForm = document.getElementById('token-signin');
+        var tokenForm = byId('token-signin');
         if (options && options.oidc) {
-          var link = document.getElementById('oidc-link');
+          var link = byId('oidc-link');
           link.textContent = 'Se connecter avec ' + (options.oidc.name || 'le compte de votre collectivité');
           link.setAttribute('href', options.oidc.loginUrl);
-          document.getElementById('oidc-signin').hidden = false;
+          byId('oidc-signin').hidden = false;
         } else {
           // Without an identity provider, the token form is the way in: unfolded.
-          tokenForm.open = true;
+          /** @type {HTMLDetailsElement} */ (tokenForm).open = true;
         }
       })
       .catch(function () {
-        document.getElementById('token-signin').open = true;
+        /** @type {HTMLDetailsElement} */ (byId('token-signin')).open = true;
       });
   });
 })();
