@@ -11,13 +11,7 @@ import type { LexicalHits } from './lexical-hits';
 import { findReferences } from './entities/reference';
 import { warmUpDates } from './entities/dates';
 import { isBareYesNo } from './entities/yes-no';
-import {
-  type AnalyzeOptions,
-  type FacilityKind,
-  type Intent,
-  type Nlu,
-  type NluResult,
-} from './types';
+import { type AnalyzeOptions, type FacilityKind, type Intent, type Nlu, type NluResult } from './types';
 
 export interface LexicalCues {
   facilities: FacilityKind[];
