@@ -36,9 +36,26 @@ export const Uuid = z
 
 // ---------- Views (answers) ----------
 
+export const RequestEventKindSchema = z.enum([
+  'status',
+  'note',
+  'assignment',
+  'reply',
+  'transfer',
+  'intervention',
+]);
+export type RequestEventKind = z.infer<typeof RequestEventKindSchema>;
+
 export const RequestEventViewSchema = z.object({
+  /** What happened: a status change (the default), an internal note, an assignment, a reply to the citizen… */
+  kind: RequestEventKindSchema,
+  /** The request's status after the event. */
   status: RequestStatusSchema,
   note: z.string().nullable(),
+  /** Written for the citizen and the public: only such notes are ever published (Open311 status_notes). */
+  public: z.boolean(),
+  /** What the kind needs (assignee, a reply's delivery status, …). */
+  details: z.record(z.string(), z.unknown()).nullable(),
   actor: z.string(),
   createdAt: Timestamp,
 });

@@ -74,7 +74,7 @@ export class PostgresContactStore implements ContactStore {
         [id, contact.tenant_id],
       );
       const events = await this.sql.query<EventRow & { request_id: string }>(
-        `SELECT e.request_id, e.status, e.note, e.actor, e.created_at FROM request_events e
+        `SELECT e.request_id, e.kind, e.status, e.note, e.public, e.details, e.actor, e.created_at FROM request_events e
          JOIN requests r ON r.id = e.request_id WHERE r.contact_id = $1 AND r.tenant_id = $2 ORDER BY e.id`,
         [id, contact.tenant_id],
       );

@@ -30,6 +30,7 @@ import {
   CONVERSATION_COLUMNS,
   REQUEST_COLUMNS,
   toConversationView,
+  EVENT_COLUMNS,
   toEventView,
   toRequestView,
   type ConversationRow,
@@ -103,7 +104,7 @@ export class PostgresRequestStore implements RequestStore {
     const row = found.rows[0];
     if (!row) return null;
     const events = await db.query<EventRow>(
-      'SELECT status, note, actor, created_at FROM request_events WHERE request_id = $1 ORDER BY id',
+      `SELECT ${EVENT_COLUMNS} FROM request_events WHERE request_id = $1 ORDER BY id`,
       [row.id],
     );
     const conversation = row.conversation_id

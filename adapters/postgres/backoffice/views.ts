@@ -70,15 +70,24 @@ export const toRequestView = (row: RequestRow): RequestView => ({
 });
 
 export interface EventRow {
+  kind: RequestEventView['kind'];
   status: RequestEventView['status'];
   note: string | null;
+  public: boolean;
+  details: Record<string, unknown> | null;
   actor: string;
   created_at: Stamp;
 }
 
+/** The columns of an event row, for every query that reads a request's timeline. */
+export const EVENT_COLUMNS = 'kind, status, note, public, details, actor, created_at';
+
 export const toEventView = (row: EventRow): RequestEventView => ({
+  kind: row.kind,
   status: row.status,
   note: row.note,
+  public: row.public,
+  details: row.details ?? null,
   actor: row.actor,
   createdAt: isoOr(row.created_at),
 });

@@ -5,6 +5,7 @@ import { migration0003 } from './0003-conversation-fence';
 import { migration0004 } from './0004-turn-path-indexes';
 import { migration0005 } from './0005-open-channel-names';
 import { migration0007 } from './0007-agent-sessions';
+import { migration0008 } from './0008-request-timeline';
 
 export interface Migration {
   version: number;
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0004,
   migration0005,
   migration0007,
+  migration0008,
 ];
