@@ -1,6 +1,7 @@
 // The back office assembled from the shared store's SQL client: its store, the token authenticator, the
 // routers (/api/v1, /open311/v2, /console) and the outbox relay with every handler. Called by the
 // composition root (server/container.ts), which keeps its own edit to a few lines.
+import type { RecordedRequestType } from '../bot/intent-module';
 import type { Router } from 'express';
 import type { Logger } from '../bot/logger';
 import type { EventBus, SharedStore } from '../bot/ports';
@@ -38,6 +39,8 @@ export interface BackofficeModuleOptions {
   /** The dialogue engine's memory of conversations (the citizen's language; erasure). */
   conversations: ConversationMemory;
   territories: TerritoryProvider;
+  /** The request types the public services record (labels for the console); none by default. */
+  requestTypes?: readonly RecordedRequestType[];
   logger: Logger;
   publicUrl: string;
   /** ADMIN_TOKEN: the platform administrator. */
@@ -99,6 +102,7 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
     bus,
     conversations: options.conversations,
     territories: options.territories,
+    requestTypes: options.requestTypes ?? [],
     logger,
     clock,
     sessions,

@@ -25,8 +25,6 @@ export interface ServiceSummary {
   service: string;
   /** What the citizen gets, in one line. */
   gets: string;
-  /** The request type created, when the service records one. */
-  request?: string;
 }
 
 /** What a service declares: plain data, the same whatever the territory. */
@@ -35,6 +33,18 @@ export interface ServiceDescription {
   id: string;
   intents: readonly IntentDescription[];
   readme?: ServiceSummary;
+  /**
+   * The request type this service records and what people call it ("Signalement"): the back office shows this
+   * label, never the type id. Its type is also the README row's `request`.
+   */
+  records?: RecordedRequestType;
+}
+
+/** A request type as the back office names it: its label and, when it has some, its categories' labels. */
+export interface RecordedRequestType {
+  type: string;
+  label: Phrase;
+  categories?: Readonly<Record<string, Phrase>>;
 }
 
 /** A public service's module: its description and what it does. */

@@ -248,6 +248,7 @@ export async function createContainer(
     bus,
     conversations: engine,
     territories,
+    requestTypes: intents.modules.flatMap((m) => (m.records ? [m.records] : [])),
     logger,
     publicUrl: publicUrlOf(config),
     adminToken: config.ADMIN_TOKEN,

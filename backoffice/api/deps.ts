@@ -1,6 +1,7 @@
 // What the API handlers need, given by createBackoffice.
 import type { Logger } from '../../bot/logger';
 import type { EventBus } from '../../bot/ports';
+import type { RecordedRequestType } from '../../bot/intent-module';
 import type { TerritoryProvider } from '../../knowledge/territory';
 import type { AgentDirectory } from '../auth/ports';
 import type { SessionManager } from '../auth/sessions';
@@ -12,6 +13,8 @@ export interface ApiDeps {
   /** The engine's memory of conversations (dialogue state), read and forgotten through it. */
   conversations: ConversationMemory;
   territories: TerritoryProvider;
+  /** The request types the public services record, with their labels (the vocabulary). */
+  requestTypes: readonly RecordedRequestType[];
   logger: Logger;
   clock: () => Date;
   /** Console sessions (people signed in with a cookie); absent, only bearer tokens are accepted. */

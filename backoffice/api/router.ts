@@ -16,6 +16,7 @@ import { indicatorRoutes } from './indicators';
 import { openApiDocument } from './openapi';
 import { requestRoutes } from './requests';
 import { mountRoutes, type AnyRoute } from './route';
+import { vocabularyRoutes } from './vocabulary';
 
 export const API_PREFIX = '/api/v1';
 
@@ -29,6 +30,7 @@ export function apiRoutes(deps: ApiDeps, streams: EventStreams): AnyRoute[] {
     ...eventRoutes(deps, streams),
     ...sessionRoutes(deps),
     ...agentRoutes(deps),
+    ...vocabularyRoutes(deps),
   ];
 }
 

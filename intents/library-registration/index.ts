@@ -18,10 +18,13 @@ export const LIBRARY_REGISTRATION: ServiceDescription = {
       digression: true,
     },
   ],
+  records: {
+    type: 'library_registration',
+    label: phrase('Inscription à la médiathèque', 'Library registration'),
+  },
   readme: {
     service: 'library registration',
     gets: 'adherent(s), contact, pricing and documents from the territory',
-    request: 'library_registration',
   },
 };
 

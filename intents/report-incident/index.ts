@@ -2,6 +2,7 @@
 import { phrase } from '../../bot/i18n';
 import type { IntentModule, ServiceDescription } from '../../bot/intent-module';
 import type { IntentDeps } from '../deps';
+import { CATEGORY_LABELS } from '../shared/incident-categories';
 import { reportIncidentForm } from './form';
 
 export { ReportIncidentPayloadSchema, type ReportIncidentPayload } from './payload';
@@ -19,10 +20,14 @@ export const REPORT_INCIDENT: ServiceDescription = {
       helpMenu: true,
     },
   ],
+  records: {
+    type: 'report_incident',
+    label: phrase('Signalement', 'Incident report'),
+    categories: CATEGORY_LABELS,
+  },
   readme: {
     service: 'report an incident',
     gets: 'category, place (address text geocoded with the national address API, or a shared location), description, optional photo and contact; an open report of the same category within 50 m is offered instead of a duplicate (who follows it is told of its status changes); an address the API could not locate at the time (API down) is located later by the server; routed to the competent authority (e.g. waste → intercommunalité, roads → commune)',
-    request: 'report_incident',
   },
 };
 

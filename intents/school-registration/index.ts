@@ -18,10 +18,10 @@ export const SCHOOL_REGISTRATION: ServiceDescription = {
       digression: true,
     },
   ],
+  records: { type: 'school_registration', label: phrase('Inscription scolaire', 'School registration') },
   readme: {
     service: 'school registration',
     gets: "child's name and birth date, level, address (school sector), parent contact, documents to bring; collège / lycée explained and redirected",
-    request: 'school_registration',
   },
 };
 

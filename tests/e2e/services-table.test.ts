@@ -2,7 +2,7 @@
 // `readme` in each intents/<service>/index.ts), row for row and in registration order.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ServiceSummary } from '../../bot/intent-module';
+import type { ServiceDescription } from '../../bot/intent-module';
 import { createIntents, type IntentDeps } from '../../intents';
 
 const readme = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
@@ -11,8 +11,10 @@ const readme = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
 const noDeps = {} as IntentDeps;
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');
-const markdownRow = (r: ServiceSummary) =>
-  `| ${cell(r.service)} | ${cell(r.gets)} | ${r.request ? `\`${r.request}\`` : '—'} |`;
+/** The request type column comes from what the module records (`records.type`), not from a second copy. */
+const requestCell = (m: ServiceDescription) => (m.records ? `\`${m.records.type}\`` : '—');
+const markdownRow = (m: ServiceDescription & { readme: NonNullable<ServiceDescription['readme']> }) =>
+  `| ${cell(m.readme.service)} | ${cell(m.readme.gets)} | ${requestCell(m)} |`;
 
 /** The rows of the table under "## Public services", cells trimmed (prettier pads them). */
 function readmeRows(): string[][] {
@@ -31,14 +33,10 @@ function readmeRows(): string[][] {
 
 describe('README services table', () => {
   it('lists every registered service with the row its module declares', () => {
-    const declared = createIntents(noDeps)
-      .modules.map((m) => m.readme)
-      .filter((r): r is ServiceSummary => !!r);
-    const expected = declared.map((r) => [
-      cell(r.service),
-      cell(r.gets),
-      r.request ? `\`${r.request}\`` : '—',
-    ]);
+    const declared = createIntents(noDeps).modules.filter(
+      (m): m is typeof m & { readme: NonNullable<ServiceDescription['readme']> } => !!m.readme,
+    );
+    const expected = declared.map((m) => [cell(m.readme.service), cell(m.readme.gets), requestCell(m)]);
     const rows = readmeRows();
     if (JSON.stringify(rows) !== JSON.stringify(expected)) {
       // What to paste under "## Public services" (then `npx prettier --write README.md`).
