@@ -14,7 +14,45 @@ interface GuichetAdminApi {
   ): void;
 }
 
+/** GET /api/v1/vocabulary (backoffice/vocabulary.ts): labels by id. */
+interface GuichetVocabulary {
+  statuses: Record<string, string>;
+  requestTypes: Record<string, string>;
+  categories: Record<string, string>;
+  communes: Record<string, string>;
+  authorities: Record<string, string>;
+  channels: Record<string, string>;
+  roles: Record<string, string>;
+  eventKinds: Record<string, string>;
+  timeZone: string;
+}
+
+type GuichetApiError = Error & { status?: number };
+
+/** common.js: what every console page shares. */
+interface GuichetCommon {
+  byId(id: string): HTMLElement;
+  input(id: string): HTMLInputElement;
+  select(id: string): HTMLSelectElement;
+  textarea(id: string): HTMLTextAreaElement;
+  button(id: string): HTMLButtonElement;
+  el(
+    tag: string,
+    attrs?: Record<string, unknown>,
+    children?: Array<Node | string | null | undefined | false>,
+  ): HTMLElement;
+  clear(node: Node): void;
+  announce(text: string): void;
+  when(iso: string | null | undefined, options?: { date?: boolean }): string;
+  api(path: string, options?: { method?: string; body?: unknown }): Promise<any>;
+  resume(): Promise<boolean>;
+  withTenant(path: string): string;
+  vocabulary(): Promise<GuichetVocabulary>;
+  label(v: GuichetVocabulary | null, group: keyof GuichetVocabulary, id: string | null | undefined): string;
+}
+
 interface Window {
+  Guichet: GuichetCommon;
   GuichetSignin: GuichetSigninApi;
   GuichetAdmin: GuichetAdminApi;
 }

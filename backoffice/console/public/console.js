@@ -115,16 +115,10 @@
     }, 50);
   }
 
+  /** Dates in the territory's time zone (common.js), whatever the agent's computer says. */
   /** @param {string | null | undefined} iso */
   function when(iso) {
-    if (!iso) return '';
-    var d = new Date(iso);
-    return d.toLocaleString('fr-FR', {
-      day: '2-digit',
-      month: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    });
+    return window.Guichet.when(iso);
   }
 
   /** @param {string} [sep] */

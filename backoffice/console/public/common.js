@@ -1,0 +1,221 @@
+// @ts-check
+/*
+ * What every console page shares, on window.Guichet: typed element getters, a safe element builder (text through
+ * textContent only), the polite announcer, dates in the territory's time zone, the API client (the tab's bearer
+ * token, or the session cookie with its CSRF token) and the vocabulary (French labels instead of ids).
+ * Load it before the page's own script. A new page uses this instead of copying helpers.
+ */
+(function () {
+  'use strict';
+
+  var API = '/api/v1';
+  var TOKEN_KEY = 'guichet.console.token';
+  /** @type {string | null} */
+  var csrf = null;
+  /** @type {Promise<GuichetVocabulary> | null} */
+  var vocabulary = null;
+  var timeZone = 'Europe/Paris';
+
+  /** @param {string} id @returns {HTMLElement} */
+  function byId(id) {
+    var node = document.getElementById(id);
+    if (!node) throw new Error('#' + id + ' is missing from the page');
+    return node;
+  }
+
+  /** @param {string} id @returns {HTMLInputElement} */
+  function input(id) {
+    return /** @type {HTMLInputElement} */ (byId(id));
+  }
+
+  /** @param {string} id @returns {HTMLSelectElement} */
+  function select(id) {
+    return /** @type {HTMLSelectElement} */ (byId(id));
+  }
+
+  /** @param {string} id @returns {HTMLTextAreaElement} */
+  function textarea(id) {
+    return /** @type {HTMLTextAreaElement} */ (byId(id));
+  }
+
+  /** @param {string} id @returns {HTMLButtonElement} */
+  function button(id) {
+    return /** @type {HTMLButtonElement} */ (byId(id));
+  }
+
+  /**
+   * Builds an element; text goes through textContent only.
+   * @param {string} tag
+   * @param {Record<string, unknown>} [attrs] `text`, `className`, `on<event>` handlers, or attributes
+   * @param {Array<Node | string | null | undefined | false>} [children]
+   * @returns {HTMLElement}
+   */
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    var given = attrs || {};
+    Object.keys(given).forEach(function (name) {
+      var value = given[name];
+      if (value === undefined || value === null || value === false) return;
+      if (name === 'text') node.textContent = String(value);
+      else if (name === 'className') node.className = /** @type {string} */ (value);
+      else if (name.indexOf('on') === 0)
+        node.addEventListener(name.slice(2), /** @type {EventListener} */ (value));
+      else node.setAttribute(name, value === true ? '' : String(value));
+    });
+    (children || []).forEach(function (child) {
+      if (child) node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  /** @param {Node} node */
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  /** Says a sentence to screen readers through the page's #announce live region (if it has one). */
+  /** @param {string} text */
+  function announce(text) {
+    var region = document.getElementById('announce');
+    if (!region) return;
+    region.textContent = '';
+    // A new text node after a tick is read even when the same sentence repeats.
+    setTimeout(function () {
+      /** @type {HTMLElement} */ (region).textContent = text;
+    }, 50);
+  }
+
+  /**
+   * A date and time as people of the territory read it ("05/12/2026 14:03"), in its time zone whatever the
+   * agent's computer says.
+   * @param {string | null | undefined} iso
+   * @param {{ date?: boolean }} [options] `date: true` for the day only
+   */
+  function when(iso, options) {
+    if (!iso) return '';
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) return '';
+    /** @type {Intl.DateTimeFormatOptions} */
+    var format = { timeZone: timeZone, day: '2-digit', month: '2-digit', year: 'numeric' };
+    if (!(options && options.date)) {
+      format.hour = '2-digit';
+      format.minute = '2-digit';
+    }
+    return new Intl.DateTimeFormat('fr-FR', format).format(d);
+  }
+
+  /** The bearer token typed in this tab, if any (people use the session cookie instead). */
+  function token() {
+    return sessionStorage.getItem(TOKEN_KEY);
+  }
+
+  /** @param {Record<string, string>} headers */
+  function authHeaders(headers) {
+    var t = token();
+    if (t) headers.Authorization = 'Bearer ' + t;
+    else if (csrf) headers['X-CSRF-Token'] = csrf;
+    return headers;
+  }
+
+  /** Resolves true when the browser has a console session (its cookie) or a tab token; fetches the CSRF token. */
+  function resume() {
+    if (token()) return Promise.resolve(true);
+    return fetch(API + '/session', { headers: { Accept: 'application/json' }, cache: 'no-store' })
+      .then(function (res) {
+        return res.ok ? res.json() : null;
+      })
+      .then(function (session) {
+        csrf = session && session.signedInWith === 'session' ? session.csrfToken : null;
+        return Boolean(csrf);
+      })
+      .catch(function () {
+        return false;
+      });
+  }
+
+  /**
+   * Calls /api/v1; resolves with the JSON answer, rejects with an Error carrying `status` and the API's message.
+   * @param {string} path
+   * @param {{ method?: string, body?: unknown }} [options]
+   * @returns {Promise<any>}
+   */
+  function api(path, options) {
+    var opts = options || {};
+    var headers = authHeaders({ Accept: 'application/json' });
+    if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+    return fetch(API + path, {
+      method: opts.method || 'GET',
+      headers: headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      cache: 'no-store',
+    }).then(function (res) {
+      if (res.status === 204) return null;
+      return res.json().then(
+        function (body) {
+          if (!res.ok) throw apiError(res.status, body && body.error && body.error.message);
+          return body;
+        },
+        function () {
+          throw apiError(res.status);
+        },
+      );
+    });
+  }
+
+  /** @param {number} status @param {string} [message] @returns {GuichetApiError} */
+  function apiError(status, message) {
+    /** @type {GuichetApiError} */
+    var error = new Error(message || 'Erreur ' + status);
+    error.status = status;
+    return error;
+  }
+
+  /** The tenant a platform administrator picked (?tenant= in this page's URL), appended to an API path. */
+  /** @param {string} path */
+  function withTenant(path) {
+    var tenant = new URLSearchParams(location.search).get('tenant');
+    if (!tenant) return path;
+    return path + (path.indexOf('?') >= 0 ? '&' : '?') + 'tenant=' + encodeURIComponent(tenant);
+  }
+
+  /** The territory's labels, fetched once per page. @returns {Promise<GuichetVocabulary>} */
+  function loadVocabulary() {
+    if (!vocabulary) {
+      vocabulary = api(withTenant('/vocabulary')).then(function (/** @type {GuichetVocabulary} */ v) {
+        timeZone = v.timeZone || timeZone;
+        return v;
+      });
+    }
+    return vocabulary;
+  }
+
+  /**
+   * The label of an id in a vocabulary group; an unknown id shows as "—" rather than leaking a code name
+   * (the id stays available to the caller).
+   * @param {GuichetVocabulary | null} v
+   * @param {keyof GuichetVocabulary} group
+   * @param {string | null | undefined} id
+   */
+  function label(v, group, id) {
+    if (!id) return '—';
+    var labels = v && /** @type {Record<string, string> | undefined} */ (v[group]);
+    return (labels && labels[id]) || '—';
+  }
+
+  window.Guichet = {
+    byId: byId,
+    input: input,
+    select: select,
+    textarea: textarea,
+    button: button,
+    el: el,
+    clear: clear,
+    announce: announce,
+    when: when,
+    api: api,
+    resume: resume,
+    withTenant: withTenant,
+    vocabulary: loadVocabulary,
+    label: label,
+  };
+})();
