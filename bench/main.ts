@@ -252,7 +252,7 @@ function nextSms(c: Citizen): string {
 function advance(c: Citizen, reply: string): void {
   c.lastReply = reply;
   c.turns += 1;
-  const ref = /DEM-\d{4}-\d{6}/.exec(reply)?.[0];
+  const ref = /DEM-\d{4}-[0-9A-Z]{6}/.exec(reply)?.[0];
   if (c.scenario === 'report' && ref && /enregistr/i.test(reply)) {
     c.references.push(ref);
     c.scenario = 'status';

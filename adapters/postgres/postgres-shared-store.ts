@@ -1,6 +1,7 @@
 // SharedStore over SQL, one implementation for PGlite and PostgreSQL. Each method is a fixed number
 // of statements whatever the size of its input (batches go in as one JSON parameter), and a turn is
 // committed in one transaction.
+import { newReference } from '../../bot/references';
 import { randomUUID } from 'node:crypto';
 import { GuichetError } from '../../bot/errors';
 import type {
@@ -142,12 +143,14 @@ export class PostgresSharedStore implements SharedStore {
 
   reserveReference(now: Date): Promise<string> {
     return this.run('reserveReference', async () => {
-      const result = await this.sql.query<{ n: string | number }>(
-        "SELECT nextval('request_reference_seq') AS n",
-      );
-      const n = String(result.rows[0]?.n ?? '');
-      if (!/^\d+$/.test(n)) throw new GuichetError('INTERNAL', 'The reference sequence returned no number');
-      return `DEM-${this.yearFormat.format(now)}-${n.padStart(6, '0')}`;
+      const year = this.yearFormat.format(now);
+      // Random references (bot/references.ts): a collision is a one-in-a-billion event, checked anyway.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const reference = newReference(year);
+        const taken = await this.sql.query('SELECT 1 FROM requests WHERE reference = $1', [reference]);
+        if (taken.rows.length === 0) return reference;
+      }
+      throw new GuichetError('INTERNAL', 'No free request reference after 5 attempts');
     });
   }
 
@@ -208,6 +211,23 @@ export class PostgresSharedStore implements SharedStore {
       const result = await this.sql.query<RequestRow>(
         `${REQUEST_SELECT} WHERE r.tenant_id = $1 AND r.reference = $2`,
         [tenantId, reference.trim().toUpperCase()],
+      );
+      return result.rows[0] ? toRequest(result.rows[0]) : null;
+    });
+  }
+
+  getRequestForContact(
+    tenantId: string,
+    reference: string,
+    contactId: string,
+  ): Promise<RequestRecord | null> {
+    if (!UUID.test(contactId)) return Promise.resolve(null);
+    return this.run('getRequestForContact', async () => {
+      const result = await this.sql.query<RequestRow>(
+        `${REQUEST_SELECT}
+         WHERE r.tenant_id = $1 AND r.reference = $2 AND (r.contact_id = $3
+           OR r.id IN (SELECT f.request_id FROM request_followers f WHERE f.contact_id = $3))`,
+        [tenantId, reference.trim().toUpperCase(), contactId],
       );
       return result.rows[0] ? toRequest(result.rows[0]) : null;
     });

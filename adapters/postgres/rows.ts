@@ -64,7 +64,10 @@ export function toMessage(row: MessageRow): MessageRecord {
   return message;
 }
 
-/** Requests with their status history in one query (no N+1): events aggregated per row. */
+/**
+ * Requests with their status history in one query (no N+1): events aggregated per row. Only status changes:
+ * internal notes, assignments and the rest of the back office's timeline never reach the dialogue.
+ */
 export const REQUEST_SELECT = `
 SELECT r.id, r.reference, r.tenant_id, r.type, r.status, r.authority_id, r.commune_id, r.channel,
   r.contact_id, r.conversation_id, r.payload, r.lat, r.lon, r.location_label, r.address_text,
@@ -72,7 +75,7 @@ SELECT r.id, r.reference, r.tenant_id, r.type, r.status, r.authority_id, r.commu
   COALESCE((
     SELECT jsonb_agg(jsonb_build_object('status', e.status, 'note', e.note, 'actor', e.actor,
       'at', floor(extract(epoch FROM e.created_at) * 1000)) ORDER BY e.id)
-    FROM request_events e WHERE e.request_id = r.id
+    FROM request_events e WHERE e.request_id = r.id AND e.kind = 'status'
   ), '[]'::jsonb) AS events
 FROM requests r`;
 

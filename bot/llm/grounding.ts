@@ -1,6 +1,7 @@
 // Checks on generated text before a citizen sees it. Opening hours, prices, references and phone
 // numbers come from structured data: a generated answer that states one the passages do not contain is
 // rejected (the caller then uses the non-LLM answer). Length is fitted to the channel by our code.
+import { referencesInText } from '../references';
 import { channelCapabilities, type AnswerLimit } from '../channel-capabilities';
 import type { Channel } from '../messages';
 
@@ -35,7 +36,7 @@ const PRICE_AFTER = /(\d+(?:[.,]\d{1,2})?)\s?(?:€|euros?\b|eur\b)/giu;
 const PRICE_BEFORE = /€\s?(\d+(?:[.,]\d{1,2})?)/giu;
 /** "Free" is a price too ("la piscine est gratuite"). */
 const FREE = /\bgratuit(?:e|s|es|ement)?\b|\bfree(?:\s+of\s+charge)?\b|\bsans\s+frais\b|\bno\s+charge\b/giu;
-const REFERENCE = /\bDEM-\d{4}-\d{6}\b/giu;
+const REFERENCE = referencesInText();
 const PHONE = /(?:(?:\+|00)33\s?(?:\(0\)\s?)?|\b0)[1-9](?:[\s.-]?\d{2}){4}\b|\+\d{1,3}(?:[\s.-]?\d){7,13}\b/g;
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 export const URL_PATTERN = /\b(?:https?:\/\/|www\.)[^\s<>"')\]]+/giu;

@@ -1,6 +1,7 @@
 // Personal data is removed from citizen text before anything reaches a language model provider, unless
 // the territory explicitly allows sending it. Replacements keep the sentence readable ("[téléphone]"),
 // so the model still understands what the message is about.
+import { referencesInText } from '../references';
 export const REDACTION_KINDS = ['email', 'phone', 'reference', 'number', 'name', 'address'] as const;
 export type RedactionKind = (typeof REDACTION_KINDS)[number];
 
@@ -22,7 +23,7 @@ const PLACEHOLDER: Record<RedactionKind, string> = {
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 /** French numbers (01 23 45 67 89, 01.23…, +33 6 12…, 0033…) and other international numbers. */
 const PHONE = /(?:(?:\+|00)33\s?(?:\(0\)\s?)?|\b0)[1-9](?:[\s.-]?\d{2}){4}\b|\+\d{1,3}(?:[\s.-]?\d){7,13}\b/g;
-const REFERENCE = /\bDEM-\d{4}-\d{6}\b/gi;
+const REFERENCE = referencesInText();
 /** Long digit runs: social security numbers, IBAN digits, customer numbers, card numbers. */
 const LONG_NUMBER = /\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}\b|\b\d(?:[\s.-]?\d){8,}\b/g;
 

@@ -99,9 +99,20 @@ describe('references', () => {
     ['dem-2026-123 ?', 'DEM-2026-000123'],
     ['dossier DEM2026000777', 'DEM-2026-000777'],
     ['référence 2026-000999', 'DEM-2026-000999'],
+    ['suivi DEM-2026-7K3M9P', 'DEM-2026-7K3M9P'],
+    ['où en est dem 2026 7k3m9p', 'DEM-2026-7K3M9P'],
+    ['DEM-2026-7K3-M9P svp', 'DEM-2026-7K3M9P'],
+    ['ma référence : 2026-7K3M9P', 'DEM-2026-7K3M9P'],
   ])('%s → %s', (text, reference) => {
     expect(first(text, 'reference')).toBe(reference);
   });
+
+  it.each(['rendez-vous le 12 2026 street', 'en 2026 bonjour', 'DEM-2026-OOOOOO'])(
+    'finds no reference in "%s"',
+    (text) => {
+      expect(first(text, 'reference')).toBeUndefined();
+    },
+  );
 
   it('makes a message with a reference a follow-up', () => {
     expect(nlu.analyze('DEM-2026-000042 ?', WEDNESDAY).intent).toBe('request_status');

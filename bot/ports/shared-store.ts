@@ -126,6 +126,12 @@ export interface SharedStore {
     options?: { limit?: number },
   ): Promise<MessageRecord[]>;
   getRequestByReference(tenantId: string, reference: string): Promise<RequestRecord | null>;
+  /**
+   * The request with this reference only when `contactId` filed it or follows it (same contact = same channel
+   * identity within the tenant): what the follow-up shows a citizen. Anyone else gets null, as for an unknown
+   * reference.
+   */
+  getRequestForContact(tenantId: string, reference: string, contactId: string): Promise<RequestRecord | null>;
   listRequestsForContact(tenantId: string, contactId: string, limit: number): Promise<RequestRecord[]>;
   /** Open requests of a type (and payload category) within radiusM metres of a point. */
   findOpenRequestsNear(query: {

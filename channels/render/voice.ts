@@ -172,12 +172,15 @@ export function replyToSpeech(
 
 const endSentence = (s: string): string => (/[.!?:…]$/.test(s.trim()) ? s.trim() : `${s.trim()}.`);
 
-/** Spells a reference so it can be noted: "DEM-2026-000123" → "D, E, M, 2026, 0 0 0 1 2 3". */
+/**
+ * Spells a reference so it can be noted, character by character: "DEM-2026-7K3M9P" → "D, E, M, 2026, 7, K, 3, M,
+ * 9, P" (old ones: "DEM-2026-000123" → "D, E, M, 2026, 0, 0, 0, 1, 2, 3").
+ */
 export const spellReference = (ref: string): string =>
   ref.replace(
-    /\b([A-Z]{2,5})-(\d{4})-(\d{4,})\b/g,
+    /\b([A-Z]{2,5})-(\d{4})-([0-9A-Z]{4,})\b/g,
     (_m, prefix: string, year: string, n: string) =>
-      `${[...prefix].join(', ')}, ${year}, ${[...n].join(' ')}`,
+      `${[...prefix].join(', ')}, ${year}, ${[...n].join(', ')}`,
   );
 
 /** Text made for a French text-to-speech voice: no URLs, no emoji, times and e-mails read naturally. */

@@ -1,6 +1,8 @@
-// "Où en est ma demande ?": by reference (DEM-YYYY-NNNNNN, typed loosely), whatever channel the request
-// came from, within the tenant only; without a reference, the contact's latest requests as choices.
+// "Où en est ma demande ?": by reference (typed loosely), for the citizen who filed the request or follows it
+// (same contact: same phone number, same web chat conversation…), whatever channel the request came from;
+// without a reference, the contact's latest requests as choices. Anyone else typing a reference learns nothing.
 import { phrase } from '../../bot/i18n';
+import { REFERENCE_EXAMPLE } from '../../bot/references';
 import type { IntentModule, ServiceDescription } from '../../bot/intent-module';
 import type { TurnContext } from '../../bot/turn-context';
 import { territoryOf, type IntentDeps } from '../deps';
@@ -31,21 +33,27 @@ export const REQUEST_STATUS: ServiceDescription = {
   ],
   readme: {
     service: 'request follow-up',
-    gets: "by reference `DEM-YYYY-NNNNNN` on any channel, or the contact's latest requests: status, history, next step",
+    gets: "by reference on any channel, or the contact's latest requests: status, history, next step; only for the citizen who filed or follows the request",
   },
 };
 
 export function createRequestStatus(deps: IntentDeps): IntentModule {
   async function answer(ctx: TurnContext, reference: string): Promise<void> {
     const territory = territoryOf(deps, ctx);
-    // Tenant-scoped lookup: another territory's reference is simply not found.
-    const request = await ctx.sharedStore.getRequestByReference(ctx.tenant.id, reference);
+    // Only the citizen who filed the request (or follows it) gets it, within the tenant. Anyone else gets the
+    // same answer as for a reference that does not exist: saying "it exists but is not yours" would confirm a
+    // guess, and the detail (status, notes, address) is theirs alone.
+    const request = await ctx.sharedStore.getRequestForContact(
+      ctx.tenant.id,
+      reference,
+      ctx.conversation.contactId,
+    );
     ctx.state.awaiting = null;
     if (!request) {
       ctx.text(
         phrase(
-          `Je ne trouve pas de demande avec la référence ${reference}. Vérifiez-la (elle ressemble à DEM-2026-000123) ou appelez l’accueil au ${territory.contact.phone}.`,
-          `I cannot find a request with reference ${reference}. Please check it (it looks like DEM-2026-000123) or call us on ${territory.contact.phone}.`,
+          `Je ne peux pas vous donner le suivi de la demande ${reference} ici : soit la référence est inexacte (elle ressemble à ${REFERENCE_EXAMPLE}), soit la demande a été faite depuis un autre numéro ou une autre conversation. Écrivez-nous depuis celui ou celle utilisé pour la déposer, ou appelez l’accueil au ${territory.contact.phone}.`,
+          `I cannot give you the follow-up of request ${reference} here: either the reference is wrong (it looks like ${REFERENCE_EXAMPLE}), or the request was made from another number or conversation. Please write from the one used to make it, or call us on ${territory.contact.phone}.`,
         ),
       );
       return;
@@ -56,8 +64,8 @@ export function createRequestStatus(deps: IntentDeps): IntentModule {
   function askReference(ctx: TurnContext): void {
     ctx.text(
       phrase(
-        'Quelle est la référence de votre demande ? Elle ressemble à DEM-2026-000123.',
-        'What is the reference of your request? It looks like DEM-2026-000123.',
+        `Quelle est la référence de votre demande ? Elle ressemble à ${REFERENCE_EXAMPLE}.`,
+        `What is the reference of your request? It looks like ${REFERENCE_EXAMPLE}.`,
       ),
     );
     ctx.state.awaiting = { kind: ASK_REFERENCE, data: { attempts: 0 } };
@@ -136,8 +144,8 @@ export function createRequestStatus(deps: IntentDeps): IntentModule {
       ) {
         ctx.text(
           phrase(
-            'Je ne reconnais pas cette référence. Elle commence par DEM, puis l’année et un numéro, par exemple DEM-2026-000123.',
-            'I do not recognise this reference. It starts with DEM, then the year and a number, for example DEM-2026-000123.',
+            `Je ne reconnais pas cette référence. Elle commence par DEM, puis l’année et six chiffres ou lettres, par exemple ${REFERENCE_EXAMPLE}.`,
+            `I do not recognise this reference. It starts with DEM, then the year and six digits or letters, for example ${REFERENCE_EXAMPLE}.`,
           ),
         );
         ctx.state.awaiting = { kind: ASK_REFERENCE, data: { attempts: attempts + 1 } };

@@ -192,7 +192,7 @@ describe('Open311 GeoReport v2', () => {
     expect(res.status).toBe(201);
     expect(res.body).toEqual([
       {
-        service_request_id: expect.stringMatching(/^DEM-\d{4}-\d{6,}$/),
+        service_request_id: expect.stringMatching(/^DEM-\d{4}-[0-9A-Z]{6}$/),
         service_notice: expect.any(String),
         account_id: null,
         token: expect.any(String),

@@ -134,7 +134,7 @@ describe('SMS conversations', () => {
     expect(reply).toMatch(/Récapitulatif de votre signalement/);
     expect(reply).toMatch(/1\. Oui, enregistrer\n2\. Non, corriger/);
     const done = await sms(from, '1');
-    const reference = /DEM-\d{4}-\d{6}/.exec(done)?.[0];
+    const reference = /DEM-\d{4}-[0-9A-Z]{6}/.exec(done)?.[0];
     expect(reference).toBeDefined();
     const request = await container.store.getRequestByReference(DEMO_TENANT, reference!);
     expect(request).toMatchObject({
@@ -159,7 +159,7 @@ describe('SMS conversations', () => {
       [1, 2, 3].map(() => postSigned(container.app, PATH, params).expect(200)),
     );
     const bodies = answers.map((a) => messagesOf(a.text));
-    expect(bodies[0]!.join('\n')).toMatch(/DEM-\d{4}-\d{6}/);
+    expect(bodies[0]!.join('\n')).toMatch(/DEM-\d{4}-[0-9A-Z]{6}/);
     expect(bodies[1]).toEqual(bodies[0]);
     expect(bodies[2]).toEqual(bodies[0]);
 

@@ -299,7 +299,7 @@ describe('reporting an incident by phone', () => {
     expect(spoken).toMatch(/Pour oui, enregistrer, tapez 1/);
 
     const saved = await call.answer({ digits: '1' });
-    const reference = /DEM-\d{4}-\d{6}/.exec(JSON.stringify(await transcriptText(call.callSid)))?.[0];
+    const reference = /DEM-\d{4}-[0-9A-Z]{6}/.exec(JSON.stringify(await transcriptText(call.callSid)))?.[0];
     expect(reference).toBeDefined();
     // The reference is spelled so that it can be written down.
     const [, year, number] = /DEM-(\d{4})-(\d{6})/.exec(reference!)!;

@@ -291,14 +291,16 @@ export function sharedStoreContract(
   });
 
   describe('requests', () => {
-    it('reserves unique references DEM-YYYY-NNNNNN, with the year of Paris', async () => {
+    it('reserves unique, unguessable references DEM-YYYY-XXXXXX, with the year of Paris', async () => {
       const refs = await Promise.all(
         Array.from({ length: 20 }, () => store.reserveReference(new Date('2026-05-04T10:00:00Z'))),
       );
       expect(new Set(refs).size).toBe(20);
-      for (const ref of refs) expect(ref).toMatch(/^DEM-2026-\d{6}$/);
+      for (const ref of refs) expect(ref).toMatch(/^DEM-2026-[2-9A-HJKMNP-Z]{6}$/);
       // 23:30 UTC on 31 December is already the next year in Paris.
-      expect(await store.reserveReference(new Date('2026-12-31T23:30:00Z'))).toMatch(/^DEM-2027-\d{6}$/);
+      expect(await store.reserveReference(new Date('2026-12-31T23:30:00Z'))).toMatch(
+        /^DEM-2027-[2-9A-HJKMNP-Z]{6}$/,
+      );
     });
 
     it('commits a request with its “received” event and finds it by reference and by contact', async () => {
@@ -330,6 +332,13 @@ export function sharedStoreContract(
 
       const mine = await store.listRequestsForContact(tenantId, conv.contactId, 10);
       expect(mine.map((r) => r.reference)).toEqual([request.reference]);
+      // The follow-up: the requester (same contact) gets it, another contact of the tenant does not.
+      expect((await store.getRequestForContact(tenantId, request.reference, conv.contactId))?.id).toBe(
+        found?.id,
+      );
+      const stranger = await store.openConversation({ tenantId, channel: 'webchat', address: randomUUID() });
+      expect(await store.getRequestForContact(tenantId, request.reference, stranger.contactId)).toBeNull();
+      expect(await store.getRequestForContact(tenantId, request.reference, 'not-a-uuid')).toBeNull();
       expect(
         await count('SELECT count(*) AS n FROM outbox WHERE dedupe_key = $1', [`ack:${request.reference}`]),
       ).toBe(1);
@@ -452,6 +461,10 @@ export function sharedStoreContract(
       await store.commitTurn(turn(tenantId, neighbour.id, { follows: [follow] })); // following twice is harmless
       const listed = await store.listRequestsForContact(tenantId, neighbour.contactId, 10);
       expect(listed.map((r) => r.reference)).toEqual([request.reference]);
+      // A follower may follow it up by reference too.
+      expect((await store.getRequestForContact(tenantId, request.reference, neighbour.contactId))?.id).toBe(
+        existing?.id,
+      );
     });
 
     it('refuses to follow a request that does not exist, and writes nothing of that turn', async () => {

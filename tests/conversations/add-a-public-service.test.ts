@@ -44,8 +44,8 @@ describe('adding a public service (docs/add-a-public-service.md)', () => {
       .expectReply(/Lucas Martin/)
       .expectReply(/12\/03\/2021/)
       .send('oui')
-      .expectReply(/demande d’acte de naissance est enregistrée sous la référence DEM-\d{4}-\d{6}/);
-    const reference = /DEM-\d{4}-\d{6}/.exec(t.lastText())![0];
+      .expectReply(/demande d’acte de naissance est enregistrée sous la référence DEM-\d{4}-[0-9A-Z]{6}/);
+    const reference = /DEM-\d{4}-[0-9A-Z]{6}/.exec(t.lastText())![0];
     const stored = await h.store.getRequestByReference(TEST_TENANT.id, reference);
     expect(stored?.type).toBe('birth_certificate');
     expect(stored?.payload).toMatchObject({

@@ -7,7 +7,7 @@ import { createTestContainer } from '../support/harness';
 /** The instant of every turn: a Tuesday morning in March (ages and dates are computed from it). */
 export const NOW = new Date('2026-03-10T09:30:00Z');
 
-const REFERENCE = /DEM-\d{4}-\d{6}/;
+const REFERENCE = /DEM-\d{4}-[0-9A-Z]{6}/;
 
 /** The request reference announced in the last replies (fails the test when there is none). */
 export function announcedReference(t: Talk): string {

@@ -128,7 +128,7 @@ export async function reportUpToConfirmation(
   throw new Error(`never reached the confirmation; last replies:\n${last.text}`);
 }
 
-export const REFERENCE = /DEM-\d{4}-\d{6}/;
+export const REFERENCE = /DEM-\d{4}-[0-9A-Z]{6}/;
 
 /** Consistency of the shared store: every request has its 'received' event and its outbox row; no half turn. */
 export async function storeProblems(sql: SqlClient): Promise<string[]> {

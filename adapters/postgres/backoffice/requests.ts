@@ -1,5 +1,6 @@
 // RequestStore over SQL: requests scoped by tenant and authority, their events, status changes written
 // with their transcript notices and outbox rows in one transaction, assignment recorded in the audit log.
+import { isReference } from '../../../bot/references';
 import { GuichetError } from '../../../bot/errors';
 import type { OutboxItem } from '../../../bot/ports';
 import type {
@@ -37,8 +38,6 @@ import {
   type EventRow,
   type RequestRow,
 } from './views';
-
-const REFERENCE = /^DEM-\d{4}-\d{6,}$/;
 
 export class PostgresRequestStore implements RequestStore {
   constructor(private readonly sql: SqlClient) {}
@@ -85,7 +84,7 @@ export class PostgresRequestStore implements RequestStore {
   getRequestByReference(scope: Scope, reference: string): Promise<RequestDetailView | null> {
     const ref = reference.trim().toUpperCase();
     if (UUID.test(ref)) return this.getRequest(scope, ref.toLowerCase());
-    if (!REFERENCE.test(ref)) return Promise.resolve(null);
+    if (!isReference(ref)) return Promise.resolve(null);
     return guarded('getRequestByReference', () => this.requestDetail(this.sql, scope, 'r.reference', ref));
   }
 

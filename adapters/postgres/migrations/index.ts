@@ -4,6 +4,7 @@ import { migration0002 } from './0002-backoffice';
 import { migration0003 } from './0003-conversation-fence';
 import { migration0004 } from './0004-turn-path-indexes';
 import { migration0005 } from './0005-open-channel-names';
+import { migration0006 } from './0006-unguessable-references';
 import { migration0007 } from './0007-agent-sessions';
 import { migration0008 } from './0008-request-timeline';
 
@@ -19,6 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0003,
   migration0004,
   migration0005,
+  migration0006,
   migration0007,
   migration0008,
 ];
