@@ -37,6 +37,8 @@ export function createWebhookFanOut(sql: SqlClient, clock: () => Date = () => ne
   return async (row) => {
     const authorityId = typeof row.payload.authorityId === 'string' ? row.payload.authorityId : null;
     const conversationId = typeof row.payload.conversationId === 'string' ? row.payload.conversationId : null;
+    // Kept beside the body so that erasing a contact finds the deliveries about their requests.
+    const requestId = typeof row.payload.requestId === 'string' ? row.payload.requestId : null;
     const body = JSON.stringify({
       id: row.dedupeKey,
       event: row.kind,
@@ -47,13 +49,14 @@ export function createWebhookFanOut(sql: SqlClient, clock: () => Date = () => ne
     await sql.query(
       `INSERT INTO outbox (tenant_id, kind, payload, dedupe_key)
        SELECT $1, 'webhook',
-         jsonb_build_object('subscriptionId', w.id::text, 'event', $2::text, 'url', w.url, 'conversationId', $3::text, 'body', $4::text),
+         jsonb_build_object('subscriptionId', w.id::text, 'event', $2::text, 'url', w.url, 'conversationId', $3::text,
+           'requestId', $7::text, 'body', $4::text),
          'webhook:' || w.id::text || ':' || $5::text
        FROM webhook_subscriptions w
        WHERE w.tenant_id = $1 AND w.active AND $2::text = ANY(w.events)
          AND (w.authority_id IS NULL OR w.authority_id = $6::text)
        ON CONFLICT (dedupe_key) DO NOTHING`,
-      [row.tenantId, row.kind, conversationId, body, row.dedupeKey, authorityId],
+      [row.tenantId, row.kind, conversationId, body, row.dedupeKey, authorityId, requestId],
     );
   };
 }

@@ -1,7 +1,7 @@
 // What of a request payload survives the retention period. The per-type rules are the back office's
 // (the same as an erasure on request: backoffice/anonymise.ts), so a request looks the same whichever
-// way it was anonymised; retention is stricter on one point: free text the citizen typed (an incident's
-// description) can name people, and no legal follow-up needs it once the period is over.
+// way it was anonymised. Free text the citizen typed (an incident's description) can name people: both drop it
+// (the filter below stays as a guard should a rule ever keep a free-text field).
 import { anonymisePayload as erasureRules } from '../../backoffice/anonymise';
 
 export interface AnonymisedPayload {

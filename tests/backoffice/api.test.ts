@@ -722,7 +722,6 @@ function apiSuite(make: () => Promise<Container>): void {
       const [incident, school] = requests;
       expect(incident?.payload).toEqual({
         category: 'voirie',
-        description: 'Trou devant chez moi, appelez le [téléphone]',
         geocoding: 'ok',
         anonymised: true,
       });

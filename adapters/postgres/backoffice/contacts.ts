@@ -141,7 +141,7 @@ export class PostgresContactStore implements ContactStore {
         });
         if (rewritten.length > 0) {
           await tx.query(
-            `UPDATE requests r SET payload = x.payload, updated_at = now(),
+            `UPDATE requests r SET payload = x.payload, updated_at = now(), public_description = NULL,
                address_text = CASE WHEN x.keep_location THEN r.address_text END,
                lat = CASE WHEN x.keep_location THEN r.lat END,
                lon = CASE WHEN x.keep_location THEN r.lon END,
@@ -151,12 +151,40 @@ export class PostgresContactStore implements ContactStore {
             [JSON.stringify(rewritten)],
           );
         }
+        const requestIds = rewritten.map((r) => r.id);
+        // What agents wrote about these requests (status notes, internal notes, replies) may name the person:
+        // the events stay (the request's history, statistics), their text goes.
+        await tx.query(
+          `UPDATE request_events SET note = NULL,
+             details = CASE WHEN kind IN ('reply', 'note') THEN NULL ELSE details END
+           WHERE request_id = ANY($1::uuid[]) AND (note IS NOT NULL OR kind IN ('reply', 'note'))`,
+          [requestIds],
+        );
         await tx.query('DELETE FROM request_followers WHERE contact_id = $1', [id]);
-        // Queued messages to this person must not leave any more.
+        // Queued messages to this person must not leave any more; the ones already sent keep no text nor address.
         await tx.query(
           `DELETE FROM outbox WHERE tenant_id = $1 AND status = 'pending' AND kind = 'notification'
-             AND (payload ->> 'to' = ANY($2::text[]) OR payload ->> 'conversationId' = ANY($3::text[]))`,
-          [tenantId, addresses, conversationIds],
+             AND (payload ->> 'to' = ANY($2::text[]) OR payload ->> 'conversationId' = ANY($3::text[])
+               OR payload ->> 'requestId' = ANY($4::text[]))`,
+          [tenantId, addresses, conversationIds, requestIds],
+        );
+        await tx.query(
+          `UPDATE outbox SET payload = jsonb_build_object('erased', true, 'channel', payload -> 'channel')
+           WHERE tenant_id = $1 AND kind = 'notification'
+             AND (payload ->> 'to' = ANY($2::text[]) OR payload ->> 'conversationId' = ANY($3::text[])
+               OR payload ->> 'requestId' = ANY($4::text[]))`,
+          [tenantId, addresses, conversationIds, requestIds],
+        );
+        // Status-change events (and the webhook bodies made of them) carry the agent's note.
+        await tx.query(
+          `UPDATE outbox SET payload = payload - 'note'
+           WHERE tenant_id = $1 AND kind = 'request.status_changed' AND payload ->> 'requestId' = ANY($2::text[])`,
+          [tenantId, requestIds],
+        );
+        await tx.query(
+          `UPDATE outbox SET payload = jsonb_set(payload, '{body}', to_jsonb('{"erased":true}'::text))
+           WHERE tenant_id = $1 AND kind = 'webhook' AND payload ->> 'requestId' = ANY($2::text[])`,
+          [tenantId, requestIds],
         );
         // Handover summaries (and the webhook bodies carrying them) quote the citizen.
         await tx.query(
