@@ -26,9 +26,14 @@ export function vocabularyRoutes(deps: ApiDeps): AnyRoute[] {
           deps.teams?.listTeams(scope) ?? [],
           deps.agentDirectory?.listAgents(scope) ?? [],
         ]);
+        // Team members include agents that hold an API token rather than a console account.
+        const people = [
+          ...teams.flatMap((t) => t.members.map((m) => ({ id: m.agentId, name: m.name }))),
+          ...agents,
+        ];
         return vocabularyFor(deps.territories.current().get(tenantId), deps.requestTypes, 'fr', {
           teams,
-          agents,
+          agents: people,
         });
       },
     }),

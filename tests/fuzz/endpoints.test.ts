@@ -649,7 +649,8 @@ function templateFor(
       fields: {
         status: pick(['received', 'in_progress', 'resolved', 'rejected', 'nope']),
         note: 'ok',
-        assignedTo: 'agent-1',
+        agentId: 'agent-1',
+        teamId: null,
         text: 'bonjour',
         role: pick(['agent', 'admin', 'readonly']),
         tenantId: pick(['val-de-loue', 'autre-commune', 'x']),
