@@ -649,8 +649,7 @@ function templateFor(
       fields: {
         status: pick(['received', 'in_progress', 'resolved', 'rejected', 'nope']),
         note: 'ok',
-        agentId: 'agent-1',
-        teamId: null,
+        assignedTo: 'agent-1',
         text: 'bonjour',
         role: pick(['agent', 'admin', 'readonly']),
         tenantId: pick(['val-de-loue', 'autre-commune', 'x']),
