@@ -1,7 +1,11 @@
 // Teams, routing and team scoping through the API, as a commune sets them up: administrators create the
 // services and the rules, a new lighting report in Montcey lands in the Éclairage team's queue, and an agent
 // of that team neither sees nor changes the Voirie team's requests while a supervisor sees both.
+import { randomBytes } from 'node:crypto';
 import request from 'supertest';
+import type { PostgresSharedStore } from '../../adapters/postgres';
+import { PostgresAgentSessionStore } from '../../adapters/postgres/backoffice/agent-session-store';
+import { hashToken } from '../../backoffice/auth';
 import type { Container } from '../../server/container';
 import { DEMO_TENANT } from '../support/harness';
 import {
@@ -22,6 +26,9 @@ describe('teams, routing rules and team scoping', () => {
   let roads: { token: string; agentId: string | null };
   let eclairage: { id: string };
   let voirie: { id: string };
+  /** A lighting report in Montcey (Éclairage's queue) and a roads one (Voirie's). */
+  let mine: string;
+  let theirs: string;
   const api = () => request(container.app);
 
   /** A lighting or roads report in a commune, committed as a bot turn commits it. */
@@ -127,8 +134,8 @@ describe('teams, routing rules and team scoping', () => {
   });
 
   it('keeps an agent of one team off another team’s requests; a supervisor sees both', async () => {
-    const mine = await report('eclairage', 'montcey-sur-loue');
-    const theirs = await report('voirie', 'montcey-sur-loue');
+    mine = await report('eclairage', 'montcey-sur-loue');
+    theirs = await report('voirie', 'montcey-sur-loue');
     const asLighting = bearer(lighting.token);
     const list = await api().get('/api/v1/requests?limit=100').set(asLighting);
     const seen = list.body.items.map((r: { reference: string }) => r.reference);
@@ -161,6 +168,41 @@ describe('teams, routing rules and team scoping', () => {
     expect(all.body.items.map((r: { reference: string }) => r.reference)).toEqual(
       expect.arrayContaining([mine, theirs]),
     );
+  });
+
+  it('scopes a person signed in to the console (session cookie) and an Open311 key the same way', async () => {
+    const invited = await api()
+      .post('/api/v1/agents')
+      .set(bearer(admin))
+      .send({ name: 'Inès Roux', email: 'ines@val-de-loue.example', role: 'agent' });
+    const ines = invited.body.agent.id as string;
+    const joined = await api()
+      .post(`/api/v1/teams/${eclairage.id}`)
+      .set(bearer(admin))
+      .send({ memberIds: [lighting.agentId, ines] });
+    expect(joined.body.members.map((m: { name: string }) => m.name)).toEqual(['Inès Roux', 'Lou Éclairage']);
+    const sessions = new PostgresAgentSessionStore((container.store as PostgresSharedStore).sql);
+    const id = randomBytes(32).toString('base64url');
+    await sessions.createSession({
+      tokenHash: hashToken(id),
+      csrfToken: randomBytes(32).toString('base64url'),
+      agentId: ines,
+      tenantId: DEMO_TENANT,
+      method: 'password',
+      now: new Date(),
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
+    const cookie = `guichet_session=${id}`;
+    expect((await api().get(`/api/v1/requests/${mine}`).set('Cookie', cookie)).status).toBe(200);
+    expect((await api().get(`/api/v1/requests/${theirs}`).set('Cookie', cookie)).status).toBe(404);
+    // Open311's private read (api_key): the team's requests only.
+    const open311 = await api().get(
+      `/open311/v2/requests.json?jurisdiction_id=${DEMO_TENANT}&api_key=${lighting.token}`,
+    );
+    expect(open311.status).toBe(200);
+    const ids = open311.body.map((r: { service_request_id: string }) => r.service_request_id);
+    expect(ids).toContain(mine);
+    expect(ids).not.toContain(theirs);
   });
 
   it('assigns to a team and one of its agents, and unassigns, with the timeline and audit saying who', async () => {
