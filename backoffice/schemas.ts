@@ -281,6 +281,8 @@ export const MeViewSchema = z.object({
   authorityId: z.string().nullable(),
   agentId: z.string().nullable(),
   name: z.string().nullable(),
+  /** The teams the agent belongs to (an agent in teams works on their requests only). */
+  teamIds: z.array(z.string()),
   tenants: z.array(z.object({ id: z.string(), name: z.string() })),
 });
 

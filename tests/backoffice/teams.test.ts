@@ -193,6 +193,7 @@ describe('teams, routing rules and team scoping', () => {
       expiresAt: new Date(Date.now() + 3_600_000),
     });
     const cookie = `guichet_session=${id}`;
+    expect((await api().get('/api/v1/me').set('Cookie', cookie)).body.teamIds).toEqual([eclairage.id]);
     expect((await api().get(`/api/v1/requests/${mine}`).set('Cookie', cookie)).status).toBe(200);
     expect((await api().get(`/api/v1/requests/${theirs}`).set('Cookie', cookie)).status).toBe(404);
     // Open311's private read (api_key): the team's requests only.
