@@ -316,7 +316,11 @@ export const RequestListQuery = TenantQuery.extend({
   authority: z.string().max(64).optional(),
   commune: z.string().max(64).optional(),
   channel: z.string().max(32).optional(),
-  assignedTo: z.string().max(200).optional(),
+  assignedTo: z
+    .string()
+    .max(200)
+    .optional()
+    .meta({ description: 'An agent id (or the free text of an assignment made before teams)' }),
   team: z.uuid().optional().meta({ description: 'Only the requests in this team’s queue' }),
   from: instant.optional(),
   to: instant.optional(),

@@ -110,6 +110,7 @@ describe('teams and routing screen (headless Chromium)', () => {
     const card = teamCard('Éclairage');
     await card.locator('summary').focus();
     await page.keyboard.press('Enter');
+    await card.getByLabel('Autorité compétente').selectOption({ label: 'Mairie de Montcey-sur-Loue' });
     for (const label of ['Montcey-sur-Loue', 'Signalement — Éclairage public', 'Lou Martin (Agent)']) {
       await card.getByLabel(label, { exact: true }).focus();
       await page.keyboard.press('Space');
@@ -121,6 +122,7 @@ describe('teams and routing screen (headless Chromium)', () => {
     );
     const eclairage = teamCard('Éclairage');
     expect(await eclairage.locator('dd').allTextContents()).toEqual([
+      'Mairie de Montcey-sur-Loue',
       'Montcey-sur-Loue',
       'Signalement — Éclairage public',
       'Lou Martin',

@@ -325,7 +325,6 @@
     return out;
   }
 
-
   /** @param {Record<string, string>} labels @returns {{ id: string, label: string }[]} */
   function optionsOf(labels) {
     return Object.keys(labels).map(function (id) {
@@ -387,9 +386,14 @@
         return m.agentId;
       }),
     );
+    var authority = /** @type {HTMLSelectElement} */ (el('select', { id: prefix + '-authority' }));
+    fill(authority, optionsOf(vocab ? vocab.authorities : {}), 'Toutes les autorités');
+    authority.value = t.authorityId || '';
     var form = el('form', { className: 'team-edit', novalidate: true }, [
       el('label', { for: prefix + '-name', text: 'Nom' }),
       name,
+      el('label', { for: prefix + '-authority', text: 'Autorité compétente' }),
+      authority,
       communes,
       types,
       members,
@@ -420,6 +424,7 @@
           method: 'POST',
           body: {
             name: newName,
+            authorityId: authority.value || null,
             communes: ticked(communes),
             requestTypes: ticked(types),
             memberIds: ticked(members),
@@ -455,6 +460,10 @@
     return el('article', { className: 'team', 'aria-labelledby': 'team-' + n + '-title' }, [
       el('h3', { id: 'team-' + n + '-title', text: t.name }),
       el('dl', {}, [
+        el('dt', { text: 'Autorité' }),
+        el('dd', {
+          text: t.authorityId ? window.Guichet.label(vocab, 'authorities', t.authorityId) : 'Toutes',
+        }),
         el('dt', { text: 'Communes' }),
         el('dd', { text: communes }),
         el('dt', { text: 'Demandes' }),
