@@ -24,6 +24,8 @@ export interface Principal {
   name: string | null;
   /** Set when the agent signed in to the console (cookie session) rather than sending a bearer token. */
   sessionId?: string;
+  /** The teams the agent belongs to (loaded at authentication): an agent role with teams is team-scoped. */
+  teamIds?: string[];
 }
 
 export const generateToken = (): string => `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
@@ -45,7 +47,17 @@ export function scopeOf(principal: Principal, tenant?: string): Scope {
   if (principal.tenantId === null) return { tenantId: tenant ?? null, authorityId: null };
   if (tenant !== undefined && tenant !== principal.tenantId)
     throw new GuichetError('NOT_FOUND', `Unknown tenant ${tenant}`);
-  return { tenantId: principal.tenantId, authorityId: principal.authorityId };
+  const teams = teamsOf(principal);
+  return { tenantId: principal.tenantId, authorityId: principal.authorityId, ...(teams ? { teams } : {}) };
+}
+
+/**
+ * The team restriction of a principal: agents (role agent) who belong to teams work on their teams' requests;
+ * supervisors and administrators see the whole tenant (or authority), and so does an agent in no team.
+ */
+export function teamsOf(principal: Principal): Scope['teams'] {
+  if (principal.role !== 'agent' || !principal.teamIds || principal.teamIds.length === 0) return null;
+  return { teamIds: principal.teamIds, agentId: principal.agentId };
 }
 
 /** The one tenant an operation needs (platform administrators must name it). */
@@ -108,6 +120,7 @@ export class Authenticator {
       authorityId: stored.authorityId,
       agentId: stored.agentId,
       name: stored.name,
+      teamIds: stored.teamIds ?? [],
     };
   }
 

@@ -107,6 +107,7 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
     clock,
     sessions,
     agentDirectory,
+    teams: stores.teams,
     publicUrl: options.publicUrl,
   };
 

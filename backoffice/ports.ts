@@ -23,12 +23,18 @@ import type {
   WebhookEvent,
   WebhookView,
 } from './schemas';
+import type { RoutingRuleView, TeamView } from './team-schemas';
 
 /** What a caller may see: one tenant (null = every tenant, platform administrators) and optionally one authority. */
 export interface Scope {
   tenantId: string | null;
   /** Limits requests (and their indicators) to one competent authority. */
   authorityId: string | null;
+  /**
+   * Team scoping (an agent of one or more teams): only the requests in these teams' queues, those assigned to
+   * `agentId`, and unrouted ones within the teams' scope. Absent or null: no team restriction.
+   */
+  teams?: { teamIds: string[]; agentId: string | null } | null;
 }
 
 export interface StoredToken {
@@ -39,6 +45,8 @@ export interface StoredToken {
   tenantId: string | null;
   authorityId: string | null;
   agentId: string | null;
+  /** The teams of the token's agent. */
+  teamIds?: string[];
   expiresAt: Date | null;
   revokedAt: Date | null;
 }
@@ -59,6 +67,8 @@ export interface RequestFilter {
   commune?: string;
   channel?: string;
   assignedTo?: string;
+  /** Only the requests in this team's queue. */
+  team?: string;
   from?: Date;
   to?: Date;
   q?: string;
@@ -112,6 +122,11 @@ export interface RequestStatusUpdate {
   /** Written to each follower's conversation transcript. */
   followerMessages?: { conversationId: string; messages: NewMessage[] }[];
   outbox: OutboxItem[];
+}
+
+export interface RequestAssignment {
+  teamId: string | null;
+  agentId: string | null;
 }
 
 export interface NewBackofficeRequest {
@@ -202,10 +217,15 @@ export interface RequestStore {
     id: string,
     plan: (current: RequestContext) => RequestStatusUpdate | Promise<RequestStatusUpdate>,
   ): Promise<RequestDetailView | null>;
+  /**
+   * Puts the request in a team's queue and/or on one agent (null clears either), with an 'assignment' event
+   * and an audit entry. The team and the agent must be of the request's tenant, the agent a member of the team
+   * when both are given (else BAD_REQUEST, nothing written).
+   */
   assignRequest(
     scope: Scope,
     id: string,
-    assignedTo: string | null,
+    assignment: RequestAssignment,
     actor: string,
   ): Promise<RequestDetailView | null>;
   /** A request that does not come from a conversation (Open311, API), with its 'received' event and outbox rows. */
@@ -274,6 +294,44 @@ export interface AuditLog {
   audit(entry: AuditEntry): Promise<void>;
 }
 
+/**
+ * Teams (services), their members and scope, and the routing rules that put each new request in a team's
+ * queue (applied by the database at insert, whatever creates the request). Tenant-scoped: another tenant's
+ * team or rule is absent; an agent of another tenant named as a member is a BAD_REQUEST.
+ */
+export interface TeamStore {
+  listTeams(scope: Scope): Promise<TeamView[]>;
+  createTeam(team: NewTeam, actor: string): Promise<TeamView>;
+  updateTeam(scope: Scope, id: string, change: TeamChange, actor: string): Promise<TeamView | null>;
+  deleteTeam(scope: Scope, id: string, actor: string): Promise<boolean>;
+  listRoutingRules(scope: Scope): Promise<RoutingRuleView[]>;
+  /** Appended after the existing rules unless a position is given. */
+  createRoutingRule(rule: NewRoutingRule, actor: string): Promise<RoutingRuleView>;
+  deleteRoutingRule(scope: Scope, id: string, actor: string): Promise<boolean>;
+  /** Moves a rule up (-1) or down (+1) in the administrators' order. */
+  moveRoutingRule(scope: Scope, id: string, by: -1 | 1, actor: string): Promise<RoutingRuleView[] | null>;
+}
+
+export interface NewTeam {
+  tenantId: string;
+  name: string;
+  authorityId?: string | null;
+  communes?: string[];
+  requestTypes?: string[];
+  memberIds?: string[];
+}
+
+/** Absent fields are kept; memberIds replaces the members. */
+export type TeamChange = Partial<Omit<NewTeam, 'tenantId'>>;
+
+export interface NewRoutingRule {
+  tenantId: string;
+  requestType: string;
+  category?: string | null;
+  communeId?: string | null;
+  teamId: string;
+}
+
 /** Every back-office store, by domain: what the composition root builds and hands to the callers. */
 export interface BackofficeStores {
   tenants: TenantDirectory;
@@ -284,6 +342,7 @@ export interface BackofficeStores {
   webhooks: WebhookStore;
   indicators: IndicatorStore;
   audit: AuditLog;
+  teams: TeamStore;
 }
 
 /**

@@ -75,6 +75,11 @@ export const RequestViewSchema = z.object({
   payload: z.record(z.string(), z.unknown()),
   location: z.object({ lat: z.number(), lon: z.number(), label: z.string().nullable() }).nullable(),
   addressText: z.string().nullable(),
+  /** The team whose queue the request is in (routing rules or an assignment). */
+  teamId: z.string().nullable(),
+  /** The agent it is assigned to. */
+  assignedAgentId: z.string().nullable(),
+  /** Display name of the assignee: the agent's name, or the free text of an assignment made before teams. */
   assignedTo: z.string().nullable(),
   /** The latest note of its history (told to the citizen with the status). */
   statusNote: z.string().nullable(),
@@ -276,6 +281,8 @@ export const MeViewSchema = z.object({
   authorityId: z.string().nullable(),
   agentId: z.string().nullable(),
   name: z.string().nullable(),
+  /** The teams the agent belongs to (an agent in teams works on their requests only). */
+  teamIds: z.array(z.string()),
   tenants: z.array(z.object({ id: z.string(), name: z.string() })),
 });
 
@@ -309,7 +316,12 @@ export const RequestListQuery = TenantQuery.extend({
   authority: z.string().max(64).optional(),
   commune: z.string().max(64).optional(),
   channel: z.string().max(32).optional(),
-  assignedTo: z.string().max(200).optional(),
+  assignedTo: z
+    .string()
+    .max(200)
+    .optional()
+    .meta({ description: 'An agent id (or the free text of an assignment made before teams)' }),
+  team: z.uuid().optional().meta({ description: 'Only the requests in this team’s queue' }),
   from: instant.optional(),
   to: instant.optional(),
   q: z
@@ -333,9 +345,16 @@ export const StatusChangeBody = z.strictObject({
   notify: z.boolean().default(true),
 });
 
-export const AssignBody = z.strictObject({
-  assignedTo: z.string().trim().min(1).max(200).nullable(),
-});
+export const AssignBody = z
+  .strictObject({
+    teamId: z.uuid().nullable().optional().meta({ description: 'The team’s queue; null takes it out' }),
+    agentId: z.string().min(1).max(100).nullable().optional().meta({
+      description: 'The agent (a member of the team when both are given); null unassigns',
+    }),
+  })
+  .refine((b) => b.teamId !== undefined || b.agentId !== undefined, {
+    message: 'Give teamId and/or agentId (null to unassign)',
+  });
 
 export const ConversationListQuery = TenantQuery.extend({
   state: ConversationStateSchema.optional(),

@@ -18,7 +18,7 @@ export function backofficeFacade(stores: BackofficeStores): BackofficeStore {
     getRequest: (scope, id) => requests.getRequest(scope, id),
     getRequestByReference: (scope, reference) => requests.getRequestByReference(scope, reference),
     changeRequestStatus: (scope, id, plan) => requests.changeRequestStatus(scope, id, plan),
-    assignRequest: (scope, id, assignedTo, actor) => requests.assignRequest(scope, id, assignedTo, actor),
+    assignRequest: (scope, id, assignment, actor) => requests.assignRequest(scope, id, assignment, actor),
     createRequest: (request, outbox) => requests.createRequest(request, outbox),
 
     listConversations: (scope, filter) => conversations.listConversations(scope, filter),

@@ -22,6 +22,10 @@ export const VocabularyViewSchema = z.object({
   channels: Labels,
   roles: Labels,
   eventKinds: Labels,
+  /** The tenant's teams (services) by id. */
+  teams: Labels,
+  /** The tenant's agents (people) by id: who a request is assigned to. */
+  agents: Labels,
   timeZone: z.string(),
 });
 export type VocabularyView = z.infer<typeof VocabularyViewSchema>;
@@ -59,6 +63,7 @@ export function vocabularyFor(
   territory: Territory | undefined,
   requestTypes: readonly RecordedRequestType[],
   locale: Locale = 'fr',
+  people: { teams?: { id: string; name: string }[]; agents?: { id: string; name: string }[] } = {},
 ): VocabularyView {
   const types: Record<string, string> = {};
   const categories: Record<string, string> = {};
@@ -80,6 +85,8 @@ export function vocabularyFor(
     channels,
     roles: { ...ROLES },
     eventKinds: { ...EVENT_KINDS },
+    teams: Object.fromEntries((people.teams ?? []).map((t) => [t.id, t.name])),
+    agents: Object.fromEntries((people.agents ?? []).map((a) => [a.id, a.name])),
     timeZone: territory?.timeZone ?? 'Europe/Paris',
   };
 }

@@ -54,6 +54,7 @@ export function adminRoutes(deps: ApiDeps): AnyRoute[] {
           authorityId: principal.authorityId,
           agentId: principal.agentId,
           name: principal.name,
+          teamIds: principal.teamIds ?? [],
           tenants: await deps.store.listTenants(scopeOf(principal)),
         };
       },

@@ -5,7 +5,7 @@ import type { RecordedRequestType } from '../../bot/intent-module';
 import type { TerritoryProvider } from '../../knowledge/territory';
 import type { AgentDirectory } from '../auth/ports';
 import type { SessionManager } from '../auth/sessions';
-import type { BackofficeStore, ConversationMemory } from '../ports';
+import type { BackofficeStore, ConversationMemory, TeamStore } from '../ports';
 
 export interface ApiDeps {
   store: BackofficeStore;
@@ -21,6 +21,8 @@ export interface ApiDeps {
   sessions?: SessionManager;
   /** Agents invited by administrators (embedded sign-in); absent, /agents is not served. */
   agentDirectory?: AgentDirectory;
+  /** Teams and routing rules; absent, /teams and /routing-rules are not served. */
+  teams?: TeamStore;
   /** PUBLIC_URL, for the invitation links. */
   publicUrl?: string;
 }

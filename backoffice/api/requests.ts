@@ -166,7 +166,11 @@ export function requestRoutes(deps: ApiDeps): AnyRoute[] {
       method: 'post',
       path: '/requests/{id}/assign',
       operationId: 'assignRequest',
-      summary: 'Assign the request to someone (assignedTo), or unassign it (null)',
+      summary: 'Put the request in a team’s queue and/or on an agent; null unassigns',
+      description:
+        'teamId: the team’s queue (null: none); agentId: the agent (null: none). An absent field keeps its value, ' +
+        'except that moving the request to another team takes it off its agent. The agent must be a member of ' +
+        'the request’s team. Writes an "assignment" event in the timeline and the audit log.',
       tag: 'requests',
       minRole: 'agent',
       params: IdParams,
@@ -177,7 +181,16 @@ export function requestRoutes(deps: ApiDeps): AnyRoute[] {
         const scope = scopeOf(principal, query.tenant);
         const before = await deps.store.getRequestByReference(scope, params.id);
         if (!before) throw notFound(params.id);
-        const updated = await deps.store.assignRequest(scope, before.id, body.assignedTo, actorOf(principal));
+        const teamId = body.teamId === undefined ? before.teamId : body.teamId;
+        const keepAgent = body.agentId === undefined && teamId === before.teamId;
+        const agentId =
+          body.agentId === undefined ? (keepAgent ? before.assignedAgentId : null) : body.agentId;
+        const updated = await deps.store.assignRequest(
+          scope,
+          before.id,
+          { teamId, agentId },
+          actorOf(principal),
+        );
         if (!updated) throw notFound(params.id);
         return updated;
       },

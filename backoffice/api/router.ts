@@ -16,6 +16,7 @@ import { indicatorRoutes } from './indicators';
 import { openApiDocument } from './openapi';
 import { requestRoutes } from './requests';
 import { mountRoutes, type AnyRoute } from './route';
+import { teamRoutes } from './teams';
 import { vocabularyRoutes } from './vocabulary';
 
 export const API_PREFIX = '/api/v1';
@@ -31,6 +32,7 @@ export function apiRoutes(deps: ApiDeps, streams: EventStreams): AnyRoute[] {
     ...sessionRoutes(deps),
     ...agentRoutes(deps),
     ...vocabularyRoutes(deps),
+    ...teamRoutes(deps),
   ];
 }
 

@@ -13,14 +13,28 @@ export function vocabularyRoutes(deps: ApiDeps): AnyRoute[] {
       path: '/vocabulary',
       operationId: 'getVocabulary',
       summary:
-        'French labels for request types, categories, statuses, communes, authorities, channels and roles',
+        'French labels for request types, categories, statuses, communes, authorities, channels, roles, teams and agents',
       tag: 'admin',
       minRole: 'agent',
       query: TenantQuery,
       response: VocabularyViewSchema,
-      handle({ query, principal }) {
+      async handle({ query, principal }) {
         const tenantId = tenantOf(principal, query.tenant);
-        return Promise.resolve(vocabularyFor(deps.territories.current().get(tenantId), deps.requestTypes));
+        // The whole tenant's teams and agents (names only): an agent reads who holds a request of any team.
+        const scope = { tenantId, authorityId: null };
+        const [teams, agents] = await Promise.all([
+          deps.teams?.listTeams(scope) ?? [],
+          deps.agentDirectory?.listAgents(scope) ?? [],
+        ]);
+        // Team members include agents that hold an API token rather than a console account.
+        const people = [
+          ...teams.flatMap((t) => t.members.map((m) => ({ id: m.agentId, name: m.name }))),
+          ...agents,
+        ];
+        return vocabularyFor(deps.territories.current().get(tenantId), deps.requestTypes, 'fr', {
+          teams,
+          agents: people,
+        });
       },
     }),
   ];

@@ -37,6 +37,8 @@ export interface NewSession {
 
 export interface ActiveSession extends SessionAgent {
   sessionId: string;
+  /** The agent's teams, read with the session so the principal is team-scoped. */
+  teamIds: string[];
   csrfToken: string;
   method: SignInMethod;
   createdAt: Date;

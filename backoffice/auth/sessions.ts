@@ -89,6 +89,7 @@ export class SessionManager {
         agentId: session.agentId,
         name: session.name,
         sessionId: session.sessionId,
+        teamIds: session.teamIds,
       },
     };
   }

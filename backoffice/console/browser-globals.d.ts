@@ -24,6 +24,8 @@ interface GuichetVocabulary {
   channels: Record<string, string>;
   roles: Record<string, string>;
   eventKinds: Record<string, string>;
+  teams: Record<string, string>;
+  agents: Record<string, string>;
   timeZone: string;
 }
 

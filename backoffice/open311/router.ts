@@ -16,7 +16,7 @@ import {
   type Territory,
   type TerritoryProvider,
 } from '../../knowledge/territory';
-import type { Authenticator, Principal } from '../auth';
+import { teamsOf, type Authenticator, type Principal } from '../auth';
 import type { RequestStore, Scope } from '../ports';
 import type { RequestView } from '../schemas';
 import { open311Error, send, sendError, splitFormat, type Format } from './format';
@@ -396,7 +396,11 @@ export function createOpen311Router(deps: Open311Deps): Router {
     const territory = territoryFor(query.jurisdiction_id, principal);
     return {
       territory,
-      scope: { tenantId: territory.id, authorityId: principal?.authorityId ?? null },
+      scope: {
+        tenantId: territory.id,
+        authorityId: principal?.authorityId ?? null,
+        teams: principal ? teamsOf(principal) : null,
+      },
       full: principal !== null,
     };
   }

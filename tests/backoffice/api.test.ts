@@ -404,35 +404,43 @@ function apiSuite(make: () => Promise<Container>): void {
       expect(notJson.status).toBe(400);
     });
 
-    it('assigns and unassigns, with the history saying who', async () => {
+    it('assigns and unassigns, with the timeline and the audit log saying who', async () => {
       const [, school] = seeded.references;
       const res = await api()
         .post(`/api/v1/requests/${school}/assign`)
         .set(bearer(agent.token))
-        .send({ assignedTo: 'service.scolaire@montcey.example' });
+        .send({ agentId: agent.agentId });
       expect(res.status).toBe(200);
-      expect(res.body.assignedTo).toBe('service.scolaire@montcey.example');
-      // Who handles it is internal: the audit log has it, the citizen-facing history does not.
-      expect(res.body.events.map((e: { note: string | null }) => e.note)).not.toContain(
-        expect.stringMatching(/service\.scolaire/),
-      );
+      expect(res.body).toMatchObject({ assignedAgentId: agent.agentId, assignedTo: 'Marie', teamId: null });
+      // Who handles it is internal: an event of the timeline that is never published.
+      expect(res.body.events.at(-1)).toMatchObject({
+        kind: 'assignment',
+        public: false,
+        actor: `agent:${agent.agentId}`,
+        details: { teamId: null, agentId: agent.agentId },
+      });
       const audit = await rows(
         container,
         `SELECT actor, details FROM audit_log WHERE action = 'request.assign' AND target_id = $1`,
         [res.body.id],
       );
       expect(audit).toEqual([
-        { actor: `agent:${agent.agentId}`, details: { assignedTo: 'service.scolaire@montcey.example' } },
+        { actor: `agent:${agent.agentId}`, details: { teamId: null, agentId: agent.agentId } },
       ]);
       const filtered = await api()
-        .get('/api/v1/requests?assignedTo=service.scolaire%40montcey.example')
+        .get(`/api/v1/requests?assignedTo=${agent.agentId}`)
         .set(bearer(agent.token));
       expect(filtered.body.items.map((r: { reference: string }) => r.reference)).toEqual([school]);
       const unassigned = await api()
         .post(`/api/v1/requests/${school}/assign`)
         .set(bearer(agent.token))
-        .send({ assignedTo: null });
+        .send({ agentId: null });
       expect(unassigned.body.assignedTo).toBeNull();
+      const stranger = await api()
+        .post(`/api/v1/requests/${school}/assign`)
+        .set(bearer(agent.token))
+        .send({ agentId: 'no-such-agent' });
+      expect(stranger.status).toBe(400);
     });
   });
 

@@ -25,6 +25,8 @@ describe('tenant isolation', () => {
   let foreignWebhookId: string;
   let foreignTokenId: string;
   let foreignAgentId: string;
+  let foreignTeamId: string;
+  let foreignRuleId: string;
 
   const api = () => request(container.app);
 
@@ -60,6 +62,16 @@ describe('tenant isolation', () => {
       .set(bearer(ADMIN_TOKEN))
       .send({ tenantId: OTHER_TENANT, name: 'Agent Autre', email: 'agent@autre.example.org', role: 'agent' });
     foreignAgentId = invited.body.agent.id;
+    const team = await api()
+      .post('/api/v1/teams')
+      .set(bearer(ADMIN_TOKEN))
+      .send({ tenantId: OTHER_TENANT, name: 'Voirie' });
+    foreignTeamId = team.body.id;
+    const rule = await api()
+      .post('/api/v1/routing-rules')
+      .set(bearer(ADMIN_TOKEN))
+      .send({ tenantId: OTHER_TENANT, requestType: 'report_incident', teamId: foreignTeamId });
+    foreignRuleId = rule.body.id;
   }, CONTAINER_TIMEOUT_MS);
   afterAll(() => container.close());
 
@@ -85,7 +97,7 @@ describe('tenant isolation', () => {
           .set(bearer(t))
           .send({ status: 'resolved', note: 'x' }),
       'post /requests/{id}/assign': (t) =>
-        api().post(`/api/v1/requests/${foreignRequestId}/assign`).set(bearer(t)).send({ assignedTo: 'me' }),
+        api().post(`/api/v1/requests/${foreignRequestId}/assign`).set(bearer(t)).send({ agentId: null }),
       'get /conversations/{id}': (t) =>
         api().get(`/api/v1/conversations/${foreign.conversationId}`).set(bearer(t)),
       'post /conversations/{id}/takeover': (t) =>
@@ -109,6 +121,13 @@ describe('tenant isolation', () => {
       'post /agents/{id}/enable': (t) => api().post(`/api/v1/agents/${foreignAgentId}/enable`).set(bearer(t)),
       'post /agents/{id}/invitation': (t) =>
         api().post(`/api/v1/agents/${foreignAgentId}/invitation`).set(bearer(t)),
+      'post /teams/{id}': (t) =>
+        api().post(`/api/v1/teams/${foreignTeamId}`).set(bearer(t)).send({ name: 'Volée' }),
+      'delete /teams/{id}': (t) => api().delete(`/api/v1/teams/${foreignTeamId}`).set(bearer(t)),
+      'post /routing-rules/{id}/move': (t) =>
+        api().post(`/api/v1/routing-rules/${foreignRuleId}/move`).set(bearer(t)).send({ by: 1 }),
+      'delete /routing-rules/{id}': (t) =>
+        api().delete(`/api/v1/routing-rules/${foreignRuleId}`).set(bearer(t)),
       'post /agents/{id}/role': (t) =>
         api().post(`/api/v1/agents/${foreignAgentId}/role`).set(bearer(t)).send({ role: 'admin' }),
     };
@@ -150,6 +169,13 @@ describe('tenant isolation', () => {
       [foreignRequestId],
     );
     expect(req).toEqual({ status: 'received', assigned_to: null });
+    expect(
+      await rows(
+        container,
+        'SELECT name FROM teams t JOIN routing_rules r ON r.team_id = t.id WHERE t.id = $1',
+        [foreignTeamId],
+      ),
+    ).toEqual([{ name: 'Voirie' }]);
     expect(
       await rows(container, 'SELECT revoked_at FROM api_tokens WHERE id = $1 AND revoked_at IS NULL', [
         foreignTokenId,

@@ -244,26 +244,52 @@ export function requestStoreContract(db: Db, port: () => RequestStore): void {
     });
 
     describe('assignment and creation', () => {
-      it('assigns within scope, records it in the audit log and not in the citizen’s history', async () => {
+      it('assigns within scope to an agent of the tenant, in the timeline and the audit log', async () => {
         const a = await newTenant(db);
         const b = await newTenant(db);
         const r = (await seed(db, a, { requests: [{ authorityId: 'voirie' }] })).requests[0]!;
-        expect(await port().assignRequest(tenantScope(b), r.id, 'agent-x', 'agent:x')).toBeNull();
-        const assigned = await port().assignRequest(tenantScope(a), r.id, 'agent-lou', 'supervisor:max');
-        expect(assigned).toMatchObject({ assignedTo: 'agent-lou', events: [{ status: 'received' }] });
+        const lou = String(
+          (
+            await db().query(`INSERT INTO agents (tenant_id, name) VALUES ($1, 'Lou Martin') RETURNING id`, [
+              a,
+            ])
+          )[0]?.id,
+        );
+        const stranger = String(
+          (await db().query(`INSERT INTO agents (tenant_id, name) VALUES ($1, 'Max') RETURNING id`, [b]))[0]
+            ?.id,
+        );
+        const toLou = { teamId: null, agentId: lou };
+        expect(await port().assignRequest(tenantScope(b), r.id, toLou, 'agent:x')).toBeNull();
+        const assigned = await port().assignRequest(tenantScope(a), r.id, toLou, 'supervisor:max');
+        expect(assigned).toMatchObject({
+          assignedAgentId: lou,
+          assignedTo: 'Lou Martin',
+          teamId: null,
+          events: [
+            { kind: 'status', status: 'received' },
+            { kind: 'assignment', actor: 'supervisor:max', public: false, details: toLou },
+          ],
+        });
         expect(
-          (await port().listRequests(tenantScope(a), { limit: 10, assignedTo: 'agent-lou' })).items.map(
-            (x) => x.id,
-          ),
+          (await port().listRequests(tenantScope(a), { limit: 10, assignedTo: lou })).items.map((x) => x.id),
         ).toEqual([r.id]);
         expect(
           await db().query('SELECT actor, action, details FROM audit_log WHERE target_id = $1', [r.id]),
-        ).toEqual([
-          { actor: 'supervisor:max', action: 'request.assign', details: { assignedTo: 'agent-lou' } },
-        ]);
-        expect(
-          (await port().assignRequest(tenantScope(a), r.id, null, 'supervisor:max'))?.assignedTo,
-        ).toBeNull();
+        ).toEqual([{ actor: 'supervisor:max', action: 'request.assign', details: toLou }]);
+        // Another tenant's agent is refused and nothing is written.
+        await expectGuichetError(
+          port().assignRequest(tenantScope(a), r.id, { teamId: null, agentId: stranger }, 'supervisor:max'),
+          'BAD_REQUEST',
+        );
+        const unassigned = await port().assignRequest(
+          tenantScope(a),
+          r.id,
+          { teamId: null, agentId: null },
+          'supervisor:max',
+        );
+        expect(unassigned).toMatchObject({ assignedTo: null, assignedAgentId: null });
+        expect(unassigned?.events).toHaveLength(3);
       });
 
       it('creates a request outside any conversation with its received event and outbox rows, once', async () => {

@@ -9,6 +9,7 @@ import { contactStoreContract } from './backoffice-contacts.contract';
 import { conversationDirectoryContract } from './backoffice-conversations.contract';
 import { indicatorStoreContract } from './backoffice-indicators.contract';
 import { requestStoreContract } from './backoffice-requests.contract';
+import { teamStoreContract } from './backoffice-teams.contract';
 import { tenantDirectoryContract } from './backoffice-tenants.contract';
 import { tokenStoreContract } from './backoffice-tokens.contract';
 import { webhookStoreContract } from './backoffice-webhooks.contract';
@@ -30,6 +31,11 @@ function everyContract(db: Db): void {
   webhookStoreContract(db, () => db().stores.webhooks);
   indicatorStoreContract(db, () => db().stores.indicators);
   auditLogContract(db, () => db().stores.audit);
+  teamStoreContract(
+    db,
+    () => db().stores.teams,
+    () => db().stores.requests,
+  );
 }
 
 describe('Back-office stores on PGlite (memory://)', () => {

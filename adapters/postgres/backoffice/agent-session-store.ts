@@ -29,6 +29,7 @@ interface SessionRow {
   name: string;
   role: Role;
   authority_id: string | null;
+  team_ids: string[] | null;
 }
 
 interface AgentRow {
@@ -111,7 +112,8 @@ export class PostgresAgentSessionStore implements AgentSessionStore {
     return this.run('findSession', async () => {
       const result = await this.sql.query<SessionRow>(
         `SELECT s.id, s.csrf_token, s.agent_id, s.tenant_id, s.method, s.created_at, s.last_seen_at, s.expires_at,
-                a.name, a.role, a.authority_id
+                a.name, a.role, a.authority_id,
+                ARRAY(SELECT tm.team_id::text FROM team_members tm WHERE tm.agent_id = a.id) AS team_ids
          FROM agent_sessions s JOIN agents a ON a.id = s.agent_id
          WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND a.disabled_at IS NULL
            AND s.expires_at > $2 AND s.last_seen_at > $3`,
@@ -131,6 +133,7 @@ export class PostgresAgentSessionStore implements AgentSessionStore {
         name: row.name,
         role: row.role,
         authorityId: row.authority_id,
+        teamIds: row.team_ids ?? [],
         method: row.method,
         createdAt: new Date(row.created_at),
         lastSeenAt,

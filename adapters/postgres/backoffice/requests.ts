@@ -5,6 +5,7 @@ import { GuichetError } from '../../../bot/errors';
 import type { OutboxItem } from '../../../bot/ports';
 import type {
   NewBackofficeRequest,
+  RequestAssignment,
   RequestContext,
   RequestFilter,
   RequestStatusUpdate,
@@ -39,6 +40,27 @@ import {
   type RequestRow,
 } from './views';
 
+/** The team and the agent exist in the tenant, and the agent is in the team when both are named. */
+async function checkAssignment(tx: SqlExecutor, tenantId: string, a: RequestAssignment): Promise<void> {
+  if (a.teamId !== null) {
+    const team = UUID.test(a.teamId)
+      ? await tx.query('SELECT 1 FROM teams WHERE id = $1 AND tenant_id = $2', [a.teamId, tenantId])
+      : { rows: [] };
+    if (team.rows.length === 0) throw new GuichetError('BAD_REQUEST', `teamId: no team ${a.teamId}`);
+  }
+  if (a.agentId !== null) {
+    const agent = await tx.query<{ member: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM team_members tm WHERE tm.agent_id = a.id AND tm.team_id::text = $3) AS member
+       FROM agents a WHERE a.id = $1 AND a.tenant_id = $2 AND a.disabled_at IS NULL`,
+      [a.agentId, tenantId, a.teamId],
+    );
+    const found = agent.rows[0];
+    if (!found) throw new GuichetError('BAD_REQUEST', `agentId: no agent ${a.agentId}`);
+    if (a.teamId !== null && !found.member)
+      throw new GuichetError('BAD_REQUEST', 'agentId: this agent is not a member of the team');
+  }
+}
+
 export class PostgresRequestStore implements RequestStore {
   constructor(private readonly sql: SqlClient) {}
 
@@ -53,7 +75,11 @@ export class PostgresRequestStore implements RequestStore {
       if (filter.authority) where.push(`r.authority_id = ${p(filter.authority)}`);
       if (filter.commune) where.push(`r.commune_id = ${p(filter.commune)}`);
       if (filter.channel) where.push(`r.channel = ${p(filter.channel)}`);
-      if (filter.assignedTo) where.push(`r.assigned_to = ${p(filter.assignedTo)}`);
+      if (filter.assignedTo) {
+        const who = p(filter.assignedTo);
+        where.push(`(r.assigned_to = ${who} OR r.assigned_agent_id = ${who})`);
+      }
+      if (filter.team) where.push(`r.team_id = ${p(filter.team)}::uuid`);
       if (filter.from) where.push(`r.created_at >= ${p(filter.from)}::timestamptz`);
       if (filter.to) where.push(`r.created_at < ${p(filter.to)}::timestamptz`);
       if (filter.references)
@@ -183,7 +209,7 @@ export class PostgresRequestStore implements RequestStore {
   assignRequest(
     scope: Scope,
     id: string,
-    assignedTo: string | null,
+    assignment: RequestAssignment,
     actor: string,
   ): Promise<RequestDetailView | null> {
     if (!UUID.test(id)) return Promise.resolve(null);
@@ -191,20 +217,29 @@ export class PostgresRequestStore implements RequestStore {
       const done = await this.sql.transaction(async (tx) => {
         const { values, p } = params();
         const where = [`r.id = ${p(id)}`, ...scopeWhere(scope, p, 'r', true)];
-        const updated = await tx.query<{ id: string; tenant_id: string }>(
-          `UPDATE requests r SET assigned_to = ${p(assignedTo)}, updated_at = now() ${whereSql(where)} RETURNING r.id, r.tenant_id`,
+        const locked = await tx.query<{ id: string; tenant_id: string; status: string }>(
+          `SELECT r.id, r.tenant_id, r.status FROM requests r ${whereSql(where)} FOR UPDATE OF r`,
           values,
         );
-        const row = updated.rows[0];
+        const row = locked.rows[0];
         if (!row) return false;
-        // Recorded in the audit log, not in the request's history: the history is what the citizen is told.
+        await checkAssignment(tx, row.tenant_id, assignment);
+        await tx.query(
+          `UPDATE requests SET team_id = $2::uuid, assigned_agent_id = $3, assigned_to = NULL, updated_at = now()
+           WHERE id = $1`,
+          [row.id, assignment.teamId, assignment.agentId],
+        );
+        await tx.query(
+          `INSERT INTO request_events (request_id, status, actor, kind, details) VALUES ($1, $2, $3, 'assignment', $4::jsonb)`,
+          [row.id, row.status, actor, JSON.stringify(assignment)],
+        );
         await auditInsert(tx, {
           tenantId: row.tenant_id,
           actor,
           action: 'request.assign',
           targetType: 'request',
           targetId: row.id,
-          details: { assignedTo },
+          details: { ...assignment },
         });
         return true;
       });
@@ -220,8 +255,8 @@ export class PostgresRequestStore implements RequestStore {
              location_label, address_text)
            VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11)
            RETURNING id, reference, tenant_id, type, status, authority_id, commune_id, channel, contact_id,
-             conversation_id, payload, lat, lon, location_label, address_text, assigned_to, created_at, updated_at,
-             resolved_at, created_at::text AS cursor_ts`,
+             conversation_id, payload, lat, lon, location_label, address_text, team_id, assigned_agent_id,
+             assigned_to, created_at, updated_at, resolved_at, created_at::text AS cursor_ts`,
           [
             request.reference,
             request.tenantId,

@@ -19,12 +19,34 @@ export function params(): { values: unknown[]; p: Param } {
   return { values, p: (value) => `$${values.push(value)}` };
 }
 
+/**
+ * The WHERE clauses of a scope on `alias`. `withAuthority`: the rows have an authority (requests, webhooks);
+ * on requests (and only requests: agents with teams never reach the other such rows, which are admin-only)
+ * it also applies team scoping, so every request query gets it.
+ */
 export function scopeWhere(scope: Scope, p: Param, alias: string, withAuthority: boolean): string[] {
   const where: string[] = [];
   if (scope.tenantId !== null) where.push(`${alias}.tenant_id = ${p(scope.tenantId)}`);
   if (withAuthority && scope.authorityId !== null)
     where.push(`${alias}.authority_id = ${p(scope.authorityId)}`);
+  if (withAuthority && scope.teams) where.push(teamClause(scope.teams, p, alias));
   return where;
+}
+
+/**
+ * An agent of teams sees the requests in their teams' queues, those assigned to them, and the unrouted ones
+ * (no team yet) that fall within one of their teams' scope (authority, communes, request types or
+ * 'type:category'; an empty list means every one), so a request no rule routed still reaches a team.
+ */
+function teamClause(teams: NonNullable<Scope['teams']>, p: Param, alias: string): string {
+  const ids = p(teams.teamIds);
+  const mine = teams.agentId ? ` OR ${alias}.assigned_agent_id = ${p(teams.agentId)}` : '';
+  return `(${alias}.team_id = ANY(${ids}::uuid[])${mine} OR (${alias}.team_id IS NULL AND EXISTS (
+    SELECT 1 FROM teams st WHERE st.id = ANY(${ids}::uuid[])
+      AND (st.authority_id IS NULL OR st.authority_id = ${alias}.authority_id)
+      AND (cardinality(st.communes) = 0 OR ${alias}.commune_id = ANY(st.communes))
+      AND (cardinality(st.request_types) = 0 OR ${alias}.type = ANY(st.request_types)
+        OR ${alias}.type || ':' || COALESCE(${alias}.payload ->> 'category', '') = ANY(st.request_types)))))`;
 }
 
 export const whereSql = (clauses: string[]): string =>

@@ -11,9 +11,12 @@ export class PostgresTokenStore implements TokenStore {
 
   findTokenByHash(tokenHash: string): Promise<StoredToken | null> {
     return guarded('findTokenByHash', async () => {
-      const result = await this.sql.query<TokenRow>('SELECT * FROM api_tokens WHERE token_hash = $1', [
-        tokenHash,
-      ]);
+      // With the teams of its agent: the principal is team-scoped from its first request.
+      const result = await this.sql.query<TokenRow & { team_ids: string[] | null }>(
+        `SELECT t.*, ARRAY(SELECT tm.team_id::text FROM team_members tm WHERE tm.agent_id = t.agent_id) AS team_ids
+         FROM api_tokens t WHERE t.token_hash = $1`,
+        [tokenHash],
+      );
       const row = result.rows[0];
       if (!row) return null;
       return {
@@ -24,6 +27,7 @@ export class PostgresTokenStore implements TokenStore {
         tenantId: row.tenant_id,
         authorityId: row.authority_id,
         agentId: row.agent_id,
+        teamIds: row.team_ids ?? [],
         expiresAt: row.expires_at ? new Date(row.expires_at) : null,
         revokedAt: row.revoked_at ? new Date(row.revoked_at) : null,
       };

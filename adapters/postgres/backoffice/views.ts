@@ -17,7 +17,9 @@ export const iso = (value: Stamp): string | null =>
 const isoOr = (value: Stamp): string => iso(value) ?? new Date(0).toISOString();
 
 export const REQUEST_COLUMNS = `r.id, r.reference, r.tenant_id, r.type, r.status, r.authority_id, r.commune_id, r.channel,
-  r.contact_id, r.conversation_id, r.payload, r.lat, r.lon, r.location_label, r.address_text, r.assigned_to,
+  r.contact_id, r.conversation_id, r.payload, r.lat, r.lon, r.location_label, r.address_text,
+  r.team_id, r.assigned_agent_id,
+  COALESCE((SELECT a.name FROM agents a WHERE a.id = r.assigned_agent_id), r.assigned_to) AS assigned_to,
   r.created_at, r.updated_at, r.resolved_at, r.created_at::text AS cursor_ts,
   (SELECT e.note FROM request_events e WHERE e.request_id = r.id AND e.note IS NOT NULL ORDER BY e.id DESC LIMIT 1) AS status_note`;
 
@@ -37,6 +39,8 @@ export interface RequestRow {
   lon: number | string | null;
   location_label: string | null;
   address_text: string | null;
+  team_id: string | null;
+  assigned_agent_id: string | null;
   assigned_to: string | null;
   created_at: Stamp;
   updated_at: Stamp;
@@ -62,6 +66,8 @@ export const toRequestView = (row: RequestRow): RequestView => ({
       ? { lat: Number(row.lat), lon: Number(row.lon), label: row.location_label }
       : null,
   addressText: row.address_text,
+  teamId: row.team_id,
+  assignedAgentId: row.assigned_agent_id,
   assignedTo: row.assigned_to,
   statusNote: row.status_note ?? null,
   createdAt: isoOr(row.created_at),

@@ -7,6 +7,7 @@ import { migration0005 } from './0005-open-channel-names';
 import { migration0006 } from './0006-unguessable-references';
 import { migration0007 } from './0007-agent-sessions';
 import { migration0008 } from './0008-request-timeline';
+import { migration0010 } from './0010-teams-routing';
 
 export interface Migration {
   version: number;
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0006,
   migration0007,
   migration0008,
+  migration0010,
 ];
