@@ -10,8 +10,11 @@ import type { TerritoryProvider } from '../knowledge/territory';
 import {
   createWebhookFanOut,
   createWebhookSender,
+  NO_EXCEPTIONS,
   OutboxRelay,
   type OutboxHandler,
+  type Resolver,
+  type WebhookAddressPolicy,
 } from '../adapters/outbox';
 import type { SqlClient } from '../adapters/postgres';
 import { createPostgresBackofficeStores } from '../adapters/postgres/backoffice';
@@ -51,6 +54,8 @@ export interface BackofficeModuleOptions {
   clock?: () => Date;
   relay?: { enabled: boolean; pollMs?: number; maxAttempts?: number; baseDelayMs?: number };
   webhookTimeoutMs?: number;
+  /** WEBHOOK_ALLOWED_HOSTS: the private receivers webhooks may reach (none by default); `resolve` for tests. */
+  webhookAddresses?: { policy: WebhookAddressPolicy; resolve?: Resolver };
   /** Console sessions (defaults: 30 min idle, 10 h absolute). */
   sessions?: { idleMinutes: number; absoluteHours: number };
   /** OpenID Connect sign-in for agents (OIDC_* variables); without it people sign in with a token. */
@@ -103,6 +108,7 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
     conversations: options.conversations,
     territories: options.territories,
     requestTypes: options.requestTypes ?? [],
+    webhookAddresses: options.webhookAddresses ?? { policy: NO_EXCEPTIONS },
     logger,
     clock,
     sessions,
@@ -126,7 +132,12 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
         logger.warn('handover publish failed', { error: String(error) }),
       );
     },
-    webhook: createWebhookSender(options.sql, { timeoutMs: options.webhookTimeoutMs, clock }),
+    webhook: createWebhookSender(options.sql, {
+      timeoutMs: options.webhookTimeoutMs,
+      clock,
+      addressPolicy: options.webhookAddresses?.policy,
+      resolve: options.webhookAddresses?.resolve,
+    }),
   };
   const relay = new OutboxRelay({
     sql: options.sql,

@@ -1,4 +1,5 @@
 // Configuration: dotenv + one zod schema. A bad value stops the start with a message naming the variable.
+import { parseAllowList } from '../adapters/outbox/webhook-address';
 import { z } from 'zod';
 import { DEFAULT_REPLY_DEADLINE_MS } from '../bot/turn-answer';
 import { parsePairs } from '../backoffice/auth/claims';
@@ -87,6 +88,23 @@ export const ConfigSchema = z
     /** First retry delay of a failed delivery, doubled at each attempt (capped at one hour). */
     OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(2000),
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    /** Private receivers webhooks may reach (host names and CIDR ranges, comma-separated); none by default. */
+    WEBHOOK_ALLOWED_HOSTS: z
+      .string()
+      .optional()
+      .refine(
+        (v) => {
+          try {
+            parseAllowList(v);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        {
+          message: 'must be host names and CIDR ranges separated by commas (crm.mairie.local, 10.20.0.0/16)',
+        },
+      ),
     /** Optional language model (off by default; each territory must also opt in with `llm.enabled`). */
     LLM_PROVIDER: z.enum(['none', 'openai-compatible', 'mistral', 'ollama']).default('none'),
     LLM_BASE_URL: optionalUrl,

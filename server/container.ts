@@ -33,6 +33,7 @@ import { botFrameworkEnabled, createDisabledBotFrameworkChannel } from '../chann
 import { TerritoryProvider } from '../knowledge/territory';
 import { createIntents } from '../intents';
 import { retryGeocoding, type GeocodingRetryReport } from '../intents/report-incident/geocoding-retry';
+import { parseAllowList, type Resolver } from '../adapters/outbox';
 import { createAgentInbox, createBackofficeModule, type BackofficeModule } from '../backoffice';
 import { createApp } from './app';
 import { oidcSettings, publicUrlOf, type Config } from './config';
@@ -77,6 +78,8 @@ export interface ContainerOverrides {
   ephemeralStore?: boolean;
   redisKeyPrefix?: string;
   databaseSchema?: string;
+  /** How webhook hosts are resolved (tests: a host that changes its answer between checks). */
+  webhookResolve?: Resolver;
 }
 
 export async function createContainer(
@@ -261,6 +264,10 @@ export async function createContainer(
       baseDelayMs: config.OUTBOX_RETRY_BASE_MS,
     },
     webhookTimeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    webhookAddresses: {
+      policy: parseAllowList(config.WEBHOOK_ALLOWED_HOSTS),
+      resolve: overrides.webhookResolve,
+    },
     sessions: { idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS },
     oidc: oidcSettings(config),
   });

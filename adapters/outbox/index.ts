@@ -19,3 +19,10 @@ export {
   TIMESTAMP_HEADER,
   type WebhookSenderOptions,
 } from './webhooks';
+export {
+  NO_EXCEPTIONS,
+  parseAllowList,
+  vetWebhookUrl,
+  type Resolver,
+  type WebhookAddressPolicy,
+} from './webhook-address';

@@ -3,6 +3,8 @@
 // event), each then POSTed by the relay, signed, and retried with backoff until a 2xx.
 // Headers: X-Guichet-Event, X-Guichet-Delivery (idempotency key, the same on every retry),
 // X-Guichet-Timestamp (unix seconds), X-Guichet-Signature: sha256=hex(HMAC-SHA256(secret, `${timestamp}.${body}`)).
+import { postPinned } from './pinned-post';
+import { NO_EXCEPTIONS, vetWebhookUrl, type Resolver, type WebhookAddressPolicy } from './webhook-address';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { SqlClient } from '../postgres';
 import { PermanentDeliveryError, type OutboxHandler } from './relay';
@@ -64,13 +66,16 @@ export function createWebhookFanOut(sql: SqlClient, clock: () => Date = () => ne
 export interface WebhookSenderOptions {
   /** Per-attempt timeout (default 10 s). */
   timeoutMs?: number;
-  fetch?: typeof fetch;
   clock?: () => Date;
+  /** Which private addresses may be delivered to (WEBHOOK_ALLOWED_HOSTS); none by default. */
+  addressPolicy?: WebhookAddressPolicy;
+  /** DNS resolution (tests inject one). */
+  resolve?: Resolver;
 }
 
 /** A 'webhook' row → one signed POST. 2xx: delivered; 410 Gone: permanent; anything else: retried. */
 export function createWebhookSender(sql: SqlClient, options: WebhookSenderOptions = {}): OutboxHandler {
-  const doFetch = options.fetch ?? fetch;
+  const policy = options.addressPolicy ?? NO_EXCEPTIONS;
   return async (row) => {
     const subscriptionId = typeof row.payload.subscriptionId === 'string' ? row.payload.subscriptionId : '';
     const event = typeof row.payload.event === 'string' ? row.payload.event : '';
@@ -83,11 +88,20 @@ export function createWebhookSender(sql: SqlClient, options: WebhookSenderOption
     if (!subscription || !subscription.active)
       throw new PermanentDeliveryError('The webhook subscription was removed or disabled');
     const timestamp = String(Math.floor((options.clock?.() ?? new Date()).getTime() / 1000));
+    // Checked again at every delivery, after DNS resolution: registration-time checks alone would let a host
+    // that later resolves to 127.0.0.1 through.
+    const vetted = await vetWebhookUrl(subscription.url, policy, options.resolve);
+    if (!vetted.ok) {
+      await recordFailure(sql, subscriptionId);
+      if (vetted.unresolved) throw new Error(`Webhook unreachable: ${vetted.reason}`);
+      throw new PermanentDeliveryError(`Webhook address refused: ${vetted.reason}`);
+    }
     let status: number;
     try {
-      const response = await doFetch(subscription.url, {
-        method: 'POST',
-        headers: {
+      status = await postPinned(
+        subscription.url,
+        vetted,
+        {
           'content-type': 'application/json',
           'user-agent': 'Guichet-Webhooks/1.0',
           [EVENT_HEADER]: event,
@@ -96,11 +110,8 @@ export function createWebhookSender(sql: SqlClient, options: WebhookSenderOption
           [SIGNATURE_HEADER]: signWebhook(subscription.secret, timestamp, body),
         },
         body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-      });
-      status = response.status;
-      await response.arrayBuffer().catch(() => undefined); // frees the connection
+        options.timeoutMs ?? 10_000,
+      );
     } catch (error) {
       await recordFailure(sql, subscriptionId);
       throw new Error(`Webhook unreachable: ${error instanceof Error ? error.message : String(error)}`, {

@@ -1,6 +1,7 @@
 // /api/v1/me, /tokens (administrators), /webhooks (territory URLs per event, with their deliveries).
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { vetWebhookUrl } from '../../adapters/outbox';
 import { GuichetError } from '../../bot/errors';
 import { actorOf, generateToken, hashToken, scopeOf, tenantOf } from '../auth';
 import {
@@ -170,6 +171,15 @@ export function adminRoutes(deps: ApiDeps): AnyRoute[] {
         await assertTenant(tenantId);
         const authorityId = principal.authorityId ?? body.authorityId;
         assertAuthority(tenantId, authorityId);
+        // A receiver on our own network is refused now, clearly, rather than probed by every delivery. A host
+        // that does not resolve yet is accepted: each delivery checks it again after resolution.
+        const vetted = await vetWebhookUrl(
+          body.url,
+          deps.webhookAddresses.policy,
+          deps.webhookAddresses.resolve,
+        );
+        if (!vetted.ok && !vetted.unresolved)
+          throw new GuichetError('BAD_REQUEST', `url: refused, ${vetted.reason}`);
         const secret = body.secret ?? randomBytes(32).toString('base64url');
         const created = await deps.store.createWebhook({
           tenantId,

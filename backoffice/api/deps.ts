@@ -1,6 +1,7 @@
 // What the API handlers need, given by createBackoffice.
 import type { Logger } from '../../bot/logger';
 import type { EventBus } from '../../bot/ports';
+import type { Resolver, WebhookAddressPolicy } from '../../adapters/outbox';
 import type { RecordedRequestType } from '../../bot/intent-module';
 import type { TerritoryProvider } from '../../knowledge/territory';
 import type { AgentDirectory } from '../auth/ports';
@@ -15,6 +16,8 @@ export interface ApiDeps {
   territories: TerritoryProvider;
   /** The request types the public services record, with their labels (the vocabulary). */
   requestTypes: readonly RecordedRequestType[];
+  /** Which webhook receivers may be registered (public addresses, plus WEBHOOK_ALLOWED_HOSTS). */
+  webhookAddresses: { policy: WebhookAddressPolicy; resolve?: Resolver };
   logger: Logger;
   clock: () => Date;
   /** Console sessions (people signed in with a cookie); absent, only bearer tokens are accepted. */

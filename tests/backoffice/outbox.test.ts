@@ -80,7 +80,12 @@ describe('outbox relay and webhooks', () => {
   const run = () => container.backoffice.relay.runOnce();
 
   beforeAll(async () => {
-    container = await backofficeContainer({ OUTBOX_RETRY_BASE_MS: '20', OUTBOX_MAX_ATTEMPTS: '4' });
+    // The receivers listen on loopback: an intranet receiver the platform operator allowed explicitly.
+    container = await backofficeContainer({
+      OUTBOX_RETRY_BASE_MS: '20',
+      OUTBOX_MAX_ATTEMPTS: '4',
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+    });
   }, CONTAINER_TIMEOUT_MS);
   afterAll(() => container.close());
 
