@@ -1,6 +1,8 @@
 // Personal data is removed from citizen text before anything reaches a language model provider, unless
 // the territory explicitly allows sending it. Replacements keep the sentence readable ("[téléphone]"),
 // so the model still understands what the message is about.
+import { findPhoneNumbersInText } from 'libphonenumber-js';
+import { electronicFormatIBAN, isValidIBAN } from 'ibantools';
 import { referencesInText } from '../references';
 export const REDACTION_KINDS = ['email', 'phone', 'reference', 'number', 'name', 'address'] as const;
 export type RedactionKind = (typeof REDACTION_KINDS)[number];
@@ -24,6 +26,16 @@ const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 /** French numbers (01 23 45 67 89, 01.23…, +33 6 12…, 0033…) and other international numbers. */
 const PHONE = /(?:(?:\+|00)33\s?(?:\(0\)\s?)?|\b0)[1-9](?:[\s.-]?\d{2}){4}\b|\+\d{1,3}(?:[\s.-]?\d){7,13}\b/g;
 const REFERENCE = referencesInText();
+/**
+ * E-mails disguised against robots: "jean point dupont arobase gmail point com", "jean [at] gmail [dot] com",
+ * "jean(at)gmail(dot)fr".
+ */
+const DISGUISED_EMAIL =
+  /[\p{L}\p{N}_%+-]+(?:(?:\s+(?:point|dot)\s+|\s*[[(]\s*(?:point|dot)\s*[\])]\s*|\.)[\p{L}\p{N}_%+-]+)*(?:\s+(?:arobase|arrobase|at)\s+|\s*[[(]\s*(?:at|arobase|@)\s*[\])]\s*|\s*@\s*)[\p{L}\p{N}-]+(?:(?:\s+(?:point|dot)\s+|\s*[[(]\s*(?:point|dot)\s*[\])]\s*|\.)[\p{L}\p{N}-]+)*(?:\s+(?:point|dot)\s+|\s*[[(]\s*(?:point|dot)\s*[\])]\s*|\.)(?:com|fr|net|org|eu|info|be|ch|io|re|gp|mq|gf|yt|nc|pf)\b/giu;
+/** French social-security numbers (NIR): sex, year, month, département (2A/2B for Corsica), commune, order, key. */
+const NIR = /\b[12]\s?\d{2}\s?(?:0[1-9]|1[0-2]|[2-9]\d)\s?(?:\d{2}|2[AB])\s?\d{3}\s?\d{3}(?:\s?\d{2})?\b/giu;
+/** Where an IBAN may start: a country code and two check digits. */
+const IBAN_START = /\b[A-Z]{2}\d{2}/gi;
 /** Long digit runs: social security numbers, IBAN digits, customer numbers, card numbers. */
 const LONG_NUMBER = /\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}\b|\b\d(?:[\s.-]?\d){8,}\b/g;
 
@@ -190,7 +202,11 @@ export function redactPersonalData(text: string): Redacted {
       return PLACEHOLDER[kind];
     });
   let out = replace(text, EMAIL, 'email');
+  out = replace(out, DISGUISED_EMAIL, 'email');
   out = replace(out, REFERENCE, 'reference');
+  out = redactIbans(out, kinds);
+  out = replace(out, NIR, 'number');
+  out = redactPhoneNumbers(out, kinds);
   out = replace(out, PHONE, 'phone');
   out = replace(out, ADDRESS, 'address');
   out = replace(out, ENGLISH_ADDRESS, 'address');
@@ -198,6 +214,51 @@ export function redactPersonalData(text: string): Redacted {
   out = redactNames(out, INTRODUCTION, kinds);
   out = redactNames(out, CIVILITY, kinds);
   return { text: out, kinds: [...kinds] };
+}
+
+/**
+ * Phone numbers in every way people write them (libphonenumber-js, French numbers by default): "06 12 34 56 78",
+ * "06.12…", "+33 (0)6 12 34 56 78", "0033…", and "06/12/34/56/78" (slashes read as spaces, same length).
+ */
+function redactPhoneNumbers(text: string, kinds: Set<RedactionKind>): string {
+  const readable = text.replace(/(\d)\/(?=\d)/g, '$1 ');
+  const found = findPhoneNumbersInText(readable, 'FR');
+  if (found.length === 0) return text;
+  kinds.add('phone');
+  let out = '';
+  let last = 0;
+  for (const match of found) {
+    out += text.slice(last, match.startsAt) + PLACEHOLDER.phone;
+    last = match.endsAt;
+  }
+  return out + text.slice(last);
+}
+
+/**
+ * IBANs with or without spaces, in any case, hidden only when their checksum holds (ibantools): from each
+ * possible start, the longest run of letters and digits (single spaces allowed) that is a valid IBAN.
+ */
+function redactIbans(text: string, kinds: Set<RedactionKind>): string {
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(IBAN_START)) {
+    const start = m.index ?? 0;
+    if (start < last) continue;
+    let compact = '';
+    let end = -1;
+    for (let i = start; i < text.length && compact.length < 34; i++) {
+      const c = text[i]!;
+      if (/[A-Za-z0-9]/.test(c)) compact += c.toUpperCase();
+      else if (c !== ' ' || text[i + 1] === ' ') break;
+      const boundary = i + 1 >= text.length || !/[A-Za-z0-9]/.test(text[i + 1]!);
+      if (boundary && compact.length >= 15 && isValidIBAN(electronicFormatIBAN(compact) ?? '')) end = i + 1;
+    }
+    if (end < 0) continue;
+    kinds.add('number');
+    out += text.slice(last, start) + PLACEHOLDER.number;
+    last = end;
+  }
+  return out + text.slice(last);
 }
 
 /** Replaces the (up to three) name words that follow each match of `lead`. */

@@ -2,6 +2,7 @@
 // The engine does the dialogue (one call = one conversation, address = CallSid); this layer adds what
 // only a phone needs — keypad menus, silence and misunderstanding handling (repeat differently, then
 // the keypad, then a person), reading back an unsure address, SMS offers, and the transfer.
+import { referencesInText } from '../../bot/references';
 import type { Engine, TurnResult } from '../../bot/engine';
 import type { Logger } from '../../bot/logger';
 import type { Reply } from '../../bot/messages';
@@ -40,7 +41,6 @@ const AGENT = 'voice:agent';
 const END = 'voice:end';
 const MENU = 'voice:menu';
 const MAX_WAITS = 3;
-const REFERENCE = /\b[A-Z]{3}-\d{4}-\d{6,}\b/;
 
 const MAIN_MENU: VoiceChoice[] = [
   { label: 'les horaires d’ouverture', value: 'intent:opening_hours', spoken: 'horaires' },
@@ -364,7 +364,9 @@ export class CallFlow {
     }
     if (transfer) return this.toHuman(say);
 
-    const reference = this.smsPossible() ? REFERENCE.exec(replies.map(replyText).join(' '))?.[0] : undefined;
+    const reference = this.smsPossible()
+      ? replies.map(replyText).join(' ').match(referencesInText())?.[0]
+      : undefined;
     const recap = reference ? await this.recapBody(reference) : undefined;
     if (recap) {
       this.session.pending = {

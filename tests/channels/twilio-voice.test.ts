@@ -302,8 +302,8 @@ describe('reporting an incident by phone', () => {
     const reference = /DEM-\d{4}-[0-9A-Z]{6}/.exec(JSON.stringify(await transcriptText(call.callSid)))?.[0];
     expect(reference).toBeDefined();
     // The reference is spelled so that it can be written down.
-    const [, year, number] = /DEM-(\d{4})-(\d{6})/.exec(reference!)!;
-    expect(saved).toContain(`D, E, M, ${year}, ${[...number!].join(' ')}`);
+    const [, year, code] = /DEM-(\d{4})-([0-9A-Z]{6})/.exec(reference!)!;
+    expect(saved).toContain(`D, E, M, ${year}, ${[...code!].join(', ')}`);
     expect(saved).toMatch(
       /Voulez-vous recevoir un SMS récapitulatif avec cette référence \? Tapez 1 pour oui, 2 pour non\./,
     );

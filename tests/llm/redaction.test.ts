@@ -15,6 +15,18 @@ describe('redactPersonalData', () => {
     ['DEM-2026-000123', 'reference'],
     ['1 85 05 78 006 084 36', 'number'],
     ['FR76 3000 6000 0112 3456 7890 189', 'number'],
+    // Issue 16 point 3: formats that came out as typed on the public Open311 read.
+    ['06/12/34/56/78', 'phone'],
+    ['+33 (0) 6 12 34 56 78', 'phone'],
+    ['jean point dupont arobase gmail point com', 'email'],
+    ['jean [at] gmail [dot] com', 'email'],
+    ['jean(at)gmail(dot)fr', 'email'],
+    ['jean.dupont @ gmail.com', 'email'],
+    ['FR7630006000011234567890189', 'number'],
+    ['fr76 3000 6000 0112 3456 7890 189', 'number'],
+    ['1 85 05 78 006 084 91', 'number'], // NIR with its key
+    ['2 85 05 2A 006 084 82', 'number'], // born in Corse-du-Sud
+    ['285052A00608482', 'number'],
   ])('removes %s (%s)', (value, kind) => {
     const out = redactPersonalData(`Voici : ${value} merci`);
     expect(out.text).not.toContain(value);

@@ -169,7 +169,8 @@ export class PostgresContactStore implements ContactStore {
           [tenantId, addresses, conversationIds, requestIds],
         );
         await tx.query(
-          `UPDATE outbox SET payload = jsonb_build_object('erased', true, 'channel', payload -> 'channel')
+          `UPDATE outbox SET payload = jsonb_build_object('erased', true, 'channel', payload -> 'channel'),
+             last_error = CASE WHEN last_error IS NULL THEN NULL ELSE 'erased' END
            WHERE tenant_id = $1 AND kind = 'notification'
              AND (payload ->> 'to' = ANY($2::text[]) OR payload ->> 'conversationId' = ANY($3::text[])
                OR payload ->> 'requestId' = ANY($4::text[]))`,
