@@ -116,6 +116,8 @@ export interface RequestContext {
 export interface RequestStatusUpdate {
   status: RequestStatus;
   note?: string;
+  /** The note may be published (Open311). */
+  public?: boolean;
   actor: string;
   /** Written to the request's conversation transcript (the notice the citizen gets). */
   messages: NewMessage[];
@@ -222,6 +224,13 @@ export interface RequestStore {
    * and an audit entry. The team and the agent must be of the request's tenant, the agent a member of the team
    * when both are given (else BAD_REQUEST, nothing written).
    */
+  /** Sets (or, with null, withdraws) the description an agent approved for publication; audited. */
+  setPublicDescription(
+    scope: Scope,
+    id: string,
+    text: string | null,
+    actor: string,
+  ): Promise<RequestDetailView | null>;
   assignRequest(
     scope: Scope,
     id: string,

@@ -83,6 +83,10 @@ export const RequestViewSchema = z.object({
   assignedTo: z.string().nullable(),
   /** The latest note of its history (told to the citizen with the status). */
   statusNote: z.string().nullable(),
+  /** The latest note written for the public (the only one Open311 publishes). */
+  publicNote: z.string().nullable(),
+  /** The description an agent approved for publication (the citizen's own text is never published). */
+  publicDescription: z.string().nullable(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
   resolvedAt: Timestamp.nullable(),
@@ -343,6 +347,16 @@ export const StatusChangeBody = z.strictObject({
   note: z.string().trim().min(1).max(2000).optional(),
   /** Tell the citizen on their channel (default true). The note is part of that message. */
   notify: z.boolean().default(true),
+  /**
+   * The note may be published (Open311 `status_notes`, anyone may read it). Default false: an agent's note is
+   * never published unless written for the public.
+   */
+  public: z.boolean().default(false),
+});
+
+export const PublicDescriptionBody = z.strictObject({
+  /** The text an agent approves for publication (Open311 `description`); null withdraws it. */
+  text: z.string().trim().min(3).max(1000).nullable(),
 });
 
 export const AssignBody = z

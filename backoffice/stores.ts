@@ -19,6 +19,7 @@ export function backofficeFacade(stores: BackofficeStores): BackofficeStore {
     getRequestByReference: (scope, reference) => requests.getRequestByReference(scope, reference),
     changeRequestStatus: (scope, id, plan) => requests.changeRequestStatus(scope, id, plan),
     assignRequest: (scope, id, assignment, actor) => requests.assignRequest(scope, id, assignment, actor),
+    setPublicDescription: (scope, id, text, actor) => requests.setPublicDescription(scope, id, text, actor),
     createRequest: (request, outbox) => requests.createRequest(request, outbox),
 
     listConversations: (scope, filter) => conversations.listConversations(scope, filter),

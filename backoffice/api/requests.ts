@@ -10,6 +10,7 @@ import { citizenLocale, deliveryTo, statusNotice } from '../citizen';
 import {
   AssignBody,
   IdParams,
+  PublicDescriptionBody,
   RequestDetailViewSchema,
   RequestListQuery,
   RequestViewSchema,
@@ -156,8 +157,43 @@ export function requestRoutes(deps: ApiDeps): AnyRoute[] {
             );
           }
           const effects = await statusEffects(deps, ctx, body.status, body.note, body.notify, locale);
-          return { status: body.status, note: body.note, actor: actorOf(principal), ...effects };
+          return {
+            status: body.status,
+            note: body.note,
+            public: body.public,
+            actor: actorOf(principal),
+            ...effects,
+          };
         });
+        if (!updated) throw notFound(params.id);
+        return updated;
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/requests/{id}/public-description',
+      operationId: 'setPublicDescription',
+      summary:
+        'Approve a text for publication as the request’s public description (or withdraw it with null)',
+      description:
+        'The public Open311 read never shows what the citizen typed: only this text, written or checked by an ' +
+        'agent, with any phone number, e-mail, IBAN, social-security number or name still in it masked.',
+      tag: 'requests',
+      minRole: 'agent',
+      params: IdParams,
+      query: TenantQuery,
+      body: PublicDescriptionBody,
+      response: RequestDetailViewSchema,
+      async handle({ params, query, body, principal }) {
+        const scope = scopeOf(principal, query.tenant);
+        const before = await deps.store.getRequestByReference(scope, params.id);
+        if (!before) throw notFound(params.id);
+        const updated = await deps.store.setPublicDescription(
+          scope,
+          before.id,
+          body.text,
+          actorOf(principal),
+        );
         if (!updated) throw notFound(params.id);
         return updated;
       },

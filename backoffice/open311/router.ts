@@ -2,6 +2,7 @@
 // trackers, city apps) read and create incident reports. jurisdiction_id = the tenant (territory) id;
 // api_key = a back-office API token of that tenant. Reports from every channel (web chat, SMS, phone…)
 // are requests of type report_incident and appear here; reports posted here appear in the back office.
+import { redactPersonalData } from '../../bot/llm/redact';
 import express, { Router, type Request, type Response } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
@@ -39,14 +40,18 @@ const DEFAULT_DAYS = 90;
 const MAX_RESULTS = 1000;
 const OPEN = ['received', 'in_progress'] as const;
 const CLOSED = ['resolved', 'rejected'] as const;
-const PHONE = /(?:(?:\+|00)\d{1,3}[\s.-]?|\b0)[1-9](?:[\s.-]?\d{2}){4}\b|\+\d{8,15}\b/g;
-const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 
 const optionalText = (max: number) =>
   z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().max(max).optional());
 const coordinate = (min: number, max: number) =>
   z.preprocess(
-    (v) => (v === '' || v === undefined ? undefined : Number(v)),
+    // Only text and numbers become numbers: an object ({"toString": 1}) is refused by the schema, not converted.
+    (v) =>
+      v === '' || v === undefined
+        ? undefined
+        : typeof v === 'string' || typeof v === 'number'
+          ? Number(v)
+          : v,
     z.number().min(min).max(max).optional(),
   );
 const dateParam = z.preprocess(
@@ -147,6 +152,9 @@ export function createOpen311Router(deps: Open311Deps): Router {
           .toISO({ suppressMilliseconds: true })
       : null;
 
+  /** A text an agent approved for the public, with any personal data left in it masked (defence in depth). */
+  const published = (text: string | null): string | null => (text ? redactPersonalData(text).text : null);
+
   function toServiceRequest(r: RequestView, territory: Territory, full: boolean) {
     const payload = r.payload;
     const address = (payload.address ?? {}) as { text?: unknown; label?: unknown; postcode?: unknown };
@@ -157,11 +165,13 @@ export function createOpen311Router(deps: Open311Deps): Router {
     return {
       service_request_id: r.reference,
       status: (CLOSED as readonly string[]).includes(r.status) ? 'closed' : 'open',
-      status_notes: r.statusNote,
+      // Public read: only what an agent wrote for the public, still masked (a name or number typed by mistake);
+      // with this territory's api_key (its own integrations), the agents' status note.
+      status_notes: full ? r.statusNote : published(r.publicNote),
       service_name: serviceNameOf(code),
       service_code: code,
-      // Without a valid api_key of this territory the description is shown without phone numbers or e-mails.
-      description: full ? description : description.replace(EMAIL, '[email]').replace(PHONE, '[téléphone]'),
+      // The citizen's own text is never published: only a description an agent approved, masked again.
+      description: full ? description : published(r.publicDescription),
       agency_responsible: territory.authorities.find((a) => a.id === r.authorityId)?.name ?? r.authorityId,
       service_notice: null,
       requested_datetime: stamp(r.createdAt, territory),

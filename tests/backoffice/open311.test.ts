@@ -144,7 +144,7 @@ describe('Open311 GeoReport v2', () => {
     expect(asXml.service_definition.attributes.attribute).toHaveLength(3);
   });
 
-  it('shows a report made by SMS with the spec’s fields; the description hides contacts without a key', async () => {
+  it('shows a report made by SMS with the spec’s fields; without a key, never the citizen’s own text', async () => {
     const [reference] = fromChat.references;
     const res = await api().get(`/open311/v2/requests/${reference}.json?jurisdiction_id=${DEMO_TENANT}`);
     expect(res.status).toBe(200);
@@ -162,7 +162,8 @@ describe('Open311 GeoReport v2', () => {
       lat: 47.11,
       long: 5.92,
       media_url: null,
-      description: 'Lampadaire éteint, appelez-moi au [téléphone]',
+      description: null,
+      status_notes: null,
     });
     expect(item.requested_datetime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/);
     const withKey = await api().get(`/open311/v2/requests/${reference}.json?api_key=${key}`);
@@ -175,6 +176,63 @@ describe('Open311 GeoReport v2', () => {
       (await api().get(`/open311/v2/requests/${fromChat.references[1]}.json?jurisdiction_id=${DEMO_TENANT}`))
         .status,
     ).toBe(404);
+  });
+
+  it('publishes no personal data: only what an agent marked public, masked again (issue 16 point 3)', async () => {
+    const [reference] = fromChat.references;
+    const read = async () =>
+      (await api().get(`/open311/v2/requests/${reference}.json?jurisdiction_id=${DEMO_TENANT}`)).body[0];
+    // An internal note (not public) names the citizen: it is not published.
+    await api()
+      .post(`/api/v1/requests/${reference}/status`)
+      .set(bearer(key))
+      .send({ status: 'in_progress', note: 'Mme Jeanne Dupont rappelée au 06/12/34/56/78', notify: false })
+      .expect(200);
+    expect((await read()).status_notes).toBeNull();
+    // The description an agent approves is published; what slipped into it is still masked.
+    const typed = [
+      "je m'appelle Jean Dupont",
+      '06/12/34/56/78',
+      '+33 (0)6 12 34 56 78',
+      'jean point dupont arobase gmail point com',
+      'FR76 3000 6000 0112 3456 7890 189',
+      '1 85 05 78 006 084 91',
+    ];
+    await api()
+      .post(`/api/v1/requests/${reference}/public-description`)
+      .set(bearer(key))
+      .send({ text: `Lampadaire éteint. ${typed.join(' ; ')}` })
+      .expect(200);
+    await api()
+      .post(`/api/v1/requests/${reference}/status`)
+      .set(bearer(key))
+      .send({ status: 'in_progress', note: 'Intervention prévue, contact 06 12 34 56 78', public: true })
+      .expect(200);
+    const item = await read();
+    expect(item.description).toMatch(/^Lampadaire éteint\./);
+    expect(item.status_notes).toBe('Intervention prévue, contact [téléphone]');
+    const published = JSON.stringify(item);
+    for (const value of [...typed.slice(1), 'Jean Dupont', 'Jeanne', 'dupont arobase'])
+      expect(published).not.toContain(value);
+    // Withdrawn: nothing published again; bad input is a 400.
+    await api()
+      .post(`/api/v1/requests/${reference}/public-description`)
+      .set(bearer(key))
+      .send({ text: null })
+      .expect(200);
+    expect((await read()).description).toBeNull();
+    await api()
+      .post(`/api/v1/requests/${reference}/public-description`)
+      .set(bearer(key))
+      .send({ text: 42 })
+      .expect(400);
+  });
+
+  it('refuses an object where a coordinate is expected with a 400, not a 500', async () => {
+    const res = await api()
+      .post('/open311/v2/requests.json')
+      .send({ api_key: key, service_code: 'proprete', lat: { toString: 1, valueOf: 1 }, long: '5.98' });
+    expect(res.status).toBe(400);
   });
 
   it('creates a report (form-encoded, as the spec) that the back office sees, with a reference', async () => {
@@ -336,7 +394,7 @@ describe('Open311 GeoReport v2', () => {
     await api()
       .post(`/api/v1/requests/${lamp}/status`)
       .set(bearer(key))
-      .send({ status: 'resolved', note: 'Ampoule changée' });
+      .send({ status: 'resolved', note: 'Ampoule changée', public: true });
     expect(ids(await api().get(`${base}&status=open`))).not.toContain(lamp);
     const closed = await api().get(`${base}&status=closed`);
     expect(

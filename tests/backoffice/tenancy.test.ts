@@ -96,6 +96,11 @@ describe('tenant isolation', () => {
           .post(`/api/v1/requests/${foreignRequestId}/status`)
           .set(bearer(t))
           .send({ status: 'resolved', note: 'x' }),
+      'post /requests/{id}/public-description': (t) =>
+        api()
+          .post(`/api/v1/requests/${foreignRequestId}/public-description`)
+          .set(bearer(t))
+          .send({ text: 'Lampadaire éteint' }),
       'post /requests/{id}/assign': (t) =>
         api().post(`/api/v1/requests/${foreignRequestId}/assign`).set(bearer(t)).send({ agentId: null }),
       'get /conversations/{id}': (t) =>

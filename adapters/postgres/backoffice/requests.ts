@@ -192,8 +192,8 @@ export class PostgresRequestStore implements RequestStore {
           [row.id, update.status],
         );
         await tx.query(
-          'INSERT INTO request_events (request_id, status, note, actor) VALUES ($1, $2, $3, $4)',
-          [row.id, update.status, update.note ?? null, update.actor],
+          'INSERT INTO request_events (request_id, status, note, actor, public) VALUES ($1, $2, $3, $4, $5)',
+          [row.id, update.status, update.note ?? null, update.actor, update.public === true],
         );
         if (conversation && update.messages.length > 0)
           await insertMessages(tx, row.tenant_id, conversation.id, update.messages);
@@ -203,6 +203,37 @@ export class PostgresRequestStore implements RequestStore {
         return true;
       });
       return changed ? this.requestDetail(this.sql, scope, 'r.id', id) : null;
+    });
+  }
+
+  setPublicDescription(
+    scope: Scope,
+    id: string,
+    text: string | null,
+    actor: string,
+  ): Promise<RequestDetailView | null> {
+    if (!UUID.test(id)) return Promise.resolve(null);
+    return guarded('setPublicDescription', async () => {
+      const done = await this.sql.transaction(async (tx) => {
+        const { values, p } = params();
+        const where = [`r.id = ${p(id)}`, ...scopeWhere(scope, p, 'r', true)];
+        const updated = await tx.query<{ id: string; tenant_id: string }>(
+          `UPDATE requests r SET public_description = ${p(text)}, updated_at = now() ${whereSql(where)}
+           RETURNING r.id, r.tenant_id`,
+          values,
+        );
+        const row = updated.rows[0];
+        if (!row) return false;
+        await auditInsert(tx, {
+          tenantId: row.tenant_id,
+          actor,
+          action: text === null ? 'request.unpublish_description' : 'request.publish_description',
+          targetType: 'request',
+          targetId: row.id,
+        });
+        return true;
+      });
+      return done ? this.requestDetail(this.sql, scope, 'r.id', id) : null;
     });
   }
 

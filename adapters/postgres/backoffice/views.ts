@@ -21,7 +21,11 @@ export const REQUEST_COLUMNS = `r.id, r.reference, r.tenant_id, r.type, r.status
   r.team_id, r.assigned_agent_id,
   COALESCE((SELECT a.name FROM agents a WHERE a.id = r.assigned_agent_id), r.assigned_to) AS assigned_to,
   r.created_at, r.updated_at, r.resolved_at, r.created_at::text AS cursor_ts,
-  (SELECT e.note FROM request_events e WHERE e.request_id = r.id AND e.note IS NOT NULL ORDER BY e.id DESC LIMIT 1) AS status_note`;
+  r.public_description,
+  (SELECT e.note FROM request_events e WHERE e.request_id = r.id AND e.kind = 'status' AND e.note IS NOT NULL
+    ORDER BY e.id DESC LIMIT 1) AS status_note,
+  (SELECT e.note FROM request_events e WHERE e.request_id = r.id AND e.public AND e.note IS NOT NULL
+    ORDER BY e.id DESC LIMIT 1) AS public_note`;
 
 export interface RequestRow {
   id: string;
@@ -47,6 +51,8 @@ export interface RequestRow {
   resolved_at: Stamp;
   cursor_ts: string;
   status_note?: string | null;
+  public_note?: string | null;
+  public_description?: string | null;
 }
 
 export const toRequestView = (row: RequestRow): RequestView => ({
@@ -70,6 +76,8 @@ export const toRequestView = (row: RequestRow): RequestView => ({
   assignedAgentId: row.assigned_agent_id,
   assignedTo: row.assigned_to,
   statusNote: row.status_note ?? null,
+  publicNote: row.public_note ?? null,
+  publicDescription: row.public_description ?? null,
   createdAt: isoOr(row.created_at),
   updatedAt: isoOr(row.updated_at),
   resolvedAt: iso(row.resolved_at),
