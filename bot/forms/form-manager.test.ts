@@ -110,8 +110,8 @@ describe('forms', () => {
       .expectReply(/Récapitulatif/)
       .expectReply(/Est-ce correct/)
       .expectNoReply(/DEM-/);
-    await t.send('oui').expectReply(/enregistré sous la référence DEM-\d{4}-\d{6}/);
-    const reference = /DEM-\d{4}-\d{6}/.exec(t.lastText())![0];
+    await t.send('oui').expectReply(/enregistré sous la référence DEM-\d{4}-[0-9A-Z]{6}/);
+    const reference = /DEM-\d{4}-[0-9A-Z]{6}/.exec(t.lastText())![0];
     const stored = await h.store.getRequestByReference(TEST_TENANT.id, reference);
     expect(stored).toMatchObject({
       type: 'report_incident',

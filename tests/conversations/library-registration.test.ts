@@ -33,7 +33,7 @@ describe('library_registration', () => {
       .send('marie.durand@example.fr')
       .expectReply(/Récapitulatif de l’inscription à la médiathèque/)
       .choose(/Oui, enregistrer/)
-      .expectReply(/enregistrée sous la référence DEM-2026-\d{6}/)
+      .expectReply(/enregistrée sous la référence DEM-2026-[0-9A-Z]{6}/)
       .expectReply('Communauté de communes du Val de Loue')
       .expectReply(/Tarif : Adulte habitant le Val de Loue, 12 € par an/)
       .expectReply(/présentez à l’accueil :\n- Pièce d'identité/);

@@ -50,7 +50,7 @@ describe('report_incident', () => {
       .expectReply(/Récapitulatif de votre signalement/)
       .expectReply('Photo : photo jointe')
       .choose(/Oui, enregistrer/)
-      .expectReply(/enregistré sous la référence DEM-2026-\d{6}/)
+      .expectReply(/enregistré sous la référence DEM-2026-[0-9A-Z]{6}/)
       .expectReply('Mairie de Montcey-sur-Loue');
     await done(t);
     expect(search.isDone()).toBe(true);

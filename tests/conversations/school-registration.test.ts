@@ -35,7 +35,7 @@ describe('school_registration', () => {
       .expectReply('Date de naissance : 12/03/2019')
       .expectReply('Adresse : 3 rue du Moulin, Montcey-sur-Loue')
       .choose(/Oui, enregistrer/)
-      .expectReply(/enregistrée sous la référence DEM-2026-\d{6}/)
+      .expectReply(/enregistrée sous la référence DEM-2026-[0-9A-Z]{6}/)
       .expectReply('École de secteur : École élémentaire Louis-Pasteur')
       .expectReply(/Documents à fournir :\n- Livret de famille/)
       .expectReply('Justificatif de domicile');
