@@ -114,6 +114,8 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
     sessions,
     agentDirectory,
     teams: stores.teams,
+    savedReplies: stores.savedReplies,
+    notifications: stores.notifications,
     publicUrl: options.publicUrl,
   };
 

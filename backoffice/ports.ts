@@ -118,6 +118,9 @@ export interface RequestStatusUpdate {
   note?: string;
   /** The note may be published (Open311). */
   public?: boolean;
+  /** What the event records: a status change (default), an internal note or a reply sent to the citizen. */
+  kind?: 'status' | 'note' | 'reply';
+  details?: Record<string, unknown>;
   actor: string;
   /** Written to the request's conversation transcript (the notice the citizen gets). */
   messages: NewMessage[];
@@ -352,6 +355,47 @@ export interface BackofficeStores {
   indicators: IndicatorStore;
   audit: AuditLog;
   teams: TeamStore;
+  savedReplies: SavedReplyStore;
+  notifications: NotificationLog;
+}
+
+/** A message sent to a citizen through the outbox, with where its delivery stands. */
+export interface NotificationRecord {
+  createdAt: string;
+  channel: string | null;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  lastError: string | null;
+  text: string | null;
+}
+
+/** The notifications about a request (status notices, replies), for its timeline. */
+export interface NotificationLog {
+  forRequest(tenantId: string, requestId: string): Promise<NotificationRecord[]>;
+}
+
+export interface SavedReply {
+  id: string;
+  tenantId: string;
+  title: string;
+  /** With placeholders: {reference}, {statut}, {commune}, {service}. */
+  body: string;
+  createdBy: string;
+  updatedAt: string;
+}
+
+/** Saved replies (réponses types) of a tenant. Every method is tenant-scoped: another tenant's id is absent. */
+export interface SavedReplyStore {
+  list(tenantId: string): Promise<SavedReply[]>;
+  get(tenantId: string, id: string): Promise<SavedReply | null>;
+  create(tenantId: string, reply: { title: string; body: string }, actor: string): Promise<SavedReply>;
+  update(
+    tenantId: string,
+    id: string,
+    reply: { title: string; body: string },
+    actor: string,
+  ): Promise<SavedReply | null>;
+  remove(tenantId: string, id: string, actor: string): Promise<boolean>;
 }
 
 /**

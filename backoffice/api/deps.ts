@@ -6,7 +6,13 @@ import type { RecordedRequestType } from '../../bot/intent-module';
 import type { TerritoryProvider } from '../../knowledge/territory';
 import type { AgentDirectory } from '../auth/ports';
 import type { SessionManager } from '../auth/sessions';
-import type { BackofficeStore, ConversationMemory, TeamStore } from '../ports';
+import type {
+  BackofficeStore,
+  ConversationMemory,
+  TeamStore,
+  NotificationLog,
+  SavedReplyStore,
+} from '../ports';
 
 export interface ApiDeps {
   store: BackofficeStore;
@@ -26,6 +32,9 @@ export interface ApiDeps {
   agentDirectory?: AgentDirectory;
   /** Teams and routing rules; absent, /teams and /routing-rules are not served. */
   teams?: TeamStore;
+  /** Saved replies (réponses types) and the notifications sent about a request. */
+  savedReplies: SavedReplyStore;
+  notifications: NotificationLog;
   /** PUBLIC_URL, for the invitation links. */
   publicUrl?: string;
 }

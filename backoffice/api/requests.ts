@@ -46,7 +46,10 @@ async function statusEffects(
       { type: 'text', text: notice },
       { direction: 'out', optedOut, viaOutbox: true },
     );
-    outbox.push(...delivery.outbox);
+    // The request's id goes with each notice, so its timeline shows the notice's delivery.
+    outbox.push(
+      ...delivery.outbox.map((o) => ({ ...o, payload: { ...o.payload, requestId: ctx.request.id } })),
+    );
     return delivery.messages;
   };
   // "You will be kept informed" was promised to each citizen who followed this report instead of filing a

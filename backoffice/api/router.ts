@@ -15,6 +15,7 @@ import { eventRoutes, type EventStreams } from './events';
 import { indicatorRoutes } from './indicators';
 import { openApiDocument } from './openapi';
 import { requestRoutes } from './requests';
+import { requestWorkRoutes } from './request-work';
 import { mountRoutes, type AnyRoute } from './route';
 import { teamRoutes } from './teams';
 import { vocabularyRoutes } from './vocabulary';
@@ -24,6 +25,7 @@ export const API_PREFIX = '/api/v1';
 export function apiRoutes(deps: ApiDeps, streams: EventStreams): AnyRoute[] {
   return [
     ...requestRoutes(deps),
+    ...requestWorkRoutes(deps),
     ...conversationRoutes(deps),
     ...contactRoutes(deps),
     ...indicatorRoutes(deps),

@@ -23,6 +23,7 @@ describe('tenant isolation', () => {
   let foreign: Awaited<ReturnType<typeof seedConversation>>;
   let foreignRequestId: string;
   let foreignWebhookId: string;
+  let foreignSavedReplyId: string;
   let foreignTokenId: string;
   let foreignAgentId: string;
   let foreignTeamId: string;
@@ -72,6 +73,11 @@ describe('tenant isolation', () => {
       .set(bearer(ADMIN_TOKEN))
       .send({ tenantId: OTHER_TENANT, requestType: 'report_incident', teamId: foreignTeamId });
     foreignRuleId = rule.body.id;
+    const reply = await api()
+      .post(`/api/v1/saved-replies?tenant=${OTHER_TENANT}`)
+      .set(bearer(ADMIN_TOKEN))
+      .send({ title: 'Travaux', body: 'Votre demande {reference} avance.' });
+    foreignSavedReplyId = reply.body.id;
   }, CONTAINER_TIMEOUT_MS);
   afterAll(() => container.close());
 
@@ -91,6 +97,21 @@ describe('tenant isolation', () => {
   it('answers 404 on every object route of another tenant, for every role', async () => {
     const calls: Record<string, (token: string) => request.Test> = {
       'get /requests/{id}': (t) => api().get(`/api/v1/requests/${foreignRequestId}`).set(bearer(t)),
+      'get /requests/{id}/timeline': (t) =>
+        api().get(`/api/v1/requests/${foreignRequestId}/timeline`).set(bearer(t)),
+      'get /requests/{id}/contact': (t) =>
+        api().get(`/api/v1/requests/${foreignRequestId}/contact`).set(bearer(t)),
+      'post /requests/{id}/notes': (t) =>
+        api().post(`/api/v1/requests/${foreignRequestId}/notes`).set(bearer(t)).send({ text: 'x' }),
+      'post /requests/{id}/replies': (t) =>
+        api().post(`/api/v1/requests/${foreignRequestId}/replies`).set(bearer(t)).send({ text: 'x' }),
+      'post /saved-replies/{id}': (t) =>
+        api()
+          .post(`/api/v1/saved-replies/${foreignSavedReplyId}`)
+          .set(bearer(t))
+          .send({ title: 'T', body: 'B' }),
+      'delete /saved-replies/{id}': (t) =>
+        api().delete(`/api/v1/saved-replies/${foreignSavedReplyId}`).set(bearer(t)),
       'post /requests/{id}/status': (t) =>
         api()
           .post(`/api/v1/requests/${foreignRequestId}/status`)

@@ -9,6 +9,7 @@ import { contactStoreContract } from './backoffice-contacts.contract';
 import { conversationDirectoryContract } from './backoffice-conversations.contract';
 import { indicatorStoreContract } from './backoffice-indicators.contract';
 import { requestStoreContract } from './backoffice-requests.contract';
+import { savedReplyStoreContract } from './backoffice-saved-replies.contract';
 import { teamStoreContract } from './backoffice-teams.contract';
 import { tenantDirectoryContract } from './backoffice-tenants.contract';
 import { tokenStoreContract } from './backoffice-tokens.contract';
@@ -31,6 +32,7 @@ function everyContract(db: Db): void {
   webhookStoreContract(db, () => db().stores.webhooks);
   indicatorStoreContract(db, () => db().stores.indicators);
   auditLogContract(db, () => db().stores.audit);
+  savedReplyStoreContract(db, () => db().stores.savedReplies);
   teamStoreContract(
     db,
     () => db().stores.teams,

@@ -7,6 +7,8 @@ import { PostgresContactStore } from './contacts';
 import { PostgresConversationDirectory } from './conversations';
 import { PostgresIndicatorStore } from './indicators';
 import { PostgresRequestStore } from './requests';
+import { PostgresNotificationLog } from './notifications';
+import { PostgresSavedReplyStore } from './saved-replies';
 import { PostgresTeamStore } from './teams';
 import { PostgresTenantDirectory } from './tenants';
 import { PostgresTokenStore } from './tokens';
@@ -35,5 +37,7 @@ export function createPostgresBackofficeStores(sql: SqlClient): BackofficeStores
     indicators: new PostgresIndicatorStore(sql),
     audit: new PostgresAuditLog(sql),
     teams: new PostgresTeamStore(sql),
+    savedReplies: new PostgresSavedReplyStore(sql),
+    notifications: new PostgresNotificationLog(sql),
   };
 }

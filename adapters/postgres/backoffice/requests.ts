@@ -192,8 +192,17 @@ export class PostgresRequestStore implements RequestStore {
           [row.id, update.status],
         );
         await tx.query(
-          'INSERT INTO request_events (request_id, status, note, actor, public) VALUES ($1, $2, $3, $4, $5)',
-          [row.id, update.status, update.note ?? null, update.actor, update.public === true],
+          `INSERT INTO request_events (request_id, status, note, actor, public, kind, details)
+           VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`,
+          [
+            row.id,
+            update.status,
+            update.note ?? null,
+            update.actor,
+            update.public === true,
+            update.kind ?? 'status',
+            update.details ? JSON.stringify(update.details) : null,
+          ],
         );
         if (conversation && update.messages.length > 0)
           await insertMessages(tx, row.tenant_id, conversation.id, update.messages);

@@ -8,6 +8,7 @@ import { migration0006 } from './0006-unguessable-references';
 import { migration0007 } from './0007-agent-sessions';
 import { migration0008 } from './0008-request-timeline';
 import { migration0010 } from './0010-teams-routing';
+import { migration0011 } from './0011-saved-replies';
 
 export interface Migration {
   version: number;
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0007,
   migration0008,
   migration0010,
+  migration0011,
 ];
