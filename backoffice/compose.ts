@@ -28,7 +28,7 @@ import { SessionManager } from './auth/sessions';
 import { PostgresAgentSessionStore } from '../adapters/postgres/backoffice/agent-session-store';
 import { PostgresAgentDirectory } from '../adapters/postgres/backoffice/agent-directory-store';
 import { passwordRoutes } from './auth/password';
-import { createConsoleRouter } from './console/router';
+import { createConsoleRouter, type MapSettings } from './console/router';
 import { handoverPublisher } from './events';
 import { createNotificationDispatcher, type SmsSender } from './notifications';
 import { createOpen311Router } from './open311/router';
@@ -56,6 +56,8 @@ export interface BackofficeModuleOptions {
   webhookTimeoutMs?: number;
   /** WEBHOOK_ALLOWED_HOSTS: the private receivers webhooks may reach (none by default); `resolve` for tests. */
   webhookAddresses?: { policy: WebhookAddressPolicy; resolve?: Resolver };
+  /** Map tiles for the console's request page (MAP_TILE_URL, MAP_TILE_ATTRIBUTION). */
+  map?: MapSettings;
   /** Console sessions (defaults: 30 min idle, 10 h absolute). */
   sessions?: { idleMinutes: number; absoluteHours: number };
   /** OpenID Connect sign-in for agents (OIDC_* variables); without it people sign in with a token. */
@@ -167,7 +169,7 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
           publicUrl: options.publicUrl,
         }),
       ],
-      ['/console', createConsoleRouter()],
+      ['/console', createConsoleRouter({ map: options.map })],
       [
         '/auth',
         createAuthRouter({

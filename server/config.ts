@@ -88,6 +88,12 @@ export const ConfigSchema = z
     /** First retry delay of a failed delivery, doubled at each attempt (capped at one hour). */
     OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(2000),
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    /** Map tiles on a request's page in the console ({z}/{x}/{y}); the console's CSP allows this origin only. */
+    MAP_TILE_URL: z
+      .string()
+      .regex(/^https?:\/\/[^/]+\/.*\{z\}.*\{x\}.*\{y\}/, 'must be an http(s) URL with {z}, {x} and {y}')
+      .default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+    MAP_TILE_ATTRIBUTION: z.string().min(1).max(300).default('© les contributeurs d’OpenStreetMap'),
     /** Private receivers webhooks may reach (host names and CIDR ranges, comma-separated); none by default. */
     WEBHOOK_ALLOWED_HOSTS: z
       .string()

@@ -264,6 +264,7 @@ export async function createContainer(
       baseDelayMs: config.OUTBOX_RETRY_BASE_MS,
     },
     webhookTimeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    map: { tileUrl: config.MAP_TILE_URL, attribution: config.MAP_TILE_ATTRIBUTION },
     webhookAddresses: {
       policy: parseAllowList(config.WEBHOOK_ALLOWED_HOSTS),
       resolve: overrides.webhookResolve,

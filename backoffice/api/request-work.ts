@@ -118,12 +118,42 @@ export function requestWorkRoutes(deps: ApiDeps): AnyRoute[] {
           public: e.public,
           delivery: null,
         }));
+        // One entry per thing that happened: a reply shows its own delivery, and the transcript lines and
+        // notices that repeat a reply or a status notice are not listed twice.
+        const notices = await deps.notifications.forRequest(request.tenantId, request.id);
+        const sentTexts = new Set(notices.map((n) => n.text));
+        for (const n of notices) {
+          const delivery = {
+            status: n.status,
+            // The relay keeps retrying an SMS while Twilio is not configured: say so in French.
+            label:
+              n.status === 'pending' && /not configured/i.test(n.lastError ?? '')
+                ? 'Non envoyé : l’envoi de SMS n’est pas configuré'
+                : DELIVERY_LABELS[n.status],
+            error: n.status === 'failed' ? n.lastError : null,
+          };
+          const reply = items.find((i) => i.kind === 'reply' && i.text === n.text && !i.delivery);
+          if (reply) {
+            reply.delivery = delivery;
+            continue;
+          }
+          items.push({
+            at: n.createdAt,
+            kind: 'notification',
+            label: `Message envoyé au demandeur${n.channel ? ` (${labels.channels[n.channel] ?? n.channel})` : ''}`,
+            actor: null,
+            text: n.text,
+            public: false,
+            delivery,
+          });
+        }
         if (request.conversationId) {
           const conversation = await deps.store.getConversation(
             scopeOf(principal, query.tenant),
             request.conversationId,
           );
-          for (const m of conversation?.messages ?? [])
+          for (const m of conversation?.messages ?? []) {
+            if (m.direction !== 'in' && sentTexts.has(m.text)) continue;
             items.push({
               at: m.createdAt,
               kind: 'message',
@@ -138,17 +168,8 @@ export function requestWorkRoutes(deps: ApiDeps): AnyRoute[] {
               public: false,
               delivery: null,
             });
+          }
         }
-        for (const n of await deps.notifications.forRequest(request.tenantId, request.id))
-          items.push({
-            at: n.createdAt,
-            kind: 'notification',
-            label: `Message envoyé au demandeur${n.channel ? ` (${labels.channels[n.channel] ?? n.channel})` : ''}`,
-            actor: null,
-            text: n.text,
-            public: false,
-            delivery: { status: n.status, label: DELIVERY_LABELS[n.status], error: n.lastError },
-          });
         items.sort((a, b) => a.at.localeCompare(b.at));
         return { items };
       },

@@ -254,6 +254,21 @@ describe('the build', () => {
 });
 
 describe('built server, embedded database (the default)', () => {
+  it('serves the request page with its map library and settings, the tiles allowed by the CSP', async () => {
+    const base = servers.embedded!.baseUrl;
+    const page = await fetch(`${base}/console/demande.html`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('/console/vendor/leaflet/leaflet.js');
+    expect(page.headers.get('content-security-policy')).toContain('https://tile.openstreetmap.org');
+    const leaflet = await fetch(`${base}/console/vendor/leaflet/leaflet.js`);
+    expect(leaflet.status).toBe(200);
+    expect(await leaflet.text()).toMatch(/Leaflet/);
+    expect((await fetch(`${base}/console/vendor/leaflet/leaflet.css`)).status).toBe(200);
+    expect(await (await fetch(`${base}/console/map-settings.json`)).json()).toMatchObject({
+      tileUrl: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+    });
+  });
+
   it('answers the web chat', async () => {
     expect(await webchat(servers.embedded!, 'Quels sont les horaires de la mairie ?')).toMatch(TOWN_HALL);
   });

@@ -1,0 +1,344 @@
+// @ts-check
+/*
+ * A request's page (/console/demande.html?ref=DEM-…): everything about it with French labels, its place on a map
+ * (the point and the address stay readable when tiles cannot load), one timeline, and the actions that work it:
+ * status, reply to the citizen (saved replies), internal note, contact shown on demand (audited by the server).
+ * Everything comes from /api/v1 through common.js; text is written with textContent only.
+ */
+(function () {
+  'use strict';
+  var G = window.Guichet;
+  var ref = new URLSearchParams(location.search).get('ref') || '';
+  /** @type {GuichetVocabulary | null} */
+  var vocabulary = null;
+  /** @type {any} */
+  var leafletMap = null;
+
+  /** @param {string} path */
+  function requestPath(path) {
+    return G.withTenant('/requests/' + encodeURIComponent(ref) + path);
+  }
+
+  /** @param {HTMLElement} dl @param {string} label @param {string | null | undefined} value */
+  function fact(dl, label, value) {
+    if (!value) return;
+    dl.appendChild(G.el('dt', { text: label }));
+    dl.appendChild(G.el('dd', { text: value }));
+  }
+
+  /** @param {string} iso */
+  function age(iso) {
+    var days = Math.floor((Date.now() - new Date(iso).getTime()) / 86400000);
+    return days <= 0 ? 'aujourd’hui' : days === 1 ? 'il y a 1 jour' : 'il y a ' + days + ' jours';
+  }
+
+  /** @param {any} r */
+  function render(r) {
+    var v = vocabulary;
+    var type = G.label(v, 'requestTypes', r.type);
+    var category = r.payload && typeof r.payload.category === 'string' ? r.payload.category : null;
+    var categoryLabel = category
+      ? (v && v.categories[r.type + ':' + category]) || G.label(v, 'categories', category)
+      : null;
+    document.title = 'Demande ' + r.reference + ' – Guichet';
+    G.byId('request-title').textContent = 'Demande ' + r.reference;
+    G.byId('request-status').textContent =
+      'Statut : ' + G.label(v, 'statuses', r.status) + ' · déposée ' + age(r.createdAt);
+    var summary = G.byId('summary');
+    G.clear(summary);
+    fact(summary, 'Type', type);
+    fact(summary, 'Catégorie', categoryLabel);
+    fact(summary, 'Commune', r.communeId ? G.label(v, 'communes', r.communeId) : null);
+    fact(summary, 'Service compétent', G.label(v, 'authorities', r.authorityId));
+    fact(summary, 'Canal', G.label(v, 'channels', r.channel));
+    fact(summary, 'Équipe', r.teamId ? G.label(v, 'teams', r.teamId) : 'Aucune');
+    fact(
+      summary,
+      'Agent',
+      r.assignedAgentId ? G.label(v, 'agents', r.assignedAgentId) : r.assignedTo || 'Personne',
+    );
+    fact(summary, 'Déposée le', G.when(r.createdAt));
+    fact(summary, 'Mise à jour', G.when(r.updatedAt));
+    if (r.resolvedAt) fact(summary, 'Résolue le', G.when(r.resolvedAt));
+
+    var typed = r.payload && r.payload.address ? r.payload.address : {};
+    var address =
+      r.addressText ||
+      (r.location && r.location.label) ||
+      (typeof typed.label === 'string' && typed.label) ||
+      (typeof typed.text === 'string' && typed.text) ||
+      null;
+    G.byId('address').textContent = address || 'Adresse non précisée';
+    renderMap(r, address);
+
+    var details = G.byId('details');
+    G.clear(details);
+    fact(details, 'Description', typeof r.payload.description === 'string' ? r.payload.description : null);
+    fact(details, 'Texte publié', r.publicDescription || 'Aucun (rien n’est publié)');
+    var photo = G.byId('photo');
+    G.clear(photo);
+    var photoUrl = r.payload.photo && typeof r.payload.photo.url === 'string' ? r.payload.photo.url : null;
+    if (photoUrl && /^https?:\/\//.test(photoUrl))
+      photo.appendChild(
+        G.el('a', {
+          href: photoUrl,
+          rel: 'noopener noreferrer',
+          target: '_blank',
+          text: 'Voir la photo jointe (nouvel onglet)',
+        }),
+      );
+    else photo.textContent = 'Pas de photo.';
+
+    var select = G.select('status-select');
+    G.clear(select);
+    Object.keys((v && v.statuses) || {}).forEach(function (s) {
+      var option = /** @type {HTMLOptionElement} */ (
+        G.el('option', { value: s, text: G.label(v, 'statuses', s) })
+      );
+      if (s === r.status) option.selected = true;
+      select.appendChild(option);
+    });
+    G.byId('request').hidden = false;
+  }
+
+  /** @param {any} r @param {string | null} address */
+  function renderMap(r, address) {
+    var container = G.byId('map');
+    var note = G.byId('map-note');
+    if (!r.location) {
+      container.hidden = true;
+      note.textContent = 'Position non localisée : seule l’adresse ci-dessus est connue.';
+      return;
+    }
+    note.textContent =
+      'Position : ' +
+      r.location.lat.toFixed(5) +
+      ', ' +
+      r.location.lon.toFixed(5) +
+      ' (latitude, longitude).';
+    container.hidden = false;
+    container.setAttribute('role', 'img');
+    container.setAttribute('aria-label', 'Carte : position de la demande' + (address ? ', ' + address : ''));
+    var L = /** @type {any} */ (window).L;
+    if (!L || leafletMap) return;
+    fetch('/console/map-settings.json', { cache: 'no-store' })
+      .then(function (res) {
+        return res.json();
+      })
+      .then(function (/** @type {{ tileUrl: string, attribution: string }} */ settings) {
+        // Not a keyboard trap: the map is a picture here (no keyboard handlers); the point and the address are text.
+        // A picture of the place: nothing inside is focusable (no zoom buttons, no keyboard handler, no link in
+        // the attribution), so the map is neither a keyboard trap nor a nest of controls; double-click and pinch
+        // still zoom. The position and the address are written out beside it.
+        leafletMap = L.map(container, {
+          keyboard: false,
+          scrollWheelZoom: false,
+          zoomControl: false,
+        }).setView([r.location.lat, r.location.lon], 17);
+        leafletMap.attributionControl.setPrefix(false);
+        L.tileLayer(settings.tileUrl, { attribution: settings.attribution, maxZoom: 19 }).addTo(leafletMap);
+        // A vector marker: drawn even when no tile (nor image) can load.
+        L.circleMarker([r.location.lat, r.location.lon], {
+          interactive: false,
+          radius: 10,
+          color: '#b00020',
+          weight: 3,
+          fillColor: '#b00020',
+          fillOpacity: 0.5,
+        }).addTo(leafletMap);
+      })
+      .catch(function () {
+        note.textContent += ' La carte n’a pas pu être affichée.';
+      });
+  }
+
+  /** @param {any} item */
+  function timelineEntry(item) {
+    var li = G.el('li', { className: 'kind-' + item.kind });
+    li.appendChild(G.el('span', { className: 'when', text: G.when(item.at) + ' · ' }));
+    li.appendChild(G.el('span', { className: 'what', text: item.label }));
+    if (item.actor) li.appendChild(G.el('span', { className: 'when', text: ' · ' + actorName(item.actor) }));
+    if (item.public) li.appendChild(G.el('span', { className: 'delivery', text: 'publiable' }));
+    if (item.delivery)
+      li.appendChild(
+        G.el('span', {
+          className: 'delivery delivery-' + item.delivery.status,
+          text: item.delivery.label + (item.delivery.error ? ' (' + item.delivery.error + ')' : ''),
+        }),
+      );
+    if (item.text) li.appendChild(G.el('p', { text: item.text }));
+    return li;
+  }
+
+  /** "agent:…", "token:…", "routage automatique" → a readable name. @param {string} actor */
+  function actorName(actor) {
+    var v = vocabulary;
+    var id = actor.replace(/^(agent|session):/, '');
+    if (v && v.agents[id]) return v.agents[id];
+    if (/^(token|open311|agent|session):/.test(actor)) return 'un agent';
+    if (actor === 'bot' || actor === 'system') return 'l’assistant';
+    return actor;
+  }
+
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  var refresh;
+
+  function loadTimeline() {
+    return G.api(requestPath('/timeline')).then(function (body) {
+      var list = G.byId('timeline');
+      G.clear(list);
+      body.items.forEach(function (/** @type {any} */ item) {
+        list.appendChild(timelineEntry(item));
+      });
+      // A message still on its way: look again shortly, so "Remis" or "Échec" shows without reloading.
+      clearTimeout(refresh);
+      var pending = body.items.some(function (/** @type {any} */ i) {
+        return i.delivery && i.delivery.status === 'pending';
+      });
+      if (pending) refresh = setTimeout(loadTimeline, 3000);
+    });
+  }
+
+  function loadRequest() {
+    return G.api(requestPath('')).then(render);
+  }
+
+  function loadSavedReplies() {
+    return G.api(G.withTenant('/saved-replies')).then(function (body) {
+      var select = G.select('saved-reply');
+      G.clear(select);
+      select.appendChild(G.el('option', { value: '', text: '— Texte libre —' }));
+      body.items.forEach(function (/** @type {any} */ r) {
+        select.appendChild(G.el('option', { value: r.id, text: r.title, 'data-body': r.body }));
+      });
+    });
+  }
+
+  /** @param {string} errorId @param {unknown} error */
+  function showError(errorId, error) {
+    G.byId(errorId).textContent = error instanceof Error ? error.message : String(error);
+  }
+
+  function wire() {
+    G.byId('reveal').addEventListener('click', function () {
+      G.api(requestPath('/contact')).then(
+        function (c) {
+          var dl = G.byId('contact');
+          G.clear(dl);
+          fact(dl, 'Nom', c.displayName || 'Non renseigné');
+          fact(dl, 'Téléphone', c.phone || 'Non renseigné');
+          fact(dl, 'Courriel', c.email || 'Non renseigné');
+          fact(dl, 'Joignable par', c.reachedOn || '—');
+          dl.hidden = false;
+          G.byId('reveal').hidden = true;
+          dl.setAttribute('tabindex', '-1');
+          dl.focus();
+          G.announce('Coordonnées affichées.');
+        },
+        function (/** @type {unknown} */ e) {
+          G.announce(e instanceof Error ? e.message : 'Erreur');
+        },
+      );
+    });
+
+    G.select('saved-reply').addEventListener('change', function () {
+      var option = G.select('saved-reply').selectedOptions[0];
+      var body = option ? option.getAttribute('data-body') : null;
+      G.textarea('reply-text').value = body || '';
+      G.textarea('reply-text').readOnly = Boolean(body);
+      G.byId('reply-hint').textContent = body
+        ? 'Réponse type : {reference}, {statut}, {commune} et {service} seront remplacés à l’envoi.'
+        : 'Envoyé sur le canal du demandeur ; visible dans l’historique.';
+    });
+
+    G.byId('reply-form').addEventListener('submit', function (event) {
+      event.preventDefault();
+      G.byId('reply-error').textContent = '';
+      var saved = G.select('saved-reply').value;
+      var text = G.textarea('reply-text').value.trim();
+      if (!saved && !text)
+        return showError('reply-error', 'Écrivez un message ou choisissez une réponse type.');
+      G.api(requestPath('/replies'), {
+        method: 'POST',
+        body: saved ? { savedReplyId: saved } : { text: text },
+      })
+        .then(function (r) {
+          G.textarea('reply-text').value = '';
+          G.textarea('reply-text').readOnly = false;
+          G.select('saved-reply').value = '';
+          G.announce(r.sent ? 'Message envoyé au demandeur.' : 'Message non envoyé : ' + r.why);
+          if (!r.sent) showError('reply-error', 'Message non envoyé : ' + r.why);
+          return loadTimeline();
+        })
+        .catch(function (e) {
+          showError('reply-error', e);
+        });
+    });
+
+    G.byId('note-form').addEventListener('submit', function (event) {
+      event.preventDefault();
+      G.byId('note-error').textContent = '';
+      var text = G.textarea('note-text').value.trim();
+      if (!text) return showError('note-error', 'La note est vide.');
+      G.api(requestPath('/notes'), { method: 'POST', body: { text: text } })
+        .then(function () {
+          G.textarea('note-text').value = '';
+          G.announce('Note interne ajoutée.');
+          return loadTimeline();
+        })
+        .catch(function (e) {
+          showError('note-error', e);
+        });
+    });
+
+    G.byId('status-form').addEventListener('submit', function (event) {
+      event.preventDefault();
+      G.byId('status-error').textContent = '';
+      var note = G.textarea('status-note').value.trim();
+      /** @type {Record<string, unknown>} */
+      var body = {
+        status: G.select('status-select').value,
+        notify: G.input('status-notify').checked,
+        public: G.input('status-public').checked,
+      };
+      if (note) body.note = note;
+      G.api(requestPath('/status'), { method: 'POST', body: body })
+        .then(function (r) {
+          G.textarea('status-note').value = '';
+          render(r);
+          G.announce('Statut enregistré : ' + G.label(vocabulary, 'statuses', r.status) + '.');
+          return loadTimeline();
+        })
+        .catch(function (e) {
+          showError('status-error', e);
+        });
+    });
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    if (!ref) {
+      G.byId('page-error').textContent = 'Aucune demande indiquée.';
+      return;
+    }
+    G.resume()
+      .then(function (signedIn) {
+        if (!signedIn)
+          throw Object.assign(new Error('Connectez-vous à la console pour voir cette demande.'), {
+            status: 401,
+          });
+        return G.vocabulary();
+      })
+      .then(function (v) {
+        vocabulary = v;
+        wire();
+        return Promise.all([loadRequest(), loadTimeline(), loadSavedReplies()]);
+      })
+      .catch(function (/** @type {GuichetApiError} */ e) {
+        var message = G.byId('page-error');
+        message.textContent =
+          e.status === 404 ? 'Cette demande n’existe pas ou n’est pas dans votre périmètre.' : e.message;
+        if (e.status === 401)
+          message.appendChild(G.el('a', { href: '/console', text: ' Aller à la connexion' }));
+      });
+  });
+})();
