@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import type { Container } from '../../server/container';
 import {
+  ADMIN_TOKEN,
   backofficeContainer,
   bearer,
   closeServer,
@@ -32,8 +33,17 @@ describe('request page (headless Chromium)', () => {
   beforeAll(async () => {
     container = await backofficeContainer({ OUTBOX_RELAY: 'true', OUTBOX_POLL_MS: '100' });
     server = await listen(container);
-    agent = (await issueToken(container, { role: 'agent', tenantId: DEMO_TENANT, name: 'Camille Martin' }))
-      .token;
+    const issued = await issueToken(container, {
+      role: 'agent',
+      tenantId: DEMO_TENANT,
+      name: 'Camille Martin',
+    });
+    agent = issued.token;
+    await request(container.app)
+      .post('/api/v1/teams')
+      .set(bearer(ADMIN_TOKEN))
+      .send({ tenantId: DEMO_TENANT, name: 'Éclairage public', memberIds: [issued.agentId] })
+      .expect(201);
     const supervisor = (await issueToken(container, { role: 'supervisor', tenantId: DEMO_TENANT })).token;
     await request(container.app)
       .post('/api/v1/saved-replies')
@@ -101,8 +111,20 @@ describe('request page (headless Chromium)', () => {
     await page.close();
   });
 
-  it('works with the keyboard: contact on demand, an internal note, a saved reply the citizen receives', async () => {
+  it('works with the keyboard: assignment, contact on demand, an internal note, a saved reply the citizen receives', async () => {
     const page = await signedInPage(1280);
+    await page.focus('#assign-team');
+    await page.selectOption('#assign-team', { label: 'Éclairage public' });
+    await page.selectOption('#assign-agent', { label: 'Camille Martin' });
+    await page.focus('#assign-form button[type=submit]');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() =>
+      /Attribuée à Éclairage public — Camille Martin/.test(
+        document.querySelector('#timeline')?.textContent ?? '',
+      ),
+    );
+    expect(await page.textContent('#summary')).toMatch(/ÉquipeÉclairage public\s*AgentCamille Martin/);
+
     await page.focus('#reveal');
     await page.keyboard.press('Enter');
     await page.waitForSelector('#contact:not([hidden])');

@@ -89,6 +89,9 @@
       );
     else photo.textContent = 'Pas de photo.';
 
+    fillChoices(G.select('assign-team'), (v && v.teams) || {}, r.teamId, 'Aucune équipe');
+    fillChoices(G.select('assign-agent'), (v && v.agents) || {}, r.assignedAgentId, 'Personne');
+
     var select = G.select('status-select');
     G.clear(select);
     Object.keys((v && v.statuses) || {}).forEach(function (s) {
@@ -99,6 +102,25 @@
       select.appendChild(option);
     });
     G.byId('request').hidden = false;
+  }
+
+  /**
+   * Options of a select from a vocabulary group, sorted by name, with an empty first choice.
+   * @param {HTMLSelectElement} select @param {Record<string, string>} labels @param {string | null} chosen
+   * @param {string} none
+   */
+  function fillChoices(select, labels, chosen, none) {
+    G.clear(select);
+    select.appendChild(G.el('option', { value: '', text: none }));
+    Object.keys(labels)
+      .sort(function (a, b) {
+        return labels[a].localeCompare(labels[b], 'fr');
+      })
+      .forEach(function (id) {
+        var option = /** @type {HTMLOptionElement} */ (G.el('option', { value: id, text: labels[id] }));
+        if (id === chosen) option.selected = true;
+        select.appendChild(option);
+      });
   }
 
   /** @param {any} r @param {string | null} address */
@@ -288,6 +310,24 @@
         })
         .catch(function (e) {
           showError('note-error', e);
+        });
+    });
+
+    G.byId('assign-form').addEventListener('submit', function (event) {
+      event.preventDefault();
+      G.byId('assign-error').textContent = '';
+      var body = {
+        teamId: G.select('assign-team').value || null,
+        agentId: G.select('assign-agent').value || null,
+      };
+      G.api(requestPath('/assign'), { method: 'POST', body: body })
+        .then(function (r) {
+          render(r);
+          G.announce('Attribution enregistrée.');
+          return loadTimeline();
+        })
+        .catch(function (e) {
+          showError('assign-error', e);
         });
     });
 
