@@ -23,12 +23,9 @@ function enqueue(ctx: TurnContext, territory: Territory, extra: Record<string, u
       tenantId: territory.id,
       conversationId: ctx.conversation.id,
       channel: ctx.message.channel,
-      summary: {
-        lastIntents: ctx.state.recentIntents,
-        form: ctx.state.form ? { name: ctx.state.form.name, values: ctx.state.form.values } : null,
-        lastMessage: ctx.message.text.slice(0, 500),
-        ...extra,
-      },
+      // The citizen's question and what the bot collected, as people read them (not the menu choice
+      // that asked for a person, nor intent ids).
+      summary: { ...ctx.handoverBrief(), ...extra },
     },
     dedupeKey: `handover:${ctx.conversation.id}:${ctx.now.getTime()}`,
   });
@@ -70,6 +67,7 @@ export const HUMAN_AGENT: ServiceDescription = {
       meaning: 'asking to talk to a person',
       helpMenu: true,
       digression: true,
+      notAQuestion: true,
     },
   ],
   readme: {
