@@ -4,6 +4,7 @@ import { createSharedStore, type PostgresSharedStore } from '../../adapters/post
 import { createPostgresBackofficeStores } from '../../adapters/postgres/backoffice';
 import { databaseUrl, describeWith, uniqueSuffix } from '../support/services';
 import { auditLogContract } from './backoffice-audit.contract';
+import { callbackStoreContract } from './backoffice-callbacks.contract';
 import { backofficeDatabase, type BackofficeDatabase, type Db } from './backoffice-fixture';
 import { contactStoreContract } from './backoffice-contacts.contract';
 import { conversationDirectoryContract } from './backoffice-conversations.contract';
@@ -30,6 +31,7 @@ function everyContract(db: Db): void {
   webhookStoreContract(db, () => db().stores.webhooks);
   indicatorStoreContract(db, () => db().stores.indicators);
   auditLogContract(db, () => db().stores.audit);
+  callbackStoreContract(db, () => db().stores.callbacks);
 }
 
 describe('Back-office stores on PGlite (memory://)', () => {

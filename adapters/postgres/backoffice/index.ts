@@ -3,6 +3,7 @@
 import type { BackofficeStores } from '../../../backoffice/ports';
 import type { SqlClient } from '../sql-client';
 import { PostgresAuditLog } from './audit';
+import { PostgresCallbackStore } from './callbacks';
 import { PostgresContactStore } from './contacts';
 import { PostgresConversationDirectory } from './conversations';
 import { PostgresIndicatorStore } from './indicators';
@@ -13,6 +14,7 @@ import { PostgresWebhookStore } from './webhooks';
 
 export {
   PostgresAuditLog,
+  PostgresCallbackStore,
   PostgresContactStore,
   PostgresConversationDirectory,
   PostgresIndicatorStore,
@@ -32,5 +34,6 @@ export function createPostgresBackofficeStores(sql: SqlClient): BackofficeStores
     webhooks: new PostgresWebhookStore(sql),
     indicators: new PostgresIndicatorStore(sql),
     audit: new PostgresAuditLog(sql),
+    callbacks: new PostgresCallbackStore(sql),
   };
 }
