@@ -25,6 +25,7 @@ describe('tenant isolation', () => {
   let foreignWebhookId: string;
   let foreignTokenId: string;
   let foreignAgentId: string;
+  let foreignCallbackId: string;
 
   const api = () => request(container.app);
 
@@ -60,6 +61,18 @@ describe('tenant isolation', () => {
       .set(bearer(ADMIN_TOKEN))
       .send({ tenantId: OTHER_TENANT, name: 'Agent Autre', email: 'agent@autre.example.org', role: 'agent' });
     foreignAgentId = invited.body.agent.id;
+    const callbacks = container.backoffice.stores.callbacks;
+    await callbacks.recordCallback({
+      tenantId: OTHER_TENANT,
+      conversationId: foreign.conversationId,
+      promiseKey: `handover:${foreign.conversationId}:tenancy`,
+      phone: '+594694000001',
+      question: null,
+      promisedBy: new Date(),
+    });
+    foreignCallbackId =
+      (await callbacks.listCallbacks({ tenantId: OTHER_TENANT, authorityId: null }, { limit: 1 }))[0]?.id ??
+      '';
   }, CONTAINER_TIMEOUT_MS);
   afterAll(() => container.close());
 
@@ -102,6 +115,10 @@ describe('tenant isolation', () => {
         api().get(`/api/v1/contacts/${foreign.contactId}/export`).set(bearer(t)),
       'post /contacts/{id}/erase': (t) =>
         api().post(`/api/v1/contacts/${foreign.contactId}/erase`).set(bearer(t)),
+      'post /callbacks/{id}/done': (t) =>
+        api().post(`/api/v1/callbacks/${foreignCallbackId}/done`).set(bearer(t)).send({}),
+      'post /callbacks/{id}/not-reached': (t) =>
+        api().post(`/api/v1/callbacks/${foreignCallbackId}/not-reached`).set(bearer(t)).send({}),
       'delete /tokens/{id}': (t) => api().delete(`/api/v1/tokens/${foreignTokenId}`).set(bearer(t)),
       'delete /webhooks/{id}': (t) => api().delete(`/api/v1/webhooks/${foreignWebhookId}`).set(bearer(t)),
       'post /agents/{id}/disable': (t) =>
