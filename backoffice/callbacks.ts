@@ -1,8 +1,6 @@
 // Callbacks the bot promised. The promise travels in the 'conversation.handover' outbox row (written in the
 // same transaction as the turn that made it); the relay turns it into one task per promise (the row's
-// dedupe key), so a retried delivery records nothing twice. Also: how a number reads for people, and
-// whether it can receive an SMS.
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+// dedupe key), so a retried delivery records nothing twice.
 import { z } from 'zod';
 import type { OutboxRow } from '../adapters/outbox';
 import type { CallbackStore } from './ports';
@@ -36,17 +34,4 @@ export async function recordPromisedCallback(
     question: summary.question ?? null,
     promisedBy: new Date(summary.followUp.promisedBy),
   });
-}
-
-/** "06 12 34 56 78" for a French number, "+44 20 7946 0958" for another; the raw text when unreadable. */
-export function phoneForPeople(phone: string): string {
-  const parsed = parsePhoneNumberFromString(phone, 'FR');
-  if (!parsed) return phone;
-  return parsed.country === 'FR' ? parsed.formatNational() : parsed.formatInternational();
-}
-
-/** A number an SMS can reach: a mobile (or a number the plan does not tell from a mobile). */
-export function receivesSms(phone: string): boolean {
-  const type = parsePhoneNumberFromString(phone, 'FR')?.getType();
-  return type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE';
 }

@@ -109,6 +109,7 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
     sessions,
     agentDirectory,
     publicUrl: options.publicUrl,
+    smsConfigured: options.sms !== undefined,
   };
 
   const fanOut = createWebhookFanOut(options.sql, clock);

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { GuichetError } from '../../bot/errors';
 import { actorOf, scopeOf } from '../auth';
-import { phoneForPeople } from '../callbacks';
+import { phoneForPeople } from '../reach';
 import type { StoredCallback } from '../ports';
 import { IdParams, TenantQuery } from '../schemas';
 import type { ApiDeps } from './deps';

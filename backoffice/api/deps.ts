@@ -21,6 +21,8 @@ export interface ApiDeps {
   sessions?: SessionManager;
   /** Agents invited by administrators (embedded sign-in); absent, /agents is not served. */
   agentDirectory?: AgentDirectory;
+  /** SMS can be sent (the Twilio notifier is configured): the console may offer an SMS after a call. */
+  smsConfigured?: boolean;
   /** PUBLIC_URL, for the invitation links. */
   publicUrl?: string;
 }

@@ -108,6 +108,11 @@ describe('tenant isolation', () => {
           .post(`/api/v1/conversations/${foreign.conversationId}/messages`)
           .set(bearer(t))
           .send({ text: 'coucou' }),
+      'post /conversations/{id}/sms': (t) =>
+        api()
+          .post(`/api/v1/conversations/${foreign.conversationId}/sms`)
+          .set(bearer(t))
+          .send({ text: 'Bonjour' }),
       'post /conversations/{id}/release': (t) =>
         api().post(`/api/v1/conversations/${foreign.conversationId}/release`).set(bearer(t)),
       'get /contacts/{id}': (t) => api().get(`/api/v1/contacts/${foreign.contactId}`).set(bearer(t)),
