@@ -29,6 +29,7 @@ import { PostgresAgentSessionStore } from '../adapters/postgres/backoffice/agent
 import { PostgresAgentDirectory } from '../adapters/postgres/backoffice/agent-directory-store';
 import { passwordRoutes } from './auth/password';
 import { createConsoleRouter, type MapSettings } from './console/router';
+import { recordPromisedCallback } from './callbacks';
 import { handoverPublisher } from './events';
 import { createNotificationDispatcher, type SmsSender } from './notifications';
 import { createOpen311Router } from './open311/router';
@@ -119,6 +120,7 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
     savedReplies: stores.savedReplies,
     notifications: stores.notifications,
     publicUrl: options.publicUrl,
+    smsConfigured: options.sms !== undefined,
   };
 
   const fanOut = createWebhookFanOut(options.sql, clock);
@@ -130,6 +132,7 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
     'request.status_changed': fanOut,
     'request.followed': fanOut,
     'conversation.handover': async (row) => {
+      await recordPromisedCallback(stores.callbacks, row);
       await fanOut(row);
       // The consoles' live queue: best effort (they also reload the queue on reconnect).
       await publishHandover(row.payload).catch((error: unknown) =>

@@ -344,6 +344,58 @@ export interface NewRoutingRule {
   teamId: string;
 }
 
+export type CallbackStatus = 'open' | 'done' | 'not_reached';
+
+/** A callback the bot promised, recorded from the hand-over (see CallbackStore.recordCallback). */
+export interface NewCallback {
+  tenantId: string;
+  conversationId: string;
+  /** One task per promise: the hand-over's outbox dedupe key. */
+  promiseKey: string;
+  /** E.164. */
+  phone: string;
+  question: string | null;
+  promisedBy: Date;
+}
+
+export interface StoredCallback {
+  id: string;
+  tenantId: string;
+  conversationId: string;
+  contactId: string;
+  phone: string;
+  question: string | null;
+  promisedBy: Date;
+  status: CallbackStatus;
+  attempts: number;
+  note: string | null;
+  handledBy: string | null;
+  handledAt: Date | null;
+  createdAt: Date;
+}
+
+/** What an agent did: called back, or could not reach the person (one more attempt). */
+export interface CallbackOutcome {
+  status: 'done' | 'not_reached';
+  note?: string;
+  actor: string;
+}
+
+/** The callbacks the bot promised, as the agents' task list. */
+export interface CallbackStore {
+  /** Idempotent on promiseKey; false when the conversation is unknown to the tenant. */
+  recordCallback(callback: NewCallback): Promise<boolean>;
+  /** Open first, the earliest due first. */
+  listCallbacks(
+    scope: Scope,
+    filter: { status?: CallbackStatus[]; limit: number },
+  ): Promise<StoredCallback[]>;
+  /** Records the outcome and its audit entry in one transaction; a task already done is a CONFLICT. */
+  markCallback(scope: Scope, id: string, outcome: CallbackOutcome): Promise<StoredCallback | null>;
+  /** RGPD erasure: the contact's callback tasks (number, question) are deleted; returns how many. */
+  eraseContactCallbacks(scope: Scope, contactId: string): Promise<number>;
+}
+
 /** Every back-office store, by domain: what the composition root builds and hands to the callers. */
 export interface BackofficeStores {
   tenants: TenantDirectory;
@@ -357,6 +409,7 @@ export interface BackofficeStores {
   teams: TeamStore;
   savedReplies: SavedReplyStore;
   notifications: NotificationLog;
+  callbacks: CallbackStore;
 }
 
 /** A message sent to a citizen through the outbox, with where its delivery stands. */
@@ -409,4 +462,5 @@ export type BackofficeStore = TenantDirectory &
   ContactStore &
   WebhookStore &
   IndicatorStore &
-  AuditLog;
+  AuditLog &
+  CallbackStore;

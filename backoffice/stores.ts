@@ -3,7 +3,8 @@
 import type { BackofficeStore, BackofficeStores } from './ports';
 
 export function backofficeFacade(stores: BackofficeStores): BackofficeStore {
-  const { tenants, tokens, requests, conversations, contacts, webhooks, indicators, audit } = stores;
+  const { tenants, tokens, requests, conversations, contacts, webhooks, indicators, audit, callbacks } =
+    stores;
   return {
     listTenants: (scope) => tenants.listTenants(scope),
     tenantExists: (tenantId) => tenants.tenantExists(tenantId),
@@ -38,5 +39,10 @@ export function backofficeFacade(stores: BackofficeStores): BackofficeStore {
     indicators: (query) => indicators.indicators(query),
 
     audit: (entry) => audit.audit(entry),
+
+    recordCallback: (callback) => callbacks.recordCallback(callback),
+    listCallbacks: (scope, filter) => callbacks.listCallbacks(scope, filter),
+    markCallback: (scope, id, outcome) => callbacks.markCallback(scope, id, outcome),
+    eraseContactCallbacks: (scope, contactId) => callbacks.eraseContactCallbacks(scope, contactId),
   };
 }

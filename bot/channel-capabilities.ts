@@ -26,6 +26,11 @@ export interface ChannelCapabilities {
   delivery: 'push' | 'outbox' | 'none';
   /** A message can reach the citizen after the conversation (status changes of their request). */
   proactive: boolean;
+  /**
+   * An agent's written reply reaches the citizen in this conversation. False on the phone line: once the
+   * bot has handed the call over, the call has ended, and the console offers an SMS instead.
+   */
+  writtenReplies: boolean;
   /** The longest useful answer (SMS ≈ 3 segments, speech ≈ 15 s, screens ≈ 120 words). */
   answerLimit: AnswerLimit;
   /** A short medium: one link per answer, no "see also" list. */

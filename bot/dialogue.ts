@@ -9,8 +9,8 @@ import {
   type IntentDescription,
 } from './intent-module';
 import type { Intent } from './nlu/types';
-import { MAX_RECENT_INTENTS } from './state';
-import type { TurnContext } from './turn-context';
+import { MAX_QUESTION_CHARS, MAX_RECENT_INTENTS } from './state';
+import type { HandoverBrief, TurnContext } from './turn-context';
 
 export interface DialogueOptions {
   modules: readonly IntentModule[];
@@ -62,6 +62,9 @@ export class Dialogue {
   }
 
   async run(ctx: TurnContext): Promise<void> {
+    ctx.handoverBrief = () => this.handoverBrief(ctx);
+    // The citizen's own words: not a menu choice, nor an answer to a form or to a question the bot asked.
+    const ownWords = !ctx.message.choiceValue && !ctx.state.form && !ctx.state.awaiting;
     const fromChoices = ctx.state.lastChoices;
     ctx.state.lastChoices = [];
     // Choices are only meaningful for the very next message.
@@ -74,7 +77,30 @@ export class Dialogue {
       await this.route(ctx);
     }
     if (!ctx.handled) ctx.state.lastChoices = fromChoices;
+    // Kept after the turn, so that "parler à un agent" hands over the question asked before it.
+    if (ownWords && this.isQuestion(ctx))
+      ctx.state.lastQuestion = ctx.message.text.trim().slice(0, MAX_QUESTION_CHARS);
     ctx.state.recentIntents = [...ctx.state.recentIntents, ctx.nlu.intent].slice(-MAX_RECENT_INTENTS);
+  }
+
+  /** A sentence the bot did not understand is a question; one it understood as "hello" or "an agent" is not. */
+  private isQuestion(ctx: TurnContext): boolean {
+    if (ctx.message.text.trim() === '') return false;
+    return ctx.nlu.confidence < this.options.confidenceThreshold || this.catalog.isQuestion(ctx.nlu.intent);
+  }
+
+  private handoverBrief(ctx: TurnContext): HandoverBrief {
+    const labels = ctx.state.recentIntents
+      .filter((intent) => this.catalog.isQuestion(intent as Intent))
+      .map((intent) => this.catalog.label(intent as Intent))
+      .filter((label) => label !== undefined)
+      .map((label) => ctx.t(label));
+    const form = ctx.state.form && this.forms.describeFilled(ctx, ctx.state.form);
+    return {
+      question: ctx.state.lastQuestion,
+      lastIntents: [...new Set(labels)],
+      form: form && ctx.state.form ? { name: ctx.state.form.name, ...form } : null,
+    };
   }
 
   private async resumeAwaiting(ctx: TurnContext): Promise<boolean> {

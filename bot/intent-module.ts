@@ -18,6 +18,8 @@ export interface IntentDescription {
   helpMenu?: boolean;
   /** May be answered in the middle of a form, which then resumes. */
   digression?: boolean;
+  /** Asks about the conversation itself ("parler à un agent"): never kept as the citizen's question. */
+  notAQuestion?: boolean;
 }
 
 /** The service's row in the README's "Public services" table (checked by tests/e2e/services-table.test.ts). */
@@ -94,6 +96,10 @@ export class IntentCatalog {
   /** The help menu, in registration order. */
   get helpMenu(): readonly IntentDescription[] {
     return this.intents.filter((d) => d.helpMenu);
+  }
+
+  isQuestion(intent: Intent): boolean {
+    return this.byIntent.get(intent)?.notAQuestion !== true;
   }
 
   mayDigress(intent: Intent): boolean {

@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import type { JsonObject } from './ports';
 
+export const MAX_QUESTION_CHARS = 300;
+
 const SlotValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.record(z.string(), z.unknown())]);
 
 export const FormStateSchema = z.object({
@@ -34,6 +36,11 @@ export const ConversationStateSchema = z.object({
   misunderstandings: z.number().int().min(0).default(0),
   /** Last few intents, bounded. */
   recentIntents: z.array(z.string()).max(5).default([]),
+  /**
+   * The citizen's latest own sentence (not a menu choice, a form answer or a request for a person), for the
+   * agents' hand-over summary. Already in the transcript; bounded; forgotten with the conversation.
+   */
+  lastQuestion: z.string().max(MAX_QUESTION_CHARS).nullable().default(null),
 });
 export type ConversationState = z.infer<typeof ConversationStateSchema>;
 

@@ -19,12 +19,28 @@ export interface TurnEffects {
   conversation: NonNullable<TurnCommit['conversation']>;
 }
 
+/** What a person taking the conversation over needs first: the citizen's question and what the bot collected. */
+export interface HandoverBrief {
+  /** The citizen's latest own sentence before asking for a person (null when they wrote none). */
+  question: string | null;
+  /** The services asked for lately, as people read them (latest last). */
+  lastIntents: string[];
+  /** The form under way (or just left), with its filled slots. */
+  form: { name: string; title: string; fields: { label: string; value: string }[] } | null;
+}
+
 export class TurnContext {
   readonly replies: Reply[] = [];
   readonly effects: TurnEffects = { requests: [], follows: [], outbox: [], conversation: {} };
   nlu!: NluResult;
   /** True once an intent or the form manager answered; the router's fallback runs otherwise. */
   handled = false;
+  /** Set by the dialogue before any module runs (it knows the catalogue's labels and the forms). */
+  handoverBrief: () => HandoverBrief = () => ({
+    question: this.state.lastQuestion,
+    lastIntents: [],
+    form: null,
+  });
 
   constructor(
     readonly message: IncomingMessage,

@@ -86,6 +86,7 @@ export function contactRoutes(deps: ApiDeps): AnyRoute[] {
           anonymisePayload,
         );
         if (!result) throw notFound(params.id);
+        await deps.store.eraseContactCallbacks(scopeOf(principal, query.tenant), params.id); // promised callbacks
         // The engine's memory of each conversation (dialogue state with form values, locks, recorded answers)
         // is forgotten through the engine. Erasure is idempotent: when it could not be, the caller is told to retry.
         const { forget, ...erased } = result;

@@ -7,6 +7,7 @@ import type { Reply } from '../../bot/messages';
 import { actorOf, hasRole, scopeOf, type Principal } from '../auth';
 import { citizenLocale, deliveryTo, NOTICES, type CitizenDelivery } from '../citizen';
 import { publishAgentEvent } from '../events';
+import { reachOf, ReachSchema, type Reach } from '../reach';
 import type { ConversationUpdate } from '../ports';
 import {
   AgentMessageBody,
@@ -24,6 +25,19 @@ import { route, type AnyRoute } from './route';
 
 const notFound = (id: string) => new GuichetError('NOT_FOUND', `No conversation ${id}`);
 
+/** 409 for a reply the channel cannot carry (the phone call has ended), saying what can be done instead. */
+function cannotWrite(reach: Reach): GuichetError {
+  const instead = reach.sms
+    ? `send an SMS to ${reach.phoneDisplay} instead (POST /conversations/{id}/sms) / envoyez plutôt un SMS au ${reach.phoneDisplay}`
+    : reach.phoneDisplay
+      ? `nothing can be delivered in writing: call back ${reach.phoneDisplay} / aucun moyen de joindre cette personne par écrit : rappelez-la au ${reach.phoneDisplay}`
+      : 'nothing can be delivered in writing / aucun moyen de joindre cette personne par écrit';
+  return new GuichetError(
+    'CONFLICT',
+    `The call has ended: a written reply cannot reach the caller; ${instead}. (L’appel est terminé.)`,
+  );
+}
+
 function assertOpen(current: ConversationView): void {
   if (current.status === 'closed') throw new GuichetError('CONFLICT', 'The conversation is closed');
 }
@@ -33,7 +47,16 @@ function heldByAnother(current: ConversationView, principal: Principal): boolean
   return current.owner === 'agent' && current.agentId !== null && current.agentId !== principal.agentId;
 }
 
+/** The conversation with how an agent can reach the citizen in writing (the console's reply box). */
+const ConversationWithReachSchema = ConversationDetailViewSchema.extend({ reach: ReachSchema });
+
 export function conversationRoutes(deps: ApiDeps): AnyRoute[] {
+  /** SMS can go out for this tenant: Twilio configured and a number of the territory to send from. */
+  const smsAvailable = (tenantId: string): boolean =>
+    deps.smsConfigured === true &&
+    (deps.territories.current().get(tenantId)?.channels.twilioNumbers.length ?? 0) > 0;
+  const reach = (c: ConversationView) => reachOf(c, smsAvailable(c.tenantId));
+
   /** Runs an update that may notify the citizen; pushes and the console event follow the commit. */
   async function change(
     principal: Principal,
@@ -97,11 +120,11 @@ export function conversationRoutes(deps: ApiDeps): AnyRoute[] {
       minRole: 'agent',
       params: IdParams,
       query: TenantQuery,
-      response: ConversationDetailViewSchema,
+      response: ConversationWithReachSchema,
       async handle({ params, query, principal }) {
         const found = await deps.store.getConversation(scopeOf(principal, query.tenant), params.id);
         if (!found) throw notFound(params.id);
-        return found;
+        return { ...found, reach: reach(found) };
       },
     }),
     route({
@@ -132,6 +155,9 @@ export function conversationRoutes(deps: ApiDeps): AnyRoute[] {
             if (current.owner === 'agent' && current.agentId === principal.agentId)
               return { messages: [], outbox: [] };
             joined = true;
+            // After an ended call, "an agent will answer you here" would be a false promise: no notice.
+            if (!reach(current).written)
+              return { owner: 'agent', agentId: principal.agentId, messages: [], outbox: [] };
             const delivery = notify(
               { type: 'handover', state: 'agent_joined', text: say(NOTICES.joined, locale) },
               'out',
@@ -181,11 +207,58 @@ export function conversationRoutes(deps: ApiDeps): AnyRoute[] {
           params.id,
           (current, notify) => {
             assertOpen(current);
+            if (!reach(current).written) throw cannotWrite(reach(current));
             if (current.owner !== 'agent')
               throw new GuichetError('CONFLICT', 'Take the conversation over before writing to the citizen');
             if (heldByAnother(current, principal) && !hasRole(principal, 'supervisor')) {
               throw new GuichetError('CONFLICT', 'Another agent has taken this conversation over');
             }
+            const delivery = notify({ type: 'handover', state: 'agent_message', text: body.text }, 'agent');
+            return { messages: delivery.messages, outbox: delivery.outbox };
+          },
+          (updated) => ({
+            type: 'message',
+            tenantId: updated.tenantId,
+            conversationId: updated.id,
+            channel: updated.channel,
+            owner: updated.owner,
+            direction: 'agent',
+            text: body.text,
+            at: at(),
+          }),
+        );
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/conversations/{id}/sms',
+      operationId: 'sendSmsAfterCall',
+      summary:
+        'After a phone call: write to the caller by SMS (when their number is a mobile and SMS is configured)',
+      description:
+        'For a conversation whose channel cannot carry a written reply (the phone line). Goes through the outbox and ' +
+        'the Twilio notifier like every SMS, and is recorded in the transcript. 409 with what to do instead when ' +
+        'the number cannot receive an SMS (a landline) or SMS is not configured; 409 on a channel that takes ' +
+        'written replies (use /messages).',
+      tag: 'conversations',
+      minRole: 'agent',
+      params: IdParams,
+      query: TenantQuery,
+      body: AgentMessageBody,
+      status: 201,
+      response: ConversationViewSchema,
+      async handle({ params, query, body, principal }) {
+        return change(
+          principal,
+          query.tenant,
+          params.id,
+          (current, notify) => {
+            const how = reach(current);
+            if (how.written)
+              throw new GuichetError('CONFLICT', 'This channel takes written replies: use /messages');
+            if (!how.sms) throw cannotWrite(how);
+            if (heldByAnother(current, principal) && !hasRole(principal, 'supervisor'))
+              throw new GuichetError('CONFLICT', 'Another agent has taken this conversation over');
             const delivery = notify({ type: 'handover', state: 'agent_message', text: body.text }, 'agent');
             return { messages: delivery.messages, outbox: delivery.outbox };
           },
@@ -226,6 +299,7 @@ export function conversationRoutes(deps: ApiDeps): AnyRoute[] {
             }
             if (current.owner === 'bot') return { messages: [], outbox: [] };
             released = true;
+            if (!reach(current).written) return { owner: 'bot', agentId: null, messages: [], outbox: [] };
             const delivery = notify(
               { type: 'handover', state: 'released', text: say(NOTICES.released, locale) },
               'out',

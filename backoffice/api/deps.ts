@@ -35,6 +35,8 @@ export interface ApiDeps {
   /** Saved replies (réponses types) and the notifications sent about a request. */
   savedReplies: SavedReplyStore;
   notifications: NotificationLog;
+  /** SMS can be sent (the Twilio notifier is configured): the console may offer an SMS after a call. */
+  smsConfigured?: boolean;
   /** PUBLIC_URL, for the invitation links. */
   publicUrl?: string;
 }

@@ -6,6 +6,7 @@ import { GuichetError } from '../../bot/errors';
 import type { Authenticator } from '../auth';
 import { authenticateRequest } from '../auth/sessions';
 import { agentRoutes } from './agents';
+import { callbackRoutes } from './callbacks';
 import { sessionRoutes } from './auth-session';
 import { adminRoutes } from './admin';
 import { contactRoutes } from './contacts';
@@ -35,6 +36,7 @@ export function apiRoutes(deps: ApiDeps, streams: EventStreams): AnyRoute[] {
     ...agentRoutes(deps),
     ...vocabularyRoutes(deps),
     ...teamRoutes(deps),
+    ...callbackRoutes(deps),
   ];
 }
 

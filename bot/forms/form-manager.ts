@@ -39,6 +39,19 @@ export class FormManager {
     return this.forms.has(name);
   }
 
+  /** A form's title and its filled slots as people read them (the hand-over summary for the agents). */
+  describeFilled(
+    ctx: TurnContext,
+    state: { name: string; values: FormState['values'] },
+  ): { title: string; fields: { label: string; value: string }[] } | null {
+    const form = this.forms.get(state.name);
+    if (!form) return null;
+    return {
+      title: ctx.t(form.title),
+      fields: summaryFields(form, state.values, ctx).filter((f) => f.value !== ''),
+    };
+  }
+
   /** Starts a form from the message that asked for it (which may already fill some slots). */
   async start(ctx: TurnContext, name: string): Promise<void> {
     const form = this.get(name);

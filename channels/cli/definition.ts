@@ -10,6 +10,7 @@ export const cliChannel: ChannelDefinition = {
     phoneAddress: false,
     delivery: 'none',
     proactive: false,
+    writtenReplies: true,
     answerLimit: { unit: 'words', max: 120 },
     shortAnswers: false,
   },

@@ -11,6 +11,7 @@ export const voiceChannel: ChannelDefinition = {
     phoneAddress: true,
     delivery: 'outbox',
     proactive: true,
+    writtenReplies: false,
     /** About 15 s of speech. */
     answerLimit: { unit: 'words', max: 40 },
     shortAnswers: true,

@@ -11,6 +11,7 @@ export const webchatChannel: ChannelDefinition = {
     phoneAddress: false,
     delivery: 'push',
     proactive: true,
+    writtenReplies: true,
     answerLimit: { unit: 'words', max: 120 },
     shortAnswers: false,
   },

@@ -23,12 +23,9 @@ function enqueue(ctx: TurnContext, territory: Territory, extra: Record<string, u
       tenantId: territory.id,
       conversationId: ctx.conversation.id,
       channel: ctx.message.channel,
-      summary: {
-        lastIntents: ctx.state.recentIntents,
-        form: ctx.state.form ? { name: ctx.state.form.name, values: ctx.state.form.values } : null,
-        lastMessage: ctx.message.text.slice(0, 500),
-        ...extra,
-      },
+      // The citizen's question and what the bot collected, as people read them (not the menu choice
+      // that asked for a person, nor intent ids).
+      summary: { ...ctx.handoverBrief(), ...extra },
     },
     dedupeKey: `handover:${ctx.conversation.id}:${ctx.now.getTime()}`,
   });
@@ -36,17 +33,26 @@ function enqueue(ctx: TurnContext, territory: Territory, extra: Record<string, u
 }
 
 /** "lundi à 9 h", or undefined when the agents are available now. */
-function agentsBack(territory: Territory, ctx: TurnContext): { open: boolean; when?: string; at?: string } {
-  const status = statusNow({ openingHours: territory.agents.openingHours }, territory, ctx.now);
+function agentsBack(
+  territory: Territory,
+  ctx: TurnContext,
+): { open: boolean; when?: string; at?: string; until?: string } {
+  const schedule = { openingHours: territory.agents.openingHours };
+  const status = statusNow(schedule, territory, ctx.now);
   if (status.open) return { open: true };
-  return status.nextOpen
-    ? {
-        open: false,
-        when: formatInstant(status.nextOpen, territory.timeZone, ctx.now, ctx.locale),
-        at: status.nextOpen.toISOString(),
-      }
-    : { open: false };
+  if (!status.nextOpen) return { open: false };
+  // A callback promised "à partir de lundi 9 h" is due by the end of that opening period.
+  const then = statusNow(schedule, territory, status.nextOpen);
+  return {
+    open: false,
+    when: formatInstant(status.nextOpen, territory.timeZone, ctx.now, ctx.locale),
+    at: status.nextOpen.toISOString(),
+    until: (then.open && then.until ? then.until : status.nextOpen).toISOString(),
+  };
 }
+
+/** Without agents' hours to go by, "dans la journée": a day from now. */
+const DEFAULT_CALLBACK_DELAY_MS = 24 * 60 * 60 * 1000;
 
 function followUpOf(ctx: TurnContext): FollowUp['kind'] | undefined {
   const value = ctx.message.choiceValue;
@@ -70,6 +76,7 @@ export const HUMAN_AGENT: ServiceDescription = {
       meaning: 'asking to talk to a person',
       helpMenu: true,
       digression: true,
+      notAQuestion: true,
     },
   ],
   readme: {
@@ -82,7 +89,16 @@ export function createHumanAgent(deps: IntentDeps): IntentModule {
   /** Queues the conversation with the chosen follow-up and tells the citizen when to expect it. */
   function confirm(ctx: TurnContext, territory: Territory, followUp: FollowUp): void {
     const back = agentsBack(territory, ctx);
-    enqueue(ctx, territory, { outsideHours: !back.open, nextAgentsOpening: back.at ?? null, followUp });
+    // promisedBy: when the agents' callback task list shows the promise as overdue.
+    const promisedBy =
+      followUp.kind === 'callback'
+        ? (back.until ?? new Date(ctx.now.getTime() + DEFAULT_CALLBACK_DELAY_MS).toISOString())
+        : undefined;
+    enqueue(ctx, territory, {
+      outsideHours: !back.open,
+      nextAgentsOpening: back.at ?? null,
+      followUp: promisedBy ? { ...followUp, promisedBy } : followUp,
+    });
     const when = back.when ?? ctx.t(phrase('dès que possible', 'as soon as possible'));
     const number = followUp.phone ? ` (${followUp.phone.replace(/^\+33/, '0')})` : '';
     const text =

@@ -16,21 +16,25 @@ export const SMALL_TALK: ServiceDescription = {
       intent: 'greeting',
       label: phrase('Dire bonjour', 'Say hello'),
       meaning: 'hello',
+      notAQuestion: true,
     },
     {
       intent: 'help',
       label: phrase('Aide', 'Help'),
       meaning: 'asking what the assistant can do',
+      notAQuestion: true,
     },
     {
       intent: 'goodbye',
       label: phrase('Terminer', 'End'),
       meaning: 'thanks or goodbye',
+      notAQuestion: true,
     },
     {
       intent: 'cancel',
       label: phrase('Annuler', 'Cancel'),
       meaning: 'stopping the current procedure',
+      notAQuestion: true,
     },
   ],
 };

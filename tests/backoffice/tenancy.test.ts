@@ -28,6 +28,7 @@ describe('tenant isolation', () => {
   let foreignAgentId: string;
   let foreignTeamId: string;
   let foreignRuleId: string;
+  let foreignCallbackId: string;
 
   const api = () => request(container.app);
 
@@ -78,6 +79,18 @@ describe('tenant isolation', () => {
       .set(bearer(ADMIN_TOKEN))
       .send({ title: 'Travaux', body: 'Votre demande {reference} avance.' });
     foreignSavedReplyId = reply.body.id;
+    const callbacks = container.backoffice.stores.callbacks;
+    await callbacks.recordCallback({
+      tenantId: OTHER_TENANT,
+      conversationId: foreign.conversationId,
+      promiseKey: `handover:${foreign.conversationId}:tenancy`,
+      phone: '+594694000001',
+      question: null,
+      promisedBy: new Date(),
+    });
+    foreignCallbackId =
+      (await callbacks.listCallbacks({ tenantId: OTHER_TENANT, authorityId: null }, { limit: 1 }))[0]?.id ??
+      '';
   }, CONTAINER_TIMEOUT_MS);
   afterAll(() => container.close());
 
@@ -133,6 +146,11 @@ describe('tenant isolation', () => {
           .post(`/api/v1/conversations/${foreign.conversationId}/messages`)
           .set(bearer(t))
           .send({ text: 'coucou' }),
+      'post /conversations/{id}/sms': (t) =>
+        api()
+          .post(`/api/v1/conversations/${foreign.conversationId}/sms`)
+          .set(bearer(t))
+          .send({ text: 'Bonjour' }),
       'post /conversations/{id}/release': (t) =>
         api().post(`/api/v1/conversations/${foreign.conversationId}/release`).set(bearer(t)),
       'get /contacts/{id}': (t) => api().get(`/api/v1/contacts/${foreign.contactId}`).set(bearer(t)),
@@ -140,6 +158,10 @@ describe('tenant isolation', () => {
         api().get(`/api/v1/contacts/${foreign.contactId}/export`).set(bearer(t)),
       'post /contacts/{id}/erase': (t) =>
         api().post(`/api/v1/contacts/${foreign.contactId}/erase`).set(bearer(t)),
+      'post /callbacks/{id}/done': (t) =>
+        api().post(`/api/v1/callbacks/${foreignCallbackId}/done`).set(bearer(t)).send({}),
+      'post /callbacks/{id}/not-reached': (t) =>
+        api().post(`/api/v1/callbacks/${foreignCallbackId}/not-reached`).set(bearer(t)).send({}),
       'delete /tokens/{id}': (t) => api().delete(`/api/v1/tokens/${foreignTokenId}`).set(bearer(t)),
       'delete /webhooks/{id}': (t) => api().delete(`/api/v1/webhooks/${foreignWebhookId}`).set(bearer(t)),
       'post /agents/{id}/disable': (t) =>

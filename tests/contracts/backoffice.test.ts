@@ -4,6 +4,7 @@ import { createSharedStore, type PostgresSharedStore } from '../../adapters/post
 import { createPostgresBackofficeStores } from '../../adapters/postgres/backoffice';
 import { databaseUrl, describeWith, uniqueSuffix } from '../support/services';
 import { auditLogContract } from './backoffice-audit.contract';
+import { callbackStoreContract } from './backoffice-callbacks.contract';
 import { backofficeDatabase, type BackofficeDatabase, type Db } from './backoffice-fixture';
 import { contactStoreContract } from './backoffice-contacts.contract';
 import { conversationDirectoryContract } from './backoffice-conversations.contract';
@@ -38,6 +39,7 @@ function everyContract(db: Db): void {
     () => db().stores.teams,
     () => db().stores.requests,
   );
+  callbackStoreContract(db, () => db().stores.callbacks);
 }
 
 describe('Back-office stores on PGlite (memory://)', () => {

@@ -3,6 +3,7 @@
 import type { BackofficeStores } from '../../../backoffice/ports';
 import type { SqlClient } from '../sql-client';
 import { PostgresAuditLog } from './audit';
+import { PostgresCallbackStore } from './callbacks';
 import { PostgresContactStore } from './contacts';
 import { PostgresConversationDirectory } from './conversations';
 import { PostgresIndicatorStore } from './indicators';
@@ -16,6 +17,7 @@ import { PostgresWebhookStore } from './webhooks';
 
 export {
   PostgresAuditLog,
+  PostgresCallbackStore,
   PostgresContactStore,
   PostgresConversationDirectory,
   PostgresIndicatorStore,
@@ -39,5 +41,6 @@ export function createPostgresBackofficeStores(sql: SqlClient): BackofficeStores
     teams: new PostgresTeamStore(sql),
     savedReplies: new PostgresSavedReplyStore(sql),
     notifications: new PostgresNotificationLog(sql),
+    callbacks: new PostgresCallbackStore(sql),
   };
 }

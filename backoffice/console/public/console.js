@@ -15,12 +15,14 @@
    * @typedef {{ direction: string, text: string, createdAt?: string }} MessageView
    * @typedef {{ id: string, reference: string, type: string, status: string, channel: string,
    *   communeId?: string | null, createdAt?: string, payload?: { category?: string } }} RequestView
-   * @typedef {{ lastMessage?: string, lastIntents?: string[], form?: { name?: string },
-   *   followUp?: { kind: string, phone?: string }, outsideHours?: boolean }} HandoverSummary
+   * @typedef {{ question?: string | null, lastIntents?: string[],
+   *   form?: { title?: string, fields?: { label: string, value: string }[] } | null,
+   *   followUp?: { kind: string, phone?: string, promisedBy?: string }, outsideHours?: boolean }} HandoverSummary
+   * @typedef {{ written: boolean, sms: boolean, phone: string | null, phoneDisplay: string | null }} Reach
    * @typedef {{ id: string, channel: string, owner: string, status?: string, address?: string,
    *   createdAt?: string, updatedAt?: string, handedOverAt?: string | null,
    *   lastMessage?: { text: string } | null, handover?: { at: string, summary?: HandoverSummary } | null,
-   *   messages?: MessageView[], requests?: RequestView[] }} ConversationView
+   *   messages?: MessageView[], requests?: RequestView[], reach?: Reach }} ConversationView
    * @typedef {HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement | HTMLButtonElement} FormField
    * @typedef {Error & { status?: number }} ApiError
    */
@@ -28,6 +30,12 @@
   var TOKEN_KEY = 'guichet.console.token';
   var API = '/api/v1';
 
+  /** @type {Record<string, string>} */
+  var FOLLOW_UP = {
+    callback: 'Rappel par téléphone',
+    sms: 'Réponse par SMS',
+    message: 'Message laissé ici',
+  };
   /** @type {Record<string, string>} */
   var STATUS = { received: 'Reçue', in_progress: 'En cours', resolved: 'Résolue', rejected: 'Rejetée' };
   /** @type {Record<string, string>} */
@@ -374,13 +382,20 @@
       dl.appendChild(el('dd', { text: value }));
     }
     row('Transmise le', c.handover ? when(c.handover.at) : '');
-    row('Dernier message', summary.lastMessage);
+    // The citizen's own question, not the menu choice that asked for a person (see intents/human-agent).
+    row('Question du citoyen', summary.question || 'Aucune question écrite avant la demande d’un agent.');
     row('Sujets récents', Array.isArray(summary.lastIntents) ? summary.lastIntents.join(', ') : '');
-    if (summary.form && summary.form.name) row('Formulaire en cours', summary.form.name);
+    if (summary.form && summary.form.title) {
+      row('Démarche en cours', summary.form.title);
+      (summary.form.fields || []).forEach(function (f) {
+        row(f.label, f.value);
+      });
+    }
     if (summary.followUp)
       row(
         'Suivi demandé',
-        summary.followUp.kind + (summary.followUp.phone ? ' · ' + summary.followUp.phone : ''),
+        (FOLLOW_UP[summary.followUp.kind] || summary.followUp.kind) +
+          (summary.followUp.promisedBy ? ' · promis avant ' + when(summary.followUp.promisedBy) : ''),
       );
     if (summary.outsideHours) row('Hors horaires', 'oui');
     var requests = $('conv-requests');
@@ -398,8 +413,24 @@
     var open = c.status === 'open';
     field('takeover').disabled = !open || c.owner === 'agent';
     field('release').disabled = !open || c.owner === 'bot';
-    field('reply-text').disabled = !open || c.owner !== 'agent';
-    field('reply-send').disabled = !open || c.owner !== 'agent';
+    // The reply box does not pretend: after an ended call, an SMS when the number can get one, else say so.
+    var reach = c.reach || { written: true, sms: false, phone: null, phoneDisplay: null };
+    var canWrite = reach.written || reach.sms;
+    var notice = $('reply-reach');
+    notice.hidden = reach.written;
+    notice.textContent = reach.written
+      ? ''
+      : reach.sms
+        ? 'L’appel est terminé. Envoyer un SMS au ' + reach.phoneDisplay + ' ?'
+        : reach.phoneDisplay
+          ? 'Aucun moyen de joindre cette personne par écrit : rappelez-la au ' + reach.phoneDisplay + '.'
+          : 'Aucun moyen de joindre cette personne par écrit.';
+    $('reply-label').textContent = reach.sms
+      ? 'Votre SMS au ' + reach.phoneDisplay
+      : 'Votre réponse au citoyen';
+    $('reply-send').textContent = reach.sms ? 'Envoyer le SMS' : 'Envoyer';
+    field('reply-text').disabled = !open || c.owner !== 'agent' || !canWrite;
+    field('reply-send').disabled = !open || c.owner !== 'agent' || !canWrite;
   }
 
   /**
@@ -720,7 +751,9 @@
         $('reply-error').textContent = 'Écrivez un message.';
         return;
       }
-      act('/messages', { text: text }, function () {
+      var current = state.current ? state.conversations[state.current] : undefined;
+      var bySms = Boolean(current && current.reach && current.reach.sms);
+      act(bySms ? '/sms' : '/messages', { text: text }, function () {
         field('reply-text').value = '';
         $('reply-text').focus();
       });

@@ -10,6 +10,7 @@ export const toyChannel: ChannelDefinition = {
     phoneAddress: false,
     delivery: 'none',
     proactive: false,
+    writtenReplies: true,
     answerLimit: { unit: 'words', max: 60 },
     shortAnswers: true,
   },

@@ -1,0 +1,49 @@
+// How an agent can reach a citizen in writing after the bot: on the conversation's own channel when it
+// carries written replies (its declared capability), else by SMS when the conversation's address is a phone
+// number that can receive one and the territory can send SMS; otherwise only by calling back.
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { z } from 'zod';
+import { channelCapabilities, isRegisteredChannel } from '../bot/channel-capabilities';
+
+/** "06 12 34 56 78" for a French number, "+44 20 7946 0958" for another; the raw text when unreadable. */
+export function phoneForPeople(phone: string): string {
+  const parsed = parsePhoneNumberFromString(phone, 'FR');
+  if (!parsed) return phone;
+  return parsed.country === 'FR' ? parsed.formatNational() : parsed.formatInternational();
+}
+
+/** A number an SMS can reach: a mobile (or a number the numbering plan does not tell from a mobile). */
+export function receivesSms(phone: string): boolean {
+  const type = parsePhoneNumberFromString(phone, 'FR')?.getType();
+  return type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE';
+}
+
+export const ReachSchema = z.object({
+  /** A written reply reaches the citizen in this conversation. */
+  written: z.boolean(),
+  /** It does not, but an SMS to the conversation's number can (POST /conversations/{id}/sms). */
+  sms: z.boolean(),
+  /** The conversation's phone number (E.164) when its address is one; null otherwise or once erased. */
+  phone: z.string().nullable(),
+  phoneDisplay: z.string().nullable(),
+});
+export type Reach = z.infer<typeof ReachSchema>;
+
+export function reachOf(
+  conversation: { channel: string; address: string },
+  /** The territory can send SMS (Twilio configured and a number to send from). */
+  smsAvailable: boolean,
+): Reach {
+  const capabilities = isRegisteredChannel(conversation.channel)
+    ? channelCapabilities(conversation.channel)
+    : undefined;
+  const phone =
+    capabilities?.phoneAddress && !conversation.address.startsWith('erased:') ? conversation.address : null;
+  const written = capabilities?.writtenReplies ?? false;
+  return {
+    written,
+    sms: !written && phone !== null && smsAvailable && receivesSms(phone),
+    phone,
+    phoneDisplay: phone === null ? null : phoneForPeople(phone),
+  };
+}
