@@ -117,7 +117,10 @@ describe('agent console (headless Chromium)', () => {
     expect(await console.textContent('#queue-count')).toBe('1');
     await item.first().click();
     await console.waitForSelector('#conversation:not([hidden])');
-    expect(await console.textContent('#summary')).toMatch(/je veux parler à un agent/);
+    // Asked for an agent at once: the summary says there was no question before (not the menu words).
+    expect(await console.textContent('#summary')).toMatch(
+      /Aucune question écrite avant la demande d’un agent/,
+    );
 
     // A message typed by the citizen with HTML in it is shown as text.
     await citizenSays(citizen, '<img src=x onerror="window.pwned=1"><b>urgent</b>');
