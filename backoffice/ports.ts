@@ -5,6 +5,7 @@
 // Every scoped method takes a Scope: an object outside it is reported as absent (null / false), never as
 // forbidden, so a token of one tenant cannot even learn another's ids exist.
 import type { Engine } from '../bot/engine';
+import type { ServiceLevel } from './service-levels';
 import type { ConversationOwner, OutboxItem, RequestStatus } from '../bot/ports';
 import type {
   ContactExport,
@@ -18,6 +19,7 @@ import type {
   Page,
   RequestDetailView,
   RequestView,
+  SavedFilterView,
   Role,
   TokenView,
   WebhookEvent,
@@ -66,6 +68,15 @@ export interface RequestFilter {
   references?: string[];
   /** payload->>'category' in this list (Open311 service_code). */
   categories?: string[];
+  /** Communes whose name matched `q` (the territory knows the names, the database only the ids). */
+  communeIds?: string[];
+  /** The service levels in scope (backoffice/service-levels.ts): due dates, `due`, sort by due date. */
+  serviceLevels?: ServiceLevel[];
+  /** Open requests past their due date, or due within DUE_SOON_DAYS, at `now`. */
+  due?: 'overdue' | 'soon';
+  now?: Date;
+  /** 'recent' (default, cursor pages) or 'due' (most urgent first, one page). */
+  sort?: 'recent' | 'due';
   limit: number;
   cursor?: string;
 }
@@ -202,6 +213,15 @@ export interface RequestStore {
     id: string,
     plan: (current: RequestContext) => RequestStatusUpdate | Promise<RequestStatusUpdate>,
   ): Promise<RequestDetailView | null>;
+  /**
+   * The same change for several requests in one transaction: all are changed, or none (`missing`: the first
+   * id out of scope or unknown; a `plan` that throws refuses the whole batch).
+   */
+  changeRequestStatuses(
+    scope: Scope,
+    ids: readonly string[],
+    plan: (current: RequestContext) => RequestStatusUpdate | Promise<RequestStatusUpdate>,
+  ): Promise<{ updated: RequestDetailView[] } | { missing: string }>;
   assignRequest(
     scope: Scope,
     id: string,
@@ -274,6 +294,23 @@ export interface AuditLog {
   audit(entry: AuditEntry): Promise<void>;
 }
 
+export interface NewSavedFilter {
+  tenantId: string;
+  owner: string;
+  name: string;
+  filter: SavedFilterView['filter'];
+  shared: boolean;
+}
+
+/** The requests list's saved filters: an agent's own, and those shared with the tenant. */
+export interface SavedFilterStore {
+  /** The owner's filters and the tenant's shared ones, by name. */
+  listSavedFilters(tenantId: string, owner: string): Promise<SavedFilterView[]>;
+  createSavedFilter(filter: NewSavedFilter): Promise<SavedFilterView>;
+  /** Deletes one of the owner's filters; false when there is none with that id (or it is someone else's). */
+  deleteSavedFilter(tenantId: string, owner: string, id: string): Promise<boolean>;
+}
+
 /** Every back-office store, by domain: what the composition root builds and hands to the callers. */
 export interface BackofficeStores {
   tenants: TenantDirectory;
@@ -284,6 +321,7 @@ export interface BackofficeStores {
   webhooks: WebhookStore;
   indicators: IndicatorStore;
   audit: AuditLog;
+  savedFilters: SavedFilterStore;
 }
 
 /**

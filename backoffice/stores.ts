@@ -18,6 +18,7 @@ export function backofficeFacade(stores: BackofficeStores): BackofficeStore {
     getRequest: (scope, id) => requests.getRequest(scope, id),
     getRequestByReference: (scope, reference) => requests.getRequestByReference(scope, reference),
     changeRequestStatus: (scope, id, plan) => requests.changeRequestStatus(scope, id, plan),
+    changeRequestStatuses: (scope, ids, plan) => requests.changeRequestStatuses(scope, ids, plan),
     assignRequest: (scope, id, assignedTo, actor) => requests.assignRequest(scope, id, assignedTo, actor),
     createRequest: (request, outbox) => requests.createRequest(request, outbox),
 

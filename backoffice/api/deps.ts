@@ -5,10 +5,12 @@ import type { RecordedRequestType } from '../../bot/intent-module';
 import type { TerritoryProvider } from '../../knowledge/territory';
 import type { AgentDirectory } from '../auth/ports';
 import type { SessionManager } from '../auth/sessions';
-import type { BackofficeStore, ConversationMemory } from '../ports';
+import type { BackofficeStore, ConversationMemory, SavedFilterStore } from '../ports';
 
 export interface ApiDeps {
   store: BackofficeStore;
+  /** The requests list's saved filters (backoffice/api/queue.ts). */
+  savedFilters: SavedFilterStore;
   bus: EventBus;
   /** The engine's memory of conversations (dialogue state), read and forgotten through it. */
   conversations: ConversationMemory;

@@ -14,6 +14,7 @@ import type { ApiDeps } from './deps';
 import { eventRoutes, type EventStreams } from './events';
 import { indicatorRoutes } from './indicators';
 import { openApiDocument } from './openapi';
+import { queueRoutes } from './queue';
 import { requestRoutes } from './requests';
 import { mountRoutes, type AnyRoute } from './route';
 import { vocabularyRoutes } from './vocabulary';
@@ -22,6 +23,7 @@ export const API_PREFIX = '/api/v1';
 
 export function apiRoutes(deps: ApiDeps, streams: EventStreams): AnyRoute[] {
   return [
+    ...queueRoutes(deps), // before requestRoutes: /requests/export.csv is not a /requests/{id}
     ...requestRoutes(deps),
     ...conversationRoutes(deps),
     ...contactRoutes(deps),

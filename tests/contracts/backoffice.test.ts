@@ -6,6 +6,7 @@ import { databaseUrl, describeWith, uniqueSuffix } from '../support/services';
 import { auditLogContract } from './backoffice-audit.contract';
 import { backofficeDatabase, type BackofficeDatabase, type Db } from './backoffice-fixture';
 import { contactStoreContract } from './backoffice-contacts.contract';
+import { queueContract } from './backoffice-queue.contract';
 import { conversationDirectoryContract } from './backoffice-conversations.contract';
 import { indicatorStoreContract } from './backoffice-indicators.contract';
 import { requestStoreContract } from './backoffice-requests.contract';
@@ -30,6 +31,7 @@ function everyContract(db: Db): void {
   webhookStoreContract(db, () => db().stores.webhooks);
   indicatorStoreContract(db, () => db().stores.indicators);
   auditLogContract(db, () => db().stores.audit);
+  queueContract(db, () => db().stores.requests, () => db().stores.savedFilters);
 }
 
 describe('Back-office stores on PGlite (memory://)', () => {

@@ -7,6 +7,7 @@ import { PostgresContactStore } from './contacts';
 import { PostgresConversationDirectory } from './conversations';
 import { PostgresIndicatorStore } from './indicators';
 import { PostgresRequestStore } from './requests';
+import { PostgresSavedFilterStore } from './saved-filters';
 import { PostgresTenantDirectory } from './tenants';
 import { PostgresTokenStore } from './tokens';
 import { PostgresWebhookStore } from './webhooks';
@@ -17,6 +18,7 @@ export {
   PostgresConversationDirectory,
   PostgresIndicatorStore,
   PostgresRequestStore,
+  PostgresSavedFilterStore,
   PostgresTenantDirectory,
   PostgresTokenStore,
   PostgresWebhookStore,
@@ -32,5 +34,6 @@ export function createPostgresBackofficeStores(sql: SqlClient): BackofficeStores
     webhooks: new PostgresWebhookStore(sql),
     indicators: new PostgresIndicatorStore(sql),
     audit: new PostgresAuditLog(sql),
+    savedFilters: new PostgresSavedFilterStore(sql),
   };
 }

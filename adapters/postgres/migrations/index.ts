@@ -6,6 +6,7 @@ import { migration0004 } from './0004-turn-path-indexes';
 import { migration0005 } from './0005-open-channel-names';
 import { migration0007 } from './0007-agent-sessions';
 import { migration0008 } from './0008-request-timeline';
+import { migration0012 } from './0012-queue';
 
 export interface Migration {
   version: number;
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0005,
   migration0007,
   migration0008,
+  migration0012,
 ];
