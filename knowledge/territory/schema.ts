@@ -135,7 +135,7 @@ export const RequestTypeSchema = z.object({
   serviceLevel: z
     .strictObject({
       days: z.number().int().min(1).max(365),
-      categories: z.record(z.enum(INCIDENT_CATEGORIES), z.number().int().min(1).max(365)).optional(),
+      categories: z.partialRecord(z.enum(INCIDENT_CATEGORIES), z.number().int().min(1).max(365)).optional(),
     })
     .optional(),
   documents: z.array(nonEmpty).optional(),

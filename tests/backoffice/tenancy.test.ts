@@ -25,6 +25,7 @@ describe('tenant isolation', () => {
   let foreignWebhookId: string;
   let foreignTokenId: string;
   let foreignAgentId: string;
+  let foreignSavedFilterId: string;
 
   const api = () => request(container.app);
 
@@ -55,6 +56,13 @@ describe('tenant isolation', () => {
       .send({ tenantId: OTHER_TENANT, url: 'https://autre.example.org/hook', events: ['request.created'] });
     foreignWebhookId = webhook.body.id;
     foreignTokenId = (await issueToken(container, { role: 'agent', tenantId: OTHER_TENANT })).id;
+    const foreignAgent = (await issueToken(container, { role: 'supervisor', tenantId: OTHER_TENANT })).token;
+    foreignSavedFilterId = (
+      await api()
+        .post('/api/v1/saved-filters')
+        .set(bearer(foreignAgent))
+        .send({ name: 'Ailleurs', filter: {}, shared: true })
+    ).body.id;
     const invited = await request(container.app)
       .post('/api/v1/agents')
       .set(bearer(ADMIN_TOKEN))
@@ -102,6 +110,8 @@ describe('tenant isolation', () => {
         api().get(`/api/v1/contacts/${foreign.contactId}/export`).set(bearer(t)),
       'post /contacts/{id}/erase': (t) =>
         api().post(`/api/v1/contacts/${foreign.contactId}/erase`).set(bearer(t)),
+      'delete /saved-filters/{id}': (t) =>
+        api().delete(`/api/v1/saved-filters/${foreignSavedFilterId}`).set(bearer(t)),
       'delete /tokens/{id}': (t) => api().delete(`/api/v1/tokens/${foreignTokenId}`).set(bearer(t)),
       'delete /webhooks/{id}': (t) => api().delete(`/api/v1/webhooks/${foreignWebhookId}`).set(bearer(t)),
       'post /agents/{id}/disable': (t) =>

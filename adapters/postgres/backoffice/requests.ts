@@ -103,7 +103,8 @@ export class PostgresRequestStore implements RequestStore {
         where.push(`r.reference = ANY(${p(filter.references.map((r) => r.toUpperCase()))}::text[])`);
       if (filter.categories) where.push(`r.payload ->> 'category' = ANY(${p(filter.categories)}::text[])`);
       if (filter.q) where.push(searchSql(filter.q, filter.communeIds ?? [], p));
-      const due = dueSql(filter.serviceLevels ?? [], p);
+      // Built only when used: a parameter the statement does not use has no type and fails it.
+      const due = filter.due || filter.sort === 'due' ? dueSql(filter.serviceLevels ?? [], p) : '';
       if (filter.due) {
         const now = `${p((filter.now ?? new Date()).toISOString())}::timestamptz`;
         where.push(`r.status IN ('received', 'in_progress')`);
