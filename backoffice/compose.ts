@@ -107,6 +107,7 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
     : undefined;
   const deps = {
     store,
+    savedFilters: stores.savedFilters,
     bus,
     conversations: options.conversations,
     territories: options.territories,

@@ -5,6 +5,7 @@
 // Every scoped method takes a Scope: an object outside it is reported as absent (null / false), never as
 // forbidden, so a token of one tenant cannot even learn another's ids exist.
 import type { Engine } from '../bot/engine';
+import type { ServiceLevel } from './service-levels';
 import type { ConversationOwner, OutboxItem, RequestStatus } from '../bot/ports';
 import type {
   ContactExport,
@@ -18,6 +19,7 @@ import type {
   Page,
   RequestDetailView,
   RequestView,
+  SavedFilterView,
   Role,
   TokenView,
   WebhookEvent,
@@ -76,6 +78,15 @@ export interface RequestFilter {
   references?: string[];
   /** payload->>'category' in this list (Open311 service_code). */
   categories?: string[];
+  /** Communes whose name matched `q` (the territory knows the names, the database only the ids). */
+  communeIds?: string[];
+  /** The service levels in scope (backoffice/service-levels.ts): due dates, `due`, sort by due date. */
+  serviceLevels?: ServiceLevel[];
+  /** Open requests past their due date, or due within DUE_SOON_DAYS, at `now`. */
+  due?: 'overdue' | 'soon';
+  now?: Date;
+  /** 'recent' (default, cursor pages) or 'due' (most urgent first, one page). */
+  sort?: 'recent' | 'due';
   limit: number;
   cursor?: string;
 }
@@ -223,10 +234,14 @@ export interface RequestStore {
     plan: (current: RequestContext) => RequestStatusUpdate | Promise<RequestStatusUpdate>,
   ): Promise<RequestDetailView | null>;
   /**
-   * Puts the request in a team's queue and/or on one agent (null clears either), with an 'assignment' event
-   * and an audit entry. The team and the agent must be of the request's tenant, the agent a member of the team
-   * when both are given (else BAD_REQUEST, nothing written).
+   * The same change for several requests in one transaction: all are changed, or none (`missing`: the first
+   * id out of scope or unknown; a `plan` that throws refuses the whole batch).
    */
+  changeRequestStatuses(
+    scope: Scope,
+    ids: readonly string[],
+    plan: (current: RequestContext) => RequestStatusUpdate | Promise<RequestStatusUpdate>,
+  ): Promise<{ updated: RequestDetailView[] } | { missing: string }>;
   /** Sets (or, with null, withdraws) the description an agent approved for publication; audited. */
   setPublicDescription(
     scope: Scope,
@@ -234,6 +249,11 @@ export interface RequestStore {
     text: string | null,
     actor: string,
   ): Promise<RequestDetailView | null>;
+  /**
+   * Puts the request in a team's queue and/or on one agent (null clears either), with an 'assignment' event
+   * and an audit entry. The team and the agent must be of the request's tenant, the agent a member of the team
+   * when both are given (else BAD_REQUEST, nothing written).
+   */
   assignRequest(
     scope: Scope,
     id: string,
@@ -396,6 +416,23 @@ export interface CallbackStore {
   eraseContactCallbacks(scope: Scope, contactId: string): Promise<number>;
 }
 
+export interface NewSavedFilter {
+  tenantId: string;
+  owner: string;
+  name: string;
+  filter: SavedFilterView['filter'];
+  shared: boolean;
+}
+
+/** The requests list's saved filters: an agent's own, and those shared with the tenant. */
+export interface SavedFilterStore {
+  /** The owner's filters and the tenant's shared ones, by name. */
+  listSavedFilters(tenantId: string, owner: string): Promise<SavedFilterView[]>;
+  createSavedFilter(filter: NewSavedFilter): Promise<SavedFilterView>;
+  /** Deletes one of the owner's filters; false when there is none with that id (or it is someone else's). */
+  deleteSavedFilter(tenantId: string, owner: string, id: string): Promise<boolean>;
+}
+
 /** Every back-office store, by domain: what the composition root builds and hands to the callers. */
 export interface BackofficeStores {
   tenants: TenantDirectory;
@@ -410,6 +447,7 @@ export interface BackofficeStores {
   savedReplies: SavedReplyStore;
   notifications: NotificationLog;
   callbacks: CallbackStore;
+  savedFilters: SavedFilterStore;
 }
 
 /** A message sent to a citizen through the outbox, with where its delivery stands. */

@@ -90,6 +90,8 @@ export const RequestViewSchema = z.object({
   createdAt: Timestamp,
   updatedAt: Timestamp,
   resolvedAt: Timestamp.nullable(),
+  /** Creation + the service level of its type or category (calendar days); null without one. */
+  dueAt: Timestamp.nullable().optional(),
 });
 export type RequestView = z.infer<typeof RequestViewSchema>;
 
@@ -328,17 +330,59 @@ export const RequestListQuery = TenantQuery.extend({
   team: z.uuid().optional().meta({ description: 'Only the requests in this team’s queue' }),
   from: instant.optional(),
   to: instant.optional(),
-  q: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
+  q: z.string().trim().min(1).max(200).optional().meta({
+    description:
+      'Words of the description, address, notes or commune name (French stemming, accents ignored), or a reference',
+  }),
+  due: z
+    .enum(['overdue', 'soon'])
     .optional()
-    .meta({ description: 'Text in the reference, address or payload' }),
+    .meta({ description: 'Open requests past their due date, or due within 2 days' }),
+  sort: z
+    .enum(['recent', 'due'])
+    .default('recent')
+    .meta({ description: "'recent' (newest first, cursor pages) or 'due' (most urgent first, one page)" }),
   limit,
   cursor,
 });
 export type RequestListQuery = z.infer<typeof RequestListQuery>;
+
+/** The list's filters an agent can save under a name (what the console's filter form sets). */
+export const SavedFilterSet = z.strictObject({
+  status: z.array(RequestStatusSchema).max(4).optional(),
+  type: z.string().max(64).optional(),
+  commune: z.string().max(64).optional(),
+  channel: z.string().max(32).optional(),
+  q: z.string().trim().max(200).optional(),
+  due: z.enum(['overdue', 'soon']).optional(),
+  sort: z.enum(['recent', 'due']).optional(),
+});
+export const SavedFilterBody = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  filter: SavedFilterSet,
+  /** Shared with every agent of the tenant (supervisors and admins only). */
+  shared: z.boolean().default(false),
+});
+export const SavedFilterViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  filter: SavedFilterSet,
+  shared: z.boolean(),
+  /** Saved by the caller (who may delete it). */
+  mine: z.boolean(),
+  createdAt: Timestamp,
+});
+export type SavedFilterView = z.infer<typeof SavedFilterViewSchema>;
+
+export const BulkActionBody = z.discriminatedUnion('action', [
+  z.strictObject({
+    action: z.literal('status'),
+    ids: z.array(z.string().min(1).max(100)).min(1).max(200),
+    status: RequestStatusSchema,
+    note: z.string().trim().min(1).max(2000).optional(),
+    notify: z.boolean().default(true),
+  }),
+]);
 
 export const IdParams = z.object({ id: z.string().min(1).max(100) });
 

@@ -21,6 +21,7 @@ export function backofficeFacade(stores: BackofficeStores): BackofficeStore {
     changeRequestStatus: (scope, id, plan) => requests.changeRequestStatus(scope, id, plan),
     assignRequest: (scope, id, assignment, actor) => requests.assignRequest(scope, id, assignment, actor),
     setPublicDescription: (scope, id, text, actor) => requests.setPublicDescription(scope, id, text, actor),
+    changeRequestStatuses: (scope, ids, plan) => requests.changeRequestStatuses(scope, ids, plan),
     createRequest: (request, outbox) => requests.createRequest(request, outbox),
 
     listConversations: (scope, filter) => conversations.listConversations(scope, filter),

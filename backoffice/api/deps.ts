@@ -12,10 +12,13 @@ import type {
   TeamStore,
   NotificationLog,
   SavedReplyStore,
+  SavedFilterStore,
 } from '../ports';
 
 export interface ApiDeps {
   store: BackofficeStore;
+  /** The requests list's saved filters (backoffice/api/queue.ts). */
+  savedFilters: SavedFilterStore;
   bus: EventBus;
   /** The engine's memory of conversations (dialogue state), read and forgotten through it. */
   conversations: ConversationMemory;

@@ -40,8 +40,8 @@ export function openApiDocument(routes: readonly AnyRoute[], serverUrl: string):
     const success =
       'stream' in def.response
         ? {
-            description: 'A stream of Server-Sent Events',
-            content: { 'text/event-stream': { schema: { type: 'string' } } },
+            description: def.response.stream === 'text/csv' ? 'A CSV file' : 'A stream of Server-Sent Events',
+            content: { [def.response.stream]: { schema: { type: 'string' } } },
           }
         : {
             description: 'OK',

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { GuichetError } from '../../bot/errors';
 import { say } from '../../bot/i18n';
 import type { OutboxItem } from '../../bot/ports';
-import { actorOf, scopeOf } from '../auth';
+import { actorOf, scopeOf, type Principal } from '../auth';
 import { citizenLocale, deliveryTo, statusNotice } from '../citizen';
 import {
   AssignBody,
@@ -21,6 +21,7 @@ import {
 import type { NewMessage, RequestContext } from '../ports';
 import type { ConversationView } from '../schemas';
 import type { ApiDeps } from './deps';
+import { requestFilterOf, withDue } from './request-filter';
 import { route, type AnyRoute } from './route';
 
 const notFound = (id: string) => new GuichetError('NOT_FOUND', `No request ${id}`);
@@ -97,6 +98,36 @@ async function statusEffects(
   return { messages, followerMessages, outbox };
 }
 
+/**
+ * What a status change writes (the single route and the bulk action): refused when nothing changes, else the
+ * event, the citizen's notice in their language, the followers' notices and the webhook event.
+ */
+export function statusPlan(
+  deps: ApiDeps,
+  principal: Principal,
+  change: { status: RequestContext['request']['status']; note?: string; notify: boolean; public?: boolean },
+) {
+  return async (ctx: RequestContext) => {
+    if (ctx.request.status === change.status && !change.note) {
+      throw new GuichetError(
+        'CONFLICT',
+        `The request ${ctx.request.reference} is already ${change.status} (add a note to record something)`,
+      );
+    }
+    const locale = ctx.request.conversationId
+      ? await citizenLocale(deps.conversations, ctx.request.conversationId)
+      : 'fr';
+    const effects = await statusEffects(deps, ctx, change.status, change.note, change.notify, locale);
+    return {
+      status: change.status,
+      note: change.note,
+      public: change.public === true,
+      actor: actorOf(principal),
+      ...effects,
+    };
+  };
+}
+
 export function requestRoutes(deps: ApiDeps): AnyRoute[] {
   return [
     route({
@@ -109,8 +140,11 @@ export function requestRoutes(deps: ApiDeps): AnyRoute[] {
       query: RequestListQuery,
       response: pageOf(RequestViewSchema),
       async handle({ query, principal }) {
-        const { tenant, ...filter } = query;
-        return deps.store.listRequests(scopeOf(principal, tenant), filter);
+        const { tenant, ...rest } = query;
+        const scope = scopeOf(principal, tenant);
+        const filter = requestFilterOf(deps, scope, rest);
+        const found = await deps.store.listRequests(scope, filter);
+        return { ...found, items: withDue(filter.serviceLevels, found.items) };
       },
     }),
     route({
@@ -149,25 +183,11 @@ export function requestRoutes(deps: ApiDeps): AnyRoute[] {
         const scope = scopeOf(principal, query.tenant);
         const before = await deps.store.getRequestByReference(scope, params.id);
         if (!before) throw notFound(params.id);
-        const locale = before.conversationId
-          ? await citizenLocale(deps.conversations, before.conversationId)
-          : 'fr';
-        const updated = await deps.store.changeRequestStatus(scope, before.id, async (ctx) => {
-          if (ctx.request.status === body.status && !body.note) {
-            throw new GuichetError(
-              'CONFLICT',
-              `The request is already ${body.status} (add a note to record something)`,
-            );
-          }
-          const effects = await statusEffects(deps, ctx, body.status, body.note, body.notify, locale);
-          return {
-            status: body.status,
-            note: body.note,
-            public: body.public,
-            actor: actorOf(principal),
-            ...effects,
-          };
-        });
+        const updated = await deps.store.changeRequestStatus(
+          scope,
+          before.id,
+          statusPlan(deps, principal, body),
+        );
         if (!updated) throw notFound(params.id);
         return updated;
       },

@@ -36,8 +36,8 @@ export interface RouteDef<
   body?: B;
   /** Success status (default 200). */
   status?: number;
-  /** The JSON answer's schema; `stream` routes write their own answer (Server-Sent Events). */
-  response: z.ZodType | { stream: 'text/event-stream' };
+  /** The JSON answer's schema; `stream` routes write their own answer (Server-Sent Events, a CSV file). */
+  response: z.ZodType | { stream: 'text/event-stream' | 'text/csv' };
   // Method syntax on purpose: a route table holds routes of different input types.
   handle(input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>): Promise<unknown>;
 }

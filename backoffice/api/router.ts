@@ -15,6 +15,7 @@ import type { ApiDeps } from './deps';
 import { eventRoutes, type EventStreams } from './events';
 import { indicatorRoutes } from './indicators';
 import { openApiDocument } from './openapi';
+import { queueRoutes } from './queue';
 import { requestRoutes } from './requests';
 import { requestWorkRoutes } from './request-work';
 import { mountRoutes, type AnyRoute } from './route';
@@ -25,6 +26,7 @@ export const API_PREFIX = '/api/v1';
 
 export function apiRoutes(deps: ApiDeps, streams: EventStreams): AnyRoute[] {
   return [
+    ...queueRoutes(deps), // before requestRoutes: /requests/export.csv is not a /requests/{id}
     ...requestRoutes(deps),
     ...requestWorkRoutes(deps),
     ...conversationRoutes(deps),

@@ -53,8 +53,18 @@ interface GuichetCommon {
   label(v: GuichetVocabulary | null, group: keyof GuichetVocabulary, id: string | null | undefined): string;
 }
 
+/** requests-list.js: the requests list panel, started by console.js once signed in. */
+interface GuichetRequestsApi {
+  start(
+    me: { role: string },
+    api: (path: string, options?: { method?: string; body?: unknown }) => Promise<any>,
+    withTenant: (path: string) => string,
+  ): void;
+}
+
 interface Window {
   Guichet: GuichetCommon;
+  GuichetRequests: GuichetRequestsApi;
   GuichetSignin: GuichetSigninApi;
   GuichetAdmin: GuichetAdminApi;
 }

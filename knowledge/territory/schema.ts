@@ -128,6 +128,16 @@ export const RequestTypeSchema = z.object({
   label: nonEmpty,
   labelEn: nonEmpty.optional(),
   categories: z.array(z.enum(INCIDENT_CATEGORIES)).optional(),
+  /**
+   * The service level: a request of this type is due `days` calendar days after it was received; a category
+   * may have its own delay (`categories: { eclairage: 3 }`). No service level: no due date.
+   */
+  serviceLevel: z
+    .strictObject({
+      days: z.number().int().min(1).max(365),
+      categories: z.partialRecord(z.enum(INCIDENT_CATEGORIES), z.number().int().min(1).max(365)).optional(),
+    })
+    .optional(),
   documents: z.array(nonEmpty).optional(),
   pricing: nonEmpty.optional(),
 });
@@ -257,6 +267,16 @@ function checkTerritory(t: RawTerritory, ctx: Ctx): void {
         });
       }
     });
+  });
+
+  t.requestTypes.forEach((rt, i) => {
+    for (const category of Object.keys(rt.serviceLevel?.categories ?? {}))
+      if (!(rt.categories ?? []).some((k) => k === category))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['requestTypes', i, 'serviceLevel', 'categories', category],
+          message: `request type "${rt.id}" has no category "${category}"`,
+        });
   });
 
   // Every request type must have a competent authority in every commune (a request always lands somewhere).

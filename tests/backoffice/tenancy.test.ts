@@ -29,6 +29,7 @@ describe('tenant isolation', () => {
   let foreignTeamId: string;
   let foreignRuleId: string;
   let foreignCallbackId: string;
+  let foreignSavedFilterId: string;
 
   const api = () => request(container.app);
 
@@ -59,6 +60,13 @@ describe('tenant isolation', () => {
       .send({ tenantId: OTHER_TENANT, url: 'https://autre.example.org/hook', events: ['request.created'] });
     foreignWebhookId = webhook.body.id;
     foreignTokenId = (await issueToken(container, { role: 'agent', tenantId: OTHER_TENANT })).id;
+    const foreignAgent = (await issueToken(container, { role: 'supervisor', tenantId: OTHER_TENANT })).token;
+    foreignSavedFilterId = (
+      await api()
+        .post('/api/v1/saved-filters')
+        .set(bearer(foreignAgent))
+        .send({ name: 'Ailleurs', filter: {}, shared: true })
+    ).body.id;
     const invited = await request(container.app)
       .post('/api/v1/agents')
       .set(bearer(ADMIN_TOKEN))
@@ -162,6 +170,8 @@ describe('tenant isolation', () => {
         api().post(`/api/v1/callbacks/${foreignCallbackId}/done`).set(bearer(t)).send({}),
       'post /callbacks/{id}/not-reached': (t) =>
         api().post(`/api/v1/callbacks/${foreignCallbackId}/not-reached`).set(bearer(t)).send({}),
+      'delete /saved-filters/{id}': (t) =>
+        api().delete(`/api/v1/saved-filters/${foreignSavedFilterId}`).set(bearer(t)),
       'delete /tokens/{id}': (t) => api().delete(`/api/v1/tokens/${foreignTokenId}`).set(bearer(t)),
       'delete /webhooks/{id}': (t) => api().delete(`/api/v1/webhooks/${foreignWebhookId}`).set(bearer(t)),
       'post /agents/{id}/disable': (t) =>

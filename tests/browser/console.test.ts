@@ -209,7 +209,7 @@ describe('agent console (headless Chromium)', () => {
     const row = page.locator('#requests-body tr', { hasText: reference });
     await row.waitFor();
     await row.locator('select').selectOption('in_progress');
-    await row.locator('input').fill('Intervention prévue demain');
+    await row.locator('.status-form input').fill('Intervention prévue demain');
     await row.locator('button').click();
     await page.waitForFunction(
       (ref) => new RegExp(`${ref} : En cours`).test(document.querySelector('#announce')?.textContent ?? ''),

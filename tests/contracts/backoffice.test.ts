@@ -7,6 +7,7 @@ import { auditLogContract } from './backoffice-audit.contract';
 import { callbackStoreContract } from './backoffice-callbacks.contract';
 import { backofficeDatabase, type BackofficeDatabase, type Db } from './backoffice-fixture';
 import { contactStoreContract } from './backoffice-contacts.contract';
+import { queueContract } from './backoffice-queue.contract';
 import { conversationDirectoryContract } from './backoffice-conversations.contract';
 import { indicatorStoreContract } from './backoffice-indicators.contract';
 import { requestStoreContract } from './backoffice-requests.contract';
@@ -40,6 +41,11 @@ function everyContract(db: Db): void {
     () => db().stores.requests,
   );
   callbackStoreContract(db, () => db().stores.callbacks);
+  queueContract(
+    db,
+    () => db().stores.requests,
+    () => db().stores.savedFilters,
+  );
 }
 
 describe('Back-office stores on PGlite (memory://)', () => {

@@ -11,6 +11,7 @@ import { PostgresRequestStore } from './requests';
 import { PostgresNotificationLog } from './notifications';
 import { PostgresSavedReplyStore } from './saved-replies';
 import { PostgresTeamStore } from './teams';
+import { PostgresSavedFilterStore } from './saved-filters';
 import { PostgresTenantDirectory } from './tenants';
 import { PostgresTokenStore } from './tokens';
 import { PostgresWebhookStore } from './webhooks';
@@ -23,6 +24,7 @@ export {
   PostgresIndicatorStore,
   PostgresRequestStore,
   PostgresTeamStore,
+  PostgresSavedFilterStore,
   PostgresTenantDirectory,
   PostgresTokenStore,
   PostgresWebhookStore,
@@ -42,5 +44,6 @@ export function createPostgresBackofficeStores(sql: SqlClient): BackofficeStores
     savedReplies: new PostgresSavedReplyStore(sql),
     notifications: new PostgresNotificationLog(sql),
     callbacks: new PostgresCallbackStore(sql),
+    savedFilters: new PostgresSavedFilterStore(sql),
   };
 }

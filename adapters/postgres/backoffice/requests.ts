@@ -13,6 +13,7 @@ import type {
   Scope,
 } from '../../../backoffice/ports';
 import type { Page, RequestDetailView, RequestView } from '../../../backoffice/schemas';
+import { DUE_SOON_DAYS, type ServiceLevel } from '../../../backoffice/service-levels';
 import type { SqlClient, SqlExecutor } from '../sql-client';
 import {
   auditInsert,
@@ -24,6 +25,7 @@ import {
   likePattern,
   page,
   params,
+  type Param,
   scopeWhere,
   UUID,
   whereSql,
@@ -61,6 +63,46 @@ async function checkAssignment(tx: SqlExecutor, tenantId: string, a: RequestAssi
   }
 }
 
+/**
+ * Full-text search (French stemming, accents folded by guichet_fold, migration 0012) over the description,
+ * address and notes, plus the reference and address as typed and the communes whose name matched.
+ * The tsvector expressions are the ones migration 0012 indexes.
+ */
+function searchSql(q: string, communeIds: readonly string[], p: Param): string {
+  const like = p(likePattern(q));
+  const query = `plainto_tsquery('french'::regconfig, guichet_fold(${p(q)}))`;
+  const document = `to_tsvector('french'::regconfig, guichet_fold(
+    coalesce(r.payload ->> 'description', '') || ' ' || coalesce(r.address_text, '') || ' ' || coalesce(r.location_label, '')))`;
+  const clauses = [
+    `r.reference ILIKE ${like}`,
+    `r.address_text ILIKE ${like}`,
+    `${document} @@ ${query}`,
+    `EXISTS (SELECT 1 FROM request_events n WHERE n.request_id = r.id AND n.note IS NOT NULL
+       AND to_tsvector('french'::regconfig, guichet_fold(n.note)) @@ ${query})`,
+  ];
+  if (communeIds.length > 0) clauses.push(`r.commune_id = ANY(${p(communeIds)}::text[])`);
+  return `(${clauses.join(' OR ')})`;
+}
+
+/**
+ * The due date of each row: created_at + the delay of its service level (a category's first, then its
+ * type's), NULL without one. The levels are parameters: the territory file is the one definition.
+ */
+function dueSql(levels: readonly ServiceLevel[], p: Param): string {
+  if (levels.length === 0) return 'NULL::timestamptz';
+  const ordered = [
+    ...levels.filter((l) => l.category !== null),
+    ...levels.filter((l) => l.category === null),
+  ];
+  const cases = ordered.map(
+    (l) =>
+      `WHEN r.tenant_id = ${p(l.tenantId)} AND r.type = ${p(l.type)}` +
+      (l.category === null ? '' : ` AND r.payload ->> 'category' = ${p(l.category)}`) +
+      ` THEN ${p(l.days)}::int`,
+  );
+  return `(r.created_at + (CASE ${cases.join(' ')} END) * interval '24 hours')`;
+}
+
 export class PostgresRequestStore implements RequestStore {
   constructor(private readonly sql: SqlClient) {}
 
@@ -85,11 +127,26 @@ export class PostgresRequestStore implements RequestStore {
       if (filter.references)
         where.push(`r.reference = ANY(${p(filter.references.map((r) => r.toUpperCase()))}::text[])`);
       if (filter.categories) where.push(`r.payload ->> 'category' = ANY(${p(filter.categories)}::text[])`);
-      if (filter.q) {
-        const like = p(likePattern(filter.q));
+      if (filter.q) where.push(searchSql(filter.q, filter.communeIds ?? [], p));
+      // Built only when used: a parameter the statement does not use has no type and fails it.
+      const due = filter.due || filter.sort === 'due' ? dueSql(filter.serviceLevels ?? [], p) : '';
+      if (filter.due) {
+        const now = `${p((filter.now ?? new Date()).toISOString())}::timestamptz`;
+        where.push(`r.status IN ('received', 'in_progress')`);
         where.push(
-          `(r.reference ILIKE ${like} OR r.address_text ILIKE ${like} OR r.payload::text ILIKE ${like})`,
+          filter.due === 'overdue'
+            ? `${due} < ${now}`
+            : `${due} >= ${now} AND ${due} < ${now} + interval '${DUE_SOON_DAYS} days'`,
         );
+      }
+      if (filter.sort === 'due') {
+        // Most urgent first, then no due date; one page (the console asks for at most 200, the export for all).
+        const result = await this.sql.query<RequestRow>(
+          `SELECT ${REQUEST_COLUMNS} FROM requests r ${whereSql(where)}
+           ORDER BY ${due} ASC NULLS LAST, r.created_at ASC, r.id LIMIT ${p(filter.limit)}`,
+          values,
+        );
+        return { items: result.rows.map(toRequestView), nextCursor: null };
       }
       const after = cursorClause(filter.cursor, p, 'r');
       if (after) where.push(after);
@@ -246,6 +303,36 @@ export class PostgresRequestStore implements RequestStore {
     });
   }
 
+  changeRequestStatuses(
+    scope: Scope,
+    ids: readonly string[],
+    plan: (current: RequestContext) => RequestStatusUpdate | Promise<RequestStatusUpdate>,
+  ): Promise<{ updated: RequestDetailView[] } | { missing: string }> {
+    const missing = new GuichetError('NOT_FOUND', 'bulk: a request is out of scope');
+    let missingId: string | null = null;
+    return guarded('changeRequestStatuses', async () => {
+      try {
+        return await this.sql.transaction(async (tx) => {
+          // The single change, run on this transaction: one definition, all or nothing.
+          const inTx = new PostgresRequestStore(boundTo(this.sql, tx));
+          const updated: RequestDetailView[] = [];
+          for (const id of ids) {
+            const done = await inTx.changeRequestStatus(scope, id, plan);
+            if (!done) {
+              missingId = id;
+              throw missing;
+            }
+            updated.push(done);
+          }
+          return { updated };
+        });
+      } catch (error) {
+        if (error === missing && missingId !== null) return { missing: missingId };
+        throw error;
+      }
+    });
+  }
+
   assignRequest(
     scope: Scope,
     id: string,
@@ -322,4 +409,15 @@ export class PostgresRequestStore implements RequestStore {
       }),
     );
   }
+}
+
+/** A client whose statements and "transactions" all run inside the transaction `tx` already open on `sql`. */
+function boundTo(sql: SqlClient, tx: SqlExecutor): SqlClient {
+  return {
+    driver: sql.driver,
+    query: (text, values, options) => tx.query(text, values, options),
+    exec: (text) => tx.exec(text),
+    transaction: (fn) => fn(tx),
+    close: () => Promise.resolve(),
+  };
 }

@@ -9,6 +9,7 @@ import { migration0007 } from './0007-agent-sessions';
 import { migration0008 } from './0008-request-timeline';
 import { migration0010 } from './0010-teams-routing';
 import { migration0011 } from './0011-saved-replies';
+import { migration0012 } from './0012-queue';
 import { migration0013 } from './0013-callbacks';
 
 export interface Migration {
@@ -28,5 +29,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0008,
   migration0010,
   migration0011,
+  migration0012,
   migration0013,
 ];

@@ -57,7 +57,7 @@
 
   /**
    * @type {{ token: string | null, me: Me | null, tenant: string | null, current: string | null,
-   *   conversations: Record<string, ConversationView>, requestsCursor: string | null,
+   *   conversations: Record<string, ConversationView>,
    *   stream: AbortController | null, streamRetry: number }}
    */
   var state = {
@@ -66,7 +66,6 @@
     tenant: null,
     current: null,
     conversations: {},
-    requestsCursor: null,
     stream: null,
     streamRetry: 1000,
   };
@@ -250,6 +249,7 @@
     });
     $('tenant-picker').hidden = me.tenantId !== null;
     if (window.GuichetAdmin) window.GuichetAdmin.start(me, api, withTenant);
+    if (window.GuichetRequests) window.GuichetRequests.start(me, api, withTenant);
     refreshQueue();
     listen();
     $('main').focus();
@@ -268,7 +268,6 @@
     ['queue', 'requests', 'indicators'].forEach(function (panel) {
       $('panel-' + panel).hidden = panel !== name;
     });
-    if (name === 'requests') loadRequests(false);
     if (name === 'indicators') loadIndicators();
   }
 
@@ -540,85 +539,6 @@
     }
   }
 
-  // ---------- requests ----------
-
-  /** @param {RequestView} r */
-  function statusForm(r) {
-    var select = /** @type {HTMLSelectElement} */ (
-      el('select', { 'aria-label': 'Nouveau statut de ' + r.reference })
-    );
-    Object.keys(STATUS).forEach(function (s) {
-      select.appendChild(el('option', { value: s, text: STATUS[s], selected: s === r.status }));
-    });
-    var note = /** @type {HTMLInputElement} */ (
-      el('input', {
-        type: 'text',
-        maxlength: '2000',
-        placeholder: 'Note (transmise au citoyen)',
-        'aria-label': 'Note pour ' + r.reference,
-      })
-    );
-    var button = el('button', { type: 'submit', text: 'Enregistrer' });
-    return el(
-      'form',
-      {
-        className: 'status-form',
-        onsubmit: /** @param {Event} e */ function (e) {
-          e.preventDefault();
-          /** @type {{ status: string, note?: string }} */
-          var body = { status: select.value };
-          if (note.value.trim()) body.note = note.value.trim();
-          api(withTenant('/requests/' + encodeURIComponent(r.id) + '/status'), {
-            method: 'POST',
-            body: body,
-          }).then(function (updated) {
-            announce(
-              'Demande ' + updated.reference + ' : ' + STATUS[updated.status] + '. Le citoyen est prévenu.',
-            );
-            loadRequests(false);
-          }, handleError);
-        },
-      },
-      [select, note, button],
-    );
-  }
-
-  /** @param {boolean} more */
-  function loadRequests(more) {
-    var params = [];
-    var status = field('filter-status').value;
-    var type = field('filter-type').value;
-    var q = field('filter-q').value.trim();
-    if (status) params.push('status=' + encodeURIComponent(status));
-    if (type) params.push('type=' + encodeURIComponent(type));
-    if (q) params.push('q=' + encodeURIComponent(q));
-    if (more && state.requestsCursor) params.push('cursor=' + encodeURIComponent(state.requestsCursor));
-    params.push('limit=50');
-    api(withTenant('/requests?' + params.join('&'))).then(function (page) {
-      var body = $('requests-body');
-      if (!more) clear(body);
-      page.items.forEach(
-        /** @param {RequestView} r */ function (r) {
-          body.appendChild(
-            el('tr', {}, [
-              el('th', { scope: 'row', text: r.reference }),
-              el('td', {
-                text: r.type + (r.payload && r.payload.category ? ' · ' + r.payload.category : ''),
-              }),
-              el('td', { text: r.communeId || '—' }),
-              el('td', { text: CHANNEL[r.channel] || r.channel }),
-              el('td', { text: when(r.createdAt) }),
-              el('td', { text: STATUS[r.status] || r.status }),
-              el('td', {}, [statusForm(r)]),
-            ]),
-          );
-        },
-      );
-      state.requestsCursor = page.nextCursor;
-      $('requests-more').hidden = !page.nextCursor;
-    }, handleError);
-  }
-
   // ---------- indicators (inline SVG bars, with the numbers as text) ----------
 
   /**
@@ -757,13 +677,6 @@
         field('reply-text').value = '';
         $('reply-text').focus();
       });
-    });
-    $('request-filters').addEventListener('submit', function (e) {
-      e.preventDefault();
-      loadRequests(false);
-    });
-    $('requests-more').addEventListener('click', function () {
-      loadRequests(true);
     });
     var saved = sessionStorage.getItem(TOKEN_KEY);
     if (saved) login(saved);
