@@ -59,6 +59,8 @@ interface GuichetRequestsApi {
     me: { role: string },
     api: (path: string, options?: { method?: string; body?: unknown }) => Promise<any>,
     withTenant: (path: string) => string,
+    /** Called when the session has ended (HTTP 401): back to the sign-in page. */
+    signedOut?: () => void,
   ): void;
 }
 

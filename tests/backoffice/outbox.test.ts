@@ -298,7 +298,8 @@ describe('outbox relay and webhooks', () => {
         type: 'conversation',
         change: 'handover',
         owner: 'queue',
-        summary: { lastMessage: 'je veux parler à un agent' },
+        // Asked for an agent at once: no question before it (the request for an agent is not the question).
+        summary: { question: null },
       });
     } finally {
       await agents.stop();

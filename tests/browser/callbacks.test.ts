@@ -2,11 +2,11 @@
 // with the number as a tel: link and the citizen's question; "Injoignable" (with a note, by keyboard) counts
 // an attempt, "Rappel fait" closes it; a phone conversation taken over offers an SMS instead of a reply;
 // axe finds no serious violation; screenshots at 1280 and 375 px (SCREENSHOT_DIR) to look at.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Container } from '../../server/container';
 import { talk } from '../support/conversation';
+import { axeViolations, launchChromium } from '../support/browser';
 import { DEMO_TENANT } from '../support/harness';
 import { TWILIO_ENV } from '../channels/twilio-helpers';
 import { done } from '../conversations/helpers';
@@ -22,38 +22,7 @@ import {
 
 jest.setTimeout(120_000);
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SHOTS = process.env.SCREENSHOT_DIR;
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(
-            c: Document,
-            o: object,
-          ): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.nodes.length})`);
-  });
-}
 
 async function shoot(page: Page, name: string): Promise<void> {
   if (!SHOTS) return;
@@ -89,7 +58,7 @@ describe('callbacks and ended calls in the console (headless Chromium)', () => {
       owner: 'queue',
       text: 'Je voudrais savoir si la déchetterie prend les pneus',
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   }, CONTAINER_TIMEOUT_MS);
   afterAll(async () => {
     await browser?.close();

@@ -2,8 +2,8 @@
 // Montcey and lighting reports and a member, adds routing rules and reorders them, with the keyboard only and
 // everything shown by name; a supervisor reads the same screen without the controls. axe finds no violation,
 // and at 375 px the page does not scroll sideways.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import type { Container } from '../../server/container';
 import {
@@ -15,38 +15,12 @@ import {
   listen,
   CONTAINER_TIMEOUT_MS,
 } from '../backoffice/support';
+import { axeViolations, launchChromium } from '../support/browser';
 import { DEMO_TENANT } from '../support/harness';
 
 jest.setTimeout(120_000);
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SHOTS = process.env.SCREENSHOT_DIR ?? '/tmp/guichet-screenshots';
-
-async function axeViolations(page: Page): Promise<string[]> {
-  // The console's CSP forbids inline scripts: evaluate the library instead.
-  await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(ctx: Document, o: object): Promise<{ violations: { id: string; nodes: unknown[] }[] }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
-  });
-}
 
 describe('teams and routing screen (headless Chromium)', () => {
   let container: Container;
@@ -71,7 +45,7 @@ describe('teams and routing screen (headless Chromium)', () => {
         .send({ tenantId: DEMO_TENANT, name, email, role: 'agent' });
       expect(res.status).toBe(201);
     }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });
   }, CONTAINER_TIMEOUT_MS);
   afterAll(async () => {

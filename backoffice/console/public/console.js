@@ -249,7 +249,7 @@
     });
     $('tenant-picker').hidden = me.tenantId !== null;
     if (window.GuichetAdmin) window.GuichetAdmin.start(me, api, withTenant);
-    if (window.GuichetRequests) window.GuichetRequests.start(me, api, withTenant);
+    if (window.GuichetRequests) window.GuichetRequests.start(me, api, withTenant, logout);
     refreshQueue();
     listen();
     $('main').focus();

@@ -25,7 +25,7 @@
   /**
    * @type {{ api: Api | null, withTenant: (path: string) => string, role: string,
    *   vocabulary: GuichetVocabulary | null, cursor: string | null, shown: RequestView[],
-   *   selected: Record<string, boolean>, saved: SavedFilter[], wired: boolean }}
+   *   selected: Record<string, boolean>, saved: SavedFilter[], wired: boolean, signedOut: (() => void) | null }}
    */
   var state = {
     api: null,
@@ -37,6 +37,7 @@
     selected: {},
     saved: [],
     wired: false,
+    signedOut: null,
   };
 
   /** @param {string} path @param {{ method?: string, body?: unknown }} [options] */
@@ -46,6 +47,8 @@
 
   /** @param {GuichetApiError} error */
   function fail(error) {
+    // The session ended (timed out, signed out elsewhere, account disabled): back to the sign-in page.
+    if (error && error.status === 401 && state.signedOut) return state.signedOut();
     var message = (error && error.message) || 'Erreur';
     G.byId('requests-error').textContent = message;
     G.announce(message);
@@ -426,8 +429,10 @@
    * @param {{ role: string }} me
    * @param {Api} consoleApi console.js's client (bearer token of the tab or session cookie + CSRF)
    * @param {(path: string) => string} withTenant the tenant picked by a platform administrator
+   * @param {() => void} [signedOut] what to do when the session has ended
    */
-  function start(me, consoleApi, withTenant) {
+  function start(me, consoleApi, withTenant, signedOut) {
+    state.signedOut = signedOut || null;
     state.api = consoleApi;
     state.withTenant = withTenant;
     state.role = me.role;
