@@ -260,6 +260,16 @@ export interface RequestStore {
     assignment: RequestAssignment,
     actor: string,
   ): Promise<RequestDetailView | null>;
+  /**
+   * The same assignment for several requests (ids or references) in one transaction, all or nothing:
+   * `assignment` is given each request as it is, so an absent field can keep that request's own value.
+   */
+  assignRequests(
+    scope: Scope,
+    ids: readonly string[],
+    assignment: (current: RequestDetailView) => RequestAssignment,
+    actor: string,
+  ): Promise<{ updated: RequestDetailView[] } | { missing: string }>;
   /** A request that does not come from a conversation (Open311, API), with its 'received' event and outbox rows. */
   createRequest(request: NewBackofficeRequest, outbox: OutboxItem[]): Promise<RequestView>;
 }

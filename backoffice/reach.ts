@@ -5,12 +5,9 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { channelCapabilities, isRegisteredChannel } from '../bot/channel-capabilities';
 
-/** "06 12 34 56 78" for a French number, "+44 20 7946 0958" for another; the raw text when unreadable. */
-export function phoneForPeople(phone: string): string {
-  const parsed = parsePhoneNumberFromString(phone, 'FR');
-  if (!parsed) return phone;
-  return parsed.country === 'FR' ? parsed.formatNational() : parsed.formatInternational();
-}
+import { phoneForPeople } from '../bot/phone-numbers';
+
+export { phoneForPeople };
 
 /** A number an SMS can reach: a mobile (or a number the numbering plan does not tell from a mobile). */
 export function receivesSms(phone: string): boolean {

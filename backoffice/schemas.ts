@@ -374,14 +374,27 @@ export const SavedFilterViewSchema = z.object({
 });
 export type SavedFilterView = z.infer<typeof SavedFilterViewSchema>;
 
+const BulkIds = z.array(z.string().min(1).max(100)).min(1).max(200);
 export const BulkActionBody = z.discriminatedUnion('action', [
   z.strictObject({
     action: z.literal('status'),
-    ids: z.array(z.string().min(1).max(100)).min(1).max(200),
+    ids: BulkIds,
     status: RequestStatusSchema,
     note: z.string().trim().min(1).max(2000).optional(),
     notify: z.boolean().default(true),
   }),
+  z
+    .strictObject({
+      action: z.literal('assign'),
+      ids: BulkIds,
+      teamId: z.uuid().nullable().optional().meta({ description: 'The team’s queue; null takes them out' }),
+      agentId: z.string().min(1).max(100).nullable().optional().meta({
+        description: 'The agent (a member of the team); null unassigns',
+      }),
+    })
+    .refine((b) => b.teamId !== undefined || b.agentId !== undefined, {
+      message: 'Give teamId and/or agentId (null to unassign)',
+    }),
 ]);
 
 export const IdParams = z.object({ id: z.string().min(1).max(100) });

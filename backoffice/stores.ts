@@ -20,6 +20,7 @@ export function backofficeFacade(stores: BackofficeStores): BackofficeStore {
     getRequestByReference: (scope, reference) => requests.getRequestByReference(scope, reference),
     changeRequestStatus: (scope, id, plan) => requests.changeRequestStatus(scope, id, plan),
     assignRequest: (scope, id, assignment, actor) => requests.assignRequest(scope, id, assignment, actor),
+    assignRequests: (scope, ids, assignment, actor) => requests.assignRequests(scope, ids, assignment, actor),
     setPublicDescription: (scope, id, text, actor) => requests.setPublicDescription(scope, id, text, actor),
     changeRequestStatuses: (scope, ids, plan) => requests.changeRequestStatuses(scope, ids, plan),
     createRequest: (request, outbox) => requests.createRequest(request, outbox),

@@ -21,6 +21,7 @@ import {
   type ConversationView,
 } from '../schemas';
 import type { ApiDeps } from './deps';
+import { withoutContacts } from './request-view';
 import { route, type AnyRoute } from './route';
 
 const notFound = (id: string) => new GuichetError('NOT_FOUND', `No conversation ${id}`);
@@ -124,7 +125,7 @@ export function conversationRoutes(deps: ApiDeps): AnyRoute[] {
       async handle({ params, query, principal }) {
         const found = await deps.store.getConversation(scopeOf(principal, query.tenant), params.id);
         if (!found) throw notFound(params.id);
-        return { ...found, reach: reach(found) };
+        return { ...found, requests: withoutContacts(found.requests), reach: reach(found) };
       },
     }),
     route({

@@ -17,8 +17,9 @@ import {
 } from '../schemas';
 import { vocabularyFor, type VocabularyView } from '../vocabulary';
 import type { ApiDeps } from './deps';
+import { withoutContacts } from './request-view';
 import { requestFilterOf, withDue } from './request-filter';
-import { statusPlan } from './requests';
+import { assignmentFor, statusPlan } from './requests';
 import { route, type AnyRoute } from './route';
 
 /** More rows than this: the export is refused with a message asking for narrower filters. */
@@ -88,11 +89,13 @@ export function queueRoutes(deps: ApiDeps): AnyRoute[] {
       method: 'post',
       path: '/requests/bulk',
       operationId: 'bulkRequests',
-      summary: 'One action on several requests, all or nothing (action "status": change their status)',
+      summary:
+        'One action on several requests, all or nothing ("status": change their status; "assign": team/agent)',
       description:
         'Each request gets its own event and its citizen notice exactly as POST /requests/{id}/status, in one ' +
         'transaction: an id outside the caller’s scope answers 404 naming it and nothing is changed; a request ' +
-        'already in that status (without a note) answers 409 and nothing is changed.',
+        'already in that status (without a note) answers 409 and nothing is changed. "assign" works as POST ' +
+        '/requests/{id}/assign for each request (an absent field keeps each request’s value), audited.',
       tag: 'requests',
       minRole: 'agent',
       query: TenantQuery,
@@ -101,9 +104,12 @@ export function queueRoutes(deps: ApiDeps): AnyRoute[] {
       async handle({ query, body, principal }) {
         const scope = scopeOf(principal, query.tenant);
         const ids = [...new Set(body.ids)];
-        const result = await deps.store.changeRequestStatuses(scope, ids, statusPlan(deps, principal, body));
+        const result =
+          body.action === 'assign'
+            ? await deps.store.assignRequests(scope, ids, assignmentFor(body), actorOf(principal))
+            : await deps.store.changeRequestStatuses(scope, ids, statusPlan(deps, principal, body));
         if ('missing' in result) throw new GuichetError('NOT_FOUND', `No request ${result.missing}`);
-        return { items: result.updated };
+        return { items: withoutContacts(result.updated) };
       },
     }),
     route({

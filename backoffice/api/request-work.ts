@@ -9,6 +9,7 @@ import { deliveryTo } from '../citizen';
 import type { NewMessage, RequestContext } from '../ports';
 import { IdParams, RequestDetailViewSchema, TenantQuery, type RequestDetailView } from '../schemas';
 import type { VocabularyView } from '../vocabulary';
+import { withoutContact } from './request-view';
 import type { ApiDeps } from './deps';
 import { route, type AnyRoute } from './route';
 import { tenantVocabulary } from './vocabulary';
@@ -198,7 +199,7 @@ export function requestWorkRoutes(deps: ApiDeps): AnyRoute[] {
           outbox: [],
         }));
         if (!updated) throw notFound(params.id);
-        return updated;
+        return withoutContact(updated);
       },
     }),
     route({
@@ -285,7 +286,7 @@ export function requestWorkRoutes(deps: ApiDeps): AnyRoute[] {
           };
         });
         if (!updated) throw notFound(params.id);
-        return { ...updated, sent, why };
+        return { ...withoutContact(updated), sent, why };
       },
     }),
     route({

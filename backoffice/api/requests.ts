@@ -17,11 +17,13 @@ import {
   StatusChangeBody,
   TenantQuery,
   pageOf,
+  type RequestView,
 } from '../schemas';
-import type { NewMessage, RequestContext } from '../ports';
+import type { NewMessage, RequestAssignment, RequestContext } from '../ports';
 import type { ConversationView } from '../schemas';
 import type { ApiDeps } from './deps';
 import { requestFilterOf, withDue } from './request-filter';
+import { withoutContact, withoutContacts } from './request-view';
 import { route, type AnyRoute } from './route';
 
 const notFound = (id: string) => new GuichetError('NOT_FOUND', `No request ${id}`);
@@ -128,6 +130,19 @@ export function statusPlan(
   };
 }
 
+/**
+ * What an assignment body means for one request: an absent field keeps the request's value, except that
+ * moving it to another team takes it off its agent (who may not be a member there).
+ */
+export const assignmentFor =
+  (body: { teamId?: string | null; agentId?: string | null }) =>
+  (current: Pick<RequestView, 'teamId' | 'assignedAgentId'>): RequestAssignment => {
+    const teamId = body.teamId === undefined ? current.teamId : body.teamId;
+    const keepAgent = body.agentId === undefined && teamId === current.teamId;
+    const agentId = body.agentId === undefined ? (keepAgent ? current.assignedAgentId : null) : body.agentId;
+    return { teamId, agentId };
+  };
+
 export function requestRoutes(deps: ApiDeps): AnyRoute[] {
   return [
     route({
@@ -144,7 +159,7 @@ export function requestRoutes(deps: ApiDeps): AnyRoute[] {
         const scope = scopeOf(principal, tenant);
         const filter = requestFilterOf(deps, scope, rest);
         const found = await deps.store.listRequests(scope, filter);
-        return { ...found, items: withDue(filter.serviceLevels, found.items) };
+        return { ...found, items: withoutContacts(withDue(filter.serviceLevels, found.items)) };
       },
     }),
     route({
@@ -161,7 +176,7 @@ export function requestRoutes(deps: ApiDeps): AnyRoute[] {
       async handle({ params, query, principal }) {
         const found = await deps.store.getRequestByReference(scopeOf(principal, query.tenant), params.id);
         if (!found) throw notFound(params.id);
-        return found;
+        return withoutContact(found);
       },
     }),
     route({
@@ -189,7 +204,7 @@ export function requestRoutes(deps: ApiDeps): AnyRoute[] {
           statusPlan(deps, principal, body),
         );
         if (!updated) throw notFound(params.id);
-        return updated;
+        return withoutContact(updated);
       },
     }),
     route({
@@ -218,7 +233,7 @@ export function requestRoutes(deps: ApiDeps): AnyRoute[] {
           actorOf(principal),
         );
         if (!updated) throw notFound(params.id);
-        return updated;
+        return withoutContact(updated);
       },
     }),
     route({
@@ -240,18 +255,14 @@ export function requestRoutes(deps: ApiDeps): AnyRoute[] {
         const scope = scopeOf(principal, query.tenant);
         const before = await deps.store.getRequestByReference(scope, params.id);
         if (!before) throw notFound(params.id);
-        const teamId = body.teamId === undefined ? before.teamId : body.teamId;
-        const keepAgent = body.agentId === undefined && teamId === before.teamId;
-        const agentId =
-          body.agentId === undefined ? (keepAgent ? before.assignedAgentId : null) : body.agentId;
         const updated = await deps.store.assignRequest(
           scope,
           before.id,
-          { teamId, agentId },
+          assignmentFor(body)(before),
           actorOf(principal),
         );
         if (!updated) throw notFound(params.id);
-        return updated;
+        return withoutContact(updated);
       },
     }),
   ];

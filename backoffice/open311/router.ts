@@ -19,6 +19,7 @@ import {
 } from '../../knowledge/territory';
 import { teamsOf, type Authenticator, type Principal } from '../auth';
 import type { RequestStore, Scope } from '../ports';
+import { toE164 } from '../../bot/phone-numbers';
 import type { RequestView } from '../schemas';
 import { open311Error, send, sendError, splitFormat, type Format } from './format';
 import { REPORT_ATTRIBUTES, REQUEST_TYPE, serviceNameOf, servicesOf } from './services';
@@ -91,15 +92,6 @@ const firstIssue = (error: z.ZodError): string => {
   const issue = error.issues[0];
   return issue ? `${issue.path.join('.') || 'request'}: ${issue.message}` : 'Invalid request';
 };
-
-/** "+33 6 12 34 56 78", "06 12 34 56 78" → +33612345678 (French numbers are the usual case). */
-function e164(phone: string): string | undefined {
-  const digits = phone.replace(/[\s.()-]/g, '');
-  if (/^\+\d{8,15}$/.test(digits)) return digits;
-  if (/^00\d{8,15}$/.test(digits)) return `+${digits.slice(2)}`;
-  if (/^0[1-9]\d{8}$/.test(digits)) return `+33${digits.slice(1)}`;
-  return undefined;
-}
 
 export function createOpen311Router(deps: Open311Deps): Router {
   const router = Router();
@@ -306,7 +298,7 @@ export function createOpen311Router(deps: Open311Deps): Router {
         }
         communeId ??= territory.communes.length === 1 ? territory.communes[0]?.id : undefined;
 
-        const phone = input.phone ? e164(input.phone) : undefined;
+        const phone = input.phone ? toE164(input.phone) : undefined;
         if (input.phone && !phone) throw open311Error(400, 'phone: not a phone number');
         const photoUrl =
           typeof attributes['photo.url'] === 'string' ? attributes['photo.url'] : input.media_url;

@@ -4,6 +4,7 @@
 // follow-up (or to leave a message here); the choice goes to the agents with the summary.
 import { channelCapabilities } from '../../bot/channel-capabilities';
 import { phrase } from '../../bot/i18n';
+import { phoneForPeople, toE164 } from '../../bot/phone-numbers';
 import type { IntentModule, ServiceDescription } from '../../bot/intent-module';
 import type { TurnContext } from '../../bot/turn-context';
 import { formatInstant, statusNow } from '../../knowledge/opening-hours';
@@ -99,22 +100,25 @@ export function createHumanAgent(deps: IntentDeps): IntentModule {
       nextAgentsOpening: back.at ?? null,
       followUp: promisedBy ? { ...followUp, promisedBy } : followUp,
     });
-    const when = back.when ?? ctx.t(phrase('dès que possible', 'as soon as possible'));
-    const number = followUp.phone ? ` (${followUp.phone.replace(/^\+33/, '0')})` : '';
+    // "à partir de lundi 9 h" when the agents' hours say when; "dès que possible" (never "à partir de dès…").
+    const when = back.when
+      ? phrase(`à partir de ${back.when}`, `from ${back.when}`)
+      : phrase('dès que possible', 'as soon as possible');
+    const number = followUp.phone ? ` (${phoneForPeople(followUp.phone)})` : '';
     const text =
       followUp.kind === 'callback'
         ? phrase(
-            `C’est noté : un agent vous rappellera${number} à partir de ${when}.`,
-            `Noted: a member of staff will call you back${number} from ${when}.`,
+            `C’est noté : un agent vous rappellera${number} ${when.fr}.`,
+            `Noted: a member of staff will call you back${number} ${when.en}.`,
           )
         : followUp.kind === 'sms'
           ? phrase(
-              `C’est noté : un agent vous répondra par SMS${number} à partir de ${when}.`,
-              `Noted: a member of staff will answer by text message${number} from ${when}.`,
+              `C’est noté : un agent vous répondra par SMS${number} ${when.fr}.`,
+              `Noted: a member of staff will answer by text message${number} ${when.en}.`,
             )
           : phrase(
-              `C’est noté : un agent lira vos messages et vous répondra ici à partir de ${when}. Vous pouvez déjà écrire votre question.`,
-              `Noted: a member of staff will read your messages and answer here from ${when}. You can already type your question.`,
+              `C’est noté : un agent lira vos messages et vous répondra ici ${when.fr}. Vous pouvez déjà écrire votre question.`,
+              `Noted: a member of staff will read your messages and answer here ${when.en}. You can already type your question.`,
             );
     ctx.reply({ type: 'handover', state: 'queued', text: ctx.t(text) });
   }
@@ -201,7 +205,7 @@ export function createHumanAgent(deps: IntentDeps): IntentModule {
           return true;
         }
         ctx.state.awaiting = null;
-        confirm(ctx, territory, { kind, phone });
+        confirm(ctx, territory, { kind, phone: toE164(phone) ?? phone });
         return true;
       }
       return false;

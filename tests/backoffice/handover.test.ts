@@ -69,7 +69,7 @@ describe('human handover', () => {
       .choose(/rappelé/)
       .expectReply(/quel numéro/)
       .send('c’est le 06 12 34 56 78')
-      .expectReply(/un agent vous rappellera \(0612345678\) à partir de lundi 16 mars à 9 h/);
+      .expectReply(/un agent vous rappellera \(06 12 34 56 78\) à partir de lundi 16 mars à 9 h/);
     expect(await owner(conversationId)).toBe('queue');
     expect(await handover(conversationId)).toMatchObject({
       outsideHours: true,

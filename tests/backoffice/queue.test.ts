@@ -102,6 +102,22 @@ describe('queue API (service levels, search, bulk, saved filters, CSV export)', 
     expect(bad.status).toBe(400);
   });
 
+  it('never shows the citizen’s contact in lists or detail: only its kind, the details behind the audited reveal', async () => {
+    const listed = await api().get('/api/v1/requests?limit=50').set(bearer(agent));
+    const detail = await api().get(`/api/v1/requests/${lamp}`).set(bearer(agent));
+    for (const body of [listed.text, detail.text]) expect(body).not.toContain('jeanne@example.org');
+    expect(detail.body.payload.contact).toEqual({ kind: 'email', hidden: true });
+    const revealed = await api().get(`/api/v1/requests/${lamp}/contact`).set(bearer(agent));
+    expect(revealed.status).toBe(200);
+    expect(revealed.text).toContain('jeanne@example.org');
+    const audited = await rows<{ n: string }>(
+      container,
+      `SELECT count(*) AS n FROM audit_log WHERE action = 'contact.view' AND target_id = $1`,
+      [lamp],
+    );
+    expect(Number(audited[0]?.n)).toBe(1);
+  });
+
   it('searches with accents ignored, by commune name and by reference', async () => {
     expect((await list(agent, 'q=eclairage')).map((r) => r.id)).toEqual([hole]);
     expect((await list(agent, 'q=lampadaires')).map((r) => r.id)).toEqual([lamp]);
@@ -140,6 +156,37 @@ describe('queue API (service levels, search, bulk, saved filters, CSV export)', 
       `SELECT count(*) AS n FROM outbox WHERE kind = 'request.status_changed' AND payload ->> 'note' = 'Équipe prévenue'`,
     );
     expect(Number(notices[0]?.n)).toBe(2);
+  });
+
+  it('assigns several requests to a team at once, all or nothing, each with its timeline event', async () => {
+    const admin = (await issueToken(container, { role: 'admin', tenantId: DEMO_TENANT })).token;
+    const team = await api().post('/api/v1/teams').set(bearer(admin)).send({ name: 'Éclairage public' });
+    expect(team.status).toBe(201);
+    const teamId = team.body.id as string;
+    const refused = await api()
+      .post('/api/v1/requests/bulk')
+      .set(bearer(supervisor))
+      .send({ action: 'assign', ids: [lamp, foreign], teamId });
+    expect(refused.status).toBe(404);
+    expect((await list(agent, `team=${teamId}`)).length).toBe(0);
+    const empty = await api()
+      .post('/api/v1/requests/bulk')
+      .set(bearer(supervisor))
+      .send({ action: 'assign', ids: [lamp] });
+    expect(empty.status).toBe(400);
+
+    const done = await api()
+      .post('/api/v1/requests/bulk')
+      .set(bearer(supervisor))
+      .send({ action: 'assign', ids: [lamp, hole], teamId });
+    expect(done.status).toBe(200);
+    expect(done.body.items.map((r: { teamId: string }) => r.teamId)).toEqual([teamId, teamId]);
+    const events = await rows<{ n: string }>(
+      container,
+      `SELECT count(*) AS n FROM request_events WHERE request_id = ANY($1::uuid[]) AND kind = 'assignment'`,
+      [[lamp, hole]],
+    );
+    expect(Number(events[0]?.n)).toBe(2);
   });
 
   it('keeps saved filters private, lets a supervisor share one, and lets only the owner delete', async () => {

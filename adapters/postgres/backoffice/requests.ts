@@ -333,6 +333,38 @@ export class PostgresRequestStore implements RequestStore {
     });
   }
 
+  assignRequests(
+    scope: Scope,
+    ids: readonly string[],
+    assignment: (current: RequestDetailView) => RequestAssignment,
+    actor: string,
+  ): Promise<{ updated: RequestDetailView[] } | { missing: string }> {
+    const missing = new GuichetError('NOT_FOUND', 'bulk: a request is out of scope');
+    let missingId: string | null = null;
+    return guarded('assignRequests', async () => {
+      try {
+        return await this.sql.transaction(async (tx) => {
+          // The single assignment, run on this transaction: one definition, all or nothing.
+          const inTx = new PostgresRequestStore(boundTo(this.sql, tx));
+          const updated: RequestDetailView[] = [];
+          for (const id of ids) {
+            const current = await inTx.getRequestByReference(scope, id);
+            const done = current ? await inTx.assignRequest(scope, current.id, assignment(current), actor) : null;
+            if (!done) {
+              missingId = id;
+              throw missing;
+            }
+            updated.push(done);
+          }
+          return { updated };
+        });
+      } catch (error) {
+        if (error === missing && missingId !== null) return { missing: missingId };
+        throw error;
+      }
+    });
+  }
+
   assignRequest(
     scope: Scope,
     id: string,

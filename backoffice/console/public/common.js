@@ -141,10 +141,22 @@
    */
   function api(path, options) {
     var opts = options || {};
+    var method = opts.method || 'GET';
+    // A page whose sign-in went through another script (console.js uses signin.js) has not fetched the CSRF
+    // token here yet: a state change fetches it first rather than being refused.
+    if (method !== 'GET' && !token() && !csrf)
+      return resume().then(function () {
+        return send(path, opts, method);
+      });
+    return send(path, opts, method);
+  }
+
+  /** @param {string} path @param {{ body?: unknown }} opts @param {string} method @returns {Promise<any>} */
+  function send(path, opts, method) {
     var headers = authHeaders({ Accept: 'application/json' });
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
     return fetch(API + path, {
-      method: opts.method || 'GET',
+      method: method,
       headers: headers,
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
       cache: 'no-store',

@@ -195,16 +195,16 @@
           text: r.reference,
         }),
       ]),
-      G.el('td', { text: typeLabel(r) }),
-      G.el('td', { text: G.label(state.vocabulary, 'communes', r.communeId) }),
-      G.el('td', { text: G.label(state.vocabulary, 'channels', r.channel) }),
-      G.el('td', {}, [
+      G.el('td', { 'data-label': 'Type', text: typeLabel(r) }),
+      G.el('td', { 'data-label': 'Commune', text: G.label(state.vocabulary, 'communes', r.communeId) }),
+      G.el('td', { 'data-label': 'Canal', text: G.label(state.vocabulary, 'channels', r.channel) }),
+      G.el('td', { 'data-label': 'Reçue' }, [
         G.el('span', { text: G.when(r.createdAt) }),
         G.el('span', { className: 'age', text: age(r.createdAt) }),
       ]),
-      G.el('td', {}, [dueBadge(r)]),
-      G.el('td', { text: G.label(state.vocabulary, 'statuses', r.status) }),
-      G.el('td', {}, [statusForm(r)]),
+      G.el('td', { 'data-label': 'Échéance' }, [dueBadge(r)]),
+      G.el('td', { 'data-label': 'Statut', text: G.label(state.vocabulary, 'statuses', r.status) }),
+      G.el('td', { className: 'row-action' }, [statusForm(r)]),
     ]);
   }
 
@@ -257,6 +257,7 @@
           ? '1 demande sélectionnée'
           : n + ' demandes sélectionnées';
     G.button('bulk-apply').disabled = n === 0;
+    G.button('bulk-assign').disabled = n === 0;
     var all = G.input('select-all');
     all.checked = n > 0 && n === state.shown.length;
     all.indeterminate = n > 0 && n < state.shown.length;
@@ -279,6 +280,25 @@
       );
       load(false);
     }, fail);
+  }
+
+  /** The selection to a team's queue (or out of any), each request's agent leaving it if they change team. */
+  function bulkAssign() {
+    var ids = selectedIds();
+    if (ids.length === 0) return;
+    var teamId = G.select('bulk-team').value || null;
+    api('/requests/bulk', { method: 'POST', body: { action: 'assign', ids: ids, teamId: teamId } }).then(
+      function (answer) {
+        G.announce(
+          answer.items.length +
+            ' demande(s) affectée(s) : ' +
+            (teamId ? G.label(state.vocabulary, 'teams', teamId) : 'aucune équipe') +
+            '.',
+        );
+        load(false);
+      },
+      fail,
+    );
   }
 
   // ---------- saved filters ----------
@@ -395,6 +415,10 @@
       e.preventDefault();
       bulk();
     });
+    G.byId('bulk-assign-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      bulkAssign();
+    });
     G.select('saved-filter').addEventListener('change', updateSaved);
     G.button('saved-apply').addEventListener('click', function () {
       var chosen = chosenSaved();
@@ -452,6 +476,12 @@
         type.appendChild(G.el('option', { value: id, text: v.requestTypes[id], selected: id === chosen }));
       });
       statusOptions(G.select('bulk-status'), 'in_progress');
+      var team = G.select('bulk-team');
+      G.clear(team);
+      Object.keys(v.teams || {}).forEach(function (id) {
+        team.appendChild(G.el('option', { value: id, text: v.teams[id] }));
+      });
+      team.appendChild(G.el('option', { value: '', text: 'Aucune équipe (hors file)' }));
     }, fail);
   }
 

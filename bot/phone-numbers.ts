@@ -1,0 +1,16 @@
+// Phone numbers as citizens write them ("06 12 34 56 78", "+33 6…", "0033 6…") read with libphonenumber-js,
+// French numbers by default: one E.164 form to store and send to, one national form to show or say to people.
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+
+/** +33612345678 for "06 12 34 56 78"; undefined when it is not a possible number. */
+export function toE164(phone: string): string | undefined {
+  const parsed = parsePhoneNumberFromString(phone, 'FR');
+  return parsed?.isPossible() ? parsed.number : undefined;
+}
+
+/** "06 12 34 56 78" for a French number, "+44 20 7946 0958" for another; the raw text when unreadable. */
+export function phoneForPeople(phone: string): string {
+  const parsed = parsePhoneNumberFromString(phone, 'FR');
+  if (!parsed) return phone;
+  return parsed.country === 'FR' ? parsed.formatNational() : parsed.formatInternational();
+}
