@@ -132,6 +132,11 @@ export type MessageView = z.infer<typeof MessageViewSchema>;
 export const RequestDetailViewSchema = RequestViewSchema.extend({
   events: z.array(RequestEventViewSchema),
   conversation: ConversationViewSchema.nullable(),
+  /**
+   * The citizens who reported the same problem and chose to follow this request instead of filing a duplicate:
+   * when, and on which channel they are told (no personal data).
+   */
+  followers: z.array(z.object({ since: Timestamp, channel: z.string().nullable() })),
 });
 export type RequestDetailView = z.infer<typeof RequestDetailViewSchema>;
 

@@ -71,6 +71,19 @@ describe('request page (headless Chromium)', () => {
     });
     reference = seeded.references[0]!;
     conversationId = seeded.conversationId;
+    // A neighbour reported the same lamp by SMS and follows this request instead of filing a duplicate.
+    const neighbour = await seedConversation(container, {
+      tenantId: DEMO_TENANT,
+      channel: 'sms',
+      address: '+33611223344',
+      text: 'lampadaire en panne devant la mairie',
+    });
+    await rows(
+      container,
+      `INSERT INTO request_followers (request_id, contact_id)
+       SELECT id, $2::uuid FROM requests WHERE reference = $1`,
+      [reference, neighbour.contactId],
+    );
     browser = await launchChromium();
   }, CONTAINER_TIMEOUT_MS);
   afterAll(async () => {
@@ -100,6 +113,20 @@ describe('request page (headless Chromium)', () => {
     expect(summary).toContain('Vernière');
     expect(summary).toContain('Mairie de Vernière');
     expect(summary).not.toMatch(/report_incident|eclairage|verniere|commune-verniere/);
+    expect(summary).toMatch(
+      /Suivie aussi par1 personne ayant signalé le même problème \(SMS, \d{2}\/\d{2}\/\d{4}/,
+    );
+    expect(summary).not.toContain('+33611223344');
+    // The conversation it came from opens in the console.
+    const link = page.getByRole('link', { name: /Chat du site · en cours/ });
+    expect(await link.getAttribute('href')).toBe(`/console?conversation=${conversationId}`);
+    await link.click();
+    await page.waitForSelector('#conversation:not([hidden])');
+    expect(await page.textContent('#conv-requests')).toContain(
+      `${reference} · Signalement · Éclairage public · Reçue`,
+    );
+    await page.goBack();
+    await page.waitForSelector('#timeline li');
     expect(await page.textContent('#request-status')).toMatch(/^Statut : Reçue/);
     // No tile can load here: the point is drawn (a vector marker) and the position is written out.
     await page.waitForSelector('#map .leaflet-overlay-pane path');

@@ -192,10 +192,20 @@ export class PostgresRequestStore implements RequestStore {
     const conversation = row.conversation_id
       ? await conversationRow(db, row.tenant_id, row.conversation_id)
       : null;
+    // Each follower's channel: the one of the conversation they last wrote in (where they are told).
+    const followers = await db.query<{ since: Date | string; channel: string | null }>(
+      `SELECT f.created_at AS since,
+              (SELECT c.channel FROM conversations c WHERE c.contact_id = f.contact_id AND c.tenant_id = $2
+                ORDER BY c.updated_at DESC LIMIT 1) AS channel
+         FROM request_followers f
+        WHERE f.request_id = $1 AND f.contact_id IS DISTINCT FROM $3::uuid ORDER BY f.created_at`,
+      [row.id, row.tenant_id, row.contact_id],
+    );
     return {
       ...toRequestView(row),
       events: events.rows.map(toEventView),
       conversation: conversation ? toConversationView(conversation) : null,
+      followers: followers.rows.map((f) => ({ since: new Date(f.since).toISOString(), channel: f.channel })),
     };
   }
 

@@ -37,8 +37,6 @@
     message: 'Message laissé ici',
   };
   /** @type {Record<string, string>} */
-  var STATUS = { received: 'Reçue', in_progress: 'En cours', resolved: 'Résolue', rejected: 'Rejetée' };
-  /** @type {Record<string, string>} */
   var CHANNEL = {
     webchat: 'Web chat',
     sms: 'SMS',
@@ -253,6 +251,9 @@
     refreshQueue();
     listen();
     $('main').focus();
+    // A request's page links to its conversation: /console?conversation=<id> opens it here.
+    var asked = new URLSearchParams(location.search).get('conversation');
+    if (asked) openConversation(asked, true);
   }
 
   // ---------- tabs ----------
@@ -399,12 +400,26 @@
     if (summary.outsideHours) row('Hors horaires', 'oui');
     var requests = $('conv-requests');
     clear(requests);
-    (c.requests || []).forEach(function (r) {
-      requests.appendChild(
-        el('li', { text: r.reference + ' · ' + r.type + ' · ' + (STATUS[r.status] || r.status) }),
-      );
-    });
     if (!c.requests || c.requests.length === 0) requests.appendChild(el('li', { text: 'Aucune demande.' }));
+    else
+      window.Guichet.vocabulary().then(function (v) {
+        clear(requests);
+        (c.requests || []).forEach(function (r) {
+          var category = r.payload && r.payload.category;
+          var type =
+            window.Guichet.label(v, 'requestTypes', r.type) +
+            (category ? ' · ' + window.Guichet.label(v, 'categories', r.type + ':' + category) : '');
+          requests.appendChild(
+            el('li', {}, [
+              el('a', {
+                href: '/console/demande.html?ref=' + encodeURIComponent(r.reference),
+                text: r.reference,
+              }),
+              ' · ' + type + ' · ' + window.Guichet.label(v, 'statuses', r.status),
+            ]),
+          );
+        });
+      });
   }
 
   /** @param {ConversationView} c */

@@ -57,6 +57,38 @@
       'Agent',
       r.assignedAgentId ? G.label(v, 'agents', r.assignedAgentId) : r.assignedTo || 'Personne',
     );
+    if (r.conversation) {
+      // The conversation the request came from, opened in the console's conversation view.
+      summary.appendChild(G.el('dt', { text: 'Conversation' }));
+      summary.appendChild(
+        G.el('dd', {}, [
+          G.el('a', {
+            href: '/console?conversation=' + encodeURIComponent(r.conversation.id),
+            text:
+              G.label(v, 'channels', r.conversation.channel) +
+              ' · ' +
+              (r.conversation.status === 'open' ? 'en cours' : 'terminée'),
+          }),
+        ]),
+      );
+    }
+    var followers = r.followers || [];
+    fact(
+      summary,
+      'Suivie aussi par',
+      followers.length === 0
+        ? null
+        : (followers.length === 1 ? '1 personne' : followers.length + ' personnes') +
+            ' ayant signalé le même problème (' +
+            followers
+              .map(
+                /** @param {{ since: string, channel: string | null }} f */ function (f) {
+                  return (f.channel ? G.label(v, 'channels', f.channel) + ', ' : '') + G.when(f.since);
+                },
+              )
+              .join(' ; ') +
+            ')',
+    );
     fact(summary, 'Déposée le', G.when(r.createdAt));
     fact(summary, 'Mise à jour', G.when(r.updatedAt));
     if (r.resolvedAt) fact(summary, 'Résolue le', G.when(r.resolvedAt));
