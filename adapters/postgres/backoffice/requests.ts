@@ -359,7 +359,9 @@ export class PostgresRequestStore implements RequestStore {
           const updated: RequestDetailView[] = [];
           for (const id of ids) {
             const current = await inTx.getRequestByReference(scope, id);
-            const done = current ? await inTx.assignRequest(scope, current.id, assignment(current), actor) : null;
+            const done = current
+              ? await inTx.assignRequest(scope, current.id, assignment(current), actor)
+              : null;
             if (!done) {
               missingId = id;
               throw missing;
