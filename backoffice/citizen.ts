@@ -61,7 +61,7 @@ export interface DeliveryOptions {
 }
 
 export function deliveryTo(
-  conversation: ConversationView,
+  conversation: Pick<ConversationView, 'id' | 'tenantId' | 'channel' | 'address'>,
   reply: Reply,
   options: DeliveryOptions,
 ): CitizenDelivery {

@@ -30,6 +30,7 @@ import { PostgresAgentDirectory } from '../adapters/postgres/backoffice/agent-di
 import { passwordRoutes } from './auth/password';
 import { createConsoleRouter, type MapSettings } from './console/router';
 import { recordPromisedCallback } from './callbacks';
+import { createDeskIntake, type DeskIntakeDeps } from './desk/intake';
 import { handoverPublisher } from './events';
 import { createNotificationDispatcher, type SmsSender } from './notifications';
 import { createOpen311Router } from './open311/router';
@@ -63,6 +64,8 @@ export interface BackofficeModuleOptions {
   sessions?: { idleMinutes: number; absoluteHours: number };
   /** OpenID Connect sign-in for agents (OIDC_* variables); without it people sign in with a token. */
   oidc?: Omit<OidcSettings, 'publicUrl'>;
+  /** The bot's forms, NLU and store for the counter's intake (/api/v1/desk); absent, not served. */
+  desk?: Pick<DeskIntakeDeps, 'forms' | 'nlu' | 'store' | 'tenants'>;
 }
 
 export interface BackofficeModule {
@@ -122,6 +125,14 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
     notifications: stores.notifications,
     publicUrl: options.publicUrl,
     smsConfigured: options.sms !== undefined,
+    desk: options.desk
+      ? createDeskIntake({
+          ...options.desk,
+          clock,
+          optedOut: async (tenantId, contactId) =>
+            (await store.getContact({ tenantId, authorityId: null }, contactId))?.optedOut ?? false,
+        })
+      : undefined,
   };
 
   const fanOut = createWebhookFanOut(options.sql, clock);

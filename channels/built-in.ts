@@ -3,6 +3,7 @@
 import { registerChannel, type ChannelDefinition } from '../bot/channel-capabilities';
 import { botframeworkChannel } from './botframework/definition';
 import { cliChannel } from './cli/definition';
+import { deskChannel, switchboardChannel } from './desk/definition';
 import { smsChannel, whatsappChannel } from './twilio-sms/definition';
 import { voiceChannel } from './twilio-voice/definition';
 import { webchatChannel } from './webchat/definition';
@@ -14,6 +15,8 @@ export const BUILT_IN_CHANNELS: readonly ChannelDefinition[] = [
   voiceChannel,
   botframeworkChannel,
   cliChannel,
+  deskChannel,
+  switchboardChannel,
 ];
 
 /** Idempotent: the server, the CLI and the tests may all call it. */

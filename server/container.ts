@@ -170,9 +170,11 @@ export async function createContainer(
   // WEBCHAT_SECRET is the deployment secret every instance shares already: the key of the address hash in
   // coordination keys is derived from it (a separate key, so neither use can stand in for the other).
   const deploymentSecret = webchatSecret(config);
+  // One NLU for the engine and the desk's forms (the same entities: dates, phones, e-mails).
+  const nlu = createNlu();
   const engine = createEngine({
     agentInbox,
-    nlu: createNlu(),
+    nlu,
     store,
     state,
     locks,
@@ -252,6 +254,14 @@ export async function createContainer(
     conversations: engine,
     territories,
     requestTypes: intents.modules.flatMap((m) => (m.records ? [m.records] : [])),
+    desk: {
+      forms: intents.modules.flatMap((m) =>
+        (m.forms ?? []).map((form) => ({ form, label: m.records?.label ?? form.title })),
+      ),
+      nlu,
+      store,
+      tenants: tenantDirectory(territories),
+    },
     logger,
     publicUrl: publicUrlOf(config),
     adminToken: config.ADMIN_TOKEN,

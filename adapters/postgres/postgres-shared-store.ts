@@ -168,7 +168,7 @@ export class PostgresSharedStore implements SharedStore {
       );
     }
     return this.run('commitTurn', async () => {
-      const { sql, params } = commitTurnStatement(commit, this.options.turnActor ?? 'bot');
+      const { sql, params } = commitTurnStatement(commit, commit.actor ?? this.options.turnActor ?? 'bot');
       // A handful of shapes (with or without requests, follows, outbox…), each prepared once per connection.
       const result = await this.sql.query<{ conversations: number }>(sql, params, {
         prepared: true,

@@ -6,6 +6,7 @@ import type { RecordedRequestType } from '../../bot/intent-module';
 import type { TerritoryProvider } from '../../knowledge/territory';
 import type { AgentDirectory } from '../auth/ports';
 import type { SessionManager } from '../auth/sessions';
+import type { DeskIntake } from '../desk/intake';
 import type {
   BackofficeStore,
   ConversationMemory,
@@ -40,6 +41,8 @@ export interface ApiDeps {
   notifications: NotificationLog;
   /** SMS can be sent (the Twilio notifier is configured): the console may offer an SMS after a call. */
   smsConfigured?: boolean;
+  /** The counter's and the switchboard's intake (the bot's forms on an agent's screen); absent, not served. */
+  desk?: DeskIntake;
   /** PUBLIC_URL, for the invitation links. */
   publicUrl?: string;
 }

@@ -1,5 +1,6 @@
 // /api/v1: a bearer token (machines) or the console's session cookie with its CSRF token (people), then
 // the route table. The OpenAPI document is public.
+import { deskRoutes } from './desk';
 import express, { Router } from 'express';
 import helmet from 'helmet';
 import { GuichetError } from '../../bot/errors';
@@ -39,6 +40,7 @@ export function apiRoutes(deps: ApiDeps, streams: EventStreams): AnyRoute[] {
     ...vocabularyRoutes(deps),
     ...teamRoutes(deps),
     ...callbackRoutes(deps),
+    ...deskRoutes(deps),
   ];
 }
 

@@ -20,7 +20,22 @@ export interface FieldDescription {
 
 /** The fields of a form for a screen, in the reader's language (ctx.locale), choices from the territory. */
 export function describeForm(form: FormDefinition, ctx: TurnContext): FieldDescription[] {
-  return form.slots.map((slot) => ({
+  // The fields that apply before anything is filled on this channel (a desk asks no photo, a duplicate
+  // question only appears once a report nearby is known).
+  const saved = ctx.state.form;
+  try {
+    ctx.state.form = { name: form.name, values: {}, pending: null, attempts: 0, confirming: false };
+    return describeSlots(
+      form.slots.filter((slot) => !slot.skipIf?.({}, ctx)),
+      ctx,
+    );
+  } finally {
+    ctx.state.form = saved;
+  }
+}
+
+function describeSlots(slots: readonly SlotDefinition[], ctx: TurnContext): FieldDescription[] {
+  return slots.map((slot) => ({
     name: slot.name,
     label: ctx.t(slot.label),
     prompt: ctx.t(slot.prompt),
@@ -54,7 +69,15 @@ export type FormRun =
       summary: { label: string; value: string }[];
       payload: unknown;
     }
-  | { ok: false; errors: Record<string, string> };
+  | {
+      ok: false;
+      errors: Record<string, string>;
+      /**
+       * The fields as they stand given what was filled: a field the values made irrelevant is left out, one
+       * they made relevant appears with its choices (a report of the same problem within 50 m: "follow it?").
+       */
+      fields: FieldDescription[];
+    };
 
 const REQUIRED = phrase('Ce champ est obligatoire.', 'This field is required.');
 
@@ -96,10 +119,14 @@ export async function runForm(
       }
       values[slot.name] = value;
     }
+    if (Object.keys(errors).length > 0) {
+      ctx.state.form = { name: form.name, values, pending: null, attempts: 0, confirming: false };
+      const relevant = form.slots.filter((slot) => !slot.skipIf?.(values, ctx));
+      return { ok: false, errors, fields: describeSlots(relevant, ctx) };
+    }
   } finally {
     ctx.state.form = saved;
   }
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
   const parsed = form.schema.safeParse(values);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -107,7 +134,7 @@ export async function runForm(
       const slot = form.slots.find((s) => s.name === field);
       errors[field] = ctx.t(slot ? slot.hint : phrase('Valeur invalide.', 'Invalid value.'));
     }
-    return { ok: false, errors };
+    return { ok: false, errors, fields: describeForm(form, ctx) };
   }
   return { ok: true, values, summary: summaryFields(form, values, ctx), payload: parsed.data };
 }

@@ -88,6 +88,8 @@ export interface TurnCommit {
     lastIntent?: string;
     nluFallback?: boolean;
   };
+  /** Who filed the requests of this commit, on their 'received' event (an agent at the desk); the bot by default. */
+  actor?: string;
   /**
    * The fencing token of the conversation lock held for this turn. The commit is refused
    * (GuichetError 'STALE_STATE', nothing written) if a turn with a higher token already committed.

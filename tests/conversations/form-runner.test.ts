@@ -86,6 +86,7 @@ describe('form runner (agent screen)', () => {
         birthDate: expect.stringMatching(/dans le futur/),
         contact: 'Ce champ est obligatoire.',
       },
+      fields: describeForm(form, deskContext()),
     });
   });
 
