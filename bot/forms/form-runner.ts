@@ -121,7 +121,11 @@ export async function runForm(
     }
     if (Object.keys(errors).length > 0) {
       ctx.state.form = { name: form.name, values, pending: null, attempts: 0, confirming: false };
-      const relevant = form.slots.filter((slot) => !slot.skipIf?.(values, ctx));
+      // A field the agent filled stays on screen even when its own answer made it unnecessary (a chosen
+      // commune that located the address): a field must not vanish under the agent's eyes.
+      const relevant = form.slots.filter(
+        (slot) => values[slot.name] !== undefined || !slot.skipIf?.(values, ctx),
+      );
       return { ok: false, errors, fields: describeSlots(relevant, ctx) };
     }
   } finally {

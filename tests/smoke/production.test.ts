@@ -129,10 +129,18 @@ async function twilioEnv(port: number): Promise<Record<string, string>> {
   };
 }
 
+/** The platform administrator of the embedded server (the desk intake smoke test files through the API). */
+const SMOKE_ADMIN_TOKEN = 'smoke-admin-token-0123456789abcdef';
+
 async function startEmbedded(): Promise<BuiltServer> {
   const port = await freePort();
   return startBuiltServer(
-    { NODE_ENV: 'production', DATA_DIR: tempDir('embedded'), ...(await twilioEnv(port)) },
+    {
+      NODE_ENV: 'production',
+      DATA_DIR: tempDir('embedded'),
+      ADMIN_TOKEN: SMOKE_ADMIN_TOKEN,
+      ...(await twilioEnv(port)),
+    },
     port,
   );
 }
@@ -271,6 +279,42 @@ describe('built server, embedded database (the default)', () => {
 
   it('answers the web chat', async () => {
     expect(await webchat(servers.embedded!, 'Quels sont les horaires de la mairie ?')).toMatch(TOWN_HALL);
+  });
+
+  it('files a request at the counter with the bot’s form and texts the receipt through Twilio', async () => {
+    const base = servers.embedded!.baseUrl;
+    expect((await fetch(`${base}/console/accueil.html`)).status).toBe(200);
+    expect((await fetch(`${base}/console/recu.html`)).status).toBe(200);
+    const to = mobile();
+    const res = await fetch(`${base}/api/v1/desk/requests?tenant=val-de-loue`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${SMOKE_ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        service: 'report_incident',
+        channel: 'phone',
+        fields: {
+          category: 'category:proprete',
+          // No address API is reachable here: the commune given places the report.
+          location: 'près du stade',
+          commune: 'commune:verniere',
+          description: 'Dépôt sauvage de gravats près du stade',
+          contact: `0${to.slice(3)}`,
+        },
+      }),
+    });
+    expect(res.status).toBe(201);
+    const filed = (await res.json()) as { reference: string; sms: string };
+    expect(filed.sms).toBe('queued');
+    const sent = await eventually(
+      () =>
+        twilioApi.requests.find(
+          (r) =>
+            new URLSearchParams(r.body).get('To') === to &&
+            (new URLSearchParams(r.body).get('Body') ?? '').includes(filed.reference),
+        ),
+      'the SMS receipt',
+    );
+    expect(new URLSearchParams(sent.body).get('Body')).toMatch(/Votre signalement est enregistré/);
   });
 
   it('answers a signed SMS in TwiML', async () => {
