@@ -39,10 +39,16 @@ export function openApiDocument(routes: readonly AnyRoute[], serverUrl: string):
   for (const def of routes) {
     const success =
       'stream' in def.response
-        ? {
-            description: def.response.stream === 'text/csv' ? 'A CSV file' : 'A stream of Server-Sent Events',
-            content: { [def.response.stream]: { schema: { type: 'string' } } },
-          }
+        ? def.response.stream === 'image'
+          ? {
+              description: 'The image',
+              content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
+            }
+          : {
+              description:
+                def.response.stream === 'text/csv' ? 'A CSV file' : 'A stream of Server-Sent Events',
+              content: { [def.response.stream]: { schema: { type: 'string' } } },
+            }
         : {
             description: 'OK',
             content: { 'application/json': { schema: jsonSchema(def.response, 'output') } },
@@ -65,9 +71,22 @@ export function openApiDocument(routes: readonly AnyRoute[], serverUrl: string):
         ),
         '404': errorResponse('Not found (or outside the token’s tenant / authority)'),
         ...(def.method === 'post' ? { '409': errorResponse('Conflicts with the current state') } : {}),
+        ...(def.upload
+          ? {
+              '413': errorResponse(`Larger than ${def.upload.maxBytes} bytes`),
+              '415': errorResponse(`Not one of ${def.upload.types.join(', ')}`),
+            }
+          : {}),
       },
     };
-    if (def.body) {
+    if (def.upload) {
+      operation.requestBody = {
+        required: true,
+        content: Object.fromEntries(
+          def.upload.types.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+        ),
+      };
+    } else if (def.body) {
       operation.requestBody = {
         required: true,
         content: { 'application/json': { schema: jsonSchema(def.body, 'input') } },

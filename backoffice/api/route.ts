@@ -1,6 +1,6 @@
 // One table of routes drives both the express router (validation with zod, role check) and the OpenAPI
 // document (generated from the same zod schemas), so the document describes what the code really does.
-import type { Request, Response, Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { GuichetError } from '../../bot/errors';
 import { findUnsafeText } from '../../bot/unsafe-text';
@@ -14,6 +14,8 @@ export interface RouteInput<P, Q, B> {
   principal: Principal;
   req: Request;
   res: Response;
+  /** The uploaded file of an `upload` route (its type checked against the route's list). */
+  file?: { contentType: string; bytes: Buffer };
 }
 
 type Empty = z.ZodObject<Record<string, never>>;
@@ -23,7 +25,7 @@ export interface RouteDef<
   Q extends z.ZodType = Empty,
   B extends z.ZodType = Empty,
 > {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'put' | 'delete';
   /** OpenAPI style: /requests/{id}. */
   path: string;
   operationId: string;
@@ -36,8 +38,13 @@ export interface RouteDef<
   body?: B;
   /** Success status (default 200). */
   status?: number;
-  /** The JSON answer's schema; `stream` routes write their own answer (Server-Sent Events, a CSV file). */
-  response: z.ZodType | { stream: 'text/event-stream' | 'text/csv' };
+  /**
+   * A file as the request body instead of JSON (a photo): its accepted types and largest size. The handler
+   * gets it as `file`; another type is 415, a larger one 413, an empty one 400.
+   */
+  upload?: { types: readonly string[]; maxBytes: number };
+  /** The JSON answer's schema; `stream` routes write their own answer (Server-Sent Events, a CSV file, an image). */
+  response: z.ZodType | { stream: 'text/event-stream' | 'text/csv' | 'image' };
   // Method syntax on purpose: a route table holds routes of different input types.
   handle(input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>): Promise<unknown>;
 }
@@ -93,14 +100,20 @@ export const principalOf = (res: Response): Principal => {
 export function mountRoutes(router: Router, routes: readonly AnyRoute[]): void {
   for (const def of routes) {
     const path = def.path.replace(/\{(\w+)\}/g, ':$1');
-    router[def.method](path, async (req, res) => {
+    const upload = def.upload;
+    const parsers = upload
+      ? [express.raw({ type: () => true, limit: upload.maxBytes })]
+      : [];
+    router[def.method](path, ...parsers, async (req, res) => {
       const principal = principalOf(res);
       requireRole(principal, def.minRole);
+      const file = upload ? uploadedFile(req, upload.types) : undefined;
       const input = {
+        file,
         params: parse(def.params, req.params, 'path'),
         query: parse(def.query, req.query, 'query'),
         // A POST without a JSON body validates as {} (optional fields and defaults apply).
-        body: parse(def.body, req.body ?? {}, 'body'),
+        body: upload ? undefined : parse(def.body, req.body ?? {}, 'body'),
         principal,
         req,
         res,
@@ -111,4 +124,14 @@ export function mountRoutes(router: Router, routes: readonly AnyRoute[]): void {
       res.status(def.status ?? 200).json(result);
     });
   }
+}
+
+/** The raw body of an upload route, of one of its types (the type given by the client, checked by the route). */
+function uploadedFile(req: Request, types: readonly string[]): { contentType: string; bytes: Buffer } {
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (!types.includes(contentType))
+    throw new GuichetError('UNSUPPORTED_MEDIA_TYPE', `Content-Type must be one of: ${types.join(', ')}`);
+  const bytes = req.body as unknown;
+  if (!Buffer.isBuffer(bytes) || bytes.length === 0) throw new GuichetError('BAD_REQUEST', 'The file is empty');
+  return { contentType, bytes };
 }

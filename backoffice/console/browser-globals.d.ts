@@ -47,6 +47,10 @@ interface GuichetCommon {
   announce(text: string): void;
   when(iso: string | null | undefined, options?: { date?: boolean }): string;
   api(path: string, options?: { method?: string; body?: unknown }): Promise<any>;
+  /** PUT of a file (a photo) with its own content type; same sign-in and errors as api(). */
+  upload(path: string, file: Blob): Promise<any>;
+  /** A fresh random id for an action sent later (idempotency). */
+  clientId(): string;
   resume(): Promise<boolean>;
   withTenant(path: string): string;
   vocabulary(): Promise<GuichetVocabulary>;

@@ -155,12 +155,42 @@
   function send(path, opts, method) {
     var headers = authHeaders({ Accept: 'application/json' });
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-    return fetch(API + path, {
-      method: method,
-      headers: headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      cache: 'no-store',
-    }).then(function (res) {
+    return answered(
+      fetch(API + path, {
+        method: method,
+        headers: headers,
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        cache: 'no-store',
+      }),
+    );
+  }
+
+  /** @param {string} path @param {Blob} file @returns {Promise<any>} */
+  function upload(path, file) {
+    var go = function () {
+      var headers = authHeaders({
+        Accept: 'application/json',
+        'Content-Type': file.type || 'application/octet-stream',
+      });
+      return answered(fetch(API + path, { method: 'PUT', headers: headers, body: file, cache: 'no-store' }));
+    };
+    return !token() && !csrf ? resume().then(go) : go();
+  }
+
+  /** A random id (crypto.randomUUID where the page is secure, random bytes otherwise). */
+  function clientId() {
+    if (window.crypto && typeof window.crypto.randomUUID === 'function') return window.crypto.randomUUID();
+    var bytes = window.crypto.getRandomValues(new Uint8Array(16));
+    return Array.prototype.map
+      .call(bytes, function (/** @type {number} */ b) {
+        return (b + 256).toString(16).slice(1);
+      })
+      .join('');
+  }
+
+  /** The JSON answer, or an Error carrying the status and the API's message. @param {Promise<Response>} pending */
+  function answered(pending) {
+    return pending.then(function (res) {
       if (res.status === 204) return null;
       return res.json().then(
         function (body) {
@@ -225,6 +255,8 @@
     announce: announce,
     when: when,
     api: api,
+    upload: upload,
+    clientId: clientId,
     resume: resume,
     withTenant: withTenant,
     vocabulary: loadVocabulary,
