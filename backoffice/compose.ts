@@ -111,6 +111,7 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
   const deps = {
     store,
     savedFilters: stores.savedFilters,
+    interventions: stores.interventions,
     bus,
     conversations: options.conversations,
     territories: options.territories,
@@ -143,6 +144,8 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
     'request.created': fanOut,
     'request.status_changed': fanOut,
     'request.followed': fanOut,
+    'intervention.created': fanOut,
+    'intervention.status_changed': fanOut,
     'conversation.handover': async (row) => {
       await recordPromisedCallback(stores.callbacks, row);
       await fanOut(row);

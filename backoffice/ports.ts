@@ -129,8 +129,8 @@ export interface RequestStatusUpdate {
   note?: string;
   /** The note may be published (Open311). */
   public?: boolean;
-  /** What the event records: a status change (default), an internal note or a reply sent to the citizen. */
-  kind?: 'status' | 'note' | 'reply';
+  /** What the event records: a status change (default), an internal note, a reply, an intervention's change. */
+  kind?: 'status' | 'note' | 'reply' | 'intervention';
   details?: Record<string, unknown>;
   actor: string;
   /** Written to the request's conversation transcript (the notice the citizen gets). */
@@ -458,6 +458,7 @@ export interface BackofficeStores {
   notifications: NotificationLog;
   callbacks: CallbackStore;
   savedFilters: SavedFilterStore;
+  interventions: InterventionStore;
 }
 
 /** A message sent to a citizen through the outbox, with where its delivery stands. */
@@ -512,3 +513,130 @@ export type BackofficeStore = TenantDirectory &
   IndicatorStore &
   AuditLog &
   CallbackStore;
+
+export type InterventionStatus = 'planned' | 'in_progress' | 'done' | 'cannot_do';
+export type InterventionPriority = 'low' | 'normal' | 'high' | 'urgent';
+
+/** An intervention (work order) as stored: its current state (its history is in the request's timeline). */
+export interface StoredIntervention {
+  id: string;
+  tenantId: string;
+  requestId: string;
+  teamId: string | null;
+  what: string;
+  /** A calendar day (YYYY-MM-DD) in the territory: no time, no time zone. */
+  plannedFor: string | null;
+  priority: InterventionPriority;
+  /** Materials, access, anything the team should know. */
+  notes: string | null;
+  status: InterventionStatus;
+  /** Why it could not be done (cannot_do). */
+  reason: string | null;
+  doneComment: string | null;
+  /** A URL (or a reference to a stored file) of the photo taken when done. */
+  donePhoto: string | null;
+  /** The idempotency key of the call that created it. */
+  clientId: string | null;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An intervention with what the field needs of its request: where, what, never who (no contact). */
+export interface InterventionWork extends StoredIntervention {
+  request: {
+    reference: string;
+    type: string;
+    status: RequestStatus;
+    category: string | null;
+    description: string | null;
+    communeId: string | null;
+    addressText: string | null;
+    location: { lat: number; lon: number; label: string | null } | null;
+  };
+}
+
+export interface NewIntervention {
+  /** A team of the request's tenant (else BAD_REQUEST). */
+  teamId: string | null;
+  what: string;
+  plannedFor: string | null;
+  priority: InterventionPriority;
+  notes: string | null;
+  /** The same key again answers with the intervention it created, writing nothing. */
+  clientId: string | null;
+  actor: string;
+}
+
+export interface InterventionStatusChange {
+  status: Exclude<InterventionStatus, 'planned'>;
+  /** Required for cannot_do. */
+  reason?: string;
+  comment?: string;
+  photoUrl?: string;
+  /** The same key again answers what the first call got, writing nothing. */
+  clientId?: string;
+  actor: string;
+}
+
+/** What the change's effects are computed from: the request (locked), the intervention before and after, all of them. */
+export interface InterventionContext extends RequestContext {
+  before: StoredIntervention | null;
+  after: StoredIntervention;
+  /** Every intervention of the request, this change included. */
+  interventions: StoredIntervention[];
+}
+
+/** The request's status after the change, and the notices and outbox rows written with it. */
+export type InterventionEffects = (
+  ctx: InterventionContext,
+) =>
+  | Pick<RequestStatusUpdate, 'status' | 'messages' | 'followerMessages' | 'outbox'>
+  | Promise<Pick<RequestStatusUpdate, 'status' | 'messages' | 'followerMessages' | 'outbox'>>;
+
+export interface InterventionResult {
+  intervention: StoredIntervention;
+  /** The request's status after the change. */
+  requestStatus: RequestStatus;
+  /** True when the call was a replay of an earlier one (same clientId): nothing was written. */
+  replayed: boolean;
+}
+
+export interface InterventionFilter {
+  teamId?: string;
+  status?: InterventionStatus[];
+  /** One calendar day (YYYY-MM-DD). */
+  plannedFor?: string;
+  limit: number;
+}
+
+/**
+ * Interventions (work orders) on requests. Each write locks the request and, in one transaction, writes the
+ * intervention, a request_events row (kind 'intervention'), the request's status and the notices `effects`
+ * returns, the outbox rows and an audit entry; `effects` may throw to refuse (nothing written).
+ * Team scoping (Scope.teams) applies to the intervention's team: an agent of team A neither sees nor updates
+ * team B's interventions; a request's own list follows the request's scope.
+ */
+export interface InterventionStore {
+  /** null: the request is out of scope. A closed request (resolved, rejected) is a CONFLICT. */
+  createIntervention(
+    scope: Scope,
+    requestId: string,
+    intervention: NewIntervention,
+    effects: InterventionEffects,
+  ): Promise<InterventionResult | null>;
+  /** Oldest first; null when the request is out of scope. */
+  listRequestInterventions(scope: Scope, requestId: string): Promise<StoredIntervention[] | null>;
+  /** Planned day first (none last), then priority (urgent first). */
+  listInterventions(scope: Scope, filter: InterventionFilter): Promise<InterventionWork[]>;
+  /**
+   * planned → in_progress → done | cannot_do (and planned → done | cannot_do); any other move is a CONFLICT.
+   * null: the intervention is out of scope.
+   */
+  changeInterventionStatus(
+    scope: Scope,
+    id: string,
+    change: InterventionStatusChange,
+    effects: InterventionEffects,
+  ): Promise<InterventionResult | null>;
+}

@@ -13,6 +13,8 @@ export const WEBHOOK_EVENTS = [
   'request.status_changed',
   'request.followed',
   'conversation.handover',
+  'intervention.created',
+  'intervention.status_changed',
 ] as const;
 export const WebhookEventSchema = z.enum(WEBHOOK_EVENTS);
 export type WebhookEvent = z.infer<typeof WebhookEventSchema>;

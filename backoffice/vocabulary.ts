@@ -8,6 +8,7 @@ import { say, type Locale } from '../bot/i18n';
 import type { RecordedRequestType } from '../bot/intent-module';
 import type { Territory } from '../knowledge/territory';
 import type { RequestStatus } from '../bot/ports';
+import { INTERVENTION_STATUS_LABELS, PRIORITY_LABELS } from './interventions';
 import type { RequestEventKind } from './schemas';
 
 const Labels = z.record(z.string(), z.string());
@@ -26,6 +27,9 @@ export const VocabularyViewSchema = z.object({
   teams: Labels,
   /** The tenant's agents (people) by id: who a request is assigned to. */
   agents: Labels,
+  /** Interventions (work orders): their states and priorities. */
+  interventionStatuses: Labels,
+  priorities: Labels,
   timeZone: z.string(),
 });
 export type VocabularyView = z.infer<typeof VocabularyViewSchema>;
@@ -87,6 +91,8 @@ export function vocabularyFor(
     eventKinds: { ...EVENT_KINDS },
     teams: Object.fromEntries((people.teams ?? []).map((t) => [t.id, t.name])),
     agents: Object.fromEntries((people.agents ?? []).map((a) => [a.id, a.name])),
+    interventionStatuses: { ...INTERVENTION_STATUS_LABELS },
+    priorities: { ...PRIORITY_LABELS },
     timeZone: territory?.timeZone ?? 'Europe/Paris',
   };
 }

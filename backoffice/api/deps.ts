@@ -14,12 +14,15 @@ import type {
   NotificationLog,
   SavedReplyStore,
   SavedFilterStore,
+  InterventionStore,
 } from '../ports';
 
 export interface ApiDeps {
   store: BackofficeStore;
   /** The requests list's saved filters (backoffice/api/queue.ts). */
   savedFilters: SavedFilterStore;
+  /** Interventions (work orders) on requests (backoffice/api/interventions.ts). */
+  interventions: InterventionStore;
   bus: EventBus;
   /** The engine's memory of conversations (dialogue state), read and forgotten through it. */
   conversations: ConversationMemory;

@@ -8,6 +8,7 @@ import { actorOf, requireRole, scopeOf, tenantOf } from '../auth';
 import { deliveryTo } from '../citizen';
 import type { NewMessage, RequestContext } from '../ports';
 import { IdParams, RequestDetailViewSchema, TenantQuery, type RequestDetailView } from '../schemas';
+import { dayForPeople } from '../interventions';
 import type { VocabularyView } from '../vocabulary';
 import { withoutContact } from './request-view';
 import type { ApiDeps } from './deps';
@@ -108,14 +109,19 @@ export function requestWorkRoutes(deps: ApiDeps): AnyRoute[] {
         const items: TimelineItem[] = request.events.map((e) => ({
           at: e.createdAt,
           kind: e.kind,
-          label: labels.eventKinds[e.kind] ?? e.kind,
+          label:
+            e.kind === 'intervention'
+              ? interventionLabel(e.details, labels)
+              : (labels.eventKinds[e.kind] ?? e.kind),
           actor: e.actor,
           text:
             e.kind === 'status'
               ? `${labels.statuses[e.status] ?? e.status}${e.note ? ` — ${e.note}` : ''}`
               : e.kind === 'assignment'
                 ? assignmentText(e.details, labels)
-                : e.note,
+                : e.kind === 'intervention'
+                  ? interventionText(e.details, labels)
+                  : e.note,
           public: e.public,
           delivery: null,
         }));
@@ -409,4 +415,38 @@ function assignmentText(details: Record<string, unknown> | null, labels: Vocabul
     : null;
   if (!team && !agent) return 'Désattribuée';
   return `Attribuée à ${[team, agent].filter(Boolean).join(' — ')}`;
+}
+
+const detail = (details: Record<string, unknown> | null, key: string): string | null => {
+  const value = details?.[key];
+  return typeof value === 'string' && value !== '' ? value : null;
+};
+
+/** "Intervention prévue", "Intervention terminée"… */
+function interventionLabel(details: Record<string, unknown> | null, labels: VocabularyView): string {
+  const status = detail(details, 'status');
+  const word = status ? labels.interventionStatuses[status] : undefined;
+  return word ? `Intervention ${word.toLowerCase()}` : labels.eventKinds.intervention || 'Intervention';
+}
+
+/** What was planned, by whom, when; the reason or the comment; the request's new status when it moved. */
+function interventionText(details: Record<string, unknown> | null, labels: VocabularyView): string {
+  const teamId = detail(details, 'teamId');
+  const plannedFor = detail(details, 'plannedFor');
+  const priority = detail(details, 'priority');
+  const reason = detail(details, 'reason');
+  const comment = detail(details, 'comment');
+  const moved = details?.requestStatus as { to?: unknown } | undefined;
+  const parts = [
+    detail(details, 'what') ?? '',
+    teamId ? `Équipe : ${labels.teams[teamId] ?? 'une équipe'}` : null,
+    plannedFor ? `prévue le ${dayForPeople(plannedFor)}` : null,
+    details?.from === null && priority && priority !== 'normal'
+      ? `priorité ${(labels.priorities[priority] ?? '').toLowerCase()}`
+      : null,
+    reason ? `Motif : ${reason}` : null,
+    comment ? `Commentaire : ${comment}` : null,
+    typeof moved?.to === 'string' ? `Demande : ${labels.statuses[moved.to] ?? ''}` : null,
+  ];
+  return parts.filter(Boolean).join(' · ');
 }

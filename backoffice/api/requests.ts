@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { GuichetError } from '../../bot/errors';
-import { say } from '../../bot/i18n';
+import { say, type Phrase } from '../../bot/i18n';
 import type { OutboxItem } from '../../bot/ports';
 import { actorOf, scopeOf, type Principal } from '../auth';
 import { citizenLocale, deliveryTo, statusNotice } from '../citizen';
@@ -30,17 +30,24 @@ const notFound = (id: string) => new GuichetError('NOT_FOUND', `No request ${id}
 
 const ContactInPayload = z.object({ contact: z.object({ kind: z.literal('phone'), value: z.string() }) });
 
-/** The citizen's notice, the followers' notices and the webhook event of a status change. */
-async function statusEffects(
+/**
+ * The citizen's notice, the followers' notices and the webhook event of a status change. `notice` words it
+ * (default: "Votre demande … est maintenant : …"); `onlyIfChanged` leaves out the webhook event when the status
+ * stays the same (an intervention's change that does not move the request).
+ */
+export async function statusEffects(
   deps: ApiDeps,
   ctx: RequestContext,
   status: RequestContext['request']['status'],
   note: string | undefined,
   notify: boolean,
   locale: 'fr' | 'en',
+  options: { notice?: (request: RequestView, follower: boolean) => Phrase; onlyIfChanged?: boolean } = {},
 ) {
   const after = { ...ctx.request, status };
-  const text = say(statusNotice(after, note), locale);
+  const notice =
+    options.notice ?? ((request: RequestView, follower: boolean) => statusNotice(request, note, follower));
+  const text = say(notice(after, false), locale);
   const outbox: OutboxItem[] = [];
   /** The notice on a citizen's own conversation: transcript line, plus a send unless they said STOP. */
   const tell = (conversation: ConversationView, optedOut: boolean, notice: string) => {
@@ -63,11 +70,7 @@ async function statusEffects(
   );
   const followerMessages = followers.map((follower, i) => ({
     conversationId: follower.conversation.id,
-    messages: tell(
-      follower.conversation,
-      follower.optedOut,
-      say(statusNotice(after, note, true), locales[i] ?? 'fr'),
-    ),
+    messages: tell(follower.conversation, follower.optedOut, say(notice(after, true), locales[i] ?? 'fr')),
   }));
   let messages: NewMessage[] = [];
   if (notify && ctx.conversation) {
@@ -83,20 +86,21 @@ async function statusEffects(
       });
     }
   }
-  outbox.push({
-    kind: 'request.status_changed',
-    payload: {
-      tenantId: ctx.request.tenantId,
-      requestId: ctx.request.id,
-      reference: ctx.request.reference,
-      type: ctx.request.type,
-      authorityId: ctx.request.authorityId,
-      from: ctx.request.status,
-      to: status,
-      ...(note ? { note } : {}),
-    },
-    dedupeKey: `request.status_changed:${ctx.request.id}:${randomUUID()}`,
-  });
+  if (!options.onlyIfChanged || status !== ctx.request.status)
+    outbox.push({
+      kind: 'request.status_changed',
+      payload: {
+        tenantId: ctx.request.tenantId,
+        requestId: ctx.request.id,
+        reference: ctx.request.reference,
+        type: ctx.request.type,
+        authorityId: ctx.request.authorityId,
+        from: ctx.request.status,
+        to: status,
+        ...(note ? { note } : {}),
+      },
+      dedupeKey: `request.status_changed:${ctx.request.id}:${randomUUID()}`,
+    });
   return { messages, followerMessages, outbox };
 }
 

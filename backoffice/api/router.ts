@@ -15,6 +15,7 @@ import { conversationRoutes } from './conversations';
 import type { ApiDeps } from './deps';
 import { eventRoutes, type EventStreams } from './events';
 import { indicatorRoutes } from './indicators';
+import { interventionRoutes } from './interventions';
 import { openApiDocument } from './openapi';
 import { queueRoutes } from './queue';
 import { requestRoutes } from './requests';
@@ -30,6 +31,7 @@ export function apiRoutes(deps: ApiDeps, streams: EventStreams): AnyRoute[] {
     ...queueRoutes(deps), // before requestRoutes: /requests/export.csv is not a /requests/{id}
     ...requestRoutes(deps),
     ...requestWorkRoutes(deps),
+    ...interventionRoutes(deps),
     ...conversationRoutes(deps),
     ...contactRoutes(deps),
     ...indicatorRoutes(deps),

@@ -26,6 +26,8 @@ interface GuichetVocabulary {
   eventKinds: Record<string, string>;
   teams: Record<string, string>;
   agents: Record<string, string>;
+  interventionStatuses: Record<string, string>;
+  priorities: Record<string, string>;
   timeZone: string;
 }
 

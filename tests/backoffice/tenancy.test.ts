@@ -30,6 +30,7 @@ describe('tenant isolation', () => {
   let foreignRuleId: string;
   let foreignCallbackId: string;
   let foreignSavedFilterId: string;
+  let foreignInterventionId: string;
 
   const api = () => request(container.app);
 
@@ -99,6 +100,14 @@ describe('tenant isolation', () => {
     foreignCallbackId =
       (await callbacks.listCallbacks({ tenantId: OTHER_TENANT, authorityId: null }, { limit: 1 }))[0]?.id ??
       '';
+    // Written directly: planning it through the API would move the foreign request, which must stay as it is.
+    const [intervention] = await rows<{ id: string }>(
+      container,
+      `INSERT INTO interventions (tenant_id, request_id, team_id, what, created_by)
+       VALUES ($1, $2, $3, 'Reboucher', 'admin') RETURNING id`,
+      [OTHER_TENANT, foreignRequestId, foreignTeamId],
+    );
+    foreignInterventionId = intervention?.id ?? '';
   }, CONTAINER_TIMEOUT_MS);
   afterAll(() => container.close());
 
@@ -186,6 +195,15 @@ describe('tenant isolation', () => {
         api().post(`/api/v1/routing-rules/${foreignRuleId}/move`).set(bearer(t)).send({ by: 1 }),
       'delete /routing-rules/{id}': (t) =>
         api().delete(`/api/v1/routing-rules/${foreignRuleId}`).set(bearer(t)),
+      'get /requests/{id}/interventions': (t) =>
+        api().get(`/api/v1/requests/${foreignRequestId}/interventions`).set(bearer(t)),
+      'post /requests/{id}/interventions': (t) =>
+        api().post(`/api/v1/requests/${foreignRequestId}/interventions`).set(bearer(t)).send({ what: 'x' }),
+      'post /interventions/{id}/status': (t) =>
+        api()
+          .post(`/api/v1/interventions/${foreignInterventionId}/status`)
+          .set(bearer(t))
+          .send({ status: 'done' }),
       'post /agents/{id}/role': (t) =>
         api().post(`/api/v1/agents/${foreignAgentId}/role`).set(bearer(t)).send({ role: 'admin' }),
     };
@@ -227,6 +245,9 @@ describe('tenant isolation', () => {
       [foreignRequestId],
     );
     expect(req).toEqual({ status: 'received', assigned_to: null });
+    expect(
+      await rows(container, 'SELECT status FROM interventions WHERE request_id = $1', [foreignRequestId]),
+    ).toEqual([{ status: 'planned' }]);
     expect(
       await rows(
         container,

@@ -10,6 +10,7 @@ import { contactStoreContract } from './backoffice-contacts.contract';
 import { queueContract } from './backoffice-queue.contract';
 import { conversationDirectoryContract } from './backoffice-conversations.contract';
 import { indicatorStoreContract } from './backoffice-indicators.contract';
+import { interventionStoreContract } from './backoffice-interventions.contract';
 import { requestStoreContract } from './backoffice-requests.contract';
 import { savedReplyStoreContract } from './backoffice-saved-replies.contract';
 import { teamStoreContract } from './backoffice-teams.contract';
@@ -41,6 +42,12 @@ function everyContract(db: Db): void {
     () => db().stores.requests,
   );
   callbackStoreContract(db, () => db().stores.callbacks);
+  interventionStoreContract(
+    db,
+    () => db().stores.interventions,
+    () => db().stores.teams,
+    () => db().stores.requests,
+  );
   queueContract(
     db,
     () => db().stores.requests,

@@ -7,6 +7,7 @@ import { PostgresCallbackStore } from './callbacks';
 import { PostgresContactStore } from './contacts';
 import { PostgresConversationDirectory } from './conversations';
 import { PostgresIndicatorStore } from './indicators';
+import { PostgresInterventionStore } from './interventions';
 import { PostgresRequestStore } from './requests';
 import { PostgresNotificationLog } from './notifications';
 import { PostgresSavedReplyStore } from './saved-replies';
@@ -22,6 +23,7 @@ export {
   PostgresContactStore,
   PostgresConversationDirectory,
   PostgresIndicatorStore,
+  PostgresInterventionStore,
   PostgresRequestStore,
   PostgresTeamStore,
   PostgresSavedFilterStore,
@@ -45,5 +47,6 @@ export function createPostgresBackofficeStores(sql: SqlClient): BackofficeStores
     notifications: new PostgresNotificationLog(sql),
     callbacks: new PostgresCallbackStore(sql),
     savedFilters: new PostgresSavedFilterStore(sql),
+    interventions: new PostgresInterventionStore(sql),
   };
 }

@@ -456,7 +456,7 @@ export class PostgresRequestStore implements RequestStore {
 }
 
 /** A client whose statements and "transactions" all run inside the transaction `tx` already open on `sql`. */
-function boundTo(sql: SqlClient, tx: SqlExecutor): SqlClient {
+export function boundTo(sql: SqlClient, tx: SqlExecutor): SqlClient {
   return {
     driver: sql.driver,
     query: (text, values, options) => tx.query(text, values, options),

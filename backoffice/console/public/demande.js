@@ -2,7 +2,8 @@
 /*
  * A request's page (/console/demande.html?ref=DEM-…): everything about it with French labels, its place on a map
  * (the point and the address stay readable when tiles cannot load), one timeline, and the actions that work it:
- * status, reply to the citizen (saved replies), internal note, contact shown on demand (audited by the server).
+ * status, reply to the citizen (saved replies), internal note, contact shown on demand (audited by the server),
+ * and its interventions (work orders), which supervisors plan from here for a team.
  * Everything comes from /api/v1 through common.js; text is written with textContent only.
  */
 (function () {
@@ -257,6 +258,71 @@
     return G.api(requestPath('')).then(render);
   }
 
+  /** "2026-12-12" → "12/12/2026": a calendar day, shown as it is (no time zone moves it). @param {string} day */
+  function day(day) {
+    var parts = day.split('-');
+    return parts[2] + '/' + parts[1] + '/' + parts[0];
+  }
+
+  /** @param {any} i */
+  function interventionEntry(i) {
+    var v = vocabulary;
+    var li = G.el('li', { className: 'intervention-' + i.status });
+    li.appendChild(G.el('h3', { text: i.what }));
+    var dl = G.el('dl', { className: 'facts' });
+    fact(dl, 'Statut', G.label(v, 'interventionStatuses', i.status));
+    fact(dl, 'Équipe', i.teamId ? G.label(v, 'teams', i.teamId) : 'Aucune');
+    fact(dl, 'Prévue le', i.plannedFor ? day(i.plannedFor) : 'Date à fixer');
+    fact(dl, 'Priorité', G.label(v, 'priorities', i.priority));
+    fact(dl, 'Consignes', i.notes);
+    fact(dl, 'Motif', i.reason);
+    fact(dl, 'Compte rendu', i.doneComment);
+    li.appendChild(dl);
+    if (i.donePhoto && /^https?:\/\//.test(i.donePhoto))
+      li.appendChild(
+        G.el('p', {}, [
+          G.el('a', {
+            href: i.donePhoto,
+            rel: 'noopener noreferrer',
+            target: '_blank',
+            text: 'Voir la photo de fin de travaux (nouvel onglet)',
+          }),
+        ]),
+      );
+    return li;
+  }
+
+  function loadInterventions() {
+    return G.api(requestPath('/interventions')).then(function (body) {
+      var list = G.byId('interventions');
+      G.clear(list);
+      if (body.items.length === 0)
+        list.appendChild(G.el('li', { className: 'hint', text: 'Aucune intervention prévue.' }));
+      body.items.forEach(function (/** @type {any} */ i) {
+        list.appendChild(interventionEntry(i));
+      });
+    });
+  }
+
+  /** Supervisors and administrators plan interventions: the form, with the tenant's teams and the priorities. */
+  function offerInterventionForm() {
+    return G.api('/me').then(function (me) {
+      if (me.role !== 'supervisor' && me.role !== 'admin') return;
+      var v = vocabulary;
+      fillChoices(G.select('intervention-team'), (v && v.teams) || {}, null, 'Aucune équipe pour l’instant');
+      var priority = G.select('intervention-priority');
+      G.clear(priority);
+      ['low', 'normal', 'high', 'urgent'].forEach(function (p) {
+        var option = /** @type {HTMLOptionElement} */ (
+          G.el('option', { value: p, text: G.label(v, 'priorities', p) })
+        );
+        if (p === 'normal') option.selected = true;
+        priority.appendChild(option);
+      });
+      G.byId('intervention-form').hidden = false;
+    });
+  }
+
   function loadSavedReplies() {
     return G.api(G.withTenant('/saved-replies')).then(function (body) {
       var select = G.select('saved-reply');
@@ -363,6 +429,41 @@
         });
     });
 
+    G.byId('intervention-form').addEventListener('submit', function (event) {
+      event.preventDefault();
+      G.byId('intervention-error').textContent = '';
+      var what = G.input('intervention-what').value.trim();
+      if (!what) {
+        G.input('intervention-what').focus();
+        return showError('intervention-error', 'Décrivez les travaux à faire.');
+      }
+      /** @type {Record<string, unknown>} */
+      var body = { what: what, priority: G.select('intervention-priority').value };
+      var team = G.select('intervention-team').value;
+      if (team) body.teamId = team;
+      var planned = G.input('intervention-date').value;
+      if (planned) body.plannedFor = planned;
+      var notes = G.textarea('intervention-notes').value.trim();
+      if (notes) body.notes = notes;
+      G.api(requestPath('/interventions'), { method: 'POST', body: body })
+        .then(function (i) {
+          G.input('intervention-what').value = '';
+          G.input('intervention-date').value = '';
+          G.textarea('intervention-notes').value = '';
+          G.select('intervention-team').value = '';
+          G.select('intervention-priority').value = 'normal';
+          G.announce(
+            'Intervention prévue' +
+              (i.plannedFor ? ' le ' + day(i.plannedFor) : '') +
+              ' ; le demandeur est prévenu.',
+          );
+          return Promise.all([loadInterventions(), loadRequest(), loadTimeline()]);
+        })
+        .catch(function (e) {
+          showError('intervention-error', e);
+        });
+    });
+
     G.byId('status-form').addEventListener('submit', function (event) {
       event.preventDefault();
       G.byId('status-error').textContent = '';
@@ -403,7 +504,13 @@
       .then(function (v) {
         vocabulary = v;
         wire();
-        return Promise.all([loadRequest(), loadTimeline(), loadSavedReplies()]);
+        return Promise.all([
+          loadRequest(),
+          loadTimeline(),
+          loadSavedReplies(),
+          loadInterventions(),
+          offerInterventionForm(),
+        ]);
       })
       .catch(function (/** @type {GuichetApiError} */ e) {
         var message = G.byId('page-error');
