@@ -112,6 +112,7 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
     store,
     savedFilters: stores.savedFilters,
     interventions: stores.interventions,
+    interventionPhotos: stores.interventionPhotos,
     bus,
     conversations: options.conversations,
     territories: options.territories,

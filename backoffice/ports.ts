@@ -459,6 +459,7 @@ export interface BackofficeStores {
   callbacks: CallbackStore;
   savedFilters: SavedFilterStore;
   interventions: InterventionStore;
+  interventionPhotos: InterventionPhotoStore;
 }
 
 /** A message sent to a citizen through the outbox, with where its delivery stands. */
@@ -639,4 +640,20 @@ export interface InterventionStore {
     change: InterventionStatusChange,
     effects: InterventionEffects,
   ): Promise<InterventionResult | null>;
+}
+
+export interface InterventionPhoto {
+  contentType: string;
+  bytes: Buffer;
+}
+
+/** Photos of done interventions, scoped like the interventions (tenant and authority of the request, team). */
+export interface InterventionPhotoStore {
+  /** Stores the photo once per client id (a replay answers the same id); null when out of scope. */
+  putPhoto(
+    scope: Scope,
+    interventionId: string,
+    photo: { clientId: string; contentType: string; bytes: Buffer; actor: string },
+  ): Promise<{ id: string } | null>;
+  getPhoto(scope: Scope, interventionId: string, photoId: string): Promise<InterventionPhoto | null>;
 }

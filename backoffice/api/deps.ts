@@ -15,6 +15,7 @@ import type {
   SavedReplyStore,
   SavedFilterStore,
   InterventionStore,
+  InterventionPhotoStore,
 } from '../ports';
 
 export interface ApiDeps {
@@ -23,6 +24,8 @@ export interface ApiDeps {
   savedFilters: SavedFilterStore;
   /** Interventions (work orders) on requests (backoffice/api/interventions.ts). */
   interventions: InterventionStore;
+  /** The photos field teams take of done interventions. */
+  interventionPhotos: InterventionPhotoStore;
   bus: EventBus;
   /** The engine's memory of conversations (dialogue state), read and forgotten through it. */
   conversations: ConversationMemory;

@@ -31,8 +31,12 @@ const DeskCheckSchema = z.union([
   z.object({ ok: z.literal(true), summary: SummarySchema }),
   z.object({
     ok: z.literal(false),
-    errors: z.record(z.string(), z.string()).meta({ description: 'A message per field, the bot’s own words' }),
-    fields: z.array(FieldSchema).meta({ description: 'The fields as they now stand (a duplicate question…)' }),
+    errors: z
+      .record(z.string(), z.string())
+      .meta({ description: 'A message per field, the bot’s own words' }),
+    fields: z
+      .array(FieldSchema)
+      .meta({ description: 'The fields as they now stand (a duplicate question…)' }),
   }),
 ]);
 

@@ -24,6 +24,7 @@ import type {
 } from '../ports';
 import { IdParams, RequestStatusSchema, TenantQuery, Uuid, type RequestView } from '../schemas';
 import type { ApiDeps } from './deps';
+import { photoPath } from './intervention-photos';
 import { statusEffects } from './requests';
 import { route, type AnyRoute } from './route';
 
@@ -93,16 +94,27 @@ const StatusBody = z
       .max(2000)
       .optional()
       .meta({ description: 'The photo taken when done (http or https address)' }),
+    photoId: Uuid.optional().meta({
+      description: 'A photo uploaded with PUT /interventions/{id}/photos/{clientId} (instead of photoUrl)',
+    }),
     clientId: ClientId.optional(),
+  })
+  .refine((b) => b.photoId === undefined || b.photoUrl === undefined, {
+    message: 'give photoId or photoUrl, not both',
+    path: ['photoId'],
   })
   .refine((b) => b.status !== 'cannot_do' || b.reason !== undefined, {
     message: 'a reason is required when the intervention cannot be done',
     path: ['reason'],
   })
-  .refine((b) => b.status === 'done' || (b.comment === undefined && b.photoUrl === undefined), {
-    message: 'a comment or a photo goes with a done intervention',
-    path: ['comment'],
-  });
+  .refine(
+    (b) =>
+      b.status === 'done' || (b.comment === undefined && b.photoUrl === undefined && b.photoId === undefined),
+    {
+      message: 'a comment or a photo goes with a done intervention',
+      path: ['comment'],
+    },
+  );
 
 const ListQuery = TenantQuery.extend({
   team: Uuid.optional().meta({ description: 'Only this team’s interventions' }),
@@ -314,14 +326,18 @@ export function interventionRoutes(deps: ApiDeps): AnyRoute[] {
       body: StatusBody,
       response: InterventionAnswerSchema,
       async handle({ params, query, body, principal }) {
+        const scope = scopeOf(principal, query.tenant);
+        // An uploaded photo is named by its id: it must be one of this intervention's.
+        if (body.photoId && !(await deps.interventionPhotos.getPhoto(scope, params.id, body.photoId)))
+          throw new GuichetError('BAD_REQUEST', `photoId: no photo ${body.photoId} for this intervention`);
         const result = await deps.interventions.changeInterventionStatus(
-          scopeOf(principal, query.tenant),
+          scope,
           params.id,
           {
             status: body.status,
             reason: body.reason,
             comment: body.comment,
-            photoUrl: body.photoUrl,
+            photoUrl: body.photoId ? photoPath(params.id, body.photoId) : body.photoUrl,
             clientId: body.clientId,
             actor: actorOf(principal),
           },

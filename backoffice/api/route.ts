@@ -101,9 +101,7 @@ export function mountRoutes(router: Router, routes: readonly AnyRoute[]): void {
   for (const def of routes) {
     const path = def.path.replace(/\{(\w+)\}/g, ':$1');
     const upload = def.upload;
-    const parsers = upload
-      ? [express.raw({ type: () => true, limit: upload.maxBytes })]
-      : [];
+    const parsers = upload ? [express.raw({ type: () => true, limit: upload.maxBytes })] : [];
     router[def.method](path, ...parsers, async (req, res) => {
       const principal = principalOf(res);
       requireRole(principal, def.minRole);
@@ -132,6 +130,7 @@ function uploadedFile(req: Request, types: readonly string[]): { contentType: st
   if (!types.includes(contentType))
     throw new GuichetError('UNSUPPORTED_MEDIA_TYPE', `Content-Type must be one of: ${types.join(', ')}`);
   const bytes = req.body as unknown;
-  if (!Buffer.isBuffer(bytes) || bytes.length === 0) throw new GuichetError('BAD_REQUEST', 'The file is empty');
+  if (!Buffer.isBuffer(bytes) || bytes.length === 0)
+    throw new GuichetError('BAD_REQUEST', 'The file is empty');
   return { contentType, bytes };
 }

@@ -15,6 +15,7 @@ import { conversationRoutes } from './conversations';
 import type { ApiDeps } from './deps';
 import { eventRoutes, type EventStreams } from './events';
 import { indicatorRoutes } from './indicators';
+import { interventionPhotoRoutes } from './intervention-photos';
 import { interventionRoutes } from './interventions';
 import { openApiDocument } from './openapi';
 import { queueRoutes } from './queue';
@@ -32,6 +33,7 @@ export function apiRoutes(deps: ApiDeps, streams: EventStreams): AnyRoute[] {
     ...requestRoutes(deps),
     ...requestWorkRoutes(deps),
     ...interventionRoutes(deps),
+    ...interventionPhotoRoutes(deps),
     ...conversationRoutes(deps),
     ...contactRoutes(deps),
     ...indicatorRoutes(deps),

@@ -51,6 +51,8 @@ interface GuichetCommon {
   api(path: string, options?: { method?: string; body?: unknown }): Promise<any>;
   /** PUT of a file (a photo) with its own content type; same sign-in and errors as api(). */
   upload(path: string, file: Blob): Promise<any>;
+  /** An API image (a photo) as an object URL, fetched with the page's credentials. */
+  image(path: string): Promise<string>;
   /** A fresh random id for an action sent later (idempotency). */
   clientId(): string;
   resume(): Promise<boolean>;

@@ -38,7 +38,8 @@ export function createConsoleRouter(options: { map?: MapSettings } = {}): Router
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
           styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:', tileOrigin(map.tileUrl)],
+          // blob: the field teams' photos, fetched with the agent's credentials and shown from memory.
+          imgSrc: ["'self'", 'data:', 'blob:', tileOrigin(map.tileUrl)],
           connectSrc: ["'self'"],
           objectSrc: ["'none'"],
           baseUri: ["'none'"],

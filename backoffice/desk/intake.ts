@@ -185,7 +185,11 @@ export function createDeskIntake(deps: DeskIntakeDeps): DeskIntake {
           { type: 'text', text },
           { direction: 'out', optedOut, viaOutbox: true },
         );
-        messages = delivery.messages.map((m) => ({ direction: m.direction, text: m.text, payload: m.payload }));
+        messages = delivery.messages.map((m) => ({
+          direction: m.direction,
+          text: m.text,
+          payload: m.payload,
+        }));
         outbox.push(...delivery.outbox);
         sms = optedOut ? 'opted_out' : 'queued';
       } else {

@@ -285,6 +285,9 @@ describe('built server, embedded database (the default)', () => {
     const base = servers.embedded!.baseUrl;
     expect((await fetch(`${base}/console/accueil.html`)).status).toBe(200);
     expect((await fetch(`${base}/console/recu.html`)).status).toBe(200);
+    const field = await fetch(`${base}/console/terrain.html`);
+    expect(field.status).toBe(200);
+    expect(await field.text()).toContain('/console/terrain.js');
     const to = mobile();
     const res = await fetch(`${base}/api/v1/desk/requests?tenant=val-de-loue`, {
       method: 'POST',

@@ -7,6 +7,7 @@ import { PostgresCallbackStore } from './callbacks';
 import { PostgresContactStore } from './contacts';
 import { PostgresConversationDirectory } from './conversations';
 import { PostgresIndicatorStore } from './indicators';
+import { PostgresInterventionPhotoStore } from './intervention-photos';
 import { PostgresInterventionStore } from './interventions';
 import { PostgresRequestStore } from './requests';
 import { PostgresNotificationLog } from './notifications';
@@ -48,5 +49,6 @@ export function createPostgresBackofficeStores(sql: SqlClient): BackofficeStores
     callbacks: new PostgresCallbackStore(sql),
     savedFilters: new PostgresSavedFilterStore(sql),
     interventions: new PostgresInterventionStore(sql),
+    interventionPhotos: new PostgresInterventionPhotoStore(sql),
   };
 }

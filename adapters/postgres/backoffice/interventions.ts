@@ -69,7 +69,7 @@ function requestScope(scope: Scope): Scope {
 }
 
 /** Tenant and authority through the request, team through the intervention. */
-function interventionWhere(scope: Scope, p: Param): string[] {
+export function interventionWhere(scope: Scope, p: Param): string[] {
   const where = scopeWhere(requestScope(scope), p, 'r', true);
   if (scope.teams) where.push(`i.team_id = ANY(${p(scope.teams.teamIds)}::uuid[])`);
   return where;

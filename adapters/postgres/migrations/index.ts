@@ -12,6 +12,7 @@ import { migration0011 } from './0011-saved-replies';
 import { migration0012 } from './0012-queue';
 import { migration0013 } from './0013-callbacks';
 import { migration0014 } from './0014-interventions';
+import { migration0016 } from './0016-intervention-photos';
 
 export interface Migration {
   version: number;
@@ -33,4 +34,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0012,
   migration0013,
   migration0014,
+  migration0016,
 ];

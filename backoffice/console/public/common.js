@@ -177,6 +177,21 @@
     return !token() && !csrf ? resume().then(go) : go();
   }
 
+  /**
+   * An image of the API (a field team's photo) as an object URL for an <img>: fetched with the same credentials
+   * as api(), which an <img src> would not send with a tab's token.
+   * @param {string} path
+   * @returns {Promise<string>}
+   */
+  function image(path) {
+    return fetch(API + path, { headers: authHeaders({}), cache: 'no-store' }).then(function (res) {
+      if (!res.ok) throw apiError(res.status);
+      return res.blob().then(function (blob) {
+        return URL.createObjectURL(blob);
+      });
+    });
+  }
+
   /** A random id (crypto.randomUUID where the page is secure, random bytes otherwise). */
   function clientId() {
     if (window.crypto && typeof window.crypto.randomUUID === 'function') return window.crypto.randomUUID();
@@ -256,6 +271,7 @@
     when: when,
     api: api,
     upload: upload,
+    image: image,
     clientId: clientId,
     resume: resume,
     withTenant: withTenant,

@@ -278,7 +278,24 @@
     fact(dl, 'Motif', i.reason);
     fact(dl, 'Compte rendu', i.doneComment);
     li.appendChild(dl);
-    if (i.donePhoto && /^https?:\/\//.test(i.donePhoto))
+    if (i.donePhoto && i.donePhoto.indexOf('/api/v1/') === 0) {
+      // A photo taken by the field team, stored here: shown in the page.
+      var figure = G.el('figure', { className: 'done-photo' }, [
+        G.el('figcaption', { text: 'Photo de fin de travaux' }),
+      ]);
+      li.appendChild(figure);
+      G.image(i.donePhoto.slice('/api/v1'.length)).then(
+        function (url) {
+          figure.insertBefore(
+            G.el('img', { src: url, alt: 'Photo de fin de travaux : ' + i.what }),
+            figure.firstChild,
+          );
+        },
+        function () {
+          figure.appendChild(G.el('p', { className: 'hint', text: 'La photo n’a pas pu être chargée.' }));
+        },
+      );
+    } else if (i.donePhoto && /^https?:\/\//.test(i.donePhoto))
       li.appendChild(
         G.el('p', {}, [
           G.el('a', {
