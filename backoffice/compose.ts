@@ -32,7 +32,7 @@ import { createConsoleRouter, type MapSettings } from './console/router';
 import { recordPromisedCallback } from './callbacks';
 import { createDeskIntake, type DeskIntakeDeps } from './desk/intake';
 import { handoverPublisher } from './events';
-import { createNotificationDispatcher, type SmsSender } from './notifications';
+import { createNotificationDispatcher, type EmailSender, type SmsSender } from './notifications';
 import { createOpen311Router } from './open311/router';
 import type { BackofficeStore, BackofficeStores, ConversationMemory } from './ports';
 import { backofficeFacade } from './stores';
@@ -53,6 +53,8 @@ export interface BackofficeModuleOptions {
   geocoder?: Geocoder;
   /** The Twilio notification handler (SMS/WhatsApp); without it those notifications wait and retry. */
   sms?: SmsSender;
+  /** E-mail to citizens (SMTP_URL); without it e-mail notifications wait and retry. */
+  email?: EmailSender;
   clock?: () => Date;
   relay?: { enabled: boolean; pollMs?: number; maxAttempts?: number; baseDelayMs?: number };
   webhookTimeoutMs?: number;
@@ -139,7 +141,7 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
 
   const fanOut = createWebhookFanOut(options.sql, clock);
   const publishHandover = handoverPublisher(bus, clock);
-  const notify = createNotificationDispatcher({ bus, sms: options.sms });
+  const notify = createNotificationDispatcher({ bus, sms: options.sms, email: options.email });
   const handlers: Record<string, OutboxHandler> = {
     notification: (row) => notify(row.payload),
     'request.created': fanOut,

@@ -17,12 +17,21 @@ export const NotificationSchema = z.looseObject({
 /** Sends one SMS/WhatsApp notification payload (adapters/twilio's notificationHandler). */
 export type SmsSender = (payload: unknown) => Promise<unknown>;
 
-export function createNotificationDispatcher(deps: { bus: EventBus; sms?: SmsSender }) {
+/** Sends one e-mail notification payload (adapters/email's SMTP sender). */
+export type EmailSender = (payload: unknown) => Promise<unknown>;
+
+export function createNotificationDispatcher(deps: { bus: EventBus; sms?: SmsSender; email?: EmailSender }) {
   return async (payload: unknown): Promise<void> => {
     const parsed = NotificationSchema.safeParse(payload);
     // A malformed row will never succeed: a permanent failure (BAD_REQUEST), not a retry.
     if (!parsed.success) throw new GuichetError('BAD_REQUEST', 'Invalid notification payload');
     const n = parsed.data;
+    // E-mail is not a conversation channel: a citizen who left an address at the desk or in a form.
+    if (n.channel === 'email') {
+      if (!deps.email) throw new Error('E-mail sending is not configured (SMTP_URL)');
+      await deps.email(payload);
+      return;
+    }
     // The channel's declared delivery (bot/channel-capabilities.ts): the outbox ones are the Twilio channels.
     switch (isRegisteredChannel(n.channel) ? channelCapabilities(n.channel).delivery : 'none') {
       case 'outbox':

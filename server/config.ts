@@ -56,6 +56,10 @@ export const ConfigSchema = z
     /** Above this the report is recorded with its address text and flagged for later geocoding. */
     GEOCODER_TIMEOUT_MS: z.coerce.number().int().min(50).max(30000).default(2000),
     WEBCHAT_SECRET: optionalString,
+    /** E-mail to citizens (receipts of requests filed at the desk, later status notices): smtp(s)://user:pass@host:port. */
+    SMTP_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^smtps?$/ }).optional()),
+    /** The sender of those e-mails, e.g. "Mairie de Vernière <ne-pas-repondre@verniere.fr>". */
+    MAIL_FROM: z.string().min(3).max(200).default('Guichet <ne-pas-repondre@localhost>'),
     TWILIO_ACCOUNT_SID: optionalString,
     TWILIO_AUTH_TOKEN: optionalString,
     TWILIO_DEV_SKIP_SIGNATURE: bool.default(false),

@@ -31,6 +31,7 @@ import { createWebchatChannel, webchatTenantsFrom } from '../channels/webchat';
 import { registerBuiltInChannels } from '../channels/built-in';
 import { botFrameworkEnabled, createDisabledBotFrameworkChannel } from '../channels/botframework/disabled';
 import { TerritoryProvider } from '../knowledge/territory';
+import { createSmtpSender } from '../adapters/email/smtp-sender';
 import { createIntents } from '../intents';
 import { retryGeocoding, type GeocodingRetryReport } from '../intents/report-incident/geocoding-retry';
 import { parseAllowList, type Resolver } from '../adapters/outbox';
@@ -267,6 +268,7 @@ export async function createContainer(
     adminToken: config.ADMIN_TOKEN,
     geocoder,
     sms: twilioNotifier ? notificationHandler(twilioNotifier, territories) : undefined,
+    email: config.SMTP_URL ? createSmtpSender({ url: config.SMTP_URL, from: config.MAIL_FROM }) : undefined,
     relay: {
       enabled: config.OUTBOX_RELAY,
       pollMs: config.OUTBOX_POLL_MS,

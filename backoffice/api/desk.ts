@@ -44,6 +44,7 @@ const DeskFiledSchema = z.object({
   reference: z.string(),
   confirmation: z.array(z.string()),
   sms: z.enum(['queued', 'opted_out', 'none']),
+  email: z.enum(['queued', 'none']),
 });
 
 export function deskRoutes(deps: ApiDeps): AnyRoute[] {

@@ -44,6 +44,8 @@ export interface DeskFiled {
   confirmation: string[];
   /** The receipt by SMS: queued in the outbox, refused because the number said STOP, or no number given. */
   sms: 'queued' | 'opted_out' | 'none';
+  /** The receipt by e-mail (an address in the contact field): queued in the outbox, or none. */
+  email: 'queued' | 'none';
 }
 
 export interface DeskInput {
@@ -155,6 +157,7 @@ export function createDeskIntake(deps: DeskIntakeDeps): DeskIntake {
 
       const contact = checked.values.contact as { kind?: unknown; value?: unknown } | undefined;
       const phone = contact?.kind === 'phone' && typeof contact.value === 'string' ? contact.value : null;
+      const email = contact?.kind === 'email' && typeof contact.value === 'string' ? contact.value : null;
       const conversation = await deps.store.openConversation(
         phone
           ? { tenantId, channel: 'sms', address: phone }
@@ -195,6 +198,18 @@ export function createDeskIntake(deps: DeskIntakeDeps): DeskIntake {
       } else {
         messages = confirmation.map((line) => ({ direction: 'out', text: line }));
       }
+      if (email && reference)
+        outbox.push({
+          kind: 'notification',
+          payload: {
+            tenantId,
+            channel: 'email',
+            to: email,
+            subject: `Votre demande ${reference} – ${tenant.name}`,
+            text: `${text}\n\n${tenant.name}`,
+          },
+          dedupeKey: `notification:desk-receipt:${reference}`,
+        });
       await deps.store.commitTurn({
         tenantId,
         conversationId: conversation.id,
@@ -212,6 +227,7 @@ export function createDeskIntake(deps: DeskIntakeDeps): DeskIntake {
         reference: reference ?? (typeof followedReference === 'string' ? followedReference : ''),
         confirmation,
         sms,
+        email: email && reference ? 'queued' : 'none',
       };
     },
   };
