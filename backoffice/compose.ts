@@ -132,6 +132,7 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
     'request.created': fanOut,
     'request.status_changed': fanOut,
     'request.followed': fanOut,
+    'request.transferred': fanOut,
     'conversation.handover': async (row) => {
       await recordPromisedCallback(stores.callbacks, row);
       await fanOut(row);

@@ -11,6 +11,7 @@ import { migration0010 } from './0010-teams-routing';
 import { migration0011 } from './0011-saved-replies';
 import { migration0012 } from './0012-queue';
 import { migration0013 } from './0013-callbacks';
+import { migration0015 } from './0015-transfers';
 
 export interface Migration {
   version: number;
@@ -31,4 +32,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0011,
   migration0012,
   migration0013,
+  migration0015,
 ];
