@@ -115,7 +115,9 @@ export function requestWorkRoutes(deps: ApiDeps): AnyRoute[] {
               ? `${labels.statuses[e.status] ?? e.status}${e.note ? ` — ${e.note}` : ''}`
               : e.kind === 'assignment'
                 ? assignmentText(e.details, labels)
-                : e.note,
+                : e.kind === 'transfer'
+                  ? transferText(e.details, e.note, labels)
+                  : e.note,
           public: e.public,
           delivery: null,
         }));
@@ -409,4 +411,15 @@ function assignmentText(details: Record<string, unknown> | null, labels: Vocabul
     : null;
   if (!team && !agent) return 'Désattribuée';
   return `Attribuée à ${[team, agent].filter(Boolean).join(' — ')}`;
+}
+
+/** "Transférée à Syndicat des eaux de la Loue — fuite sur le réseau d'eau potable". */
+function transferText(
+  details: Record<string, unknown> | null,
+  reason: string | null,
+  labels: VocabularyView,
+): string {
+  const to = typeof details?.to === 'string' ? details.to : null;
+  const name = (to && labels.authorities[to]) || 'une autre structure';
+  return `Transférée à ${name}${reason ? ` — ${reason}` : ''}`;
 }

@@ -20,6 +20,7 @@ import { requestRoutes } from './requests';
 import { requestWorkRoutes } from './request-work';
 import { mountRoutes, type AnyRoute } from './route';
 import { teamRoutes } from './teams';
+import { transferRoutes } from './transfers';
 import { vocabularyRoutes } from './vocabulary';
 
 export const API_PREFIX = '/api/v1';
@@ -29,6 +30,7 @@ export function apiRoutes(deps: ApiDeps, streams: EventStreams): AnyRoute[] {
     ...queueRoutes(deps), // before requestRoutes: /requests/export.csv is not a /requests/{id}
     ...requestRoutes(deps),
     ...requestWorkRoutes(deps),
+    ...transferRoutes(deps),
     ...conversationRoutes(deps),
     ...contactRoutes(deps),
     ...indicatorRoutes(deps),
