@@ -19,7 +19,7 @@ export const TransferBody = z.strictObject({
   reason: z
     .string()
     .trim()
-    .min(1, 'reason: say why the request is transferred')
+    .min(1, 'say why the request is transferred')
     .max(1000)
     .meta({ description: 'Why (for the agents and the receiving authority; never sent to the citizen)' }),
   /** Tell the citizen and the followers who handles it now (default true). */
