@@ -137,9 +137,10 @@ export function transferRoutes(deps: ApiDeps): AnyRoute[] {
             note: body.reason,
             details: { from, to: target.id, reason: body.reason },
             transfer: { authorityId: target.id },
+            // The reason stays in the event (erasure can clear it there), not in the audit log.
             audit: {
               action: 'request.transfer',
-              details: { reference: request.reference, from, to: target.id, reason: body.reason },
+              details: { reference: request.reference, from, to: target.id },
             },
             actor: actorOf(principal),
             messages: notices.messages,

@@ -244,7 +244,7 @@ describe('transfers between the authorities of a territory', () => {
       ).toEqual([
         {
           actor: `agent:${mairieAgentId}`,
-          details: { reference, from: 'commune-verniere', to: PARTNER, reason: REASON },
+          details: { reference, from: 'commune-verniere', to: PARTNER },
         },
       ]);
       const [event] = await rows<{ payload: Record<string, unknown> }>(
@@ -319,6 +319,37 @@ describe('transfers between the authorities of a territory', () => {
     expect(sms.map((n) => [n.payload.channel, n.payload.to, n.payload.text])).toEqual([
       ['sms', reporter.address, told],
     ]);
+  });
+
+  it('forgets the reason of a transfer when the citizen’s data is erased (it may name them)', async () => {
+    const reporter = await waterLeak('sms');
+    const reference = reporter.references[0]!;
+    const reason = 'Mme Roux, voisine du 3, dit que la fuite vient du compteur';
+    const moved = await api()
+      .post(`/api/v1/requests/${reference}/transfer`)
+      .set(bearer(tokens.supervisor))
+      .send({ authorityId: PARTNER, reason });
+    expect(moved.status).toBe(200);
+    await api()
+      .post(`/api/v1/contacts/${reporter.contactId}/erase`)
+      .set(bearer(tokens.supervisor))
+      .expect(200);
+    const kept = await rows<{ text: string }>(
+      container,
+      `SELECT coalesce(e.note, '') || coalesce(e.details::text, '') AS text FROM request_events e WHERE e.request_id::text = $1::text
+       UNION ALL SELECT payload::text FROM outbox WHERE payload ->> 'requestId' = $1::text
+       UNION ALL SELECT details::text FROM audit_log WHERE target_id::text = $1::text AND action = 'request.transfer'`,
+      [moved.body.id],
+    );
+    expect(kept.length).toBeGreaterThan(2);
+    expect(kept.map((r) => r.text).join(' ')).not.toContain('Roux');
+    // The transfer itself stays in the request's history.
+    const [event] = await rows<{ details: Record<string, unknown> }>(
+      container,
+      `SELECT details FROM request_events WHERE request_id = $1 AND kind = 'transfer'`,
+      [moved.body.id],
+    );
+    expect(event?.details).toEqual({ from: 'commune-verniere', to: PARTNER });
   });
 
   it('refuses, in plain words and writing nothing, a transfer to an unknown, the same or another territory’s authority, without a reason, or of a closed request', async () => {
