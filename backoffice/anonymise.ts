@@ -27,3 +27,6 @@ export const anonymisePayload: PayloadAnonymiser = ({ type, payload }) => {
     kept.adherentCount = payload.adherents.length;
   return { payload: { ...kept, anonymised: true }, keepLocation: rule.keepLocation };
 };
+
+/** The request's place may be shown beyond the authority that handles it (a pothole's, not a child's home). */
+export const placeIsPublic = (type: string): boolean => RULES[type]?.keepLocation ?? false;

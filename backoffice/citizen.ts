@@ -5,12 +5,13 @@
 //   'push'   (web chat, Bot Framework) → EventBus topic `{channel}:{tenantId}:{address}` (the instance holding the socket)
 //   'outbox' (SMS, WhatsApp, voice)    → outbox 'notification' row, sent by the channel's provider (voice: an SMS)
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { channelCapabilities, isRegisteredChannel } from '../bot/channel-capabilities';
 import { phrase, say, type Locale, type Phrase } from '../bot/i18n';
 import { replyToPlainText, type Reply } from '../bot/messages';
 import { pushToConversation, type EventBus, type OutboxItem } from '../bot/ports';
 import { STATUS_LABELS } from '../intents/request-status/describe';
-import type { ConversationMemory, NewMessage } from './ports';
+import type { ConversationMemory, NewMessage, RequestContext } from './ports';
 import type { ConversationView, RequestView } from './schemas';
 
 /** A conversation left on a channel this server no longer registers is not reachable. */
@@ -41,6 +42,22 @@ export function statusNotice(request: RequestView, note: string | undefined, fol
     `${subject.fr} est maintenant : ${label.fr}.${note ? ` Message du service : ${note}` : ''}`,
     `${subject.en} is now: ${label.en}.${note ? ` Message from the service: ${note}` : ''}`,
   );
+}
+
+/**
+ * A transfer told to the citizen (or a follower): who handles their request now — never "not our
+ * responsibility", which leaves people feeling turned away; the reason is the agents' business.
+ */
+export function transferNotice(request: RequestView, authorityName: string, follower = false): Phrase {
+  return follower
+    ? phrase(
+        `Le signalement ${request.reference} que vous suivez est désormais traité par ${authorityName}.`,
+        `The report ${request.reference} you follow is now handled by ${authorityName}.`,
+      )
+    : phrase(
+        `Votre demande ${request.reference} est désormais traitée par ${authorityName}.`,
+        `Your request ${request.reference} is now handled by ${authorityName}.`,
+      );
 }
 
 /** What to write with the change, and what to push once it is committed. */
@@ -118,3 +135,61 @@ export async function citizenLocale(
 }
 
 export const sayIn = (p: Phrase, locale: Locale): string => say(p, locale);
+
+const ContactInPayload = z.object({ contact: z.object({ kind: z.literal('phone'), value: z.string() }) });
+
+/** What telling a request's citizens writes: their transcript lines and the outbox rows that send them. */
+export interface CitizenNotices {
+  messages: NewMessage[];
+  followerMessages: { conversationId: string; messages: NewMessage[] }[];
+  outbox: OutboxItem[];
+}
+
+/**
+ * Tells the citizen who made the request, and each citizen who follows it (they were promised to be kept
+ * informed), on their own channel and in their own language; a citizen who said STOP gets nothing by
+ * SMS/WhatsApp (their transcript still records it). Without a conversation (Open311, API), a phone number
+ * left in the report gets an SMS. Each send carries the request's id, so its timeline shows the delivery.
+ */
+export async function tellCitizens(
+  conversations: ConversationMemory,
+  ctx: RequestContext,
+  notice: (follower: boolean) => Phrase,
+): Promise<CitizenNotices> {
+  const outbox: OutboxItem[] = [];
+  const tell = (conversation: ConversationView, optedOut: boolean, text: string) => {
+    const delivery = deliveryTo(
+      conversation,
+      { type: 'text', text },
+      { direction: 'out', optedOut, viaOutbox: true },
+    );
+    outbox.push(
+      ...delivery.outbox.map((o) => ({ ...o, payload: { ...o.payload, requestId: ctx.request.id } })),
+    );
+    return delivery.messages;
+  };
+  const locale = ctx.request.conversationId
+    ? await citizenLocale(conversations, ctx.request.conversationId)
+    : 'fr';
+  const text = say(notice(false), locale);
+  const followerLocales = await Promise.all(
+    ctx.followers.map((f) => citizenLocale(conversations, f.conversation.id)),
+  );
+  const followerMessages = ctx.followers.map((follower, i) => ({
+    conversationId: follower.conversation.id,
+    messages: tell(follower.conversation, follower.optedOut, say(notice(true), followerLocales[i] ?? 'fr')),
+  }));
+  let messages: NewMessage[] = [];
+  if (ctx.conversation) {
+    messages = tell(ctx.conversation, ctx.contactOptedOut, text);
+  } else {
+    const phone = ContactInPayload.safeParse(ctx.request.payload);
+    if (phone.success)
+      outbox.push({
+        kind: 'notification',
+        payload: { tenantId: ctx.request.tenantId, channel: 'sms', to: phone.data.contact.value, text },
+        dedupeKey: `notification:${ctx.request.id}:${randomUUID()}`,
+      });
+  }
+  return { messages, followerMessages, outbox };
+}

@@ -149,6 +149,7 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
     'request.followed': fanOut,
     'intervention.created': fanOut,
     'intervention.status_changed': fanOut,
+    'request.transferred': fanOut,
     'conversation.handover': async (row) => {
       await recordPromisedCallback(stores.callbacks, row);
       await fanOut(row);

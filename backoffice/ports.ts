@@ -91,6 +91,33 @@ export interface RequestFilter {
   cursor?: string;
 }
 
+/** The territory's shared view: its open requests, whatever the authority (TerritoryRequest has no personal field). */
+export interface OpenRequestFilter {
+  /** West, south, east, north (longitude, latitude, WGS 84): requests located inside. */
+  bbox?: { west: number; south: number; east: number; north: number };
+  commune?: string;
+  category?: string;
+  /** Only these request types. */
+  types?: string[];
+  limit: number;
+}
+
+/**
+ * An open request as every actor of the territory may see it: what, where, who handles it and since when —
+ * never the description, the citizen's contact or their conversation.
+ */
+export interface TerritoryRequest {
+  reference: string;
+  type: string;
+  category: string | null;
+  communeId: string | null;
+  authorityId: string;
+  status: RequestStatus;
+  createdAt: string;
+  location: { lat: number; lon: number } | null;
+  address: string | null;
+}
+
 export interface ConversationFilter {
   state?: ConversationStateFilter;
   channel?: string;
@@ -129,9 +156,19 @@ export interface RequestStatusUpdate {
   note?: string;
   /** The note may be published (Open311). */
   public?: boolean;
-  /** What the event records: a status change (default), an internal note, a reply, an intervention's change. */
-  kind?: 'status' | 'note' | 'reply' | 'intervention';
+  /**
+   * What the event records: a status change (default), an internal note, a reply sent to the citizen, an
+   * intervention's change, or a transfer to another authority (with `transfer`).
+   */
+  kind?: 'status' | 'note' | 'reply' | 'intervention' | 'transfer';
   details?: Record<string, unknown>;
+  /**
+   * Moves the request to another authority of its tenant: its team and agent are cleared, then the new
+   * authority's routing rules put it in one of that authority's teams (an 'assignment' event says so).
+   */
+  transfer?: { authorityId: string };
+  /** An audit-log entry written in the same transaction (target: the request). */
+  audit?: { action: string; details?: Record<string, unknown> };
   actor: string;
   /** Written to the request's conversation transcript (the notice the citizen gets). */
   messages: NewMessage[];
@@ -272,6 +309,14 @@ export interface RequestStore {
   ): Promise<{ updated: RequestDetailView[] } | { missing: string }>;
   /** A request that does not come from a conversation (Open311, API), with its 'received' event and outbox rows. */
   createRequest(request: NewBackofficeRequest, outbox: OutboxItem[]): Promise<RequestView>;
+  /**
+   * The open requests (received, in progress) of one tenant, every authority included, newest first: the
+   * territory's shared read-only view. `truncated`: there were more than `limit`.
+   */
+  listOpenRequests(
+    tenantId: string,
+    filter: OpenRequestFilter,
+  ): Promise<{ items: TerritoryRequest[]; truncated: boolean }>;
 }
 
 /** Conversations as agents see them: the hand-over queue, transcripts, taking over and closing. */

@@ -12,6 +12,7 @@ export const WEBHOOK_EVENTS = [
   'request.created',
   'request.status_changed',
   'request.followed',
+  'request.transferred',
   'conversation.handover',
   'intervention.created',
   'intervention.status_changed',

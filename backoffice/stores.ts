@@ -24,6 +24,7 @@ export function backofficeFacade(stores: BackofficeStores): BackofficeStore {
     setPublicDescription: (scope, id, text, actor) => requests.setPublicDescription(scope, id, text, actor),
     changeRequestStatuses: (scope, ids, plan) => requests.changeRequestStatuses(scope, ids, plan),
     createRequest: (request, outbox) => requests.createRequest(request, outbox),
+    listOpenRequests: (tenantId, filter) => requests.listOpenRequests(tenantId, filter),
 
     listConversations: (scope, filter) => conversations.listConversations(scope, filter),
     getConversation: (scope, id) => conversations.getConversation(scope, id),

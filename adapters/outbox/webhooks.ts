@@ -1,6 +1,6 @@
-// Outbound webhooks. An event row ('request.created', 'request.status_changed', 'conversation.handover'…)
-// fans out into one 'webhook' row per matching subscription (idempotent: dedupe key per subscription and
-// event), each then POSTed by the relay, signed, and retried with backoff until a 2xx.
+// Outbound webhooks. An event row ('request.created', 'request.status_changed', 'request.transferred',
+// 'conversation.handover'…) fans out into one 'webhook' row per matching subscription (idempotent: dedupe key
+// per subscription and event), each then POSTed by the relay, signed, and retried with backoff until a 2xx.
 // Headers: X-Guichet-Event, X-Guichet-Delivery (idempotency key, the same on every retry),
 // X-Guichet-Timestamp (unix seconds), X-Guichet-Signature: sha256=hex(HMAC-SHA256(secret, `${timestamp}.${body}`)).
 import { postPinned } from './pinned-post';
@@ -34,10 +34,15 @@ export function verifyWebhookSignature(
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-/** An event row → one 'webhook' row per active subscription of its tenant (and authority) to that event. */
+/**
+ * An event row → one 'webhook' row per active subscription of its tenant (and authority) to that event. A
+ * transfer concerns two authorities: `previousAuthorityId` reaches the one that gave the request away too.
+ */
 export function createWebhookFanOut(sql: SqlClient, clock: () => Date = () => new Date()): OutboxHandler {
   return async (row) => {
-    const authorityId = typeof row.payload.authorityId === 'string' ? row.payload.authorityId : null;
+    const authorityIds = [row.payload.authorityId, row.payload.previousAuthorityId].filter(
+      (a): a is string => typeof a === 'string',
+    );
     const conversationId = typeof row.payload.conversationId === 'string' ? row.payload.conversationId : null;
     // Kept beside the body so that erasing a contact finds the deliveries about their requests.
     const requestId = typeof row.payload.requestId === 'string' ? row.payload.requestId : null;
@@ -56,9 +61,9 @@ export function createWebhookFanOut(sql: SqlClient, clock: () => Date = () => ne
          'webhook:' || w.id::text || ':' || $5::text
        FROM webhook_subscriptions w
        WHERE w.tenant_id = $1 AND w.active AND $2::text = ANY(w.events)
-         AND (w.authority_id IS NULL OR w.authority_id = $6::text)
+         AND (w.authority_id IS NULL OR w.authority_id = ANY($6::text[]))
        ON CONFLICT (dedupe_key) DO NOTHING`,
-      [row.tenantId, row.kind, conversationId, body, row.dedupeKey, authorityId, requestId],
+      [row.tenantId, row.kind, conversationId, body, row.dedupeKey, authorityIds, requestId],
     );
   };
 }

@@ -7,7 +7,6 @@ import { GuichetError } from '../../bot/errors';
 import type { Phrase } from '../../bot/i18n';
 import type { OutboxItem } from '../../bot/ports';
 import { actorOf, scopeOf, type Principal } from '../auth';
-import { citizenLocale } from '../citizen';
 import {
   doneNotice,
   INTERVENTION_PRIORITIES,
@@ -210,10 +209,7 @@ function effectsOf(deps: ApiDeps): InterventionEffects {
         : ctx.after.status === 'done'
           ? (_r: RequestView, follower: boolean) => doneNotice(subject, status, follower)
           : undefined;
-    const locale = ctx.request.conversationId
-      ? await citizenLocale(deps.conversations, ctx.request.conversationId)
-      : 'fr';
-    const effects = await statusEffects(deps, ctx, status, undefined, notice !== undefined, locale, {
+    const effects = await statusEffects(deps, ctx, status, undefined, notice !== undefined, {
       notice,
       onlyIfChanged: true,
     });

@@ -121,7 +121,9 @@ export function requestWorkRoutes(deps: ApiDeps): AnyRoute[] {
                 ? assignmentText(e.details, labels)
                 : e.kind === 'intervention'
                   ? interventionText(e.details, labels)
-                  : e.note,
+                  : e.kind === 'transfer'
+                    ? transferText(e.details, e.note, labels)
+                    : e.note,
           public: e.public,
           delivery: null,
         }));
@@ -449,4 +451,15 @@ function interventionText(details: Record<string, unknown> | null, labels: Vocab
     typeof moved?.to === 'string' ? `Demande : ${labels.statuses[moved.to] ?? ''}` : null,
   ];
   return parts.filter(Boolean).join(' · ');
+}
+
+/** "Transférée à Syndicat des eaux de la Loue — fuite sur le réseau d'eau potable". */
+function transferText(
+  details: Record<string, unknown> | null,
+  reason: string | null,
+  labels: VocabularyView,
+): string {
+  const to = typeof details?.to === 'string' ? details.to : null;
+  const name = (to && labels.authorities[to]) || 'une autre structure';
+  return `Transférée à ${name}${reason ? ` — ${reason}` : ''}`;
 }

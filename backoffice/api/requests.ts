@@ -1,12 +1,11 @@
 // /api/v1/requests: the shared store's requests, filtered and paginated; their history; status changes
 // (with the citizen told on their channel, in the same transaction) and assignment.
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import { GuichetError } from '../../bot/errors';
-import { say, type Phrase } from '../../bot/i18n';
+import type { Phrase } from '../../bot/i18n';
 import type { OutboxItem } from '../../bot/ports';
 import { actorOf, scopeOf, type Principal } from '../auth';
-import { citizenLocale, deliveryTo, statusNotice } from '../citizen';
+import { statusNotice, tellCitizens } from '../citizen';
 import {
   AssignBody,
   IdParams,
@@ -19,16 +18,13 @@ import {
   pageOf,
   type RequestView,
 } from '../schemas';
-import type { NewMessage, RequestAssignment, RequestContext } from '../ports';
-import type { ConversationView } from '../schemas';
+import type { RequestAssignment, RequestContext } from '../ports';
 import type { ApiDeps } from './deps';
 import { requestFilterOf, withDue } from './request-filter';
 import { withoutContact, withoutContacts } from './request-view';
 import { route, type AnyRoute } from './route';
 
 const notFound = (id: string) => new GuichetError('NOT_FOUND', `No request ${id}`);
-
-const ContactInPayload = z.object({ contact: z.object({ kind: z.literal('phone'), value: z.string() }) });
 
 /**
  * The citizen's notice, the followers' notices and the webhook event of a status change. `notice` words it
@@ -41,51 +37,15 @@ export async function statusEffects(
   status: RequestContext['request']['status'],
   note: string | undefined,
   notify: boolean,
-  locale: 'fr' | 'en',
   options: { notice?: (request: RequestView, follower: boolean) => Phrase; onlyIfChanged?: boolean } = {},
 ) {
   const after = { ...ctx.request, status };
   const notice =
     options.notice ?? ((request: RequestView, follower: boolean) => statusNotice(request, note, follower));
-  const text = say(notice(after, false), locale);
-  const outbox: OutboxItem[] = [];
-  /** The notice on a citizen's own conversation: transcript line, plus a send unless they said STOP. */
-  const tell = (conversation: ConversationView, optedOut: boolean, notice: string) => {
-    const delivery = deliveryTo(
-      conversation,
-      { type: 'text', text: notice },
-      { direction: 'out', optedOut, viaOutbox: true },
-    );
-    // The request's id goes with each notice, so its timeline shows the notice's delivery.
-    outbox.push(
-      ...delivery.outbox.map((o) => ({ ...o, payload: { ...o.payload, requestId: ctx.request.id } })),
-    );
-    return delivery.messages;
-  };
-  // "You will be kept informed" was promised to each citizen who followed this report instead of filing a
-  // duplicate: they are told on their own channel, in their own language.
-  const followers = notify ? ctx.followers : [];
-  const locales = await Promise.all(
-    followers.map((f) => citizenLocale(deps.conversations, f.conversation.id)),
-  );
-  const followerMessages = followers.map((follower, i) => ({
-    conversationId: follower.conversation.id,
-    messages: tell(follower.conversation, follower.optedOut, say(notice(after, true), locales[i] ?? 'fr')),
-  }));
-  let messages: NewMessage[] = [];
-  if (notify && ctx.conversation) {
-    messages = tell(ctx.conversation, ctx.contactOptedOut, text);
-  } else if (notify) {
-    // No conversation (Open311, API): a phone number left in the report gets an SMS.
-    const phone = ContactInPayload.safeParse(ctx.request.payload);
-    if (phone.success) {
-      outbox.push({
-        kind: 'notification',
-        payload: { tenantId: ctx.request.tenantId, channel: 'sms', to: phone.data.contact.value, text },
-        dedupeKey: `notification:${ctx.request.id}:${randomUUID()}`,
-      });
-    }
-  }
+  const notices = notify
+    ? await tellCitizens(deps.conversations, ctx, (follower) => notice(after, follower))
+    : { messages: [], followerMessages: [], outbox: [] };
+  const outbox: OutboxItem[] = [...notices.outbox];
   if (!options.onlyIfChanged || status !== ctx.request.status)
     outbox.push({
       kind: 'request.status_changed',
@@ -101,7 +61,7 @@ export async function statusEffects(
       },
       dedupeKey: `request.status_changed:${ctx.request.id}:${randomUUID()}`,
     });
-  return { messages, followerMessages, outbox };
+  return { messages: notices.messages, followerMessages: notices.followerMessages, outbox };
 }
 
 /**
@@ -120,10 +80,7 @@ export function statusPlan(
         `The request ${ctx.request.reference} is already ${change.status} (add a note to record something)`,
       );
     }
-    const locale = ctx.request.conversationId
-      ? await citizenLocale(deps.conversations, ctx.request.conversationId)
-      : 'fr';
-    const effects = await statusEffects(deps, ctx, change.status, change.note, change.notify, locale);
+    const effects = await statusEffects(deps, ctx, change.status, change.note, change.notify);
     return {
       status: change.status,
       note: change.note,

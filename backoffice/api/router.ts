@@ -23,6 +23,7 @@ import { requestRoutes } from './requests';
 import { requestWorkRoutes } from './request-work';
 import { mountRoutes, type AnyRoute } from './route';
 import { teamRoutes } from './teams';
+import { transferRoutes } from './transfers';
 import { vocabularyRoutes } from './vocabulary';
 
 export const API_PREFIX = '/api/v1';
@@ -34,6 +35,7 @@ export function apiRoutes(deps: ApiDeps, streams: EventStreams): AnyRoute[] {
     ...requestWorkRoutes(deps),
     ...interventionRoutes(deps),
     ...interventionPhotoRoutes(deps),
+    ...transferRoutes(deps),
     ...conversationRoutes(deps),
     ...contactRoutes(deps),
     ...indicatorRoutes(deps),

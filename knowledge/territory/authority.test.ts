@@ -34,6 +34,15 @@ describe('competentAuthority', () => {
     expect(competentAuthority(demo, 'library_registration')?.id).toBe('cc-val-de-loue');
   });
 
+  it('never routes to a partner: the water utility receives requests by transfer only', () => {
+    const partner = demo.authorities.find((a) => a.id === 'syndicat-eaux-loue');
+    expect(partner).toMatchObject({ kind: 'partner', webhookOnly: true, competences: [] });
+    expect(demo.authorities.find((a) => a.id === 'commune-verniere')?.webhookOnly).toBe(false);
+    for (const commune of demo.communes)
+      for (const category of ['eau', 'voirie', 'proprete', 'eclairage'])
+        expect(competentAuthority(demo, 'report_incident', commune.id, category)?.kind).not.toBe('partner');
+  });
+
   it('finds nobody for an unknown request type', () => {
     expect(competentAuthority(demo, 'teleportation', 'verniere')).toBeUndefined();
   });

@@ -52,7 +52,11 @@ export const CommuneSchema = z.object({
   aliases: z.array(nonEmpty).default([]),
 });
 
-export const AUTHORITY_KINDS = ['commune', 'intercommunalite'] as const;
+/**
+ * 'partner': an actor of the territory that is neither a commune nor the intercommunalité (a water utility, a
+ * road operator). Requests reach it by transfer; with no competence listed, routing never picks it.
+ */
+export const AUTHORITY_KINDS = ['commune', 'intercommunalite', 'partner'] as const;
 
 export const AuthoritySchema = z.object({
   id: localId,
@@ -63,6 +67,11 @@ export const AuthoritySchema = z.object({
   email: z.email().optional(),
   /** Request type ids ('school_registration') or 'type:category' ('report_incident:proprete'). */
   competences: z.array(z.string().regex(/^[a-z0-9_-]+(:[a-z0-9_-]+)?$/, 'must be "type" or "type:category"')),
+  /**
+   * No agents of its own in Guichet: it is reached through the webhook it registered for its authority
+   * (request.transferred, request.status_changed…), and its agents never sign in to the console.
+   */
+  webhookOnly: z.boolean().default(false),
 });
 
 export const AddressSchema = z.object({

@@ -152,6 +152,11 @@ describe('tenant isolation', () => {
           .post(`/api/v1/requests/${foreignRequestId}/public-description`)
           .set(bearer(t))
           .send({ text: 'Lampadaire éteint' }),
+      'post /requests/{id}/transfer': (t) =>
+        api()
+          .post(`/api/v1/requests/${foreignRequestId}/transfer`)
+          .set(bearer(t))
+          .send({ authorityId: 'commune-verniere', reason: 'Compétence de la commune' }),
       'post /requests/{id}/assign': (t) =>
         api().post(`/api/v1/requests/${foreignRequestId}/assign`).set(bearer(t)).send({ agentId: null }),
       'get /conversations/{id}': (t) =>
@@ -284,6 +289,7 @@ describe('tenant isolation', () => {
       '/tokens',
       '/events',
       '/webhooks/deliveries',
+      '/territory/open-requests',
     ]) {
       const res = await api().get(`/api/v1${path}?tenant=${OTHER_TENANT}`).set(t);
       expect([path, res.status]).toEqual([path, 404]);

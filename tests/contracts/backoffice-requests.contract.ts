@@ -243,6 +243,159 @@ export function requestStoreContract(db: Db, port: () => RequestStore): void {
       });
     });
 
+    describe('transfers and the territory’s shared view', () => {
+      it('moves a request to another authority: off its team and agent, into that authority’s routed team, with its events and audit entry, answered though now out of the caller’s scope', async () => {
+        const a = await newTenant(db);
+        const r = (await seed(db, a, { requests: [{ authorityId: 'voirie' }] })).requests[0]!;
+        const team = async (name: string, authorityId: string | null) =>
+          String(
+            (
+              await db().query(
+                'INSERT INTO teams (tenant_id, name, authority_id) VALUES ($1, $2, $3) RETURNING id',
+                [a, name, authorityId],
+              )
+            )[0]?.id,
+          );
+        const [voirie, everyone, reseau] = [
+          await team('Voirie', 'voirie'),
+          await team('Tout le monde', null),
+          await team('Réseau', 'eaux'),
+        ];
+        const lou = String(
+          (await db().query(`INSERT INTO agents (tenant_id, name) VALUES ($1, 'Lou') RETURNING id`, [a]))[0]
+            ?.id,
+        );
+        await db().query('INSERT INTO team_members (team_id, agent_id) VALUES ($1, $2)', [voirie, lou]);
+        await port().assignRequest(tenantScope(a), r.id, { teamId: voirie, agentId: lou }, 'agent:lou');
+        // A more specific rule names a team of no authority: the former holder's organisation, not the new one's.
+        await db().query(
+          `INSERT INTO routing_rules (tenant_id, request_type, category, team_id) VALUES ($1, 'report_incident', 'voirie', $2)`,
+          [a, everyone],
+        );
+        await db().query(
+          `INSERT INTO routing_rules (tenant_id, request_type, team_id) VALUES ($1, 'report_incident', $2)`,
+          [a, reseau],
+        );
+        const moved = await port().changeRequestStatus(tenantScope(a, 'voirie'), r.id, (current) => ({
+          status: current.request.status,
+          kind: 'transfer',
+          note: 'Réseau d’eau',
+          details: { from: 'voirie', to: 'eaux', reason: 'Réseau d’eau' },
+          transfer: { authorityId: 'eaux' },
+          audit: { action: 'request.transfer', details: { from: 'voirie', to: 'eaux' } },
+          actor: 'agent:lou',
+          messages: [],
+          outbox: [],
+        }));
+        expect(moved).toMatchObject({
+          authorityId: 'eaux',
+          status: 'received',
+          teamId: reseau,
+          assignedAgentId: null,
+          assignedTo: null,
+        });
+        expect(moved?.events.slice(-2)).toEqual([
+          expect.objectContaining({
+            kind: 'transfer',
+            note: 'Réseau d’eau',
+            public: false,
+            details: { from: 'voirie', to: 'eaux', reason: 'Réseau d’eau' },
+            actor: 'agent:lou',
+          }),
+          expect.objectContaining({
+            kind: 'assignment',
+            actor: 'routage automatique',
+            details: { teamId: reseau, agentId: null, routed: true },
+          }),
+        ]);
+        expect(moved?.statusNote).toBeNull();
+        expect(await port().getRequest(tenantScope(a, 'voirie'), r.id)).toBeNull();
+        expect(await port().getRequest(tenantScope(a, 'eaux'), r.id)).toMatchObject({ authorityId: 'eaux' });
+        expect(
+          await db().query(
+            `SELECT actor, details FROM audit_log WHERE target_id = $1 AND action = 'request.transfer'`,
+            [r.id],
+          ),
+        ).toEqual([{ actor: 'agent:lou', details: { from: 'voirie', to: 'eaux' } }]);
+
+        // An authority without a team of its own: the request waits unrouted.
+        const back = await port().changeRequestStatus(tenantScope(a, 'eaux'), r.id, (current) => ({
+          status: current.request.status,
+          kind: 'transfer',
+          transfer: { authorityId: 'ecoles' },
+          actor: 'agent:lou',
+          messages: [],
+          outbox: [],
+        }));
+        expect(back).toMatchObject({ authorityId: 'ecoles', teamId: null });
+        expect(back?.events.at(-1)).toMatchObject({ kind: 'transfer' });
+      });
+
+      it('lists the open requests of every authority of one tenant, newest first, with their place and nothing personal', async () => {
+        const a = await newTenant(db);
+        const b = await newTenant(db);
+        const place = { lat: 43.46, lon: 3.42 };
+        const older = (
+          await seed(db, a, { requests: [{ authorityId: 'voirie', location: place, communeId: 'pezenas' }] })
+        ).requests[0]!;
+        const newer = (
+          await seed(db, a, {
+            requests: [
+              {
+                authorityId: 'eaux',
+                payload: { category: 'eau', description: 'Fuite chez Mme Roux', contact: { kind: 'phone' } },
+              },
+            ],
+          })
+        ).requests[0]!;
+        const closed = (await seed(db, a, { requests: [{ authorityId: 'voirie' }] })).requests[0]!;
+        await port().changeRequestStatus(tenantScope(a), closed.id, () => notice('resolved', 'Fait.'));
+        await seed(db, b, { requests: [{ authorityId: 'voirie' }] });
+        await db().query(`UPDATE requests SET created_at = now() - interval '1 hour' WHERE id = $1`, [
+          older.id,
+        ]);
+
+        const all = await port().listOpenRequests(a, { limit: 10 });
+        expect(all).toEqual({
+          truncated: false,
+          items: [
+            {
+              reference: newer.reference,
+              type: 'report_incident',
+              category: 'eau',
+              communeId: null,
+              authorityId: 'eaux',
+              status: 'received',
+              createdAt: expect.any(String),
+              location: null,
+              address: null,
+            },
+            expect.objectContaining({
+              reference: older.reference,
+              category: 'voirie',
+              communeId: 'pezenas',
+              authorityId: 'voirie',
+              location: place,
+            }),
+          ],
+        });
+        expect(JSON.stringify(all)).not.toMatch(/Roux|phone|Nid-de-poule/);
+        const refs = async (filter: Partial<Parameters<RequestStore['listOpenRequests']>[1]>) =>
+          (await port().listOpenRequests(a, { limit: 10, ...filter })).items.map((r) => r.reference);
+        expect(await refs({ commune: 'pezenas' })).toEqual([older.reference]);
+        expect(await refs({ category: 'eau' })).toEqual([newer.reference]);
+        expect(await refs({ types: ['school_registration'] })).toEqual([]);
+        expect(await refs({ bbox: { west: 3.4, south: 43.4, east: 3.5, north: 43.5 } })).toEqual([
+          older.reference,
+        ]);
+        expect(await refs({ bbox: { west: 5, south: 46, east: 5.1, north: 46.1 } })).toEqual([]);
+        expect(await port().listOpenRequests(a, { limit: 1 })).toMatchObject({
+          truncated: true,
+          items: [{ reference: newer.reference }],
+        });
+      });
+    });
+
     describe('assignment and creation', () => {
       it('assigns within scope to an agent of the tenant, in the timeline and the audit log', async () => {
         const a = await newTenant(db);

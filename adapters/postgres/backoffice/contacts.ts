@@ -152,12 +152,13 @@ export class PostgresContactStore implements ContactStore {
           );
         }
         const requestIds = rewritten.map((r) => r.id);
-        // What agents wrote about these requests (status notes, internal notes, replies) may name the person:
-        // the events stay (the request's history, statistics), their text goes.
+        // What agents wrote about these requests (status notes, internal notes, replies, transfer reasons) may
+        // name the person: the events stay (the request's history, statistics), their text goes.
         await tx.query(
           `UPDATE request_events SET note = NULL,
-             details = CASE WHEN kind IN ('reply', 'note') THEN NULL ELSE details END
-           WHERE request_id = ANY($1::uuid[]) AND (note IS NOT NULL OR kind IN ('reply', 'note'))`,
+             details = CASE WHEN kind IN ('reply', 'note') THEN NULL
+               WHEN kind = 'transfer' THEN details - 'reason' ELSE details END
+           WHERE request_id = ANY($1::uuid[]) AND (note IS NOT NULL OR kind IN ('reply', 'note', 'transfer'))`,
           [requestIds],
         );
         await tx.query('DELETE FROM request_followers WHERE contact_id = $1', [id]);
@@ -176,10 +177,11 @@ export class PostgresContactStore implements ContactStore {
                OR payload ->> 'requestId' = ANY($4::text[]))`,
           [tenantId, addresses, conversationIds, requestIds],
         );
-        // Status-change events (and the webhook bodies made of them) carry the agent's note.
+        // Status-change and transfer events (and the webhook bodies made of them) carry the agent's note or reason.
         await tx.query(
-          `UPDATE outbox SET payload = payload - 'note'
-           WHERE tenant_id = $1 AND kind = 'request.status_changed' AND payload ->> 'requestId' = ANY($2::text[])`,
+          `UPDATE outbox SET payload = payload - 'note' - 'reason'
+           WHERE tenant_id = $1 AND kind IN ('request.status_changed', 'request.transferred')
+             AND payload ->> 'requestId' = ANY($2::text[])`,
           [tenantId, requestIds],
         );
         await tx.query(

@@ -2,15 +2,17 @@
 // with their transcript notices and outbox rows in one transaction, assignment recorded in the audit log.
 import { isReference } from '../../../bot/references';
 import { GuichetError } from '../../../bot/errors';
-import type { OutboxItem } from '../../../bot/ports';
+import type { OutboxItem, RequestStatus } from '../../../bot/ports';
 import type {
   NewBackofficeRequest,
+  OpenRequestFilter,
   RequestAssignment,
   RequestContext,
   RequestFilter,
   RequestStatusUpdate,
   RequestStore,
   Scope,
+  TerritoryRequest,
 } from '../../../backoffice/ports';
 import type { Page, RequestDetailView, RequestView } from '../../../backoffice/schemas';
 import { DUE_SOON_DAYS, type ServiceLevel } from '../../../backoffice/service-levels';
@@ -258,6 +260,9 @@ export class PostgresRequestStore implements RequestStore {
            WHERE id = $1`,
           [row.id, update.status],
         );
+        const routedTeam = update.transfer
+          ? await moveToAuthority(tx, row.id, update.transfer.authorityId)
+          : null;
         await tx.query(
           `INSERT INTO request_events (request_id, status, note, actor, public, kind, details)
            VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`,
@@ -275,10 +280,70 @@ export class PostgresRequestStore implements RequestStore {
           await insertMessages(tx, row.tenant_id, conversation.id, update.messages);
         for (const follower of update.followerMessages ?? [])
           await insertMessages(tx, row.tenant_id, follower.conversationId, follower.messages);
+        if (routedTeam)
+          await tx.query(
+            `INSERT INTO request_events (request_id, status, actor, kind, details)
+             VALUES ($1, $2, 'routage automatique', 'assignment', $3::jsonb)`,
+            [row.id, update.status, JSON.stringify({ teamId: routedTeam, agentId: null, routed: true })],
+          );
+        if (update.audit)
+          await auditInsert(tx, {
+            tenantId: row.tenant_id,
+            actor: update.actor,
+            action: update.audit.action,
+            targetType: 'request',
+            targetId: row.id,
+            details: update.audit.details,
+          });
         await insertOutbox(tx, row.tenant_id, update.outbox);
-        return true;
+        // After a transfer the caller may no longer see the request (another authority's now): they are still
+        // answered with what they just did.
+        return update.transfer ? { tenantId: row.tenant_id, authorityId: null, teams: null } : scope;
       });
-      return changed ? this.requestDetail(this.sql, scope, 'r.id', id) : null;
+      return changed ? this.requestDetail(this.sql, changed, 'r.id', id) : null;
+    });
+  }
+
+  listOpenRequests(
+    tenantId: string,
+    filter: OpenRequestFilter,
+  ): Promise<{ items: TerritoryRequest[]; truncated: boolean }> {
+    return guarded('listOpenRequests', async () => {
+      const { values, p } = params();
+      const where = [`r.tenant_id = ${p(tenantId)}`, `r.status IN ('received', 'in_progress')`];
+      if (filter.commune) where.push(`r.commune_id = ${p(filter.commune)}`);
+      if (filter.category) where.push(`r.payload ->> 'category' = ${p(filter.category)}`);
+      if (filter.types) where.push(`r.type = ANY(${p(filter.types)}::text[])`);
+      if (filter.bbox) {
+        const b = filter.bbox;
+        where.push(
+          `r.lat BETWEEN ${p(b.south)} AND ${p(b.north)}`,
+          `r.lon BETWEEN ${p(b.west)} AND ${p(b.east)}`,
+        );
+      }
+      // Only the columns that say what and where: the payload gives its category, nothing else.
+      const result = await this.sql.query<OpenRequestRow>(
+        `SELECT r.reference, r.type, r.payload ->> 'category' AS category, r.commune_id, r.authority_id, r.status,
+                r.created_at, r.lat, r.lon, COALESCE(r.address_text, r.location_label) AS address
+         FROM requests r ${whereSql(where)}
+         ORDER BY r.created_at DESC, r.id DESC LIMIT ${p(filter.limit + 1)}`,
+        values,
+      );
+      return {
+        items: result.rows.slice(0, filter.limit).map((row) => ({
+          reference: row.reference,
+          type: row.type,
+          category: row.category,
+          communeId: row.commune_id,
+          authorityId: row.authority_id,
+          status: row.status,
+          createdAt: new Date(row.created_at).toISOString(),
+          location:
+            row.lat === null || row.lon === null ? null : { lat: Number(row.lat), lon: Number(row.lon) },
+          address: row.address,
+        })),
+        truncated: result.rows.length > filter.limit,
+      };
     });
   }
 
@@ -453,6 +518,37 @@ export class PostgresRequestStore implements RequestStore {
       }),
     );
   }
+}
+
+interface OpenRequestRow {
+  reference: string;
+  type: string;
+  category: string | null;
+  commune_id: string | null;
+  authority_id: string;
+  status: RequestStatus;
+  created_at: Date | string;
+  lat: number | string | null;
+  lon: number | string | null;
+  address: string | null;
+}
+
+/**
+ * Gives the request to another authority: off its team and agent, then into the team the new authority's
+ * routing rules name (guichet_route_for_authority, migration 0015), if any. Returns that team.
+ */
+async function moveToAuthority(
+  tx: SqlExecutor,
+  requestId: string,
+  authorityId: string,
+): Promise<string | null> {
+  const moved = await tx.query<{ team_id: string | null }>(
+    `UPDATE requests SET authority_id = $2, assigned_agent_id = NULL, assigned_to = NULL,
+       team_id = guichet_route_for_authority(tenant_id, type, payload ->> 'category', commune_id, $2)
+     WHERE id = $1 RETURNING team_id`,
+    [requestId, authorityId],
+  );
+  return moved.rows[0]?.team_id ?? null;
 }
 
 /** A client whose statements and "transactions" all run inside the transaction `tx` already open on `sql`. */

@@ -13,6 +13,7 @@ import { migration0012 } from './0012-queue';
 import { migration0013 } from './0013-callbacks';
 import { migration0014 } from './0014-interventions';
 import { migration0016 } from './0016-intervention-photos';
+import { migration0015 } from './0015-transfers';
 
 export interface Migration {
   version: number;
@@ -35,4 +36,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0013,
   migration0014,
   migration0016,
+  migration0015,
 ];

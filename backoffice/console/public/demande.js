@@ -2,8 +2,9 @@
 /*
  * A request's page (/console/demande.html?ref=DEM-…): everything about it with French labels, its place on a map
  * (the point and the address stay readable when tiles cannot load), one timeline, and the actions that work it:
- * status, reply to the citizen (saved replies), internal note, contact shown on demand (audited by the server),
- * and its interventions (work orders), which supervisors plan from here for a team.
+ * status, transfer to another authority of the territory, reply to the citizen (saved replies), internal note,
+ * contact shown on demand (audited by the server), and its interventions (work orders), which supervisors plan
+ * from here for a team.
  * Everything comes from /api/v1 through common.js; text is written with textContent only.
  */
 (function () {
@@ -125,6 +126,8 @@
     fillChoices(G.select('assign-team'), (v && v.teams) || {}, r.teamId, 'Aucune équipe');
     fillChoices(G.select('assign-agent'), (v && v.agents) || {}, r.assignedAgentId, 'Personne');
 
+    fillAuthorities(r.authorityId);
+
     var select = G.select('status-select');
     G.clear(select);
     Object.keys((v && v.statuses) || {}).forEach(function (s) {
@@ -154,6 +157,22 @@
         if (id === chosen) option.selected = true;
         select.appendChild(option);
       });
+  }
+
+  /**
+   * The authorities the request may go to: every one of the territory but the one handling it now.
+   * @param {string} current
+   */
+  function fillAuthorities(current) {
+    var all = (vocabulary && vocabulary.authorities) || {};
+    /** @type {Record<string, string>} */
+    var others = {};
+    Object.keys(all).forEach(function (id) {
+      if (id !== current) others[id] = all[id];
+    });
+    var select = G.select('transfer-authority');
+    var chosen = select.value;
+    fillChoices(select, others, chosen in others ? chosen : null, '— Choisir une structure —');
   }
 
   /** @param {any} r @param {string | null} address */
@@ -478,6 +497,39 @@
         })
         .catch(function (e) {
           showError('intervention-error', e);
+        });
+    });
+
+    G.byId('transfer-form').addEventListener('submit', function (event) {
+      event.preventDefault();
+      G.byId('transfer-error').textContent = '';
+      var authorityId = G.select('transfer-authority').value;
+      var reason = G.textarea('transfer-reason').value.trim();
+      if (!authorityId)
+        return showError('transfer-error', 'Choisissez la structure qui traitera la demande.');
+      if (!reason) return showError('transfer-error', 'Indiquez le motif du transfert.');
+      G.api(requestPath('/transfer'), { method: 'POST', body: { authorityId: authorityId, reason: reason } })
+        .then(function (r) {
+          var name = G.label(vocabulary, 'authorities', r.authorityId);
+          G.textarea('transfer-reason').value = '';
+          if (r.visible) {
+            render(r);
+            G.announce('Demande transférée à ' + name + '.');
+            return loadTimeline();
+          }
+          // The request is now another authority's: this agent no longer sees it.
+          G.byId('request').hidden = true;
+          G.byId('transferred-text').textContent =
+            'La demande ' +
+            r.reference +
+            ' est désormais traitée par ' +
+            name +
+            '. Elle ne fait plus partie de vos demandes.';
+          G.byId('transferred').hidden = false;
+          G.byId('transferred-title').focus();
+        })
+        .catch(function (e) {
+          showError('transfer-error', e);
         });
     });
 
