@@ -136,7 +136,9 @@ export async function citizenLocale(
 
 export const sayIn = (p: Phrase, locale: Locale): string => say(p, locale);
 
-const ContactInPayload = z.object({ contact: z.object({ kind: z.literal('phone'), value: z.string() }) });
+const ContactInPayload = z.object({
+  contact: z.object({ kind: z.enum(['phone', 'email']), value: z.string() }),
+});
 
 /** What telling a request's citizens writes: their transcript lines and the outbox rows that send them. */
 export interface CitizenNotices {
@@ -180,14 +182,24 @@ export async function tellCitizens(
     messages: tell(follower.conversation, follower.optedOut, say(notice(true), followerLocales[i] ?? 'fr')),
   }));
   let messages: NewMessage[] = [];
-  if (ctx.conversation) {
-    messages = tell(ctx.conversation, ctx.contactOptedOut, text);
-  } else {
-    const phone = ContactInPayload.safeParse(ctx.request.payload);
-    if (phone.success)
+  if (ctx.conversation) messages = tell(ctx.conversation, ctx.contactOptedOut, text);
+  // No conversation that can carry a message (Open311, the API, a request filed at the counter without a phone
+  // number): the phone number or e-mail address left in the request gets it.
+  if (!ctx.conversation || deliveryOf(ctx.conversation.channel) === 'none') {
+    const left = ContactInPayload.safeParse(ctx.request.payload);
+    if (left.success && !(left.data.contact.kind === 'phone' && ctx.contactOptedOut))
       outbox.push({
         kind: 'notification',
-        payload: { tenantId: ctx.request.tenantId, channel: 'sms', to: phone.data.contact.value, text },
+        payload: {
+          tenantId: ctx.request.tenantId,
+          channel: left.data.contact.kind === 'phone' ? 'sms' : 'email',
+          to: left.data.contact.value,
+          text,
+          ...(left.data.contact.kind === 'email'
+            ? { subject: `Votre demande ${ctx.request.reference}` }
+            : {}),
+          requestId: ctx.request.id,
+        },
         dedupeKey: `notification:${ctx.request.id}:${randomUUID()}`,
       });
   }

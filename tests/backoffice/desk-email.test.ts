@@ -56,7 +56,7 @@ describe('desk receipt by e-mail (real SMTP server on loopback)', () => {
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
   });
 
-  it('sends the confirmation to the address given at the counter', async () => {
+  it('sends the confirmation to the address given at the counter, then the status notices', async () => {
     const agent = (await issueToken(container, { role: 'agent', tenantId: DEMO_TENANT })).token;
     const res = await request(container.app)
       .post('/api/v1/desk/requests')
@@ -86,5 +86,19 @@ describe('desk receipt by e-mail (real SMTP server on loopback)', () => {
     expect(body).toContain(reference);
     // The subject is MIME-encoded (accents): it names the request.
     expect(body).toMatch(new RegExp(`Subject: .*Votre_demande_${reference}`));
+
+    // Later, an agent moves the request on: the citizen, who has no conversation to be told in, gets an e-mail.
+    const moved = await request(container.app)
+      .post(`/api/v1/requests/${reference}/status`)
+      .set(bearer(agent))
+      .send({ status: 'in_progress', note: 'Le nettoyage est prévu jeudi.' });
+    expect(moved.status).toBe(200);
+    const until = Date.now() + 20_000;
+    while (received.length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    expect(received).toHaveLength(2);
+    const notice = received[1]!.data.replace(/=\r?\n/g, '');
+    expect(received[1]!.to).toEqual(['jeanne.martin@example.org']);
+    expect(notice).toContain(reference);
+    expect(notice).toContain('jeudi');
   });
 });

@@ -209,6 +209,16 @@ describe('tenant isolation', () => {
           .post(`/api/v1/interventions/${foreignInterventionId}/status`)
           .set(bearer(t))
           .send({ status: 'done' }),
+      'put /interventions/{id}/photos/{clientId}': (t) =>
+        api()
+          .put(`/api/v1/interventions/${foreignInterventionId}/photos/phone-1`)
+          .set(bearer(t))
+          .set('Content-Type', 'image/png')
+          .send(Buffer.from('89504e470d0a1a0a0000', 'hex')),
+      'get /interventions/{id}/photos/{photoId}': (t) =>
+        api()
+          .get(`/api/v1/interventions/${foreignInterventionId}/photos/00000000-0000-4000-8000-000000000000`)
+          .set(bearer(t)),
       'post /agents/{id}/role': (t) =>
         api().post(`/api/v1/agents/${foreignAgentId}/role`).set(bearer(t)).send({ role: 'admin' }),
     };

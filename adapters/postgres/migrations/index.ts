@@ -12,8 +12,8 @@ import { migration0011 } from './0011-saved-replies';
 import { migration0012 } from './0012-queue';
 import { migration0013 } from './0013-callbacks';
 import { migration0014 } from './0014-interventions';
-import { migration0016 } from './0016-intervention-photos';
 import { migration0015 } from './0015-transfers';
+import { migration0016 } from './0016-intervention-photos';
 
 export interface Migration {
   version: number;
@@ -35,6 +35,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0012,
   migration0013,
   migration0014,
-  migration0016,
   migration0015,
+  migration0016,
 ];
