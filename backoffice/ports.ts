@@ -596,6 +596,8 @@ export interface InterventionWork extends StoredIntervention {
     status: RequestStatus;
     category: string | null;
     description: string | null;
+    /** The citizen's photo (a web address), if any. */
+    photoUrl: string | null;
     communeId: string | null;
     addressText: string | null;
     location: { lat: number; lon: number; label: string | null } | null;

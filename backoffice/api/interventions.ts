@@ -68,6 +68,7 @@ const InterventionWorkViewSchema = InterventionViewSchema.extend({
     status: RequestStatusSchema,
     category: z.string().nullable(),
     description: z.string().nullable(),
+    photoUrl: z.string().nullable(),
     communeId: z.string().nullable(),
     addressText: z.string().nullable(),
     location: z.object({ lat: z.number(), lon: z.number(), label: z.string().nullable() }).nullable(),

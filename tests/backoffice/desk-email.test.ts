@@ -23,7 +23,6 @@ describe('desk receipt by e-mail (real SMTP server on loopback)', () => {
 
   beforeAll(async () => {
     nock(BAN_API).persist().get('/search/').query(true).reply(503);
-    nock.enableNetConnect('127.0.0.1');
     smtp = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],

@@ -261,6 +261,7 @@ describe('interventions', () => {
       status: 'in_progress',
       category: 'eclairage',
       description: 'Le lampadaire devant la mairie ne s’allume plus',
+      photoUrl: null,
       communeId: 'verniere',
       addressText: null,
       location: { lat: 47.1102, lon: 5.9201, label: null },

@@ -28,7 +28,6 @@ describe('desk intake page and receipt (headless Chromium)', () => {
   beforeAll(async () => {
     // The national address API is down: the commune chosen by the agent places the report.
     nock(BAN_API).persist().get('/search/').query(true).reply(503);
-    nock.enableNetConnect('127.0.0.1');
     container = await backofficeContainer();
     server = await listen(container);
     agent = (await issueToken(container, { role: 'agent', tenantId: DEMO_TENANT, name: 'Claire Accueil' }))

@@ -79,7 +79,9 @@ describe('field view (headless Chromium, 375 px, network cut)', () => {
             authorityId: 'commune-verniere',
             communeId: 'verniere',
             location: { lat: place.lat, lon: place.lon },
-            payload: incidentPayload('eclairage', `Lampadaire éteint (${key})`),
+            payload: incidentPayload('eclairage', `Lampadaire éteint (${key})`, {
+              photo: { url: `https://media.example.org/${key}.jpg` },
+            }),
           },
         ],
       });
@@ -138,6 +140,13 @@ describe('field view (headless Chromium, 375 px, network cut)', () => {
     expect(first).toContain('Vernière');
     expect(first).toContain('Éclairage public');
     expect(first).toContain('« Lampadaire éteint (school) »');
+    expect(
+      await page
+        .locator('.intervention')
+        .first()
+        .getByRole('link', { name: /Photo du signalement/ })
+        .getAttribute('href'),
+    ).toBe('https://media.example.org/school.jpg');
     expect(await page.getAttribute('#map', 'aria-label')).toMatch(/Carte des interventions/);
     expect(
       await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),

@@ -231,6 +231,7 @@ export class PostgresInterventionStore implements InterventionStore {
           request_status: RequestStatus;
           category: string | null;
           description: string | null;
+          photo_url: string | null;
           commune_id: string | null;
           address_text: string | null;
           lat: number | null;
@@ -239,7 +240,7 @@ export class PostgresInterventionStore implements InterventionStore {
         }
       >(
         `SELECT ${COLUMNS}, r.reference, r.type, r.status AS request_status, r.payload ->> 'category' AS category,
-           r.payload ->> 'description' AS description, r.commune_id, r.address_text, r.lat, r.lon, r.location_label
+           r.payload ->> 'description' AS description, r.payload -> 'photo' ->> 'url' AS photo_url, r.commune_id, r.address_text, r.lat, r.lon, r.location_label
          FROM interventions i JOIN requests r ON r.id = i.request_id ${whereSql(where)}
          ORDER BY i.planned_for ASC NULLS LAST, ${PRIORITY_ORDER}, i.created_at, i.id LIMIT ${p(filter.limit)}`,
         values,
@@ -252,6 +253,8 @@ export class PostgresInterventionStore implements InterventionStore {
           status: row.request_status,
           category: row.category,
           description: row.description,
+          // The citizen's photo, when it is a web address (the field sees what the citizen saw).
+          photoUrl: row.photo_url && /^https?:\/\//.test(row.photo_url) ? row.photo_url : null,
           communeId: row.commune_id,
           addressText: row.address_text,
           location:

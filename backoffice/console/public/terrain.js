@@ -15,6 +15,7 @@
    * @typedef {{ id: string, teamId: string | null, what: string, plannedFor: string | null, priority: string,
    *   notes: string | null, status: string, reason: string | null, doneComment: string | null,
    *   request: { reference: string, type: string, category: string | null, description: string | null,
+   *     photoUrl: string | null,
    *     communeId: string | null, addressText: string | null,
    *     location: { lat: number, lon: number, label: string | null } | null } }} Work
    * @typedef {{ clientId: string, interventionId: string, status: string, reason?: string, comment?: string,
@@ -221,6 +222,16 @@
       G.el('p', { text: place + (r.communeId ? ', ' + G.label(v, 'communes', r.communeId) : '') + far }),
       G.el('p', { text: category + ' · ' + r.reference + ' · ' + (PRIORITY[w.priority] || '') }),
       r.description ? G.el('p', { className: 'hint', text: '« ' + r.description + ' »' }) : null,
+      r.photoUrl
+        ? G.el('p', {}, [
+            G.el('a', {
+              href: r.photoUrl,
+              target: '_blank',
+              rel: 'noopener noreferrer',
+              text: 'Photo du signalement (nouvel onglet)',
+            }),
+          ])
+        : null,
       w.notes ? G.el('p', { text: 'Matériel, consignes : ' + w.notes }) : null,
       G.el('p', { className: 'state' }, [
         'État : ' + (STATUS[shown.status] || shown.status),
