@@ -5,36 +5,20 @@
 // herself, writes an internal note, answers with a saved reply — which appears in the citizen's web chat —
 // and marks the callback done. Every page the agent sees passes axe-core; the list and the request page are
 // also looked at on a 375 px phone (screenshots in SCREENSHOT_DIR).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { spawnServer, type ServerProcess } from '../reliability/helpers';
 import { axeViolations, launchChromium, SCREENSHOTS } from '../support/browser';
+import { startOidcProvider } from '../support/oidc';
 import { freePort } from '../support/servers';
 
 jest.setTimeout(240_000);
 
 const ADMIN = 'agent-day-admin-token-0123456789';
 const TENANT = 'val-de-loue';
-
-async function startProvider(port: number, redirectUri: string): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [path.join(__dirname, '../support/oidc-provider.mjs'), String(port), redirectUri],
-    { env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('listening')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`provider exited (${code})`)));
-  });
-  return child;
-}
 
 /** The demo territory with its agents always away, so the bot offers a callback whatever the hour. */
 function territoryWithAgentsAway(): string {
@@ -73,7 +57,7 @@ describe('an agent’s day: OIDC sign-in, list, request, assignment, note, saved
     issuer = `http://127.0.0.1:${providerPort}`;
     const base = `http://127.0.0.1:${port}`;
     territories = territoryWithAgentsAway();
-    provider = await startProvider(providerPort, `${base}/auth/oidc/callback`);
+    provider = await startOidcProvider(providerPort, `${base}/auth/oidc/callback`);
     server = await spawnServer(
       {
         DATABASE_URL: 'memory://',

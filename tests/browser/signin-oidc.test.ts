@@ -3,59 +3,19 @@
 // Chromium through the whole redirect flow. Also: the session cookie is httpOnly/SameSite=Lax and unseen by
 // scripts, state changes need the CSRF token and the same origin, a person without a mapped group is
 // refused in French, sign-out and "sign out everywhere" end sessions, and axe finds no violation.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { spawnServer, type ServerProcess } from '../reliability/helpers';
+import { axeViolations, launchChromium } from '../support/browser';
+import { startOidcProvider } from '../support/oidc';
 import { freePort } from '../support/servers';
 
 jest.setTimeout(180_000);
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** GUICHET_SCREENSHOTS=dir keeps screenshots of the sign-in pages (desktop and 375 px) for a human look. */
 const SCREENSHOTS = process.env.GUICHET_SCREENSHOTS;
-
-async function startProvider(port: number, redirectUri: string): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [path.join(__dirname, '../support/oidc-provider.mjs'), String(port), redirectUri],
-    { env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('listening')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`provider exited (${code})`)));
-  });
-  return child;
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  // The console's CSP forbids inline scripts: evaluate the library instead.
-  await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; nodes: unknown[] }[] }> };
-      }
-    ).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
-  });
-}
 
 describe('agents sign in with an OpenID Connect provider (headless Chromium, built server)', () => {
   let provider: ChildProcess;
@@ -67,7 +27,7 @@ describe('agents sign in with an OpenID Connect provider (headless Chromium, bui
     const [providerPort, port] = [await freePort(), await freePort()];
     issuer = `http://127.0.0.1:${providerPort}`;
     const base = `http://127.0.0.1:${port}`;
-    provider = await startProvider(providerPort, `${base}/auth/oidc/callback`);
+    provider = await startOidcProvider(providerPort, `${base}/auth/oidc/callback`);
     server = await spawnServer(
       {
         DATABASE_URL: 'memory://',
@@ -88,7 +48,7 @@ describe('agents sign in with an OpenID Connect provider (headless Chromium, bui
       },
       port,
     );
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   }, 170_000);
 
   afterAll(async () => {

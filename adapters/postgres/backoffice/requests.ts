@@ -383,29 +383,10 @@ export class PostgresRequestStore implements RequestStore {
     ids: readonly string[],
     plan: (current: RequestContext) => RequestStatusUpdate | Promise<RequestStatusUpdate>,
   ): Promise<{ updated: RequestDetailView[] } | { missing: string }> {
-    const missing = new GuichetError('NOT_FOUND', 'bulk: a request is out of scope');
-    let missingId: string | null = null;
-    return guarded('changeRequestStatuses', async () => {
-      try {
-        return await this.sql.transaction(async (tx) => {
-          // The single change, run on this transaction: one definition, all or nothing.
-          const inTx = new PostgresRequestStore(boundTo(this.sql, tx));
-          const updated: RequestDetailView[] = [];
-          for (const id of ids) {
-            const done = await inTx.changeRequestStatus(scope, id, plan);
-            if (!done) {
-              missingId = id;
-              throw missing;
-            }
-            updated.push(done);
-          }
-          return { updated };
-        });
-      } catch (error) {
-        if (error === missing && missingId !== null) return { missing: missingId };
-        throw error;
-      }
-    });
+    // The single change, run on one transaction: one definition, all or nothing.
+    return this.eachOrNone('changeRequestStatuses', ids, (inTx, id) =>
+      inTx.changeRequestStatus(scope, id, plan),
+    );
   }
 
   assignRequests(
@@ -414,19 +395,30 @@ export class PostgresRequestStore implements RequestStore {
     assignment: (current: RequestDetailView) => RequestAssignment,
     actor: string,
   ): Promise<{ updated: RequestDetailView[] } | { missing: string }> {
+    return this.eachOrNone('assignRequests', ids, async (inTx, id) => {
+      const current = await inTx.getRequestByReference(scope, id);
+      return current ? inTx.assignRequest(scope, current.id, assignment(current), actor) : null;
+    });
+  }
+
+  /**
+   * One change per id in a single transaction: every request changed, or none (`missing`: the first id the
+   * change did not find in scope; an error from the change refuses the whole batch).
+   */
+  private eachOrNone(
+    operation: string,
+    ids: readonly string[],
+    change: (inTx: PostgresRequestStore, id: string) => Promise<RequestDetailView | null>,
+  ): Promise<{ updated: RequestDetailView[] } | { missing: string }> {
     const missing = new GuichetError('NOT_FOUND', 'bulk: a request is out of scope');
     let missingId: string | null = null;
-    return guarded('assignRequests', async () => {
+    return guarded(operation, async () => {
       try {
         return await this.sql.transaction(async (tx) => {
-          // The single assignment, run on this transaction: one definition, all or nothing.
           const inTx = new PostgresRequestStore(boundTo(this.sql, tx));
           const updated: RequestDetailView[] = [];
           for (const id of ids) {
-            const current = await inTx.getRequestByReference(scope, id);
-            const done = current
-              ? await inTx.assignRequest(scope, current.id, assignment(current), actor)
-              : null;
+            const done = await change(inTx, id);
             if (!done) {
               missingId = id;
               throw missing;
