@@ -91,8 +91,11 @@ describe('teams and routing screen (headless Chromium)', () => {
     }
     await card.getByRole('button', { name: 'Enregistrer' }).focus();
     await page.keyboard.press('Enter');
+    // Saved once the card's summary (not the editor's checkbox label) names the member.
     await page.waitForFunction(() =>
-      /Lou Martin/.test(document.querySelector('#teams-list')?.textContent ?? ''),
+      Array.from(document.querySelectorAll('#teams-list article dd')).some(
+        (dd) => dd.textContent === 'Lou Martin',
+      ),
     );
     const eclairage = teamCard('Éclairage');
     expect(await eclairage.locator('dd').allTextContents()).toEqual([
