@@ -97,6 +97,41 @@ export function conversationRoutes(deps: ApiDeps): AnyRoute[] {
 
   const at = () => deps.clock().toISOString();
 
+  /**
+   * The agent's written message to the citizen (/messages on the conversation's channel, /sms after a call):
+   * the route's own checks, then the one on who holds it; written, sent and announced to the consoles alike.
+   */
+  function sendAgentText(
+    principal: Principal,
+    tenant: string | undefined,
+    id: string,
+    text: string,
+    check: (current: ConversationView) => void,
+  ): Promise<ConversationView> {
+    return change(
+      principal,
+      tenant,
+      id,
+      (current, notify) => {
+        check(current);
+        if (heldByAnother(current, principal) && !hasRole(principal, 'supervisor'))
+          throw new GuichetError('CONFLICT', 'Another agent has taken this conversation over');
+        const delivery = notify({ type: 'handover', state: 'agent_message', text }, 'agent');
+        return { messages: delivery.messages, outbox: delivery.outbox };
+      },
+      (updated) => ({
+        type: 'message',
+        tenantId: updated.tenantId,
+        conversationId: updated.id,
+        channel: updated.channel,
+        owner: updated.owner,
+        direction: 'agent',
+        text,
+        at: at(),
+      }),
+    );
+  }
+
   return [
     route({
       method: 'get',
@@ -202,32 +237,12 @@ export function conversationRoutes(deps: ApiDeps): AnyRoute[] {
       status: 201,
       response: ConversationViewSchema,
       async handle({ params, query, body, principal }) {
-        return change(
-          principal,
-          query.tenant,
-          params.id,
-          (current, notify) => {
-            assertOpen(current);
-            if (!reach(current).written) throw cannotWrite(reach(current));
-            if (current.owner !== 'agent')
-              throw new GuichetError('CONFLICT', 'Take the conversation over before writing to the citizen');
-            if (heldByAnother(current, principal) && !hasRole(principal, 'supervisor')) {
-              throw new GuichetError('CONFLICT', 'Another agent has taken this conversation over');
-            }
-            const delivery = notify({ type: 'handover', state: 'agent_message', text: body.text }, 'agent');
-            return { messages: delivery.messages, outbox: delivery.outbox };
-          },
-          (updated) => ({
-            type: 'message',
-            tenantId: updated.tenantId,
-            conversationId: updated.id,
-            channel: updated.channel,
-            owner: updated.owner,
-            direction: 'agent',
-            text: body.text,
-            at: at(),
-          }),
-        );
+        return sendAgentText(principal, query.tenant, params.id, body.text, (current) => {
+          assertOpen(current);
+          if (!reach(current).written) throw cannotWrite(reach(current));
+          if (current.owner !== 'agent')
+            throw new GuichetError('CONFLICT', 'Take the conversation over before writing to the citizen');
+        });
       },
     }),
     route({
@@ -249,31 +264,12 @@ export function conversationRoutes(deps: ApiDeps): AnyRoute[] {
       status: 201,
       response: ConversationViewSchema,
       async handle({ params, query, body, principal }) {
-        return change(
-          principal,
-          query.tenant,
-          params.id,
-          (current, notify) => {
-            const how = reach(current);
-            if (how.written)
-              throw new GuichetError('CONFLICT', 'This channel takes written replies: use /messages');
-            if (!how.sms) throw cannotWrite(how);
-            if (heldByAnother(current, principal) && !hasRole(principal, 'supervisor'))
-              throw new GuichetError('CONFLICT', 'Another agent has taken this conversation over');
-            const delivery = notify({ type: 'handover', state: 'agent_message', text: body.text }, 'agent');
-            return { messages: delivery.messages, outbox: delivery.outbox };
-          },
-          (updated) => ({
-            type: 'message',
-            tenantId: updated.tenantId,
-            conversationId: updated.id,
-            channel: updated.channel,
-            owner: updated.owner,
-            direction: 'agent',
-            text: body.text,
-            at: at(),
-          }),
-        );
+        return sendAgentText(principal, query.tenant, params.id, body.text, (current) => {
+          const how = reach(current);
+          if (how.written)
+            throw new GuichetError('CONFLICT', 'This channel takes written replies: use /messages');
+          if (!how.sms) throw cannotWrite(how);
+        });
       },
     }),
     route({
