@@ -1,9 +1,8 @@
 // The agent console in headless Chromium, with the citizen's web chat widget in another page: the agent
 // logs in, sees the conversation arrive in the queue live, takes it over, replies; the citizen's page
 // shows the reply; the agent releases it and the citizen is told. Also: HTML typed by a citizen is shown
-// as text, the token stays in sessionStorage, the CSP is strict, and axe finds no serious violation.
-import { readFileSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+// as text, the token stays in sessionStorage, the CSP is strict, and axe finds no violation.
+import type { Browser, Page } from 'playwright-core';
 import type { Container } from '../../server/container';
 import {
   backofficeContainer,
@@ -12,19 +11,10 @@ import {
   listen,
   CONTAINER_TIMEOUT_MS,
 } from '../backoffice/support';
+import { axeViolations, launchChromium } from '../support/browser';
 import { DEMO_TENANT } from '../support/harness';
 
 jest.setTimeout(120_000);
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe('agent console (headless Chromium)', () => {
   let container: Container;
@@ -36,7 +26,7 @@ describe('agent console (headless Chromium)', () => {
     container = await backofficeContainer({ OUTBOX_RELAY: 'true', OUTBOX_POLL_MS: '100' });
     server = await listen(container);
     agentToken = (await issueToken(container, { role: 'agent', tenantId: DEMO_TENANT, name: 'Marie' })).token;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   }, CONTAINER_TIMEOUT_MS);
   afterAll(async () => {
     await browser?.close();
@@ -234,29 +224,7 @@ describe('agent console (headless Chromium)', () => {
       'Par semaine',
     ]);
 
-    await page
-      .addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') })
-      .catch(async () => {
-        // The console's CSP forbids inline scripts: evaluate the library instead.
-        await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
-      });
-    const violations = await page.evaluate(async () => {
-      const axe = (
-        window as unknown as {
-          axe: {
-            run(
-              ctx: Document,
-              o: object,
-            ): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }>;
-          };
-        }
-      ).axe;
-      const result = await axe.run(document, { resultTypes: ['violations'] });
-      return result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id} (${v.nodes.length})`);
-    });
-    expect(violations).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.close();
   });
 });

@@ -2,9 +2,9 @@
 // opens the one-time link, chooses a password and lands signed in; invites an agent and creates then
 // revokes a machine token on the "Agents et accès" screen (keyboard only, French, Europe/Paris dates, no axe
 // violation at desktop and 375 px); the agent sets a password, signs in with it, and is locked out when disabled.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import type { Container } from '../../server/container';
 import {
@@ -15,35 +15,12 @@ import {
   closeServer,
   listen,
 } from '../backoffice/support';
+import { axeViolations, launchChromium } from '../support/browser';
 import { DEMO_TENANT } from '../support/harness';
 
 jest.setTimeout(120_000);
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCREENSHOTS = process.env.GUICHET_SCREENSHOTS;
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; nodes: unknown[] }[] }> };
-      }
-    ).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
-  });
-}
 
 describe('embedded sign-in and the administrators’ screen (headless Chromium)', () => {
   let container: Container;
@@ -53,7 +30,7 @@ describe('embedded sign-in and the administrators’ screen (headless Chromium)'
   beforeAll(async () => {
     container = await backofficeContainer();
     server = await listen(container);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   }, CONTAINER_TIMEOUT_MS);
   afterAll(async () => {
     await browser?.close();
