@@ -164,12 +164,10 @@ export function createDeskIntake(deps: DeskIntakeDeps): DeskIntake {
           : { tenantId, channel: input.channel, address: `${input.channel}:${randomUUID()}` },
       );
       const ctx = contextFor(tenant, conversation, input.channel, locale);
-      // The same values again, on the real conversation: extractors that look things up (the geocoder, reports
-      // nearby) answer as they did a moment ago, and submit finds the form where the dialogue would leave it.
-      const run = await runForm(form, input.fields, { ctx, nlu: deps.nlu });
-      if (!run.ok) return run;
-      ctx.state.form = { name: form.name, values: run.values, pending: null, attempts: 0, confirming: true };
-      await form.submit(ctx, run.payload as never);
+      // The checked values, on the real conversation (submit records the request with its contact); the form
+      // where the dialogue would leave it, confirmed. Nothing is looked up again (geocoder, reports nearby).
+      ctx.state.form = { name: form.name, values: checked.values, pending: null, attempts: 0, confirming: true };
+      await form.submit(ctx, checked.payload as never);
       const reference = ctx.effects.requests[0]?.reference;
       if (!reference) {
         // A form that records nothing (a duplicate followed instead): its own words say what happened.
