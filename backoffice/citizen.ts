@@ -140,6 +140,33 @@ const ContactInPayload = z.object({
   contact: z.object({ kind: z.enum(['phone', 'email']), value: z.string() }),
 });
 
+/**
+ * When the request has no conversation that can carry a message (Open311, the API, a request filed at the
+ * counter without a phone number): the send to the phone number (SMS, unless they said STOP) or e-mail address
+ * left in the request, or null.
+ */
+export function toContactLeft(
+  ctx: Pick<RequestContext, 'request' | 'conversation' | 'contactOptedOut'>,
+  text: string,
+): OutboxItem | null {
+  if (ctx.conversation && deliveryOf(ctx.conversation.channel) !== 'none') return null;
+  const left = ContactInPayload.safeParse(ctx.request.payload);
+  if (!left.success || (left.data.contact.kind === 'phone' && ctx.contactOptedOut)) return null;
+  const email = left.data.contact.kind === 'email';
+  return {
+    kind: 'notification',
+    payload: {
+      tenantId: ctx.request.tenantId,
+      channel: email ? 'email' : 'sms',
+      to: left.data.contact.value,
+      text,
+      ...(email ? { subject: `Votre demande ${ctx.request.reference}` } : {}),
+      requestId: ctx.request.id,
+    },
+    dedupeKey: `notification:${ctx.request.id}:${randomUUID()}`,
+  };
+}
+
 /** What telling a request's citizens writes: their transcript lines and the outbox rows that send them. */
 export interface CitizenNotices {
   messages: NewMessage[];
@@ -183,25 +210,7 @@ export async function tellCitizens(
   }));
   let messages: NewMessage[] = [];
   if (ctx.conversation) messages = tell(ctx.conversation, ctx.contactOptedOut, text);
-  // No conversation that can carry a message (Open311, the API, a request filed at the counter without a phone
-  // number): the phone number or e-mail address left in the request gets it.
-  if (!ctx.conversation || deliveryOf(ctx.conversation.channel) === 'none') {
-    const left = ContactInPayload.safeParse(ctx.request.payload);
-    if (left.success && !(left.data.contact.kind === 'phone' && ctx.contactOptedOut))
-      outbox.push({
-        kind: 'notification',
-        payload: {
-          tenantId: ctx.request.tenantId,
-          channel: left.data.contact.kind === 'phone' ? 'sms' : 'email',
-          to: left.data.contact.value,
-          text,
-          ...(left.data.contact.kind === 'email'
-            ? { subject: `Votre demande ${ctx.request.reference}` }
-            : {}),
-          requestId: ctx.request.id,
-        },
-        dedupeKey: `notification:${ctx.request.id}:${randomUUID()}`,
-      });
-  }
+  const left = toContactLeft(ctx, text);
+  if (left) outbox.push(left);
   return { messages, followerMessages, outbox };
 }

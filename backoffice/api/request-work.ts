@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { GuichetError } from '../../bot/errors';
 import { actorOf, requireRole, scopeOf, tenantOf } from '../auth';
-import { deliveryTo } from '../citizen';
+import { deliveryTo, toContactLeft } from '../citizen';
 import type { NewMessage, RequestContext } from '../ports';
 import { IdParams, RequestDetailViewSchema, TenantQuery, type RequestDetailView } from '../schemas';
 import { dayForPeople } from '../interventions';
@@ -260,23 +260,9 @@ export function requestWorkRoutes(deps: ApiDeps): AnyRoute[] {
               ...o,
               payload: { ...o.payload, requestId: ctx.request.id },
             }));
-          } else {
-            const phone = (ctx.request.payload.contact ?? null) as { kind?: unknown; value?: unknown } | null;
-            if (phone?.kind === 'phone' && typeof phone.value === 'string')
-              outbox = [
-                {
-                  kind: 'notification',
-                  payload: {
-                    tenantId: ctx.request.tenantId,
-                    channel: 'sms',
-                    to: phone.value,
-                    text: message,
-                    requestId: ctx.request.id,
-                  },
-                  dedupeKey: `notification:${ctx.request.id}:reply:${Date.now()}:${Math.random().toString(36).slice(2)}`,
-                },
-              ];
           }
+          const left = toContactLeft(ctx, message);
+          if (left) outbox.push(left);
           sent = outbox.length > 0;
           why = sent
             ? null

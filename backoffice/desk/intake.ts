@@ -166,7 +166,13 @@ export function createDeskIntake(deps: DeskIntakeDeps): DeskIntake {
       const ctx = contextFor(tenant, conversation, input.channel, locale);
       // The checked values, on the real conversation (submit records the request with its contact); the form
       // where the dialogue would leave it, confirmed. Nothing is looked up again (geocoder, reports nearby).
-      ctx.state.form = { name: form.name, values: checked.values, pending: null, attempts: 0, confirming: true };
+      ctx.state.form = {
+        name: form.name,
+        values: checked.values,
+        pending: null,
+        attempts: 0,
+        confirming: true,
+      };
       await form.submit(ctx, checked.payload as never);
       const reference = ctx.effects.requests[0]?.reference;
       if (!reference) {
