@@ -12,6 +12,7 @@ import Redis from 'ioredis';
 import twilio from 'twilio';
 import { closedLoop, countLoop, createClient, fixedRate, type HttpCall, type LatencyStats } from './load';
 import { startFakeGeocoder } from './fake-geocoder';
+import { REPORT_OPENING, reportAnswer } from './citizen-scripts';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { build } = require('../scripts/build.js') as { build: () => void };
 
@@ -227,16 +228,6 @@ const newCitizen = (prefix: string, n: number): Citizen => ({
   turns: 0,
 });
 
-const REPORT_ANSWERS: [RegExp, string][] = [
-  [/Est-ce correct|Je l.enregistre/i, 'oui'],
-  [/d[ée]cri|description|pr[ée]cis/i, 'Un trou profond au milieu de la chaussée'],
-  [/photo/i, 'non'],
-  [/commune/i, 'Montcey-sur-Loue'],
-  [/adresse|o[uù] se trouve|lieu/i, '12 rue des Lilas'],
-  [/t[ée]l[ée]phone|contact|num[ée]ro|e-?mail|tenir inform/i, 'non'],
-  [/d[ée]j[àa] [ée]t[ée] signal/i, 'non'],
-];
-
 function nextSms(c: Citizen): string {
   if (c.scenario === 'hours')
     return c.step % 2 === 0 ? 'la déchetterie est ouverte samedi ?' : 'et la piscine demain ?';
@@ -244,9 +235,8 @@ function nextSms(c: Citizen): string {
     const ref = c.references[c.references.length - 1];
     return ref ? `où en est ma demande ${ref}` : 'où en est ma demande';
   }
-  if (c.step === 0) return 'il y a un nid de poule devant le 12 rue des Lilas';
-  for (const [pattern, answer] of REPORT_ANSWERS) if (pattern.test(c.lastReply)) return answer;
-  return 'oui';
+  if (c.step === 0) return REPORT_OPENING;
+  return reportAnswer(c.lastReply);
 }
 
 function advance(c: Citizen, reply: string): void {

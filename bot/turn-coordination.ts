@@ -56,6 +56,8 @@ export interface TurnCoordinationOptions {
   lockWaitMs?: number;
   /** How long a duplicate waits for the owner's answer; default: the longest the owner may take. */
   replayWaitMs?: number;
+  /** The lease of a lock or claim in progress, renewed by a live owner (default 5 s, at most lockTtlMs). */
+  leaseMs?: number;
 }
 
 export interface TurnCoordination<T extends CoordinatedTurn> {
@@ -88,7 +90,30 @@ export function createTurnCoordination<T extends CoordinatedTurn>(
   const lockWaitMs = options.lockWaitMs ?? 10_000;
   // A duplicate gives up only once the owner cannot be running any more: it may wait up to lockWaitMs for
   // the conversation lock (behind the conversation's earlier messages), then hold it up to lockTtlMs.
-  const replayWaitMs = options.replayWaitMs ?? lockWaitMs + lockTtlMs;
+  // (…plus a second: the claim's expiry is counted in whole seconds, and a duplicate that arrives just after the
+  // claim must still outlast a dead owner's claim.)
+  const replayWaitMs = options.replayWaitMs ?? lockWaitMs + lockTtlMs + 1000;
+  // Leases: the lock and the claim in progress are granted for a short lease that the owner renews while
+  // it works (up to lockTtlMs for the lock, lockWaitMs + lockTtlMs for the claim: a stuck turn still lets
+  // go). An owner that died mid-turn (an instance killed) renews nothing: its claim and its lock lapse within
+  // one lease, and the provider's retry runs the turn on another instance within the provider's own window.
+  // (Before leases, the claim lasted a day and every such retry was answered with an error: a lost message.)
+  const leaseMs = Math.min(options.leaseMs ?? 5_000, lockTtlMs);
+  const leaseS = Math.ceil(leaseMs / 1000);
+
+  /** Runs `renew` every third of a lease until stopped, and never past `forMs` from now. */
+  const keepAlive = (renew: () => Promise<unknown>, forMs: number): (() => void) => {
+    const until = Date.now() + forMs;
+    const timer = setInterval(
+      () => {
+        if (Date.now() + leaseMs > until) return clearInterval(timer);
+        renew().catch((e: unknown) => logger.warn('lease renewal failed', { error: String(e) }));
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
+    timer.unref();
+    return () => clearInterval(timer);
+  };
 
   const scopeOf = (turn: T): string =>
     (turn.scope ??= conversationScope(secret, {
@@ -99,7 +124,7 @@ export function createTurnCoordination<T extends CoordinatedTurn>(
 
   const acquireLock = (turn: T, signal?: AbortSignal): Promise<Lock> =>
     locks.acquire(scopeOf(turn), {
-      ttlMs: lockTtlMs,
+      ttlMs: leaseMs,
       waitMs: lockWaitMs,
       signal,
     });
@@ -118,7 +143,7 @@ export function createTurnCoordination<T extends CoordinatedTurn>(
       await new Promise((resolve) =>
         setTimeout(resolve, Math.min(pause, Math.max(0, deadline - Date.now()))),
       );
-      const claim = await idempotency.claim(key, IDEMPOTENCY_TTL_S);
+      const claim = await idempotency.claim(key, leaseS);
       if (claim.status !== 'in_progress' || Date.now() >= deadline) return claim;
       pause = Math.min(pause * 2, 100);
     }
@@ -134,7 +159,7 @@ export function createTurnCoordination<T extends CoordinatedTurn>(
     pending.catch(() => undefined); // handled where it is awaited; never an unhandled rejection meanwhile
     let claim: Awaited<ReturnType<IdempotencyStore['claim']>>;
     try {
-      claim = await idempotency.claim(key, IDEMPOTENCY_TTL_S);
+      claim = await idempotency.claim(key, leaseS);
     } catch (error) {
       withdraw(pending, request);
       throw error;
@@ -152,13 +177,16 @@ export function createTurnCoordination<T extends CoordinatedTurn>(
       }
       if (claim.status === 'in_progress')
         throw new GuichetError('LOCK_TIMEOUT', 'The same message is still being processed');
-      // 'claimed': the owner failed and gave the claim up; this delivery runs the turn (holdLock locks).
+      // 'claimed': the owner failed or died and its claim lapsed; this delivery runs the turn (holdLock locks).
     }
+    const stopRenewing = keepAlive(() => idempotency.renew(key, leaseS), lockWaitMs + lockTtlMs);
     try {
       await next();
     } catch (error) {
       await idempotency.abandon(key).catch(() => undefined);
       throw error;
+    } finally {
+      stopRenewing();
     }
     // Committed already: a failure to record the answer must not turn it into an error for the citizen.
     if (turn.result) {
@@ -173,10 +201,13 @@ export function createTurnCoordination<T extends CoordinatedTurn>(
   };
 
   const holdLock: Middleware<T> = async (turn, next) => {
-    turn.lock = await (turn.lockPending ?? acquireLock(turn));
+    const lock = await (turn.lockPending ?? acquireLock(turn));
+    turn.lock = lock;
+    const stopRenewing = keepAlive(() => lock.extend(leaseMs), lockTtlMs);
     try {
       await next();
     } finally {
+      stopRenewing();
       // Not awaited here: the idempotency record is sent right after it (back to back, one round trip) and
       // handleTurn awaits both. The state write before it has completed already.
       turn.released = turn.lock

@@ -27,6 +27,14 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return { status: 'claimed' };
   }
 
+  async renew(key: string, ttlSeconds: number): Promise<boolean> {
+    assertTtl(ttlSeconds);
+    const entry = this.live(key);
+    if (entry?.status !== 'in_progress') return false;
+    entry.expiresAt = this.now() + ttlSeconds * 1000;
+    return true;
+  }
+
   async complete(
     key: string,
     result: string,

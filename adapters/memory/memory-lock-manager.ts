@@ -80,6 +80,17 @@ export class MemoryLockManager implements LockManager {
     return {
       token: holder.token,
       isHeld: async () => isMine(),
+      extend: async (ttlMs) => {
+        if (!isMine()) return false;
+        holder.expiresAt = Date.now() + ttlMs;
+        // A waiter's hand-over timer was armed for the old expiry.
+        if (state.expiryTimer) {
+          clearTimeout(state.expiryTimer);
+          state.expiryTimer = null;
+          this.armExpiry(key, state);
+        }
+        return true;
+      },
       release: async () => {
         // Releasing an expired lock must never free a later holder's lock.
         if (state.holder !== holder) return;

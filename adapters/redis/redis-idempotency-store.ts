@@ -31,6 +31,12 @@ redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4])
 return 1
 `);
 
+// KEYS: marker. ARGV: 'p', ttl s. Extends a pending claim only.
+const RENEW = new RedisScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`);
+
 // Gives up a pending claim only: a finished key keeps its result for replays.
 const ABANDON = new RedisScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -57,6 +63,14 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       return { status: 'done', result: existing.slice(DONE.length) };
     }
     throw new GuichetError('INTERNAL', `Unexpected idempotency value at ${key}`);
+  }
+
+  async renew(key: string, ttlSeconds: number): Promise<boolean> {
+    assertTtl(ttlSeconds);
+    const renewed = await redisCall(this.client, () =>
+      RENEW.run(this.client, this.keysOf(key).slice(0, 1), [PENDING, Math.ceil(ttlSeconds)]),
+    );
+    return Number(renewed) === 1;
   }
 
   async complete(

@@ -49,6 +49,12 @@ redis.call('ZREM', KEYS[2], ARGV[1])
 return 1
 `);
 
+// KEYS: holder. ARGV: token, ttl ms. Extends only our own lock.
+const EXTEND = new RedisScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`);
+
 // KEYS: holder. ARGV: token. Deletes only our own lock, never a later holder's.
 const RELEASE = new RedisScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -121,6 +127,10 @@ export class RedisLockManager implements LockManager {
     return {
       token,
       isHeld: async () => (await redisCall(client, () => client.get(holderKey))) === String(token),
+      extend: async (ttlMs) =>
+        Number(
+          await redisCall(client, () => EXTEND.run(client, [holderKey], [String(token), Math.ceil(ttlMs)])),
+        ) === 1,
       release: async () => {
         await redisCall(client, () => RELEASE.run(client, [holderKey], [String(token)]));
       },

@@ -7,6 +7,11 @@ export interface Lock {
   readonly token: number;
   /** True while the lock has not expired nor been released. */
   isHeld(): Promise<boolean>;
+  /**
+   * Keeps the lock `ttlMs` longer from now, if it is still ours (false once it expired or was taken over):
+   * a live holder renews a short lease, so the lock of a holder that died lapses within one lease.
+   */
+  extend(ttlMs: number): Promise<boolean>;
   release(): Promise<void>;
 }
 
@@ -41,6 +46,12 @@ export interface IdempotencyStore {
   claim(key: string, ttlSeconds: number): Promise<IdempotencyClaim>;
   /** Records the serialized result of a claimed key so replays get the same answer. */
   complete(key: string, result: string, ttlSeconds: number, options?: CompleteOptions): Promise<void>;
+  /**
+   * Keeps a claim in progress `ttlSeconds` longer from now (false when it is no longer in progress): the
+   * owner renews a short lease while it works, so the claim of an owner that died lapses soon and the
+   * provider's retry can run the turn elsewhere.
+   */
+  renew(key: string, ttlSeconds: number): Promise<boolean>;
   /** Gives a claim up (the turn failed before any effect), so a retry can run it. */
   abandon(key: string): Promise<void>;
   /** Forgets every key that starts with `scope + ':'` (one conversation's claims and answers). */

@@ -91,6 +91,22 @@ export function lockManagerContract(
     await next.release();
   });
 
+  it('keeps an extended lock past its first lease; a waiter gets it once its holder stops extending', async () => {
+    const k = key();
+    const holder = await locks().acquire(k, { ttlMs: 300, waitMs: 0 });
+    await sleep(200);
+    expect(await holder.extend(600)).toBe(true);
+    await sleep(250); // past the first lease: still held thanks to the extension
+    expect(await holder.isHeld()).toBe(true);
+    await expectGuichetError(locks().acquire(k, { ttlMs: 1_000, waitMs: 50 }), 'LOCK_TIMEOUT');
+    const next = await locks().acquire(k, { ttlMs: 10_000, waitMs: 5_000 });
+    expect(next.token).toBeGreaterThan(holder.token);
+    // The former holder can no longer extend what is now someone else's.
+    expect(await holder.extend(10_000)).toBe(false);
+    expect(await next.isHeld()).toBe(true);
+    await next.release();
+  });
+
   it('passes the lock to a waiter when the holder dies without releasing (TTL)', async () => {
     const k = key();
     const crashed = await locks().acquire(k, { ttlMs: 250, waitMs: 0 });
@@ -189,6 +205,27 @@ export function idempotencyContract(
     });
     await store().complete(k, result, 60);
     expect(await store().claim(k, 60)).toEqual({ status: 'done', result });
+  });
+
+  it('keeps a renewed claim in progress past its first lease, and lets a lapsed one be claimed again', async () => {
+    const renewed = key();
+    const lapsed = key();
+    await store().claim(renewed, 1);
+    await store().claim(lapsed, 1);
+    await sleep(600);
+    expect(await store().renew(renewed, 2)).toBe(true);
+    await sleep(700); // the first lease is over: only the renewed claim is still in progress
+    expect(await store().claim(renewed, 1)).toEqual({ status: 'in_progress' });
+    expect(await store().claim(lapsed, 1)).toEqual({ status: 'claimed' });
+  });
+
+  it('renews only a claim in progress: never a finished one, nor one that is gone', async () => {
+    const done = key();
+    await store().claim(done, 60);
+    await store().complete(done, 'answer', 60);
+    expect(await store().renew(done, 60)).toBe(false);
+    expect(await store().claim(done, 60)).toEqual({ status: 'done', result: 'answer' });
+    expect(await store().renew(key(), 60)).toBe(false);
   });
 
   it('lets a retry run again after the claim was abandoned', async () => {

@@ -160,7 +160,12 @@ describeWithBoth('two instances sharing Redis and PostgreSQL', () => {
 
     // Had A carried on with its old token, it would find a newer fence and stop before writing anything.
     const messagesBefore = (await a.store.listMessages(DEMO_TENANT, first.conversationId)).length;
-    const staleLock = { token: stale.token, isHeld: async () => true, release: async () => undefined };
+    const staleLock = {
+      token: stale.token,
+      isHeld: async () => true,
+      extend: async () => true,
+      release: async () => undefined,
+    };
     jest.spyOn(a.locks, 'acquire').mockResolvedValueOnce(staleLock);
     await expect(
       a.engine.handleTurn({ tenantId: DEMO_TENANT, channel: 'sms', address, text: 'message en retard' }),

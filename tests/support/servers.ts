@@ -22,10 +22,13 @@ function pgBinDir(): string | undefined {
   return dir;
 }
 
-export type Binary = 'redis-server' | 'postgres';
+const HAPROXY = process.env.HAPROXY_BIN ?? '/usr/sbin/haproxy';
+
+export type Binary = 'redis-server' | 'postgres' | 'haproxy';
 
 export function hasBinary(binary: Binary): boolean {
   if (binary === 'redis-server') return existsSync(REDIS_SERVER);
+  if (binary === 'haproxy') return existsSync(HAPROXY);
   const dir = pgBinDir();
   if (!dir) return false;
   // As root, PostgreSQL must run as another user: the `postgres` account and runuser are needed.
@@ -244,4 +247,50 @@ export async function startPostgres(port?: number): Promise<DedicatedPostgres> {
     throw error;
   }
   return pg;
+}
+
+// -------------------------------------------------------------------------------------------- HAProxy
+
+export interface RunningHaproxy {
+  readonly port: number;
+  readonly url: string;
+  /** What HAProxy printed (its alerts and, at the configured level, its log lines). */
+  readonly logs: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * HAProxy in the foreground with the repository's own configuration (deploy/haproxy/haproxy.cfg): what the
+ * deployment documentation ships is what the tests run. `instances` are the address:port of each Guichet.
+ */
+export async function startHaproxy(instances: string[], port?: number): Promise<RunningHaproxy> {
+  const p = port ?? (await freePort());
+  const config = path.resolve(__dirname, '../../deploy/haproxy/haproxy.cfg');
+  const env: Record<string, string> = { ...process.env, GUICHET_BIND: `127.0.0.1:${p}` } as Record<
+    string,
+    string
+  >;
+  instances.forEach((address, i) => (env[`GUICHET_INSTANCE_${i + 1}`] = address));
+  const child = spawn(HAPROXY, ['-db', '-f', config], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const logs: string[] = [];
+  const keep = (data: Buffer): void => void logs.push(...data.toString().split('\n').filter(Boolean));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  await until(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`haproxy exited:\n${logs.join('\n')}`);
+      return (await fetch(`http://127.0.0.1:${p}/healthz`)).ok;
+    },
+    15_000,
+    `haproxy on ${p}`,
+  );
+  return {
+    port: p,
+    url: `http://127.0.0.1:${p}`,
+    logs,
+    async stop() {
+      child.kill('SIGTERM');
+      await waitExit(child);
+    },
+  };
 }
