@@ -36,7 +36,10 @@ export const ConfigSchema = z
       (v) => (v === '' ? undefined : v),
       z
         .string()
-        .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+        .regex(
+          /^(rediss?|redis\+sentinel):\/\//,
+          'must be a redis://, rediss:// or redis+sentinel://host:port,…/master-name URL',
+        )
         .optional(),
     ),
     TERRITORY_DIR: z.string().min(1).default('knowledge/territories'),

@@ -1,7 +1,7 @@
 // Redis client that fails fast: while Redis is down, commands reject at once with
 // GuichetError('DEPENDENCY_UNAVAILABLE') instead of queueing, and the client keeps reconnecting
 // (every ≤ 1 s) so service comes back by itself when Redis does.
-import Redis from 'ioredis';
+import Redis, { type RedisOptions } from 'ioredis';
 import { z } from 'zod';
 import { GuichetError, isGuichetError } from '../../bot/errors';
 
@@ -21,9 +21,41 @@ export type RedisClientOptions = z.input<typeof RedisClientOptionsSchema> & {
 
 export type RedisClient = Redis;
 
+/**
+ * `redis+sentinel://[:password@]host:port[,host:port…]/master-name[?db=N]`: a Redis primary found through
+ * Sentinel (the sentinels' addresses, the name they monitor). ioredis asks the sentinels for the current
+ * primary and asks again after a failover; the password, if any, is the data nodes' (sentinels without auth).
+ */
+export interface SentinelTarget {
+  sentinels: { host: string; port: number }[];
+  name: string;
+  password?: string;
+  db?: number;
+}
+
+export function parseSentinelUrl(url: string): SentinelTarget | undefined {
+  const m = /^redis\+sentinel:\/\/(?:(?:[^:@/]*):([^@/]*)@)?([^/?#]+)\/([^/?#]+)\/?(?:\?(.*))?$/.exec(url);
+  if (!m) return undefined;
+  const [, password, hosts, name, query] = m;
+  const sentinels = hosts!.split(',').map((hostPort) => {
+    const [host, port] = hostPort.split(':');
+    return { host: host!, port: port ? Number(port) : 26379 };
+  });
+  if (sentinels.some((s) => !s.host || !Number.isInteger(s.port) || s.port <= 0 || s.port > 65535))
+    return undefined;
+  const db = query ? new URLSearchParams(query).get('db') : null;
+  return {
+    sentinels,
+    name: decodeURIComponent(name!),
+    ...(password ? { password: decodeURIComponent(password) } : {}),
+    ...(db !== null && /^\d+$/.test(db) ? { db: Number(db) } : {}),
+  };
+}
+
 export function createRedisClient(url: string, options: RedisClientOptions = {}): RedisClient {
   const opts = RedisClientOptionsSchema.parse(options);
-  const client = new Redis(url, {
+  const sentinel = parseSentinelUrl(url);
+  const common: RedisOptions = {
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     connectTimeout: opts.connectTimeoutMs,
@@ -36,7 +68,17 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
     // the connection), and the per-tick pipelines it builds were about a quarter of what full GCs freed under
     // load (more full GCs, a slower p99; BENCHMARKS.md).
     enableAutoPipelining: false,
-  });
+  };
+  const client = sentinel
+    ? new Redis({
+        ...common,
+        ...sentinel,
+        sentinelRetryStrategy: (attempt: number) => Math.min(attempt * 100, opts.maxReconnectDelayMs),
+        // After a failover the old primary may come back as a replica: a write sent to it is refused with
+        // READONLY; reconnecting makes ioredis ask the sentinels for the new primary.
+        reconnectOnError: (error: Error) => error.message.startsWith('READONLY'),
+      })
+    : new Redis(url, common);
   client.on('error', options.onError ?? (() => undefined));
   return client;
 }
