@@ -22,12 +22,17 @@ const { values: opts } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     rate: { type: 'string', default: '250' },
     conversations: { type: 'string', default: '10000' },
+    // N > 1: N instances behind HAProxy (deploy/haproxy/haproxy.cfg, at most 3), driven through the proxy.
+    instances: { type: 'string', default: '1' },
   },
 });
 const DURATION = Number(opts.duration);
 const CONCURRENCY = Number(opts.concurrency);
 const RATE = Number(opts.rate);
 const CONVERSATIONS = Number(opts.conversations);
+const INSTANCES = Number(opts.instances);
+if (!Number.isInteger(INSTANCES) || INSTANCES < 1 || INSTANCES > 3)
+  throw new Error('--instances must be 1, 2 or 3');
 
 const ROOT = path.resolve(__dirname, '..');
 const AUTH_TOKEN = 'bench-auth-token-0123456789abcdef';
@@ -108,15 +113,15 @@ function processes(): ProcessStat[] {
   return found;
 }
 
-/** The server's processes: the one started and its children (a cluster's workers, when there are some). */
-const serverProcesses = (all: ProcessStat[], pid: number): ProcessStat[] =>
-  all.filter((p) => p.pid === pid || p.ppid === pid);
+/** The servers' processes: the instances started and their children. */
+const serverProcesses = (all: ProcessStat[], pids: number[]): ProcessStat[] =>
+  all.filter((p) => pids.includes(p.pid) || pids.includes(p.ppid));
 
-/** RSS and CPU time of the server, children included. */
-function procStats(pid: number): { rssMb: number; cpuS: number } {
+/** RSS and CPU time of the servers (every instance), children included. */
+function procStats(pids: number[]): { rssMb: number; cpuS: number } {
   let rssKb = 0;
   let cpuS = 0;
-  for (const p of serverProcesses(processes(), pid)) {
+  for (const p of serverProcesses(processes(), pids)) {
     const status = readFileSync(`/proc/${p.pid}/status`, 'utf8');
     rssKb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
     cpuS += p.cpuS;
@@ -125,9 +130,9 @@ function procStats(pid: number): { rssMb: number; cpuS: number } {
 }
 
 /** CPU seconds used so far by every process, grouped by what it is (to see where a turn's CPU goes). */
-function cpuByProcess(serverPid: number): Map<string, number> {
+function cpuByProcess(serverPids: number[]): Map<string, number> {
   const all = processes();
-  const server = new Set(serverProcesses(all, serverPid).map((p) => p.pid));
+  const server = new Set(serverProcesses(all, serverPids).map((p) => p.pid));
   const groups = new Map<string, number>();
   for (const p of all) {
     const group = server.has(p.pid)
@@ -138,7 +143,9 @@ function cpuByProcess(serverPid: number): Map<string, number> {
           ? 'postgresql'
           : /^redis/.test(p.comm)
             ? 'redis'
-            : 'other';
+            : /^haproxy/.test(p.comm)
+              ? 'haproxy'
+              : 'other';
     groups.set(group, (groups.get(group) ?? 0) + p.cpuS);
   }
   return groups;
@@ -147,7 +154,7 @@ function cpuByProcess(serverPid: number): Map<string, number> {
 function cpuPerTurn(before: Map<string, number>, after: Map<string, number>, turns: number): string {
   const parts: string[] = [];
   let total = 0;
-  for (const group of ['guichet', 'postgresql', 'redis', 'load generator', 'other']) {
+  for (const group of ['guichet', 'postgresql', 'redis', 'haproxy', 'load generator', 'other']) {
     const ms = (((after.get(group) ?? 0) - (before.get(group) ?? 0)) * 1000) / Math.max(1, turns);
     total += ms;
     parts.push(`${group} ${ms.toFixed(2)}`);
@@ -370,8 +377,41 @@ async function main() {
     WEBCHAT_SECRET: 'bench-webchat-secret',
   };
   build(); // what `npm start` runs first (prestart)
-  const server = await startProcess(guichetCommand(), env, /"port":(\d+)/);
-  const send = createClient(server.port, CONCURRENCY * 2);
+  let proxy: ChildProcess | undefined;
+  const servers: { child: ChildProcess; port: number }[] = [];
+  if (INSTANCES === 1) {
+    servers.push(await startProcess(guichetCommand(), env, /"port":(\d+)/));
+  } else {
+    if (!realAdapters)
+      throw new Error('--instances needs REDIS_URL and DATABASE_URL (shared by the instances)');
+    // The instances listen on the next ports; the proxy takes `port`, the one PUBLIC_URL names (Twilio signs it).
+    const own = (i: number): NodeJS.ProcessEnv => ({ ...env, PORT: String(port + 1 + i) });
+    servers.push(await startProcess(guichetCommand(), own(0), /"port":(\d+)/)); // migrates alone
+    for (let i = 1; i < INSTANCES; i++)
+      servers.push(await startProcess(guichetCommand(), own(i), /"port":(\d+)/));
+    const addresses = Object.fromEntries(
+      servers.map((s, i) => [`GUICHET_INSTANCE_${i + 1}`, `127.0.0.1:${s.port}`]),
+    );
+    // A three-server configuration with fewer instances: the missing ones point at the first (round robin
+    // then gives it a double share; say so in the figures).
+    for (let i = INSTANCES; i < 3; i++)
+      addresses[`GUICHET_INSTANCE_${i + 1}`] = `127.0.0.1:${servers[0]!.port}`;
+    proxy = spawn('haproxy', ['-db', '-f', path.join(ROOT, 'deploy/haproxy/haproxy.cfg')], {
+      env: { ...process.env, ...addresses, GUICHET_BIND: `127.0.0.1:${port}` },
+      stdio: 'ignore',
+    });
+    for (let ready = false; !ready;) {
+      ready = await fetch(`${baseUrl}/readyz`)
+        .then((r) => r.ok)
+        .catch(() => false);
+      if (!ready) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // Every instance must be in the pool before measuring (health checks every second).
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    log(`instances:      ${INSTANCES} behind HAProxy on ${port} (${servers.map((s) => s.port).join(', ')})`);
+  }
+  const serverPids = servers.map((s) => s.child.pid!);
+  const send = createClient(port, CONCURRENCY * 2);
 
   const citizens: Citizen[] = Array.from({ length: CONCURRENCY }, (_, i) => newCitizen('+3361', i));
   const smsCheck = (user: number, res: { status: number; body: string }) => {
@@ -382,12 +422,12 @@ async function main() {
   const nextCall = (user: number) => smsCall(baseUrl, citizens[user]!.phone, nextSms(citizens[user]!));
 
   await closedLoop(send, CONCURRENCY, 2, nextCall, smsCheck); // warm-up (JIT, pools, caches)
-  const cpu0 = procStats(server.child.pid!).cpuS;
-  const machine0 = cpuByProcess(server.child.pid!);
+  const cpu0 = procStats(serverPids).cpuS;
+  const machine0 = cpuByProcess(serverPids);
   const sms = await closedLoop(send, CONCURRENCY, DURATION, nextCall, smsCheck);
-  const machineCpu = cpuPerTurn(machine0, cpuByProcess(server.child.pid!), sms.count);
+  const machineCpu = cpuPerTurn(machine0, cpuByProcess(serverPids), sms.count);
   const cpuPerTurnMs =
-    Math.round(((procStats(server.child.pid!).cpuS - cpu0) * 1000 * 100) / Math.max(1, sms.count)) / 100;
+    Math.round(((procStats(serverPids).cpuS - cpu0) * 1000 * 100) / Math.max(1, sms.count)) / 100;
   log(
     `sms (closed):   ${sms.perSecond} turns/s, p50 ${sms.p50} ms, p95 ${sms.p95} ms, p99 ${sms.p99} ms, max ${sms.max} ms, errors ${sms.errors}, CPU ${cpuPerTurnMs} ms/turn`,
   );
@@ -516,19 +556,21 @@ async function main() {
     (_i, res) => res.status === 200,
   );
   const made = many.count;
-  const after = procStats(server.child.pid!);
+  const after = procStats(serverPids);
   const redisBytes = await redisBytesPerConversation(realAdapters ? process.env.REDIS_URL : undefined);
   log(
     `memory:         RSS ${after.rssMb} MB after ${made} extra conversations (${made + citizens.length + rateCitizens.length} in all); Redis ${redisBytes ?? 'n/a'} bytes/conversation`,
   );
 
-  // Wait for the server to exit: a profile (--cpu-prof) is written only on a clean exit.
-  const exited = new Promise((resolve) => server.child.once('exit', resolve));
-  server.child.kill('SIGTERM');
+  // Wait for the servers to exit: a profile (--cpu-prof) is written only on a clean exit.
+  proxy?.kill('SIGTERM');
+  const exited = Promise.all(servers.map((s) => new Promise((resolve) => s.child.once('exit', resolve))));
+  for (const s of servers) s.child.kill('SIGTERM');
   await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
   geocoder.close();
   const figures = {
     adapters: realAdapters ? 'redis+postgresql' : 'memory+pglite',
+    instances: INSTANCES,
     turns_per_s: sms.perSecond,
     p50_ms: sms.p50,
     p95_ms: sms.p95,
