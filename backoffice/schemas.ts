@@ -318,6 +318,20 @@ export const IndicatorsViewSchema = z.object({
   }),
   /** The same figures over the previous period of the same length (set by the API). */
   previous: IndicatorsHeadlineSchema.optional(),
+  /** The headline figures with their French label and definition, current and previous (set by the API). */
+  figures: z
+    .array(
+      z.object({
+        key: z.string(),
+        label: z.string(),
+        unit: z.enum(['count', 'seconds', 'rate']),
+        counts: z.string(),
+        better: z.enum(['up', 'down', 'neither']),
+        value: z.number().nullable(),
+        previous: z.number().nullable(),
+      }),
+    )
+    .optional(),
 });
 export type IndicatorsView = z.infer<typeof IndicatorsViewSchema>;
 

@@ -1,10 +1,11 @@
 // /api/v1/indicators: the territory's steering indicators for supervisors, over a period compared with the
 // previous one, as JSON or a CSV file. Definitions: backoffice/indicators/definitions.ts.
 import { stringify } from 'csv-stringify/sync';
+import { DateTime } from 'luxon';
 import type { z } from 'zod';
 import { GuichetError } from '../../bot/errors';
 import { tenantOf, type Principal } from '../auth';
-import { boundOf, granularityFor, headlineOf, previousPeriod } from '../indicators/definitions';
+import { boundOf, DEFINITIONS, granularityFor, headlineOf, previousPeriod } from '../indicators/definitions';
 import { csvRows, labelView, withoutOtherActors } from '../indicators/present';
 import { IndicatorsQuery, IndicatorsViewSchema, type IndicatorsView } from '../schemas';
 import { serviceLevelsOf } from '../service-levels';
@@ -56,7 +57,9 @@ async function compute(deps: ApiDeps, principal: Principal, query: z.output<type
   const current = await ask({ from, to });
   const previous = query.compare ? headlineOf(await ask(previousPeriod(from, to))) : undefined;
   const vocabulary = vocabularyFor(territory, deps.requestTypes);
-  const labelled = labelView(breakdowns ? current : withoutOtherActors(current), vocabulary, territory);
+  // Labelled first: the actors' kinds are summed from the authorities before those are withheld.
+  const all = labelView(current, vocabulary, territory);
+  const labelled = breakdowns ? all : withoutOtherActors(all);
   const scopeLabel =
     authorityId === null
       ? (territory?.name ?? tenantId)
@@ -66,6 +69,12 @@ async function compute(deps: ApiDeps, principal: Principal, query: z.output<type
     scope: { authorityId, label: scopeLabel, breakdowns },
     ...(previous ? { previous } : {}),
   };
+  const now = headlineOf(view);
+  view.figures = DEFINITIONS.map((d) => ({
+    ...d,
+    value: now[d.key],
+    previous: previous ? previous[d.key] : null,
+  }));
   return view;
 }
 
@@ -99,12 +108,14 @@ export function indicatorRoutes(deps: ApiDeps): AnyRoute[] {
         const view = await compute(deps, principal, query);
         const rows = csvRows(view, view.previous, headlineOf(view)).map((r) => r.map(neutralise));
         const csv = stringify(rows, { delimiter: ';', bom: true, record_delimiter: 'windows' });
-        const day = (d: string) => d.slice(0, 10);
+        // The file is named after the period's first and last days, in the territory's time zone.
+        const day = (iso: string, back = 0) =>
+          DateTime.fromMillis(Date.parse(iso) - back, { zone: view.timeZone }).toISODate();
         res
           .status(200)
           .set({
             'Content-Type': 'text/csv; charset=utf-8',
-            'Content-Disposition': `attachment; filename="indicateurs-${day(view.from)}-${day(view.to)}.csv"`,
+            'Content-Disposition': `attachment; filename="indicateurs-${day(view.from)}-${day(view.to, 1)}.csv"`,
             'Cache-Control': 'no-store',
           })
           .send(csv);

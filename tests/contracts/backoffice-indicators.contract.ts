@@ -79,6 +79,12 @@ export function indicatorStoreContract(db: Db, port: () => IndicatorStore): void
       await query(`UPDATE conversations SET created_at = '2026-03-02T08:59:00Z' WHERE id = $1`, [
         two.conversationId,
       ]);
+      // The citizens' messages were written during their conversations.
+      await query(
+        `UPDATE messages m SET created_at = c.created_at + interval '1 minute'
+         FROM conversations c WHERE c.id = m.conversation_id AND c.id = ANY($1::uuid[])`,
+        [[one.conversationId, two.conversationId]],
+      );
 
       await query(
         `INSERT INTO request_events (request_id, status, actor, kind, details, created_at)

@@ -2,7 +2,10 @@
 // each one pass over the period's rows: requests counted by every breakdown at once (GROUPING SETS), their
 // delays (median and 90th percentile, overall and per service level), the backlog at the period's end (three
 // narrow indexes, migration 0021), conversations, callbacks and interventions. First response and first
-// assignment are read from the request row (kept by a trigger from the timeline, migration 0021).
+// assignment are read from the request row (kept by a trigger from the timeline, migration 0021). Every
+// statement reads its rows from a covering index (migration 0021) and groups by day in the time zone; weeks,
+// ISO weeks and months are made from those days here. One read-only snapshot for all of them, with enough
+// work memory to sort a year of requests without spilling to disk.
 import type { IndicatorStore, IndicatorsQuery } from '../../../backoffice/ports';
 import type { IndicatorsView } from '../../../backoffice/schemas';
 import { AGEING_BUCKETS } from '../../../backoffice/indicators/definitions';
@@ -24,12 +27,13 @@ const byCount = (a: { key: string; count: number }, b: { key: string; count: num
 /** The period's requests of the scope, with their service level's delay (days) and the key of that level. */
 const PERIOD_REQUESTS = `
   period AS (
-    SELECT r.*, r.payload ->> 'category' AS category,
+    SELECT r.type, r.payload_category AS category, r.channel, r.commune_id, r.authority_id, r.status,
+      r.created_at, r.updated_at, r.resolved_at, r.first_response_at, r.first_assigned_at,
       COALESCE(slc.days, sld.days) AS sl_days,
       CASE WHEN slc.days IS NOT NULL THEN r.type || ':' || slc.category
            WHEN sld.days IS NOT NULL THEN r.type END AS sl_key
     FROM requests r
-    LEFT JOIN levels slc ON slc.type = r.type AND slc.category = r.payload ->> 'category'
+    LEFT JOIN levels slc ON slc.type = r.type AND slc.category = r.payload_category
     LEFT JOIN levels sld ON sld.type = r.type AND sld.category IS NULL
     WHERE r.tenant_id = $1 AND r.created_at >= $2::timestamptz AND r.created_at < $3::timestamptz
       AND ($4::text IS NULL OR r.authority_id = $4::text)
@@ -42,25 +46,23 @@ interface CountRow {
   channel: string | null;
   commune: string | null;
   authority: string | null;
-  week: string | null;
   status: string | null;
-  bucket: string | null;
+  day: string | null;
   g: number | string;
   n: number | string;
   resolved: number | string;
 }
 
-// GROUPING(type, category, channel, commune, authority, week, status, bucket): a bit per column, 1 = rolled up.
+// GROUPING(type, category, channel, commune, authority, status, day): a bit per column, 1 = rolled up.
 const SETS: Record<string, number> = {
-  type: 0b01111111,
-  category: 0b00111111,
-  channel: 0b11011111,
-  commune: 0b11101111,
-  authority: 0b11110111,
-  week: 0b11111011,
-  status: 0b11111101,
-  bucket: 0b11111110,
-  total: 0b11111111,
+  type: 0b0111111,
+  category: 0b0011111,
+  channel: 0b1101111,
+  commune: 0b1110111,
+  authority: 0b1111011,
+  status: 0b1111101,
+  day: 0b1111110,
+  total: 0b1111111,
 };
 
 async function requestCounts(sql: SqlExecutor, base: unknown[]) {
@@ -68,16 +70,15 @@ async function requestCounts(sql: SqlExecutor, base: unknown[]) {
     `WITH ${LEVELS}, ${PERIOD_REQUESTS},
      labelled AS (
        SELECT type, CASE WHEN category IS NOT NULL THEN type || ':' || category END AS category, channel,
-         COALESCE(commune_id, 'unknown') AS commune, authority_id AS authority,
-         to_char(created_at AT TIME ZONE $6::text, 'IYYY-"W"IW') AS week, status,
-         to_char(date_trunc($7::text, created_at AT TIME ZONE $6::text), 'YYYY-MM-DD') AS bucket
+         COALESCE(commune_id, 'unknown') AS commune, authority_id AS authority, status,
+         (created_at AT TIME ZONE $6::text)::date AS d
        FROM period
      )
-     SELECT type, category, channel, commune, authority, week, status, bucket,
-       GROUPING(type, category, channel, commune, authority, week, status, bucket) AS g,
+     SELECT type, category, channel, commune, authority, status, to_char(d, 'YYYY-MM-DD') AS day,
+       GROUPING(type, category, channel, commune, authority, status, d) AS g,
        count(*)::int AS n, (count(*) FILTER (WHERE status = 'resolved'))::int AS resolved
      FROM labelled
-     GROUP BY GROUPING SETS ((type), (type, category), (channel), (commune), (authority), (week), (status), (bucket), ())`,
+     GROUP BY GROUPING SETS ((type), (type, category), (channel), (commune), (authority), (status), (d), ())`,
     base,
   );
 }
@@ -155,7 +156,7 @@ async function backlog(sql: SqlExecutor, q: IndicatorsQuery) {
 
 interface ConversationRow {
   channel: string | null;
-  bucket: string | null;
+  day: string | null;
   g: number | string;
   total: Num;
   handed_over: Num;
@@ -165,28 +166,28 @@ interface ConversationRow {
   wait_p90: Num;
 }
 
-/** Conversations of the tenant (they belong to no authority) by channel and trend bucket. */
-async function conversations(sql: SqlExecutor, q: IndicatorsQuery, granularity: string) {
+/** Conversations of the tenant (they belong to no authority) by channel and day. */
+async function conversations(sql: SqlExecutor, q: IndicatorsQuery) {
   const rows = await sql.query<ConversationRow>(
     `WITH c AS (
        SELECT channel, handed_over_at, nlu_fallbacks,
          EXTRACT(EPOCH FROM first_agent_reply_at - handed_over_at)::float8 AS wait,
-         to_char(date_trunc($5::text, created_at AT TIME ZONE $4::text), 'YYYY-MM-DD') AS bucket
+         (created_at AT TIME ZONE $4::text)::date AS d
        FROM conversations WHERE tenant_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz
      )
-     SELECT channel, bucket, GROUPING(channel, bucket) AS g, count(*)::int AS total,
+     SELECT channel, to_char(d, 'YYYY-MM-DD') AS day, GROUPING(channel, d) AS g, count(*)::int AS total,
        (count(*) FILTER (WHERE handed_over_at IS NOT NULL))::int AS handed_over,
        COALESCE(sum(nlu_fallbacks), 0)::int AS fallbacks,
        count(wait) AS wait_n, percentile_cont(0.5) WITHIN GROUP (ORDER BY wait) AS wait_med,
        percentile_cont(0.9) WITHIN GROUP (ORDER BY wait) AS wait_p90
-     FROM c GROUP BY GROUPING SETS ((), (channel), (bucket))`,
-    [q.tenantId, q.from, q.to, q.timeZone, granularity],
+     FROM c GROUP BY GROUPING SETS ((), (channel), (d))`,
+    [q.tenantId, q.from, q.to, q.timeZone],
   );
-  // The bot's turns: the citizen's messages the NLU read, in the period's conversations.
+  // The bot's turns: the citizens' messages the NLU read during the period (an index of their own).
   const turns = await sql.query<{ bot_turns: Num }>(
-    `SELECT count(*)::int AS bot_turns FROM messages m JOIN conversations c ON c.id = m.conversation_id
-     WHERE c.tenant_id = $1 AND c.created_at >= $2::timestamptz AND c.created_at < $3::timestamptz
-       AND m.direction = 'in' AND m.intent IS NOT NULL`,
+    `SELECT count(*)::int AS bot_turns FROM messages
+     WHERE tenant_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz
+       AND direction = 'in' AND intent IS NOT NULL`,
     [q.tenantId, q.from, q.to],
   );
   return { rows: rows.rows, botTurns: int(turns.rows[0]?.bot_turns) };
@@ -199,27 +200,60 @@ async function callbacksAndInterventions(sql: SqlExecutor, q: IndicatorsQuery) {
      FROM callbacks WHERE tenant_id = $1 AND promised_by >= $2::timestamptz AND promised_by < $3::timestamptz`,
     [q.tenantId, q.from, q.to],
   );
+  // The request's authority only when one is asked for (the join costs a lookup per intervention).
+  const authority =
+    q.authorityId === null ? '' : 'JOIN requests r ON r.id = i.request_id AND r.authority_id = $4::text';
   const interventions = await sql.query<{ team: string | null; name: string | null; n: Num }>(
     `SELECT i.team_id::text AS team, t.name, count(*)::int AS n
-     FROM interventions i
-     JOIN requests r ON r.id = i.request_id
+     FROM interventions i ${authority}
      LEFT JOIN teams t ON t.id = i.team_id
      WHERE i.tenant_id = $1 AND i.status = 'done' AND i.updated_at >= $2::timestamptz AND i.updated_at < $3::timestamptz
-       AND ($4::text IS NULL OR r.authority_id = $4::text)
      GROUP BY i.team_id, t.name`,
-    [q.tenantId, q.from, q.to, q.authorityId],
+    q.authorityId === null ? [q.tenantId, q.from, q.to] : [q.tenantId, q.from, q.to, q.authorityId],
   );
   return { callbacks: callbacks.rows[0], interventions: interventions.rows };
 }
 
-export async function indicators(sql: SqlExecutor, q: IndicatorsQuery): Promise<IndicatorsView> {
+/** "2026-03-09" → "2026-W11" (ISO 8601 week of that day). */
+function isoWeek(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  const weekday = (d.getUTCDay() + 6) % 7; // Monday = 0
+  const thursday = new Date(d.getTime() + (3 - weekday) * 86_400_000);
+  const year = thursday.getUTCFullYear();
+  const week = 1 + Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / (7 * 86_400_000));
+  return `${year}-W${String(week).padStart(2, '0')}`;
+}
+
+/** The first day of the day's week (Monday) or month. */
+function bucketOf(day: string, granularity: 'week' | 'month'): string {
+  if (granularity === 'month') return `${day.slice(0, 7)}-01`;
+  const d = new Date(`${day}T00:00:00Z`);
+  return new Date(d.getTime() - ((d.getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Sums `value` of the day rows per key. */
+function sumBy<R>(rows: R[], key: (r: R) => string, value: (r: R) => number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const r of rows) out.set(key(r), (out.get(key(r)) ?? 0) + value(r));
+  return out;
+}
+
+export async function indicators(sql: SqlClient, q: IndicatorsQuery): Promise<IndicatorsView> {
+  return sql.transaction(async (tx) => {
+    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    await tx.query("SET LOCAL work_mem = '32MB'");
+    return compute(tx, q);
+  });
+}
+
+async function compute(sql: SqlExecutor, q: IndicatorsQuery): Promise<IndicatorsView> {
   const granularity = q.granularity ?? 'week';
   const levels = JSON.stringify(q.serviceLevels ?? []);
   const base = [q.tenantId, q.from, q.to, q.authorityId, levels];
-  const counts = await requestCounts(sql, [...base, q.timeZone, granularity]);
+  const counts = await requestCounts(sql, [...base, q.timeZone]);
   const timing = await delays(sql, base);
   const open = await backlog(sql, q);
-  const conv = await conversations(sql, q, granularity);
+  const conv = await conversations(sql, q);
   const work = await callbacksAndInterventions(sql, q);
 
   const rowsOf = (set: number) => counts.rows.filter((r) => Number(r.g) === set);
@@ -245,9 +279,25 @@ export async function indicators(sql: SqlExecutor, q: IndicatorsQuery): Promise<
   const convTotal = conv.rows.find((r) => Number(r.g) === 3);
   const convTotalCount = int(convTotal?.total);
   const handedOver = int(convTotal?.handed_over);
-  const convBuckets = new Map(conv.rows.filter((r) => Number(r.g) === 2).map((r) => [r.bucket!, r]));
-  const requestBuckets = new Map(rowsOf(SETS.bucket!).map((r) => [r.bucket!, r]));
-  const bucketKeys = [...new Set([...convBuckets.keys(), ...requestBuckets.keys()])].sort();
+  const requestDays = rowsOf(SETS.day!);
+  const convDays = conv.rows.filter((r) => Number(r.g) === 2);
+  const bucket = (r: { day: string | null }) => bucketOf(r.day!, granularity);
+  const trend = {
+    requests: sumBy(requestDays, bucket, (r) => int(r.n)),
+    resolved: sumBy(requestDays, bucket, (r) => int(r.resolved)),
+    conversations: sumBy(convDays, bucket, (r) => int(r.total)),
+    handedOver: sumBy(convDays, bucket, (r) => int(r.handed_over)),
+  };
+  const bucketKeys = [...new Set([...trend.requests.keys(), ...trend.conversations.keys()])].sort();
+  const byWeek = [
+    ...sumBy(
+      requestDays,
+      (r) => isoWeek(r.day!),
+      (r) => int(r.n),
+    ),
+  ]
+    .map(([key, count]) => ({ key, count }))
+    .sort((a, b) => a.key.localeCompare(b.key));
 
   const due = int(work.callbacks?.due);
   const kept = int(work.callbacks?.kept);
@@ -267,7 +317,7 @@ export async function indicators(sql: SqlExecutor, q: IndicatorsQuery): Promise<
       byChannel: pick('channel', 'channel'),
       byCommune: pick('commune', 'commune'),
       byAuthority: pick('authority', 'authority'),
-      byWeek: pick('week', 'week').sort((a, b) => a.key.localeCompare(b.key)),
+      byWeek,
       byStatus: pick('status', 'status'),
       medianFirstResponseSeconds: num(overall?.fr_med),
       medianResolutionSeconds: num(overall?.re_med),
@@ -308,10 +358,10 @@ export async function indicators(sql: SqlExecutor, q: IndicatorsQuery): Promise<
       granularity,
       buckets: bucketKeys.map((key) => ({
         key,
-        requests: int(requestBuckets.get(key)?.n),
-        resolved: int(requestBuckets.get(key)?.resolved),
-        conversations: int(convBuckets.get(key)?.total),
-        handedOver: int(convBuckets.get(key)?.handed_over),
+        requests: trend.requests.get(key) ?? 0,
+        resolved: trend.resolved.get(key) ?? 0,
+        conversations: trend.conversations.get(key) ?? 0,
+        handedOver: trend.handedOver.get(key) ?? 0,
       })),
     },
   };
