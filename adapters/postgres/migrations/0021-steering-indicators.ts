@@ -1,8 +1,9 @@
-// Steering indicators over a million requests (docs/back-office.md, "Indicators"; BENCHMARKS.md, "Indicators").
+// Steering indicators over a million requests (docs/back-office.md, "Indicateurs de pilotage"; BENCHMARKS.md,
+// "Indicators").
 // The indicators read a period's requests from one covering index (index-only scan: no heap visit, no jsonb
 // parsed per row), so the incident category is a stored column next to the payload it comes from.
 // Reading each request's first response and first assignment from its timeline at query time costs one index
-// lookup per request (a quarter of a second per 100,000 requests), so both instants are kept on the request
+// lookup per request of the period, so both instants are kept on the request
 // itself, recomputed by a trigger whenever its timeline gets or changes an event (the timeline stays the truth:
 // a changed or back-dated event moves them too). The backlog at a past date reads three narrow indexes (open
 // now, resolved after it, rejected after it) instead of every request ever created.
@@ -16,14 +17,19 @@ ALTER TABLE requests ADD COLUMN payload_category text GENERATED ALWAYS AS (paylo
 
 -- First response: the request first left 'received' (an agent acted on it). First assignment: first given
 -- to a person (automatic routing to a team's queue is not an assignment to someone).
+-- Written only when they change: the request's first 'received' event (every new request) writes nothing.
 CREATE FUNCTION guichet_request_milestones() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  responded timestamptz;
+  assigned timestamptz;
 BEGIN
-  UPDATE requests r SET
-    first_response_at = (SELECT min(e.created_at) FROM request_events e
-                         WHERE e.request_id = r.id AND e.status <> 'received'),
-    first_assigned_at = (SELECT min(e.created_at) FROM request_events e
-                         WHERE e.request_id = r.id AND e.kind = 'assignment' AND e.details ->> 'agentId' IS NOT NULL)
-  WHERE r.id = NEW.request_id;
+  SELECT min(e.created_at) INTO responded FROM request_events e
+  WHERE e.request_id = NEW.request_id AND e.status <> 'received';
+  SELECT min(e.created_at) INTO assigned FROM request_events e
+  WHERE e.request_id = NEW.request_id AND e.kind = 'assignment' AND e.details ->> 'agentId' IS NOT NULL;
+  UPDATE requests r SET first_response_at = responded, first_assigned_at = assigned
+  WHERE r.id = NEW.request_id
+    AND (r.first_response_at IS DISTINCT FROM responded OR r.first_assigned_at IS DISTINCT FROM assigned);
   RETURN NULL;
 END
 $fn$;
