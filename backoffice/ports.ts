@@ -202,8 +202,12 @@ export interface IndicatorsQuery {
   authorityId: string | null;
   from: Date;
   to: Date;
-  /** ISO weeks are counted in the territory's time zone. */
+  /** ISO weeks, trend buckets and ages are counted in the territory's time zone. */
   timeZone: string;
+  /** Trend buckets (in the time zone): weeks starting on Monday, or months. Default: week. */
+  granularity?: 'week' | 'month';
+  /** The territory's service levels (backoffice/service-levels.ts), for the share resolved in time. */
+  serviceLevels?: readonly { type: string; category: string | null; days: number }[];
 }
 
 export interface NewWebhook {

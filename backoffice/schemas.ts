@@ -195,17 +195,68 @@ export const ErasureResultSchema = z.object({
 });
 export type ErasureResult = z.infer<typeof ErasureResultSchema>;
 
-const Count = z.object({ key: z.string(), count: z.number().int() });
+const Count = z.object({
+  key: z.string(),
+  count: z.number().int(),
+  /** What people read (the territory's and services' French names); set by the API, never an id. */
+  label: z.string().optional(),
+});
+/** Seconds: how many requests were measured, their median and 90th percentile. */
+const Spread = z.object({
+  count: z.number().int(),
+  median: z.number().nullable(),
+  p90: z.number().nullable(),
+});
+const InTime = z.object({
+  /** Requests with a service level that were resolved or whose deadline fell before the period's end. */
+  due: z.number().int(),
+  /** Those resolved within their service level. */
+  withinLevel: z.number().int(),
+  rate: z.number().nullable(),
+});
+/** The headline figures of a period, to compare two periods (see backoffice/indicators/definitions.ts). */
+export const IndicatorsHeadlineSchema = z.object({
+  from: Timestamp,
+  to: Timestamp,
+  requests: z.number().int(),
+  firstResponseMedian: z.number().nullable(),
+  assignmentMedian: z.number().nullable(),
+  resolutionMedian: z.number().nullable(),
+  resolutionP90: z.number().nullable(),
+  inTimeRate: z.number().nullable(),
+  backlog: z.number().int(),
+  containmentRate: z.number().nullable(),
+  handoverRate: z.number().nullable(),
+  agentWaitMedian: z.number().nullable(),
+  callbacksKeptRate: z.number().nullable(),
+  interventionsDone: z.number().int(),
+});
+export type IndicatorsHeadline = z.infer<typeof IndicatorsHeadlineSchema>;
+
 export const IndicatorsViewSchema = z.object({
   tenantId: z.string(),
   from: Timestamp,
   to: Timestamp,
   timeZone: z.string(),
+  /** Whose figures these are (set by the API): one authority's, or the territory's. */
+  scope: z
+    .object({
+      authorityId: z.string().nullable(),
+      label: z.string(),
+      /** False when a commune or partner reads the territory: aggregates only, no other actor's figures. */
+      breakdowns: z.boolean(),
+    })
+    .optional(),
   requests: z.object({
     total: z.number().int(),
     byType: z.array(Count),
+    /** Incident categories, keyed 'type:category' (requests without a category are not listed). */
+    byCategory: z.array(Count),
     byChannel: z.array(Count),
     byCommune: z.array(Count.extend({ key: z.string().meta({ description: "commune id, or 'unknown'" }) })),
+    byAuthority: z.array(Count),
+    /** Commune vs intercommunalité vs partner (set by the API from the territory). */
+    byAuthorityKind: z.array(Count).optional(),
     byWeek: z.array(Count.extend({ key: z.string().meta({ description: 'ISO week, e.g. 2026-W07' }) })),
     byStatus: z.array(Count),
     /** Median seconds from creation until the request left 'received'. */
@@ -213,8 +264,27 @@ export const IndicatorsViewSchema = z.object({
     /** Median seconds from creation to 'resolved'. */
     medianResolutionSeconds: z.number().nullable(),
   }),
+  delays: z.object({
+    firstResponse: Spread,
+    /** Until the first assignment to a person (routing to a team's queue is not one). */
+    assignment: Spread,
+    resolution: Spread,
+    inTime: InTime,
+    /** Per service level (a type, or a type's category with its own delay). */
+    byServiceLevel: z.array(
+      InTime.extend({
+        key: z.string(),
+        label: z.string().optional(),
+        days: z.number(),
+        resolution: Spread,
+      }),
+    ),
+  }),
+  /** Requests still open at the period's end, by age ('0-7', '8-30', '31-90', '91+' days). */
+  backlog: z.object({ open: z.number().int(), ageing: z.array(Count) }),
   conversations: z.object({
     total: z.number().int(),
+    handedOver: z.number().int(),
     /** Share of conversations that never went to an agent. */
     containmentRate: z.number().nullable(),
     /** Share of conversations handed over to the agents' queue. */
@@ -224,7 +294,44 @@ export const IndicatorsViewSchema = z.object({
     botTurns: z.number().int(),
     /** Median seconds from the handover to the first agent message. */
     medianFirstAgentReplySeconds: z.number().nullable(),
+    /** Waiting time to an agent: from the handover to the first agent message. */
+    agentWait: Spread,
+    byChannel: z.array(Count),
   }),
+  /** Callbacks promised for a time within the period: kept = done by the promised time. */
+  callbacks: z.object({ due: z.number().int(), kept: z.number().int(), rate: z.number().nullable() }),
+  /** Interventions done within the period, per team ('none': no team). */
+  interventions: z.object({ done: z.number().int(), byTeam: z.array(Count) }),
+  trend: z.object({
+    granularity: z.enum(['week', 'month']),
+    buckets: z.array(
+      z.object({
+        /** First day of the week (Monday) or month, in the time zone: 2026-03-02. */
+        key: z.string(),
+        label: z.string().optional(),
+        requests: z.number().int(),
+        resolved: z.number().int(),
+        conversations: z.number().int(),
+        handedOver: z.number().int(),
+      }),
+    ),
+  }),
+  /** The same figures over the previous period of the same length (set by the API). */
+  previous: IndicatorsHeadlineSchema.optional(),
+  /** The headline figures with their French label and definition, current and previous (set by the API). */
+  figures: z
+    .array(
+      z.object({
+        key: z.string(),
+        label: z.string(),
+        unit: z.enum(['count', 'seconds', 'rate']),
+        counts: z.string(),
+        better: z.enum(['up', 'down', 'neither']),
+        value: z.number().nullable(),
+        previous: z.number().nullable(),
+      }),
+    )
+    .optional(),
 });
 export type IndicatorsView = z.infer<typeof IndicatorsViewSchema>;
 
@@ -455,9 +562,27 @@ export const TakeoverBody = z
   .default({ force: false });
 
 export const IndicatorsQuery = TenantQuery.extend({
-  from: instant.optional().meta({ description: 'Default: 90 days ago' }),
-  to: instant.optional().meta({ description: 'Default: now' }),
+  from: z
+    .union([z.iso.datetime({ offset: true }), z.iso.date()])
+    .optional()
+    .meta({
+      description: 'Instant, or a day (its start in the territory’s time zone). Default: 90 days ago',
+    }),
+  to: z
+    .union([z.iso.datetime({ offset: true }), z.iso.date()])
+    .optional()
+    .meta({
+      description: 'Excluded. Instant, or a day (its start in the territory’s time zone). Default: now',
+    }),
   authority: z.string().max(64).optional(),
+  /** 'territory': the whole territory's figures (breakdowns only for the intercommunalité and unscoped readers). */
+  scope: z.enum(['own', 'territory']).default('own'),
+  granularity: z.enum(['week', 'month']).optional(),
+  /** Also the previous period of the same length (default true). */
+  compare: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
 });
 
 export const CreateTokenBody = z.strictObject({

@@ -72,8 +72,16 @@ interface GuichetRequestsApi {
   ): void;
 }
 
+/** indicators.js: the steering dashboard, shown by console.js when its tab opens. */
+interface GuichetIndicatorsApi {
+  show(me: { authorityId?: string | null }, withTenant: (path: string) => string): void;
+}
+
 interface Window {
   Guichet: GuichetCommon;
+  GuichetIndicators: GuichetIndicatorsApi;
+  /** Chart.js (its UMD build, /console/vendor/chart.js): only what indicators.js calls. */
+  Chart?: new (canvas: HTMLElement, config: unknown) => { destroy(): void };
   GuichetRequests: GuichetRequestsApi;
   GuichetSignin: GuichetSigninApi;
   GuichetAdmin: GuichetAdminApi;

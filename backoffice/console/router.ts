@@ -9,6 +9,8 @@ import { projectPath } from '../../bot/project-root';
 export const CONSOLE_DIR = projectPath('backoffice', 'console', 'public');
 /** Leaflet's distribution files (leaflet.js, leaflet.css, images), resolved from the installed package. */
 const LEAFLET_DIR = path.join(path.dirname(require.resolve('leaflet/package.json')), 'dist');
+/** Chart.js's distribution files (the dashboard's charts): its main file is in dist/ (no package.json export). */
+const CHART_DIR = path.dirname(require.resolve('chart.js'));
 
 export interface MapSettings {
   /** Tile URL template with {z}/{x}/{y} (and optionally {s}). */
@@ -60,6 +62,7 @@ export function createConsoleRouter(options: { map?: MapSettings } = {}): Router
   // What the request page's map needs (not a secret: the tile server is public).
   router.get('/map-settings.json', (_req, res) => res.json(map));
   router.use('/vendor/leaflet', express.static(LEAFLET_DIR, { index: false, etag: true, redirect: false }));
+  router.use('/vendor/chart.js', express.static(CHART_DIR, { index: false, etag: true, redirect: false }));
   router.use(express.static(CONSOLE_DIR, { index: false, etag: true, redirect: false }));
   return router;
 }

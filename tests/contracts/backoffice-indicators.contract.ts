@@ -1,5 +1,6 @@
-// Contract of IndicatorStore: counts and medians on a known data set, the period's bounds, ISO weeks in
-// the territory's time zone, one authority's share, and nothing of another tenant.
+// Contract of IndicatorStore: every indicator on a known data set against a hand count (comments say how each
+// figure is counted), the period's bounds, ISO weeks and trend buckets in the territory's time zone, the backlog
+// at a past date, one authority's share, and nothing of another tenant.
 import type { IndicatorStore } from '../../backoffice/ports';
 import { newTenant, seed, type Db } from './backoffice-fixture';
 
@@ -8,6 +9,12 @@ const at = (iso: string) => new Date(iso);
 export function indicatorStoreContract(db: Db, port: () => IndicatorStore): void {
   describe('IndicatorStore', () => {
     let tenant: string;
+    let teamId: string;
+    const levels = [
+      { type: 'report_incident', category: 'voirie', days: 1 },
+      { type: 'report_incident', category: null, days: 5 },
+      { type: 'school_registration', category: null, days: 3 },
+    ];
     const period = { from: at('2026-03-01T00:00:00Z'), to: at('2026-03-16T00:00:00Z') };
 
     /**
@@ -18,6 +25,9 @@ export function indicatorStoreContract(db: Db, port: () => IndicatorStore): void
      * - C: school registration, webchat, no commune, ecoles; created Mon 2 March (week 10), untouched.
      * Conversation 1 (A and B) was handed over at 10:00Z and answered by an agent at 10:05Z; 2 bot turns, 1
      * NLU fallback. Conversation 2 (C) stayed with the bot: 1 bot turn.
+     * A was assigned to an agent at 10:15Z. Three callbacks promised in the period (one done in time, one done
+     * late, one open) and one after it; interventions done: on A by the team "Voirie Est", on B by no team;
+     * one on A still planned, one on C done after the period.
      */
     beforeAll(async () => {
       tenant = await newTenant(db);
@@ -69,6 +79,45 @@ export function indicatorStoreContract(db: Db, port: () => IndicatorStore): void
       await query(`UPDATE conversations SET created_at = '2026-03-02T08:59:00Z' WHERE id = $1`, [
         two.conversationId,
       ]);
+      // The citizens' messages were written during their conversations.
+      await query(
+        `UPDATE messages m SET created_at = c.created_at + interval '1 minute'
+         FROM conversations c WHERE c.id = m.conversation_id AND c.id = ANY($1::uuid[])`,
+        [[one.conversationId, two.conversationId]],
+      );
+
+      await query(
+        `INSERT INTO request_events (request_id, status, actor, kind, details, created_at)
+         VALUES ($1, 'received', 'chef', 'assignment', '{"agentId": "agent-1", "teamId": null}', '2026-03-09T10:15:00Z')`,
+        [a!.id],
+      );
+      const callback = `INSERT INTO callbacks (tenant_id, conversation_id, contact_id, promise_key, phone, promised_by,
+          status, handled_at) VALUES ($1, $2, $3, $4, '+33600000000', $5::timestamptz, $6, $7::timestamptz)`;
+      const cb = (key: string, promised: string, status: string, handled: string | null) =>
+        query(callback, [
+          tenant,
+          one.conversationId,
+          one.contactId,
+          `${tenant}-${key}`,
+          promised,
+          status,
+          handled,
+        ]);
+      await cb('kept', '2026-03-10T12:00:00Z', 'done', '2026-03-10T11:00:00Z');
+      await cb('late', '2026-03-11T12:00:00Z', 'done', '2026-03-11T15:00:00Z');
+      await cb('open', '2026-03-12T12:00:00Z', 'open', null);
+      await cb('after', '2026-03-20T12:00:00Z', 'done', '2026-03-20T11:00:00Z');
+      const [team] = await query(
+        `INSERT INTO teams (tenant_id, name) VALUES ($1, 'Voirie Est') RETURNING id`,
+        [tenant],
+      );
+      teamId = String(team!.id);
+      const work = `INSERT INTO interventions (tenant_id, request_id, team_id, what, status, created_by, updated_at)
+        VALUES ($1, $2, $3, 'reboucher', $4, 'chef', $5::timestamptz)`;
+      await query(work, [tenant, a!.id, teamId, 'done', '2026-03-10T09:00:00Z']);
+      await query(work, [tenant, b!.id, null, 'done', '2026-03-11T09:00:00Z']);
+      await query(work, [tenant, a!.id, teamId, 'planned', '2026-03-11T09:00:00Z']);
+      await query(work, [tenant, c!.id, teamId, 'done', '2026-03-20T09:00:00Z']);
 
       // Another tenant's request in the same period counts nowhere here.
       const other = await newTenant(db);
@@ -95,7 +144,7 @@ export function indicatorStoreContract(db: Db, port: () => IndicatorStore): void
         to: '2026-03-16T00:00:00.000Z',
         timeZone: 'Europe/Paris',
       });
-      expect(view.requests).toEqual({
+      expect(view.requests).toMatchObject({
         total: 3,
         byType: [
           { key: 'report_incident', count: 2 },
@@ -124,7 +173,7 @@ export function indicatorStoreContract(db: Db, port: () => IndicatorStore): void
       });
     });
 
-    it('counts the conversations: hand-overs, containment, NLU fallbacks, first agent reply', async () => {
+    it('counts the conversations: hand-overs, containment, NLU fallbacks, waiting time to an agent', async () => {
       const view = await port().indicators({
         tenantId: tenant,
         authorityId: null,
@@ -133,12 +182,152 @@ export function indicatorStoreContract(db: Db, port: () => IndicatorStore): void
       });
       expect(view.conversations).toEqual({
         total: 2,
+        handedOver: 1,
         containmentRate: 0.5,
         handoverRate: 0.5,
         nluFallbackRate: 1 / 3,
         botTurns: 3,
         medianFirstAgentReplySeconds: 300,
+        agentWait: { count: 1, median: 300, p90: 300 },
+        byChannel: [
+          { key: 'sms', count: 1 },
+          { key: 'webchat', count: 1 },
+        ],
       });
+    });
+
+    it('counts requests by category and by authority', async () => {
+      const view = await port().indicators({
+        tenantId: tenant,
+        authorityId: null,
+        timeZone: 'Europe/Paris',
+        ...period,
+      });
+      // A and B are "voirie" incidents; C has no category, so it is not listed.
+      expect(view.requests.byCategory).toEqual([{ key: 'report_incident:voirie', count: 2 }]);
+      expect(view.requests.byAuthority).toEqual([
+        { key: 'voirie', count: 2 },
+        { key: 'ecoles', count: 1 },
+      ]);
+    });
+
+    it('measures the three delays (median, 90th percentile) and the share resolved within the service level', async () => {
+      const view = await port().indicators({
+        tenantId: tenant,
+        authorityId: null,
+        timeZone: 'Europe/Paris',
+        serviceLevels: levels,
+        ...period,
+      });
+      expect(view.delays).toEqual({
+        // A after 30 min, B after 60: median 45 min, 90th percentile 30 + 0.9 × 30 = 57 min.
+        firstResponse: { count: 2, median: 2700, p90: 3420 },
+        // Only A was given to a person (15 min); B's and C's automatic routing is not an assignment.
+        assignment: { count: 1, median: 900, p90: 900 },
+        resolution: { count: 1, median: 7200, p90: 7200 },
+        // A (1 day, resolved in 2 h) in time; B (1 day, open since 8 March) and C (3 days, open) past due.
+        inTime: { due: 3, withinLevel: 1, rate: 1 / 3 },
+        byServiceLevel: [
+          {
+            key: 'report_incident:voirie',
+            days: 1,
+            resolution: { count: 1, median: 7200, p90: 7200 },
+            due: 2,
+            withinLevel: 1,
+            rate: 0.5,
+          },
+          {
+            key: 'school_registration',
+            days: 3,
+            resolution: { count: 0, median: null, p90: null },
+            due: 1,
+            withinLevel: 0,
+            rate: 0,
+          },
+        ],
+      });
+      // A request not yet past its delay at the period's end is not counted due.
+      const early = await port().indicators({
+        tenantId: tenant,
+        authorityId: null,
+        timeZone: 'Europe/Paris',
+        serviceLevels: levels,
+        from: period.from,
+        to: at('2026-03-04T00:00:00Z'),
+      });
+      expect(early.delays.inTime).toEqual({ due: 0, withinLevel: 0, rate: null });
+    });
+
+    it('counts the backlog at the period’s end by age, including requests resolved since', async () => {
+      const end = await port().indicators({
+        tenantId: tenant,
+        authorityId: null,
+        timeZone: 'Europe/Paris',
+        ...period,
+      });
+      // On 16 March: B open for 7 days, C for 13; A was resolved on 9 March.
+      expect(end.backlog).toEqual({
+        open: 2,
+        ageing: [
+          { key: '0-7', count: 1 },
+          { key: '8-30', count: 1 },
+          { key: '31-90', count: 0 },
+          { key: '91+', count: 0 },
+        ],
+      });
+      // On 9 March 11:00Z, A (resolved at noon) was still waiting.
+      const before = await port().indicators({
+        tenantId: tenant,
+        authorityId: null,
+        timeZone: 'Europe/Paris',
+        from: period.from,
+        to: at('2026-03-09T11:00:00Z'),
+      });
+      expect(before.backlog.open).toBe(3);
+    });
+
+    it('counts callbacks kept (done by the promised time) and interventions done per team', async () => {
+      const view = await port().indicators({
+        tenantId: tenant,
+        authorityId: null,
+        timeZone: 'Europe/Paris',
+        ...period,
+      });
+      expect(view.callbacks).toEqual({ due: 3, kept: 1, rate: 1 / 3 });
+      expect(view.interventions.done).toBe(2);
+      expect([...view.interventions.byTeam].sort((x, y) => x.key.localeCompare(y.key))).toEqual(
+        [
+          { key: teamId, count: 1, label: 'Voirie Est' },
+          { key: 'none', count: 1 },
+        ].sort((x, y) => x.key.localeCompare(y.key)),
+      );
+    });
+
+    it('buckets the trend by week (Monday) or month in the time zone', async () => {
+      const weekly = await port().indicators({
+        tenantId: tenant,
+        authorityId: null,
+        timeZone: 'Europe/Paris',
+        ...period,
+      });
+      // B (Sunday 23:30Z) is Monday 9 March in Paris.
+      expect(weekly.trend).toEqual({
+        granularity: 'week',
+        buckets: [
+          { key: '2026-03-02', requests: 1, resolved: 0, conversations: 1, handedOver: 0 },
+          { key: '2026-03-09', requests: 2, resolved: 1, conversations: 1, handedOver: 1 },
+        ],
+      });
+      const monthly = await port().indicators({
+        tenantId: tenant,
+        authorityId: null,
+        timeZone: 'Europe/Paris',
+        granularity: 'month',
+        ...period,
+      });
+      expect(monthly.trend.buckets).toEqual([
+        { key: '2026-03-01', requests: 3, resolved: 1, conversations: 2, handedOver: 1 },
+      ]);
     });
 
     it('reads ISO weeks in the time zone asked for', async () => {
@@ -163,6 +352,8 @@ export function indicatorStoreContract(db: Db, port: () => IndicatorStore): void
       });
       expect(voirie.requests.total).toBe(2);
       expect(voirie.requests.byType).toEqual([{ key: 'report_incident', count: 2 }]);
+      expect(voirie.backlog.open).toBe(1);
+      expect(voirie.interventions.done).toBe(2);
       const beforeA = await port().indicators({
         tenantId: tenant,
         authorityId: null,

@@ -277,6 +277,24 @@ describe('built server, embedded database (the default)', () => {
     });
   });
 
+  it('serves the dashboard with its chart library and the indicators as a CSV file', async () => {
+    const base = servers.embedded!.baseUrl;
+    const page = await (await fetch(`${base}/console/`)).text();
+    expect(page).toContain('/console/vendor/chart.js/chart.umd.min.js');
+    expect(page).toContain('/console/indicators.js');
+    const chart = await fetch(`${base}/console/vendor/chart.js/chart.umd.min.js`);
+    expect(chart.status).toBe(200);
+    expect(await chart.text()).toMatch(/Chart\.js/);
+    const csv = await fetch(
+      `${base}/api/v1/indicators/export.csv?tenant=val-de-loue&from=2026-01-01&to=2026-02-01`,
+      {
+        headers: { Authorization: `Bearer ${SMOKE_ADMIN_TOKEN}` },
+      },
+    );
+    expect(csv.status).toBe(200);
+    expect(await csv.text()).toContain('Synthèse;Demandes reçues;0;nombre;');
+  });
+
   it('answers the web chat', async () => {
     expect(await webchat(servers.embedded!, 'Quels sont les horaires de la mairie ?')).toMatch(TOWN_HALL);
   });

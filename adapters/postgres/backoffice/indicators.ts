@@ -1,78 +1,309 @@
-// Territorial indicators, computed from the BI views of migration 0002 (the dashboards and the API read
-// the same definitions): counts per type, channel, commune, ISO week and status in one GROUPING SETS
-// statement, medians with percentile_cont, conversation rates from bi_conversations.
+// Territorial indicators: the SQL of the definitions in backoffice/indicators/definitions.ts. Five statements,
+// each one pass over the period's rows: requests counted by every breakdown at once (GROUPING SETS), their
+// delays (median and 90th percentile, overall and per service level), the backlog at the period's end (three
+// narrow indexes, migration 0021), conversations, callbacks and interventions. First response and first
+// assignment are read from the request row (kept by a trigger from the timeline, migration 0021). Every
+// statement reads its rows from a covering index (migration 0021) and groups by day in the time zone; weeks,
+// ISO weeks and months are made from those days here. One read-only snapshot for all of them, with enough
+// work memory to sort a year of requests without spilling to disk.
 import type { IndicatorStore, IndicatorsQuery } from '../../../backoffice/ports';
 import type { IndicatorsView } from '../../../backoffice/schemas';
+import { AGEING_BUCKETS } from '../../../backoffice/indicators/definitions';
 import type { SqlClient, SqlExecutor } from '../sql-client';
 import { guarded } from './sql';
 
-interface GroupRow {
+type Num = number | string | null;
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const int = (v: unknown): number => Number(v ?? 0);
+const rate = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
+const spread = (count: Num, median: Num, p90: Num) => ({
+  count: int(count),
+  median: num(median),
+  p90: num(p90),
+});
+const byCount = (a: { key: string; count: number }, b: { key: string; count: number }) =>
+  b.count - a.count || a.key.localeCompare(b.key);
+
+/** The period's requests of the scope, with their service level's delay (days) and the key of that level. */
+const PERIOD_REQUESTS = `
+  period AS (
+    SELECT r.type, r.payload_category AS category, r.channel, r.commune_id, r.authority_id, r.status,
+      r.created_at, r.updated_at, r.resolved_at, r.first_response_at, r.first_assigned_at,
+      COALESCE(slc.days, sld.days) AS sl_days,
+      CASE WHEN slc.days IS NOT NULL THEN r.type || ':' || slc.category
+           WHEN sld.days IS NOT NULL THEN r.type END AS sl_key
+    FROM requests r
+    LEFT JOIN levels slc ON slc.type = r.type AND slc.category = r.payload_category
+    LEFT JOIN levels sld ON sld.type = r.type AND sld.category IS NULL
+    WHERE r.tenant_id = $1 AND r.created_at >= $2::timestamptz AND r.created_at < $3::timestamptz
+      AND ($4::text IS NULL OR r.authority_id = $4::text)
+  )`;
+const LEVELS = `levels AS (SELECT * FROM jsonb_to_recordset($5::jsonb) AS l(type text, category text, days float8))`;
+
+interface CountRow {
   type: string | null;
+  category: string | null;
   channel: string | null;
   commune: string | null;
-  week: string | null;
+  authority: string | null;
   status: string | null;
-  g_type: number;
-  g_channel: number;
-  g_commune: number;
-  g_week: number;
-  g_status: number;
+  day: string | null;
+  g: number | string;
   n: number | string;
+  resolved: number | string;
 }
 
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const rate = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
+// GROUPING(type, category, channel, commune, authority, status, day): a bit per column, 1 = rolled up.
+const SETS: Record<string, number> = {
+  type: 0b0111111,
+  category: 0b0011111,
+  channel: 0b1101111,
+  commune: 0b1110111,
+  authority: 0b1111011,
+  status: 0b1111101,
+  day: 0b1111110,
+  total: 0b1111111,
+};
 
-export async function indicators(sql: SqlExecutor, q: IndicatorsQuery): Promise<IndicatorsView> {
-  const base = [q.tenantId, q.from, q.to, q.authorityId, q.timeZone];
-  const groups = await sql.query<GroupRow>(
-    `WITH base AS (
-       SELECT type, channel, COALESCE(commune_id, 'unknown') AS commune, status,
-         to_char(created_at AT TIME ZONE $5::text, 'IYYY-"W"IW') AS week
-       FROM bi_requests
-       WHERE tenant_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz
-         AND ($4::text IS NULL OR authority_id = $4::text)
+async function requestCounts(sql: SqlExecutor, base: unknown[]) {
+  return sql.query<CountRow>(
+    `WITH ${LEVELS}, ${PERIOD_REQUESTS},
+     labelled AS (
+       SELECT type, CASE WHEN category IS NOT NULL THEN type || ':' || category END AS category, channel,
+         COALESCE(commune_id, 'unknown') AS commune, authority_id AS authority, status,
+         (created_at AT TIME ZONE $6::text)::date AS d
+       FROM period
      )
-     SELECT type, channel, commune, week, status,
-       GROUPING(type) AS g_type, GROUPING(channel) AS g_channel, GROUPING(commune) AS g_commune,
-       GROUPING(week) AS g_week, GROUPING(status) AS g_status, count(*)::int AS n
-     FROM base GROUP BY GROUPING SETS ((type), (channel), (commune), (week), (status), ())`,
+     SELECT type, category, channel, commune, authority, status, to_char(d, 'YYYY-MM-DD') AS day,
+       GROUPING(type, category, channel, commune, authority, status, d) AS g,
+       count(*)::int AS n, (count(*) FILTER (WHERE status = 'resolved'))::int AS resolved
+     FROM labelled
+     GROUP BY GROUPING SETS ((type), (type, category), (channel), (commune), (authority), (status), (d), ())`,
     base,
   );
-  const timings = await sql.query<{ first_response: number | null; resolution: number | null }>(
-    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY first_response_seconds) AS first_response,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY resolution_seconds) AS resolution
-     FROM bi_requests
-     WHERE tenant_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz
-       AND ($4::text IS NULL OR authority_id = $4::text)`,
-    base.slice(0, 4),
-  );
-  const conversations = await sql.query<{
-    total: number | string;
-    handed_over: number | string;
-    fallbacks: number | string | null;
-    bot_turns: number | string | null;
-    first_reply: number | null;
-  }>(
-    `SELECT count(*)::int AS total, (count(*) FILTER (WHERE handed_over))::int AS handed_over,
-       COALESCE(sum(nlu_fallbacks), 0)::int AS fallbacks, COALESCE(sum(bot_turns), 0)::int AS bot_turns,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY first_agent_reply_seconds) AS first_reply
-     FROM bi_conversations WHERE tenant_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz`,
-    base.slice(0, 3),
-  );
+}
 
-  const pick = (flag: keyof GroupRow, key: keyof GroupRow) =>
-    groups.rows
-      .filter((r) => Number(r[flag]) === 0)
-      .map((r) => ({ key: String(r[key]), count: Number(r.n) }))
-      .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
-  const total = groups.rows.find((r) =>
-    [r.g_type, r.g_channel, r.g_commune, r.g_week, r.g_status].every((g) => Number(g) === 1),
+interface DelayRow {
+  sl_key: string | null;
+  g: number | string;
+  sl_days: Num;
+  fr_n: Num;
+  fr_med: Num;
+  fr_p90: Num;
+  as_n: Num;
+  as_med: Num;
+  as_p90: Num;
+  re_n: Num;
+  re_med: Num;
+  re_p90: Num;
+  due: Num;
+  within: Num;
+}
+
+/** Medians and 90th percentiles of the three delays, overall and per service level; resolved in time. */
+async function delays(sql: SqlExecutor, base: unknown[]) {
+  return sql.query<DelayRow>(
+    `WITH ${LEVELS}, ${PERIOD_REQUESTS},
+     timed AS (
+       SELECT sl_key, sl_days,
+         EXTRACT(EPOCH FROM first_response_at - created_at)::float8 AS fr,
+         EXTRACT(EPOCH FROM first_assigned_at - created_at)::float8 AS asg,
+         CASE WHEN status = 'resolved' THEN EXTRACT(EPOCH FROM COALESCE(resolved_at, updated_at) - created_at)::float8 END AS re,
+         sl_days IS NOT NULL AND status <> 'rejected'
+           AND (status = 'resolved' OR created_at + make_interval(secs => sl_days * 86400) < $3::timestamptz) AS due,
+         sl_days IS NOT NULL AND status = 'resolved'
+           AND COALESCE(resolved_at, updated_at) <= created_at + make_interval(secs => sl_days * 86400) AS within
+       FROM period
+     )
+     SELECT sl_key, GROUPING(sl_key) AS g, max(sl_days) AS sl_days,
+       count(fr) AS fr_n, percentile_cont(0.5) WITHIN GROUP (ORDER BY fr) AS fr_med,
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY fr) AS fr_p90,
+       count(asg) AS as_n, percentile_cont(0.5) WITHIN GROUP (ORDER BY asg) AS as_med,
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY asg) AS as_p90,
+       count(re) AS re_n, percentile_cont(0.5) WITHIN GROUP (ORDER BY re) AS re_med,
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY re) AS re_p90,
+       count(*) FILTER (WHERE due) AS due, count(*) FILTER (WHERE within) AS within
+     FROM timed GROUP BY GROUPING SETS ((), (sl_key))`,
+    base,
   );
-  const c = conversations.rows[0];
-  const convTotal = Number(c?.total ?? 0);
-  const handedOver = Number(c?.handed_over ?? 0);
-  const botTurns = Number(c?.bot_turns ?? 0);
+}
+
+/**
+ * Requests open at the period's end (created before it, not resolved or rejected before it), by age in whole
+ * days at that end.
+ * Three parts, each on its own narrow index: open now, resolved since, rejected since (rejection time: the
+ * request's last change).
+ */
+async function backlog(sql: SqlExecutor, q: IndicatorsQuery) {
+  const bounds = AGEING_BUCKETS.map((b) => b.maxDays);
+  return sql.query<{ bucket: number; n: number | string }>(
+    `WITH open_at_end AS (
+       SELECT created_at FROM requests WHERE tenant_id = $1 AND status IN ('received', 'in_progress')
+         AND created_at < $2::timestamptz AND ($3::text IS NULL OR authority_id = $3::text)
+       UNION ALL
+       SELECT created_at FROM requests WHERE tenant_id = $1 AND status = 'resolved' AND resolved_at >= $2::timestamptz
+         AND created_at < $2::timestamptz AND ($3::text IS NULL OR authority_id = $3::text)
+       UNION ALL
+       SELECT created_at FROM requests WHERE tenant_id = $1 AND status = 'rejected' AND updated_at >= $2::timestamptz
+         AND created_at < $2::timestamptz AND ($3::text IS NULL OR authority_id = $3::text)
+     )
+     SELECT width_bucket(floor(EXTRACT(EPOCH FROM $2::timestamptz - created_at) / 86400)::int, $4::int[]) AS bucket,
+       count(*)::int AS n
+     FROM open_at_end GROUP BY 1`,
+    [q.tenantId, q.to, q.authorityId, bounds.slice(0, -1).map((d) => (d ?? 0) + 1)],
+  );
+}
+
+interface ConversationRow {
+  channel: string | null;
+  day: string | null;
+  g: number | string;
+  total: Num;
+  handed_over: Num;
+  fallbacks: Num;
+  wait_n: Num;
+  wait_med: Num;
+  wait_p90: Num;
+}
+
+/** Conversations of the tenant (they belong to no authority) by channel and day. */
+async function conversations(sql: SqlExecutor, q: IndicatorsQuery) {
+  const rows = await sql.query<ConversationRow>(
+    `WITH c AS (
+       SELECT channel, handed_over_at, nlu_fallbacks,
+         EXTRACT(EPOCH FROM first_agent_reply_at - handed_over_at)::float8 AS wait,
+         (created_at AT TIME ZONE $4::text)::date AS d
+       FROM conversations WHERE tenant_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz
+     )
+     SELECT channel, to_char(d, 'YYYY-MM-DD') AS day, GROUPING(channel, d) AS g, count(*)::int AS total,
+       (count(*) FILTER (WHERE handed_over_at IS NOT NULL))::int AS handed_over,
+       COALESCE(sum(nlu_fallbacks), 0)::int AS fallbacks,
+       count(wait) AS wait_n, percentile_cont(0.5) WITHIN GROUP (ORDER BY wait) AS wait_med,
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY wait) AS wait_p90
+     FROM c GROUP BY GROUPING SETS ((), (channel), (d))`,
+    [q.tenantId, q.from, q.to, q.timeZone],
+  );
+  // The bot's turns: the citizens' messages the NLU read during the period (an index of their own).
+  const turns = await sql.query<{ bot_turns: Num }>(
+    `SELECT count(*)::int AS bot_turns FROM messages
+     WHERE tenant_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz
+       AND direction = 'in' AND intent IS NOT NULL`,
+    [q.tenantId, q.from, q.to],
+  );
+  return { rows: rows.rows, botTurns: int(turns.rows[0]?.bot_turns) };
+}
+
+async function callbacksAndInterventions(sql: SqlExecutor, q: IndicatorsQuery) {
+  const callbacks = await sql.query<{ due: Num; kept: Num }>(
+    `SELECT count(*)::int AS due,
+       (count(*) FILTER (WHERE status = 'done' AND handled_at <= promised_by))::int AS kept
+     FROM callbacks WHERE tenant_id = $1 AND promised_by >= $2::timestamptz AND promised_by < $3::timestamptz`,
+    [q.tenantId, q.from, q.to],
+  );
+  // The request's authority only when one is asked for (the join costs a lookup per intervention).
+  const authority =
+    q.authorityId === null ? '' : 'JOIN requests r ON r.id = i.request_id AND r.authority_id = $4::text';
+  const interventions = await sql.query<{ team: string | null; name: string | null; n: Num }>(
+    `SELECT i.team_id::text AS team, t.name, count(*)::int AS n
+     FROM interventions i ${authority}
+     LEFT JOIN teams t ON t.id = i.team_id
+     WHERE i.tenant_id = $1 AND i.status = 'done' AND i.updated_at >= $2::timestamptz AND i.updated_at < $3::timestamptz
+     GROUP BY i.team_id, t.name`,
+    q.authorityId === null ? [q.tenantId, q.from, q.to] : [q.tenantId, q.from, q.to, q.authorityId],
+  );
+  return { callbacks: callbacks.rows[0], interventions: interventions.rows };
+}
+
+/** "2026-03-09" → "2026-W11" (ISO 8601 week of that day). */
+function isoWeek(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  const weekday = (d.getUTCDay() + 6) % 7; // Monday = 0
+  const thursday = new Date(d.getTime() + (3 - weekday) * 86_400_000);
+  const year = thursday.getUTCFullYear();
+  const week = 1 + Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / (7 * 86_400_000));
+  return `${year}-W${String(week).padStart(2, '0')}`;
+}
+
+/** The first day of the day's week (Monday) or month. */
+function bucketOf(day: string, granularity: 'week' | 'month'): string {
+  if (granularity === 'month') return `${day.slice(0, 7)}-01`;
+  const d = new Date(`${day}T00:00:00Z`);
+  return new Date(d.getTime() - ((d.getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Sums `value` of the day rows per key. */
+function sumBy<R>(rows: R[], key: (r: R) => string, value: (r: R) => number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const r of rows) out.set(key(r), (out.get(key(r)) ?? 0) + value(r));
+  return out;
+}
+
+export async function indicators(sql: SqlClient, q: IndicatorsQuery): Promise<IndicatorsView> {
+  return sql.transaction(async (tx) => {
+    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    await tx.query("SET LOCAL work_mem = '32MB'");
+    return compute(tx, q);
+  });
+}
+
+async function compute(sql: SqlExecutor, q: IndicatorsQuery): Promise<IndicatorsView> {
+  const granularity = q.granularity ?? 'week';
+  const levels = JSON.stringify(q.serviceLevels ?? []);
+  const base = [q.tenantId, q.from, q.to, q.authorityId, levels];
+  const counts = await requestCounts(sql, [...base, q.timeZone]);
+  const timing = await delays(sql, base);
+  const open = await backlog(sql, q);
+  const conv = await conversations(sql, q);
+  const work = await callbacksAndInterventions(sql, q);
+
+  const rowsOf = (set: number) => counts.rows.filter((r) => Number(r.g) === set);
+  const pick = (set: string, key: keyof CountRow) =>
+    rowsOf(SETS[set]!)
+      .filter((r) => r[key] !== null)
+      .map((r) => ({ key: String(r[key]), count: int(r.n) }))
+      .sort(byCount);
+  const total = int(rowsOf(SETS.total!)[0]?.n);
+
+  const overall = timing.rows.find((r) => Number(r.g) === 1);
+  const inTime = (due: Num, within: Num) => ({
+    due: int(due),
+    withinLevel: int(within),
+    rate: rate(int(within), int(due)),
+  });
+
+  const ageing = AGEING_BUCKETS.map((b, i) => ({
+    key: b.key,
+    count: int(open.rows.find((r) => Number(r.bucket) === i)?.n),
+  }));
+
+  const convTotal = conv.rows.find((r) => Number(r.g) === 3);
+  const convTotalCount = int(convTotal?.total);
+  const handedOver = int(convTotal?.handed_over);
+  const requestDays = rowsOf(SETS.day!);
+  const convDays = conv.rows.filter((r) => Number(r.g) === 2);
+  const bucket = (r: { day: string | null }) => bucketOf(r.day!, granularity);
+  const trend = {
+    requests: sumBy(requestDays, bucket, (r) => int(r.n)),
+    resolved: sumBy(requestDays, bucket, (r) => int(r.resolved)),
+    conversations: sumBy(convDays, bucket, (r) => int(r.total)),
+    handedOver: sumBy(convDays, bucket, (r) => int(r.handed_over)),
+  };
+  const bucketKeys = [...new Set([...trend.requests.keys(), ...trend.conversations.keys()])].sort();
+  const byWeek = [
+    ...sumBy(
+      requestDays,
+      (r) => isoWeek(r.day!),
+      (r) => int(r.n),
+    ),
+  ]
+    .map(([key, count]) => ({ key, count }))
+    .sort((a, b) => a.key.localeCompare(b.key));
+
+  const due = int(work.callbacks?.due);
+  const kept = int(work.callbacks?.kept);
+  const teams = work.interventions
+    .map((r) => ({ key: r.team ?? 'none', count: int(r.n), ...(r.name ? { label: r.name } : {}) }))
+    .sort(byCount);
 
   return {
     tenantId: q.tenantId,
@@ -80,22 +311,58 @@ export async function indicators(sql: SqlExecutor, q: IndicatorsQuery): Promise<
     to: q.to.toISOString(),
     timeZone: q.timeZone,
     requests: {
-      total: Number(total?.n ?? 0),
-      byType: pick('g_type', 'type'),
-      byChannel: pick('g_channel', 'channel'),
-      byCommune: pick('g_commune', 'commune'),
-      byWeek: pick('g_week', 'week').sort((a, b) => a.key.localeCompare(b.key)),
-      byStatus: pick('g_status', 'status'),
-      medianFirstResponseSeconds: num(timings.rows[0]?.first_response),
-      medianResolutionSeconds: num(timings.rows[0]?.resolution),
+      total,
+      byType: pick('type', 'type'),
+      byCategory: pick('category', 'category'),
+      byChannel: pick('channel', 'channel'),
+      byCommune: pick('commune', 'commune'),
+      byAuthority: pick('authority', 'authority'),
+      byWeek,
+      byStatus: pick('status', 'status'),
+      medianFirstResponseSeconds: num(overall?.fr_med),
+      medianResolutionSeconds: num(overall?.re_med),
     },
+    delays: {
+      firstResponse: spread(overall?.fr_n ?? 0, overall?.fr_med ?? null, overall?.fr_p90 ?? null),
+      assignment: spread(overall?.as_n ?? 0, overall?.as_med ?? null, overall?.as_p90 ?? null),
+      resolution: spread(overall?.re_n ?? 0, overall?.re_med ?? null, overall?.re_p90 ?? null),
+      inTime: inTime(overall?.due ?? 0, overall?.within ?? 0),
+      byServiceLevel: timing.rows
+        .filter((r) => Number(r.g) === 0 && r.sl_key !== null)
+        .map((r) => ({
+          key: r.sl_key!,
+          days: Number(r.sl_days),
+          resolution: spread(r.re_n, r.re_med, r.re_p90),
+          ...inTime(r.due, r.within),
+        }))
+        .sort((a, b) => a.key.localeCompare(b.key)),
+    },
+    backlog: { open: ageing.reduce((n, b) => n + b.count, 0), ageing },
     conversations: {
-      total: convTotal,
-      containmentRate: rate(convTotal - handedOver, convTotal),
-      handoverRate: rate(handedOver, convTotal),
-      nluFallbackRate: rate(Number(c?.fallbacks ?? 0), botTurns),
-      botTurns,
-      medianFirstAgentReplySeconds: num(c?.first_reply),
+      total: convTotalCount,
+      handedOver,
+      containmentRate: rate(convTotalCount - handedOver, convTotalCount),
+      handoverRate: rate(handedOver, convTotalCount),
+      nluFallbackRate: rate(int(convTotal?.fallbacks), conv.botTurns),
+      botTurns: conv.botTurns,
+      medianFirstAgentReplySeconds: num(convTotal?.wait_med),
+      agentWait: spread(convTotal?.wait_n ?? 0, convTotal?.wait_med ?? null, convTotal?.wait_p90 ?? null),
+      byChannel: conv.rows
+        .filter((r) => Number(r.g) === 1)
+        .map((r) => ({ key: String(r.channel), count: int(r.total) }))
+        .sort(byCount),
+    },
+    callbacks: { due, kept, rate: rate(kept, due) },
+    interventions: { done: teams.reduce((n, t) => n + t.count, 0), byTeam: teams },
+    trend: {
+      granularity,
+      buckets: bucketKeys.map((key) => ({
+        key,
+        requests: trend.requests.get(key) ?? 0,
+        resolved: trend.resolved.get(key) ?? 0,
+        conversations: trend.conversations.get(key) ?? 0,
+        handedOver: trend.handedOver.get(key) ?? 0,
+      })),
     },
   };
 }

@@ -11,7 +11,8 @@
   /**
    * The shapes this console reads from the API (backoffice/schemas.ts is the reference).
    * @typedef {{ id: string, name: string }} TenantView
-   * @typedef {{ name?: string, role: string, tenantId: string | null, tenants: TenantView[] }} Me
+   * @typedef {{ name?: string, role: string, tenantId: string | null, authorityId?: string | null,
+   *   tenants: TenantView[] }} Me
    * @typedef {{ direction: string, text: string, createdAt?: string }} MessageView
    * @typedef {{ id: string, reference: string, type: string, status: string, channel: string,
    *   communeId?: string | null, createdAt?: string, payload?: { category?: string } }} RequestView
@@ -554,85 +555,10 @@
     }
   }
 
-  // ---------- indicators (inline SVG bars, with the numbers as text) ----------
-
-  /**
-   * @param {string} title
-   * @param {{ key: string, count: number }[]} rows
-   * @param {(key: string) => string} [format]
-   */
-  function bars(title, rows, format) {
-    var max = rows.reduce(function (m, r) {
-      return Math.max(m, r.count);
-    }, 0);
-    var list = el('ul', { className: 'bars' });
-    rows.forEach(function (r) {
-      var width = max > 0 ? Math.max(2, Math.round((r.count / max) * 100)) : 0;
-      var svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-      svg.setAttribute('viewBox', '0 0 100 10');
-      svg.setAttribute('preserveAspectRatio', 'none');
-      svg.setAttribute('aria-hidden', 'true');
-      svg.setAttribute('class', 'bar');
-      var rect = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
-      rect.setAttribute('width', String(width));
-      rect.setAttribute('height', '10');
-      svg.appendChild(rect);
-      list.appendChild(
-        el('li', {}, [
-          el('span', { className: 'bar-label', text: format ? format(r.key) : r.key }),
-          svg,
-          el('span', { className: 'bar-value', text: String(r.count) }),
-        ]),
-      );
-    });
-    if (rows.length === 0) list.appendChild(el('li', { text: 'Aucune donnée.' }));
-    return el('div', { className: 'chart' }, [el('h3', { text: title }), list]);
-  }
-
-  /** @param {number | null | undefined} seconds */
-  function duration(seconds) {
-    if (seconds === null || seconds === undefined) return '—';
-    if (seconds < 3600) return Math.round(seconds / 60) + ' min';
-    if (seconds < 86400 * 2) return (seconds / 3600).toFixed(1).replace('.', ',') + ' h';
-    return (seconds / 86400).toFixed(1).replace('.', ',') + ' j';
-  }
-
-  /** @param {number | null | undefined} rate */
-  function percent(rate) {
-    return rate === null || rate === undefined ? '—' : Math.round(rate * 100) + ' %';
-  }
+  // ---------- indicators (indicators.js) ----------
 
   function loadIndicators() {
-    api(withTenant('/indicators')).then(function (ind) {
-      var root = $('indicators');
-      clear(root);
-      var figures = el('dl', { className: 'figures' });
-      [
-        ['Demandes', String(ind.requests.total)],
-        ['Délai médian de première réponse', duration(ind.requests.medianFirstResponseSeconds)],
-        ['Délai médian de résolution', duration(ind.requests.medianResolutionSeconds)],
-        ['Conversations', String(ind.conversations.total)],
-        ['Taux de résolution par le bot', percent(ind.conversations.containmentRate)],
-        ['Taux de transfert à un agent', percent(ind.conversations.handoverRate)],
-        ['Taux d’incompréhension (NLU)', percent(ind.conversations.nluFallbackRate)],
-        ['Délai médian de réponse d’un agent', duration(ind.conversations.medianFirstAgentReplySeconds)],
-      ].forEach(function (pair) {
-        figures.appendChild(el('div', {}, [el('dt', { text: pair[0] }), el('dd', { text: pair[1] })]));
-      });
-      root.appendChild(figures);
-      root.appendChild(bars('Par type', ind.requests.byType));
-      root.appendChild(
-        bars(
-          'Par canal',
-          ind.requests.byChannel,
-          /** @param {string} k */ function (k) {
-            return CHANNEL[k] || k;
-          },
-        ),
-      );
-      root.appendChild(bars('Par commune', ind.requests.byCommune));
-      root.appendChild(bars('Par semaine', ind.requests.byWeek));
-    }, handleError);
+    if (window.GuichetIndicators && state.me) window.GuichetIndicators.show(state.me, withTenant);
   }
 
   /** @param {ApiError | null | undefined} error */
