@@ -24,6 +24,8 @@ export type DigressionHandler = (ctx: TurnContext) => Promise<boolean>;
 export interface FormManagerOptions {
   /** Whether a question of this intent may interrupt a form (declared by its module, IntentDescription). */
   mayDigress(intent: string): boolean;
+  /** The safe path once "agent, or cancel?" got no usable answer either (a person, or the counter's contacts). */
+  giveUp?(ctx: TurnContext): Promise<void>;
 }
 
 export class FormManager {
@@ -257,6 +259,11 @@ export class FormManager {
       return;
     }
     state.attempts += 1;
+    // Never the same sentence again after "agent, or cancel?".
+    if (state.attempts > MAX_ATTEMPTS && this.options.giveUp) {
+      await this.options.giveUp(ctx);
+      return;
+    }
     if (state.attempts >= MAX_ATTEMPTS) {
       ctx.choices(
         phrase(
