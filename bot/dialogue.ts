@@ -129,8 +129,8 @@ export class Dialogue {
   private askWhich(ctx: TurnContext, choices: readonly Choice[]): void {
     ctx.choices(
       phrase(
-        'Je ne sais pas lequel vous choisissez. Répondez par le numéro ou le nom du choix :',
-        'I do not know which one you choose. Answer with the number or the name of the choice:',
+        'Je ne sais pas lequel vous choisissez : « oui » ou « non » ne suffit pas ici. Répondez par le numéro ou le nom du choix :',
+        'I do not know which one you choose: "yes" or "no" is not enough here. Answer with the number or the name of the choice:',
       ),
       [...choices],
     );

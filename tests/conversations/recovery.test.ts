@@ -227,3 +227,32 @@ describe.each(MEDIA)('on %s', (medium) => {
     });
   });
 });
+
+describe.each(['webchat', 'sms'] as const)('out of the agents’ hours on %s', (medium) => {
+  it('a "oui" to "how do you want to be contacted?" is asked which, then gets the counter’s phone', async () => {
+    const t = conversation(medium, SATURDAY_1030)
+      .send('je voudrais parler à un agent')
+      .expectReply(/Comment voulez-vous être recontacté/)
+      .send('oui');
+    shows(t, medium, /lequel vous choisissez/);
+    t.send('oui');
+    shows(t, medium, /01 99 00 10 00/);
+    await done(t);
+    neverRepeats(t);
+  });
+});
+
+describe('a phone number that is not one, on the web chat', () => {
+  it('asks once more, then leaves the request to the agents here instead of asking a third time', async () => {
+    const t = conversation('webchat', SATURDAY_1030)
+      .send('je voudrais parler à un agent')
+      .choose(/Être rappelé/)
+      .expectReply(/À quel numéro/)
+      .send('je sais pas')
+      .expectReply(/Je n’ai pas reconnu de numéro/)
+      .send('bof');
+    shows(t, 'webchat', /un agent lira vos messages et vous répondra ici/);
+    await done(t);
+    neverRepeats(t);
+  });
+});
