@@ -90,6 +90,14 @@ describe('days said in words, and a bare "le 25"', () => {
     );
   });
 
+  it.each(['le 25 ?', 'le vingt-cinq', 'et le 3 ?', 'le premier mai'])(
+    '"%s" alone is no new request (an hours question at most)',
+    (text) => {
+      const result = analyze(text);
+      if (result.intent !== 'opening_hours') expect(result.confidence).toBeLessThanOrEqual(0.3);
+    },
+  );
+
   it('is not fooled by house numbers, times, impossible dates or holidays', () => {
     expect(entity('devant le 12 il y a un trou', 'date')).toBeUndefined();
     expect(entity('un lampadaire cassé devant le 8', 'date')).toBeUndefined();

@@ -60,12 +60,16 @@ export function createOpeningHours(deps: IntentDeps): IntentModule {
       answer(ctx, territory, candidates, date);
     },
     followsUp(ctx) {
-      // "et samedi ?", "et la piscine ?", "et demain à Vernière ?": a short question naming a place or a day.
-      const short = ctx.message.text.trim().split(/\s+/).length <= 8;
+      // "et samedi ?", "et la piscine ?", "et demain à Vernière ?": a short question naming a place or a day;
+      // a day alone ("le 25 ?", "samedi ?", "demain ?") too.
+      const words = ctx.message.text.trim().split(/\s+/).length;
       const names = ctx.nlu.entities.some(
         (e) => e.type === 'facility' || e.type === 'date' || e.type === 'commune',
       );
-      return short && names && /^\s*(et|and|puis|aussi|what about)\b/i.test(ctx.message.text);
+      const dayAlone = words <= 3 && ctx.nlu.entities.some((e) => e.type === 'date');
+      return (
+        dayAlone || (words <= 8 && names && /^\s*(et|and|puis|aussi|what about)\b/i.test(ctx.message.text))
+      );
     },
     async resume(ctx) {
       const territory = territoryOf(deps, ctx);

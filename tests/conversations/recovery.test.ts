@@ -166,6 +166,16 @@ describe.each(MEDIA)('on %s', (medium) => {
       await done(t);
     });
 
+    it.each(['le 25 ?', 'demain ?', 'et maintenant ?'])(
+      'a day alone ("%s") after the piscine’s hours is about the piscine',
+      async (followUp) => {
+        const t = conversation(medium, SATURDAY_1030).send('horaires de la piscine').send(followUp);
+        shows(t, medium, /piscine/);
+        doesNotShow(t, medium, /De quel lieu|Vous voulez/);
+        await done(t);
+      },
+    );
+
     it('a date follow-up after "which mairie?" answers for each mairie on that date', async () => {
       const t = conversation(medium, SATURDAY_1030).send('horaires de la mairie').send('et le 25 ?');
       shows(t, medium, /Mairie de Vernière : fermé \(férié\)/);
