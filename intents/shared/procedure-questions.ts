@@ -44,8 +44,9 @@ export function answerProcedureQuestion(
   if (!answer) return false;
   ctx.text(answer);
   ctx.choices(phrase('Voulez-vous faire la demande maintenant ?', 'Would you like to apply now?'), [
-    { label: ctx.t(phrase('Oui, faire la demande', 'Yes, apply')), value: startValue },
-    { label: ctx.t(phrase('Non, merci', 'No, thank you')), value: 'intent:goodbye' },
+    // A yes/no question: "oui" picks the first choice, "non" the second (bot/choice-questions.ts).
+    { label: ctx.t(phrase('Faire la demande', 'Apply')), value: startValue },
+    { label: ctx.t(phrase('Plus tard', 'Later')), value: 'intent:goodbye' },
   ]);
   return true;
 }

@@ -266,3 +266,14 @@ describe('a phone number that is not one, on the web chat', () => {
     neverRepeats(t);
   });
 });
+
+describe('a price question answered, then declined', () => {
+  it('"non" to "Voulez-vous faire la demande maintenant ?" starts nothing', async () => {
+    const t = conversation('sms', SATURDAY_1030)
+      .send('cb coute la carte de la mediatek ?')
+      .expectReply(/12 € par an/)
+      .send('non');
+    doesNotShow(t, 'sms', /Qui souhaitez-vous inscrire|lequel vous choisissez/);
+    await done(t);
+  });
+});
