@@ -96,7 +96,7 @@ export class Dialogue {
       await this.safePath(ctx, { agentOffered: fromChoices.some((c) => c.value === HUMAN_AGENT_CHOICE) });
     } else if (misses === 1) {
       this.askWhich(ctx, fromChoices);
-    } else if (ctx.state.form) {
+    } else if (ctx.state.form && !this.handingOver(ctx)) {
       await this.forms.continue(ctx, (c) => this.digress(c));
     } else if (ctx.state.awaiting && (await this.resumeAwaiting(ctx))) {
       // answered the pending question
@@ -142,7 +142,7 @@ export class Dialogue {
    */
   private async safePath(ctx: TurnContext, options: { agentOffered: boolean }): Promise<void> {
     const agent = this.byIntent.get('human_agent');
-    const inAgentFlow = (ctx.state.awaiting?.kind ?? '').startsWith(`${agent?.id ?? 'human_agent'}.`);
+    const inAgentFlow = this.handingOver(ctx);
     if (agent && options.agentOffered && !inAgentFlow) {
       ctx.text(
         phrase(
@@ -153,8 +153,8 @@ export class Dialogue {
       ctx.nlu = { ...ctx.nlu, intent: 'human_agent', confidence: 1 };
       ctx.state.awaiting = null;
       await agent.handle(ctx);
-      // The form could not go on: the agent (or the follow-up question) takes over.
-      ctx.state.form = null;
+      // The form stays until the hand-over, so that its summary reaches the agents; the question of how to be
+      // contacted (out of hours) is answered before it (handingOver).
       return;
     }
     ctx.state.awaiting = null;
@@ -164,6 +164,12 @@ export class Dialogue {
         `I cannot help you in writing. You can call the front desk on ${ctx.tenant.contactPhone} (${ctx.tenant.contactHoursText}).`,
       ),
     );
+  }
+
+  /** The person's service asked how to be contacted: its answer comes before the form left for the agents. */
+  private handingOver(ctx: TurnContext): boolean {
+    const agent = this.byIntent.get('human_agent');
+    return !!agent && (ctx.state.awaiting?.kind ?? '').startsWith(`${agent.id}.`);
   }
 
   /** A sentence the bot did not understand is a question; one it understood as "hello" or "an agent" is not. */
@@ -249,13 +255,16 @@ export class Dialogue {
   }
 
   /** Answers a question asked in the middle of a form; the form manager then resumes. */
-  private async digress(ctx: TurnContext): Promise<boolean> {
+  private async digress(ctx: TurnContext): Promise<boolean | 'held'> {
     const module = this.byIntent.get(ctx.nlu.intent);
     if (!module || this.forms.has(ctx.nlu.intent)) return false;
     const form = ctx.state.form;
     await module.handle(ctx);
     // A module that starts its own flow must not drop the form in progress.
     ctx.state.form = form;
+    // "How should an agent contact you?" is answered first (the form stays, for the agents' summary):
+    // asking the form's question too would leave "1" meaning two things.
+    if (this.handingOver(ctx)) return 'held';
     ctx.state.awaiting = null;
     return true;
   }

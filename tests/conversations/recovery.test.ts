@@ -4,6 +4,7 @@
 // runs on the three media, and what is checked is the medium's rendering (channels/cli/preview).
 import type { Container } from '../../server/container';
 import { preview, type PreviewChannel } from '../../channels/cli/preview';
+import { rows } from '../backoffice/support';
 import { talk, type Talk } from '../support/conversation';
 import { done, withClosedNetworkContainer } from './helpers';
 
@@ -275,5 +276,40 @@ describe('a price question answered, then declined', () => {
       .send('non');
     doesNotShow(t, 'sms', /Qui souhaitez-vous inscrire|lequel vous choisissez/);
     await done(t);
+  });
+});
+
+describe('an agent asked for in the middle of a form, out of the agents’ hours', () => {
+  it('the safe path after "agent, or cancel?" asks how to be contacted, and that answer is taken', async () => {
+    const t = stuckInForm(conversation('sms', SATURDAY_1030))
+      .send('oui')
+      .send('oui')
+      .expectReply(/Comment voulez-vous être recontacté/)
+      .send('2');
+    shows(t, 'sms', /un agent vous répondra par SMS/);
+    await done(t);
+  });
+
+  it('asks how to be contacted before the form’s question, and hands the form over to the agents', async () => {
+    let conversationId = '';
+    const t = conversation('webchat', SATURDAY_1030)
+      .send('je veux m’inscrire à la médiathèque')
+      .send('Marie Durand')
+      .send('je veux parler à un agent');
+    shows(t, 'webchat', /Comment voulez-vous être recontacté/);
+    // One question at a time: the form's own question is not asked in the same turn.
+    doesNotShow(t, 'webchat', /Reprenons|Quel tarif/);
+    t.send('3')
+      .expectReply(/un agent lira vos messages/)
+      .check((r) => {
+        conversationId = r.conversationId;
+      });
+    await done(t);
+    const [handover] = await rows<{ payload: { summary: { form: { title: string } | null } } }>(
+      container,
+      `SELECT payload FROM outbox WHERE kind = 'conversation.handover' AND payload ->> 'conversationId' = $1`,
+      [conversationId],
+    );
+    expect(handover?.payload.summary.form?.title).toMatch(/médiathèque/);
   });
 });
