@@ -1,5 +1,6 @@
 // Routes one understood message: active form first, then a pending question, then the intent's module,
 // and when the NLU is unsure, the knowledge base or a clarifying question instead of a guess.
+import { choiceForYesNo, isYesNoQuestion } from './choice-questions';
 import { FormManager } from './forms/form-manager';
 import { phrase } from './i18n';
 import {
@@ -9,7 +10,8 @@ import {
   type IntentDescription,
 } from './intent-module';
 import type { Intent } from './nlu/types';
-import { MAX_QUESTION_CHARS, MAX_RECENT_INTENTS } from './state';
+import type { Choice } from './messages';
+import { CONTEXT_TTL_MS, MAX_QUESTION_CHARS, MAX_RECENT_INTENTS } from './state';
 import type { HandoverBrief, TurnContext } from './turn-context';
 
 export interface DialogueOptions {
@@ -26,6 +28,7 @@ export interface DialogueOptions {
 
 const NUMBERED_CHOICE = /^\s*(\d{1,2})\s*[.)]?\s*$/;
 const INTENT_CHOICE = 'intent:';
+const HUMAN_AGENT_CHOICE = `${INTENT_CHOICE}human_agent`;
 
 export class Dialogue {
   /** Labels, help menu, digressions and meanings, derived from the registered modules. */
@@ -36,7 +39,10 @@ export class Dialogue {
 
   constructor(private readonly options: DialogueOptions) {
     this.catalog = new IntentCatalog(options.modules);
-    this.forms = new FormManager({ mayDigress: (intent) => this.catalog.mayDigress(intent) });
+    this.forms = new FormManager({
+      mayDigress: (intent) => this.catalog.mayDigress(intent),
+      giveUp: (ctx) => this.safePath(ctx, { agentOffered: true }),
+    });
     for (const module of options.modules) {
       this.byId.set(module.id, module);
       for (const { intent } of module.intents) this.byIntent.set(intent, module);
@@ -55,6 +61,12 @@ export class Dialogue {
     if (!value) return;
     const choice = ctx.state.lastChoices.find((c) => c.value === value);
     if (choice && NUMBERED_CHOICE.test(ctx.message.text)) ctx.message.text = choice.label;
+    this.choose(ctx, value);
+  }
+
+  /** A choice value "intent:X" makes X a sure intent. */
+  private choose(ctx: TurnContext, value: string): void {
+    ctx.message.choiceValue = value;
     if (value.startsWith(INTENT_CHOICE)) {
       const intent = value.slice(INTENT_CHOICE.length) as Intent;
       if (this.catalog.has(intent)) ctx.nlu = { ...ctx.nlu, intent, confidence: 1 };
@@ -63,12 +75,28 @@ export class Dialogue {
 
   async run(ctx: TurnContext): Promise<void> {
     ctx.handoverBrief = () => this.handoverBrief(ctx);
-    // The citizen's own words: not a menu choice, nor an answer to a form or to a question the bot asked.
-    const ownWords = !ctx.message.choiceValue && !ctx.state.form && !ctx.state.awaiting;
+    const context = ctx.state.context;
+    if (context && !(ctx.now.getTime() - Date.parse(context.at) < CONTEXT_TTL_MS)) ctx.state.context = null;
     const fromChoices = ctx.state.lastChoices;
-    ctx.state.lastChoices = [];
+    const fromQuestion = ctx.state.choiceQuestion;
+    const bare = this.bareYesNo(ctx);
+    // The citizen's own words: not a menu choice, nor an answer to a form or to a question the bot asked.
+    const ownWords = !ctx.message.choiceValue && !bare && !ctx.state.form && !ctx.state.awaiting;
     // Choices are only meaningful for the very next message.
-    if (ctx.state.form) {
+    ctx.state.lastChoices = [];
+    ctx.state.choiceQuestion = null;
+    let misses = 0;
+    if (bare && fromQuestion && fromChoices.length >= 2 && !ctx.message.choiceValue) {
+      const picked = fromQuestion.yesNo ? choiceForYesNo(bare, fromChoices) : undefined;
+      if (picked) this.choose(ctx, picked.value);
+      else misses = fromQuestion.misses + 1;
+    }
+    if (misses >= 2) {
+      // Asked which twice and still a bare yes/no: stop asking.
+      await this.safePath(ctx, { agentOffered: fromChoices.some((c) => c.value === HUMAN_AGENT_CHOICE) });
+    } else if (misses === 1) {
+      this.askWhich(ctx, fromChoices);
+    } else if (ctx.state.form && !this.handingOver(ctx)) {
       await this.forms.continue(ctx, (c) => this.digress(c));
     } else if (ctx.state.awaiting && (await this.resumeAwaiting(ctx))) {
       // answered the pending question
@@ -76,11 +104,72 @@ export class Dialogue {
       ctx.state.awaiting = null;
       await this.route(ctx);
     }
-    if (!ctx.handled) ctx.state.lastChoices = fromChoices;
+    if (!ctx.handled) {
+      ctx.state.lastChoices = fromChoices;
+      ctx.state.choiceQuestion = fromQuestion;
+    } else {
+      const offered = [...ctx.replies].reverse().find((r) => r.type === 'choices');
+      if (offered?.type === 'choices' && ctx.state.lastChoices.length > 0)
+        ctx.state.choiceQuestion = { yesNo: isYesNoQuestion(offered.text, offered.choices), misses };
+    }
     // Kept after the turn, so that "parler à un agent" hands over the question asked before it.
     if (ownWords && this.isQuestion(ctx))
       ctx.state.lastQuestion = ctx.message.text.trim().slice(0, MAX_QUESTION_CHARS);
     ctx.state.recentIntents = [...ctx.state.recentIntents, ctx.nlu.intent].slice(-MAX_RECENT_INTENTS);
+  }
+
+  /** "oui", "non merci", "ouais": a yes or a no and nothing else (the NLU gives such a message no intent). */
+  private bareYesNo(ctx: TurnContext): 'yes' | 'no' | undefined {
+    if (ctx.nlu.confidence >= this.options.confidenceThreshold) return undefined;
+    const answer = ctx.nlu.entities.find((e) => e.type === 'yes_no')?.value;
+    return answer === 'yes' || answer === 'no' ? answer : undefined;
+  }
+
+  /** "oui" to "agent, or cancel?": which one, with the same choices (never the same sentence again). */
+  private askWhich(ctx: TurnContext, choices: readonly Choice[]): void {
+    ctx.choices(
+      phrase(
+        'Je ne sais pas lequel vous choisissez : « oui » ou « non » ne suffit pas ici. Répondez par le numéro ou le nom du choix :',
+        'I do not know which one you choose: "yes" or "no" is not enough here. Answer with the number or the name of the choice:',
+      ),
+      [...choices],
+    );
+  }
+
+  /**
+   * When asking again would only repeat itself: a person if one was offered (and the citizen is not already
+   * choosing how to be contacted), otherwise the counter's phone and hours.
+   */
+  private async safePath(ctx: TurnContext, options: { agentOffered: boolean }): Promise<void> {
+    const agent = this.byIntent.get('human_agent');
+    const inAgentFlow = this.handingOver(ctx);
+    if (agent && options.agentOffered && !inAgentFlow) {
+      ctx.text(
+        phrase(
+          'Je vous passe un agent, ce sera plus simple.',
+          'I am passing you to a person, it will be simpler.',
+        ),
+      );
+      ctx.nlu = { ...ctx.nlu, intent: 'human_agent', confidence: 1 };
+      ctx.state.awaiting = null;
+      await agent.handle(ctx);
+      // The form stays until the hand-over, so that its summary reaches the agents; the question of how to be
+      // contacted (out of hours) is answered before it (handingOver).
+      return;
+    }
+    ctx.state.awaiting = null;
+    ctx.text(
+      phrase(
+        `Je n’arrive pas à vous aider par écrit. Vous pouvez joindre l’accueil au ${ctx.tenant.contactPhone} (${ctx.tenant.contactHoursText}).`,
+        `I cannot help you in writing. You can call the front desk on ${ctx.tenant.contactPhone} (${ctx.tenant.contactHoursText}).`,
+      ),
+    );
+  }
+
+  /** The person's service asked how to be contacted: its answer comes before the form left for the agents. */
+  private handingOver(ctx: TurnContext): boolean {
+    const agent = this.byIntent.get('human_agent');
+    return !!agent && (ctx.state.awaiting?.kind ?? '').startsWith(`${agent.id}.`);
   }
 
   /** A sentence the bot did not understand is a question; one it understood as "hello" or "an agent" is not. */
@@ -145,7 +234,7 @@ export class Dialogue {
       ctx.state.misunderstandings = 0;
       return;
     }
-    this.clarify(ctx);
+    await this.clarify(ctx);
   }
 
   private async reclassify(ctx: TurnContext): Promise<boolean> {
@@ -159,24 +248,36 @@ export class Dialogue {
   }
 
   private async startOrHandle(ctx: TurnContext, module: IntentModule, intent: Intent): Promise<void> {
-    if (this.forms.has(intent)) await this.forms.start(ctx, intent);
-    else await module.handle(ctx);
+    if (!this.forms.has(intent)) return module.handle(ctx);
+    // "c'est combien, l'inscription ?" asks about the service: answered, and the form offered, not started.
+    if (!ctx.message.choiceValue && (await module.answersQuestion?.(ctx))) return;
+    await this.forms.start(ctx, intent);
   }
 
   /** Answers a question asked in the middle of a form; the form manager then resumes. */
-  private async digress(ctx: TurnContext): Promise<boolean> {
+  private async digress(ctx: TurnContext): Promise<boolean | 'held'> {
     const module = this.byIntent.get(ctx.nlu.intent);
     if (!module || this.forms.has(ctx.nlu.intent)) return false;
     const form = ctx.state.form;
     await module.handle(ctx);
     // A module that starts its own flow must not drop the form in progress.
     ctx.state.form = form;
+    // "How should an agent contact you?" is answered first (the form stays, for the agents' summary):
+    // asking the form's question too would leave "1" meaning two things.
+    if (this.handingOver(ctx)) return 'held';
     ctx.state.awaiting = null;
     return true;
   }
 
-  private clarify(ctx: TurnContext): void {
+  private async clarify(ctx: TurnContext): Promise<void> {
     ctx.state.misunderstandings += 1;
+    if (ctx.state.misunderstandings >= 3) {
+      // The offer of a person was not taken either: the counter's contacts, then start over (no loop of
+      // the same sentence).
+      ctx.state.misunderstandings = 0;
+      await this.safePath(ctx, { agentOffered: false });
+      return;
+    }
     if (ctx.state.misunderstandings >= 2) {
       ctx.choices(
         phrase(

@@ -60,6 +60,11 @@ export interface IntentModule extends ServiceDescription {
    * an opening-hours answer) although the NLU, reading it alone, is unsure or sees a generic question.
    */
   followsUp?(ctx: TurnContext): boolean;
+  /**
+   * For a module with a form: answers a question about the service ("c'est combien ?") instead of starting
+   * the form, and returns true; false starts the form.
+   */
+  answersQuestion?(ctx: TurnContext): Promise<boolean>;
 }
 
 /** Answers what no module understood well: knowledge base first, then a clarifying question. */

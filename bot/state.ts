@@ -32,6 +32,23 @@ export const ConversationStateSchema = z.object({
     .object({ kind: z.string(), data: z.record(z.string(), z.unknown()).default({}) })
     .nullable()
     .default(null),
+  /**
+   * What the last answer was about, for follow-ups ("est-ce ouvert maintenant ?" after the mairie's hours):
+   * owned by the module named in `kind`, forgotten after CONTEXT_TTL_MS.
+   */
+  context: z
+    .object({ kind: z.string(), data: z.record(z.string(), z.unknown()).default({}), at: z.string() })
+    .nullable()
+    .default(null),
+  /**
+   * How the question behind `lastChoices` reads a bare "oui"/"non": a yes/no question ("Voulez-vous parler à
+   * un agent ?") picks its first/last choice; an either/or or a "which?" question cannot, and `misses` counts
+   * the bare yes/no answers it got in a row (two → the safe path).
+   */
+  choiceQuestion: z
+    .object({ yesNo: z.boolean(), misses: z.number().int().min(0).max(10) })
+    .nullable()
+    .default(null),
   /** Consecutive turns the bot did not understand (two → offer a human). */
   misunderstandings: z.number().int().min(0).default(0),
   /** Last few intents, bounded. */
@@ -54,3 +71,5 @@ export function readState(data: JsonObject | undefined): ConversationState {
 }
 
 export const MAX_RECENT_INTENTS = 5;
+/** A follow-up later than this starts afresh: "est-ce ouvert ?" an hour later may be about another place. */
+export const CONTEXT_TTL_MS = 30 * 60 * 1000;

@@ -19,11 +19,17 @@ const SKIP_WORDS = /^(non|nan|no|passer|aucun|aucune|pas besoin|rien|skip|none|n
 const QUESTION =
   /\?|\b(quand|comment|combien|pourquoi|quel|quelle|quels|quelles|est-ce|what|when|where|how|why|which)\b|^\s*(où|ou est|ou sont|qui|puis-je|peut-on|pouvez-vous|faut-il|y a-t-il|can|could|is|are|do|does)\b/i;
 
-export type DigressionHandler = (ctx: TurnContext) => Promise<boolean>;
+/**
+ * Answers a digression: false when nothing took it, true to resume the form, 'held' when the answer asked a
+ * question of its own (how an agent should call back) that must be answered before the form resumes.
+ */
+export type DigressionHandler = (ctx: TurnContext) => Promise<boolean | 'held'>;
 
 export interface FormManagerOptions {
   /** Whether a question of this intent may interrupt a form (declared by its module, IntentDescription). */
   mayDigress(intent: string): boolean;
+  /** The safe path once "agent, or cancel?" got no usable answer either (a person, or the counter's contacts). */
+  giveUp?(ctx: TurnContext): Promise<void>;
 }
 
 export class FormManager {
@@ -105,7 +111,9 @@ export class FormManager {
       // otherwise the message is read as an answer to the pending question after all.
       const strict = await this.collect(ctx, form, state, { allowRawForPending: false });
       if (strict.filled.length > 0) return this.advance(ctx, form, state, strict, true);
-      if (await digress(ctx)) return this.resumeAfterDigression(ctx, form, state);
+      const digressed = await digress(ctx);
+      if (digressed === 'held') return;
+      if (digressed) return this.resumeAfterDigression(ctx, form, state);
     }
     await this.advance(
       ctx,
@@ -155,7 +163,9 @@ export class FormManager {
       );
       return;
     }
-    if (this.isDigression(ctx, form) && (await digress(ctx))) {
+    const digressed = this.isDigression(ctx, form) && (await digress(ctx));
+    if (digressed === 'held') return;
+    if (digressed) {
       this.resumeAfterDigression(ctx, form, state);
       return;
     }
@@ -257,6 +267,11 @@ export class FormManager {
       return;
     }
     state.attempts += 1;
+    // Never the same sentence again after "agent, or cancel?".
+    if (state.attempts > MAX_ATTEMPTS && this.options.giveUp) {
+      await this.options.giveUp(ctx);
+      return;
+    }
     if (state.attempts >= MAX_ATTEMPTS) {
       ctx.choices(
         phrase(

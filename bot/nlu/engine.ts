@@ -11,7 +11,15 @@ import type { LexicalHits } from './lexical-hits';
 import { findReferences } from './entities/reference';
 import { warmUpDates } from './entities/dates';
 import { isBareYesNo } from './entities/yes-no';
-import { type AnalyzeOptions, type FacilityKind, type Intent, type Nlu, type NluResult } from './types';
+import { expandSms, fold, tokenize } from './normalize';
+import {
+  type AnalyzeOptions,
+  type Entity,
+  type FacilityKind,
+  type Intent,
+  type Nlu,
+  type NluResult,
+} from './types';
 
 export interface LexicalCues {
   facilities: FacilityKind[];
@@ -216,6 +224,12 @@ function analyzeUnsafe(model: Model, text: string, options: AnalyzeOptions): Nlu
     scored.alternative.confidence = Math.min(scored.alternative.confidence, scored.confidence);
   }
   const entities = extractEntities(prepared, model.lexicon, hits, options, language, scored.intent);
+  if (scored.intent !== 'opening_hours' && isBareDate(prepared, entities, model.lexicon)) {
+    // "le 25 ?", "demain ?": a follow-up to the previous answer (the dialogue keeps its subject), never a
+    // new report or registration ("le 25" reads like a house number to the classifier).
+    scored.confidence = Math.min(scored.confidence, YES_NO_CONFIDENCE);
+    scored.alternative.confidence = Math.min(scored.alternative.confidence, scored.confidence);
+  }
   return {
     intent: scored.intent,
     confidence: round(scored.confidence),
@@ -223,6 +237,16 @@ function analyzeUnsafe(model: Model, text: string, options: AnalyzeOptions): Nlu
     entities,
     alternative: { intent: scored.alternative.intent, confidence: round(scored.alternative.confidence) },
   };
+}
+
+/** Nothing but a date and small words ("et le 25 ?", "demain ?", "le vingt-cinq décembre"). */
+function isBareDate(prepared: Prepared, entities: readonly Entity[], lexicon: Lexicon): boolean {
+  const date = entities.find((e) => e.type === 'date');
+  if (!date?.text) return false;
+  const dateWords = new Set(expandSms(tokenize(fold(date.text)), lexicon.text));
+  return prepared.words.every(
+    (w) => dateWords.has(w) || lexicon.stopwords.has(w) || w === 'et' || w === 'and',
+  );
 }
 
 export function createEngine(model: Model = buildModel()): Nlu {

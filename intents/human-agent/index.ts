@@ -195,7 +195,14 @@ export function createHumanAgent(deps: IntentDeps): IntentModule {
       if (awaiting?.kind === AWAIT_PHONE) {
         const phone = ctx.nlu.entities.find((e) => e.type === 'phone')?.value;
         const kind = awaiting.data.followUp === 'sms' ? 'sms' : 'callback';
+        if (!phone && awaiting.data.retried === true) {
+          // Never the same request a third time: the agents answer here, where the citizen writes.
+          ctx.state.awaiting = null;
+          confirm(ctx, territory, { kind: 'message' });
+          return true;
+        }
         if (!phone) {
+          ctx.state.awaiting = { ...awaiting, data: { ...awaiting.data, retried: true } };
           ctx.text(
             phrase(
               'Je n’ai pas reconnu de numéro. Écrivez-le ainsi : 06 12 34 56 78.',

@@ -1,7 +1,8 @@
 // Getting a library (médiathèque) card, for oneself or a family.
 import { phrase } from '../../bot/i18n';
 import type { IntentModule, ServiceDescription } from '../../bot/intent-module';
-import type { IntentDeps } from '../deps';
+import { territoryOf, type IntentDeps } from '../deps';
+import { answerProcedureQuestion } from '../shared/procedure-questions';
 import { libraryRegistrationForm } from './form';
 
 export { LibraryRegistrationPayloadSchema, type LibraryRegistrationPayload } from './payload';
@@ -34,5 +35,14 @@ export function createLibraryRegistration(deps: IntentDeps): IntentModule {
     forms: [libraryRegistrationForm(deps)],
     // The dialogue starts the form of the same name for this intent.
     async handle() {},
+    // "c'est combien, l'inscription à la médiathèque ?": the price from the territory, then the offer to register.
+    async answersQuestion(ctx) {
+      return answerProcedureQuestion(
+        ctx,
+        territoryOf(deps, ctx),
+        LIBRARY_REGISTRATION.id,
+        `intent:${LIBRARY_REGISTRATION.intents[0]!.intent}`,
+      );
+    },
   };
 }

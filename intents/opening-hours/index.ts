@@ -9,6 +9,7 @@ import {
   describeStatus,
   formatClock,
   hoursOn,
+  isoDateIn,
   weekSummary,
 } from '../../knowledge/opening-hours';
 import { fold } from '../../knowledge/retrieval';
@@ -17,11 +18,17 @@ import { territoryOf, type IntentDeps } from '../deps';
 import { cachedAnswer, minuteOf } from './answer-cache';
 
 const AWAIT_FACILITY = 'opening_hours.facility';
+/** The place(s) the last answer was about (state.context): a follow-up without a place means them. */
+const CONTEXT_FACILITIES = 'opening_hours.facilities';
 const FACILITY_CHOICE = 'facility:';
 
 /** "ouverte maintenant ?", "jusqu'à quelle heure", "quand ouvre" → the live status, not the week. */
 const STATUS_QUESTION =
-  /\b(maintenant|en ce moment|actuellement|la tout de suite|now|right now|currently|jusqu a quelle heure|jusqu a quand|until what time|until when|ferme a quelle heure|ferme quand|quand (est ce qu )?(elle |il )?(ouvre|rouvre|reouvre)|prochaine ouverture|next open|when does it (next )?open|open today|ouvert(e)? (aujourd hui|ce (matin|soir|midi|aprem|apres midi)))\b/;
+  /\b(maintenant|mtn|mnt|en ce moment|actuellement|la tout de suite|now|right now|currently|jusqu a quelle heure|jusqu a quand|until what time|until when|ferme a quelle heure|ferme quand|quand (est ce qu )?(elle |il )?(ouvre|rouvre|reouvre)|prochaine ouverture|next open|when does it (next )?open|open today|ouvert(e)? (aujourd hui|ce (matin|soir|midi|aprem|apres midi)))\b|^\W*(est ce (qu )?(il |elle |que c )?(est )?|c est |c )?(ouvert|ouverte|ferme|fermee|open|closed)\W*$/;
+
+/** "now" itself, in any wording: the answer is the live status even though the NLU also reads a date (today). */
+const NOW_QUESTION =
+  /\b(maintenant|mtn|mnt|en ce moment|actuellement|la tout de suite|now|right now|currently)\b/;
 
 /** What this service declares (labels, help menu, digression, language-model meaning, README row). */
 export const OPENING_HOURS: ServiceDescription = {
@@ -46,17 +53,23 @@ export function createOpeningHours(deps: IntentDeps): IntentModule {
     ...OPENING_HOURS,
     async handle(ctx) {
       const territory = territoryOf(deps, ctx);
-      const candidates = matchFacilities(ctx, territory);
+      const named = matchFacilities(ctx, territory);
+      // "est-ce ouvert maintenant ?" right after the mairie's hours: the mairie, not "which place?".
+      const candidates = named.length > 0 ? named : facilitiesInContext(ctx, territory);
       const date = ctx.nlu.entities.find((e) => e.type === 'date')?.value;
       answer(ctx, territory, candidates, date);
     },
     followsUp(ctx) {
-      // "et samedi ?", "et la piscine ?", "et demain à Vernière ?": a short question naming a place or a day.
-      const short = ctx.message.text.trim().split(/\s+/).length <= 8;
+      // "et samedi ?", "et la piscine ?", "et demain à Vernière ?": a short question naming a place or a day;
+      // a day alone ("le 25 ?", "samedi ?", "demain ?") too.
+      const words = ctx.message.text.trim().split(/\s+/).length;
       const names = ctx.nlu.entities.some(
         (e) => e.type === 'facility' || e.type === 'date' || e.type === 'commune',
       );
-      return short && names && /^\s*(et|and|puis|aussi|what about)\b/i.test(ctx.message.text);
+      const dayAlone = words <= 3 && ctx.nlu.entities.some((e) => e.type === 'date');
+      return (
+        dayAlone || (words <= 8 && names && /^\s*(et|and|puis|aussi|what about)\b/i.test(ctx.message.text))
+      );
     },
     async resume(ctx) {
       const territory = territoryOf(deps, ctx);
@@ -71,6 +84,14 @@ export function createOpeningHours(deps: IntentDeps): IntentModule {
         candidates = territory.facilities.filter((f) => f.kind === choice.slice(5));
       } else {
         candidates = matchFacilities(ctx, territory, previous);
+      }
+      // Still about hours without naming a place ("ouvert maintenant ?", "et le 25 ?"): the places
+      // the pending question was about, each one's answer to the new question, and the question again.
+      if (candidates.length === 0 && !choice && asksAboutHours(ctx)) {
+        candidates = territory.facilities.filter((f) => previous.includes(f.id));
+        ctx.state.awaiting = null;
+        answer(ctx, territory, candidates, ctx.nlu.entities.find((e) => e.type === 'date')?.value);
+        return true;
       }
       if (candidates.length === 0) return false;
       ctx.state.awaiting = null;
@@ -108,6 +129,31 @@ function matchFacilities(ctx: TurnContext, territory: Territory, within?: string
   return found;
 }
 
+/** Whether the message still asks about opening hours (a date, "ouvert ?", or the NLU's reading). */
+function asksAboutHours(ctx: TurnContext): boolean {
+  return (
+    ctx.nlu.intent === 'opening_hours' ||
+    ctx.nlu.entities.some((e) => e.type === 'date') ||
+    STATUS_QUESTION.test(fold(ctx.message.text))
+  );
+}
+
+function remember(ctx: TurnContext, facilities: readonly Facility[]): void {
+  ctx.state.context = {
+    kind: CONTEXT_FACILITIES,
+    data: { ids: facilities.slice(0, 8).map((f) => f.id) },
+    at: ctx.now.toISOString(),
+  };
+}
+
+/** The places the previous answer was about (the dialogue forgets them after a while). */
+function facilitiesInContext(ctx: TurnContext, territory: Territory): Facility[] {
+  const context = ctx.state.context;
+  if (context?.kind !== CONTEXT_FACILITIES || !Array.isArray(context.data.ids)) return [];
+  const ids = context.data.ids as unknown[];
+  return territory.facilities.filter((f) => ids.includes(f.id));
+}
+
 function communeOf(ctx: TurnContext, territory: Territory): string | undefined {
   const entity = ctx.nlu.entities.find((e) => e.type === 'commune');
   if (entity)
@@ -125,6 +171,10 @@ function answer(
   statusAsked?: boolean,
 ) {
   const statusQuestion = statusAsked ?? STATUS_QUESTION.test(fold(ctx.message.text));
+  // "ouvert maintenant ?" is about this minute, not about today's hours (the NLU reads "maintenant" as today).
+  if (NOW_QUESTION.test(fold(ctx.message.text)) && date === isoDateIn(ctx.now, territory.timeZone))
+    date = undefined;
+  if (candidates.length > 0) remember(ctx, candidates);
   if (candidates.length === 0) {
     askWhich(ctx, territory.facilities, { date, status: statusQuestion });
     return;

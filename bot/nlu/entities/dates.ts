@@ -5,6 +5,7 @@
 import * as chrono from 'chrono-node';
 import type { Language } from '../types';
 import { prototypeless } from '../../prototypeless';
+import { findDayOfMonth, type DayOfMonth } from './day-of-month';
 
 export interface DateHit {
   value: string;
@@ -109,7 +110,7 @@ const RELATIVE: [RegExp, number][] = [
   [/\b(?:apres[\s-]?demain|day after tomorrow)\b/, 2],
   [/\bavant[\s-]?hier\b/, -2],
   [
-    /\b(?:aujourd\s*'?\s*hui|aujourdhui|auj|ajd|today|tonight|ce soir|ce matin|cet? apres[\s-]?midi|this (?:morning|afternoon|evening)|maintenant|right now|en ce moment|actuellement)\b/,
+    /\b(?:aujourd\s*'?\s*hui|aujourdhui|auj|ajd|aujd|ajrd|ojd|ojrd|ojourdhui|today|tonight|ce soir|ce matin|cet? apres[\s-]?midi|this (?:morning|afternoon|evening)|maintenant|mtn|mnt|right now|en ce moment|actuellement)\b/,
     0,
   ],
   [/\b(?:demain|dmn|tomorrow|tmrw|tmr|2moro)\b/, 1],
@@ -226,7 +227,7 @@ const EXPLICIT_DATE = new RegExp(
 
 // Anything our own rules could use; when absent (most messages) no date work is done at all.
 const DATE_HINT =
-  /\b(?:apres[\s-]?demain|avant[\s-]?hier|aujourd|auj|ajd|today|tonight|soir|matin|apres[\s-]?midi|morning|afternoon|evening|maintenant|now\b|moment|actuellement|demain|dmn|tomorrow|tmrw|tmr|2moro|hier|yesterday|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|we\b|paques?|easter|pentecote|whit|ascension|noel|christmas|nouvel an|jour de l|premier de l|new year|toussaint|fete|bastille|armistice|assomption)/;
+  /\b(?:apres[\s-]?demain|avant[\s-]?hier|aujourd|auj|ajd|ajrd|ojd|ojrd|ojourd|mtn|mnt|today|tonight|soir|matin|apres[\s-]?midi|morning|afternoon|evening|maintenant|now\b|moment|actuellement|demain|dmn|tomorrow|tmrw|tmr|2moro|hier|yesterday|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|we\b|paques?|easter|pentecote|whit|ascension|noel|christmas|nouvel an|jour de l|premier de l|new year|toussaint|fete|bastille|armistice|assomption)/;
 
 function chronoDate(text: string, today: Day, language: Language): DateHit | undefined {
   // chrono computes in the process time zone: hand it the territory's wall-clock time and read back
@@ -262,13 +263,39 @@ export function findDate(
 ): DateHit | undefined {
   const normalised = folded.replace(/[’‘`´ʼ]/g, "'");
   const explicit = EXPLICIT_DATE.test(normalised);
-  if (!explicit && !DATE_HINT.test(normalised)) return undefined;
+  const spoken = findDayOfMonth(normalised);
+  if (!explicit && !spoken && !DATE_HINT.test(normalised)) return undefined;
   const today = zonedNow(now, timeZone);
+  // "le premier mai", "vingt-cinq décembre": words chrono does not read (speech-to-text writes them).
+  if (spoken?.month !== undefined) return dayOfMonthHit(spoken, today);
   if (explicit) {
     const hit = chronoDate(text, today, language);
     if (hit) return hit;
   }
-  return ownRules(normalised, today);
+  // A bare "le 25" only when nothing else names a day ("le premier de l'an" is a holiday).
+  return ownRules(normalised, today) ?? (spoken && dayOfMonthHit(spoken, today));
+}
+
+/** The next such day, today included: "le 25" this month or the next month that has one. */
+function dayOfMonthHit(d: DayOfMonth, today: Day): DateHit | undefined {
+  if (d.month !== undefined) {
+    let year = d.year ?? today.year;
+    let date = makeDay(year, d.month, d.day);
+    if (date.month !== d.month) return undefined; // "31 février"
+    if (d.year === undefined && before(date, today)) {
+      year += 1;
+      date = makeDay(year, d.month, d.day);
+      if (date.month !== d.month) return undefined; // 29 February of a year that has none
+    }
+    return { value: isoDate(date), text: d.text };
+  }
+  for (let ahead = 0; ahead < 12; ahead++) {
+    const month = today.month + ahead;
+    const date = makeDay(today.year, month, d.day);
+    const expectedMonth = ((month - 1) % 12) + 1;
+    if (date.month === expectedMonth && !before(date, today)) return { value: isoDate(date), text: d.text };
+  }
+  return undefined;
 }
 
 /** Runs both chrono parsers once so that their lazily compiled patterns are ready before real traffic. */
