@@ -177,6 +177,7 @@ export class Dialogue {
 
   private clarify(ctx: TurnContext): void {
     ctx.state.misunderstandings += 1;
+    ctx.effects.conversation.unanswered = true;
     if (ctx.state.misunderstandings >= 2) {
       ctx.choices(
         phrase(
