@@ -8,7 +8,7 @@ import { projectPath } from '../../bot/project-root';
 
 export const CONSOLE_DIR = projectPath('backoffice', 'console', 'public');
 /** Leaflet's distribution files (leaflet.js, leaflet.css, images), resolved from the installed package. */
-const LEAFLET_DIR = path.join(path.dirname(require.resolve('leaflet/package.json')), 'dist');
+export const LEAFLET_DIR = path.join(path.dirname(require.resolve('leaflet/package.json')), 'dist');
 
 export interface MapSettings {
   /** Tile URL template with {z}/{x}/{y} (and optionally {s}). */
@@ -22,7 +22,7 @@ const DEFAULT_MAP: MapSettings = {
 };
 
 /** The origin images may come from for the tiles ("https://{s}.tile.example" → "https://*.tile.example"). */
-function tileOrigin(tileUrl: string): string {
+export function tileOrigin(tileUrl: string): string {
   const origin = /^(https?:\/\/[^/]+)/.exec(tileUrl)?.[1] ?? '';
   return origin.replace('{s}', '*');
 }
