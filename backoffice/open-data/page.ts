@@ -135,7 +135,7 @@ ${table('Demandes par mois de dépôt', 'Mois', snapshot.byMonth, k, false)}
 <section id="carte" aria-labelledby="carte-titre">
 <h2 id="carte-titre">Carte des signalements en cours</h2>
 <p>Les signalements sur l’espace public qui ne sont pas encore résolus. Chaque point est placé au centre d’un carré d’environ 50 m qui contient le lieu signalé ; seuls la catégorie, l’état et la date de dépôt sont indiqués.</p>
-<div id="carte-signalements" class="carte" data-points="/territoire/${encodeURIComponent(territory.id)}/carte.json" data-lat="${centre.lat}" data-lon="${centre.lon}" data-tuiles="${e(map.tileUrl)}" data-attribution="${e(map.attribution)}" role="region" aria-label="Carte des signalements en cours"></div>
+<div id="carte-signalements" class="carte" data-points="/territoire/${encodeURIComponent(territory.id)}/carte.json" data-lat="${centre.lat}" data-lon="${centre.lon}" data-tuiles="${e(map.tileUrl)}" data-attribution="${e(map.attribution)}" role="region" aria-label="Carte interactive : flèches pour se déplacer, + et − pour zoomer"></div>
 <p id="carte-etat" class="note" role="status">La carte a besoin de JavaScript ; la liste ci-dessous donne les mêmes signalements.</p>
 <details id="carte-liste"><summary>Liste des signalements en cours</summary><div class="defilement"><table><caption>Signalements en cours</caption><thead><tr><th scope="col">Catégorie</th><th scope="col">État</th><th scope="col">Déposé le</th></tr></thead><tbody></tbody></table></div></details>
 </section>

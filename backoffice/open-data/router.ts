@@ -79,9 +79,12 @@ export function createOpenDataRouter(options: {
 
   const files = Router();
   files.use(
-    helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }),
+    helmet({
+      contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+      // Open data: any site may fetch it.
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+    }),
   );
-  // Open data: any site may fetch it.
   files.use((_req, res, next) => {
     res.set('Access-Control-Allow-Origin', '*');
     next();
