@@ -383,7 +383,8 @@ function knowledgeGapOf(messages: readonly MessageRecord[]): string | undefined 
   const question = messages.find((m) => m.direction === 'in')?.text;
   if (!question) return undefined;
   const redacted = redactPersonalData(question.slice(0, MAX_GAP_CHARS)).text.trim();
-  return /\p{L}{2}/u.test(redacted) ? redacted : undefined;
+  // Something asked besides the placeholders ("[téléphone]" alone is no question).
+  return /\p{L}{2}/u.test(redacted.replace(/\[[^\]]*\]/g, '')) ? redacted : undefined;
 }
 
 /** Nothing but messages (and the conversation's bookkeeping): no request, follow, notification or hand-over. */
