@@ -121,7 +121,7 @@ describe('the public page and the open-data files', () => {
       type: 'report_incident',
       authorityId,
       communeId,
-      location: i === 0 ? EXACT : { lat: 47.1 + i / 1000, lon: 6.05 + i / 1000 },
+      location: i === 10 ? EXACT : { lat: 47.1 + i / 1000, lon: 6.05 + i / 1000 },
       payload: incidentPayload(category, PII, {
         address: '12 rue des Lilas',
         contact: { kind: 'email', value: 'camille.martin@example.org' },
@@ -257,14 +257,18 @@ describe('the public page and the open-data files', () => {
       expect(Object.keys(p).sort()).toEqual(['category', 'date', 'lat', 'lon', 'status']);
     expect(new Set(points.map((p) => p.status))).toEqual(new Set(['Reçue']));
     expect(points.map((p) => p.category)).toContain('Éclairage public');
+    // The litter report filed at EXACT is drawn at the centre of its cell, within 25 m of it and not on it.
     const blurred = blurPosition(EXACT);
+    expect(points).toContainEqual(expect.objectContaining(blurred));
     expect(Math.abs(blurred.lat - EXACT.lat) * 111_320).toBeLessThanOrEqual(25.1);
+    expect(
+      Math.abs(blurred.lon - EXACT.lon) * 111_320 * Math.cos((EXACT.lat * Math.PI) / 180),
+    ).toBeLessThanOrEqual(25.1);
+    expect(points.some((p) => p.lat === EXACT.lat || p.lon === EXACT.lon)).toBe(false);
     expect(points.some((p) => p.lat === 47.1111)).toBe(false);
   });
 
   test('nothing a citizen typed or is comes out of the page, the map or the files', async () => {
-    // The resolved lighting report at the exact position: reopen it so it is on the map too.
-    await rows(container, `UPDATE requests SET status = 'received' WHERE lat = $1`, [EXACT.lat]);
     const paths = [
       `/territoire/${DEMO_TENANT}/`,
       `/territoire/${DEMO_TENANT}/carte.json`,
@@ -281,11 +285,31 @@ describe('the public page and the open-data files', () => {
     }
   });
 
+  test('the daily job builds the figures of every territory', async () => {
+    expect(await container.openDataRefresh?.runOnce()).toBe(container.territories.current().list().length);
+  });
+
   test('an unknown territory is a 404, the page in French', async () => {
     const page = await api().get('/territoire/nulle-part/');
     expect(page.status).toBe(404);
     expect(page.text).toMatch(/Territoire inconnu/);
     expect((await api().get('/open-data/nulle-part/requests-daily.csv')).status).toBe(404);
     expect((await api().get('/open-data/..%2Fetc/requests-daily.csv')).status).toBe(404);
+  });
+});
+
+describe('OPEN_DATA_ENABLED=false', () => {
+  let container: Container;
+  beforeAll(async () => {
+    container = await backofficeContainer({ OPEN_DATA_ENABLED: 'false' });
+  }, CONTAINER_TIMEOUT_MS);
+  afterAll(() => container.close());
+
+  test('serves neither the page nor the files, and runs no job', async () => {
+    expect((await request(container.app).get(`/territoire/${DEMO_TENANT}/`)).status).toBe(404);
+    expect((await request(container.app).get(`/open-data/${DEMO_TENANT}/requests-daily.csv`)).status).toBe(
+      404,
+    );
+    expect(container.openDataRefresh).toBeUndefined();
   });
 });
