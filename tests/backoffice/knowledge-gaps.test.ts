@@ -2,6 +2,7 @@
 // counted, without the personal data the citizens typed, and leaves the list once marked handled.
 import request from 'supertest';
 import type { Container } from '../../server/container';
+import { runRetention } from '../../server/retention';
 import { DEMO_TENANT } from '../support/harness';
 import { backofficeContainer, bearer, CONTAINER_TIMEOUT_MS, issueToken, OTHER_TENANT, rows } from './support';
 
@@ -109,4 +110,17 @@ test('bad input is a 400 naming the field', async () => {
   expect(bad.body.error.message).toMatch(/ids/);
   const days = await request(container.app).get('/api/v1/knowledge-gaps?days=0').set(bearer(supervisor));
   expect(days.status).toBe(400);
+});
+
+test('retention deletes them with the transcripts', async () => {
+  expect((await gaps()).body.questions).toBeGreaterThan(0);
+  const store = container.store as unknown as { sql: Parameters<typeof runRetention>[0]['sql'] };
+  await runRetention({
+    sql: store.sql,
+    tenants: [{ tenantId: DEMO_TENANT, transcriptsDays: 30, contactsDays: 365 }],
+    now: new Date(Date.now() + 31 * 24 * 3600 * 1000),
+  });
+  expect(await rows(container, 'SELECT id FROM knowledge_gaps WHERE tenant_id = $1', [DEMO_TENANT])).toEqual(
+    [],
+  );
 });
