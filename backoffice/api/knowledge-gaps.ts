@@ -71,7 +71,14 @@ export function knowledgeGapRoutes(deps: ApiDeps & { knowledgeGaps?: KnowledgeGa
       response: z.object({ handled: z.number().int() }),
       async handle({ body, principal }) {
         const tenantId = tenantOf(principal, body.tenant);
-        return { handled: await gaps.markHandled(tenantId, body.ids, actorOf(principal)) };
+        const handled = await gaps.markHandled(tenantId, body.ids, actorOf(principal));
+        await deps.store.audit({
+          tenantId,
+          actor: actorOf(principal),
+          action: 'knowledge_gaps.handled',
+          details: { count: handled },
+        });
+        return { handled };
       },
     }),
   ];

@@ -93,6 +93,12 @@ test('a group marked handled leaves the list; a new question like it comes back'
     .send({ ids: refuge.ids });
   expect(done.status).toBe(200);
   expect(done.body).toEqual({ handled: 3 });
+  const audit = await rows<{ details: unknown }>(
+    container,
+    `SELECT details FROM audit_log WHERE action = 'knowledge_gaps.handled' AND tenant_id = $1`,
+    [DEMO_TENANT],
+  );
+  expect(audit.map((a) => a.details)).toEqual([{ count: 3 }]);
   let after = (await gaps()).body.groups as Group[];
   expect(after.map((g) => g.question)).toEqual([expect.stringMatching(/place de port/)]);
 
