@@ -59,7 +59,8 @@ function table(caption: string, head: string, totals: readonly Total[], k: numbe
 </tr>`,
     )
     .join('\n');
-  return `<div class="defilement"><table>
+  // Focusable, so a keyboard can scroll it on a narrow screen.
+  return `<div class="defilement" tabindex="0" role="region" aria-label="${e(caption)}"><table>
 <caption>${e(caption)}</caption>
 <thead><tr><th scope="col">${e(head)}</th><th scope="col">Demandes</th><th scope="col">Résolues</th>${
     medians ? '<th scope="col">Délai médian de résolution</th>' : ''
@@ -137,7 +138,7 @@ ${table('Demandes par mois de dépôt', 'Mois', snapshot.byMonth, k, false)}
 <p>Les signalements sur l’espace public qui ne sont pas encore résolus. Chaque point est placé au centre d’un carré d’environ 50 m qui contient le lieu signalé ; seuls la catégorie, l’état et la date de dépôt sont indiqués.</p>
 <div id="carte-signalements" class="carte" data-points="/territoire/${encodeURIComponent(territory.id)}/carte.json" data-lat="${centre.lat}" data-lon="${centre.lon}" data-tuiles="${e(map.tileUrl)}" data-attribution="${e(map.attribution)}" role="region" aria-label="Carte interactive : flèches pour se déplacer, + et − pour zoomer"></div>
 <p id="carte-etat" class="note" role="status">La carte a besoin de JavaScript ; la liste ci-dessous donne les mêmes signalements.</p>
-<details id="carte-liste"><summary>Liste des signalements en cours</summary><div class="defilement"><table><caption>Signalements en cours</caption><thead><tr><th scope="col">Catégorie</th><th scope="col">État</th><th scope="col">Déposé le</th></tr></thead><tbody></tbody></table></div></details>
+<details id="carte-liste"><summary>Liste des signalements en cours</summary><div class="defilement" tabindex="0" role="region" aria-label="Signalements en cours"><table><caption>Signalements en cours</caption><thead><tr><th scope="col">Catégorie</th><th scope="col">État</th><th scope="col">Déposé le</th></tr></thead><tbody></tbody></table></div></details>
 </section>
 <section id="donnees" aria-labelledby="donnees-titre">
 <h2 id="donnees-titre">Données ouvertes</h2>

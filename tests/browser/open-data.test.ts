@@ -100,6 +100,8 @@ describe('public page and knowledge gaps (headless Chromium)', () => {
     );
     expect(await page.content()).not.toMatch(/Camille|06 12 34 56 78/);
     expect(await axeViolations(page)).toEqual([]);
+    await page.setViewportSize({ width: 375, height: 900 });
+    expect(await axeViolations(page)).toEqual([]);
     await shoot(page, 'territoire-public');
     await page.close();
   });
