@@ -27,6 +27,7 @@ import { createAuthRouter } from './auth/router';
 import { SessionManager } from './auth/sessions';
 import { PostgresAgentSessionStore } from '../adapters/postgres/backoffice/agent-session-store';
 import { PostgresAgentDirectory } from '../adapters/postgres/backoffice/agent-directory-store';
+import { PostgresKnowledgeGapStore } from '../adapters/postgres/backoffice/knowledge-gaps';
 import { passwordRoutes } from './auth/password';
 import { createConsoleRouter, type MapSettings } from './console/router';
 import { recordPromisedCallback } from './callbacks';
@@ -129,6 +130,7 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
     notifications: stores.notifications,
     publicUrl: options.publicUrl,
     smsConfigured: options.sms !== undefined,
+    knowledgeGaps: new PostgresKnowledgeGapStore(options.sql),
     desk: options.desk
       ? createDeskIntake({
           ...options.desk,

@@ -271,6 +271,7 @@ export class Dialogue {
 
   private async clarify(ctx: TurnContext): Promise<void> {
     ctx.state.misunderstandings += 1;
+    ctx.effects.conversation.unanswered = true;
     if (ctx.state.misunderstandings >= 3) {
       // The offer of a person was not taken either: the counter's contacts, then start over (no loop of
       // the same sentence).

@@ -145,6 +145,12 @@ export const ConfigSchema = z
       ),
     /** Minutes between two runs of the retention job inside the server; 0 leaves it to `npm run retention` (cron). */
     RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+    /** The public page /territoire/{id}/ and the open-data files /open-data/{id}/… (no sign-in); false: not served. */
+    OPEN_DATA_ENABLED: bool.default(true),
+    /** Statistical secrecy: published counts below this are hidden (with complementary suppression). */
+    OPEN_DATA_K_ANONYMITY: z.coerce.number().int().min(2).max(100).default(5),
+    /** Hours between two builds of the open-data snapshots inside the server; 0: built on the first request of a day. */
+    OPEN_DATA_REFRESH_HOURS: z.coerce.number().int().min(0).max(168).default(24),
     /** Minutes between two tries to locate the reports recorded while the address API was down; 0: never. */
     GEOCODING_RETRY_MINUTES: z.coerce.number().int().min(0).max(1_440).default(5),
     /** Agents' console sessions: ended after this much inactivity, and in any case after SESSION_ABSOLUTE_HOURS. */

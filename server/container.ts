@@ -36,6 +36,7 @@ import { createIntents } from '../intents';
 import { retryGeocoding, type GeocodingRetryReport } from '../intents/report-incident/geocoding-retry';
 import { parseAllowList, type Resolver } from '../adapters/outbox';
 import { createAgentInbox, createBackofficeModule, type BackofficeModule } from '../backoffice';
+import { createOpenData } from '../backoffice/open-data';
 import { createApp } from './app';
 import { oidcSettings, publicUrlOf, type Config } from './config';
 import { createLogger } from './logger';
@@ -65,6 +66,8 @@ export interface Container {
   retention?: RetentionSchedule;
   /** Locates the reports recorded while the address API was down (GEOCODING_RETRY_MINUTES > 0). */
   geocodingRetry?: IntervalJob<GeocodingRetryReport>;
+  /** Builds the open-data figures of every territory (OPEN_DATA_ENABLED, OPEN_DATA_REFRESH_HOURS > 0). */
+  openDataRefresh?: IntervalJob<number>;
   /** Which implementations back the ports, for the start log and the bench. */
   describe(): { store: string; state: string };
   close(): Promise<void>;
@@ -325,6 +328,29 @@ export async function createContainer(
         })
       : undefined;
 
+  // The public page and open-data files: aggregates only, no sign-in (docs/open-data.md).
+  const openData = config.OPEN_DATA_ENABLED
+    ? createOpenData({
+        sql: store.sql,
+        territories,
+        requestTypes: intents.modules.flatMap((m) => (m.records ? [m.records] : [])),
+        k: config.OPEN_DATA_K_ANONYMITY,
+        map: { tileUrl: config.MAP_TILE_URL, attribution: config.MAP_TILE_ATTRIBUTION },
+        logger,
+        clock: overrides.clock,
+      })
+    : undefined;
+  const openDataRefresh =
+    openData && config.OPEN_DATA_REFRESH_HOURS > 0
+      ? startIntervalJob({
+          name: 'open data',
+          logger,
+          intervalMs: config.OPEN_DATA_REFRESH_HOURS * 3_600_000,
+          onFailure: 0,
+          run: () => openData.publisher.refreshAll(),
+        })
+      : undefined;
+
   let shuttingDown = false;
   const app = createApp({
     logger,
@@ -336,6 +362,7 @@ export async function createContainer(
     ],
     routes: [
       ['/', createPrivacyRouter(territories)],
+      ...(openData ? [['/', openData.router] as [string, typeof openData.router]] : []),
       ...webchat.routes,
       ['/api/messages', botframework.router],
       ...backoffice.routes,
@@ -379,6 +406,7 @@ export async function createContainer(
     backoffice,
     retention,
     geocodingRetry,
+    openDataRefresh,
     describe: () => ({
       store:
         config.DATABASE_URL && !config.DATABASE_URL.startsWith('memory://')
@@ -390,6 +418,7 @@ export async function createContainer(
       shuttingDown = true;
       await retention?.stop();
       await geocodingRetry?.stop();
+      await openDataRefresh?.stop();
       territories.close();
       await backoffice.close();
       await webchat.close();

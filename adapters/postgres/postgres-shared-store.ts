@@ -2,6 +2,7 @@
 // of statements whatever the size of its input (batches go in as one JSON parameter), and a turn is
 // committed in one transaction.
 import { newReference } from '../../bot/references';
+import { redactPersonalData } from '../../bot/llm/redact';
 import { randomUUID } from 'node:crypto';
 import { GuichetError } from '../../bot/errors';
 import type {
@@ -34,6 +35,8 @@ const EARTH_RADIUS_M = 6_371_008.8;
 const METRES_PER_DEGREE_LAT = 111_000;
 const NEAR_LIMIT = 50;
 const DEFAULT_MESSAGE_LIMIT = 1000;
+/** A knowledge gap keeps the start of a long message: enough to see what was asked. */
+const MAX_GAP_CHARS = 300;
 
 export interface PostgresSharedStoreOptions {
   schema: string;
@@ -375,6 +378,15 @@ async function createConversation(
   return toConversation(created.rows[0]);
 }
 
+/** The citizen's message of an unanswered turn without personal data, or undefined when nothing is left of it. */
+function knowledgeGapOf(messages: readonly MessageRecord[]): string | undefined {
+  const question = messages.find((m) => m.direction === 'in')?.text;
+  if (!question) return undefined;
+  const redacted = redactPersonalData(question.slice(0, MAX_GAP_CHARS)).text.trim();
+  // Something asked besides the placeholders ("[téléphone]" alone is no question).
+  return /\p{L}{2}/u.test(redacted.replace(/\[[^\]]*\]/g, '')) ? redacted : undefined;
+}
+
 /** Nothing but messages (and the conversation's bookkeeping): no request, follow, notification or hand-over. */
 function isTranscriptOnly(commit: TurnCommit): boolean {
   return (
@@ -422,7 +434,7 @@ function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; 
   WHERE id = ${param(commit.conversationId, 'uuid')} AND tenant_id = ${tenantId}${
     fence ? `\n    AND (fence_token IS NULL OR fence_token <= ${fence})` : ''
   }
-  RETURNING id, tenant_id
+  RETURNING id, tenant_id, channel
 )`,
   ];
   let failCheck = '0';
@@ -518,6 +530,15 @@ function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; 
   SELECT conv.tenant_id, o.kind, o.payload, o.dedupe_key
   FROM conv, jsonb_to_recordset(${param(JSON.stringify(rows), 'jsonb')}) AS o(kind text, payload jsonb, dedupe_key text)
   ON CONFLICT (dedupe_key) DO NOTHING
+  RETURNING 1
+)`);
+  }
+
+  const gap = change.unanswered ? knowledgeGapOf(commit.messages) : undefined;
+  if (gap) {
+    // A question the bot could not answer, redacted, tied to no conversation (backoffice knowledge gaps).
+    ctes.push(`new_gap AS (
+  INSERT INTO knowledge_gaps (tenant_id, question, channel) SELECT conv.tenant_id, ${param(gap, 'text')}, conv.channel FROM conv
   RETURNING 1
 )`);
   }

@@ -7,6 +7,7 @@ import type { TerritoryProvider } from '../../knowledge/territory';
 import type { AgentDirectory } from '../auth/ports';
 import type { SessionManager } from '../auth/sessions';
 import type { DeskIntake } from '../desk/intake';
+import type { KnowledgeGapStore } from '../knowledge-gaps/ports';
 import type {
   BackofficeStore,
   ConversationMemory,
@@ -49,6 +50,8 @@ export interface ApiDeps {
   smsConfigured?: boolean;
   /** The counter's and the switchboard's intake (the bot's forms on an agent's screen); absent, not served. */
   desk?: DeskIntake;
+  /** The questions the bot could not answer (backoffice/api/knowledge-gaps.ts); absent, not served. */
+  knowledgeGaps?: KnowledgeGapStore;
   /** PUBLIC_URL, for the invitation links. */
   publicUrl?: string;
 }

@@ -17,6 +17,7 @@ import { eventRoutes, type EventStreams } from './events';
 import { indicatorRoutes } from './indicators';
 import { interventionPhotoRoutes } from './intervention-photos';
 import { interventionRoutes } from './interventions';
+import { knowledgeGapRoutes } from './knowledge-gaps';
 import { openApiDocument } from './openapi';
 import { queueRoutes } from './queue';
 import { requestRoutes } from './requests';
@@ -47,6 +48,7 @@ export function apiRoutes(deps: ApiDeps, streams: EventStreams): AnyRoute[] {
     ...teamRoutes(deps),
     ...callbackRoutes(deps),
     ...deskRoutes(deps),
+    ...knowledgeGapRoutes(deps),
   ];
 }
 

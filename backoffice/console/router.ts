@@ -8,7 +8,7 @@ import { projectPath } from '../../bot/project-root';
 
 export const CONSOLE_DIR = projectPath('backoffice', 'console', 'public');
 /** Leaflet's distribution files (leaflet.js, leaflet.css, images), resolved from the installed package. */
-const LEAFLET_DIR = path.join(path.dirname(require.resolve('leaflet/package.json')), 'dist');
+export const LEAFLET_DIR = path.join(path.dirname(require.resolve('leaflet/package.json')), 'dist');
 /** Chart.js's distribution files (the dashboard's charts): its main file is in dist/ (no package.json export). */
 const CHART_DIR = path.dirname(require.resolve('chart.js'));
 
@@ -24,7 +24,7 @@ const DEFAULT_MAP: MapSettings = {
 };
 
 /** The origin images may come from for the tiles ("https://{s}.tile.example" → "https://*.tile.example"). */
-function tileOrigin(tileUrl: string): string {
+export function tileOrigin(tileUrl: string): string {
   const origin = /^(https?:\/\/[^/]+)/.exec(tileUrl)?.[1] ?? '';
   return origin.replace('{s}', '*');
 }

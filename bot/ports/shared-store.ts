@@ -87,6 +87,8 @@ export interface TurnCommit {
     status?: ConversationStatus;
     lastIntent?: string;
     nluFallback?: boolean;
+    /** The bot could not answer the citizen's message (no service, no FAQ passage): kept, redacted, as a knowledge gap. */
+    unanswered?: boolean;
   };
   /** Who filed the requests of this commit, on their 'received' event (an agent at the desk); the bot by default. */
   actor?: string;

@@ -62,6 +62,7 @@ export function createKnowledge(deps: IntentDeps): { module: IntentModule; fallb
           return;
         }
         ctx.effects.conversation.nluFallback = true;
+        ctx.effects.conversation.unanswered = true;
         ctx.choices(
           phrase(
             'Je ne connais pas la réponse à cette question. Voulez-vous que je vous mette en relation avec un agent ?',

@@ -84,6 +84,11 @@ async function retainTenant(options: RetentionOptions, tenant: TenantRetention):
         transcriptsBefore,
       ])
     ).rowCount;
+    // Knowledge gaps are redacted quotes of citizens: they go with the transcripts they came from.
+    await tx.query('DELETE FROM knowledge_gaps WHERE tenant_id = $1 AND created_at < $2::timestamptz', [
+      tenant.tenantId,
+      transcriptsBefore,
+    ]);
 
     // 2. Contacts inactive since `contactsBefore`, none of whose requests (own or followed) is still open.
     const contacts = await tx.query<{ id: string }>(

@@ -187,6 +187,32 @@ export function sharedStoreContract(
       expect(rows[0]).toMatchObject({ nlu_fallbacks: 2, last_intent: 'opening_hours' });
     });
 
+    it('keeps the message of an unanswered turn as a knowledge gap, redacted and tied to no conversation', async () => {
+      const tenantId = await newTenant();
+      const conv = await store.openConversation({ tenantId, channel: 'sms', address: phone() });
+      const asked = {
+        direction: 'in' as const,
+        text: 'Je m’appelle Camille Martin, le refuge ouvre quand ? 06 12 34 56 78',
+      };
+      await store.commitTurn(
+        turn(tenantId, conv.id, { messages: [asked], conversation: { unanswered: true } }),
+      );
+      // An answered turn, and an unanswered one with nothing but personal data in it, keep nothing.
+      await store.commitTurn(turn(tenantId, conv.id, { messages: [asked] }));
+      await store.commitTurn(
+        turn(tenantId, conv.id, {
+          messages: [{ direction: 'in', text: '06 12 34 56 78' }],
+          conversation: { unanswered: true },
+        }),
+      );
+      const rows = await fx.query('SELECT * FROM knowledge_gaps WHERE tenant_id = $1', [tenantId]);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ channel: 'sms', handled_at: null });
+      expect(rows[0]?.question).toMatch(/refuge ouvre quand \? \[téléphone\]/);
+      expect(rows[0]?.question).not.toMatch(/Camille|Martin|06 12/);
+      expect(Object.values(rows[0] ?? {})).not.toContain(conv.id);
+    });
+
     it('refuses, and writes nothing of, a turn fenced by an older lock token than one already committed', async () => {
       const tenantId = await newTenant();
       const conv = await store.openConversation({ tenantId, channel: 'sms', address: phone() });

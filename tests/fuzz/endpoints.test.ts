@@ -186,6 +186,8 @@ const KNOWN_PREFIXES = [
   '/open311/v2',
   '/console',
   '/auth',
+  '/territoire',
+  '/open-data',
   '/',
 ];
 

@@ -15,6 +15,7 @@ import { migration0014 } from './0014-interventions';
 import { migration0015 } from './0015-transfers';
 import { migration0016 } from './0016-intervention-photos';
 import { migration0021 } from './0021-steering-indicators';
+import { migration0024 } from './0024-knowledge-gaps';
 
 export interface Migration {
   version: number;
@@ -39,4 +40,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0015,
   migration0016,
   migration0021,
+  migration0024,
 ];

@@ -1,0 +1,109 @@
+// The open-data aggregates (backoffice/open-data): counts per day, category, commune and channel from the
+// bi_requests view (migration 0002, the indicators' definitions of "resolved" and of the resolution time), the
+// window's medians, and the open public-space places for the map. Only aggregates and positions leave here.
+import type {
+  DailyCell,
+  OpenDataStore,
+  OpenDataWindow,
+  OpenPlace,
+  ResolutionMedian,
+} from '../../../backoffice/open-data/ports';
+import type { RequestStatus } from '../../../bot/ports';
+import type { SqlClient } from '../sql-client';
+import { guarded } from './sql';
+
+const hours = (seconds: unknown): number | null =>
+  seconds === null || seconds === undefined ? null : Math.round((Number(seconds) / 3600) * 10) / 10;
+
+/** Requests created on the window's days, in the territory's time zone. */
+const IN_WINDOW = `tenant_id = $1
+  AND (created_at AT TIME ZONE $2::text)::date BETWEEN $3::date AND $4::date`;
+
+export class PostgresOpenDataStore implements OpenDataStore {
+  constructor(private readonly sql: SqlClient) {}
+
+  dailyCells(w: OpenDataWindow): Promise<DailyCell[]> {
+    return guarded('openDataDailyCells', async () => {
+      const result = await this.sql.query<{
+        day: string;
+        type: string;
+        category: string | null;
+        commune: string | null;
+        channel: string;
+        requests: number | string;
+        resolved: number | string;
+        median: number | null;
+      }>(
+        `SELECT to_char(created_at AT TIME ZONE $2::text, 'YYYY-MM-DD') AS day, type, category,
+           commune_id AS commune, channel, count(*)::int AS requests,
+           (count(*) FILTER (WHERE status = 'resolved'))::int AS resolved,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY resolution_seconds) AS median
+         FROM bi_requests WHERE ${IN_WINDOW}
+         GROUP BY 1, type, category, commune_id, channel
+         ORDER BY 1, type, category, commune_id, channel`,
+        [w.tenantId, w.timeZone, w.fromDay, w.toDay],
+      );
+      return result.rows.map((r) => ({
+        day: r.day,
+        type: r.type,
+        category: r.category,
+        commune: r.commune,
+        channel: r.channel,
+        requests: Number(r.requests),
+        resolved: Number(r.resolved),
+        medianResolutionHours: hours(r.median),
+      }));
+    });
+  }
+
+  resolutionMedians(w: OpenDataWindow): Promise<ResolutionMedian[]> {
+    return guarded('openDataResolutionMedians', async () => {
+      const result = await this.sql.query<{
+        type: string | null;
+        category: string | null;
+        overall: number | string;
+        resolved: number | string;
+        median: number | null;
+      }>(
+        `SELECT type, category, GROUPING(type) AS overall, count(resolution_seconds)::int AS resolved,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY resolution_seconds) AS median
+         FROM bi_requests WHERE ${IN_WINDOW}
+         GROUP BY GROUPING SETS ((type, category), ()) ORDER BY type, category`,
+        [w.tenantId, w.timeZone, w.fromDay, w.toDay],
+      );
+      return result.rows.map((r) => ({
+        type: Number(r.overall) === 1 ? null : r.type,
+        category: r.category,
+        resolved: Number(r.resolved),
+        medianResolutionHours: hours(r.median),
+      }));
+    });
+  }
+
+  openPlaces(
+    tenantId: string,
+    timeZone: string,
+    types: readonly string[],
+    limit: number,
+  ): Promise<OpenPlace[]> {
+    return guarded('openDataOpenPlaces', async () => {
+      const result = await this.sql.query<{
+        type: string;
+        category: string | null;
+        status: RequestStatus;
+        day: string;
+        lat: number;
+        lon: number;
+      }>(
+        `SELECT type, payload ->> 'category' AS category, status,
+           to_char(created_at AT TIME ZONE $2::text, 'YYYY-MM-DD') AS day, lat, lon
+         FROM requests
+         WHERE tenant_id = $1 AND status IN ('received', 'in_progress') AND type = ANY($3::text[])
+           AND lat IS NOT NULL AND lon IS NOT NULL
+         ORDER BY created_at DESC LIMIT $4`,
+        [tenantId, timeZone, [...types], limit],
+      );
+      return result.rows.map((r) => ({ ...r, lat: Number(r.lat), lon: Number(r.lon) }));
+    });
+  }
+}
