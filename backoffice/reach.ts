@@ -1,19 +1,12 @@
 // How an agent can reach a citizen in writing after the bot: on the conversation's own channel when it
 // carries written replies (its declared capability), else by SMS when the conversation's address is a phone
 // number that can receive one and the territory can send SMS; otherwise only by calling back.
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { channelCapabilities, isRegisteredChannel } from '../bot/channel-capabilities';
 
-import { phoneForPeople } from '../bot/phone-numbers';
+import { phoneForPeople, receivesSms } from '../bot/phone-numbers';
 
-export { phoneForPeople };
-
-/** A number an SMS can reach: a mobile (or a number the numbering plan does not tell from a mobile). */
-export function receivesSms(phone: string): boolean {
-  const type = parsePhoneNumberFromString(phone, 'FR')?.getType();
-  return type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE';
-}
+export { phoneForPeople, receivesSms };
 
 export const ReachSchema = z.object({
   /** A written reply reaches the citizen in this conversation. */
