@@ -30,6 +30,7 @@ import { PostgresAgentDirectory } from '../adapters/postgres/backoffice/agent-di
 import { passwordRoutes } from './auth/password';
 import { createConsoleRouter, type MapSettings } from './console/router';
 import { recordPromisedCallback } from './callbacks';
+import type { VoiceRecordingSource } from './api/voice-messages';
 import { createDeskIntake, type DeskIntakeDeps } from './desk/intake';
 import { handoverPublisher } from './events';
 import { createNotificationDispatcher, type EmailSender, type SmsSender } from './notifications';
@@ -53,6 +54,8 @@ export interface BackofficeModuleOptions {
   geocoder?: Geocoder;
   /** The Twilio notification handler (SMS/WhatsApp); without it those notifications wait and retry. */
   sms?: SmsSender;
+  /** Voice messages left on the phone line, read from Twilio (GET …/voice-messages/{sid}). */
+  recordings?: VoiceRecordingSource;
   /** E-mail to citizens (SMTP_URL); without it e-mail notifications wait and retry. */
   email?: EmailSender;
   clock?: () => Date;
@@ -129,6 +132,7 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
     notifications: stores.notifications,
     publicUrl: options.publicUrl,
     smsConfigured: options.sms !== undefined,
+    recordings: options.recordings,
     desk: options.desk
       ? createDeskIntake({
           ...options.desk,

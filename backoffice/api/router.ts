@@ -25,6 +25,7 @@ import { mountRoutes, type AnyRoute } from './route';
 import { teamRoutes } from './teams';
 import { transferRoutes } from './transfers';
 import { vocabularyRoutes } from './vocabulary';
+import { voiceMessageRoutes } from './voice-messages';
 
 export const API_PREFIX = '/api/v1';
 
@@ -37,6 +38,7 @@ export function apiRoutes(deps: ApiDeps, streams: EventStreams): AnyRoute[] {
     ...interventionPhotoRoutes(deps),
     ...transferRoutes(deps),
     ...conversationRoutes(deps),
+    ...voiceMessageRoutes(deps),
     ...contactRoutes(deps),
     ...indicatorRoutes(deps),
     ...adminRoutes(deps),

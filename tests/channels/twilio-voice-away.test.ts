@@ -9,7 +9,9 @@ import { DEMO_TENANT } from '../support/harness';
 import { backofficeContainer, bearer, issueToken, rows } from '../backoffice/support';
 import {
   ACCOUNT_SID,
+  AUTH_TOKEN,
   DEMO_NUMBER,
+  TWILIO_API,
   PUBLIC_URL,
   TWILIO_ENV,
   expectRestSends,
@@ -250,6 +252,65 @@ describe('out of the agents’ hours', () => {
     expect((await transcriptOf(call)).map((m) => m.text)).toContain(
       'Transcription du message vocal : Bonjour, le lampadaire devant le 3 rue des Lilas est éteint.',
     );
+  });
+
+  it('agents listen to a voice message through the back office, streamed from Twilio with the account’s credentials', async () => {
+    const call = new Call();
+    await call.askForAPerson();
+    await call.answer({ digits: '2' });
+    const record = parseTwiml(call.twiml).Record![0]!;
+    const recordingSid = sid('CA').replace(/^CA/, 'RE');
+    await postSigned(container.app, relative(record.recordingStatusCallback!), {
+      AccountSid: ACCOUNT_SID,
+      CallSid: call.callSid,
+      RecordingSid: recordingSid,
+      RecordingStatus: 'completed',
+      RecordingDuration: '9',
+    }).expect(204);
+    const conversation = (await conversationOf(call))!;
+    const listen = (sidToPlay = recordingSid) =>
+      request(container.app)
+        .get(`/api/v1/conversations/${conversation.id}/voice-messages/${sidToPlay}`)
+        .set(bearer(agent))
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => done(null, Buffer.concat(chunks)));
+        });
+    const audio = Buffer.from('ID3 fake mp3 bytes');
+    const recordingPath = `/2010-04-01/Accounts/${ACCOUNT_SID}/Recordings/${recordingSid}.mp3`;
+
+    nock(TWILIO_API)
+      .get(recordingPath)
+      .basicAuth({ user: ACCOUNT_SID, pass: AUTH_TOKEN })
+      .reply(200, audio, { 'Content-Type': 'audio/mpeg' });
+    const played = await listen().expect(200);
+    expect(played.headers['content-type']).toBe('audio/mpeg');
+    expect(played.body).toEqual(audio);
+    expect(JSON.stringify(played.headers)).not.toContain(AUTH_TOKEN);
+
+    // Twilio down, or the recording deleted there: said plainly, never a 5xx from us without a reason.
+    nock(TWILIO_API).get(recordingPath).reply(500, 'oops');
+    const down = await request(container.app)
+      .get(`/api/v1/conversations/${conversation.id}/voice-messages/${recordingSid}`)
+      .set(bearer(agent))
+      .expect(503);
+    expect(down.body.error.message).toMatch(/Twilio does not answer/);
+    nock(TWILIO_API).get(recordingPath).reply(404, {});
+    await request(container.app)
+      .get(`/api/v1/conversations/${conversation.id}/voice-messages/${recordingSid}`)
+      .set(bearer(agent))
+      .expect(404);
+
+    // Only a recording of this conversation, only for a signed-in agent.
+    await request(container.app)
+      .get(`/api/v1/conversations/${conversation.id}/voice-messages/RE${'d4'.repeat(16)}`)
+      .set(bearer(agent))
+      .expect(404);
+    await request(container.app)
+      .get(`/api/v1/conversations/${conversation.id}/voice-messages/${recordingSid}`)
+      .expect(401);
   });
 
   it('a voice message left empty offers the choices again; status callbacks must be signed and name a territory', async () => {
