@@ -99,13 +99,16 @@ export function awayMenu(
   return { say, prompt: 'Que souhaitez-vous ?', choices };
 }
 
-/** The preview's rendering of the same decision: a transfer, or the menu the caller hears. */
+/** Said before the transfer. */
+export const TRANSFER_TEXT = 'Je vous mets en relation avec un agent. Ne quittez pas.';
+
+/** The preview's rendering of the same decision: what the caller hears, and the transfer if one happens. */
 export function personByPhone(
   territory: Territory,
   now: Date,
   sms: 'possible' | 'refused' | 'unavailable',
-): { transferTo: string } | { say: string[] } {
-  if (agentsAvailable(territory, now)) return { transferTo: territory.agents.phone };
+): { say: string[]; transferTo?: string } {
+  if (agentsAvailable(territory, now)) return { say: [TRANSFER_TEXT], transferTo: territory.agents.phone };
   const menu = awayMenu(territory, now, 'closed', sms);
   return { say: [...menu.say, `${menu.prompt} ${choicesSpeech(menu.choices)}`] };
 }

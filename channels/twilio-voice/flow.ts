@@ -21,6 +21,7 @@ import {
   awayMenu,
   callBackText,
   informationSms,
+  TRANSFER_TEXT,
   whenAgentsAnswer,
   type AwayReason,
 } from '../render/phone-agents';
@@ -434,7 +435,7 @@ export class CallFlow {
   toHuman(before: string[] = []): Draft {
     if (agentsAvailable(this.territory, this.now)) {
       return {
-        say: [...before, 'Je vous mets en relation avec un agent. Ne quittez pas.'],
+        say: [...before, TRANSFER_TEXT],
         dial: { number: this.territory.agents.phone },
       };
     }
