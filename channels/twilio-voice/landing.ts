@@ -6,6 +6,7 @@
 // caller asked for a person straight from the keypad. Every write is keyed (message ids, outbox dedupe
 // keys): a callback Twilio retries records nothing twice.
 import type { Engine } from '../../bot/engine';
+import { phoneForPeople, toE164 } from '../../bot/phone-numbers';
 import type { MessageRecord, SharedStore } from '../../bot/ports';
 import { agentsSchedule } from '../../intents/human-agent';
 import type { Territory } from '../../knowledge/territory';
@@ -37,20 +38,25 @@ export class VoiceLanding {
     );
   }
 
-  /** A voice message Twilio has stored; an empty one (the caller hung up at the beep) is not kept. */
-  async voiceMessage(recordingSid: string, durationS: number): Promise<boolean> {
+  /**
+   * A voice message Twilio has stored; an empty one (the caller hung up at the beep) is not kept. `caller`:
+   * the number that called (E.164) when known — the call's conversation is addressed by its CallSid, so the
+   * agents read it here.
+   */
+  async voiceMessage(recordingSid: string, durationS: number, caller?: string): Promise<boolean> {
     if (durationS < 1) return false;
+    const from = caller ? toE164(caller) : undefined;
     await this.land(
       [
         {
           direction: 'in',
-          text: `Message vocal (${durationS} s)`,
+          text: `Message vocal (${durationS} s)${from ? ` du ${phoneForPeople(from)}` : ''}`,
           providerMessageId: recordingSid,
-          payload: { voiceMessage: { recordingSid, durationS } },
+          payload: { voiceMessage: { recordingSid, durationS, ...(from ? { from } : {}) } },
         },
       ],
       `voice-message:${recordingSid}`,
-      { kind: 'voice_message', recordingSid, durationS },
+      { kind: 'voice_message', recordingSid, durationS, ...(from ? { phone: from } : {}) },
     );
     return true;
   }

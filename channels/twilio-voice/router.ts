@@ -197,9 +197,12 @@ async function recordingCallback(
       });
       return;
     }
+    // The caller's number, from the call's session (the status callback does not carry it).
+    const call = await new VoiceSessions(deps.state).load(territory.id, hook.CallSid).catch(() => null);
     await new VoiceLanding(deps.store, deps.engine, territory, hook.CallSid, now).voiceMessage(
       hook.RecordingSid,
       hook.RecordingDuration ?? 0,
+      call?.session.caller,
     );
     return;
   }

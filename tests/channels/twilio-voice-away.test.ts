@@ -232,8 +232,12 @@ describe('out of the agents’ hours', () => {
     const conversation = await conversationOf(call);
     expect(conversation?.owner).toBe('queue');
     const voiceMessages = (await transcriptOf(call)).filter((m) => /Message vocal/.test(m.text));
-    expect(voiceMessages.map((m) => m.text)).toEqual(['Message vocal (14 s)']);
-    expect(voiceMessages[0]?.payload).toEqual({ voiceMessage: { recordingSid, durationS: 14 } });
+    // The agents read the caller's number: the call's conversation is addressed by its CallSid.
+    const national = call.from.replace('+33', '0').replace(/(\d{2})(?=\d)/g, '$1 ');
+    expect(voiceMessages.map((m) => m.text)).toEqual([`Message vocal (14 s) du ${national}`]);
+    expect(voiceMessages[0]?.payload).toEqual({
+      voiceMessage: { recordingSid, durationS: 14, from: call.from },
+    });
     // The agents see it in the queue, with what the caller chose.
     const detail = await request(container.app)
       .get(`/api/v1/conversations/${conversation!.id}`)
