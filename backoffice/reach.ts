@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { channelCapabilities, isRegisteredChannel } from '../bot/channel-capabilities';
 
-import { phoneForPeople, receivesSms } from '../bot/phone-numbers';
+import { phoneForPeople, receivesSms, toE164 } from '../bot/phone-numbers';
 
 export { phoneForPeople, receivesSms };
 
@@ -27,8 +27,12 @@ export function reachOf(
   const capabilities = isRegisteredChannel(conversation.channel)
     ? channelCapabilities(conversation.channel)
     : undefined;
+  // A phone call's conversation is addressed by its CallSid (one call, one conversation): not a number to
+  // call back or text, so none is offered (the caller's number is in a callback task or a voice message).
   const phone =
-    capabilities?.phoneAddress && !conversation.address.startsWith('erased:') ? conversation.address : null;
+    capabilities?.phoneAddress && !conversation.address.startsWith('erased:') && toE164(conversation.address)
+      ? conversation.address
+      : null;
   const written = capabilities?.writtenReplies ?? false;
   return {
     written,

@@ -76,6 +76,8 @@ describe('a voice message in the console (headless Chromium)', () => {
     const page = await voiceConversation();
     expect(await page.textContent('#transcript')).toContain('Message vocal (14 s) du 06 23 45 67 89');
     expect(await page.textContent('#summary')).toContain('Message vocal laissé au téléphone');
+    // The call's conversation is addressed by its CallSid: no "rappelez-la au CA…".
+    expect(await page.textContent('#reply-reach')).toBe('Aucun moyen de joindre cette personne par écrit.');
     expect(await axeViolations(page)).toEqual([]);
 
     // Twilio down first: the agent is told, and can try again.
