@@ -3,30 +3,19 @@
 // hours (territory.agents.openingHours, territory time zone, public holidays included) the call is
 // transferred; otherwise — or when nobody answers the transfer — the caller chooses, by voice or keypad,
 // a callback at the next opening, a voice message, or an SMS with the counter's hours and contacts.
-import {
-  formatInstant,
-  isOpenAt,
-  statusNow,
-  weekSummary,
-  type ScheduleContext,
-} from '../../knowledge/opening-hours';
+import { agentsSchedule } from '../../intents/human-agent';
+import { weekSummary } from '../../knowledge/opening-hours';
 import type { Territory } from '../../knowledge/territory';
 import { choicesSpeech, type VoiceChoice } from './voice';
 
-const contextOf = (t: Territory): ScheduleContext => ({
-  timeZone: t.timeZone,
-  holidays: t.holidays,
-  center: t.center,
-});
-
+/** The agents' hours as the human-agent service reads them (one definition for every channel). */
 export function agentsAvailable(territory: Territory, now: Date): boolean {
-  return isOpenAt({ openingHours: territory.agents.openingHours }, contextOf(territory), now);
+  return agentsSchedule(territory, now).open;
 }
 
-/** "demain à 9 h", "lundi 3 mars à 9 h"; undefined when no opening is planned. */
+/** "demain à 9 h", "lundi 3 mars à 9 h"; undefined when no opening is planned (or they are there now). */
 export function nextAgentsOpening(territory: Territory, now: Date): string | undefined {
-  const status = statusNow({ openingHours: territory.agents.openingHours }, contextOf(territory), now);
-  return status.nextOpen ? formatInstant(status.nextOpen, territory.timeZone, now, 'fr') : undefined;
+  return agentsSchedule(territory, now).when;
 }
 
 /**
@@ -120,15 +109,12 @@ export function personByPhone(
  */
 export function informationSms(territory: Territory, now: Date): { text: string; keep: string } {
   const { contact, name } = territory;
-  const days = weekSummary(
-    { name: 'accueil', openingHours: contact.hours },
-    contextOf(territory),
-    now,
-    'fr',
-  ).map((line) => {
-    const [day = '', hours = ''] = line.split(' : ');
-    return { day, hours: hours.replace(/ – /g, '-') };
-  });
+  const days = weekSummary({ name: 'accueil', openingHours: contact.hours }, territory, now, 'fr').map(
+    (line) => {
+      const [day = '', hours = ''] = line.split(' : ');
+      return { day, hours: hours.replace(/ – /g, '-') };
+    },
+  );
   const groups: { from: string; to: string; hours: string }[] = [];
   for (const { day, hours } of days) {
     const last = groups[groups.length - 1];
