@@ -342,6 +342,16 @@ describe('out of the agents’ hours', () => {
       RecordingSid: 'RE1',
     }).expect(400);
     expect((await transcriptOf(call)).some((m) => /Message vocal/.test(m.text))).toBe(false);
+
+    // Twilio could not transcribe (French often is not): nothing is added, Twilio is not asked to retry.
+    await postSigned(container.app, relative(record.transcribeCallback!), {
+      AccountSid: ACCOUNT_SID,
+      CallSid: call.callSid,
+      RecordingSid: `RE${'c3'.repeat(16)}`,
+      TranscriptionStatus: 'failed',
+      TranscriptionText: '',
+    }).expect(204);
+    expect((await transcriptOf(call)).some((m) => /Transcription/.test(m.text))).toBe(false);
   });
 
   it('an SMS with the counter’s hours and contacts, sent to the mobile that called, and kept in the transcript', async () => {
