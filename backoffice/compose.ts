@@ -31,6 +31,7 @@ import { PostgresKnowledgeGapStore } from '../adapters/postgres/backoffice/knowl
 import { passwordRoutes } from './auth/password';
 import { createConsoleRouter, type MapSettings } from './console/router';
 import { recordPromisedCallback } from './callbacks';
+import type { VoiceRecordingSource } from './api/voice-messages';
 import { createDeskIntake, type DeskIntakeDeps } from './desk/intake';
 import { handoverPublisher } from './events';
 import { createNotificationDispatcher, type EmailSender, type SmsSender } from './notifications';
@@ -54,6 +55,8 @@ export interface BackofficeModuleOptions {
   geocoder?: Geocoder;
   /** The Twilio notification handler (SMS/WhatsApp); without it those notifications wait and retry. */
   sms?: SmsSender;
+  /** Voice messages left on the phone line, read from Twilio (GET …/voice-messages/{sid}). */
+  recordings?: VoiceRecordingSource;
   /** E-mail to citizens (SMTP_URL); without it e-mail notifications wait and retry. */
   email?: EmailSender;
   clock?: () => Date;
@@ -131,6 +134,7 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
     publicUrl: options.publicUrl,
     smsConfigured: options.sms !== undefined,
     knowledgeGaps: new PostgresKnowledgeGapStore(options.sql),
+    recordings: options.recordings,
     desk: options.desk
       ? createDeskIntake({
           ...options.desk,

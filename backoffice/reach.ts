@@ -1,19 +1,12 @@
 // How an agent can reach a citizen in writing after the bot: on the conversation's own channel when it
 // carries written replies (its declared capability), else by SMS when the conversation's address is a phone
 // number that can receive one and the territory can send SMS; otherwise only by calling back.
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { channelCapabilities, isRegisteredChannel } from '../bot/channel-capabilities';
 
-import { phoneForPeople } from '../bot/phone-numbers';
+import { phoneForPeople, receivesSms, toE164 } from '../bot/phone-numbers';
 
-export { phoneForPeople };
-
-/** A number an SMS can reach: a mobile (or a number the numbering plan does not tell from a mobile). */
-export function receivesSms(phone: string): boolean {
-  const type = parsePhoneNumberFromString(phone, 'FR')?.getType();
-  return type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE';
-}
+export { phoneForPeople, receivesSms };
 
 export const ReachSchema = z.object({
   /** A written reply reaches the citizen in this conversation. */
@@ -34,8 +27,12 @@ export function reachOf(
   const capabilities = isRegisteredChannel(conversation.channel)
     ? channelCapabilities(conversation.channel)
     : undefined;
+  // A phone call's conversation is addressed by its CallSid (one call, one conversation): not a number to
+  // call back or text, so none is offered (the caller's number is in a callback task or a voice message).
   const phone =
-    capabilities?.phoneAddress && !conversation.address.startsWith('erased:') ? conversation.address : null;
+    capabilities?.phoneAddress && !conversation.address.startsWith('erased:') && toE164(conversation.address)
+      ? conversation.address
+      : null;
   const written = capabilities?.writtenReplies ?? false;
   return {
     written,

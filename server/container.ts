@@ -23,7 +23,7 @@ import {
 import { createSharedStore, MEMORY_DATA_DIR } from '../adapters/postgres';
 import { createRedisAdapters, RedisEventBus, type RedisAdapters } from '../adapters/redis';
 import { ApiAdresseGeocoder } from '../adapters/geocoder';
-import { createTwilioNotifier, type TwilioNotifier } from '../adapters/twilio';
+import { createTwilioNotifier, createTwilioRecordings, type TwilioNotifier } from '../adapters/twilio';
 import { notificationHandler } from '../channels/twilio-common';
 import { createTwilioSmsRouter } from '../channels/twilio-sms';
 import { createTwilioVoiceRouter } from '../channels/twilio-voice';
@@ -271,6 +271,14 @@ export async function createContainer(
     adminToken: config.ADMIN_TOKEN,
     geocoder,
     sms: twilioNotifier ? notificationHandler(twilioNotifier, territories) : undefined,
+    recordings:
+      config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN
+        ? createTwilioRecordings({
+            accountSid: config.TWILIO_ACCOUNT_SID,
+            authToken: config.TWILIO_AUTH_TOKEN,
+            apiBaseUrl: config.TWILIO_API_BASE_URL,
+          })
+        : undefined,
     email: config.SMTP_URL ? createSmtpSender({ url: config.SMTP_URL, from: config.MAIL_FROM }) : undefined,
     relay: {
       enabled: config.OUTBOX_RELAY,

@@ -9,3 +9,10 @@ export {
   type TwilioNotifierOptions,
 } from './notifier';
 export { backoffDelay, withRetry, type RetryOptions } from './retry';
+export {
+  createTwilioRecordings,
+  RecordingFetchError,
+  type RecordingAudio,
+  type TwilioRecordings,
+  type TwilioRecordingsOptions,
+} from './recordings';

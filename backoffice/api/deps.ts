@@ -8,6 +8,7 @@ import type { AgentDirectory } from '../auth/ports';
 import type { SessionManager } from '../auth/sessions';
 import type { DeskIntake } from '../desk/intake';
 import type { KnowledgeGapStore } from '../knowledge-gaps/ports';
+import type { VoiceRecordingSource } from './voice-messages';
 import type {
   BackofficeStore,
   ConversationMemory,
@@ -48,6 +49,8 @@ export interface ApiDeps {
   notifications: NotificationLog;
   /** SMS can be sent (the Twilio notifier is configured): the console may offer an SMS after a call. */
   smsConfigured?: boolean;
+  /** Voice messages left on the phone line, read from Twilio; absent (no Twilio account), not served. */
+  recordings?: VoiceRecordingSource;
   /** The counter's and the switchboard's intake (the bot's forms on an agent's screen); absent, not served. */
   desk?: DeskIntake;
   /** The questions the bot could not answer (backoffice/api/knowledge-gaps.ts); absent, not served. */

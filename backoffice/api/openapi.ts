@@ -39,10 +39,14 @@ export function openApiDocument(routes: readonly AnyRoute[], serverUrl: string):
   for (const def of routes) {
     const success =
       'stream' in def.response
-        ? def.response.stream === 'image'
+        ? def.response.stream === 'image' || def.response.stream === 'audio/mpeg'
           ? {
-              description: 'The image',
-              content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
+              description: def.response.stream === 'image' ? 'The image' : 'The recording',
+              content: {
+                [def.response.stream === 'image' ? 'image/*' : 'audio/mpeg']: {
+                  schema: { type: 'string', format: 'binary' },
+                },
+              },
             }
           : {
               description:

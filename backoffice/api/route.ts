@@ -43,8 +43,8 @@ export interface RouteDef<
    * gets it as `file`; another type is 415, a larger one 413, an empty one 400.
    */
   upload?: { types: readonly string[]; maxBytes: number };
-  /** The JSON answer's schema; `stream` routes write their own answer (Server-Sent Events, a CSV file, an image). */
-  response: z.ZodType | { stream: 'text/event-stream' | 'text/csv' | 'image' };
+  /** The JSON answer's schema; `stream` routes write their own answer (Server-Sent Events, a CSV file, an image, a voice message). */
+  response: z.ZodType | { stream: 'text/event-stream' | 'text/csv' | 'image' | 'audio/mpeg' };
   // Method syntax on purpose: a route table holds routes of different input types.
   handle(input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>): Promise<unknown>;
 }

@@ -26,6 +26,7 @@ import { mountRoutes, type AnyRoute } from './route';
 import { teamRoutes } from './teams';
 import { transferRoutes } from './transfers';
 import { vocabularyRoutes } from './vocabulary';
+import { voiceMessageRoutes } from './voice-messages';
 
 export const API_PREFIX = '/api/v1';
 
@@ -38,6 +39,7 @@ export function apiRoutes(deps: ApiDeps, streams: EventStreams): AnyRoute[] {
     ...interventionPhotoRoutes(deps),
     ...transferRoutes(deps),
     ...conversationRoutes(deps),
+    ...voiceMessageRoutes(deps),
     ...contactRoutes(deps),
     ...indicatorRoutes(deps),
     ...adminRoutes(deps),

@@ -42,6 +42,8 @@ export function createConsoleRouter(options: { map?: MapSettings } = {}): Router
           styleSrc: ["'self'"],
           // blob: the field teams' photos, fetched with the agent's credentials and shown from memory.
           imgSrc: ["'self'", 'data:', 'blob:', tileOrigin(map.tileUrl)],
+          // A caller's voice message, fetched with the console's credentials and played from a blob: URL.
+          mediaSrc: ["'self'", 'blob:'],
           connectSrc: ["'self'"],
           objectSrc: ["'none'"],
           baseUri: ["'none'"],

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import readline from 'node:readline';
 import type { Engine } from '../../bot/engine';
 import type { Choice, Channel } from '../../bot/messages';
+import type { Territory } from '../../knowledge/territory';
 import { preview, type PreviewChannel, type PreviewOptions } from './preview';
 
 export interface ChatOptions {
@@ -11,7 +12,9 @@ export interface ChatOptions {
   tenantId: string;
   channel: PreviewChannel;
   locale?: 'fr' | 'en';
-  preview: Omit<PreviewOptions, 'locale'>;
+  preview: Omit<PreviewOptions, 'locale' | 'phone'>;
+  /** The territory the chat talks to and the engine's clock: the voice preview decides by the agents' hours. */
+  phone?: { territory: Territory; clock?: () => Date };
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
   /** Show a prompt (interactive terminal). */
@@ -56,7 +59,11 @@ export async function runChat(options: ChatOptions): Promise<void> {
       });
       lastChoices = result.replies.flatMap((r) => (r.type === 'choices' ? r.choices : []));
       if (!options.locale) locale = guessLocaleOf(line, locale);
-      const shown = preview(options.channel, result.replies, { ...options.preview, locale });
+      const phone = options.phone && {
+        territory: options.phone.territory,
+        now: options.phone.clock?.() ?? new Date(),
+      };
+      const shown = preview(options.channel, result.replies, { ...options.preview, locale, phone });
       if (shown) write(shown);
       else if (result.forwardedToAgent) write('(message transmis à un agent)');
       write('');

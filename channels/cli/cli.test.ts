@@ -11,9 +11,15 @@ import type { PreviewChannel } from './preview';
 const HOOK_TIMEOUT_MS = 120_000;
 
 let container: Container;
+/** The engine's clock, and the preview's: real time unless a test sets it. */
+let now: Date | undefined;
+const clock = () => now ?? new Date();
 beforeAll(async () => {
-  container = await createTestContainer();
+  container = await createTestContainer({}, { clock });
 }, HOOK_TIMEOUT_MS);
+afterEach(() => {
+  now = undefined;
+});
 afterAll(async () => {
   await container.close();
 }, HOOK_TIMEOUT_MS);
@@ -31,6 +37,7 @@ async function chat(channel: PreviewChannel, lines: string[], locale?: 'fr' | 'e
     channel,
     locale,
     preview: { sms: territory.sms, notice: territory.notice.shortText },
+    phone: { territory, clock },
     input,
     output,
   });
@@ -58,6 +65,24 @@ describe('npm run chat (in-process)', () => {
     const out = await chat('voice', ['bonjour']);
     expect(out).toMatch(/🔊 .*Pour connaître des horaires d’ouverture, tapez 1/);
     expect(out).not.toMatch(/https?:\/\//);
+  });
+
+  it('voice: "parler à un agent" shows what the line does at that hour — the choices on a Saturday at 6:40, the transfer on a Monday at 10:00', async () => {
+    now = new Date('2026-11-28T05:40:00Z'); // Saturday 06:40 in Paris
+    const saturday = await chat('voice', ['je veux parler à un agent']);
+    expect(saturday).not.toMatch(/☎|transfert|mets en relation/);
+    expect(saturday).toMatch(
+      /🔊 Nos agents ne sont pas disponibles en ce moment\. Ils seront de retour lundi 30 novembre à 9 heures\./,
+    );
+    expect(saturday).toMatch(
+      /Pour être rappelé dès leur retour, tapez 1.*Pour laisser un message vocal, tapez 2/,
+    );
+
+    now = new Date('2026-11-30T09:00:00Z'); // Monday 10:00 in Paris
+    const monday = await chat('voice', ['je veux parler à un agent']);
+    expect(monday).toMatch(
+      /🔊 Je vous mets en relation avec un agent\. Ne quittez pas\.\n☎ transfert vers \+33939980100/,
+    );
   });
 
   it('answers in English with --locale en', async () => {

@@ -89,6 +89,7 @@ async function main(): Promise<number> {
       channel: args.channel,
       locale: args.locale,
       preview: { sms: territory.sms, notice: territory.notice.shortText },
+      phone: { territory },
       input: process.stdin,
       output: process.stdout,
       interactive,

@@ -1,7 +1,15 @@
 // How a turn's replies look on each medium, for territory editors previewing a conversation in a terminal.
 // sms and voice use the real renderers (channels/render); webchat prints the neutral replies, buttons as [n].
 import type { Reply } from '../../bot/messages';
-import { renderSms, replyToSpeech, smsSegments, speakable, type RenderLocale } from '../render';
+import type { Territory } from '../../knowledge/territory';
+import {
+  personByPhone,
+  renderSms,
+  replyToSpeech,
+  smsSegments,
+  speakable,
+  type RenderLocale,
+} from '../render';
 
 export const PREVIEW_CHANNELS = ['webchat', 'sms', 'voice'] as const;
 export type PreviewChannel = (typeof PREVIEW_CHANNELS)[number];
@@ -12,6 +20,11 @@ export interface PreviewOptions {
   sms?: { transliterate: boolean; segmentBudget: number };
   /** The first-contact data notice (SMS keeps it whole, in its own message if needed). */
   notice?: string;
+  /**
+   * Voice: the territory and its clock, so that "parler à un agent" shows what the line does at that moment
+   * (a transfer during the agents' hours, otherwise the choices it offers) — the line's own decision.
+   */
+  phone?: { territory: Territory; now: Date };
 }
 
 const indent = (text: string, prefix = '  '): string =>
@@ -74,22 +87,34 @@ export function previewSms(replies: readonly Reply[], options: PreviewOptions): 
 }
 
 /** What the phone line says (and the links it would send by SMS instead of reading them). */
-export function previewVoice(replies: readonly Reply[], locale: RenderLocale): string {
+export function previewVoice(
+  replies: readonly Reply[],
+  locale: RenderLocale,
+  phone?: PreviewOptions['phone'],
+): string {
   const lines: string[] = [];
   for (const reply of replies) {
+    if (reply.type === 'handover' && reply.state === 'transfer') {
+      // The line decides by the agents' hours; without a territory, the transfer the reply asks for.
+      // The preview shows the menu as the line offers it to a mobile with SMS configured.
+      const person = phone
+        ? personByPhone(phone.territory, phone.now, 'possible')
+        : { say: [reply.text], transferTo: reply.transferTo };
+      for (const text of person.say) lines.push(`🔊 ${speakable(text)}`);
+      if (person.transferTo)
+        lines.push(`☎ ${locale === 'en' ? 'transfer to' : 'transfert vers'} ${person.transferTo}`);
+      continue;
+    }
     const { text, link } = replyToSpeech(reply, locale);
     const said = speakable(text);
     if (said) lines.push(`🔊 ${said}`);
     if (link) lines.push(`✉ ${locale === 'en' ? 'sent by SMS' : 'envoyé par SMS'} : ${link.url}`);
-    if (reply.type === 'handover' && reply.state === 'transfer' && reply.transferTo) {
-      lines.push(`☎ ${locale === 'en' ? 'transfer to' : 'transfert vers'} ${reply.transferTo}`);
-    }
   }
   return lines.join('\n');
 }
 
 export function preview(channel: PreviewChannel, replies: readonly Reply[], options: PreviewOptions): string {
   if (channel === 'sms') return previewSms(replies, options);
-  if (channel === 'voice') return previewVoice(replies, options.locale);
+  if (channel === 'voice') return previewVoice(replies, options.locale, options.phone);
   return previewWebchat(replies, options.locale);
 }

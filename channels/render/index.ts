@@ -2,3 +2,4 @@
 export * from './plain';
 export * from './sms';
 export * from './voice';
+export * from './phone-agents';

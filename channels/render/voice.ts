@@ -26,6 +26,20 @@ export interface GatherSpec {
   hints?: readonly string[];
   /** Seconds of silence before the gather gives up (then posts an empty result). */
   timeoutSeconds?: number;
+  /** A number typed on the keypad (no speech): up to maxDigits keys, ended by '#'. */
+  keypad?: { maxDigits: number };
+}
+
+/**
+ * A voice message: recorded after a beep, ended by '#', silence or hanging up. Twilio posts the end of the
+ * recording to `action` (what to say next), the stored recording to `statusCallback`, and its transcription,
+ * when it makes one, to `transcribeCallback`.
+ */
+export interface RecordSpec {
+  action: string;
+  statusCallback: string;
+  transcribeCallback: string;
+  maxLengthSeconds: number;
 }
 
 /** One answer of the phone line, from top to bottom. */
@@ -37,6 +51,7 @@ export interface VoicePlan {
   gather?: GatherSpec;
   /** Transfer to a person; Twilio posts the outcome (DialCallStatus) to `action` when the leg ends. */
   dial?: { number: string; action: string; timeoutSeconds?: number };
+  record?: RecordSpec;
   /** Wait then fetch this URL (slow turn: "un instant…"). */
   redirect?: { url: string; pauseSeconds: number };
   hangup?: boolean;
@@ -56,12 +71,12 @@ export function buildVoiceTwiml(plan: VoicePlan, settings: VoiceSettings): strin
   };
   for (const text of plan.say) say(response, text);
   if (plan.gather) {
+    const keypad = plan.gather.keypad;
     const gather = response.gather({
-      input: ['speech', 'dtmf'],
-      language: LANGUAGE[locale],
-      speechTimeout: 'auto',
-      numDigits: 1,
-      timeout: plan.gather.timeoutSeconds ?? 6,
+      ...(keypad
+        ? { input: ['dtmf'], numDigits: keypad.maxDigits, finishOnKey: '#' }
+        : { input: ['speech', 'dtmf'], language: LANGUAGE[locale], speechTimeout: 'auto', numDigits: 1 }),
+      timeout: plan.gather.timeoutSeconds ?? (keypad ? 10 : 6),
       actionOnEmptyResult: true,
       action: plan.gather.action,
       method: 'POST',
@@ -81,6 +96,21 @@ export function buildVoiceTwiml(plan: VoicePlan, settings: VoiceSettings): strin
       },
       plan.dial.number,
     );
+  }
+  if (plan.record) {
+    response.record({
+      action: plan.record.action,
+      method: 'POST',
+      maxLength: plan.record.maxLengthSeconds,
+      playBeep: true,
+      finishOnKey: '#',
+      timeout: 5,
+      recordingStatusCallback: plan.record.statusCallback,
+      recordingStatusCallbackMethod: 'POST',
+      recordingStatusCallbackEvent: ['completed'],
+      transcribe: true,
+      transcribeCallback: plan.record.transcribeCallback,
+    });
   }
   if (plan.redirect) {
     response.pause({ length: plan.redirect.pauseSeconds });
@@ -105,7 +135,9 @@ export function hintList(hints: readonly string[]): string {
   return out.join(', ');
 }
 
-const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
+/** "Les horaires" → "les horaires"; an acronym ("SMS") is kept. */
+const lowerFirst = (s: string): string =>
+  /^\p{Lu}\p{Lu}/u.test(s) ? s : s.charAt(0).toLowerCase() + s.slice(1);
 
 /**
  * What a caller may say for a choice: its `spoken` keyword, else its label without details in

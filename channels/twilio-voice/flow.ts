@@ -1,7 +1,11 @@
 // The phone conversation around the engine: one method per callback, each returning what to say next.
 // The engine does the dialogue (one call = one conversation, address = CallSid); this layer adds what
 // only a phone needs — keypad menus, silence and misunderstanding handling (repeat differently, then
-// the keypad, then a person), reading back an unsure address, SMS offers, and the transfer.
+// the keypad, then a person), reading back an unsure address, SMS offers, and the transfer. When no agent can
+// take the call (out of their hours, or a transfer nobody answered) the caller chooses a callback (number
+// confirmed on the keypad), a voice message (<Record>) or an SMS with the counter's hours and contacts; what
+// they chose lands where the agents work (landing.ts).
+import { phoneForPeople, receivesSms, toE164 } from '../../bot/phone-numbers';
 import { referencesInText } from '../../bot/references';
 import type { Engine, TurnResult } from '../../bot/engine';
 import type { Logger } from '../../bot/logger';
@@ -9,10 +13,22 @@ import type { Reply } from '../../bot/messages';
 import type { SharedStore } from '../../bot/ports';
 import { answerTurn } from '../../bot/turn-answer';
 import type { Territory } from '../../knowledge/territory';
+import {
+  AWAY_CALLBACK,
+  AWAY_MESSAGE,
+  AWAY_SMS,
+  agentsAvailable,
+  awayMenu,
+  callBackText,
+  informationSms,
+  TRANSFER_TEXT,
+  whenAgentsAnswer,
+  type AwayReason,
+} from '../render/phone-agents';
 import { shapeSms } from '../render/sms';
 import { choicesSpeech, replyToSpeech, type VoiceChoice } from '../render/voice';
 import { canReceiveSms, type ReplySender } from '../twilio-common';
-import { agentsAvailable, callBackText, nextAgentsOpening } from './agents';
+import { VoiceLanding } from './landing';
 import type { VoiceWebhook } from './schema';
 import type { Pending, Question, VoiceSession } from './session';
 import { isCriticalQuestion, isUnintelligible, matchSpokenChoice, needsReadBack, yesNo } from './understand';
@@ -26,6 +42,8 @@ export interface Draft {
   dial?: { number: string };
   /** A slow turn: pause, then fetch the 'wait' step. */
   wait?: boolean;
+  /** Record a voice message (after what is said). */
+  record?: boolean;
   hangup?: boolean;
 }
 
@@ -78,6 +96,10 @@ const offerQuestion = (prompt: string): Question => ({
 });
 
 const GOODBYE = 'Merci de votre appel. Au revoir.';
+/** Longest voice message, in seconds. */
+export const VOICE_MESSAGE_MAX_S = 120;
+/** Attempts at a menu when nobody can take the call, before the call ends with when to call back. */
+const AWAY_ATTEMPTS = 3;
 
 export class CallFlow {
   constructor(
@@ -109,6 +131,14 @@ export class CallFlow {
     const pending = this.session.pending;
     if (pending?.kind === 'confirm') return this.answerConfirmation(pending, digits, speech);
     if (pending?.kind === 'sms') return this.answerSmsOffer(pending, digits, speech);
+    if (pending?.kind === 'away') return this.answerAway(pending.reason, digits, speech);
+    if (pending?.kind === 'callback_number' || pending?.kind === 'confirm_number') {
+      const answer = yesNo(digits, speech);
+      if (answer === 'yes') return this.landCallback(pending.phone);
+      if (answer === 'no') return this.askNumber(pending.reason);
+      return this.awayRetry(digits || speech ? 'Je n’ai pas bien compris.' : 'Je ne vous ai pas entendu.');
+    }
+    if (pending?.kind === 'typed_number') return this.answerTypedNumber(pending.reason);
 
     const question = this.session.question;
     if (!digits && !speech) return this.failure('silence');
@@ -142,11 +172,27 @@ export class CallFlow {
     return this.run(inflight);
   }
 
-  /** A transfer ended: after a real conversation we hang up; otherwise, say when to call back. */
+  /** A transfer ended: after a real conversation we hang up; otherwise, the caller's choices. */
   dialed(): Draft {
     const status = this.hook.DialCallStatus;
     if (status === 'completed' || status === 'answered') return { say: [], hangup: true };
-    return this.callBack(['Aucun agent n’a pu prendre votre appel.']);
+    return this.away('unanswered');
+  }
+
+  /** A voice message ended (# pressed, silence, or the time limit): thanks, or nothing was recorded. */
+  recorded(): Draft {
+    const pending = this.session.pending;
+    if (pending?.kind !== 'recording') return { say: [], question: this.session.question };
+    if ((this.hook.RecordingDuration ?? 0) < 1)
+      return this.away(pending.reason, ['Je n’ai rien enregistré.']);
+    this.session.pending = null;
+    return {
+      say: [
+        `Merci, votre message est enregistré. Un agent l’écoutera ${whenAgentsAnswer(this.territory, this.now)}.`,
+        GOODBYE,
+      ],
+      hangup: true,
+    };
   }
 
   /** A menu choice, by digit (recorded as its label) or by voice (recorded as said). */
@@ -385,27 +431,150 @@ export class CallFlow {
     return { say, question: question ?? ANYTHING_ELSE };
   }
 
-  /** A person: transfer during the agents' hours, otherwise when to call back and an SMS follow-up. */
+  /** A person: transfer during the agents' hours, otherwise the caller's choices. */
   toHuman(before: string[] = []): Draft {
     if (agentsAvailable(this.territory, this.now)) {
       return {
-        say: [...before, 'Je vous mets en relation avec un agent. Ne quittez pas.'],
+        say: [...before, TRANSFER_TEXT],
         dial: { number: this.territory.agents.phone },
       };
     }
-    return this.callBack(before);
+    return this.away('closed', before);
   }
 
-  private callBack(before: string[]): Draft {
-    const say = [...before, callBackText(this.territory, this.now)];
-    if (!this.smsPossible()) return { say: [...say, GOODBYE], hangup: true };
-    const next = nextAgentsOpening(this.territory, this.now);
-    const body = `${this.territory.name} : suite à votre appel, vous pouvez nous écrire en répondant à ce SMS. Un agent vous répondra ${next ? `à partir de ${next}` : 'dès que possible'}.`;
-    this.session.pending = { kind: 'sms', body: this.shape(body), after: null, hangupAfter: true };
+  /** Nobody can take the call: a callback, a voice message, or (to a mobile) an SMS with our hours. */
+  private away(reason: AwayReason, before: string[] = []): Draft {
+    const sms = !this.deps.sender ? 'unavailable' : receivesSms(this.session.caller) ? 'possible' : 'refused';
+    const menu = awayMenu(this.territory, this.now, reason, sms);
+    this.session.pending = { kind: 'away', reason };
+    this.session.failures = 0;
     return {
-      say,
-      question: offerQuestion('Voulez-vous recevoir un SMS pour poursuivre votre demande par écrit ?'),
+      say: [...before, ...menu.say],
+      question: { prompt: menu.prompt, choices: menu.choices, kind: 'away', critical: false },
     };
+  }
+
+  private async answerAway(reason: AwayReason, digits?: string, speech?: string): Promise<Draft> {
+    const question = this.session.question;
+    const choice = digits
+      ? question.choices[Number(digits) - 1]
+      : speech && !isUnintelligible(speech, this.hook.Confidence)
+        ? matchSpokenChoice(speech, question.choices)
+        : undefined;
+    if (!choice)
+      return this.awayRetry(
+        digits
+          ? 'Ce choix n’existe pas.'
+          : speech
+            ? 'Je n’ai pas bien compris.'
+            : 'Je ne vous ai pas entendu.',
+      );
+    this.session.failures = 0;
+    if (choice.value === AWAY_CALLBACK) {
+      const phone = toE164(this.session.caller);
+      if (!phone) return this.askNumber(reason);
+      this.session.pending = { kind: 'callback_number', phone, reason };
+      return {
+        say: [],
+        question: offerQuestion(
+          `Un agent vous rappellera au ${phoneForPeople(phone)}. C’est bien ce numéro ?`,
+        ),
+        promptOverride: `Un agent vous rappellera au ${phoneForPeople(phone)}. Pour ce numéro, tapez 1. Pour un autre numéro, tapez 2.`,
+      };
+    }
+    if (choice.value === AWAY_MESSAGE) {
+      this.session.pending = { kind: 'recording', reason };
+      return {
+        say: [
+          'Laissez votre message après le bip. Si vous souhaitez être rappelé, donnez votre nom et votre numéro. Tapez dièse quand vous avez terminé.',
+        ],
+        record: true,
+      };
+    }
+    if (choice.value === AWAY_SMS) return this.sendInformation(reason);
+    return this.awayRetry('Ce choix n’existe pas.');
+  }
+
+  /** A number typed on the keypad, then read back. */
+  private askNumber(reason: AwayReason, before: string[] = []): Draft {
+    this.session.pending = { kind: 'typed_number', reason };
+    return {
+      say: before,
+      question: {
+        prompt: 'Tapez le numéro de téléphone auquel vous rappeler, puis la touche dièse.',
+        choices: [],
+        kind: 'keypad',
+        critical: false,
+      },
+    };
+  }
+
+  private answerTypedNumber(reason: AwayReason): Draft {
+    const typed = (this.hook.Digits ?? '').replace(/[#*]/g, '');
+    const phone = typed.length >= 4 ? toE164(typed) : undefined;
+    if (!phone) {
+      this.session.failures += 1;
+      if (this.session.failures >= AWAY_ATTEMPTS) return this.giveUp();
+      return this.askNumber(reason, [typed ? 'Ce numéro n’est pas valide.' : 'Je n’ai reçu aucun numéro.']);
+    }
+    this.session.pending = { kind: 'confirm_number', phone, reason };
+    return {
+      say: [],
+      question: offerQuestion(`J’ai noté le ${phoneForPeople(phone)}. C’est bien ce numéro ?`),
+      promptOverride: `J’ai noté le ${phoneForPeople(phone)}. Pour confirmer, tapez 1. Pour le corriger, tapez 2.`,
+    };
+  }
+
+  private async landCallback(phone: string): Promise<Draft> {
+    const said = `C’est noté : un agent vous rappellera au ${phoneForPeople(phone)} ${whenAgentsAnswer(this.territory, this.now)}.`;
+    try {
+      await this.landing().callback(phone, said);
+    } catch (error) {
+      this.deps.logger.error('voice: the callback could not be recorded', {
+        tenant: this.territory.id,
+        error: String(error),
+      });
+      return this.giveUp(['Désolée, votre demande de rappel n’a pas pu être enregistrée.']);
+    }
+    this.session.pending = null;
+    return { say: [said, GOODBYE], hangup: true };
+  }
+
+  /** The counter's contacts and hours by SMS; the contacts and how to follow up are never cut. */
+  private async sendInformation(reason: AwayReason): Promise<Draft> {
+    const sms = informationSms(this.territory, this.now);
+    const body = this.shape(sms.text, sms.keep);
+    if (!(await this.sendSms(body, '', false)))
+      return this.away(reason, ['Désolée, le SMS n’a pas pu être envoyé.']);
+    await this.landing()
+      .smsSent(body)
+      .catch((error: unknown) =>
+        this.deps.logger.warn('voice: the SMS sent could not be kept in the transcript', {
+          tenant: this.territory.id,
+          error: String(error),
+        }),
+      );
+    this.session.pending = null;
+    return {
+      say: ['C’est envoyé : vous recevrez nos horaires et nos contacts par SMS.', GOODBYE],
+      hangup: true,
+    };
+  }
+
+  /** Not understood in the away menus: say so and ask again, then end with when to call back. */
+  private awayRetry(sorry: string): Draft {
+    this.session.failures += 1;
+    if (this.session.failures >= AWAY_ATTEMPTS) return this.giveUp();
+    return { say: [sorry], question: this.session.question };
+  }
+
+  private giveUp(before: string[] = []): Draft {
+    this.session.pending = null;
+    return { say: [...before, callBackText(this.territory, this.now), GOODBYE], hangup: true };
+  }
+
+  private landing(): VoiceLanding {
+    return new VoiceLanding(this.deps.store, this.deps.engine, this.territory, this.hook.CallSid, this.now);
   }
 
   private smsPossible(): boolean {
@@ -413,10 +582,14 @@ export class CallFlow {
   }
 
   /** Sends an SMS to the caller from the number called; `keep` (a URL) is never cut. */
-  private async sendSms(body: string, keep = ''): Promise<boolean> {
+  private async sendSms(body: string, keep = '', shape = true): Promise<boolean> {
     if (!this.deps.sender || !canReceiveSms(this.session.caller)) return false;
     try {
-      await this.deps.sender.sendSms(this.session.caller, this.session.called, this.shape(body, keep));
+      await this.deps.sender.sendSms(
+        this.session.caller,
+        this.session.called,
+        shape ? this.shape(body, keep) : body,
+      );
       return true;
     } catch (error) {
       this.deps.logger.error('voice: SMS follow-up could not be sent', {

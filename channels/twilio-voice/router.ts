@@ -1,9 +1,11 @@
 // POST /channels/twilio/voice — the French phone line (IVR). Twilio posts the call start, then every
 // <Gather> result to `?step=gather&n=N`, a slow turn to `?step=wait`, a finished transfer to
-// `?step=dialed`. N numbers the callbacks of a call: a callback Twilio retries gets the same TwiML
+// `?step=dialed`, the end of a voice message to `?step=recorded`; the stored recording and its transcription
+// come to `?step=recording` / `?step=transcription` (with `&tenant=`: they carry no called number). N numbers the callbacks of a call: a callback Twilio retries gets the same TwiML
 // again and nothing is redone (the session keeps the last answer; engine turns are keyed CallSid:N).
 import { Router, type Request } from 'express';
 import type { Engine } from '../../bot/engine';
+import { GuichetError } from '../../bot/errors';
 import type { Logger } from '../../bot/logger';
 import type { ConversationStateStore, SharedStore } from '../../bot/ports';
 import { DEFAULT_REPLY_DEADLINE_MS } from '../../bot/turn-answer';
@@ -22,8 +24,15 @@ import {
   type SenderLimit,
   type TwilioAuthConfig,
 } from '../twilio-common';
-import { CallFlow, type Draft } from './flow';
-import { VoiceQuerySchema, VoiceWebhookSchema, type VoiceWebhook } from './schema';
+import { CallFlow, VOICE_MESSAGE_MAX_S, type Draft } from './flow';
+import { VoiceLanding } from './landing';
+import {
+  RecordingStatusSchema,
+  TranscriptionSchema,
+  VoiceQuerySchema,
+  VoiceWebhookSchema,
+  type VoiceWebhook,
+} from './schema';
 import { VoiceSessions, type VoiceSession } from './session';
 
 export interface TwilioVoiceDeps {
@@ -75,6 +84,11 @@ export function createTwilioVoiceRouter(deps: TwilioVoiceDeps): Router {
   router.post('/voice', twilioForm, guard, async (req, res) => {
     const query = VoiceQuerySchema.safeParse(req.query);
     if (!query.success) throw badRequest(query.error);
+    if (query.data.step === 'recording' || query.data.step === 'transcription') {
+      await recordingCallback(deps, query.data.step, query.data.tenant, req.body);
+      res.status(204).end();
+      return;
+    }
     const parsed = VoiceWebhookSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw badRequest(parsed.error);
     const hook = parsed.data;
@@ -122,7 +136,9 @@ export function createTwilioVoiceRouter(deps: TwilioVoiceDeps): Router {
         ? await flow.wait()
         : step === 'dialed'
           ? flow.dialed()
-          : await flow.gather();
+          : step === 'recorded'
+            ? flow.recorded()
+            : await flow.gather();
 
     const twiml = buildVoiceTwiml(toPlan(draft, session, territory, actionUrl(req, deps.auth.publicUrl)), {
       voice,
@@ -153,10 +169,67 @@ function newSession(territory: Territory, hook: VoiceWebhook): VoiceSession {
   };
 }
 
+/**
+ * Twilio's callbacks about a voice message: the stored recording lands with the call's conversation, then
+ * its transcription. A recording that failed, or a transcription Twilio could not make, is only logged.
+ */
+async function recordingCallback(
+  deps: TwilioVoiceDeps,
+  step: 'recording' | 'transcription',
+  tenant: string | undefined,
+  body: unknown,
+): Promise<void> {
+  const territory = tenant ? deps.territories.current().get(tenant) : undefined;
+  if (!territory)
+    throw new GuichetError(
+      'BAD_REQUEST',
+      `Invalid Twilio webhook: unknown territory in the ${step} callback`,
+    );
+  const now = deps.clock?.() ?? new Date();
+  if (step === 'recording') {
+    const parsed = RecordingStatusSchema.safeParse(body ?? {});
+    if (!parsed.success) throw badRequest(parsed.error);
+    const hook = parsed.data;
+    if (hook.RecordingStatus !== 'completed') {
+      deps.logger.warn('voice: a voice message was not recorded', {
+        tenant: territory.id,
+        status: hook.RecordingStatus,
+      });
+      return;
+    }
+    // The caller's number, from the call's session (the status callback does not carry it).
+    const call = await new VoiceSessions(deps.state).load(territory.id, hook.CallSid).catch(() => null);
+    await new VoiceLanding(deps.store, deps.engine, territory, hook.CallSid, now).voiceMessage(
+      hook.RecordingSid,
+      hook.RecordingDuration ?? 0,
+      call?.session.caller,
+    );
+    return;
+  }
+  const parsed = TranscriptionSchema.safeParse(body ?? {});
+  if (!parsed.success) throw badRequest(parsed.error);
+  const hook = parsed.data;
+  if (hook.TranscriptionStatus !== 'completed' || !hook.TranscriptionText) {
+    deps.logger.info('voice: no transcription for a voice message', {
+      tenant: territory.id,
+      status: hook.TranscriptionStatus,
+    });
+    return;
+  }
+  await new VoiceLanding(deps.store, deps.engine, territory, hook.CallSid, now).transcription(
+    hook.RecordingSid,
+    hook.TranscriptionText,
+  );
+}
+
 /** Action URLs: absolute when PUBLIC_URL is set (it may carry a path prefix), else host-relative. */
 function actionUrl(req: Request, publicUrl: string | undefined) {
   const base = `${(publicUrl ?? '').replace(/\/$/, '')}${req.baseUrl}${req.path}`;
-  return (step: 'gather' | 'wait' | 'dialed', n: number) => `${base}?step=${step}&n=${n}`;
+  const url = (step: 'gather' | 'wait' | 'dialed' | 'recorded', n: number) => `${base}?step=${step}&n=${n}`;
+  /** Twilio's status callbacks of a voice message: they carry no called number, so the territory is in the URL. */
+  url.status = (step: 'recording' | 'transcription', tenantId: string) =>
+    `${base}?step=${step}&tenant=${encodeURIComponent(tenantId)}`;
+  return url;
 }
 
 function toPlan(
@@ -174,6 +247,7 @@ function toPlan(
       draft.promptOverride ?? (q.choices.length > 0 ? `${q.prompt} ${choicesSpeech(q.choices)}` : q.prompt);
     plan.gather = {
       action: url('gather', next()),
+      ...(q.kind === 'keypad' ? { keypad: { maxDigits: 15 } } : {}),
       hints: hintsFor(
         territory,
         q.choices.flatMap((c) => [c.label, c.spoken ?? '']),
@@ -181,6 +255,13 @@ function toPlan(
     };
   }
   if (draft.dial) plan.dial = { number: draft.dial.number, action: url('dialed', next()) };
+  if (draft.record)
+    plan.record = {
+      action: url('recorded', next()),
+      statusCallback: url.status('recording', territory.id),
+      transcribeCallback: url.status('transcription', territory.id),
+      maxLengthSeconds: VOICE_MESSAGE_MAX_S,
+    };
   if (draft.wait) plan.redirect = { url: url('wait', next()), pauseSeconds: 2 };
   if (draft.hangup) plan.hangup = true;
   return plan;

@@ -16,7 +16,7 @@ export const QuestionSchema = z.object({
    * engine: a question of the dialogue; anything_else: "autre chose ?" (silence ends the call);
    * confirm / offer: the channel's own yes-no questions.
    */
-  kind: z.enum(['engine', 'anything_else', 'confirm', 'offer']),
+  kind: z.enum(['engine', 'anything_else', 'confirm', 'offer', 'away', 'keypad']),
   /** The answer must be right (address, name): read back when recognition is unsure. */
   critical: z.boolean().default(false),
 });
@@ -31,6 +31,22 @@ const PendingSchema = z.discriminatedUnion('kind', [
     after: QuestionSchema.nullable(),
     hangupAfter: z.boolean().default(false),
   }),
+  /** No agent takes the call (closed, or the transfer was not answered): callback, voice message or SMS. */
+  z.object({ kind: z.literal('away'), reason: z.enum(['closed', 'unanswered']) }),
+  /** A callback: to this number (1) or another one (2)? Then a number typed, then read back (1 / 2). */
+  z.object({
+    kind: z.literal('callback_number'),
+    phone: z.string(),
+    reason: z.enum(['closed', 'unanswered']),
+  }),
+  z.object({ kind: z.literal('typed_number'), reason: z.enum(['closed', 'unanswered']) }),
+  z.object({
+    kind: z.literal('confirm_number'),
+    phone: z.string(),
+    reason: z.enum(['closed', 'unanswered']),
+  }),
+  /** A voice message is being recorded. */
+  z.object({ kind: z.literal('recording'), reason: z.enum(['closed', 'unanswered']) }),
 ]);
 export type Pending = z.infer<typeof PendingSchema>;
 

@@ -33,24 +33,30 @@ function enqueue(ctx: TurnContext, territory: Territory, extra: Record<string, u
   ctx.state.form = null;
 }
 
-/** "lundi à 9 h", or undefined when the agents are available now. */
-function agentsBack(
+/**
+ * Whether the agents answer now (territory.agents.openingHours, in the territory's time zone) and, when
+ * not, when they are back ("lundi à 9 h"), as an instant, and the end of that opening period (a callback
+ * promised "à partir de lundi 9 h" is due by then). Also used by the phone line (channels/twilio-voice).
+ */
+export function agentsSchedule(
   territory: Territory,
-  ctx: TurnContext,
+  now: Date,
+  locale: 'fr' | 'en' = 'fr',
 ): { open: boolean; when?: string; at?: string; until?: string } {
   const schedule = { openingHours: territory.agents.openingHours };
-  const status = statusNow(schedule, territory, ctx.now);
-  if (status.open) return { open: true };
+  const status = statusNow(schedule, territory, now);
+  if (status.open) return { open: true, until: status.until?.toISOString() };
   if (!status.nextOpen) return { open: false };
-  // A callback promised "à partir de lundi 9 h" is due by the end of that opening period.
   const then = statusNow(schedule, territory, status.nextOpen);
   return {
     open: false,
-    when: formatInstant(status.nextOpen, territory.timeZone, ctx.now, ctx.locale),
+    when: formatInstant(status.nextOpen, territory.timeZone, now, locale),
     at: status.nextOpen.toISOString(),
     until: (then.open && then.until ? then.until : status.nextOpen).toISOString(),
   };
 }
+
+const agentsBack = (territory: Territory, ctx: TurnContext) => agentsSchedule(territory, ctx.now, ctx.locale);
 
 /** Without agents' hours to go by, "dans la journée": a day from now. */
 const DEFAULT_CALLBACK_DELAY_MS = 24 * 60 * 60 * 1000;
@@ -128,8 +134,30 @@ export function createHumanAgent(deps: IntentDeps): IntentModule {
     async handle(ctx) {
       const territory = territoryOf(deps, ctx);
       const back = agentsBack(territory, ctx);
-      // The phone line has its own flow (transfer, or call-back time and SMS): it is not changed here.
-      if (!back.open && ctx.message.channel !== 'voice') {
+      // The phone line has its own flow (channels/twilio-voice: the transfer during the agents' hours,
+      // otherwise a callback, a voice message or an SMS): it is asked to put the caller through, and the
+      // conversation joins the queue only when a transfer really happens, with the words the caller hears.
+      if (ctx.message.channel === 'voice') {
+        if (back.open) enqueue(ctx, territory);
+        ctx.reply({
+          type: 'handover',
+          state: 'transfer',
+          transferTo: territory.agents.phone,
+          // What the caller hears first (the line adds, out of hours, the choices it offers).
+          text: back.open
+            ? ctx.t(
+                phrase('Je vous mets en relation avec un agent.', 'I am putting you through to a person.'),
+              )
+            : ctx.t(
+                phrase(
+                  'Nos agents ne sont pas disponibles en ce moment.',
+                  'Our staff are not available right now.',
+                ),
+              ),
+        });
+        return;
+      }
+      if (!back.open) {
         ctx.state.awaiting = { kind: AWAIT_FOLLOW_UP, data: {} };
         const when = back.when
           ? ctx.t(phrase(`Ils seront de retour ${back.when}.`, `They will be back ${back.when}.`))
@@ -163,8 +191,7 @@ export function createHumanAgent(deps: IntentDeps): IntentModule {
       enqueue(ctx, territory);
       ctx.reply({
         type: 'handover',
-        state: ctx.message.channel === 'voice' ? 'transfer' : 'queued',
-        transferTo: ctx.message.channel === 'voice' ? territory.agents.phone : undefined,
+        state: 'queued',
         text: ctx.t(
           phrase(
             'Je transmets votre demande à un agent, qui va vous répondre ici. Merci de patienter.',

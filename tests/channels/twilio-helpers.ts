@@ -119,7 +119,8 @@ const parser = new XMLParser({
   textNodeName: 'text',
   parseAttributeValue: false,
   parseTagValue: false,
-  isArray: (name) => ['Message', 'Say', 'Gather', 'Dial', 'Redirect', 'Pause', 'Hangup'].includes(name),
+  isArray: (name) =>
+    ['Message', 'Say', 'Gather', 'Dial', 'Redirect', 'Pause', 'Hangup', 'Record'].includes(name),
 });
 
 export interface TwimlResponse {
@@ -134,6 +135,16 @@ export interface TwimlResponse {
     hints?: string;
     action: string;
     actionOnEmptyResult?: string;
+    finishOnKey?: string;
+  }[];
+  Record?: {
+    action: string;
+    maxLength?: string;
+    playBeep?: string;
+    finishOnKey?: string;
+    recordingStatusCallback?: string;
+    transcribe?: string;
+    transcribeCallback?: string;
   }[];
   Dial?: (string | { text: string; action?: string; timeout?: string })[];
   Redirect?: (string | { text: string })[];

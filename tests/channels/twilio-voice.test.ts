@@ -28,9 +28,8 @@ import {
 } from './twilio-helpers';
 
 const PATH = '/channels/twilio/voice';
-// Monday 10:00 in Paris: agents answer (Mo-Fr 09:00-12:00,14:00-17:00). Saturday 10:00: they do not.
+// Monday 10:00 in Paris: agents answer (Mo-Fr 09:00-12:00,14:00-17:00).
 const MONDAY_10H_PARIS = new Date('2026-11-30T09:00:00Z');
-const SATURDAY_10H_PARIS = new Date('2026-11-28T09:00:00Z');
 
 let now = MONDAY_10H_PARIS;
 let container: Container;
@@ -223,55 +222,15 @@ describe('a person', () => {
     expect(typeof dial === 'object' ? dial.action : undefined).toMatch(/step=dialed/);
   });
 
-  it('a transfer nobody answers: when to call back', async () => {
+  // Out of hours, and a transfer nobody answers: tests/channels/twilio-voice-away.test.ts.
+  it('after a real conversation with an agent, the call just ends', async () => {
     const call = await new Call().start();
     await call.answer({ digits: '4' });
     const dial = parseTwiml(call.twiml).Dial?.[0];
-    const action = typeof dial === 'object' ? dial.action! : '';
-    const spoken = await call.post(action.slice(PUBLIC_URL.length), { DialCallStatus: 'no-answer' });
-    expect(spoken).toMatch(
-      /Aucun agent n’a pu prendre votre appel\. Nos agents sont tous occupés pour le moment\. Vous pouvez rappeler un peu plus tard/,
-    );
-    expect(spoken).toMatch(/Voulez-vous recevoir un SMS/);
-    // After a real conversation with an agent, the call just ends.
-    const call2 = await new Call().start();
-    await call2.answer({ digits: '4' });
-    const dial2 = parseTwiml(call2.twiml).Dial?.[0];
-    await call2.post((typeof dial2 === 'object' ? dial2.action! : '').slice(PUBLIC_URL.length), {
+    await call.post((typeof dial === 'object' ? dial.action! : '').slice(PUBLIC_URL.length), {
       DialCallStatus: 'completed',
     });
-    expect(parseTwiml(call2.twiml)).toEqual({ Hangup: [''] });
-  });
-
-  it('outside the agents’ hours: when to call back, and an SMS follow-up if the caller wants one', async () => {
-    now = SATURDAY_10H_PARIS;
-    const call = await new Call().start();
-    const spoken = await call.answer({ speech: 'je voudrais parler à un conseiller' });
-    expect(parseTwiml(call.twiml).Dial).toBeUndefined();
-    expect(spoken).toMatch(
-      /Nos agents ne sont pas disponibles en ce moment\. Vous pouvez rappeler lundi 30 novembre à 9 heures/,
-    );
-    expect(spoken).toMatch(
-      /Voulez-vous recevoir un SMS pour poursuivre votre demande par écrit \? Tapez 1 pour oui, 2 pour non\./,
-    );
-
-    const sends = expectRestSends(1);
-    const done = await call.answer({ digits: '1' });
-    expect(done).toMatch(/C’est envoyé\..*Au revoir/);
-    expect(parseTwiml(call.twiml).Hangup).toHaveLength(1);
-    expect(sends.bodies[0]).toMatchObject({
-      To: call.from,
-      From: DEMO_NUMBER,
-      Body: expect.stringMatching(/répondant à ce SMS.*lundi 30 novembre à 9 h/),
-    });
-  });
-
-  it('no SMS is offered to a hidden or landline caller', async () => {
-    now = SATURDAY_10H_PARIS;
-    const call = await new Call(container.app, '+33381000000').start();
-    const spoken = await call.answer({ digits: '4' });
-    expect(spoken).not.toMatch(/SMS/);
-    expect(parseTwiml(call.twiml).Hangup).toHaveLength(1);
+    expect(parseTwiml(call.twiml)).toEqual({ Hangup: [''] });
   });
 });
 

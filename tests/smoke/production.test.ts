@@ -46,6 +46,9 @@ const services = {
   postgres: process.env.GUICHET_POSTGRES_AVAILABLE === '1',
 };
 
+/** The bytes the fake Twilio serves as a caller's voice message. */
+const VOICE_MESSAGE_AUDIO = 'ID3-smoke-voice-message';
+
 let suffix = 0;
 /** A French mobile number of its own for each conversation (rate limits and state are per sender). */
 const mobile = (): string =>
@@ -83,9 +86,11 @@ function startFakes(): Promise<[FakeServer, FakeServer, FakeServer]> {
           }
         : { status: 404, body: { error: { message: `no ${req.path}` } } },
     ),
-    // Twilio's Messages resource.
+    // Twilio's Messages resource, and the recordings of voice messages (GET …/Recordings/{sid}.mp3).
     fakeServer((req) => {
       const form = new URLSearchParams(req.body);
+      if (req.method === 'GET' && req.path.startsWith(`/2010-04-01/Accounts/${ACCOUNT_SID}/Recordings/`))
+        return { status: 200, body: VOICE_MESSAGE_AUDIO, contentType: 'audio/mpeg' };
       return req.method === 'POST' && req.path === `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`
         ? {
             status: 201,
@@ -367,6 +372,63 @@ describe('built server, embedded database (the default)', () => {
     );
     expect(answer.status).toBe(200);
     expect(spokenOf(answer.text)).toMatch(TOWN_HALL);
+  });
+
+  it('a caller no agent can take leaves a voice message, and an agent listens to it from the back office', async () => {
+    const server = servers.embedded!;
+    const from = mobile();
+    const callSid = sid('CA');
+    const start = await twilioWebhook(server, '/channels/twilio/voice', voiceParams(callSid, from));
+    let twiml = (
+      await twilioWebhook(
+        server,
+        parseTwiml(start.text).Gather![0]!.action,
+        voiceParams(callSid, from, { Digits: '4' }),
+      )
+    ).text;
+    // The server runs on the real clock: during the agents' hours the transfer comes first, unanswered here.
+    const dial = parseTwiml(twiml).Dial?.[0];
+    if (dial && typeof dial === 'object' && dial.action)
+      twiml = (
+        await twilioWebhook(server, dial.action, voiceParams(callSid, from, { DialCallStatus: 'no-answer' }))
+      ).text;
+    expect(spokenOf(twiml)).toMatch(/Pour laisser un message vocal, tapez 2/);
+    twiml = (
+      await twilioWebhook(
+        server,
+        parseTwiml(twiml).Gather![0]!.action,
+        voiceParams(callSid, from, { Digits: '2' }),
+      )
+    ).text;
+    const record = parseTwiml(twiml).Record![0]!;
+    const recordingSid = sid('CA').replace(/^CA/, 'RE');
+    const stored = await twilioWebhook(server, record.recordingStatusCallback!, {
+      AccountSid: ACCOUNT_SID,
+      CallSid: callSid,
+      RecordingSid: recordingSid,
+      RecordingStatus: 'completed',
+      RecordingDuration: '7',
+    });
+    expect(stored.status).toBe(204);
+
+    const auth = { Authorization: `Bearer ${SMOKE_ADMIN_TOKEN}` };
+    const list = await fetch(`${server.baseUrl}/api/v1/conversations?tenant=val-de-loue&state=queue`, {
+      headers: auth,
+    });
+    const page = (await list.json()) as { items: { id: string; address: string }[] };
+    const conversation = page.items.find((c) => c.address === callSid);
+    expect(conversation).toBeDefined();
+    const audio = await fetch(
+      `${server.baseUrl}/api/v1/conversations/${conversation!.id}/voice-messages/${recordingSid}?tenant=val-de-loue`,
+      { headers: auth },
+    );
+    expect(audio.status).toBe(200);
+    expect(audio.headers.get('content-type')).toBe('audio/mpeg');
+    expect(await audio.text()).toBe(VOICE_MESSAGE_AUDIO);
+    const fetched = twilioApi.requests.find((r) => r.path.includes(`/Recordings/${recordingSid}.mp3`));
+    expect(fetched?.headers.authorization).toBe(
+      `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`,
+    );
   });
 
   it('logs JSON lines only', () => expectOnlyJsonLogs(servers.embedded));

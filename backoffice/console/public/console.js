@@ -13,7 +13,8 @@
    * @typedef {{ id: string, name: string }} TenantView
    * @typedef {{ name?: string, role: string, tenantId: string | null, authorityId?: string | null,
    *   tenants: TenantView[] }} Me
-   * @typedef {{ direction: string, text: string, createdAt?: string }} MessageView
+   * @typedef {{ direction: string, text: string, createdAt?: string,
+   *   payload?: { voiceMessage?: { recordingSid: string, durationS: number } } | null }} MessageView
    * @typedef {{ id: string, reference: string, type: string, status: string, channel: string,
    *   communeId?: string | null, createdAt?: string, payload?: { category?: string } }} RequestView
    * @typedef {{ question?: string | null, lastIntents?: string[],
@@ -36,6 +37,7 @@
     callback: 'Rappel par téléphone',
     sms: 'Réponse par SMS',
     message: 'Message laissé ici',
+    voice_message: 'Message vocal laissé au téléphone',
   };
   /** @type {Record<string, string>} */
   var CHANNEL = {
@@ -339,10 +341,61 @@
   /** @param {MessageView} m */
   function messageItem(m) {
     var who = DIRECTION[m.direction] || m.direction;
+    var voice = m.payload && m.payload.voiceMessage;
     return el('li', { className: 'msg msg-' + m.direction }, [
       el('span', { className: 'msg-who', text: who + ' · ' + when(m.createdAt) }),
       el('p', { className: 'msg-text', text: m.text }),
+      voice && state.current ? voicePlayer(state.current, voice.recordingSid) : null,
     ]);
+  }
+
+  /**
+   * "Écouter le message vocal": the recording is fetched on demand (each listening is audited) with the
+   * console's credentials, then played in an <audio> player; Twilio unreachable is said in French.
+   * @param {string} conversationId @param {string} recordingSid
+   */
+  function voicePlayer(conversationId, recordingSid) {
+    var box = el('div', { className: 'voice-message' });
+    var status = el('p', { className: 'voice-status', role: 'status' });
+    var button = el('button', {
+      type: 'button',
+      className: 'secondary',
+      text: 'Écouter le message vocal',
+      onclick: function () {
+        button.setAttribute('disabled', '');
+        status.textContent = 'Chargement du message vocal…';
+        window.Guichet.image(
+          withTenant(
+            '/conversations/' +
+              encodeURIComponent(conversationId) +
+              '/voice-messages/' +
+              encodeURIComponent(recordingSid),
+          ),
+        ).then(
+          function (/** @type {string} */ url) {
+            var player = el('audio', { controls: true, src: url, 'aria-label': 'Message vocal du citoyen' });
+            box.replaceChild(player, button);
+            status.textContent = '';
+            /** @type {HTMLAudioElement} */ (player).play().catch(function () {
+              // Autoplay refused: the player's own button starts it.
+            });
+          },
+          function (/** @type {{ status?: number }} */ error) {
+            if (error && error.status === 401) return logout();
+            button.removeAttribute('disabled');
+            status.textContent =
+              error && error.status === 503
+                ? 'Le service téléphonique ne répond pas pour le moment : réessayez dans quelques minutes.'
+                : error && error.status === 404
+                  ? 'Ce message vocal n’est plus disponible.'
+                  : 'Le message vocal n’a pas pu être chargé.';
+          },
+        );
+      },
+    });
+    box.appendChild(button);
+    box.appendChild(status);
+    return box;
   }
 
   /** Loads and shows a conversation; `focus` moves the keyboard focus to it (a user's click, not a live refresh). */
