@@ -8,10 +8,11 @@ import type { Engine } from '../../bot/engine';
 import { GuichetError } from '../../bot/errors';
 import type { Logger } from '../../bot/logger';
 import type { Reply } from '../../bot/messages';
-import type { IdempotencyStore } from '../../bot/ports';
+import type { ConversationStateStore, IdempotencyStore } from '../../bot/ports';
 import { answerTurn, DEFAULT_REPLY_DEADLINE_MS } from '../../bot/turn-answer';
 import type { TerritoryProvider } from '../../knowledge/territory';
-import { renderSms } from '../render/sms';
+import { renderSms, renderSmsTurn, type SmsTurnBodies } from '../render/sms';
+import { isMoreRequest } from '../render/sms-pages';
 import {
   LateDeliveries,
   badRequest,
@@ -29,6 +30,7 @@ import {
   type TwilioAuthConfig,
 } from '../twilio-common';
 import { keywordOf, optOutCommand } from './opt-out';
+import { SmsPages } from './pages';
 import { SmsWebhookSchema, locationOf, mediaOf } from './schema';
 
 export interface TwilioSmsDeps {
@@ -43,6 +45,11 @@ export interface TwilioSmsDeps {
   replyDeadlineMs?: number;
   /** The per-sender rate limit, counted here, once the signature is verified (server/security). */
   senderLimit?: SenderLimit;
+  /**
+   * Where the pages of a long SMS answer wait for "SUITE" (the conversation state store). Without it,
+   * every page is sent at once.
+   */
+  state?: ConversationStateStore;
 }
 
 type SmsChannel = 'sms' | 'whatsapp';
@@ -55,6 +62,7 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
   const late = new LateDeliveries(deps.idempotency);
   const deadlineMs = deps.replyDeadlineMs ?? DEFAULT_REPLY_DEADLINE_MS;
   const guard = twilioSignatureGuard(deps.auth, deps.logger, 'SMS/WhatsApp');
+  const pages = deps.state ? new SmsPages(deps.state) : undefined;
 
   router.post('/sms', twilioForm, guard, async (req, res) => {
     const parsed = SmsWebhookSchema.safeParse(req.body ?? {});
@@ -76,16 +84,27 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
       sendTwiml(res, refusal);
       return;
     }
-    const render = (replies: readonly Reply[]) =>
-      renderSms(replies, {
+    const render = (replies: readonly Reply[]): SmsTurnBodies => {
+      const options = {
         channel,
         transliterate: territory.sms.transliterate,
         segmentBudget: territory.sms.segmentBudget,
         notice: territory.notice.shortText,
-      });
+      };
+      if (channel === 'whatsapp') return { now: renderSms(replies, options), later: [] };
+      const bodies = renderSmsTurn(replies, options);
+      return pages ? bodies : { now: [...bodies.now, ...bodies.later], later: [] };
+    };
+    // After a new answer, its pages replace whatever an earlier one left; a page sent on "SUITE" does not.
+    let servedPage = false;
+    const keepPages = async (conversationId: string, bodies: SmsTurnBodies) => {
+      if (pages && channel === 'sms' && !servedPage) await pages.replace(conversationId, bodies.later);
+    };
 
     // STOP / START: a command of this channel, run by the engine under the conversation's lock.
     const keyword = hook.NumMedia === 0 ? keywordOf(hook.Body) : undefined;
+    // "SUITE": the next page of the last answer, never a sentence for the dialogue to interpret.
+    const more = channel === 'sms' && pages && !keyword && hook.NumMedia === 0 && isMoreRequest(hook.Body);
     const answer = await answerTurn(
       deps.engine,
       {
@@ -100,7 +119,13 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
       {
         // Without a REST sender nothing could deliver a late answer: the webhook waits for the turn.
         deadlineMs: deps.sender ? deadlineMs : undefined,
-        command: keyword ? optOutCommand(keyword, deps.logger) : undefined,
+        command: keyword
+          ? optOutCommand(keyword, deps.logger)
+          : more
+            ? pages.command(() => {
+                servedPage = true;
+              })
+            : undefined,
       },
     );
     if (answer.kind === 'replies') {
@@ -113,7 +138,10 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
         sendTwiml(res, emptyMessagingTwiml());
         return;
       }
-      sendTwiml(res, messagingTwiml(render(answer.result.replies)));
+      const bodies = render(answer.result.replies);
+      // A replayed answer (a retried webhook) already stored its pages, and "SUITE" may have taken some since.
+      if (!answer.result.replayed) await keepPages(answer.result.conversationId, bodies);
+      sendTwiml(res, messagingTwiml(bodies.now));
       return;
     }
     if (answer.kind === 'failed') {
@@ -122,7 +150,7 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
         channel,
         error: String(answer.error),
       });
-      sendTwiml(res, messagingTwiml(render(answer.replies)));
+      sendTwiml(res, messagingTwiml(render(answer.replies).now));
       return;
     }
 
@@ -145,7 +173,9 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
             error: String(settled.error),
           });
         const replies = settled.kind === 'replies' ? settled.result.replies : settled.replies;
-        for (const body of render(replies)) {
+        const bodies = render(replies);
+        if (settled.kind === 'replies') await keepPages(settled.result.conversationId, bodies);
+        for (const body of bodies.now) {
           if (channel === 'whatsapp') await sender.sendWhatsApp(address, bareAddress(hook.To), body);
           else await sender.sendSms(address, bareAddress(hook.To), body);
         }

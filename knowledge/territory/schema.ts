@@ -194,10 +194,11 @@ const territoryObject = z.object({
   }),
   sms: z
     .object({
-      transliterate: z.boolean().default(false),
+      /** GSM-7 by default: a single ’ or « would make the whole SMS UCS-2 and cost 2–3 times more. */
+      transliterate: z.boolean().default(true),
       segmentBudget: z.number().int().min(1).max(10).default(3),
     })
-    .default({ transliterate: false, segmentBudget: 3 }),
+    .default({ transliterate: true, segmentBudget: 3 }),
   agents: z.object({ phone: e164, openingHours: openingHoursValue }),
   retention: z.object({
     transcriptsDays: z.number().int().min(1).default(183),
