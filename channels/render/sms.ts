@@ -11,13 +11,11 @@ import { fitsSegments, isGsm7, smsSegments, transliterateToGsm7, type SmsEncodin
 import { choiceLines, guessLocale, replyToText, type RenderLocale } from './plain';
 import { moreInstruction, paginate } from './sms-pages';
 import { compressWeekHours } from './week-hours';
+import { renderWhatsApp } from './whatsapp';
 
 export * from './gsm7';
 
 export const DEFAULT_SEGMENT_BUDGET = 3;
-/** WhatsApp accepts 4,096 characters, but Twilio caps a message body at 1,600. */
-export const WHATSAPP_MAX_CHARS = 1600;
-export const WHATSAPP_MAX_MESSAGES = 5;
 
 export interface SmsShapeOptions {
   /** Rewrite non-GSM characters (ç → c, ’ → ') so the message stays in 160/153-character segments. */
@@ -106,14 +104,8 @@ export interface RenderSmsOptions extends SmsShapeOptions {
   notice?: string;
 }
 
-const locationHint = (channel: 'sms' | 'whatsapp', locale: RenderLocale): string =>
-  channel === 'whatsapp'
-    ? locale === 'en'
-      ? 'Send the address, or share your location (📎 then Location).'
-      : 'Envoyez l’adresse, ou partagez votre position (📎 puis Position).'
-    : locale === 'en'
-      ? 'Send the address (number, street, town).'
-      : 'Envoyez l’adresse (numéro, rue, commune).';
+const locationHint = (locale: RenderLocale): string =>
+  locale === 'en' ? 'Send the address (number, street, town).' : 'Envoyez l’adresse (numéro, rue, commune).';
 
 interface Block {
   text: string;
@@ -121,13 +113,13 @@ interface Block {
 }
 
 function blocksOf(replies: readonly Reply[], options: RenderSmsOptions, locale: RenderLocale): Block[] {
-  const plain = { locale, locationHint: locationHint(options.channel, locale) };
+  const plain = { locale, locationHint: locationHint(locale) };
   return replies
     .map((r): Block => {
       const text = replyToText(r, plain).trim();
       const menu = r.type === 'choices' ? choiceLines(r.choices, locale) : undefined;
       // A week of hours takes one line per day on a screen; on SMS, days with the same hours share one.
-      return options.channel === 'sms' ? { text: compressWeekHours(text), menu } : { text, menu };
+      return { text: compressWeekHours(text), menu };
     })
     .filter((b) => b.text.length > 0);
 }
@@ -155,8 +147,7 @@ export function renderSmsTurn(replies: readonly Reply[], options: RenderSmsOptio
  */
 export function renderSms(replies: readonly Reply[], options: RenderSmsOptions): string[] {
   const locale = options.locale ?? guessLocale(replies);
-  if (options.channel === 'whatsapp')
-    return splitWhatsApp(blocksOf(replies, options, locale).map((b) => b.text));
+  if (options.channel === 'whatsapp') return renderWhatsApp(replies, { locale }).map((m) => m.body);
   const pages = pagesOf(replies, options, false);
   return [...pages.now, ...pages.later];
 }
@@ -201,40 +192,4 @@ function splitMenu(blocks: Block[]): { head: string; keep: string } {
   const head = [...blocks.slice(0, lastMenu).map((b) => b.text), question].filter(Boolean).join(SEPARATOR);
   const keep = [menuBlock.menu, ...blocks.slice(lastMenu + 1).map((b) => b.text)].join(SEPARATOR);
   return { head, keep };
-}
-
-/** WhatsApp: paragraphs packed into messages of at most 1,600 characters, a few messages at most. */
-function splitWhatsApp(paragraphs: string[]): string[] {
-  const messages: string[] = [];
-  let current = '';
-  for (const paragraph of paragraphs.flatMap((p) => chunk(p, WHATSAPP_MAX_CHARS))) {
-    const next = current ? `${current}\n\n${paragraph}` : paragraph;
-    if (next.length <= WHATSAPP_MAX_CHARS) current = next;
-    else {
-      messages.push(current);
-      current = paragraph;
-    }
-  }
-  if (current) messages.push(current);
-  if (messages.length <= WHATSAPP_MAX_MESSAGES) return messages;
-  const kept = messages.slice(0, WHATSAPP_MAX_MESSAGES);
-  const last = kept[kept.length - 1] ?? '';
-  kept[kept.length - 1] =
-    last.length < WHATSAPP_MAX_CHARS ? `${last}…` : `${last.slice(0, WHATSAPP_MAX_CHARS - 1)}…`;
-  return kept;
-}
-
-/** A paragraph longer than one message is cut at word boundaries. */
-function chunk(text: string, max: number): string[] {
-  if (text.length <= max) return [text];
-  const parts: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    const space = rest.lastIndexOf(' ', max);
-    const at = space > max * 0.5 ? space : max;
-    parts.push(rest.slice(0, at).trimEnd());
-    rest = rest.slice(at).trimStart();
-  }
-  if (rest) parts.push(rest);
-  return parts;
 }

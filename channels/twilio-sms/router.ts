@@ -11,7 +11,6 @@ import type { Reply } from '../../bot/messages';
 import type { ConversationStateStore, IdempotencyStore } from '../../bot/ports';
 import { answerTurn, DEFAULT_REPLY_DEADLINE_MS } from '../../bot/turn-answer';
 import type { TerritoryProvider } from '../../knowledge/territory';
-import { renderSms, renderSmsTurn, type SmsTurnBodies } from '../render/sms';
 import { isMoreRequest } from '../render/sms-pages';
 import {
   LateDeliveries,
@@ -31,7 +30,15 @@ import {
 } from '../twilio-common';
 import { keywordOf, optOutCommand } from './opt-out';
 import { SmsPages } from './pages';
-import { SmsWebhookSchema, locationOf, mediaOf } from './schema';
+import {
+  bodiesOf,
+  needsRest,
+  outgoingOf,
+  sendByRest,
+  type MessagingChannel,
+  type Outgoing,
+} from './outgoing';
+import { SmsWebhookSchema, locationOf, mediaOf, textOf } from './schema';
 
 export interface TwilioSmsDeps {
   engine: Engine;
@@ -52,8 +59,6 @@ export interface TwilioSmsDeps {
   state?: ConversationStateStore;
 }
 
-type SmsChannel = 'sms' | 'whatsapp';
-
 const UNKNOWN_NUMBER_TEXT =
   'Ce numéro n’est relié à aucun service en ligne. Merci de contacter directement votre mairie. / This number is not connected to any service.';
 
@@ -71,7 +76,7 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
     const media = mediaOf(hook);
     if ('error' in media) throw new GuichetError('BAD_REQUEST', `Invalid Twilio webhook: ${media.error}`);
 
-    const channel: SmsChannel = /^whatsapp:/i.test(hook.From) ? 'whatsapp' : 'sms';
+    const channel: MessagingChannel = /^whatsapp:/i.test(hook.From) ? 'whatsapp' : 'sms';
     const territory = territoryForNumber(deps.territories, hook.To);
     if (!territory) {
       logUnknownNumber(deps.logger, channel, hook.To);
@@ -84,20 +89,24 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
       sendTwiml(res, refusal);
       return;
     }
-    const render = (replies: readonly Reply[]): SmsTurnBodies => {
-      const options = {
+    const render = (replies: readonly Reply[]): Outgoing =>
+      outgoingOf(replies, {
         channel,
-        transliterate: territory.sms.transliterate,
-        segmentBudget: territory.sms.segmentBudget,
-        notice: territory.notice.shortText,
-      };
-      if (channel === 'whatsapp') return { now: renderSms(replies, options), later: [] };
-      const bodies = renderSmsTurn(replies, options);
-      return pages ? bodies : { now: [...bodies.now, ...bodies.later], later: [] };
-    };
+        territory,
+        paging: pages !== undefined,
+        templates: deps.sender?.sendWhatsAppContent !== undefined,
+      });
+    const from = bareAddress(hook.To);
+    const send = (sender: ReplySender, outgoing: Outgoing) =>
+      sendByRest(sender, channel, address, from, outgoing.messages, (error) =>
+        deps.logger.warn('WhatsApp menu template refused, sent as numbered text', {
+          tenant: territory.id,
+          error: String(error),
+        }),
+      );
     // After a new answer, its pages replace whatever an earlier one left; a page sent on "SUITE" does not.
     let servedPage = false;
-    const keepPages = async (conversationId: string, bodies: SmsTurnBodies) => {
+    const keepPages = async (conversationId: string, bodies: Outgoing) => {
       if (pages && channel === 'sms' && !servedPage) await pages.replace(conversationId, bodies.later);
     };
 
@@ -112,7 +121,7 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
         channel,
         address,
         providerMessageId: hook.MessageSid,
-        text: hook.Body,
+        text: textOf(hook),
         ...(media.media.length > 0 ? { media: media.media } : {}),
         ...(locationOf(hook) ? { location: locationOf(hook) } : {}),
       },
@@ -138,10 +147,21 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
         sendTwiml(res, emptyMessagingTwiml());
         return;
       }
-      const bodies = render(answer.result.replies);
+      const outgoing = render(answer.result.replies);
       // A replayed answer (a retried webhook) already stored its pages, and "SUITE" may have taken some since.
-      if (!answer.result.replayed) await keepPages(answer.result.conversationId, bodies);
-      sendTwiml(res, messagingTwiml(bodies.now));
+      if (!answer.result.replayed) await keepPages(answer.result.conversationId, outgoing);
+      const sender = deps.sender;
+      if (!sender || !needsRest(outgoing.messages)) {
+        sendTwiml(res, messagingTwiml(bodiesOf(outgoing.messages)));
+        return;
+      }
+      // A tappable menu: answered by REST, once even if Twilio retries the webhook meanwhile.
+      const mine = await late.claim(territory.id, channel, hook.MessageSid);
+      sendTwiml(res, emptyMessagingTwiml());
+      if (!mine) return;
+      await send(sender, outgoing).catch((error: unknown) =>
+        deps.logger.error('WhatsApp reply could not be sent', { tenant: territory.id, error: String(error) }),
+      );
       return;
     }
     if (answer.kind === 'failed') {
@@ -150,7 +170,7 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
         channel,
         error: String(answer.error),
       });
-      sendTwiml(res, messagingTwiml(render(answer.replies).now));
+      sendTwiml(res, messagingTwiml(bodiesOf(render(answer.replies).messages)));
       return;
     }
 
@@ -173,12 +193,9 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
             error: String(settled.error),
           });
         const replies = settled.kind === 'replies' ? settled.result.replies : settled.replies;
-        const bodies = render(replies);
-        if (settled.kind === 'replies') await keepPages(settled.result.conversationId, bodies);
-        for (const body of bodies.now) {
-          if (channel === 'whatsapp') await sender.sendWhatsApp(address, bareAddress(hook.To), body);
-          else await sender.sendSms(address, bareAddress(hook.To), body);
-        }
+        const outgoing = render(replies);
+        if (settled.kind === 'replies') await keepPages(settled.result.conversationId, outgoing);
+        await send(sender, outgoing);
       })
       .catch((error: unknown) =>
         deps.logger.error('late SMS reply could not be sent', {
