@@ -107,7 +107,14 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
     // After a new answer, its pages replace whatever an earlier one left; a page sent on "SUITE" does not.
     let servedPage = false;
     const keepPages = async (conversationId: string, bodies: Outgoing) => {
-      if (pages && channel === 'sms' && !servedPage) await pages.replace(conversationId, bodies.later);
+      if (!pages || channel !== 'sms' || servedPage) return;
+      // The answer is committed: a state store blip loses the later pages ("SUITE" then says there are
+      // none), never the first one.
+      await pages
+        .replace(conversationId, bodies.later)
+        .catch((error: unknown) =>
+          deps.logger.error('SMS pages could not be stored', { tenant: territory.id, error: String(error) }),
+        );
     };
 
     // STOP / START: a command of this channel, run by the engine under the conversation's lock.
