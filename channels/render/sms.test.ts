@@ -1,6 +1,7 @@
 import type { Reply } from '../../bot/messages';
 import { isGsm7, smsSegments } from './gsm7';
 import { renderSms, renderSmsTurn, shapeSms } from './sms';
+import { compactTimes } from './week-hours';
 import { renderPlain } from './plain';
 
 const words = (n: number) => Array.from({ length: n }, (_, i) => `mot${i}`).join(' ');
@@ -247,5 +248,13 @@ describe('renderSms', () => {
     expect(renderPlain([{ type: 'text', text: 'Bonjour.' }, choices])).toBe(
       'Bonjour.\nQuel service ?\n1. Déchetterie\n2. Mairie\n3. Piscine\nRépondez 1, 2 ou 3.',
     );
+  });
+});
+
+describe('compactTimes', () => {
+  it('joins French times and ranges, keeps the comma between English ranges', () => {
+    expect(compactTimes('9 h – 12 h, 14 h 30 – 17 h')).toBe('9h-12h 14h30-17h');
+    expect(compactTimes('12 pm – 1:45 pm, 5 pm – 8 pm')).toBe('12 pm-1:45 pm, 5 pm-8 pm');
+    expect(compactTimes('fermé')).toBe('fermé');
   });
 });

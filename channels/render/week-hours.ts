@@ -47,15 +47,17 @@ function parseDayLine(line: string): DayLine | undefined {
   return day ? { day, hours: compactTimes(m[2]) } : undefined;
 }
 
-/** "9 h – 12 h, 14 h 30 – 17 h" → "9h-12h 14h30-17h"; "fermé" and other words stay. */
+/**
+ * "9 h – 12 h, 14 h 30 – 17 h" → "9h-12h 14h30-17h"; "fermé" and other words stay. English times keep the
+ * comma between ranges ("12 pm-1:45 pm, 5 pm-8 pm"): without it "pm 5 pm" reads as one.
+ */
 export function compactTimes(hours: string): string {
-  return hours
+  const french = !/\b[ap]m\b/iu.test(hours);
+  const compact = hours
     .replace(/(\d{1,2})\s*h\s*(\d{2})/gu, '$1h$2')
     .replace(/(\d{1,2})\s+h\b/gu, '$1h')
-    .replace(/\s*[–—-]\s*/gu, '-')
-    .replace(/\s*,\s*(?=\d)/gu, ' ')
-    .replace(/\s+/gu, ' ')
-    .trim();
+    .replace(/\s*[–—-]\s*/gu, '-');
+  return (french ? compact.replace(/\s*,\s*(?=\d)/gu, ' ') : compact).replace(/\s+/gu, ' ').trim();
 }
 
 /** Consecutive days with the same hours, as "Lun-Ven 9h-12h" (or "Sam 9h-12h" for one day). */

@@ -2,6 +2,7 @@
 // (sent by the REST Messages API — TwiML cannot carry a template), numbered text otherwise. A tap comes
 // back with the button's id, the choice's number, and answers the menu like a typed digit.
 import nock from 'nock';
+import { SmsWebhookSchema, textOf } from '../../channels/twilio-sms/schema';
 import { createCatalog } from '../../knowledge/territory';
 import type { Container } from '../../server/container';
 import { DEMO_TENANT, createTestContainer } from '../support/harness';
@@ -150,5 +151,14 @@ describe('WhatsApp menus', () => {
     } finally {
       restore();
     }
+  });
+
+  it('reads a tapped button or list item as the number of its choice, whatever its title says', () => {
+    const hook = (extra: Record<string, string>) =>
+      SmsWebhookSchema.parse(smsParams({ From: `whatsapp:${mobile()}`, Body: 'CE1', ...extra }));
+    expect(textOf(hook({ ListId: '5', ListTitle: 'CE1' }))).toBe('5');
+    expect(textOf(hook({ ButtonPayload: '2', ButtonText: 'Non, corriger' }))).toBe('2');
+    // Not one of our menus (another template's payload): the message as written.
+    expect(textOf(hook({ ButtonPayload: 'promo-2026' }))).toBe('CE1');
   });
 });
