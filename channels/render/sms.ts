@@ -160,8 +160,12 @@ function pagesOf(replies: readonly Reply[], options: RenderSmsOptions, askForMor
   const budget = options.segmentBudget ?? DEFAULT_SEGMENT_BUDGET;
   const footer = askForMore ? tr(moreInstruction(locale)) : '';
   const page = (list: Block[]) => {
-    const { head, keep } = splitMenu(list);
-    return paginate(tr(head), tr(keep), budget, footer);
+    const { before, question, keep } = splitMenu(list);
+    // The menu's question goes with its options on the last page, when they fit there together.
+    const withQuestion = [question, keep].filter(Boolean).join(SEPARATOR);
+    if (keep && fitsSegments(tr(withQuestion), budget))
+      return paginate(tr(before), tr(withQuestion), budget, footer);
+    return paginate(tr([before, question].filter(Boolean).join(SEPARATOR)), tr(keep), budget, footer);
   };
   const first = blocks[0];
   const all = page(blocks);
@@ -181,15 +185,19 @@ function pagesOf(replies: readonly Reply[], options: RenderSmsOptions, askForMor
 }
 
 /**
- * The last menu's numbered lines and what follows are what the citizen must answer: they stay together,
- * on the last page. Everything before (the menu's own question included) is the head.
+ * The last menu's numbered lines and what follows are what the citizen must answer (`keep`): they stay
+ * together, on the last page, with the menu's own question if possible. Everything else comes `before`.
  */
-function splitMenu(blocks: Block[]): { head: string; keep: string } {
+function splitMenu(blocks: Block[]): { before: string; question: string; keep: string } {
   const lastMenu = blocks.map((b) => b.menu !== undefined).lastIndexOf(true);
   const menuBlock = blocks[lastMenu];
-  if (lastMenu < 0 || !menuBlock?.menu) return { head: blocks.map((b) => b.text).join(SEPARATOR), keep: '' };
+  if (lastMenu < 0 || !menuBlock?.menu)
+    return { before: blocks.map((b) => b.text).join(SEPARATOR), question: '', keep: '' };
   const question = menuBlock.text.slice(0, menuBlock.text.length - menuBlock.menu.length).trim();
-  const head = [...blocks.slice(0, lastMenu).map((b) => b.text), question].filter(Boolean).join(SEPARATOR);
+  const before = blocks
+    .slice(0, lastMenu)
+    .map((b) => b.text)
+    .join(SEPARATOR);
   const keep = [menuBlock.menu, ...blocks.slice(lastMenu + 1).map((b) => b.text)].join(SEPARATOR);
-  return { head, keep };
+  return { before, question, keep };
 }

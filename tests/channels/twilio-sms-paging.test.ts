@@ -109,7 +109,10 @@ describe('SMS paging on one instance', () => {
     for (const answer of ['je voudrais inscrire mon fils à l’école', 'Lucas Martin', '12/03/2019', 'CP'])
       await readAll(container, from, answer);
     await readAll(container, from, '3 rue du Moulin');
-    const summary = (await readAll(container, from, '06 12 34 56 78')).join('\n');
+    const summaryPages = await readAll(container, from, '06 12 34 56 78');
+    // The question comes with its options, on the last page.
+    expect(summaryPages.at(-1)).toMatch(/Est-ce correct \? Je l'enregistre \?\n1\. Oui, enregistrer/);
+    const summary = summaryPages.join('\n');
     // Every field the citizen confirms is sent, and the choice comes only on the last page, after them.
     expect(summary).toMatch(
       /Enfant : Lucas Martin[^]*Date de naissance : 12\/03\/2019[^]*Classe : CP[^]*Adresse : 3 rue du Moulin, Montcey-sur-Loue[^]*Contact : 06 12 34 56 78[^]*\n1\. Oui, enregistrer\n2\. Non, corriger\nRépondez 1 ou 2\.$/,
