@@ -24,7 +24,7 @@ import type {
   MessageRecord,
   SharedStore,
 } from './ports';
-import { readState, type ConversationState } from './state';
+import { CHANNEL_STATE_KINDS, channelStateKey, readState, type ConversationState } from './state';
 import type { TenantDirectory, TenantProfile } from './tenant';
 import { TurnContext } from './turn-context';
 import { createTurnCoordination, type ConversationAddress, type CoordinatedTurn } from './turn-coordination';
@@ -278,6 +278,9 @@ export function createEngine(deps: EngineDeps): Engine {
       await Promise.all([
         tenantId && channel && address ? coordination.forget({ tenantId, channel, address }) : undefined,
         conversationId ? deps.state.delete(stateKey(conversationId)) : undefined,
+        ...CHANNEL_STATE_KINDS.map((kind) =>
+          conversationId ? deps.state.delete(channelStateKey(conversationId, kind)) : undefined,
+        ),
       ]);
     },
     async conversationState(conversationId) {

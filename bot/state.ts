@@ -73,3 +73,12 @@ export function readState(data: JsonObject | undefined): ConversationState {
 export const MAX_RECENT_INTENTS = 5;
 /** A follow-up later than this starts afresh: "est-ce ouvert ?" an hour later may be about another place. */
 export const CONTEXT_TTL_MS = 30 * 60 * 1000;
+
+/**
+ * State a channel keeps beside the conversation's own (the SMS pages still to send after a long answer),
+ * in the same store. Listed here so that erasing a conversation erases it too (Engine.forgetConversation).
+ */
+export const CHANNEL_STATE_KINDS = ['sms-pages'] as const;
+export type ChannelStateKind = (typeof CHANNEL_STATE_KINDS)[number];
+export const channelStateKey = (conversationId: string, kind: ChannelStateKind): string =>
+  `conv:${conversationId}:${kind}`;

@@ -376,7 +376,7 @@ export async function createContainer(
       ...backoffice.routes,
       [
         '/channels/twilio',
-        createTwilioSmsRouter({ ...twilio, idempotency, senderLimit: security.senderLimit }),
+        createTwilioSmsRouter({ ...twilio, idempotency, state, senderLimit: security.senderLimit }),
       ],
       [
         '/channels/twilio',

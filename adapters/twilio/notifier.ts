@@ -15,6 +15,13 @@ export interface TwilioNotifier {
   sendSms(to: string, from: string, body: string): Promise<SentMessage>;
   /** Numbers in E.164; the `whatsapp:` prefix is added when missing. */
   sendWhatsApp(to: string, from: string, body: string): Promise<SentMessage>;
+  /** A Content API template (a tappable menu) with its variables, on WhatsApp. */
+  sendWhatsAppContent(
+    to: string,
+    from: string,
+    contentSid: string,
+    variables: Record<string, string>,
+  ): Promise<SentMessage>;
 }
 
 /** A send that failed for good (after the retries, or at once for a permanent error). */
@@ -117,15 +124,17 @@ export function createTwilioNotifier(options: TwilioNotifierOptions): TwilioNoti
       ...(options.apiBaseUrl ? { httpClient: rebasedHttpClient(options.apiBaseUrl, http) } : {}),
     });
 
+  type Content = { body: string } | { contentSid: string; contentVariables: string };
+
   async function send(
     kind: 'sms' | 'whatsapp',
     to: string,
     from: string,
-    body: string,
+    content: Content,
   ): Promise<SentMessage> {
     try {
       const message = await withRetry(
-        () => client.messages.create({ to, from, body }),
+        () => client.messages.create({ to, from, ...content }),
         isRetryableTwilioError,
         {
           ...options,
@@ -160,7 +169,12 @@ export function createTwilioNotifier(options: TwilioNotifierOptions): TwilioNoti
   }
 
   return {
-    sendSms: (to, from, body) => send('sms', to, from, body),
-    sendWhatsApp: (to, from, body) => send('whatsapp', withPrefix(to), withPrefix(from), body),
+    sendSms: (to, from, body) => send('sms', to, from, { body }),
+    sendWhatsApp: (to, from, body) => send('whatsapp', withPrefix(to), withPrefix(from), { body }),
+    sendWhatsAppContent: (to, from, contentSid, variables) =>
+      send('whatsapp', withPrefix(to), withPrefix(from), {
+        contentSid,
+        contentVariables: JSON.stringify(variables),
+      }),
   };
 }

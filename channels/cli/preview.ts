@@ -4,7 +4,7 @@ import type { Reply } from '../../bot/messages';
 import type { Territory } from '../../knowledge/territory';
 import {
   personByPhone,
-  renderSms,
+  renderSmsTurn,
   replyToSpeech,
   smsSegments,
   speakable,
@@ -68,19 +68,25 @@ export function previewWebchat(replies: readonly Reply[], locale: RenderLocale):
     .join('\n');
 }
 
-/** The SMS actually sent for the turn, each with its encoding and segment count. */
+/**
+ * The SMS actually sent for the turn, each with its encoding and segment count; the pages that wait for
+ * "SUITE" are shown after them, marked as such (the preview has no conversation to keep them in).
+ */
 export function previewSms(replies: readonly Reply[], options: PreviewOptions): string {
-  const bodies = renderSms(replies, {
+  const turn = renderSmsTurn(replies, {
     channel: 'sms',
     locale: options.locale,
     transliterate: options.sms?.transliterate,
     segmentBudget: options.sms?.segmentBudget,
     notice: options.notice,
   });
+  const bodies = [...turn.now, ...turn.later];
   return bodies
     .map((body, i) => {
       const { encoding, segments } = smsSegments(body);
-      const head = `[SMS ${i + 1}/${bodies.length} · ${encoding} · ${segments} segment${segments > 1 ? 's' : ''} · ${[...body].length} ${options.locale === 'en' ? 'characters' : 'caractères'}]`;
+      const onMore =
+        i >= turn.now.length ? (options.locale === 'en' ? ' · after MORE' : ' · après SUITE') : '';
+      const head = `[SMS ${i + 1}/${bodies.length}${onMore} · ${encoding} · ${segments} segment${segments > 1 ? 's' : ''} · ${[...body].length} ${options.locale === 'en' ? 'characters' : 'caractères'}]`;
       return `${head}\n${indent(body)}`;
     })
     .join('\n');

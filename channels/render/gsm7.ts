@@ -59,6 +59,11 @@ export function smsSegments(text: string): SegmentInfo {
   return { encoding: gsm ? 'GSM-7' : 'UCS-2', units, segments };
 }
 
+/** True when `text` needs at most `budget` segments and 1,600 characters. */
+export function fitsSegments(text: string, budget: number): boolean {
+  return text.length <= MAX_SMS_CHARS && smsSegments(text).segments <= budget;
+}
+
 /** Explicit replacements for the non-GSM characters French text is full of. */
 const TRANSLITERATIONS: Record<string, string> = {
   ç: 'c',

@@ -1,6 +1,7 @@
 import type { Reply } from '../../bot/messages';
 import { isGsm7, smsSegments } from './gsm7';
-import { renderSms, shapeSms } from './sms';
+import { renderSms, renderSmsTurn, shapeSms } from './sms';
+import { compactTimes } from './week-hours';
 import { renderPlain } from './plain';
 
 const words = (n: number) => Array.from({ length: n }, (_, i) => `mot${i}`).join(' ');
@@ -114,12 +115,49 @@ describe('renderSms', () => {
     );
   });
 
-  it('sends one SMS per turn, within the segment budget', () => {
+  it('pages a long answer instead of cutting it: every page within the budget, the menu whole on the last', () => {
     const long: Reply = { type: 'text', text: words(200) };
-    const bodies = renderSms([long, choices], { channel: 'sms', segmentBudget: 3 });
-    expect(bodies).toHaveLength(1);
-    expect(smsSegments(bodies[0]!).segments).toBeLessThanOrEqual(3);
-    expect(bodies[0]).toMatch(/1\. Déchetterie\n2\. Mairie\n3\. Piscine\nRépondez 1, 2 ou 3\.$/);
+    const turn = renderSmsTurn([long, choices], { channel: 'sms', segmentBudget: 3 });
+    expect(turn.now).toHaveLength(1);
+    const pages = [...turn.now, ...turn.later];
+    expect(pages.length).toBeGreaterThan(1);
+    for (const page of pages) expect(smsSegments(page).segments).toBeLessThanOrEqual(3);
+    for (const page of pages.slice(0, -1)) expect(page).toMatch(/\nRépondez SUITE pour la suite\.$/);
+    expect(pages.at(-1)).toMatch(
+      /mot199\nQuel service \?\n1\. Déchetterie\n2\. Mairie\n3\. Piscine\nRépondez 1, 2 ou 3\.$/,
+    );
+    // Nothing lost, nothing cut: the pages without their instruction give back every word.
+    const text = pages.map((p) => p.replace(/\nRépondez SUITE pour la suite\.$/, '')).join(' ');
+    expect(text).not.toMatch(/…/);
+    expect(text.match(/mot\d+/g)).toHaveLength(200);
+  });
+
+  it('sends every page at once where "SUITE" cannot be asked for (a notification)', () => {
+    const bodies = renderSms([{ type: 'text', text: words(200) }], { channel: 'sms', segmentBudget: 2 });
+    expect(bodies.length).toBeGreaterThan(1);
+    for (const body of bodies) expect(body).not.toMatch(/SUITE|…/);
+    expect(bodies.join(' ').match(/mot\d+/g)).toHaveLength(200);
+  });
+
+  it('compresses a week of hours and keeps the address', () => {
+    const hours: Reply = {
+      type: 'text',
+      text: [
+        'La mairie est ouverte.',
+        'Horaires des 7 prochains jours :',
+        'Lundi : 9 h – 12 h, 14 h – 17 h',
+        'Mardi : 9 h – 12 h, 14 h – 17 h',
+        'Mercredi : 9 h – 12 h, 14 h – 17 h',
+        'Jeudi : 9 h – 12 h, 14 h – 17 h',
+        'Vendredi : 9 h – 12 h, 14 h – 17 h',
+        'Samedi : 9 h – 12 h 30',
+        'Dimanche : fermé',
+        '2 place de la Mairie, 25971 Montcey — Tél. 01 99 00 11 11',
+      ].join('\n'),
+    };
+    expect(renderSms([hours], { channel: 'sms', transliterate: true })).toEqual([
+      'La mairie est ouverte.\nHoraires des 7 prochains jours :\nLun-Ven 9h-12h 14h-17h\nSam 9h-12h30\nDim fermé\n2 place de la Mairie, 25971 Montcey - Tél. 01 99 00 11 11',
+    ]);
   });
 
   it('keeps accents on WhatsApp and splits long answers into several messages of at most 1,600 characters', () => {
@@ -136,7 +174,7 @@ describe('renderSms', () => {
     for (const b of bodies) expect(b.length).toBeLessThanOrEqual(1600);
   });
 
-  it('cuts a menu that cannot fit between its lines, never inside "2. …"', () => {
+  it('pages a menu that cannot fit, between its lines, never inside "2. …"', () => {
     const many: Reply = {
       type: 'choices',
       text: 'Je peux vous aider pour :',
@@ -149,17 +187,25 @@ describe('renderSms', () => {
         'Parler à un agent',
       ].map((label, i) => ({ label, value: String(i) })),
     };
-    const [body] = renderSms([many], { channel: 'sms', segmentBudget: 2 });
-    expect(smsSegments(body!).segments).toBeLessThanOrEqual(2);
-    expect(body).toMatch(/\n1\. Connaître des horaires d’ouverture/);
-    expect(body).toMatch(/[a-z]…$/);
-    // Transliterated to GSM-7, the whole menu fits in three segments.
-    expect(renderSms([many], { channel: 'sms', segmentBudget: 3, transliterate: true })[0]).toMatch(
-      /1\. Connaitre des horaires d'ouverture\n[^]*6\. Parler à un agent\nRépondez de 1 à 6\.$/,
-    );
+    const turn = renderSmsTurn([many], { channel: 'sms', segmentBudget: 1 });
+    const pages = [...turn.now, ...turn.later];
+    expect(pages.length).toBeGreaterThan(1);
+    for (const page of pages) expect(smsSegments(page).segments).toBe(1);
+    const lines = pages.flatMap((p) => p.split('\n')).filter((l) => !/SUITE/.test(l));
+    expect(lines).toEqual([
+      'Je peux vous aider pour :',
+      ...many.choices.map((c, i) => `${i + 1}. ${c.label}`),
+      'Répondez de 1 à 6.',
+    ]);
+    // Transliterated to GSM-7, the whole menu fits in two segments.
+    expect(renderSms([many], { channel: 'sms', segmentBudget: 2, transliterate: true })).toEqual([
+      expect.stringMatching(
+        /1\. Connaitre des horaires d'ouverture\n[^]*6\. Parler à un agent\nRépondez de 1 à 6\.$/,
+      ),
+    ]);
   });
 
-  it('shortens the menu’s question before its numbered lines', () => {
+  it('sends the menu’s long question before its numbered lines, the menu with the last page', () => {
     const long: Reply = {
       type: 'choices',
       text: `Je n’ai pas compris votre demande, ${words(40)} ?`,
@@ -168,19 +214,24 @@ describe('renderSms', () => {
         { label: 'Non', value: 'no' },
       ],
     };
-    const [body] = renderSms([long], { channel: 'sms', segmentBudget: 2 });
-    expect(body).toMatch(/…\n1\. Oui\n2\. Non\nRépondez 1 ou 2\.$/);
+    const turn = renderSmsTurn([long], { channel: 'sms', segmentBudget: 2 });
+    expect(turn.now[0]).toMatch(
+      /^Je n’ai pas compris votre demande, mot0 [^]*\nRépondez SUITE pour la suite\.$/,
+    );
+    expect(turn.later.at(-1)).toMatch(/mot39 \?\n1\. Oui\n2\. Non\nRépondez 1 ou 2\.$/);
   });
 
   it('never cuts the first-contact notice: it goes alone when it does not fit with the rest', () => {
     const notice =
       'Vos messages sont traités par la commune pour répondre à vos demandes et conservés 6 mois. Vos droits : dpo@commune.example';
     const replies: Reply[] = [{ type: 'text', text: notice }, { type: 'text', text: words(60) }, choices];
-    const bodies = renderSms(replies, { channel: 'sms', segmentBudget: 2, notice });
-    expect(bodies[0]).toBe(notice);
-    expect(bodies).toHaveLength(2);
-    expect(smsSegments(bodies[1]!).segments).toBeLessThanOrEqual(2);
-    expect(bodies[1]).toMatch(/Répondez 1, 2 ou 3\.$/);
+    const turn = renderSmsTurn(replies, { channel: 'sms', segmentBudget: 2, notice });
+    expect(turn.now[0]).toBe(notice);
+    expect(turn.now).toHaveLength(2);
+    expect(turn.now[1]).toMatch(/^mot0 /);
+    for (const body of [...turn.now, ...turn.later])
+      expect(smsSegments(body).segments).toBeLessThanOrEqual(2);
+    expect([...turn.now, ...turn.later].at(-1)).toMatch(/Répondez 1, 2 ou 3\.$/);
     // Everything fits: one message.
     expect(
       renderSms([{ type: 'text', text: notice }, choices], { channel: 'sms', segmentBudget: 3, notice }),
@@ -197,5 +248,13 @@ describe('renderSms', () => {
     expect(renderPlain([{ type: 'text', text: 'Bonjour.' }, choices])).toBe(
       'Bonjour.\nQuel service ?\n1. Déchetterie\n2. Mairie\n3. Piscine\nRépondez 1, 2 ou 3.',
     );
+  });
+});
+
+describe('compactTimes', () => {
+  it('joins French times and ranges, keeps the comma between English ranges', () => {
+    expect(compactTimes('9 h – 12 h, 14 h 30 – 17 h')).toBe('9h-12h 14h30-17h');
+    expect(compactTimes('12 pm – 1:45 pm, 5 pm – 8 pm')).toBe('12 pm-1:45 pm, 5 pm-8 pm');
+    expect(compactTimes('fermé')).toBe('fermé');
   });
 });

@@ -1,19 +1,21 @@
 // Neutral replies → SMS or WhatsApp bodies. SMS is billed per segment: the turn's replies become one
-// message (order is guaranteed, unlike several <Message>s), optionally transliterated to stay GSM-7,
-// and cut at a sentence or word boundary to the territory's segment budget. A numbered menu is kept
-// whole when possible: the prose before it is shortened first, since a menu cut in half is unusable.
-// The first-contact personal-data notice is never cut: if it does not fit with the rest, it is sent as
-// a message of its own. WhatsApp keeps accents and emoji and may use several messages of up to 1,600 characters.
+// message (order is guaranteed, unlike several <Message>s), transliterated to GSM-7 unless the territory
+// opts out, with a week of hours compressed. Nothing the citizen needs is cut: content longer than the
+// territory's segment budget is paged (sms-pages.ts, "Répondez SUITE"), the numbered menu to answer kept
+// whole on the last page. The first-contact personal-data notice goes in a message of its own when it
+// does not fit with the rest. WhatsApp keeps accents and emoji and may use several messages of up to
+// 1,600 characters. shapeSms (cut with "…") remains for the one place where a page cannot be asked for:
+// the SMS a phone call sends.
 import type { Reply } from '../../bot/messages';
-import { MAX_SMS_CHARS, isGsm7, smsSegments, transliterateToGsm7, type SmsEncoding } from './gsm7';
+import { fitsSegments, isGsm7, smsSegments, transliterateToGsm7, type SmsEncoding } from './gsm7';
 import { choiceLines, guessLocale, replyToText, type RenderLocale } from './plain';
+import { moreInstruction, paginate } from './sms-pages';
+import { compressWeekHours } from './week-hours';
+import { renderWhatsApp } from './whatsapp';
 
 export * from './gsm7';
 
 export const DEFAULT_SEGMENT_BUDGET = 3;
-/** WhatsApp accepts 4,096 characters, but Twilio caps a message body at 1,600. */
-export const WHATSAPP_MAX_CHARS = 1600;
-export const WHATSAPP_MAX_MESSAGES = 5;
 
 export interface SmsShapeOptions {
   /** Rewrite non-GSM characters (ç → c, ’ → ') so the message stays in 160/153-character segments. */
@@ -29,11 +31,6 @@ export interface ShapedSms {
 }
 
 const SEPARATOR = '\n';
-
-/** True when `text` needs at most `budget` segments and 1,600 characters. */
-export function fitsSegments(text: string, budget: number): boolean {
-  return text.length <= MAX_SMS_CHARS && smsSegments(text).segments <= budget;
-}
 
 /** "…" is not GSM-7: adding it to a GSM-7 text would switch it to UCS-2 and cost more than it saves. */
 const ellipsisFor = (text: string): string => (isGsm7(text) ? '...' : '…');
@@ -107,96 +104,100 @@ export interface RenderSmsOptions extends SmsShapeOptions {
   notice?: string;
 }
 
-const locationHint = (channel: 'sms' | 'whatsapp', locale: RenderLocale): string =>
-  channel === 'whatsapp'
-    ? locale === 'en'
-      ? 'Send the address, or share your location (📎 then Location).'
-      : 'Envoyez l’adresse, ou partagez votre position (📎 puis Position).'
-    : locale === 'en'
-      ? 'Send the address (number, street, town).'
-      : 'Envoyez l’adresse (numéro, rue, commune).';
+const locationHint = (locale: RenderLocale): string =>
+  locale === 'en' ? 'Send the address (number, street, town).' : 'Envoyez l’adresse (numéro, rue, commune).';
 
-/** The bodies to send for one turn: one SMS, or one or more WhatsApp messages. */
+interface Block {
+  text: string;
+  menu?: string;
+}
+
+function blocksOf(replies: readonly Reply[], options: RenderSmsOptions, locale: RenderLocale): Block[] {
+  const plain = { locale, locationHint: locationHint(locale) };
+  return replies
+    .map((r): Block => {
+      const text = replyToText(r, plain).trim();
+      const menu = r.type === 'choices' ? choiceLines(r.choices, locale) : undefined;
+      // A week of hours takes one line per day on a screen; on SMS, days with the same hours share one.
+      return { text: compressWeekHours(text), menu };
+    })
+    .filter((b) => b.text.length > 0);
+}
+
+/** What one SMS turn sends: `now` at once, `later` one page per "SUITE" (see sms-pages.ts). */
+export interface SmsTurnBodies {
+  now: string[];
+  later: string[];
+}
+
+/**
+ * The SMS of one turn, nothing cut: what fits the segment budget goes in one message; longer content is
+ * paged, the first page now and the others on "SUITE", each page but the last ending with the
+ * instruction to ask for the next. The last menu and its question come with the last page, so the
+ * citizen has read everything (a summary, a list of documents) before answering.
+ */
+export function renderSmsTurn(replies: readonly Reply[], options: RenderSmsOptions): SmsTurnBodies {
+  const pages = pagesOf(replies, options, true);
+  return { now: pages.now, later: pages.later };
+}
+
+/**
+ * The bodies to send for one turn: WhatsApp messages, or every SMS page in order (a notification, which
+ * cannot wait for "SUITE"). The webhook pages with renderSmsTurn instead.
+ */
 export function renderSms(replies: readonly Reply[], options: RenderSmsOptions): string[] {
   const locale = options.locale ?? guessLocale(replies);
-  const plain = { locale, locationHint: locationHint(options.channel, locale) };
-  const blocks = replies
-    .map((r) => ({
-      text: replyToText(r, plain).trim(),
-      menu: r.type === 'choices' ? choiceLines(r.choices, locale) : undefined,
-    }))
-    .filter((b) => b.text.length > 0);
-  if (blocks.length === 0) return [];
-  if (options.channel === 'whatsapp') return splitWhatsApp(blocks.map((b) => b.text));
+  if (options.channel === 'whatsapp') return renderWhatsApp(replies, { locale }).map((m) => m.body);
+  const pages = pagesOf(replies, options, false);
+  return [...pages.now, ...pages.later];
+}
 
-  const whole = shapeBlocks(blocks, options);
+function pagesOf(replies: readonly Reply[], options: RenderSmsOptions, askForMore: boolean): SmsTurnBodies {
+  const locale = options.locale ?? guessLocale(replies);
+  const blocks = blocksOf(replies, options, locale);
+  if (blocks.length === 0) return { now: [], later: [] };
+  const tr = (s: string) => (options.transliterate ? transliterateToGsm7(s) : s);
+  const budget = options.segmentBudget ?? DEFAULT_SEGMENT_BUDGET;
+  const footer = askForMore ? tr(moreInstruction(locale)) : '';
+  const page = (list: Block[]) => {
+    const { before, question, keep } = splitMenu(list);
+    // The menu's question goes with its options on the last page, when they fit there together.
+    const withQuestion = [question, keep].filter(Boolean).join(SEPARATOR);
+    if (keep && fitsSegments(tr(withQuestion), budget))
+      return paginate(tr(before), tr(withQuestion), budget, footer);
+    return paginate(tr([before, question].filter(Boolean).join(SEPARATOR)), tr(keep), budget, footer);
+  };
   const first = blocks[0];
+  const all = page(blocks);
+  // The personal-data notice is a message of its own rather than the start of a first page.
   if (
-    whole.truncated &&
+    all.length > 1 &&
     options.notice &&
     first &&
     blocks.length > 1 &&
     first.text === options.notice.trim()
   ) {
-    const notice = shapeSms(first.text, {
-      ...options,
-      segmentBudget: Math.max(
-        options.segmentBudget ?? DEFAULT_SEGMENT_BUDGET,
-        smsSegments(first.text).segments,
-      ),
-    });
-    const rest = shapeBlocks(blocks.slice(1), options);
-    return [notice.body, rest.body].filter(Boolean);
+    const [rest0, ...rest] = page(blocks.slice(1));
+    return { now: [tr(first.text), ...(rest0 ? [rest0] : [])], later: rest };
   }
-  return whole.body ? [whole.body] : [];
+  const [now0, ...later] = all;
+  return { now: now0 ? [now0] : [], later };
 }
 
 /**
- * The last menu's numbered lines and what follows are what the citizen must answer: kept whole when
- * possible, the prose before them (the menu's own question included) is shortened first.
+ * The last menu's numbered lines and what follows are what the citizen must answer (`keep`): they stay
+ * together, on the last page, with the menu's own question if possible. Everything else comes `before`.
  */
-function shapeBlocks(blocks: { text: string; menu?: string }[], options: SmsShapeOptions): ShapedSms {
+function splitMenu(blocks: Block[]): { before: string; question: string; keep: string } {
   const lastMenu = blocks.map((b) => b.menu !== undefined).lastIndexOf(true);
   const menuBlock = blocks[lastMenu];
-  if (lastMenu < 0 || !menuBlock?.menu) return shapeSms(blocks.map((b) => b.text).join(SEPARATOR), options);
+  if (lastMenu < 0 || !menuBlock?.menu)
+    return { before: blocks.map((b) => b.text).join(SEPARATOR), question: '', keep: '' };
   const question = menuBlock.text.slice(0, menuBlock.text.length - menuBlock.menu.length).trim();
-  const head = [...blocks.slice(0, lastMenu).map((b) => b.text), question].filter(Boolean).join(SEPARATOR);
+  const before = blocks
+    .slice(0, lastMenu)
+    .map((b) => b.text)
+    .join(SEPARATOR);
   const keep = [menuBlock.menu, ...blocks.slice(lastMenu + 1).map((b) => b.text)].join(SEPARATOR);
-  return shapeSms(head, options, keep);
-}
-
-/** WhatsApp: paragraphs packed into messages of at most 1,600 characters, a few messages at most. */
-function splitWhatsApp(paragraphs: string[]): string[] {
-  const messages: string[] = [];
-  let current = '';
-  for (const paragraph of paragraphs.flatMap((p) => chunk(p, WHATSAPP_MAX_CHARS))) {
-    const next = current ? `${current}\n\n${paragraph}` : paragraph;
-    if (next.length <= WHATSAPP_MAX_CHARS) current = next;
-    else {
-      messages.push(current);
-      current = paragraph;
-    }
-  }
-  if (current) messages.push(current);
-  if (messages.length <= WHATSAPP_MAX_MESSAGES) return messages;
-  const kept = messages.slice(0, WHATSAPP_MAX_MESSAGES);
-  const last = kept[kept.length - 1] ?? '';
-  kept[kept.length - 1] =
-    last.length < WHATSAPP_MAX_CHARS ? `${last}…` : `${last.slice(0, WHATSAPP_MAX_CHARS - 1)}…`;
-  return kept;
-}
-
-/** A paragraph longer than one message is cut at word boundaries. */
-function chunk(text: string, max: number): string[] {
-  if (text.length <= max) return [text];
-  const parts: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    const space = rest.lastIndexOf(' ', max);
-    const at = space > max * 0.5 ? space : max;
-    parts.push(rest.slice(0, at).trimEnd());
-    rest = rest.slice(at).trimStart();
-  }
-  if (rest) parts.push(rest);
-  return parts;
+  return { before, question, keep };
 }

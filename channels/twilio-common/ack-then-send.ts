@@ -7,6 +7,13 @@ import type { IdempotencyStore } from '../../bot/ports';
 export interface ReplySender {
   sendSms(to: string, from: string, body: string): Promise<unknown>;
   sendWhatsApp(to: string, from: string, body: string): Promise<unknown>;
+  /** A WhatsApp Content API template (a tappable menu); without it, menus are sent as numbered text. */
+  sendWhatsAppContent?(
+    to: string,
+    from: string,
+    contentSid: string,
+    variables: Record<string, string>,
+  ): Promise<unknown>;
 }
 
 const LATE_DELIVERY_TTL_S = 24 * 3600;

@@ -8,10 +8,10 @@ import type { Engine } from '../../bot/engine';
 import { GuichetError } from '../../bot/errors';
 import type { Logger } from '../../bot/logger';
 import type { Reply } from '../../bot/messages';
-import type { IdempotencyStore } from '../../bot/ports';
+import type { ConversationStateStore, IdempotencyStore } from '../../bot/ports';
 import { answerTurn, DEFAULT_REPLY_DEADLINE_MS } from '../../bot/turn-answer';
 import type { TerritoryProvider } from '../../knowledge/territory';
-import { renderSms } from '../render/sms';
+import { isMoreRequest } from '../render/sms-pages';
 import {
   LateDeliveries,
   badRequest,
@@ -29,7 +29,16 @@ import {
   type TwilioAuthConfig,
 } from '../twilio-common';
 import { keywordOf, optOutCommand } from './opt-out';
-import { SmsWebhookSchema, locationOf, mediaOf } from './schema';
+import { SmsPages } from './pages';
+import {
+  bodiesOf,
+  needsRest,
+  outgoingOf,
+  sendByRest,
+  type MessagingChannel,
+  type Outgoing,
+} from './outgoing';
+import { SmsWebhookSchema, locationOf, mediaOf, textOf } from './schema';
 
 export interface TwilioSmsDeps {
   engine: Engine;
@@ -43,9 +52,12 @@ export interface TwilioSmsDeps {
   replyDeadlineMs?: number;
   /** The per-sender rate limit, counted here, once the signature is verified (server/security). */
   senderLimit?: SenderLimit;
+  /**
+   * Where the pages of a long SMS answer wait for "SUITE" (the conversation state store). Without it,
+   * every page is sent at once.
+   */
+  state?: ConversationStateStore;
 }
-
-type SmsChannel = 'sms' | 'whatsapp';
 
 const UNKNOWN_NUMBER_TEXT =
   'Ce numéro n’est relié à aucun service en ligne. Merci de contacter directement votre mairie. / This number is not connected to any service.';
@@ -55,6 +67,7 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
   const late = new LateDeliveries(deps.idempotency);
   const deadlineMs = deps.replyDeadlineMs ?? DEFAULT_REPLY_DEADLINE_MS;
   const guard = twilioSignatureGuard(deps.auth, deps.logger, 'SMS/WhatsApp');
+  const pages = deps.state ? new SmsPages(deps.state) : undefined;
 
   router.post('/sms', twilioForm, guard, async (req, res) => {
     const parsed = SmsWebhookSchema.safeParse(req.body ?? {});
@@ -63,7 +76,7 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
     const media = mediaOf(hook);
     if ('error' in media) throw new GuichetError('BAD_REQUEST', `Invalid Twilio webhook: ${media.error}`);
 
-    const channel: SmsChannel = /^whatsapp:/i.test(hook.From) ? 'whatsapp' : 'sms';
+    const channel: MessagingChannel = /^whatsapp:/i.test(hook.From) ? 'whatsapp' : 'sms';
     const territory = territoryForNumber(deps.territories, hook.To);
     if (!territory) {
       logUnknownNumber(deps.logger, channel, hook.To);
@@ -76,16 +89,38 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
       sendTwiml(res, refusal);
       return;
     }
-    const render = (replies: readonly Reply[]) =>
-      renderSms(replies, {
+    const render = (replies: readonly Reply[]): Outgoing =>
+      outgoingOf(replies, {
         channel,
-        transliterate: territory.sms.transliterate,
-        segmentBudget: territory.sms.segmentBudget,
-        notice: territory.notice.shortText,
+        territory,
+        paging: pages !== undefined,
+        templates: deps.sender?.sendWhatsAppContent !== undefined,
       });
+    const from = bareAddress(hook.To);
+    const send = (sender: ReplySender, outgoing: Outgoing) =>
+      sendByRest(sender, channel, address, from, outgoing.messages, (error) =>
+        deps.logger.warn('WhatsApp menu template refused, sent as numbered text', {
+          tenant: territory.id,
+          error: String(error),
+        }),
+      );
+    // After a new answer, its pages replace whatever an earlier one left; a page sent on "SUITE" does not.
+    let servedPage = false;
+    const keepPages = async (conversationId: string, bodies: Outgoing) => {
+      if (!pages || channel !== 'sms' || servedPage) return;
+      // The answer is committed: a state store blip loses the later pages ("SUITE" then says there are
+      // none), never the first one.
+      await pages
+        .replace(conversationId, bodies.later)
+        .catch((error: unknown) =>
+          deps.logger.error('SMS pages could not be stored', { tenant: territory.id, error: String(error) }),
+        );
+    };
 
     // STOP / START: a command of this channel, run by the engine under the conversation's lock.
     const keyword = hook.NumMedia === 0 ? keywordOf(hook.Body) : undefined;
+    // "SUITE": the next page of the last answer, never a sentence for the dialogue to interpret.
+    const more = channel === 'sms' && pages && !keyword && hook.NumMedia === 0 && isMoreRequest(hook.Body);
     const answer = await answerTurn(
       deps.engine,
       {
@@ -93,14 +128,20 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
         channel,
         address,
         providerMessageId: hook.MessageSid,
-        text: hook.Body,
+        text: textOf(hook),
         ...(media.media.length > 0 ? { media: media.media } : {}),
         ...(locationOf(hook) ? { location: locationOf(hook) } : {}),
       },
       {
         // Without a REST sender nothing could deliver a late answer: the webhook waits for the turn.
         deadlineMs: deps.sender ? deadlineMs : undefined,
-        command: keyword ? optOutCommand(keyword, deps.logger) : undefined,
+        command: keyword
+          ? optOutCommand(keyword, deps.logger)
+          : more
+            ? pages.command(() => {
+                servedPage = true;
+              })
+            : undefined,
       },
     );
     if (answer.kind === 'replies') {
@@ -113,7 +154,21 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
         sendTwiml(res, emptyMessagingTwiml());
         return;
       }
-      sendTwiml(res, messagingTwiml(render(answer.result.replies)));
+      const outgoing = render(answer.result.replies);
+      // A replayed answer (a retried webhook) already stored its pages, and "SUITE" may have taken some since.
+      if (!answer.result.replayed) await keepPages(answer.result.conversationId, outgoing);
+      const sender = deps.sender;
+      if (!sender || !needsRest(outgoing.messages)) {
+        sendTwiml(res, messagingTwiml(bodiesOf(outgoing.messages)));
+        return;
+      }
+      // A tappable menu: answered by REST, once even if Twilio retries the webhook meanwhile.
+      const mine = await late.claim(territory.id, channel, hook.MessageSid);
+      sendTwiml(res, emptyMessagingTwiml());
+      if (!mine) return;
+      await send(sender, outgoing).catch((error: unknown) =>
+        deps.logger.error('WhatsApp reply could not be sent', { tenant: territory.id, error: String(error) }),
+      );
       return;
     }
     if (answer.kind === 'failed') {
@@ -122,7 +177,7 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
         channel,
         error: String(answer.error),
       });
-      sendTwiml(res, messagingTwiml(render(answer.replies)));
+      sendTwiml(res, messagingTwiml(bodiesOf(render(answer.replies).messages)));
       return;
     }
 
@@ -145,10 +200,9 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
             error: String(settled.error),
           });
         const replies = settled.kind === 'replies' ? settled.result.replies : settled.replies;
-        for (const body of render(replies)) {
-          if (channel === 'whatsapp') await sender.sendWhatsApp(address, bareAddress(hook.To), body);
-          else await sender.sendSms(address, bareAddress(hook.To), body);
-        }
+        const outgoing = render(replies);
+        if (settled.kind === 'replies') await keepPages(settled.result.conversationId, outgoing);
+        await send(sender, outgoing);
       })
       .catch((error: unknown) =>
         deps.logger.error('late SMS reply could not be sent', {

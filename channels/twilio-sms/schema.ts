@@ -29,6 +29,9 @@ export const SmsWebhookSchema = z.looseObject({
   Address: optionalText(300),
   Label: optionalText(300),
   ProfileName: optionalText(200),
+  /** A tapped button (quick-reply) or list item (list picker) of a WhatsApp menu template: its id. */
+  ButtonPayload: optionalText(200),
+  ListId: optionalText(200),
 });
 export type SmsWebhook = z.infer<typeof SmsWebhookSchema>;
 
@@ -55,4 +58,13 @@ export function locationOf(hook: SmsWebhook): GeoPoint | undefined {
   if (hook.Latitude === undefined || hook.Longitude === undefined) return undefined;
   const label = hook.Address ?? hook.Label;
   return { lat: hook.Latitude, lon: hook.Longitude, ...(label ? { label } : {}) };
+}
+
+/**
+ * The text of the turn: the number of a menu choice tapped on WhatsApp (the menu templates' ids are the
+ * choices' numbers, channels/render/whatsapp.ts), as if typed; otherwise the message as written.
+ */
+export function textOf(hook: SmsWebhook): string {
+  const tapped = hook.ButtonPayload ?? hook.ListId;
+  return tapped && /^\d{1,2}$/.test(tapped.trim()) ? tapped.trim() : hook.Body;
 }

@@ -60,7 +60,7 @@ describe('the demo territory', () => {
 
   it('fills defaults (SMS budget, retention)', () => {
     const t = catalog.default();
-    expect(t.sms).toEqual({ transliterate: false, segmentBudget: 3 });
+    expect(t.sms).toEqual({ transliterate: true, segmentBudget: 3 });
     expect(t.retention.transcriptsDays).toBe(183);
   });
 });

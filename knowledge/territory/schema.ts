@@ -194,10 +194,29 @@ const territoryObject = z.object({
   }),
   sms: z
     .object({
-      transliterate: z.boolean().default(false),
+      /** GSM-7 by default: a single ’ or « would make the whole SMS UCS-2 and cost 2–3 times more. */
+      transliterate: z.boolean().default(true),
       segmentBudget: z.number().int().min(1).max(10).default(3),
     })
-    .default({ transliterate: false, segmentBudget: 3 }),
+    .default({ transliterate: true, segmentBudget: 3 }),
+  whatsapp: z
+    .object({
+      /**
+       * Twilio Content API templates that make a menu tappable (channels/render/whatsapp.ts): variable "1"
+       * the question, "2"… the labels; ids "1"… Without one for a menu's number of choices: numbered text.
+       */
+      menuTemplates: z
+        .array(
+          z.object({
+            kind: z.enum(['quick-reply', 'list-picker']),
+            contentSid: z.string().regex(/^HX[0-9a-f]{32}$/i, 'must be a Twilio Content SID (HX…)'),
+            choices: z.number().int().min(1).max(10),
+          }),
+        )
+        .max(20)
+        .default([]),
+    })
+    .default({ menuTemplates: [] }),
   agents: z.object({ phone: e164, openingHours: openingHoursValue }),
   retention: z.object({
     transcriptsDays: z.number().int().min(1).default(183),

@@ -70,13 +70,13 @@ describe('SMS conversations', () => {
   it('asks for opening hours over several messages, with numbered choices answered by a digit', async () => {
     const from = mobile();
     const first = await smsBodies(from, 'Bonjour');
-    // First contact: the personal-data notice, whole, in its own SMS since the menu does not fit with
-    // it in 3 UCS-2 segments (the demo territory does not transliterate: "’" forces UCS-2).
-    expect(first[0]).toBe(container.territories.current().get(DEMO_TENANT)!.notice.shortText);
-    expect(first[1]).toMatch(
-      /^Bonjour ! Je suis l’assistant[^]*\n1\. Connaître des horaires d’ouverture\n2\. /,
+    // First contact: the personal-data notice, whole, then the whole menu: in GSM-7 (the default: "’"
+    // becomes "'"), both fit in one SMS of 3 segments.
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatch(
+      /^Vos messages sont traités[^]*\nBonjour ! Je suis l'assistant[^]*\n1\. Connaitre des horaires d'ouverture\n[^]*\n6\. Parler à un agent\nRépondez de 1 à 6\.$/,
     );
-    for (const body of first) expect(smsSegments(body).segments).toBeLessThanOrEqual(3);
+    expect(smsSegments(first[0]!)).toMatchObject({ encoding: 'GSM-7', segments: 3 });
 
     const second = await sms(from, '1');
     expect(second).toMatch(/Répondez (1, 2|de 1 à)/);
@@ -84,6 +84,9 @@ describe('SMS conversations', () => {
     expect(digit).toBeDefined();
     const third = await sms(from, digit!);
     expect(third).toMatch(/déchetterie est fermée en ce moment\. Prochaine ouverture : aujourd'hui à 14 h/i);
+    // The week in a few lines, and the address kept.
+    expect(third).toMatch(/\nLun 14h-17h\nMar fermé\nMer-Ven 14h-17h\nSam 9h-12h 14h-17h\nDim fermé\n/);
+    expect(third).toMatch(/Zone artisanale des Prés-Bas, route de Montcey, 25972 Vernière/);
     for (const body of [second, third]) expect(smsSegments(body).segments).toBeLessThanOrEqual(3);
 
     const transcript = await transcriptOf('sms', from);
@@ -95,24 +98,25 @@ describe('SMS conversations', () => {
     ]);
   });
 
-  it('a territory that opts in to transliteration gets its whole menu in GSM-7, within budget', async () => {
+  it('a territory that opts out of transliteration keeps its typography, paged rather than cut', async () => {
     const original = container.territories.current();
     const demo = original.get(DEMO_TENANT)!;
     container.territories.replace(
       createCatalog(
         original
           .list()
-          .map((t) => (t === demo ? { ...demo, sms: { transliterate: true, segmentBudget: 3 } } : t)),
+          .map((t) => (t === demo ? { ...demo, sms: { transliterate: false, segmentBudget: 3 } } : t)),
       ),
     );
     try {
-      const bodies = await smsBodies(mobile(), 'Bonjour');
-      const all = bodies.join('\n');
-      expect(all).toMatch(/Je suis l'assistant/);
-      expect(all).toMatch(/6\. Parler à un agent\nRépondez de 1 à 6\./);
-      for (const body of bodies)
-        expect(smsSegments(body)).toMatchObject({ encoding: 'GSM-7', segments: expect.any(Number) });
-      for (const body of bodies) expect(smsSegments(body).segments).toBeLessThanOrEqual(3);
+      const from = mobile();
+      const bodies = await smsBodies(from, 'Bonjour');
+      // UCS-2 ("’"): the notice alone, then the menu's first page.
+      expect(bodies[0]).toBe(demo.notice.shortText);
+      expect(bodies[1]).toMatch(/Je suis l’assistant[^]*\nRépondez SUITE pour la suite\.$/);
+      const rest = await smsBodies(from, 'SUITE');
+      expect([...bodies, ...rest].join('\n')).toMatch(/6\. Parler à un agent\nRépondez de 1 à 6\.$/);
+      for (const body of [...bodies, ...rest]) expect(smsSegments(body).segments).toBeLessThanOrEqual(3);
     } finally {
       container.territories.replace(original);
     }
@@ -444,8 +448,8 @@ describe('a turn slower than the deadline', () => {
     const { slow, release } = slowEngine(container.engine);
     const app = appWith(slow);
     const from = mobile();
-    // First contact: the notice, then the answer (two SMS).
-    const sends = expectRestSends(2);
+    // First contact: the notice and the answer, in one SMS.
+    const sends = expectRestSends(1);
     const params = smsParams({ From: from, Body: 'horaires de la mairie de Vernière' });
 
     const res = await postSigned(app, PATH, params).expect(200);
@@ -453,16 +457,11 @@ describe('a turn slower than the deadline', () => {
     expect(sends.bodies).toHaveLength(0);
 
     release();
-    await eventually(() => sends.bodies.length === 2);
+    await eventually(() => sends.bodies.length === 1);
     expect(sends.bodies[0]).toMatchObject({
       To: from,
       From: '+33939980101',
-      Body: expect.stringMatching(/Vos messages sont traités/),
-    });
-    expect(sends.bodies[1]).toMatchObject({
-      To: from,
-      From: '+33939980101',
-      Body: expect.stringMatching(/mairie de Vernière/i),
+      Body: expect.stringMatching(/^Vos messages sont traités[^]*mairie de Vernière/i),
     });
 
     // Twilio retries the same message later: the replies already went by REST, nothing is sent twice.

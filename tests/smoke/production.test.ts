@@ -3,7 +3,8 @@
 // - embedded (PGlite + memory): web chat, signed SMS answered in TwiML, a call's <Gather>;
 // - Redis + PostgreSQL servers: web chat, and an SMS whose reply goes through Twilio's REST API (a local fake);
 // - Bot Framework (anonymous, development) + a language model (openai-compatible, a local fake): an activity
-//   on /api/messages answered to its serviceUrl, and a knowledge answer written by the model.
+//   on /api/messages answered to its serviceUrl, and a knowledge answer written by the model; its territory
+//   names a WhatsApp menu template, sent through the Twilio REST API (the local fake).
 // Every server writes only JSON log lines. Servers start in parallel; the build is shared (global setup).
 import { mkdtempSync, readdirSync, readFileSync, cpSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +41,7 @@ const TOWN_HALL = /mairie de Montcey-sur-Loue/i;
 const QUESTION = 'Comment obtenir une copie de mon acte de naissance ?';
 const MODEL_ANSWER =
   'Faites la demande à la mairie de votre commune de naissance, en ligne ou au guichet : c’est gratuit.';
+const LEVELS_TEMPLATE = `HX${'5c'.repeat(16)}`;
 const BIRTH_CERTIFICATE_URL = 'https://www.service-public.fr/particuliers/vosdroits/F1427';
 const services = {
   redis: process.env.GUICHET_REDIS_AVAILABLE === '1',
@@ -182,7 +184,15 @@ async function startWithBotAndModel(): Promise<BuiltServer> {
   const demo = path.join(territories, 'val-de-loue');
   cpSync(path.join(REPO_ROOT, 'knowledge/territories/val-de-loue'), demo, { recursive: true });
   const file = path.join(demo, 'territory.json');
-  writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), llm: { enabled: true } }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      ...JSON.parse(readFileSync(file, 'utf8')),
+      llm: { enabled: true },
+      // WhatsApp menus of 8 choices (the school levels) as a Content API list picker.
+      whatsapp: { menuTemplates: [{ kind: 'list-picker', contentSid: LEVELS_TEMPLATE, choices: 8 }] },
+    }),
+  );
   const port = await freePort();
   return startBuiltServer(
     {
@@ -194,6 +204,7 @@ async function startWithBotAndModel(): Promise<BuiltServer> {
       LLM_BASE_URL: `${model.url}/v1`,
       LLM_API_KEY: 'smoke-key',
       LLM_MODEL: 'smoke-model',
+      ...(await twilioEnv(port)),
     },
     port,
   );
@@ -518,6 +529,34 @@ describe('built server with Bot Framework (anonymous, development) and a languag
       type: 'link',
       text: MODEL_ANSWER,
       url: BIRTH_CERTIFICATE_URL,
+    });
+  });
+
+  it('sends a WhatsApp menu as the territory’s Content API template through the Twilio REST API', async () => {
+    const from = mobile();
+    const say = (Body: string) =>
+      twilioWebhook(
+        servers.botAndModel!,
+        '/channels/twilio/sms',
+        smsParams({ From: `whatsapp:${from}`, Body }),
+      );
+    for (const body of ['je voudrais inscrire mon fils à l’école', 'Lucas Martin'])
+      expect((await say(body)).status).toBe(200);
+    const levels = await say('12/03/2019');
+    expect(messagesOf(levels.text)).toEqual([]);
+    const sent = await eventually(
+      () =>
+        twilioApi.requests.find(
+          (r) =>
+            new URLSearchParams(r.body).get('To') === `whatsapp:${from}` &&
+            new URLSearchParams(r.body).get('ContentSid') === LEVELS_TEMPLATE,
+        ),
+      'the REST send of the list picker',
+    );
+    expect(JSON.parse(new URLSearchParams(sent.body).get('ContentVariables')!)).toMatchObject({
+      '1': expect.stringMatching(/classe/),
+      '2': 'Petite section',
+      '9': 'CM2',
     });
   });
 
