@@ -9,6 +9,9 @@ import type { FormDefinition, SlotDefinition, SlotInput, SlotValue } from './for
 import { formatSlot, phraseOf, summaryFields } from './form-runner';
 
 export const MAX_ATTEMPTS = 3;
+/** A lost form is recognised in the last messages of the transcript, if the bot asked within this delay. */
+const LOST_FORM_LOOKBACK = 12;
+const LOST_FORM_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 const YES = 'yes';
 const NO = 'no';
@@ -73,6 +76,77 @@ export class FormManager {
     ctx.state.form = { name, values: {}, pending: null, attempts: 0, confirming: false };
     ctx.text(form.intro);
     await this.fill(ctx, form, ctx.state.form, { allowRawForPending: false });
+  }
+
+  /**
+   * A form in progress lost with the conversation state (a restart with in-memory state, an expired state): the
+   * transcript in the shared store still shows its last question. When the citizen answers it, cancels or corrects,
+   * say so and offer to start again, instead of reading the answer as a new request ("Il n'y a rien en cours à
+   * annuler"). Checked only on a fresh state (no intent yet), so a conversation that has its state pays nothing.
+   */
+  async recoverLost(ctx: TurnContext): Promise<boolean> {
+    if (ctx.state.form || ctx.state.recentIntents.length > 0) return false;
+    const { intent, confidence } = ctx.nlu;
+    const choice = ctx.message.choiceValue;
+    const newRequest =
+      choice?.startsWith('intent:') ||
+      this.forms.has(intent) ||
+      (confidence >= 0.7 &&
+        intent !== 'cancel' &&
+        (intent !== 'knowledge' || QUESTION.test(ctx.message.text)));
+    if (newRequest) return false;
+    const form = await this.formAskedLast(ctx);
+    if (!form) return false;
+    const title = ctx.t(form.title);
+    const cancelling = intent === 'cancel' && confidence >= 0.6 && !choice;
+    ctx.text(
+      cancelling
+        ? phrase(
+            `Votre demande en cours (${title}) a été interrompue de notre côté : rien n’a été enregistré, il n’y a donc plus rien à annuler.`,
+            `Your request in progress (${title}) was interrupted on our side: nothing was saved, so there is nothing left to cancel.`,
+          )
+        : phrase(
+            `Votre demande en cours (${title}) a été interrompue de notre côté et vos réponses n’ont pas été conservées, désolé.`,
+            `Your request in progress (${title}) was interrupted on our side and your answers were not kept, sorry.`,
+          ),
+    );
+    ctx.choices(
+      cancelling
+        ? phrase('Que puis-je faire pour vous ?', 'What can I do for you?')
+        : phrase('Reprenons : voulez-vous la recommencer ?', 'Shall we start it again?'),
+      [
+        { label: ctx.t(phrase(`Reprendre ${title}`, `Start ${title} again`)), value: `intent:${form.name}` },
+        { label: ctx.t(phrase('Autre chose', 'Something else')), value: 'intent:help' },
+      ],
+    );
+    return true;
+  }
+
+  /** The form whose question or summary the bot's last replies show (within a day), if any. */
+  private async formAskedLast(ctx: TurnContext): Promise<FormDefinition | undefined> {
+    const messages = await ctx.sharedStore.listMessages(ctx.tenant.id, ctx.conversation.id, {
+      limit: LOST_FORM_LOOKBACK,
+    });
+    const lastIn = messages.map((m) => m.direction).lastIndexOf('in');
+    const lastOut = messages.slice(lastIn + 1).filter((m) => m.direction === 'out');
+    const recent = lastOut.filter(
+      (m) => !m.createdAt || ctx.now.getTime() - m.createdAt.getTime() < LOST_FORM_MAX_AGE_MS,
+    );
+    if (recent.length === 0) return undefined;
+    const said = recent.map((m) => m.text).join('\n');
+    return [...this.forms.values()].find((form) =>
+      this.formSentences(ctx, form).some((t) => said.includes(t)),
+    );
+  }
+
+  /** What only this form says: its questions and hints (both languages), its summary title. */
+  private formSentences(ctx: TurnContext, form: FormDefinition): string[] {
+    const sentences = [phrase(`Récapitulatif de ${ctx.t(form.title)}`, `Summary of ${ctx.t(form.title)}`)];
+    for (const slot of form.slots) {
+      sentences.push(slot.hint);
+      if (typeof slot.prompt !== 'function') sentences.push(slot.prompt);
+    }
+    return [...new Set(sentences.flatMap((p) => [p.fr, p.en]))].filter((t) => t.length >= 12);
   }
 
   /** Continues the active form with this turn's message. */
