@@ -150,8 +150,9 @@ function normaliseName(words: string[], lowerFirst = false): string {
   const expanded = words.map((w) => NAME_ABBREVIATIONS[fold(w).replace(/\.$/, '')] ?? w.replace(/\.$/, ''));
   const cased = expanded.map((w, i) => {
     const f = fold(w);
-    const elided = /^([ld])'(.+)$/i.exec(w.replace(/’/g, "'"));
-    if (elided) return `${elided[1]!.toLowerCase()}'${cap(elided[2]!)}`;
+    // "l’Église" keeps the apostrophe the citizen typed.
+    const elided = /^([ld])(['’])(.+)$/i.exec(w);
+    if (elided) return `${elided[1]!.toLowerCase()}${elided[2]}${cap(elided[3]!)}`;
     if (CONNECTORS.has(f) && (i > 0 || lowerFirst)) return f;
     // Typed in capitals or lower case: as a name is written. Mixed case ("McDonald") is kept.
     return w === w.toLowerCase() || w === w.toUpperCase() ? cap(w.toLowerCase()) : w;
@@ -161,10 +162,7 @@ function normaliseName(words: string[], lowerFirst = false): string {
 
 /** The street: a type word and its name, or a "Grande Rue", or a bare name ("Les Granges"). */
 function normaliseStreet(raw: string): { street: string; typed: boolean } | undefined {
-  const words = raw
-    .replace(/[’]/g, "'")
-    .split(/[\s,]+/)
-    .filter(Boolean);
+  const words = raw.split(/[\s,]+/).filter(Boolean);
   if (words.length === 0) return undefined;
   const f = words.map((w) => fold(w).replace(/\.$/, ''));
   // "Grande Rue", "Grand'Rue", "Grand-Rue", "gde rue": a street name made of a type word.
@@ -174,7 +172,7 @@ function normaliseStreet(raw: string): { street: string; typed: boolean } | unde
   else if (/^(?:grand|gd)$/.test(f[0]!) && f[1] === 'rue') grand = "Grand'Rue";
   else if (/^grande?['-]rue$/.test(f[0]!)) {
     grand = words[0]!.replace(
-      /^(\p{L}+)(['-])rue$/iu,
+      /^(\p{L}+)(['’-])rue$/iu,
       (_m, g: string, sep: string) => `${cap(g.toLowerCase())}${sep}Rue`,
     );
     skip = 1;
@@ -264,7 +262,6 @@ export function parseFrenchAddress(
   communes: readonly Commune[] = [],
 ): FrenchAddress | undefined {
   let text = input
-    .replace(/[’]/g, "'")
     .replace(/\s+/g, ' ')
     .replace(/[.!?;]+\s*$/, '')
     .trim();
