@@ -29,10 +29,13 @@ const QUESTION =
 const CORRECTION =
   /^\s*(?:(?:non|nan|no|pardon|oups|en fait|plut[oô]t|correction|erreur|je me suis tromp[ée]e?|actually|sorry)\b[\s,.!:;-]*)+(?:(?:c['’]?\s?est|ce\s+n['’]est\s+pas\s+[^,]*,?\s*(?:mais\s+)?(?:c['’]?\s?est\s+)?|il\s+s['’]agit\s+d[eu]|(?:il|elle)\s+s['’]appelle|it['’]s|it\s+is)\s+)?(.+)$/i;
 
+/** "ce n'est pas le 12, c'est le 14". */
+const NOT_X_BUT_Y = /^\s*(?:ce\s+n['’]est\s+pas|c['’]est\s+pas)\s+[^,]+,\s*(?:mais\s+)?c['’]?\s?est\s+(.+)$/i;
+
 /** What a correction says, without its marker; undefined when the message is no correction ("non merci"). */
 export function correctionBody(text: string): string | undefined {
   if (SKIP_WORDS.test(text.trim())) return undefined;
-  const body = CORRECTION.exec(text)?.[1]?.trim();
+  const body = (CORRECTION.exec(text) ?? NOT_X_BUT_Y.exec(text))?.[1]?.trim();
   return body && body.length > 0 ? body : undefined;
 }
 
