@@ -66,6 +66,14 @@ describe('parseFrenchAddress', () => {
     ['le 3', '3'],
     ['n° 6 rue des Tanneurs', '6 rue des Tanneurs'],
     ['lieu-dit les granges', 'lieu-dit Les Granges'],
+    ['3 bis, rue du Moulin', '3 bis rue du Moulin'],
+    ['14B rue des Tanneurs', '14 bis rue des Tanneurs'],
+    ['7 impasse du chemin', '7 impasse du Chemin'],
+    ['1 place de la rue', '1 place de la Rue'],
+    ['12 rue du 8 mai 1945', '12 rue du 8 Mai 1945'],
+    ['10 avenue saint martin, montcey', '10 avenue Saint-Martin, Montcey-sur-Loue'],
+    ['5 rue de l’Église à Vernière', '5 rue de l’Église, Vernière'],
+    ['2 gde rue', '2 Grande Rue'],
   ])('%s → %s', (typed, expected) => {
     expect(full(typed)).toBe(expected);
   });

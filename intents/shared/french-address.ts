@@ -226,15 +226,11 @@ function splitCommune(
     }
     const before = words.slice(0, words.length - taken);
     const lastBefore = fold(before[before.length - 1] ?? '');
-    const gap = text
-      .trim()
-      .slice(0, text.trim().length)
-      .match(/,\s*[^,]*$/);
     // "rue de Vernière": after a connector, the commune's name is the street's (unless after a comma).
+    const lastPart = /,([^,]*)$/.exec(text.trim())?.[1] ?? '';
     const afterComma =
-      !!gap &&
-      fold(gap[0])
-        .replace(/[^a-z0-9 ]+/g, ' ')
+      fold(lastPart)
+        .replace(/[^a-z0-9]+/g, ' ')
         .trim() === name;
     if (!afterComma && CONNECTORS.has(lastBefore) && !['a', 'à'].includes(lastBefore)) continue;
     const rest = before
