@@ -102,7 +102,8 @@ export class Dialogue {
       // answered the pending question
     } else {
       ctx.state.awaiting = null;
-      await this.route(ctx);
+      // A form lost with the state (restart) is named, rather than its answer read as a new request.
+      if (!(await this.forms.recoverLost(ctx))) await this.route(ctx);
     }
     if (!ctx.handled) {
       ctx.state.lastChoices = fromChoices;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { phrase } from '../i18n';
 import type { IntentModule } from '../intent-module';
 import type { FormDefinition } from './form-definition';
+import { correctionBody } from './form-manager';
 import { createEngineHarness, TEST_TENANT, type EngineHarness } from '../../tests/support/engine-harness';
 import { talk } from '../../tests/support/conversation';
 
@@ -193,5 +194,24 @@ describe('forms', () => {
       .expectReply(/Quel est le problème/)
       .send('2')
       .expectReply(/Éclairage|À quelle adresse/);
+  });
+});
+
+describe('correctionBody', () => {
+  it.each([
+    ['non, c’est rue Pasteur, au numéro 5', 'rue Pasteur, au numéro 5'],
+    ['non c’est au 14', 'au 14'],
+    ['non c est au 14', 'au 14'],
+    ['Non. C’est au 3 bis', 'au 3 bis'],
+    ['pardon, il s’appelle Léo Martin', 'Léo Martin'],
+    ['en fait c’est 06 12 34 56 78', '06 12 34 56 78'],
+    ['non, Paul a moins de 18 ans', 'Paul a moins de 18 ans'],
+    ['ce n’est pas le 12, c’est le 14', 'le 14'],
+  ])('%s → %s', (text, body) => {
+    expect(correctionBody(text)).toBe(body);
+  });
+
+  it.each(['non', 'non merci', 'oui', 'rue Pasteur', 'passer'])('%s is no correction', (text) => {
+    expect(correctionBody(text)).toBeUndefined();
   });
 });

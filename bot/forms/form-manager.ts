@@ -6,9 +6,12 @@ import type { FormState } from '../state';
 import type { TurnContext } from '../turn-context';
 import { phrase, type Phrase } from '../i18n';
 import type { FormDefinition, SlotDefinition, SlotInput, SlotValue } from './form-definition';
-import { formatSlot, summaryFields } from './form-runner';
+import { formatSlot, phraseOf, summaryFields } from './form-runner';
 
 export const MAX_ATTEMPTS = 3;
+/** A lost form is recognised in the last messages of the transcript, if the bot asked within this delay. */
+const LOST_FORM_LOOKBACK = 12;
+const LOST_FORM_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 const YES = 'yes';
 const NO = 'no';
@@ -18,6 +21,23 @@ const SKIP_WORDS = /^(non|nan|no|passer|aucun|aucune|pas besoin|rien|skip|none|n
 /** Reads as a question: a question mark, an interrogative word, or a question opening ("où est…", "puis-je…"). */
 const QUESTION =
   /\?|\b(quand|comment|combien|pourquoi|quel|quelle|quels|quelles|est-ce|what|when|where|how|why|which)\b|^\s*(où|ou est|ou sont|qui|puis-je|peut-on|pouvez-vous|faut-il|y a-t-il|can|could|is|are|do|does)\b/i;
+
+/**
+ * "non, c'est rue Pasteur, au numéro 5", "non c'est au 14", "pardon, il s'appelle Léo Martin": a correction marker
+ * and what it corrects (group 1).
+ */
+const CORRECTION =
+  /^\s*(?:(?:non|nan|no|pardon|oups|en fait|plut[oô]t|correction|erreur|je me suis tromp[ée]e?|actually|sorry)\b[\s,.!:;-]*)+(?:(?:c['’]?\s?est|ce\s+n['’]est\s+pas\s+[^,]*,?\s*(?:mais\s+)?(?:c['’]?\s?est\s+)?|il\s+s['’]agit\s+d[eu]|(?:il|elle)\s+s['’]appelle|it['’]s|it\s+is)\s+)?(.+)$/i;
+
+/** "ce n'est pas le 12, c'est le 14". */
+const NOT_X_BUT_Y = /^\s*(?:ce\s+n['’]est\s+pas|c['’]est\s+pas)\s+[^,]+,\s*(?:mais\s+)?c['’]?\s?est\s+(.+)$/i;
+
+/** What a correction says, without its marker; undefined when the message is no correction ("non merci"). */
+export function correctionBody(text: string): string | undefined {
+  if (SKIP_WORDS.test(text.trim())) return undefined;
+  const body = (CORRECTION.exec(text) ?? NOT_X_BUT_Y.exec(text))?.[1]?.trim();
+  return body && body.length > 0 ? body : undefined;
+}
 
 /**
  * Answers a digression: false when nothing took it, true to resume the form, 'held' when the answer asked a
@@ -67,6 +87,77 @@ export class FormManager {
     await this.fill(ctx, form, ctx.state.form, { allowRawForPending: false });
   }
 
+  /**
+   * A form in progress lost with the conversation state (a restart with in-memory state, an expired state): the
+   * transcript in the shared store still shows its last question. When the citizen answers it, cancels or corrects,
+   * say so and offer to start again, instead of reading the answer as a new request ("Il n'y a rien en cours à
+   * annuler"). Checked only on a fresh state (no intent yet), so a conversation that has its state pays nothing.
+   */
+  async recoverLost(ctx: TurnContext): Promise<boolean> {
+    if (ctx.state.form || ctx.state.recentIntents.length > 0) return false;
+    const { intent, confidence } = ctx.nlu;
+    const choice = ctx.message.choiceValue;
+    const newRequest =
+      choice?.startsWith('intent:') ||
+      this.forms.has(intent) ||
+      (confidence >= 0.7 &&
+        intent !== 'cancel' &&
+        (intent !== 'knowledge' || QUESTION.test(ctx.message.text)));
+    if (newRequest) return false;
+    const form = await this.formAskedLast(ctx);
+    if (!form) return false;
+    const title = ctx.t(form.title);
+    const cancelling = intent === 'cancel' && confidence >= 0.6 && !choice;
+    ctx.text(
+      cancelling
+        ? phrase(
+            `Votre demande en cours (${title}) a été interrompue de notre côté : rien n’a été enregistré, il n’y a donc plus rien à annuler.`,
+            `Your request in progress (${title}) was interrupted on our side: nothing was saved, so there is nothing left to cancel.`,
+          )
+        : phrase(
+            `Votre demande en cours (${title}) a été interrompue de notre côté et vos réponses n’ont pas été conservées, désolé.`,
+            `Your request in progress (${title}) was interrupted on our side and your answers were not kept, sorry.`,
+          ),
+    );
+    ctx.choices(
+      cancelling
+        ? phrase('Que puis-je faire pour vous ?', 'What can I do for you?')
+        : phrase('Reprenons : voulez-vous la recommencer ?', 'Shall we start it again?'),
+      [
+        { label: ctx.t(phrase(`Reprendre ${title}`, `Start ${title} again`)), value: `intent:${form.name}` },
+        { label: ctx.t(phrase('Autre chose', 'Something else')), value: 'intent:help' },
+      ],
+    );
+    return true;
+  }
+
+  /** The form whose question or summary the bot's last replies show (within a day), if any. */
+  private async formAskedLast(ctx: TurnContext): Promise<FormDefinition | undefined> {
+    const messages = await ctx.sharedStore.listMessages(ctx.tenant.id, ctx.conversation.id, {
+      limit: LOST_FORM_LOOKBACK,
+    });
+    const lastIn = messages.map((m) => m.direction).lastIndexOf('in');
+    const lastOut = messages.slice(lastIn + 1).filter((m) => m.direction === 'out');
+    const recent = lastOut.filter(
+      (m) => !m.createdAt || ctx.now.getTime() - m.createdAt.getTime() < LOST_FORM_MAX_AGE_MS,
+    );
+    if (recent.length === 0) return undefined;
+    const said = recent.map((m) => m.text).join('\n');
+    return [...this.forms.values()].find((form) =>
+      this.formSentences(ctx, form).some((t) => said.includes(t)),
+    );
+  }
+
+  /** What only this form says: its questions and hints (both languages), its summary title. */
+  private formSentences(ctx: TurnContext, form: FormDefinition): string[] {
+    const sentences = [phrase(`Récapitulatif de ${ctx.t(form.title)}`, `Summary of ${ctx.t(form.title)}`)];
+    for (const slot of form.slots) {
+      sentences.push(slot.hint);
+      if (typeof slot.prompt !== 'function') sentences.push(slot.prompt);
+    }
+    return [...new Set(sentences.flatMap((p) => [p.fr, p.en]))].filter((t) => t.length >= 12);
+  }
+
   /** Continues the active form with this turn's message. */
   async continue(ctx: TurnContext, digress: DigressionHandler): Promise<void> {
     const state = ctx.state.form;
@@ -105,6 +196,9 @@ export class FormManager {
       await this.handleConfirmation(ctx, form, state, digress);
       return;
     }
+    // "non c'est au 14" just after the address corrects the address: it is not the answer to the next question.
+    const corrected = await this.correct(ctx, form, state);
+    if (corrected) return this.advance(ctx, form, state, { filled: [corrected], explained: false }, false);
 
     if (this.isDigression(ctx, form)) {
       // A question about something else: answered only if it fills nothing here and a module takes it;
@@ -136,13 +230,21 @@ export class FormManager {
       const slot = form.slots.find((s) => s.name === slotName);
       if (slot) {
         delete state.values[slot.name];
+        this.forgetDependents(form, state, slot.name);
         state.confirming = false;
         this.ask(ctx, form, state);
         return;
       }
     }
     const answer = choice === YES || choice === NO ? choice : this.yesNo(ctx);
-    // "non, c'est rue Pasteur": a correction given with the refusal.
+    // "non, c'est rue Pasteur, au numéro 5": a correction given with the refusal, applied to the slot it evidently
+    // corrects; the summary is then shown again.
+    const direct = choice === undefined ? await this.correct(ctx, form, state) : undefined;
+    if (direct) {
+      state.confirming = false;
+      await this.advance(ctx, form, state, { filled: [direct], explained: false }, false);
+      return;
+    }
     const corrected = await this.collect(ctx, form, state, { allowRawForPending: false, overwrite: true });
     if (corrected.filled.length > 0) {
       state.confirming = false;
@@ -158,7 +260,7 @@ export class FormManager {
         phrase('Que voulez-vous corriger ?', 'What would you like to change?'),
         form.slots
           .filter((s) => state.values[s.name] !== undefined)
-          .map((s) => ({ label: ctx.t(s.label), value: `${EDIT_PREFIX}${s.name}` }))
+          .map((s) => ({ label: phraseOf(s.label, ctx), value: `${EDIT_PREFIX}${s.name}` }))
           .concat([{ label: ctx.t(phrase('Tout annuler', 'Cancel everything')), value: 'cancel' }]),
       );
       return;
@@ -225,6 +327,7 @@ export class FormManager {
       )
         continue;
       state.values[slot.name] = value;
+      this.forgetDependents(form, state, slot.name);
       filled.push(slot.name);
     }
     if (invalid.length > 0) ctx.text(invalid[0]!);
@@ -298,7 +401,7 @@ export class FormManager {
     if (!slotName) return this.confirm(ctx, form, state);
     const slot = this.slot(form, slotName);
     state.pending = slot.name;
-    const text = override ?? ctx.t(slot.prompt);
+    const text = override ?? phraseOf(slot.prompt, ctx);
     const slotChoices = slot.choices?.(ctx) ?? [];
     if (slot.requestsLocation && channelCapabilities(ctx.message.channel).sharesLocation) {
       ctx.reply({ type: 'location_request', text });
@@ -364,6 +467,48 @@ export class FormManager {
       (intent !== 'knowledge' || QUESTION.test(ctx.message.text)) &&
       !ctx.message.choiceValue
     );
+  }
+
+  /**
+   * Applies a correction ("non c'est au 14") to the answered slot whose extractor takes it, the last in the form
+   * first; returns that slot's name, or undefined when nothing answered takes it (the message is then read as
+   * usual). Free-text slots take no correction: `correcting` tells extractors to accept only what clearly is theirs.
+   */
+  private async correct(
+    ctx: TurnContext,
+    form: FormDefinition,
+    state: FormState,
+  ): Promise<string | undefined> {
+    const body = correctionBody(ctx.message.text);
+    if (!body || ctx.message.choiceValue || ctx.message.media?.length || ctx.message.location)
+      return undefined;
+    // The "non" is the correction's marker, not an answer to a yes/no question.
+    const entities = (ctx.nlu?.entities ?? []).filter((e) => e.type !== 'yes_no');
+    const answered = form.slots.filter(
+      (s) =>
+        state.values[s.name] !== undefined &&
+        state.values[s.name] !== null &&
+        s.name !== state.pending &&
+        !s.skipIf?.(state.values, ctx),
+    );
+    for (const slot of answered.reverse()) {
+      const value = await slot.extract({ text: body, entities, asked: false, correcting: true, ctx });
+      if (value === undefined || value === null || slot.validate?.(value, ctx)) continue;
+      if (JSON.stringify(state.values[slot.name]) === JSON.stringify(value)) continue;
+      state.values[slot.name] = value;
+      this.forgetDependents(form, state, slot.name);
+      return slot.name;
+    }
+    return undefined;
+  }
+
+  /** A changed answer makes the answers that depend on it meaningless (`dependsOn`): they are asked again. */
+  private forgetDependents(form: FormDefinition, state: FormState, changed: string): void {
+    for (const slot of form.slots)
+      if (slot.dependsOn?.includes(changed) && state.values[slot.name] !== undefined) {
+        delete state.values[slot.name];
+        this.forgetDependents(form, state, slot.name);
+      }
   }
 
   private isCorrection(ctx: TurnContext): boolean {

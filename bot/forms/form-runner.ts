@@ -5,7 +5,7 @@ import { phrase } from '../i18n';
 import type { Choice } from '../messages';
 import type { Nlu } from '../nlu/types';
 import type { TurnContext } from '../turn-context';
-import type { FormDefinition, SlotDefinition, SlotValue } from './form-definition';
+import type { FormDefinition, SlotDefinition, SlotPhrase, SlotValue } from './form-definition';
 
 export interface FieldDescription {
   name: string;
@@ -37,13 +37,20 @@ export function describeForm(form: FormDefinition, ctx: TurnContext): FieldDescr
 function describeSlots(slots: readonly SlotDefinition[], ctx: TurnContext): FieldDescription[] {
   return slots.map((slot) => ({
     name: slot.name,
-    label: ctx.t(slot.label),
-    prompt: ctx.t(slot.prompt),
+    label: phraseOf(slot.label, ctx),
+    prompt: phraseOf(slot.prompt, ctx),
     hint: ctx.t(slot.hint),
     optional: slot.optional === true,
     ...(slot.choices ? { choices: slot.choices(ctx) } : {}),
   }));
 }
+
+/** A slot's prompt or label in the reader's language, worked out from what is known when it depends on it. */
+export const phraseOf = (
+  p: SlotPhrase,
+  ctx: TurnContext,
+  values: Record<string, SlotValue> = ctx.state.form?.values ?? {},
+): string => ctx.t(typeof p === 'function' ? p(ctx, values) : p);
 
 /** How a slot's value reads in a summary ("06 12 34 56 78", "12/03/2021"). */
 export function formatSlot(slot: SlotDefinition, value: SlotValue, ctx: TurnContext): string {
@@ -59,7 +66,8 @@ export function summaryFields(
 ): { label: string; value: string }[] {
   return form.slots
     .filter((s) => values[s.name] !== undefined && values[s.name] !== null)
-    .map((s) => ({ label: ctx.t(s.label), value: formatSlot(s, values[s.name]!, ctx) }));
+    .map((s) => ({ label: phraseOf(s.label, ctx, values), value: formatSlot(s, values[s.name]!, ctx) }))
+    .concat(form.summaryLines?.(values, ctx) ?? []);
 }
 
 export type FormRun =

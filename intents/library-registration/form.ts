@@ -1,6 +1,6 @@
 // Library (médiathèque) registration: who (one or several people), which pricing, a contact. The request
 // goes to the authority competent for library_registration (often the intercommunalité).
-import type { FormDefinition, SlotDefinition } from '../../bot/forms/form-definition';
+import type { FormDefinition, SlotDefinition, SlotValue } from '../../bot/forms/form-definition';
 import { phrase } from '../../bot/i18n';
 import type { TurnContext } from '../../bot/turn-context';
 import { competentAuthority, type LibraryInfo, type Territory } from '../../knowledge/territory';
@@ -15,7 +15,9 @@ import {
   LibraryRegistrationFormSchema,
   LibraryRegistrationPayloadSchema,
   PricingValueSchema,
+  pricingSlotName,
   type LibraryRegistrationForm,
+  type PricingValue,
 } from './payload';
 
 const libraryOf = (deps: IntentDeps, ctx: TurnContext): LibraryInfo | undefined =>
@@ -45,6 +47,34 @@ function matchPricing(library: LibraryInfo, text: string): number | undefined {
 /** Names given after a head count win over the (empty) list of the first answer. */
 const namesOf = (form: LibraryRegistrationForm): string[] =>
   form.adherentNames?.names ?? form.adherents.names;
+
+/** The same, from the answers of a form in progress. */
+function namesOfValues(values: Record<string, SlotValue>): string[] {
+  const later = AdherentNamesSchema.safeParse(values.adherentNames).data?.names;
+  return later ?? AdherentsValueSchema.safeParse(values.adherents).data?.names ?? [];
+}
+
+/** False when the text names another of the people registered than the n-th (by first name). */
+function namedHere(text: string, names: readonly string[], n: number): boolean {
+  const words = new Set(fold(text).split(/[^a-z0-9'-]+/));
+  const named = names
+    .map((full, i) => ({ i, first: fold(full.split(' ')[0] ?? '') }))
+    .filter((p) => words.has(p.first));
+  return named.length === 0 || named.some((p) => p.i === n - 1);
+}
+
+const headCount = (values: Record<string, SlotValue>): number =>
+  AdherentsValueSchema.safeParse(values.adherents).data?.count ?? 1;
+
+/** The tariffs chosen so far, person by person. */
+function pricingLines(values: Record<string, SlotValue>): PricingValue[] {
+  const lines: PricingValue[] = [];
+  for (let n = 1; n <= headCount(values); n++) {
+    const line = PricingValueSchema.safeParse(values[pricingSlotName(n)]).data;
+    if (line) lines.push(line);
+  }
+  return lines;
+}
 
 export function libraryRegistrationForm(
   deps: IntentDeps,
@@ -121,14 +151,33 @@ export function libraryRegistrationForm(
     format: (value) => AdherentNamesSchema.safeParse(value).data?.names.join(', ') ?? '',
   };
 
-  const pricing: SlotDefinition = {
-    name: 'pricing',
-    prompt: phrase('Quel tarif correspond à votre situation ?', 'Which price applies to you?'),
+  /** The tariff of the n-th person (1-based): asked per person when several are registered. */
+  const pricingSlot = (n: number): SlotDefinition => ({
+    name: pricingSlotName(n),
+    prompt: (_ctx, values) => {
+      const names = namesOfValues(values);
+      const who = names[n - 1];
+      if (names.length <= 1 || !who)
+        return phrase('Quel tarif correspond à votre situation ?', 'Which price applies to you?');
+      return phrase(
+        `Quel tarif pour ${who} ? (personne ${n} sur ${names.length})`,
+        `Which price for ${who}? (person ${n} of ${names.length})`,
+      );
+    },
     hint: phrase(
       'Choisissez un tarif dans la liste ; il sera vérifié sur justificatif.',
       'Pick a price from the list; it will be checked against proof.',
     ),
-    label: phrase('Tarif', 'Price'),
+    label: (_ctx, values) => {
+      const names = namesOfValues(values);
+      const who = names[n - 1];
+      return names.length > 1 && who
+        ? phrase(`Tarif de ${who}`, `Price for ${who}`)
+        : phrase('Tarif', 'Price');
+    },
+    // Person n exists once the head count says so; a new list of people asks every tariff again.
+    skipIf: n === 1 ? undefined : (values) => headCount(values) < n,
+    dependsOn: ['adherents', 'adherentNames'],
     choices: (ctx) =>
       (libraryOf(deps, ctx)?.pricing ?? []).map((p, i) => ({
         label: ctx.t(phrase(`${p.label} — ${priceText(p.price)}`, `${p.label} — ${priceTextEn(p.price)}`)),
@@ -137,10 +186,17 @@ export function libraryRegistrationForm(
     extract(input) {
       const library = libraryOf(deps, input.ctx);
       if (!library) return undefined;
-      const chosen = input.choiceValue?.startsWith('pricing:')
-        ? Number(input.choiceValue.slice('pricing:'.length))
-        : undefined;
-      const index = chosen ?? (answering(input, 'pricing') ? matchPricing(library, input.text) : undefined);
+      const name = pricingSlotName(n);
+      // A click counts for the question asked only: several tariff questions offer the same buttons.
+      const pending = input.ctx.state.form?.pending;
+      const clicked =
+        input.choiceValue?.startsWith('pricing:') && (pending === name || (!pending && n === 1))
+          ? Number(input.choiceValue.slice('pricing:'.length))
+          : undefined;
+      // "non, Paul a moins de 18 ans": a correction naming someone is for that person's tariff only.
+      if (input.correcting && !namedHere(input.text, namesOfValues(input.ctx.state.form?.values ?? {}), n))
+        return undefined;
+      const index = clicked ?? (answering(input, name) ? matchPricing(library, input.text) : undefined);
       const line = index === undefined ? undefined : library.pricing[index];
       return line && index !== undefined ? { index, label: line.label, price: line.price } : undefined;
     },
@@ -155,7 +211,8 @@ export function libraryRegistrationForm(
           )
         : '';
     },
-  };
+  });
+  const pricing = Array.from({ length: MAX_ADHERENTS }, (_, i) => pricingSlot(i + 1));
 
   // Only when the competent authority depends on the commune (each town runs its own library).
   const commune = communeSlot((ctx) => territoryOf(deps, ctx), {
@@ -182,7 +239,19 @@ export function libraryRegistrationForm(
     ),
     title: phrase('l’inscription à la médiathèque', 'the library registration'),
     schema: LibraryRegistrationFormSchema,
-    slots: [adherents, adherentNames, pricing, commune, contact],
+    slots: [adherents, adherentNames, ...pricing, commune, contact],
+    // What a clerk tells a family: the yearly total of the tariffs per person.
+    summaryLines(values, ctx) {
+      const lines = pricingLines(values);
+      if (lines.length <= 1) return [];
+      const total = lines.reduce((sum, l) => sum + l.price, 0);
+      return [
+        {
+          label: ctx.t(phrase('Total', 'Total')),
+          value: ctx.t(phrase(priceText(total), priceTextEn(total))),
+        },
+      ];
+    },
     redirect(ctx) {
       if (libraryOf(deps, ctx)) return false;
       const territory = territoryOf(deps, ctx);
@@ -206,16 +275,27 @@ async function register(
   form: LibraryRegistrationForm,
 ): Promise<void> {
   const library = territory.library;
-  const line = library?.pricing[form.pricing.index];
-  if (!library || !line) throw new Error(`Library content missing for ${territory.id}`);
+  if (!library) throw new Error(`Library content missing for ${territory.id}`);
+  const names = namesOf(form);
+  const tariffs = names.map((_, i) => {
+    const chosen = i === 0 ? form.pricing : form[pricingSlotName(i + 1) as keyof LibraryRegistrationForm];
+    const line = library.pricing[PricingValueSchema.parse(chosen).index];
+    if (!line) throw new Error(`Library pricing changed for ${territory.id}`);
+    return line;
+  });
   const communeId = form.commune ?? onlyCommune(territory)?.id;
   const authority = competentAuthority(territory, 'library_registration', communeId);
   if (!authority)
     throw new Error(`No authority handles library_registration in ${communeId ?? territory.id}`);
-  const names = namesOf(form);
+  const total = tariffs.reduce((sum, t) => sum + t.price, 0);
+  const same = tariffs.every((t) => t === tariffs[0]) ? tariffs[0] : undefined;
   const payload = LibraryRegistrationPayloadSchema.parse({
-    adherents: names.map((name) => ({ name })),
-    pricing: { label: line.label, price: line.price, conditions: line.conditions },
+    adherents: names.map((name, i) => ({
+      name,
+      pricing: { label: tariffs[i]!.label, price: tariffs[i]!.price, conditions: tariffs[i]!.conditions },
+    })),
+    ...(same ? { pricing: { label: same.label, price: same.price, conditions: same.conditions } } : {}),
+    total,
     contact: form.contact,
     documents: library.documents,
   });
@@ -226,10 +306,17 @@ async function register(
     payload,
   });
   const who = names.join(', ');
+  const conditions = (t: { conditions: string }) => (t.conditions ? ` (${t.conditions})` : '');
+  const priceFr = same
+    ? `Tarif : ${same.label}, ${priceText(same.price)}${conditions(same)}${names.length > 1 ? ` par personne, soit ${priceText(total)} au total` : ''}.`
+    : `Tarifs : ${names.map((n, i) => `${n} : ${tariffs[i]!.label}, ${priceText(tariffs[i]!.price)}`).join(' ; ')}. Total : ${priceText(total)}.`;
+  const priceEn = same
+    ? `Price: ${same.label}, ${priceTextEn(same.price)}${conditions(same)}${names.length > 1 ? ` per person, ${priceTextEn(total)} in total` : ''}.`
+    : `Prices: ${names.map((n, i) => `${n}: ${tariffs[i]!.label}, ${priceTextEn(tariffs[i]!.price)}`).join('; ')}. Total: ${priceTextEn(total)}.`;
   ctx.text(
     phrase(
-      `La demande d’inscription à la médiathèque (${who}) est enregistrée sous la référence ${reference}. Elle est transmise à : ${authority.name}. Tarif : ${line.label}, ${priceText(line.price)}${line.conditions ? ` (${line.conditions})` : ''}.`,
-      `The library registration request (${who}) is registered under reference ${reference}. It has been sent to: ${authority.name}. Price: ${line.label}, ${priceTextEn(line.price)}${line.conditions ? ` (${line.conditions})` : ''}.`,
+      `La demande d’inscription à la médiathèque (${who}) est enregistrée sous la référence ${reference}. Elle est transmise à : ${authority.name}. ${priceFr}`,
+      `The library registration request (${who}) is registered under reference ${reference}. It has been sent to: ${authority.name}. ${priceEn}`,
     ),
   );
   if (library.documents.length > 0) {

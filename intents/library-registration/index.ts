@@ -25,7 +25,7 @@ export const LIBRARY_REGISTRATION: ServiceDescription = {
   },
   readme: {
     service: 'library registration',
-    gets: 'adherent(s), contact, pricing and documents from the territory',
+    gets: 'adherent(s), a tariff per person from the territory and the total, contact, documents to bring',
   },
 };
 

@@ -25,6 +25,7 @@ import {
   formatContact,
   onlyCommune,
 } from '../shared/slots';
+import { addressFromMessage } from '../shared/french-address';
 import { fold } from '../shared/text';
 
 type Values = Record<string, SlotValue>;
@@ -118,12 +119,18 @@ export function reportIncidentForm(deps: IntentDeps): FormDefinition<typeof Repo
       const territory = territoryOf(deps, ctx);
       const values = formValues(ctx) ?? {};
       const current = readLocation(values.location);
-      const addressEntity = input.entities.find((e) => e.type === 'address')?.value;
-      const typed = answering(input, 'location') && !input.location ? freeTextAddress(input) : undefined;
-      const addressText = addressEntity ?? typed;
+      const asked = answering(input, 'location') && !input.correcting;
+      // Parsed (number, street, commune) so that the geocoder gets every part the citizen gave; a number alone
+      // corrects the house number of the address given before.
+      const given = input.location
+        ? undefined
+        : addressFromMessage(input, { communes: territory.communes, previousText: current?.addressText });
+      const typed = asked && !input.location ? freeTextAddress(input) : undefined;
+      const addressText = given?.text ?? typed;
       if (!input.location && !addressText) return undefined;
       if (!input.location && current?.addressText === addressText) return current;
       const communeId =
+        given?.address?.communeId ??
         input.entities.find((e) => e.type === 'commune')?.value ??
         (typeof values.commune === 'string' ? values.commune : undefined) ??
         current?.communeId ??

@@ -1,15 +1,18 @@
 // School registration (maternelle and élémentaire): child's name, birth date, level, address (which
 // names the sector school), parent contact. Collège and lycée are not the commune's: the citizen is
 // told where to go and no request is created.
-import type { FormDefinition, SlotDefinition } from '../../bot/forms/form-definition';
+import type { FormDefinition, SlotDefinition, SlotInput, SlotValue } from '../../bot/forms/form-definition';
 import { phrase, type Phrase } from '../../bot/i18n';
 import type { TurnContext } from '../../bot/turn-context';
 import { competentAuthority, type SchoolInfo, type Territory } from '../../knowledge/territory';
 import { territoryOf, type IntentDeps } from '../deps';
-import { ageOn, birthDateSlot } from '../shared/birth-date';
+import { birthDateSlot } from '../shared/birth-date';
+import { addressFromMessage, formatFrenchAddress } from '../shared/french-address';
 import { personNameSlot } from '../shared/person-name';
 import { answering, communeName, communeSlot, contactSlot, onlyCommune } from '../shared/slots';
 import {
+  ChildSchema,
+  LevelCheckSchema,
   SchoolAddressSchema,
   SchoolRegistrationFormSchema,
   SchoolRegistrationPayloadSchema,
@@ -18,14 +21,21 @@ import {
 import {
   MAX_AGE,
   MIN_AGE,
-  ageFitsCycle,
   communesServingStreet,
   findLevel,
+  levelAge,
+  levelMismatch,
   mentionsSecondary,
   sectorSchool,
 } from './school-rules';
 
 const SECONDARY_LEVEL = 'secondary';
+const KEEP_LEVEL = 'level-check:keep';
+const FIX_BIRTH = 'level-check:birth';
+
+/** "oui", "non merci": an answer to another question, never an address. */
+const bareYesNo = (input: SlotInput): boolean =>
+  input.entities.some((e) => e.type === 'yes_no') && input.text.trim().split(/\s+/).length <= 2;
 
 function schoolOf(deps: IntentDeps, ctx: TurnContext): SchoolInfo | undefined {
   return territoryOf(deps, ctx).school;
@@ -107,16 +117,109 @@ export function schoolRegistrationForm(
           'Cette classe n’existe pas ici : choisissez-la dans la liste.',
           'This class does not exist here: pick one from the list.',
         );
-      const birth = ctx.state.form?.values.birthDate;
-      const age = typeof birth === 'string' ? ageOn(birth, ctx.now, ctx.tenant.timeZone) : undefined;
-      if (age !== undefined && !ageFitsCycle(age, chosen.cycle))
-        return phrase(
-          `À ${age} ans, la classe ${chosen.label} ne convient pas. Choisissez une autre classe, ou corrigez la date de naissance.`,
-          `At ${age}, the class ${chosen.label} does not fit. Pick another class, or correct the date of birth.`,
-        );
+      // A class that does not fit the age is not refused: the next question asks to confirm it (levelCheck).
       return null;
     },
     format: (value, ctx) => schoolOf(deps, ctx)?.levels.find((l) => l.id === value)?.label ?? '',
+  };
+
+  /** The class chosen, when it is not the one the child's year of birth gives at the next rentrée. */
+  function mismatchOf(values: Record<string, SlotValue>, ctx: TurnContext) {
+    const school = schoolOf(deps, ctx);
+    const chosen = school?.levels.find((l) => l.id === values.level);
+    const birth = values.birthDate;
+    if (!school || !chosen || typeof birth !== 'string') return undefined;
+    const mismatch = levelMismatch(school, chosen, birth, ctx.now, ctx.tenant.timeZone);
+    return mismatch && { ...mismatch, chosen };
+  }
+
+  const levelCheck: SlotDefinition = {
+    name: 'levelCheck',
+    dependsOn: ['level', 'birthDate'],
+    prompt: (ctx, values) => {
+      const m = mismatchOf(values, ctx);
+      if (!m) return phrase('', '');
+      const name = ChildSchema.safeParse(values.child).data?.firstName;
+      const usual = levelAge(m.chosen);
+      const fr = m.expected
+        ? `Avec une naissance en ${m.birthYear}, ${name ?? 'l’enfant'} entre normalement en ${m.expected.label} à la rentrée ${m.rentree}`
+        : `À la rentrée ${m.rentree}, aucune classe proposée ici ne correspond à un enfant né en ${m.birthYear}`;
+      const en = m.expected
+        ? `${name ?? 'The child'}, born in ${m.birthYear}, would normally enter ${m.expected.label} at the ${m.rentree} school year`
+        : `At the ${m.rentree} school year, no class offered here fits a child born in ${m.birthYear}`;
+      const chosenFr = usual
+        ? ` ; la classe ${m.chosen.label} accueille les enfants nés en ${m.rentree - usual}`
+        : '';
+      const chosenEn = usual ? `; ${m.chosen.label} is for children born in ${m.rentree - usual}` : '';
+      return phrase(
+        `${fr}${chosenFr}. Voulez-vous maintenir la demande en ${m.chosen.label} ? La mairie examinera cette dérogation.`,
+        `${en}${chosenEn}. Do you want to keep the request for ${m.chosen.label}? The town hall will review this exception.`,
+      );
+    },
+    hint: phrase(
+      'Répondez « oui » pour maintenir la classe choisie, ou choisissez une autre classe, ou corrigez la date de naissance.',
+      'Answer "yes" to keep the chosen class, or pick another class, or correct the date of birth.',
+    ),
+    label: phrase('Classe hors âge', 'Class outside the usual age'),
+    skipIf: (values, ctx) => !mismatchOf(values, ctx),
+    choices: (ctx) => {
+      const m = mismatchOf(ctx.state.form?.values ?? {}, ctx);
+      if (!m) return [];
+      return [
+        {
+          label: ctx.t(phrase(`Oui, maintenir ${m.chosen.label}`, `Yes, keep ${m.chosen.label}`)),
+          value: KEEP_LEVEL,
+        },
+        ...(m.expected
+          ? [
+              {
+                label: ctx.t(phrase(`Inscrire en ${m.expected.label}`, `Register for ${m.expected.label}`)),
+                value: `level:${m.expected.id}`,
+              },
+            ]
+          : []),
+        {
+          label: ctx.t(phrase('Corriger la date de naissance', 'Correct the date of birth')),
+          value: FIX_BIRTH,
+        },
+      ];
+    },
+    extract(input) {
+      if (!answering(input, 'levelCheck')) return undefined;
+      const values = input.ctx.state.form?.values;
+      const school = schoolOf(deps, input.ctx);
+      if (!values || !school) return undefined;
+      const m = mismatchOf(values, input.ctx);
+      const yesNo = input.choiceValue ? undefined : input.entities.find((e) => e.type === 'yes_no')?.value;
+      if (m && (input.choiceValue === KEEP_LEVEL || yesNo === 'yes'))
+        return { level: m.chosen.id, ...(m.expected ? { expected: m.expected.id } : {}), rentree: m.rentree };
+      if (input.choiceValue === FIX_BIRTH) {
+        delete values.birthDate;
+        return undefined;
+      }
+      const other = input.choiceValue?.startsWith('level:')
+        ? school.levels.find((l) => `level:${l.id}` === input.choiceValue)
+        : findLevel(school.levels, input.text);
+      if (other) {
+        values.level = other.id;
+        // The new class fits: nothing to confirm; it does not either: the question is asked about it.
+        return mismatchOf(values, input.ctx) ? undefined : null;
+      }
+      if (yesNo === 'no') delete values.level;
+      return undefined;
+    },
+    format: (value, ctx) => {
+      const kept = LevelCheckSchema.safeParse(value).data;
+      const label = kept && schoolOf(deps, ctx)?.levels.find((l) => l.id === kept.level)?.label;
+      return label
+        ? ctx.t(
+            phrase(
+              `${label} demandé malgré l’âge (dérogation)`,
+              `${label} requested despite the age (exception)`,
+            ),
+          )
+        : '';
+    },
   };
 
   const address: SlotDefinition = {
@@ -132,11 +235,14 @@ export function schoolRegistrationForm(
     label: phrase('Adresse', 'Address'),
     extract: (input) => {
       const territory = territoryOf(deps, input.ctx);
-      const text =
-        input.entities.find((e) => e.type === 'address')?.value ??
-        (input.asked ? input.text.trim() : undefined);
+      const before = SchoolAddressSchema.safeParse(input.ctx.state.form?.values.address).data;
+      // Number, street and commune read apart ("2 grande rue st ambreuil"); a number alone corrects the number.
+      const given = addressFromMessage(input, { communes: territory.communes, previousText: before?.text });
+      const text = given?.address
+        ? formatFrenchAddress({ ...given.address, communeName: undefined, postcode: undefined })
+        : (given?.text ?? (input.asked && !bareYesNo(input) ? input.text.trim() : undefined));
       if (!text || text.length < 3) return undefined;
-      const named = input.entities.find((e) => e.type === 'commune')?.value;
+      const named = given?.address?.communeId ?? input.entities.find((e) => e.type === 'commune')?.value;
       const byStreet = territory.school ? communesServingStreet(territory.school, text) : [];
       // A corrected street is most likely in the same commune as before ("non, c'est rue Pasteur").
       const previous = SchoolAddressSchema.safeParse(input.ctx.state.form?.values.address).data?.communeId;
@@ -160,6 +266,15 @@ export function schoolRegistrationForm(
       !!onlyCommune(territoryOf(deps, ctx)),
   });
 
+  const guardian = personNameSlot({
+    name: 'guardian',
+    prompt: phrase(
+      'Quels sont le prénom et le nom du parent ou du responsable légal ?',
+      'What are the first and last names of the parent or legal guardian?',
+    ),
+    label: phrase('Responsable légal', 'Parent or guardian'),
+  });
+
   const parentContact = contactSlot(
     'parentContact',
     phrase(
@@ -176,7 +291,7 @@ export function schoolRegistrationForm(
     ),
     title: phrase('l’inscription scolaire', 'the school registration'),
     schema: SchoolRegistrationFormSchema,
-    slots: [child, birthDate, level, address, commune, parentContact],
+    slots: [child, birthDate, level, levelCheck, address, commune, guardian, parentContact],
     redirect(ctx) {
       const school = schoolOf(deps, ctx);
       if (!school) {
@@ -215,7 +330,15 @@ export function schoolRegistrationForm(
       const sector = communeId ? sectorSchool(school, communeId, form.address.text, chosen.cycle) : undefined;
       const payload = SchoolRegistrationPayloadSchema.parse({
         child: { ...form.child, birthDate: form.birthDate },
-        level: { id: chosen.id, label: chosen.label, cycle: chosen.cycle },
+        level: {
+          id: chosen.id,
+          label: chosen.label,
+          cycle: chosen.cycle,
+          ...(form.levelCheck
+            ? { exception: true, rentree: form.levelCheck.rentree, expected: form.levelCheck.expected }
+            : {}),
+        },
+        guardian: form.guardian,
         address: { text: form.address.text },
         school: sector?.schoolName,
         parentContact: form.parentContact,

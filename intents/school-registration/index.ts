@@ -21,7 +21,7 @@ export const SCHOOL_REGISTRATION: ServiceDescription = {
   records: { type: 'school_registration', label: phrase('Inscription scolaire', 'School registration') },
   readme: {
     service: 'school registration',
-    gets: "child's name and birth date, level, address (school sector), parent contact, documents to bring; collège / lycée explained and redirected",
+    gets: "child's name and birth date, level (checked against the year of birth at the next rentrée; an exception is confirmed), address (school sector), parent or guardian's name and contact, documents to bring; collège / lycée explained and redirected",
   },
 };
 

@@ -3,7 +3,15 @@ import path from 'node:path';
 import { TerritoryProvider, type SchoolInfo } from '../../knowledge/territory';
 import { ageOn, parseNumericDate } from '../shared/birth-date';
 import { parseNameList, parsePersonName } from '../shared/person-name';
-import { communesServingStreet, findLevel, mentionsSecondary, sectorSchool, streetKey } from './school-rules';
+import {
+  communesServingStreet,
+  findLevel,
+  levelMismatch,
+  mentionsSecondary,
+  rentreeYear,
+  sectorSchool,
+  streetKey,
+} from './school-rules';
 
 let school: SchoolInfo;
 beforeAll(async () => {
@@ -84,5 +92,37 @@ describe('school rules', () => {
     expect(sectorSchool(school, 'verniere', '5 rue de l’Église', 'maternelle')?.schoolName).toBe(
       'École primaire de Vernière',
     );
+  });
+});
+
+describe('class against the year of birth at the next rentrée', () => {
+  const at = (iso: string) => new Date(iso);
+  const level = (id: string) => school.levels.find((l) => l.id === id)!;
+
+  it('registers for the next rentrée: this year until 1 September, next year after it', () => {
+    expect(rentreeYear(school, at('2026-03-10T09:00:00Z'), 'Europe/Paris')).toBe(2026);
+    expect(rentreeYear(school, at('2026-08-31T21:59:00Z'), 'Europe/Paris')).toBe(2026);
+    expect(rentreeYear(school, at('2026-12-05T09:00:00Z'), 'Europe/Paris')).toBe(2027);
+    expect(rentreeYear({ rentree: '08-25' }, at('2026-08-28T09:00:00Z'), 'Europe/Paris')).toBe(2027);
+  });
+
+  it.each([
+    ['2020-12-31', 'cp', undefined],
+    ['2020-01-01', 'cp', undefined],
+    ['2023-05-01', 'ps', undefined],
+    ['2019-06-10', 'cp', 'ce1'],
+    ['2021-02-15', 'cp', 'gs'],
+    ['2016-01-01', 'cm2', undefined],
+    ['2023-01-01', 'cm2', 'ps'],
+  ])('born %s, asked %s at the rentrée 2026 → expected %s', (birth, asked, expected) => {
+    const m = levelMismatch(school, level(asked), birth, at('2026-03-10T09:00:00Z'), 'Europe/Paris');
+    expect(m?.expected?.id).toBe(expected);
+    if (expected) expect(m).toMatchObject({ rentree: 2026 });
+  });
+
+  it('says no class fits a child too young for petite section', () => {
+    expect(
+      levelMismatch(school, level('ps'), '2024-04-01', at('2026-03-10T09:00:00Z'), 'Europe/Paris'),
+    ).toEqual({ rentree: 2026, birthYear: 2024 });
   });
 });

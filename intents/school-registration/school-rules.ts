@@ -1,5 +1,6 @@
 // School content rules: which level a citizen names, whether they are talking about collège/lycée
 // (not the commune's job), the child's age, and which school serves an address (sectors).
+import { DateTime } from 'luxon';
 import type { SchoolInfo } from '../../knowledge/territory';
 import { fold } from '../shared/text';
 
@@ -9,7 +10,6 @@ export type Cycle = SchoolLevel['cycle'];
 /** Youngest and oldest plausible ages (in years, on the day of the request) for maternelle / élémentaire. */
 export const MIN_AGE = 2;
 export const MAX_AGE = 11;
-const CYCLE_AGES: Record<Cycle, [number, number]> = { maternelle: [2, 6], elementaire: [5, 11] };
 
 const SECONDARY = [
   /\bcoll[eè]ge|\bcollegien|\blyc[eé]e|\blyceen/,
@@ -51,9 +51,6 @@ export function findLevel(
   }
   return best;
 }
-
-export const ageFitsCycle = (age: number, cycle: Cycle): boolean =>
-  age >= CYCLE_AGES[cycle][0] && age <= CYCLE_AGES[cycle][1];
 
 const ABBREVIATIONS: [RegExp, string][] = [
   [/\bav\b/g, 'avenue'],
@@ -107,4 +104,58 @@ export function sectorSchool(
     candidates.find((s) => fold(s.schoolName).includes('primaire')) ??
     candidates[0]
   );
+}
+
+/**
+ * The national rule: a child enters petite section in the calendar year of its 3rd birthday, CP in that of its
+ * 6th… (the territory may set a level's `age` for a level id of its own).
+ */
+const NATIONAL_AGES: Readonly<Record<string, number>> = {
+  tps: 2,
+  ps: 3,
+  ms: 4,
+  gs: 5,
+  cp: 6,
+  ce1: 7,
+  ce2: 8,
+  cm1: 9,
+  cm2: 10,
+};
+
+export const levelAge = (level: SchoolLevel): number | undefined =>
+  level.age ?? (Object.hasOwn(NATIONAL_AGES, level.id) ? NATIONAL_AGES[level.id] : undefined);
+
+/** The year of the next rentrée (today's if it is today): the school year a registration made now is for. */
+export function rentreeYear(school: Pick<SchoolInfo, 'rentree'>, now: Date, timeZone: string): number {
+  const today = DateTime.fromJSDate(now, { zone: timeZone });
+  const [month, day] = (school.rentree ?? '09-01').split('-').map(Number);
+  const thisYear = DateTime.fromObject({ year: today.year, month, day }, { zone: timeZone });
+  return today.startOf('day') <= thisYear ? today.year : today.year + 1;
+}
+
+export interface LevelFit {
+  /** The class the child's year of birth gives at that rentrée, when the territory has it. */
+  expected?: SchoolLevel;
+  rentree: number;
+  birthYear: number;
+}
+
+/**
+ * What a clerk checks: the class a child born in `birthDate` normally enters at the next rentrée. Undefined when
+ * the chosen level fits (or has no known age).
+ */
+export function levelMismatch(
+  school: SchoolInfo,
+  level: SchoolLevel,
+  birthDate: string,
+  now: Date,
+  timeZone: string,
+): LevelFit | undefined {
+  const age = levelAge(level);
+  const birthYear = DateTime.fromISO(birthDate).year;
+  if (age === undefined || !Number.isFinite(birthYear)) return undefined;
+  const rentree = rentreeYear(school, now, timeZone);
+  if (rentree - birthYear === age) return undefined;
+  const expected = school.levels.find((l) => levelAge(l) === rentree - birthYear);
+  return { ...(expected ? { expected } : {}), rentree, birthYear };
 }

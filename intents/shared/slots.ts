@@ -9,10 +9,11 @@ import { findCommune, type Commune, type Territory } from '../../knowledge/terri
 /**
  * True when this slot is the pending question. The form manager withholds free text from the pending
  * slot when the NLU calls the message a digression; strict parsers (names, dates, counts) use this to
- * still take an answer that clearly is one ("Lucas Martin" is not an opening-hours question).
+ * still take an answer that clearly is one ("Lucas Martin" is not an opening-hours question). A correction of
+ * this slot's answer ("non, il s'appelle Léo Martin") is read the same way.
  */
 export const answering = (input: SlotInput, slot: string): boolean =>
-  input.asked || input.ctx.state.form?.pending === slot;
+  input.asked || input.correcting === true || input.ctx.state.form?.pending === slot;
 
 // --- Contact (phone or e-mail) ---
 

@@ -155,10 +155,17 @@ export const SchoolLevelSchema = z.object({
   id: localId,
   label: nonEmpty,
   cycle: z.enum(['maternelle', 'elementaire']),
+  /** Age reached in the calendar year of the rentrée by a child of this level; the national rule by default. */
+  age: z.number().int().min(2).max(11).optional(),
 });
 
 export const SchoolSchema = z.object({
   levels: z.array(SchoolLevelSchema).min(1),
+  /** Day of the rentrée (MM-DD), from which a registration's class is checked against the age; 09-01 by default. */
+  rentree: z
+    .string()
+    .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/)
+    .optional(),
   documents: z.array(nonEmpty),
   sectors: z.array(z.object({ schoolName: nonEmpty, communeId: slug, streets: z.array(nonEmpty) })),
   /** Who handles collège (Département) and lycée (Région). */

@@ -1,6 +1,12 @@
 // Small helpers shared by the public-service conversation tests.
 import nock from 'nock';
+import { MemoryIdempotencyStore, MemoryLockManager, MemoryStateStore } from '../../adapters/memory';
+import { ApiAdresseGeocoder } from '../../adapters/geocoder';
+import { createEngine, type Engine } from '../../bot/engine';
+import { createNlu } from '../../bot/nlu';
+import { createIntents } from '../../intents';
 import type { Container } from '../../server/container';
+import { tenantDirectory } from '../../server/tenants';
 import type { Talk } from '../support/conversation';
 import { createTestContainer } from '../support/harness';
 
@@ -51,5 +57,30 @@ export function withClosedNetworkContainer(use: (container: Container) => void):
   afterAll(async () => {
     await container?.close();
     nock.enableNetConnect();
+  });
+}
+
+/**
+ * The server restarted: a new engine over the same shared store (transcripts, requests), with a fresh in-memory
+ * conversation state, as after a restart without Redis. Talk to it with the same channel address.
+ */
+export function restartedEngine(container: Container): Engine {
+  const intents = createIntents({
+    territories: container.territories,
+    geocoder: new ApiAdresseGeocoder({
+      baseUrl: container.config.GEOCODER_URL,
+      timeoutMs: container.config.GEOCODER_TIMEOUT_MS,
+    }),
+  });
+  return createEngine({
+    nlu: createNlu(),
+    store: container.store,
+    state: new MemoryStateStore(),
+    locks: new MemoryLockManager(),
+    idempotency: new MemoryIdempotencyStore(),
+    tenants: tenantDirectory(container.territories),
+    modules: intents.modules,
+    fallback: intents.fallback,
+    confidenceThreshold: container.config.NLU_CONFIDENCE_THRESHOLD,
   });
 }

@@ -68,17 +68,78 @@ describe('library_registration', () => {
       .expectReply(/Vous aviez indiqué 3 personnes : donnez 3 noms/)
       .send('Marie, Léo et Emma Durand')
       .expectReply('Marie Durand, Léo Durand, Emma Durand')
+      // A tariff per person, as at the desk: an adult and two children do not pay the same.
+      .expectReply('Quel tarif pour Marie Durand ? (personne 1 sur 3)')
       .send('adulte habitant le Val de Loue')
       .expectReply(/Adulte habitant le Val de Loue \(12 € par an\)/)
+      .expectReply('Quel tarif pour Léo Durand ? (personne 2 sur 3)')
+      .choose(/Moins de 18 ans/)
+      .expectReply('Quel tarif pour Emma Durand ? (personne 3 sur 3)')
+      .send('gratuit')
       .send('06 98 76 54 32')
+      .expectReply('Tarif de Marie Durand : Adulte habitant le Val de Loue (12 € par an)')
+      .expectReply("Tarif de Léo Durand : Moins de 18 ans, étudiants, demandeurs d'emploi (gratuit)")
+      .expectReply('Tarif de Emma Durand : Moins de 18 ans')
+      .expectReply('Total : 12 € par an')
       .choose(/Oui, enregistrer/)
-      .expectReply(/\(Marie Durand, Léo Durand, Emma Durand\) est enregistrée sous la référence/);
+      .expectReply(/\(Marie Durand, Léo Durand, Emma Durand\) est enregistrée sous la référence/)
+      .expectReply(/Total : 12 € par an\./);
     await done(t);
     const request = await container.store.getRequestByReference('val-de-loue', announcedReference(t));
     expect(request?.payload).toMatchObject({
-      adherents: [{ name: 'Marie Durand' }, { name: 'Léo Durand' }, { name: 'Emma Durand' }],
+      adherents: [
+        { name: 'Marie Durand', pricing: { label: 'Adulte habitant le Val de Loue', price: 12 } },
+        { name: 'Léo Durand', pricing: { price: 0 } },
+        { name: 'Emma Durand', pricing: { price: 0 } },
+      ],
+      total: 12,
       contact: { kind: 'phone', value: '+33698765432' },
     });
+    expect(request?.payload.pricing).toBeUndefined();
+  });
+
+  it('gives two adults of the same tariff one line and the total per person', async () => {
+    const t = chat()
+      .send('inscription à la médiathèque')
+      .send('Paul Roy et Lina Roy')
+      .choose(/Adulte hors territoire/)
+      .choose(/Adulte hors territoire/)
+      .send('paul.roy@example.fr')
+      .expectReply('Total : 40 € par an')
+      // A correction naming the person is applied to that person's tariff, and the summary shown again.
+      .send('non, Paul a moins de 18 ans')
+      .expectReply('Tarif de Paul Roy : Moins de 18 ans')
+      .expectReply('Tarif de Lina Roy : Adulte hors territoire')
+      .expectReply('Total : 20 € par an')
+      .choose(/Non, corriger/)
+      .expectChoices('Personnes à inscrire', 'Tarif de Paul Roy', 'Tarif de Lina Roy', /Tout annuler/)
+      .choose('Tarif de Lina Roy')
+      .expectReply('Quel tarif pour Lina Roy ? (personne 2 sur 2)')
+      .choose(/Moins de 18 ans/)
+      .expectReply('Total : gratuit')
+      .choose(/Non, corriger/)
+      .choose('Tarif de Paul Roy')
+      .choose(/Adulte hors territoire/)
+      .expectReply('Total : 20 € par an')
+      .choose(/Oui, enregistrer/)
+      .expectReply(/Tarifs : Paul Roy : Adulte hors territoire, 20 € par an ; Lina Roy : Moins de 18 ans/);
+    await done(t);
+    const request = await container.store.getRequestByReference('val-de-loue', announcedReference(t));
+    expect(request?.payload).toMatchObject({ total: 20 });
+  });
+
+  it('asks every tariff again when the people change', async () => {
+    await done(
+      chat()
+        .send('inscription à la médiathèque')
+        .send('Paul Roy')
+        .choose(/Adulte hors territoire/)
+        .send('paul.roy@example.fr')
+        .choose(/Non, corriger/)
+        .choose('Personnes à inscrire')
+        .send('Paul Roy, Lina Roy')
+        .expectReply('Quel tarif pour Paul Roy ? (personne 1 sur 2)'),
+    );
   });
 
   it('takes a correction of the contact at the summary', async () => {

@@ -23,16 +23,19 @@ describe('school_registration', () => {
       .expectReply(/prénom et le nom de l’enfant/)
       .send('Lucas Martin')
       .expectReply(/date de naissance/)
-      .send('12/03/2019')
+      .send('12/03/2020')
       .expectReply(/En quelle classe/)
       .expectChoices('Petite section', 'CP', 'CM2')
       .choose('CP')
       .expectReply(/adresse/)
       .send('3 rue du Moulin')
+      .expectReply(/prénom et le nom du parent ou du responsable légal/)
+      .send('Julie Martin')
       .expectReply(/Comment joindre le parent/)
       .send('06 12 34 56 78')
       .expectReply(/Récapitulatif de l’inscription scolaire/)
-      .expectReply('Date de naissance : 12/03/2019')
+      .expectReply('Date de naissance : 12/03/2020')
+      .expectReply('Responsable légal : Julie Martin')
       .expectReply('Adresse : 3 rue du Moulin, Montcey-sur-Loue')
       .choose(/Oui, enregistrer/)
       .expectReply(/enregistrée sous la référence DEM-2026-[0-9A-Z]{6}/)
@@ -49,7 +52,8 @@ describe('school_registration', () => {
       communeId: 'montcey-sur-loue',
       addressText: '3 rue du Moulin',
       payload: {
-        child: { firstName: 'Lucas', lastName: 'Martin', birthDate: '2019-03-12' },
+        child: { firstName: 'Lucas', lastName: 'Martin', birthDate: '2020-03-12' },
+        guardian: { firstName: 'Julie', lastName: 'Martin' },
         level: { id: 'cp', label: 'CP', cycle: 'elementaire' },
         school: 'École élémentaire Louis-Pasteur',
         parentContact: { kind: 'phone', value: '+33612345678' },
@@ -63,17 +67,18 @@ describe('school_registration', () => {
       .send('inscription scolaire pour ma fille')
       .send('MARTIN Emma')
       .expectReply('Emma Martin')
-      .send('elle est née le 12 mars 2022')
-      .expectReply('12/03/2022')
+      .send('elle est née le 12 mars 2023')
+      .expectReply('12/03/2023')
       .send('petite section')
       .send('12 rue des Tanneurs')
+      .send('Paul Martin')
       .send('parent.martin@example.fr')
       .choose(/Oui, enregistrer/)
       .expectReply('École maternelle Les Coquelicots');
     await done(t);
     const request = await container.store.getRequestByReference('val-de-loue', announcedReference(t));
     expect(request?.payload).toMatchObject({
-      child: { firstName: 'Emma', lastName: 'Martin', birthDate: '2022-03-12' },
+      child: { firstName: 'Emma', lastName: 'Martin', birthDate: '2023-03-12' },
       level: { id: 'ps' },
     });
   });
@@ -82,9 +87,10 @@ describe('school_registration', () => {
     const t = chat()
       .send('je veux inscrire mon enfant à l’école')
       .send('Léa Bernard')
-      .send('05/09/2020')
+      .send('05/09/2021')
       .send('grande section')
       .send('5 rue de l’Église à Vernière')
+      .send('Marc Bernard')
       .send('0611223344')
       .choose(/Oui, enregistrer/)
       .expectReply('Mairie de Vernière')
@@ -98,9 +104,10 @@ describe('school_registration', () => {
     const t = chat()
       .send('inscrire mon fils à l’école')
       .send('Hugo Petit')
-      .send('01/02/2018')
+      .send('01/02/2019')
       .send('CE1')
       .send('3 rue du Moulin')
+      .send('Anne Petit')
       .send('hugo.parent@example.fr')
       .expectReply('Adresse : 3 rue du Moulin, Montcey-sur-Loue')
       .send('non, c’est rue Pasteur')
@@ -114,7 +121,7 @@ describe('school_registration', () => {
     expect(request?.payload.school).toBeUndefined();
   });
 
-  it('re-asks with a reason when the age does not fit (too young, a class that does not match)', async () => {
+  it('re-asks with a reason when the child is too young, and offers the class of the year of birth', async () => {
     await done(
       chat()
         .send('inscrire mon enfant à l’école')
@@ -124,9 +131,77 @@ describe('school_registration', () => {
         .send('01/01/2023')
         .expectReply(/En quelle classe/)
         .choose('CM2')
-        .expectReply(/À 3 ans, la classe CM2 ne convient pas/)
-        .choose('Petite section')
-        .expectReply(/adresse/),
+        .expectReply(
+          'Avec une naissance en 2023, Nina entre normalement en Petite section à la rentrée 2026 ; la classe CM2 accueille les enfants nés en 2016.',
+        )
+        .expectChoices('Oui, maintenir CM2', 'Inscrire en Petite section', 'Corriger la date de naissance')
+        .choose('Inscrire en Petite section')
+        .expectReply(/adresse/)
+        .send('3 rue du Moulin')
+        .send('Luc Roux')
+        .send('06 12 34 56 78')
+        .expectReply('Classe : Petite section')
+        .expectNoReply('hors âge'),
+    );
+  });
+
+  it('checks the class against the year of birth at the next rentrée, and keeps an exception the parent confirms', async () => {
+    const t = chat()
+      .send('inscrire ma fille à l’école')
+      .send('Jade Leroy')
+      .send('15/02/2021')
+      .send('CP')
+      // Born in 2021: grande section at the rentrée 2026, CP is for children born in 2020.
+      .expectReply(/Avec une naissance en 2021, Jade entre normalement en Grande section à la rentrée 2026/)
+      .expectReply(/maintenir la demande en CP/)
+      .send('oui')
+      .expectReply(/adresse/)
+      .send('3 rue du Moulin')
+      .send('Sophie Leroy')
+      .send('sophie.leroy@example.fr')
+      .expectReply('Classe hors âge : CP demandé malgré l’âge (dérogation)')
+      .choose(/Oui, enregistrer/)
+      .expectReply(/enregistrée sous la référence/);
+    await done(t);
+    const request = await container.store.getRequestByReference('val-de-loue', announcedReference(t));
+    expect(request?.payload).toMatchObject({
+      level: { id: 'cp', exception: true, rentree: 2026, expected: 'gs' },
+      guardian: { firstName: 'Sophie', lastName: 'Leroy' },
+    });
+  });
+
+  it('asks again about the class when the birth date is corrected at the summary', async () => {
+    await done(
+      chat()
+        .send('inscrire mon fils à l’école')
+        .send('Noé Garcia')
+        .send('10/06/2020')
+        .send('CP')
+        .send('3 rue du Moulin')
+        .send('Ana Garcia')
+        .send('06 22 33 44 55')
+        .expectReply('Date de naissance : 10/06/2020')
+        .send('non, il est né le 10/06/2019')
+        .expectReply(/Avec une naissance en 2019, Noé entre normalement en CE1 à la rentrée 2026/)
+        .choose('Inscrire en CE1')
+        .expectReply('Classe : CE1')
+        .expectReply('Date de naissance : 10/06/2019'),
+    );
+  });
+
+  it('asks the guardian’s name: a sentence is not a name', async () => {
+    await done(
+      chat()
+        .send('inscrire mon fils à l’école')
+        .send('Tim Blanc')
+        .send('10/06/2020')
+        .send('CP')
+        .send('3 rue du Moulin')
+        .expectReply(/responsable légal/)
+        .send('c’est moi la maman')
+        .expectReply(/prénom puis le nom/)
+        .send('Léa Blanc')
+        .expectReply(/Comment joindre le parent/),
     );
   });
 
@@ -176,9 +251,10 @@ describe('school_registration', () => {
       .expectReply(/déchetterie/i)
       .expectReply(/Reprenons l’inscription scolaire/)
       .expectReply(/date de naissance/)
-      .send('12/03/2021')
+      .send('12/03/2022')
       .send('moyenne section')
       .send('rue de la Loue')
+      .send('Claire Moreau')
       .send('07 11 22 33 44')
       .choose(/Oui, enregistrer/)
       .expectReply(/enregistrée sous la référence/);
