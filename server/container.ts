@@ -23,6 +23,7 @@ import {
 import { createSharedStore, MEMORY_DATA_DIR } from '../adapters/postgres';
 import { createRedisAdapters, RedisEventBus, type RedisAdapters } from '../adapters/redis';
 import { ApiAdresseGeocoder } from '../adapters/geocoder';
+import { MediaIntake, PostgresMediaStore, S3MediaStore } from '../adapters/media';
 import { createTwilioNotifier, type TwilioNotifier } from '../adapters/twilio';
 import { notificationHandler } from '../channels/twilio-common';
 import { createTwilioSmsRouter } from '../channels/twilio-sms';
@@ -65,6 +66,8 @@ export interface Container {
   retention?: RetentionSchedule;
   /** Locates the reports recorded while the address API was down (GEOCODING_RETRY_MINUTES > 0). */
   geocodingRetry?: IntervalJob<GeocodingRetryReport>;
+  /** Citizens' photos: checked, stripped of metadata and stored (MEDIA_STORE). */
+  media: MediaIntake;
   /** Which implementations back the ports, for the start log and the bench. */
   describe(): { store: string; state: string };
   close(): Promise<void>;
@@ -193,7 +196,21 @@ export async function createContainer(
       .digest('hex'),
   });
 
+  const mediaStore =
+    config.MEDIA_STORE === 's3'
+      ? new S3MediaStore({
+          endpoint: config.S3_ENDPOINT ?? '',
+          region: config.S3_REGION,
+          bucket: config.S3_BUCKET ?? '',
+          accessKeyId: config.S3_ACCESS_KEY_ID ?? '',
+          secretAccessKey: config.S3_SECRET_ACCESS_KEY ?? '',
+          prefix: config.S3_PREFIX,
+        })
+      : new PostgresMediaStore(store.sql);
+  const media = new MediaIntake(mediaStore, config.MEDIA_MAX_BYTES);
+
   const webchat = createWebchatChannel({
+    media,
     engine,
     store,
     bus,
@@ -289,6 +306,8 @@ export async function createContainer(
   const security = createSecurityLayer({
     publicUrl: config.PUBLIC_URL,
     logger,
+    // Photos: the web chat's upload and the field teams' intervention photos read up to their own limits.
+    ownBodyLimits: [/^\/channels\/webchat\/media$/, /^\/api\/v1\/interventions\/[^/]+\/photos\/[^/]+$/],
     rateLimits: config.RATE_LIMITS_ENABLED
       ? {
           senderPerMinute: config.RATE_LIMIT_SENDER_PER_MINUTE,
@@ -377,6 +396,7 @@ export async function createContainer(
     app,
     twilioNotifier,
     backoffice,
+    media,
     retention,
     geocodingRetry,
     describe: () => ({
@@ -395,6 +415,7 @@ export async function createContainer(
       await webchat.close();
       await botframework.close();
       await bus.close().catch(() => undefined);
+      if (mediaStore instanceof S3MediaStore) mediaStore.close();
       await Promise.allSettled([store.close(), state.close(), redis?.close()]);
     },
   };

@@ -29,6 +29,8 @@ export { requestSizeGuard, MAX_BODY_BYTES, MAX_URL_LENGTH, type SizeLimits } fro
 export interface SecurityLayerOptions {
   publicUrl?: string;
   logger: Logger;
+  /** Upload routes that enforce their own body limit (see size-limits.ts). */
+  ownBodyLimits?: readonly RegExp[];
   /** Undefined: no rate limits (load tests only). */
   rateLimits?: {
     senderPerMinute: number;
@@ -49,7 +51,10 @@ export interface SecurityLayer {
 }
 
 export function createSecurityLayer(options: SecurityLayerOptions): SecurityLayer {
-  const before: RequestHandler[] = [requestSizeGuard(), securityHeaders({ publicUrl: options.publicUrl })];
+  const before: RequestHandler[] = [
+    requestSizeGuard({ ownBodyLimits: options.ownBodyLimits }),
+    securityHeaders({ publicUrl: options.publicUrl }),
+  ];
   let limiter: RateLimiter | undefined;
   let senderLimit: SenderLimit | undefined;
   if (options.rateLimits) {

@@ -11,6 +11,11 @@ export const MAX_URL_LENGTH = 4096;
 export interface SizeLimits {
   maxBodyBytes?: number;
   maxUrlLength?: number;
+  /**
+   * Upload routes that read their body with a limit of their own (photos: several MB, answered with a 413
+   * the citizen can read): the general body limit does not apply to them; the URL limit still does.
+   */
+  ownBodyLimits?: readonly RegExp[];
 }
 
 export function requestSizeGuard(limits: SizeLimits = {}): RequestHandler {
@@ -24,7 +29,7 @@ export function requestSizeGuard(limits: SizeLimits = {}): RequestHandler {
       return;
     }
     const declared = req.headers['content-length'];
-    if (declared !== undefined) {
+    if (declared !== undefined && !limits.ownBodyLimits?.some((path) => path.test(req.path))) {
       const length = Number(declared);
       if (!Number.isSafeInteger(length) || length < 0) {
         res.status(400).json({ error: { code: 'BAD_REQUEST', message: 'Invalid Content-Length' } });
