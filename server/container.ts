@@ -360,7 +360,16 @@ export async function createContainer(
       ...backoffice.routes,
       [
         '/channels/twilio',
-        createTwilioSmsRouter({ ...twilio, idempotency, senderLimit: security.senderLimit }),
+        createTwilioSmsRouter({
+          ...twilio,
+          idempotency,
+          senderLimit: security.senderLimit,
+          media: {
+            intake: media,
+            timeoutMs: config.MEDIA_FETCH_TIMEOUT_MS,
+            apiBaseUrl: config.TWILIO_API_BASE_URL,
+          },
+        }),
       ],
       [
         '/channels/twilio',

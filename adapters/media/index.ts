@@ -2,4 +2,10 @@
 export { PostgresMediaStore } from './postgres';
 export { S3MediaStore, type S3MediaConfig } from './s3';
 export { cleanImage, sniffImage, NotAnImageError, IMAGE_TYPES, type CleanImage } from './image';
-export { MediaIntake, MediaTooLargeError, DEFAULT_MEDIA_MAX_BYTES, type AcceptedMedia } from './intake';
+export {
+  MediaIntake,
+  MediaTooLargeError,
+  DEFAULT_MEDIA_MAX_BYTES,
+  megabytesFr,
+  type AcceptedMedia,
+} from './intake';

@@ -8,6 +8,10 @@ import { cleanImage } from './image';
 /** Default of MEDIA_MAX_BYTES: a phone photo at full resolution. */
 export const DEFAULT_MEDIA_MAX_BYTES = 8 * 1024 * 1024;
 
+/** A size limit as a citizen reads it: "8 Mo", "0,1 Mo". */
+export const megabytesFr = (bytes: number): string =>
+  `${(bytes / (1024 * 1024)).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Mo`;
+
 export class MediaTooLargeError extends Error {
   constructor(readonly maxBytes: number) {
     super(`The photo is larger than ${maxBytes} bytes`);

@@ -28,6 +28,7 @@ import {
   type SenderLimit,
   type TwilioAuthConfig,
 } from '../twilio-common';
+import { mediaProblemText, receiveTwilioMedia, type TwilioMediaOptions } from './media';
 import { keywordOf, optOutCommand } from './opt-out';
 import { SmsWebhookSchema, locationOf, mediaOf } from './schema';
 
@@ -43,6 +44,8 @@ export interface TwilioSmsDeps {
   replyDeadlineMs?: number;
   /** The per-sender rate limit, counted here, once the signature is verified (server/security). */
   senderLimit?: SenderLimit;
+  /** MMS/WhatsApp photos fetched and stored; without it a photo's Twilio URL is passed as it came. */
+  media?: Omit<TwilioMediaOptions, 'accountSid' | 'authToken'>;
 }
 
 type SmsChannel = 'sms' | 'whatsapp';
@@ -76,13 +79,30 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
       sendTwiml(res, refusal);
       return;
     }
-    const render = (replies: readonly Reply[]) =>
-      renderSms(replies, {
+    // Photos first: the turn gets the stored copies; what did not arrive is said before the answer.
+    const received =
+      deps.media && media.media.length > 0
+        ? await receiveTwilioMedia(media.media, territory.id, {
+            ...deps.media,
+            accountSid: deps.auth.accountSid,
+            authToken: deps.auth.authToken,
+          })
+        : { media: media.media, problems: [] };
+    if (received.problems.length > 0)
+      deps.logger.warn('MMS/WhatsApp media not received', {
+        tenant: territory.id,
+        problems: received.problems,
+      });
+    const notice = deps.media ? mediaProblemText(received.problems, deps.media.intake.maxBytes) : undefined;
+    const render = (answered: readonly Reply[]) => {
+      const replies: readonly Reply[] = notice ? [{ type: 'text', text: notice }, ...answered] : answered;
+      return renderSms(replies, {
         channel,
         transliterate: territory.sms.transliterate,
         segmentBudget: territory.sms.segmentBudget,
         notice: territory.notice.shortText,
       });
+    };
 
     // STOP / START: a command of this channel, run by the engine under the conversation's lock.
     const keyword = hook.NumMedia === 0 ? keywordOf(hook.Body) : undefined;
@@ -94,7 +114,7 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
         address,
         providerMessageId: hook.MessageSid,
         text: hook.Body,
-        ...(media.media.length > 0 ? { media: media.media } : {}),
+        ...(received.media.length > 0 ? { media: received.media } : {}),
         ...(locationOf(hook) ? { location: locationOf(hook) } : {}),
       },
       {

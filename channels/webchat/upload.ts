@@ -6,7 +6,7 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { GuichetError } from '../../bot/errors';
-import { MediaTooLargeError, NotAnImageError, type MediaIntake } from '../../adapters/media';
+import { MediaTooLargeError, NotAnImageError, megabytesFr, type MediaIntake } from '../../adapters/media';
 import { CONVERSATION_ID_PATTERN, verifyConversationToken } from './conversation-token';
 import { assertOriginAllowed, tenantKeyOf, type OriginPolicy } from './cors';
 import type { WebchatTenants } from './tenants';
@@ -25,11 +25,8 @@ const UploadQuery = z.object({
   tenant: z.string().max(64).optional(),
 });
 
-const megabytes = (bytes: number): string =>
-  `${(bytes / (1024 * 1024)).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Mo`;
-
 const tooLarge = (maxBytes: number): GuichetError =>
-  new GuichetError('PAYLOAD_TOO_LARGE', `La photo dépasse la taille maximale (${megabytes(maxBytes)}).`);
+  new GuichetError('PAYLOAD_TOO_LARGE', `La photo dépasse la taille maximale (${megabytesFr(maxBytes)}).`);
 
 /** Reads the body up to `maxBytes`: a larger one (declared or streamed) stops the read and is a 413. */
 function readBody(req: Request, maxBytes: number): Promise<Buffer> {
