@@ -28,7 +28,13 @@ import { createTwilioNotifier, type TwilioNotifier } from '../adapters/twilio';
 import { notificationHandler } from '../channels/twilio-common';
 import { createTwilioSmsRouter } from '../channels/twilio-sms';
 import { createTwilioVoiceRouter } from '../channels/twilio-voice';
-import { createWebchatChannel, webchatTenantsFrom } from '../channels/webchat';
+import {
+  WEBCHAT_MEDIA_ROUTE,
+  createWebchatChannel,
+  photoTooLargeText,
+  webchatTenantsFrom,
+} from '../channels/webchat';
+import { PHOTO_MAX_BYTES } from '../backoffice/api/intervention-photos';
 import { registerBuiltInChannels } from '../channels/built-in';
 import { botFrameworkEnabled, createDisabledBotFrameworkChannel } from '../channels/botframework/disabled';
 import { TerritoryProvider } from '../knowledge/territory';
@@ -300,14 +306,22 @@ export async function createContainer(
     },
     sessions: { idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS },
     oidc: oidcSettings(config),
+    media: mediaStore,
   });
 
   // Size limits, security headers, rate limits (per IP, per sender), before every router.
   const security = createSecurityLayer({
     publicUrl: config.PUBLIC_URL,
     logger,
-    // Photos: the web chat's upload and the field teams' intervention photos read up to their own limits.
-    ownBodyLimits: [/^\/channels\/webchat\/media$/, /^\/api\/v1\/interventions\/[^/]+\/photos\/[^/]+$/],
+    // Photos: the web chat's upload and the field teams' intervention photos have their own size limits.
+    uploads: [
+      {
+        path: WEBCHAT_MEDIA_ROUTE,
+        maxBytes: config.MEDIA_MAX_BYTES,
+        message: photoTooLargeText(config.MEDIA_MAX_BYTES),
+      },
+      { path: /^\/api\/v1\/interventions\/[^/]+\/photos\/[^/]+$/, maxBytes: PHOTO_MAX_BYTES },
+    ],
     rateLimits: config.RATE_LIMITS_ENABLED
       ? {
           senderPerMinute: config.RATE_LIMIT_SENDER_PER_MINUTE,

@@ -1,6 +1,6 @@
 // What the API handlers need, given by createBackoffice.
 import type { Logger } from '../../bot/logger';
-import type { EventBus } from '../../bot/ports';
+import type { EventBus, MediaStore } from '../../bot/ports';
 import type { Resolver, WebhookAddressPolicy } from '../../adapters/outbox';
 import type { RecordedRequestType } from '../../bot/intent-module';
 import type { TerritoryProvider } from '../../knowledge/territory';
@@ -16,6 +16,7 @@ import type {
   SavedFilterStore,
   InterventionStore,
   InterventionPhotoStore,
+  MediaPublications,
 } from '../ports';
 
 export interface ApiDeps {
@@ -49,6 +50,9 @@ export interface ApiDeps {
   smsConfigured?: boolean;
   /** The counter's and the switchboard's intake (the bot's forms on an agent's screen); absent, not served. */
   desk?: DeskIntake;
+  /** Citizens' photos (web chat, MMS/WhatsApp) and which are published; absent, not served. */
+  media?: MediaStore;
+  mediaPublications?: MediaPublications;
   /** PUBLIC_URL, for the invitation links. */
   publicUrl?: string;
 }

@@ -25,8 +25,14 @@ const UploadQuery = z.object({
   tenant: z.string().max(64).optional(),
 });
 
+/** The full path, for the server's size guard (which refuses a declared size before reading, with this text). */
+export const WEBCHAT_MEDIA_ROUTE = /^\/channels\/webchat\/media$/;
+
+export const photoTooLargeText = (maxBytes: number): string =>
+  `La photo dépasse la taille maximale (${megabytesFr(maxBytes)}).`;
+
 const tooLarge = (maxBytes: number): GuichetError =>
-  new GuichetError('PAYLOAD_TOO_LARGE', `La photo dépasse la taille maximale (${megabytesFr(maxBytes)}).`);
+  new GuichetError('PAYLOAD_TOO_LARGE', photoTooLargeText(maxBytes));
 
 /** Reads the body up to `maxBytes`: a larger one (declared or streamed) stops the read and is a 413. */
 function readBody(req: Request, maxBytes: number): Promise<Buffer> {
