@@ -28,6 +28,6 @@ export async function jpegWithGps(position = PHOTO_POSITION): Promise<Buffer> {
       [piexif.GPSIFD.GPSLongitude!]: dms(position.lon),
     },
   });
-  const jpeg = await plainJpeg();
+  const jpeg = await plainJpeg('#f4a261');
   return Buffer.from(piexif.insert(exif, jpeg.toString('binary')), 'binary');
 }
