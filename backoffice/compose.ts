@@ -4,7 +4,7 @@
 import type { RecordedRequestType } from '../bot/intent-module';
 import type { Router } from 'express';
 import type { Logger } from '../bot/logger';
-import type { EventBus, SharedStore } from '../bot/ports';
+import type { EventBus, MediaStore, SharedStore } from '../bot/ports';
 import type { Geocoder } from '../bot/ports/geocoder';
 import type { TerritoryProvider } from '../knowledge/territory';
 import {
@@ -28,6 +28,7 @@ import { SessionManager } from './auth/sessions';
 import { PostgresAgentSessionStore } from '../adapters/postgres/backoffice/agent-session-store';
 import { PostgresAgentDirectory } from '../adapters/postgres/backoffice/agent-directory-store';
 import { PostgresKnowledgeGapStore } from '../adapters/postgres/backoffice/knowledge-gaps';
+import { PostgresMediaPublications } from '../adapters/postgres/backoffice/media-publications';
 import { passwordRoutes } from './auth/password';
 import { createConsoleRouter, type MapSettings } from './console/router';
 import { recordPromisedCallback } from './callbacks';
@@ -72,6 +73,8 @@ export interface BackofficeModuleOptions {
   oidc?: Omit<OidcSettings, 'publicUrl'>;
   /** The bot's forms, NLU and store for the counter's intake (/api/v1/desk); absent, not served. */
   desk?: Pick<DeskIntakeDeps, 'forms' | 'nlu' | 'store' | 'tenants'>;
+  /** Where citizens' photos are kept (MEDIA_STORE); absent, the photo routes are not served. */
+  media?: MediaStore;
 }
 
 export interface BackofficeModule {
@@ -114,8 +117,11 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
         clock,
       })
     : undefined;
+  const mediaPublications = new PostgresMediaPublications(options.sql);
   const deps = {
     store,
+    media: options.media,
+    mediaPublications,
     savedFilters: stores.savedFilters,
     interventions: stores.interventions,
     interventionPhotos: stores.interventionPhotos,
@@ -195,6 +201,7 @@ export function createBackofficeModule(options: BackofficeModuleOptions): Backof
           logger,
           clock,
           publicUrl: options.publicUrl,
+          photos: options.media ? { store: options.media, publications: mediaPublications } : undefined,
         }),
       ],
       ['/console', createConsoleRouter({ map: options.map })],

@@ -708,3 +708,18 @@ export interface InterventionPhotoStore {
   ): Promise<{ id: string } | null>;
   getPhoto(scope: Scope, interventionId: string, photoId: string): Promise<InterventionPhoto | null>;
 }
+
+/**
+ * Which citizens' photos an agent has published (migration 0017). A photo is private by default: only a
+ * published one is served on a public surface (Open311's media_url); agents see every photo of their requests.
+ */
+export interface MediaPublications {
+  /** The keys among `keys` that are published. */
+  publishedAmong(keys: readonly string[]): Promise<Set<string>>;
+  /** Publishes (or withdraws) the photo `key` of the request `requestId` (its uuid), by `actor`. */
+  setPublished(
+    photo: { tenantId: string; requestId: string; key: string },
+    published: boolean,
+    actor: string,
+  ): Promise<void>;
+}

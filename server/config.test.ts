@@ -36,6 +36,13 @@ describe('configuration', () => {
     ).toBe(true);
   });
 
+  it('keeps photos in PostgreSQL by default, and needs the bucket and its keys for S3', () => {
+    expect(loadConfig({}).MEDIA_STORE).toBe('postgres');
+    expect(() => loadConfig({ MEDIA_STORE: 's3', S3_ENDPOINT: 'https://s3.example.fr' })).toThrow(
+      /S3_BUCKET: is required when MEDIA_STORE=s3/,
+    );
+  });
+
   it('keeps PUBLIC_URL without its trailing slash, so signatures are computed on the right URL', () => {
     expect(publicUrlOf(loadConfig({ PUBLIC_URL: 'https://guichet.example.fr/' }))).toBe(
       'https://guichet.example.fr',

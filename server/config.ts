@@ -101,6 +101,24 @@ export const ConfigSchema = z
       .regex(/^https?:\/\/[^/]+\/.*\{z\}.*\{x\}.*\{y\}/, 'must be an http(s) URL with {z}, {x} and {y}')
       .default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
     MAP_TILE_ATTRIBUTION: z.string().min(1).max(300).default('© les contributeurs d’OpenStreetMap'),
+    /** Where citizens' photos are kept: in PostgreSQL (default) or an S3-compatible bucket (S3_*). */
+    MEDIA_STORE: z.enum(['postgres', 's3']).default('postgres'),
+    /** Largest photo a citizen may send (web chat upload, MMS/WhatsApp media), in bytes. */
+    MEDIA_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(25 * 1024 * 1024)
+      .default(8 * 1024 * 1024),
+    /** Past this an MMS/WhatsApp photo is given up (the citizen is told to send it again). */
+    MEDIA_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(14_000).default(5000),
+    S3_ENDPOINT: optionalUrl,
+    S3_REGION: z.string().min(1).default('us-east-1'),
+    S3_BUCKET: optionalString,
+    S3_ACCESS_KEY_ID: optionalString,
+    S3_SECRET_ACCESS_KEY: optionalString,
+    /** Prepended to every object key, so one bucket can serve several deployments. */
+    S3_PREFIX: z.string().max(200).default(''),
     /** Private receivers webhooks may reach (host names and CIDR ranges, comma-separated); none by default. */
     WEBHOOK_ALLOWED_HOSTS: z
       .string()
@@ -204,6 +222,10 @@ export const ConfigSchema = z
     if ((c.LLM_PROVIDER === 'openai-compatible' || c.LLM_PROVIDER === 'ollama') && !c.LLM_MODEL)
       llmMissing('LLM_MODEL');
     if (c.LLM_PROVIDER === 'mistral' && !c.LLM_API_KEY) llmMissing('LLM_API_KEY');
+    if (c.MEDIA_STORE === 's3')
+      for (const name of ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const)
+        if (!c[name])
+          ctx.addIssue({ code: 'custom', path: [name], message: 'is required when MEDIA_STORE=s3' });
     oidcProblems(c).forEach(([path, message]) => ctx.addIssue({ code: 'custom', path: [path], message }));
   });
 

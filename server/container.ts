@@ -23,11 +23,18 @@ import {
 import { createSharedStore, MEMORY_DATA_DIR } from '../adapters/postgres';
 import { createRedisAdapters, RedisEventBus, type RedisAdapters } from '../adapters/redis';
 import { ApiAdresseGeocoder } from '../adapters/geocoder';
+import { MediaIntake, PostgresMediaStore, S3MediaStore } from '../adapters/media';
 import { createTwilioNotifier, createTwilioRecordings, type TwilioNotifier } from '../adapters/twilio';
 import { notificationHandler } from '../channels/twilio-common';
 import { createTwilioSmsRouter } from '../channels/twilio-sms';
 import { createTwilioVoiceRouter } from '../channels/twilio-voice';
-import { createWebchatChannel, webchatTenantsFrom } from '../channels/webchat';
+import {
+  WEBCHAT_MEDIA_ROUTE,
+  createWebchatChannel,
+  photoTooLargeText,
+  webchatTenantsFrom,
+} from '../channels/webchat';
+import { PHOTO_MAX_BYTES } from '../backoffice/api/intervention-photos';
 import { registerBuiltInChannels } from '../channels/built-in';
 import { botFrameworkEnabled, createDisabledBotFrameworkChannel } from '../channels/botframework/disabled';
 import { TerritoryProvider } from '../knowledge/territory';
@@ -68,6 +75,8 @@ export interface Container {
   geocodingRetry?: IntervalJob<GeocodingRetryReport>;
   /** Builds the open-data figures of every territory (OPEN_DATA_ENABLED, OPEN_DATA_REFRESH_HOURS > 0). */
   openDataRefresh?: IntervalJob<number>;
+  /** Citizens' photos: checked, stripped of metadata and stored (MEDIA_STORE). */
+  media: MediaIntake;
   /** Which implementations back the ports, for the start log and the bench. */
   describe(): { store: string; state: string };
   close(): Promise<void>;
@@ -196,7 +205,21 @@ export async function createContainer(
       .digest('hex'),
   });
 
+  const mediaStore =
+    config.MEDIA_STORE === 's3'
+      ? new S3MediaStore({
+          endpoint: config.S3_ENDPOINT ?? '',
+          region: config.S3_REGION,
+          bucket: config.S3_BUCKET ?? '',
+          accessKeyId: config.S3_ACCESS_KEY_ID ?? '',
+          secretAccessKey: config.S3_SECRET_ACCESS_KEY ?? '',
+          prefix: config.S3_PREFIX,
+        })
+      : new PostgresMediaStore(store.sql);
+  const media = new MediaIntake(mediaStore, config.MEDIA_MAX_BYTES);
+
   const webchat = createWebchatChannel({
+    media,
     engine,
     store,
     bus,
@@ -294,12 +317,22 @@ export async function createContainer(
     },
     sessions: { idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS },
     oidc: oidcSettings(config),
+    media: mediaStore,
   });
 
   // Size limits, security headers, rate limits (per IP, per sender), before every router.
   const security = createSecurityLayer({
     publicUrl: config.PUBLIC_URL,
     logger,
+    // Photos: the web chat's upload and the field teams' intervention photos have their own size limits.
+    uploads: [
+      {
+        path: WEBCHAT_MEDIA_ROUTE,
+        maxBytes: config.MEDIA_MAX_BYTES,
+        message: photoTooLargeText(config.MEDIA_MAX_BYTES),
+      },
+      { path: /^\/api\/v1\/interventions\/[^/]+\/photos\/[^/]+$/, maxBytes: PHOTO_MAX_BYTES },
+    ],
     rateLimits: config.RATE_LIMITS_ENABLED
       ? {
           senderPerMinute: config.RATE_LIMIT_SENDER_PER_MINUTE,
@@ -376,7 +409,17 @@ export async function createContainer(
       ...backoffice.routes,
       [
         '/channels/twilio',
-        createTwilioSmsRouter({ ...twilio, idempotency, state, senderLimit: security.senderLimit }),
+        createTwilioSmsRouter({
+          ...twilio,
+          idempotency,
+          state,
+          senderLimit: security.senderLimit,
+          media: {
+            intake: media,
+            timeoutMs: config.MEDIA_FETCH_TIMEOUT_MS,
+            apiBaseUrl: config.TWILIO_API_BASE_URL,
+          },
+        }),
       ],
       [
         '/channels/twilio',
@@ -412,6 +455,7 @@ export async function createContainer(
     app,
     twilioNotifier,
     backoffice,
+    media,
     retention,
     geocodingRetry,
     openDataRefresh,
@@ -432,6 +476,7 @@ export async function createContainer(
       await webchat.close();
       await botframework.close();
       await bus.close().catch(() => undefined);
+      if (mediaStore instanceof S3MediaStore) mediaStore.close();
       await Promise.allSettled([store.close(), state.close(), redis?.close()]);
     },
   };

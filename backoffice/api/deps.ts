@@ -1,6 +1,6 @@
 // What the API handlers need, given by createBackoffice.
 import type { Logger } from '../../bot/logger';
-import type { EventBus } from '../../bot/ports';
+import type { EventBus, MediaStore } from '../../bot/ports';
 import type { Resolver, WebhookAddressPolicy } from '../../adapters/outbox';
 import type { RecordedRequestType } from '../../bot/intent-module';
 import type { TerritoryProvider } from '../../knowledge/territory';
@@ -18,6 +18,7 @@ import type {
   SavedFilterStore,
   InterventionStore,
   InterventionPhotoStore,
+  MediaPublications,
 } from '../ports';
 
 export interface ApiDeps {
@@ -55,6 +56,9 @@ export interface ApiDeps {
   desk?: DeskIntake;
   /** The questions the bot could not answer (backoffice/api/knowledge-gaps.ts); absent, not served. */
   knowledgeGaps?: KnowledgeGapStore;
+  /** Citizens' photos (web chat, MMS/WhatsApp) and which are published; absent, not served. */
+  media?: MediaStore;
+  mediaPublications?: MediaPublications;
   /** PUBLIC_URL, for the invitation links. */
   publicUrl?: string;
 }

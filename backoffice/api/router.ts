@@ -16,6 +16,7 @@ import type { ApiDeps } from './deps';
 import { eventRoutes, type EventStreams } from './events';
 import { indicatorRoutes } from './indicators';
 import { interventionPhotoRoutes } from './intervention-photos';
+import { requestPhotoRoutes } from './request-photos';
 import { interventionRoutes } from './interventions';
 import { knowledgeGapRoutes } from './knowledge-gaps';
 import { openApiDocument } from './openapi';
@@ -37,6 +38,7 @@ export function apiRoutes(deps: ApiDeps, streams: EventStreams): AnyRoute[] {
     ...requestWorkRoutes(deps),
     ...interventionRoutes(deps),
     ...interventionPhotoRoutes(deps),
+    ...requestPhotoRoutes(deps),
     ...transferRoutes(deps),
     ...conversationRoutes(deps),
     ...voiceMessageRoutes(deps),

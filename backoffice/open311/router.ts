@@ -18,7 +18,8 @@ import {
   type TerritoryProvider,
 } from '../../knowledge/territory';
 import { teamsOf, type Authenticator, type Principal } from '../auth';
-import type { RequestStore, Scope } from '../ports';
+import type { MediaPublications, RequestStore, Scope } from '../ports';
+import { MEDIA_KEY_PATTERN, mediaKeyOf, type MediaStore } from '../../bot/ports';
 import { toE164 } from '../../bot/phone-numbers';
 import type { RequestView } from '../schemas';
 import { open311Error, send, sendError, splitFormat, type Format } from './format';
@@ -35,6 +36,8 @@ export interface Open311Deps {
   logger: Logger;
   clock: () => Date;
   publicUrl: string;
+  /** Citizens' photos: a published one is media_url, served at /open311/v2/media/…; others stay private. */
+  photos?: { store: MediaStore; publications: MediaPublications };
 }
 
 const DEFAULT_DAYS = 90;
@@ -147,7 +150,30 @@ export function createOpen311Router(deps: Open311Deps): Router {
   /** A text an agent approved for the public, with any personal data left in it masked (defence in depth). */
   const published = (text: string | null): string | null => (text ? redactPersonalData(text).text : null);
 
-  function toServiceRequest(r: RequestView, territory: Territory, full: boolean) {
+  /** The stored photos among `requests` that an agent published (the only ones media_url may name). */
+  async function publishedPhotos(requests: readonly RequestView[]): Promise<Set<string>> {
+    const keys = requests.flatMap((r) => {
+      const url = (r.payload.photo as { url?: unknown } | undefined)?.url;
+      const key = typeof url === 'string' ? mediaKeyOf(url) : null;
+      return key ? [key] : [];
+    });
+    return deps.photos ? deps.photos.publications.publishedAmong(keys) : new Set();
+  }
+
+  /** A stored photo is public only once published; another link (sent by an Open311 client) as before. */
+  function mediaUrlOf(url: unknown, full: boolean, publishedKeys: ReadonlySet<string>): string | null {
+    if (typeof url !== 'string') return null;
+    const key = mediaKeyOf(url);
+    if (key) return publishedKeys.has(key) ? `${deps.publicUrl}/open311/v2/media/${key}` : null;
+    return full ? url : null;
+  }
+
+  function toServiceRequest(
+    r: RequestView,
+    territory: Territory,
+    full: boolean,
+    publishedKeys: ReadonlySet<string> = new Set(),
+  ) {
     const payload = r.payload;
     const address = (payload.address ?? {}) as { text?: unknown; label?: unknown; postcode?: unknown };
     const photo = (payload.photo ?? {}) as { url?: unknown };
@@ -181,7 +207,7 @@ export function createOpen311Router(deps: Open311Deps): Router {
       zipcode: typeof address.postcode === 'string' ? address.postcode : (commune?.postcodes[0] ?? null),
       lat: r.location?.lat ?? null,
       long: r.location?.lon ?? null,
-      media_url: full && typeof photo.url === 'string' ? photo.url : null,
+      media_url: mediaUrlOf(photo.url, full, publishedKeys),
     };
   }
 
@@ -448,12 +474,37 @@ export function createOpen311Router(deps: Open311Deps): Router {
           res,
           format,
           200,
-          page.items.map((r) => toServiceRequest(r, territory, full)),
+          await (async () => {
+            const publishedKeys = await publishedPhotos(page.items);
+            return page.items.map((r) => toServiceRequest(r, territory, full, publishedKeys));
+          })(),
           { root: 'service_requests', item: 'request' },
         );
       },
     ),
   );
+
+  // A published photo, for anyone (media_url); an unpublished or unknown one is the same 404.
+  router.get('/media/:tenant/:photoId', async (req, res): Promise<void> => {
+    const key = `${String(req.params.tenant)}/${String(req.params.photoId)}`;
+    const notFound = (): void => void res.status(404).json([{ code: 404, description: 'media not found' }]);
+    if (!deps.photos || !MEDIA_KEY_PATTERN.test(key)) return notFound();
+    try {
+      if (!(await deps.photos.publications.publishedAmong([key])).has(key)) return notFound();
+      const photo = await deps.photos.store.get(key);
+      if (!photo) return notFound();
+      res.set({
+        'Content-Type': photo.contentType,
+        'Cache-Control': 'public, max-age=300',
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Disposition': 'inline',
+        'Cross-Origin-Resource-Policy': 'cross-origin',
+      });
+      res.end(photo.bytes);
+    } catch (error) {
+      sendError(res, 'json', error, deps.logger);
+    }
+  });
 
   router.get(
     '/requests/:id',
@@ -465,7 +516,8 @@ export function createOpen311Router(deps: Open311Deps): Router {
       const found = await deps.store.getRequestByReference(scope, id);
       if (!found || found.type !== REQUEST_TYPE)
         throw open311Error(404, `service_request_id ${id} not found`);
-      send(res, format, 200, [toServiceRequest(found, territory, full)], {
+      const publishedKeys = await publishedPhotos([found]);
+      send(res, format, 200, [toServiceRequest(found, territory, full, publishedKeys)], {
         root: 'service_requests',
         item: 'request',
       });

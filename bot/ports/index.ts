@@ -3,3 +3,4 @@ export * from './coordination';
 export * from './shared-store';
 export * from './geocoder';
 export * from './event-bus';
+export * from './media-store';

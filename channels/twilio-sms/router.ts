@@ -28,6 +28,7 @@ import {
   type SenderLimit,
   type TwilioAuthConfig,
 } from '../twilio-common';
+import { mediaProblemText, receiveTwilioMedia, type TwilioMediaOptions } from './media';
 import { keywordOf, optOutCommand } from './opt-out';
 import { SmsPages } from './pages';
 import {
@@ -57,6 +58,8 @@ export interface TwilioSmsDeps {
    * every page is sent at once.
    */
   state?: ConversationStateStore;
+  /** MMS/WhatsApp photos fetched and stored; without it a photo's Twilio URL is passed as it came. */
+  media?: Omit<TwilioMediaOptions, 'accountSid' | 'authToken'>;
 }
 
 const UNKNOWN_NUMBER_TEXT =
@@ -89,13 +92,30 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
       sendTwiml(res, refusal);
       return;
     }
-    const render = (replies: readonly Reply[]): Outgoing =>
-      outgoingOf(replies, {
+    // Photos first: the turn gets the stored copies; what did not arrive is said before the answer.
+    const received =
+      deps.media && media.media.length > 0
+        ? await receiveTwilioMedia(media.media, territory.id, {
+            ...deps.media,
+            accountSid: deps.auth.accountSid,
+            authToken: deps.auth.authToken,
+          })
+        : { media: media.media, problems: [] };
+    if (received.problems.length > 0)
+      deps.logger.warn('MMS/WhatsApp media not received', {
+        tenant: territory.id,
+        problems: received.problems,
+      });
+    const notice = deps.media ? mediaProblemText(received.problems, deps.media.intake.maxBytes) : undefined;
+    const render = (answered: readonly Reply[]): Outgoing => {
+      const replies: readonly Reply[] = notice ? [{ type: 'text', text: notice }, ...answered] : answered;
+      return outgoingOf(replies, {
         channel,
         territory,
         paging: pages !== undefined,
         templates: deps.sender?.sendWhatsAppContent !== undefined,
       });
+    };
     const from = bareAddress(hook.To);
     const send = (sender: ReplySender, outgoing: Outgoing) =>
       sendByRest(sender, channel, address, from, outgoing.messages, (error) =>
@@ -129,7 +149,7 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
         address,
         providerMessageId: hook.MessageSid,
         text: textOf(hook),
-        ...(media.media.length > 0 ? { media: media.media } : {}),
+        ...(received.media.length > 0 ? { media: received.media } : {}),
         ...(locationOf(hook) ? { location: locationOf(hook) } : {}),
       },
       {

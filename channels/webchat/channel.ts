@@ -3,6 +3,7 @@ import type { Express, Router } from 'express';
 import type { Engine } from '../../bot/engine';
 import type { Logger } from '../../bot/logger';
 import type { EventBus, SharedStore } from '../../bot/ports';
+import type { MediaIntake } from '../../adapters/media';
 import { createDemoSiteRouter, createWebchatAssetsRouter } from './assets';
 import { createOriginPolicy } from './cors';
 import { createWebchatRouter } from './router';
@@ -17,6 +18,8 @@ export interface WebchatChannelDeps {
   /** HMAC secret of the per-conversation tokens (shared by every instance). */
   secret: string;
   logger: Logger;
+  /** Photo uploads from the widget (POST /channels/webchat/media). */
+  media?: MediaIntake;
   /** The app's public URL: its origin may always call the API. */
   publicUrl?: string;
   /** Socket limits (tests lower them). */
@@ -57,6 +60,7 @@ export function createWebchatChannel(deps: WebchatChannelDeps): WebchatChannel {
           tenants: deps.tenants,
           origins,
           secret: deps.secret,
+          media: deps.media,
         }),
       ],
       ['/', createDemoSiteRouter()],

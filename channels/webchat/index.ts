@@ -10,3 +10,4 @@ export {
 } from './socket';
 export { webchatTenantsFrom, type WebchatTenant, type WebchatTenants } from './tenants';
 export { conversationToken, verifyConversationToken, newConversationId } from './conversation-token';
+export { WEBCHAT_MEDIA_ROUTE, photoTooLargeText } from './upload';

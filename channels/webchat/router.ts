@@ -6,7 +6,8 @@ import { z } from 'zod';
 import type { Engine } from '../../bot/engine';
 import { GuichetError, isGuichetError } from '../../bot/errors';
 import { LocationSchema, MAX_TEXT_LENGTH, ReplySchema, type Reply } from '../../bot/messages';
-import type { MessageRecord, SharedStore } from '../../bot/ports';
+import { mediaKeyOf, mediaTenantOf, type MessageRecord, type SharedStore } from '../../bot/ports';
+import type { MediaIntake } from '../../adapters/media';
 import { answerTurn } from '../../bot/turn-answer';
 import { cleanUnsafeText, isUnsafeText } from '../../bot/unsafe-text';
 import { requireContentTypeJson } from './content-type';
@@ -18,6 +19,7 @@ import {
 } from './conversation-token';
 import { assertOriginAllowed, corsMiddleware, tenantKeyOf, type OriginPolicy } from './cors';
 import type { WebchatTenant, WebchatTenants } from './tenants';
+import { createWebchatUploadRouter } from './upload';
 
 export interface WebchatDeps {
   engine: Engine;
@@ -25,10 +27,14 @@ export interface WebchatDeps {
   tenants: WebchatTenants;
   origins: OriginPolicy;
   secret: string;
+  /** Photo uploads (POST /media); without it the widget's attach button gets a 404. */
+  media?: MediaIntake;
 }
 
 export const MAX_BODY = '16kb';
 const HISTORY_LIMIT = 200;
+
+const isMediaUrl = (url: string): boolean => mediaKeyOf(url) !== null;
 
 const MessageBody = z.strictObject({
   conversationId: z
@@ -41,7 +47,6 @@ const MessageBody = z.strictObject({
     z
       .string({ error: 'text is required and must be a string' })
       .trim()
-      .min(1, 'text must not be empty')
       .max(MAX_TEXT_LENGTH, `text must be at most ${MAX_TEXT_LENGTH} characters`),
   ),
   token: z.string().max(100).optional(),
@@ -56,6 +61,11 @@ const MessageBody = z.strictObject({
   tenant: z.string().max(64).optional(),
   /** Shared by the browser's geolocation after a location request. */
   location: LocationSchema.optional(),
+  /** Photos uploaded first (POST /media): only the internal URLs that upload answered. */
+  media: z
+    .array(z.strictObject({ url: z.string().max(200).refine(isMediaUrl, 'not an uploaded photo') }))
+    .max(3)
+    .optional(),
 });
 
 function badRequest(error: z.ZodError): GuichetError {
@@ -96,6 +106,15 @@ function historyItem(m: MessageRecord): HistoryItem {
 export function createWebchatRouter(deps: WebchatDeps): Router {
   const router = Router();
   router.use(corsMiddleware(deps.origins, deps.tenants));
+  if (deps.media)
+    router.use(
+      createWebchatUploadRouter({
+        intake: deps.media,
+        tenants: deps.tenants,
+        origins: deps.origins,
+        secret: deps.secret,
+      }),
+    );
 
   const tenantOf = (key: string | undefined): WebchatTenant => {
     const tenant = deps.tenants.resolve(key);
@@ -115,8 +134,14 @@ export function createWebchatRouter(deps: WebchatDeps): Router {
     const parsed = MessageBody.safeParse(req.body);
     if (!parsed.success) throw badRequest(parsed.error);
     const body = parsed.data;
+    // A photo alone is a message; otherwise there must be text.
+    if (!body.text && !body.media?.length)
+      throw new GuichetError('BAD_REQUEST', 'text: text must not be empty');
     const tenant = tenantOf(body.tenant ?? tenantKeyOf(req));
     assertOriginAllowed(deps.origins, req, tenant);
+    // A photo of another territory is not this conversation's to send (keys name their tenant).
+    if (body.media?.some((m) => mediaTenantOf(mediaKeyOf(m.url) ?? '') !== tenant.id))
+      throw new GuichetError('BAD_REQUEST', 'media: the photo was not uploaded to this territory');
     let conversationId = body.conversationId;
     if (conversationId) {
       if (!verifyConversationToken(deps.secret, tenant.id, conversationId, tokenOf(req, body.token))) {
@@ -137,6 +162,7 @@ export function createWebchatRouter(deps: WebchatDeps): Router {
         choiceValue: body.choiceValue,
         locale: body.locale,
         location: body.location,
+        ...(body.media?.length ? { media: body.media.map((m) => ({ url: m.url })) } : {}),
       },
       { locale: body.locale ?? tenant.locale },
     );

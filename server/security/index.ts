@@ -6,7 +6,7 @@ import type { SenderLimit } from '../../channels/twilio-common';
 import { securityHeaders } from './headers';
 import { createLimitsMiddleware, createSenderLimit } from './limits-middleware';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
-import { requestSizeGuard } from './size-limits';
+import { requestSizeGuard, type UploadLimit } from './size-limits';
 
 export { securityHeaders, type SecurityHeadersOptions } from './headers';
 export {
@@ -29,6 +29,8 @@ export { requestSizeGuard, MAX_BODY_BYTES, MAX_URL_LENGTH, type SizeLimits } fro
 export interface SecurityLayerOptions {
   publicUrl?: string;
   logger: Logger;
+  /** Upload routes with a body limit of their own (see size-limits.ts). */
+  uploads?: readonly UploadLimit[];
   /** Undefined: no rate limits (load tests only). */
   rateLimits?: {
     senderPerMinute: number;
@@ -49,7 +51,10 @@ export interface SecurityLayer {
 }
 
 export function createSecurityLayer(options: SecurityLayerOptions): SecurityLayer {
-  const before: RequestHandler[] = [requestSizeGuard(), securityHeaders({ publicUrl: options.publicUrl })];
+  const before: RequestHandler[] = [
+    requestSizeGuard({ uploads: options.uploads }),
+    securityHeaders({ publicUrl: options.publicUrl }),
+  ];
   let limiter: RateLimiter | undefined;
   let senderLimit: SenderLimit | undefined;
   if (options.rateLimits) {

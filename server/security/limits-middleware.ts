@@ -22,6 +22,7 @@ export const DEFAULT_EXEMPT_IPS = ['127.0.0.1', '::1', '::ffff:127.0.0.1'];
 const WEBHOOK_PATHS = /^\/(channels\/twilio\/|api\/messages$)/;
 const HEALTH_PATHS = new Set(['/healthz', '/readyz']);
 const WEBCHAT_MESSAGES = '/channels/webchat/messages';
+const WEBCHAT_MEDIA = '/channels/webchat/media';
 const CONVERSATION_ID = /^wc_[A-Za-z0-9_-]{16,64}$/;
 
 export function createLimitsMiddleware(options: LimitsMiddlewareOptions): RequestHandler[] {
@@ -40,6 +41,20 @@ export function createLimitsMiddleware(options: LimitsMiddlewareOptions): Reques
 
   const webchatJson = express.json({ limit: options.webchatBodyLimit ?? '16kb' });
   const perConversation: RequestHandler = (req, res, next) => {
+    if (req.method === 'POST' && req.path === WEBCHAT_MEDIA) {
+      // A photo counts as a message of its conversation (named in the query: the body is the image).
+      const id = req.query.conversationId;
+      if (typeof id !== 'string' || !CONVERSATION_ID.test(id)) return next();
+      limiter
+        .consume('sender', `webchat:${id}`)
+        .then((decision) => {
+          if (decision.allowed) return next();
+          if (decision.firstRefusal) options.logger.warn('rate limit: web chat conversation refused', {});
+          refuseJson(res, decision, 'fr');
+        })
+        .catch(next);
+      return;
+    }
     if (req.method !== 'POST' || req.path !== WEBCHAT_MESSAGES) return next();
     // Parsed here so the conversation id is known; the router's own parser then skips the read body.
     const checkConversation = async (error?: unknown): Promise<void> => {

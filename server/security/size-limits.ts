@@ -11,6 +11,17 @@ export const MAX_URL_LENGTH = 4096;
 export interface SizeLimits {
   maxBodyBytes?: number;
   maxUrlLength?: number;
+  /**
+   * Upload routes (photos: several MB) get their own body limit instead of the general one, still refused
+   * before the body is read, with the route's own message if it has one (the web chat's is in French).
+   */
+  uploads?: readonly UploadLimit[];
+}
+
+export interface UploadLimit {
+  path: RegExp;
+  maxBytes: number;
+  message?: string;
 }
 
 export function requestSizeGuard(limits: SizeLimits = {}): RequestHandler {
@@ -24,17 +35,22 @@ export function requestSizeGuard(limits: SizeLimits = {}): RequestHandler {
       return;
     }
     const declared = req.headers['content-length'];
+    const upload = limits.uploads?.find((u) => u.path.test(req.path));
+    const limit = upload?.maxBytes ?? maxBody;
     if (declared !== undefined) {
       const length = Number(declared);
       if (!Number.isSafeInteger(length) || length < 0) {
         res.status(400).json({ error: { code: 'BAD_REQUEST', message: 'Invalid Content-Length' } });
         return;
       }
-      if (length > maxBody) {
+      if (length > limit) {
         // The body is not read: close the connection rather than drain it.
         res.set('Connection', 'close');
         res.status(413).json({
-          error: { code: 'PAYLOAD_TOO_LARGE', message: `The body is larger than ${maxBody} bytes` },
+          error: {
+            code: 'PAYLOAD_TOO_LARGE',
+            message: upload?.message ?? `The body is larger than ${limit} bytes`,
+          },
         });
         return;
       }

@@ -219,6 +219,17 @@ describe('tenant isolation', () => {
         api()
           .get(`/api/v1/interventions/${foreignInterventionId}/photos/00000000-0000-4000-8000-000000000000`)
           .set(bearer(t)),
+      'get /requests/{id}/photos': (t) =>
+        api().get(`/api/v1/requests/${foreignRequestId}/photos`).set(bearer(t)),
+      'get /requests/{id}/photos/{photoId}': (t) =>
+        api()
+          .get(`/api/v1/requests/${foreignRequestId}/photos/${'A'.repeat(24)}`)
+          .set(bearer(t)),
+      'put /requests/{id}/photos/{photoId}/publication': (t) =>
+        api()
+          .put(`/api/v1/requests/${foreignRequestId}/photos/${'A'.repeat(24)}/publication`)
+          .set(bearer(t))
+          .send({ published: true }),
       'post /agents/{id}/role': (t) =>
         api().post(`/api/v1/agents/${foreignAgentId}/role`).set(bearer(t)).send({ role: 'admin' }),
     };

@@ -10,6 +10,7 @@ import { smsSegments } from '../../channels/render/sms';
 import { jsonErrorHandler } from '../../server/http-errors';
 import { createCatalog } from '../../knowledge/territory';
 import { silentLogger } from '../../bot/logger';
+import { jpegWithGps } from '../support/photos';
 import {
   ACCOUNT_SID,
   AUTH_TOKEN,
@@ -190,6 +191,12 @@ describe('WhatsApp', () => {
   it('is recognised by its sender prefix, keeps accents, and stores a shared location and photo', async () => {
     const phone = mobile();
     const from = `whatsapp:${phone}`;
+    // The photo is fetched from Twilio with the account's credentials and stored (tests/channels/twilio-media.test.ts).
+    const photo = await jpegWithGps();
+    nock('https://api.twilio.com')
+      .get(`/2010-04-01/Accounts/${ACCOUNT_SID}/Messages/MM1/Media/ME1`)
+      .basicAuth({ user: ACCOUNT_SID, pass: AUTH_TOKEN })
+      .reply(200, photo, { 'Content-Type': 'image/jpeg' });
     const res = await postSigned(
       container.app,
       PATH,
@@ -221,7 +228,7 @@ describe('WhatsApp', () => {
     const transcript = await transcriptOf('whatsapp', phone);
     const inbound = transcript.filter((m) => m.direction === 'in');
     expect(inbound[0]?.payload).toMatchObject({
-      media: [{ url: expect.stringContaining('/Media/ME1'), contentType: 'image/jpeg' }],
+      media: [{ url: expect.stringMatching(/^media:val-de-loue\//), contentType: 'image/jpeg' }],
     });
     expect(inbound[1]?.payload).toMatchObject({
       location: { lat: 47.10215, lon: 6.05102, label: '12 Rue des Lilas, Montcey-sur-Loue' },

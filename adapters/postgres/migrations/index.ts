@@ -14,6 +14,7 @@ import { migration0013 } from './0013-callbacks';
 import { migration0014 } from './0014-interventions';
 import { migration0015 } from './0015-transfers';
 import { migration0016 } from './0016-intervention-photos';
+import { migration0017 } from './0017-media';
 import { migration0021 } from './0021-steering-indicators';
 import { migration0024 } from './0024-knowledge-gaps';
 
@@ -39,6 +40,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0014,
   migration0015,
   migration0016,
+  migration0017,
   migration0021,
   migration0024,
 ];

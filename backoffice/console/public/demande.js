@@ -121,6 +121,7 @@
           text: 'Voir la photo jointe (nouvel onglet)',
         }),
       );
+    else if (photoUrl && photoUrl.indexOf('media:') === 0) showCitizenPhoto(photo);
     else photo.textContent = 'Pas de photo.';
 
     fillChoices(G.select('assign-team'), (v && v.teams) || {}, r.teamId, 'Aucune équipe');
@@ -326,6 +327,72 @@
         ]),
       );
     return li;
+  }
+
+  /**
+   * The photo the citizen sent (web chat, MMS/WhatsApp), stored here: shown to the agent, private until an
+   * agent publishes it (then Open311 names it).
+   * @param {HTMLElement} box
+   */
+  function showCitizenPhoto(box) {
+    G.api(requestPath('/photos')).then(
+      function (/** @type {{ items: { id: string, url: string, published: boolean }[] }} */ body) {
+        var item = body.items[0];
+        if (!item) {
+          box.textContent = 'Pas de photo.';
+          return;
+        }
+        var figure = G.el('figure', { className: 'done-photo' }, [
+          G.el('figcaption', { text: 'Photo envoyée par le demandeur' }),
+        ]);
+        var state = G.el('p', { className: 'hint', role: 'status' });
+        var toggle = /** @type {HTMLButtonElement} */ (
+          G.el('button', { type: 'button', className: 'secondary' })
+        );
+        var published = item.published;
+        var show = function () {
+          state.textContent = published
+            ? 'Photo publiée : visible de tous (Open311).'
+            : 'Photo non publiée : visible des agents seulement.';
+          toggle.textContent = published ? 'Retirer la publication' : 'Publier la photo';
+        };
+        show();
+        toggle.addEventListener('click', function () {
+          toggle.disabled = true;
+          G.api(G.withTenant(item.url.slice('/api/v1'.length) + '/publication'), {
+            method: 'PUT',
+            body: { published: !published },
+          })
+            .then(function (/** @type {{ published: boolean }} */ r) {
+              published = r.published;
+              show();
+            })
+            .catch(function (/** @type {Error} */ e) {
+              state.textContent = e.message;
+            })
+            .then(function () {
+              toggle.disabled = false;
+            });
+        });
+        box.appendChild(figure);
+        box.appendChild(state);
+        box.appendChild(toggle);
+        G.image(G.withTenant(item.url.slice('/api/v1'.length))).then(
+          function (url) {
+            figure.insertBefore(
+              G.el('img', { src: url, alt: 'Photo envoyée par le demandeur' }),
+              figure.firstChild,
+            );
+          },
+          function () {
+            figure.appendChild(G.el('p', { className: 'hint', text: 'La photo n’a pas pu être chargée.' }));
+          },
+        );
+      },
+      function () {
+        box.textContent = 'La photo n’a pas pu être chargée.';
+      },
+    );
   }
 
   function loadInterventions() {

@@ -893,6 +893,197 @@
     send(text);
   });
 
+  // ---- photos: the attach button (POST media, then a message carrying it) ----
+  // Kept in one block with its own texts: the server strips the photo's metadata; the position it held comes
+  // back to the widget only, and is used as the place only if the citizen says yes.
+  var PHOTO_TEXT = {
+    fr: {
+      attach: 'Joindre une photo',
+      sent: 'Photo envoyée',
+      needConversation: 'Écrivez d’abord votre message, puis joignez la photo.',
+      failed: 'La photo n’a pas pu être envoyée. Réessayez.',
+      usePosition: 'Utiliser la position de la photo comme lieu ?',
+      yes: 'Oui, utiliser cette position',
+      no: 'Non',
+    },
+    en: {
+      attach: 'Attach a photo',
+      sent: 'Photo sent',
+      needConversation: 'Write your message first, then attach the photo.',
+      failed: 'The photo could not be sent. Try again.',
+      usePosition: 'Use the photo’s location as the place?',
+      yes: 'Yes, use this location',
+      no: 'No',
+    },
+  };
+  /** @param {'attach' | 'sent' | 'needConversation' | 'failed' | 'usePosition' | 'yes' | 'no'} key */
+  var photoText = function (key) {
+    return (state.locale === 'en' ? PHOTO_TEXT.en : PHOTO_TEXT.fr)[key];
+  };
+  var photoInput = el('input', {
+    type: 'file',
+    accept: 'image/jpeg,image/png,image/webp',
+    hidden: true,
+  });
+  // A camera drawn in SVG (an emoji depends on the fonts the citizen's device has).
+  var SVG_NS = 'http://www.w3.org/2000/svg';
+  var cameraIcon = document.createElementNS(SVG_NS, 'svg');
+  cameraIcon.setAttribute('viewBox', '0 0 24 24');
+  cameraIcon.setAttribute('width', '1.4em');
+  cameraIcon.setAttribute('height', '1.4em');
+  cameraIcon.setAttribute('aria-hidden', 'true');
+  cameraIcon.setAttribute('focusable', 'false');
+  [
+    'M4 7h3l2-3h6l2 3h3a1 1 0 0 1 1 1v11a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V8a1 1 0 0 1 1-1z',
+    'M12 10a3.5 3.5 0 1 0 0 7a3.5 3.5 0 1 0 0-7z',
+  ].forEach(function (d) {
+    var shape = document.createElementNS(SVG_NS, 'path');
+    shape.setAttribute('d', d);
+    shape.setAttribute('fill', 'none');
+    shape.setAttribute('stroke', 'currentColor');
+    shape.setAttribute('stroke-width', '2');
+    shape.setAttribute('stroke-linejoin', 'round');
+    cameraIcon.appendChild(shape);
+  });
+  var attachButton = el('button', { type: 'button', className: 'guichet-attach' }, [cameraIcon]);
+  function photoLabels() {
+    attachButton.setAttribute('aria-label', photoText('attach'));
+    attachButton.title = photoText('attach');
+  }
+  if (sendButton.parentNode) sendButton.parentNode.insertBefore(attachButton, sendButton);
+  form.appendChild(photoInput);
+  photoLabels();
+  langButton.addEventListener('click', photoLabels);
+  attachButton.addEventListener('click', function () {
+    if (!state.conversationId) {
+      appendError(photoText('needConversation'));
+      input.focus();
+      return;
+    }
+    photoInput.click();
+  });
+  photoInput.addEventListener('change', function () {
+    var file = photoInput.files && photoInput.files[0];
+    photoInput.value = '';
+    if (file) uploadPhoto(file);
+  });
+
+  /** @param {File} file */
+  function uploadPhoto(file) {
+    var img = el('img', { className: 'guichet-photo', alt: photoText('sent') });
+    var bubble = appendItem('user', t('youSaid'), el('p', { className: 'guichet-bubble' }, [img]));
+    // A file the browser cannot show either: its name instead of a broken image.
+    img.addEventListener('error', function () {
+      if (img.parentNode) img.parentNode.replaceChild(document.createTextNode(file.name), img);
+    });
+    var reader = new FileReader();
+    reader.onload = function () {
+      if (typeof reader.result === 'string') img.src = reader.result;
+      scrollToEnd();
+    };
+    reader.readAsDataURL(file);
+    var url = new URL('media', BASE);
+    url.searchParams.set('tenant', TENANT);
+    url.searchParams.set('conversationId', state.conversationId || '');
+    state.pending += 1;
+    renderTyping();
+    fetch(url.href, {
+      method: 'POST',
+      headers: {
+        'Content-Type': file.type || 'application/octet-stream',
+        'X-Conversation-Token': state.token || '',
+        Accept: 'application/json',
+      },
+      body: file,
+    })
+      .then(function (res) {
+        return res
+          .json()
+          .catch(function () {
+            return {};
+          })
+          .then(function (data) {
+            if (!res.ok || typeof data.url !== 'string')
+              throw new Error((data.error && data.error.message) || photoText('failed'));
+            return data;
+          });
+      })
+      .then(
+        /** @param {{ url: string, position?: { lat: number, lon: number } }} data */ function (data) {
+          state.pending -= 1;
+          renderTyping();
+          if (data.position) askPosition(data.url, data.position);
+          else sendPhoto(data.url);
+        },
+      )
+      .catch(function (error) {
+        state.pending -= 1;
+        renderTyping();
+        bubble.classList.add('guichet-msg--failed');
+        bubble.appendChild(srOnly(t('notSent')));
+        appendError(error instanceof Error && error.message ? error.message : photoText('failed'));
+      });
+  }
+
+  /** @param {string} url @param {{ lat: number, lon: number }} position */
+  function askPosition(url, position) {
+    var list = el('ul', { className: 'guichet-choices' });
+    /** @param {string} label @param {boolean} use */
+    var choice = function (label, use) {
+      var button = el('button', { type: 'button', className: 'guichet-choice', text: label });
+      button.addEventListener('click', function () {
+        sendPhoto(url, use ? { lat: position.lat, lon: position.lon } : undefined);
+        input.focus();
+      });
+      list.appendChild(el('li', null, [button]));
+      return button;
+    };
+    var yes = choice(photoText('yes'), true);
+    choice(photoText('no'), false);
+    appendItem(
+      'bot',
+      t('botSaid'),
+      el('div', { className: 'guichet-bubble' }, [paragraph(photoText('usePosition')), list]),
+    );
+    yes.focus();
+  }
+
+  /** @param {string} url @param {{ lat: number, lon: number }} [location] */
+  function sendPhoto(url, location) {
+    disableChoices();
+    /** @type {Record<string, unknown>} */
+    var body = {
+      text: '',
+      tenant: TENANT,
+      locale: state.locale,
+      clientMessageId: newId(),
+      media: [{ url: url }],
+    };
+    if (location) body.location = location;
+    state.pending += 1;
+    renderTyping();
+    post(body, false)
+      .then(function (result) {
+        if (!result.ok) throw new Error('send failed');
+        if (result.persisted) {
+          markLive(rowKey('in', ''));
+          result.messages.forEach(function (reply) {
+            markLive(rowKey('out', reply));
+          });
+        }
+        result.messages.forEach(function (reply) {
+          appendReply(reply);
+        });
+      })
+      .catch(function () {
+        appendError(t('sendFailed'));
+      })
+      .then(function () {
+        state.pending -= 1;
+        renderTyping();
+      });
+  }
+
   function mount() {
     applyTexts();
     document.body.appendChild(root);

@@ -1,0 +1,69 @@
+// What a citizen's photo goes through before it is stored, whatever the channel: its first bytes must say
+// JPEG, PNG or WebP (a declared type alone proves nothing), and it is re-encoded by sharp, which drops every
+// metadata block (EXIF, XMP, IPTC: the phone's model, the date, the position where it was taken) — privacy
+// by default. The GPS position is read before, and only returned: the web chat offers to use it as the
+// report's place, and it is used only if the citizen agrees.
+import exifr from 'exifr';
+import sharp from 'sharp';
+import type { GeoPoint } from '../../bot/messages';
+
+export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+export type ImageType = (typeof IMAGE_TYPES)[number];
+
+/** What the first bytes say the file is; null for anything but JPEG, PNG and WebP. */
+export function sniffImage(bytes: Buffer): ImageType | null {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return 'image/png';
+  if (
+    bytes.subarray(0, 4).toString('latin1') === 'RIFF' &&
+    bytes.subarray(8, 12).toString('latin1') === 'WEBP'
+  )
+    return 'image/webp';
+  return null;
+}
+
+export interface CleanImage {
+  contentType: ImageType;
+  bytes: Buffer;
+  /** Where the photo was taken, if the file said so (the stored bytes no longer do). */
+  position?: GeoPoint;
+}
+
+export class NotAnImageError extends Error {}
+
+async function positionOf(bytes: Buffer): Promise<GeoPoint | undefined> {
+  try {
+    const gps = (await exifr.gps(bytes)) as { latitude?: number; longitude?: number } | undefined;
+    const lat = gps?.latitude;
+    const lon = gps?.longitude;
+    if (typeof lat !== 'number' || typeof lon !== 'number' || !Number.isFinite(lat) || !Number.isFinite(lon))
+      return undefined;
+    if (Math.abs(lat) > 90 || Math.abs(lon) > 180) return undefined;
+    return { lat, lon };
+  } catch {
+    return undefined; // unreadable metadata: no position, the photo itself is still fine
+  }
+}
+
+/** Checks and cleans an image; throws NotAnImageError for anything that is not a readable JPEG/PNG/WebP. */
+export async function cleanImage(bytes: Buffer): Promise<CleanImage> {
+  const type = sniffImage(bytes);
+  if (!type) throw new NotAnImageError('not a JPEG, PNG or WebP image');
+  const position = await positionOf(bytes);
+  let cleaned: Buffer;
+  try {
+    // rotate() applies the EXIF orientation first, so the photo still stands the right way without it;
+    // sharp writes no metadata unless asked (withMetadata), which is the point.
+    const image = sharp(bytes, { limitInputPixels: 50_000_000, failOn: 'error' }).rotate();
+    cleaned =
+      type === 'image/jpeg'
+        ? await image.jpeg({ quality: 85 }).toBuffer()
+        : type === 'image/png'
+          ? await image.png().toBuffer()
+          : await image.webp({ quality: 85 }).toBuffer();
+  } catch {
+    throw new NotAnImageError('the image could not be read');
+  }
+  return { contentType: type, bytes: cleaned, ...(position ? { position } : {}) };
+}
