@@ -5,7 +5,7 @@ import type { Logger } from '../../bot/logger';
 import type { EventBus, SharedStore } from '../../bot/ports';
 import { createDemoSiteRouter, createWebchatAssetsRouter } from './assets';
 import { createOriginPolicy } from './cors';
-import { createWebchatRouter } from './router';
+import { createWebchatRouter, type WebchatDeps } from './router';
 import { WebchatSockets, type WebchatSocketOptions } from './socket';
 import { originOf, type WebchatTenants } from './tenants';
 
@@ -19,6 +19,9 @@ export interface WebchatChannelDeps {
   logger: Logger;
   /** The app's public URL: its origin may always call the API. */
   publicUrl?: string;
+  greeting?: WebchatDeps['greeting'];
+  geocoder?: WebchatDeps['geocoder'];
+  map?: WebchatDeps['map'];
   /** Socket limits (tests lower them). */
   socket?: Pick<
     WebchatSocketOptions,
@@ -57,6 +60,9 @@ export function createWebchatChannel(deps: WebchatChannelDeps): WebchatChannel {
           tenants: deps.tenants,
           origins,
           secret: deps.secret,
+          greeting: deps.greeting,
+          geocoder: deps.geocoder,
+          map: deps.map,
         }),
       ],
       ['/', createDemoSiteRouter()],

@@ -5,11 +5,13 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { Engine } from '../../bot/engine';
 import { GuichetError, isGuichetError } from '../../bot/errors';
+import type { Locale } from '../../bot/i18n';
 import { LocationSchema, MAX_TEXT_LENGTH, ReplySchema, type Reply } from '../../bot/messages';
-import type { MessageRecord, SharedStore } from '../../bot/ports';
+import { isGeocoderUnavailable, type Geocoder, type MessageRecord, type SharedStore } from '../../bot/ports';
 import { answerTurn } from '../../bot/turn-answer';
 import { cleanUnsafeText, isUnsafeText } from '../../bot/unsafe-text';
 import { requireContentTypeJson } from './content-type';
+import { presentReplies } from './present';
 import {
   CONVERSATION_ID_PATTERN,
   conversationToken,
@@ -25,6 +27,12 @@ export interface WebchatDeps {
   tenants: WebchatTenants;
   origins: OriginPolicy;
   secret: string;
+  /** The greeting and the services as choices, shown when the panel opens (intents/small-talk). */
+  greeting?: (territoryName: string, locale: Locale) => Reply;
+  /** Names the place under the pin of the location map (national address API). */
+  geocoder?: Geocoder;
+  /** Map tiles for the location map; the map works without them (pin, coordinates, address). */
+  map?: { tileUrl?: string; attribution?: string };
 }
 
 export const MAX_BODY = '16kb';
@@ -58,6 +66,13 @@ const MessageBody = z.strictObject({
   location: LocationSchema.optional(),
 });
 
+const LocaleQuery = z.enum(['fr', 'en']);
+const ConfigQuery = z.object({ locale: LocaleQuery.optional() });
+const ReverseQuery = z.object({
+  lat: z.coerce.number({ error: 'lat must be a number' }).min(-90).max(90),
+  lon: z.coerce.number({ error: 'lon must be a number' }).min(-180).max(180),
+});
+
 function badRequest(error: z.ZodError): GuichetError {
   const first = error.issues[0];
   const message = first
@@ -78,6 +93,10 @@ export interface HistoryItem {
   text: string;
   reply?: Reply;
   createdAt?: string;
+}
+
+function presentItem(item: HistoryItem, locale: Locale): HistoryItem {
+  return item.reply ? { ...item, reply: presentReplies([item.reply], locale)[0] } : item;
 }
 
 function historyItem(m: MessageRecord): HistoryItem {
@@ -107,8 +126,36 @@ export function createWebchatRouter(deps: WebchatDeps): Router {
 
   router.get('/config', (req, res) => {
     const tenant = tenantOf(tenantKeyOf(req));
+    const query = ConfigQuery.safeParse(req.query);
+    if (!query.success) throw badRequest(query.error);
+    const locale = query.data.locale ?? tenant.locale;
     res.set('Cache-Control', 'public, max-age=300');
-    res.json({ name: tenant.name, notice: tenant.notice, locale: tenant.locale });
+    res.json({
+      name: tenant.name,
+      notice: tenant.notice,
+      locale: tenant.locale,
+      privacyUrl: tenant.privacyUrl,
+      ...(tenant.accessibilityUrl ? { accessibilityUrl: tenant.accessibilityUrl } : {}),
+      ...(tenant.center ? { center: tenant.center } : {}),
+      ...(deps.greeting ? { greeting: presentReplies([deps.greeting(tenant.name, locale)], locale)[0] } : {}),
+      ...(deps.map?.tileUrl ? { map: { tileUrl: deps.map.tileUrl, attribution: deps.map.attribution } } : {}),
+    });
+  });
+
+  // The address under the pin the citizen is placing, before sending it: null when none is near or the
+  // address API is slow or down (the widget then shows the coordinates only).
+  router.get('/reverse', async (req, res) => {
+    tenantOf(tenantKeyOf(req));
+    const query = ReverseQuery.safeParse(req.query);
+    if (!query.success) throw badRequest(query.error);
+    let label: string | null = null;
+    try {
+      label = (await deps.geocoder?.reverse(query.data))?.label ?? null;
+    } catch (error) {
+      if (!isGeocoderUnavailable(error)) throw error;
+    }
+    res.set('Cache-Control', 'no-store');
+    res.json({ label });
   });
 
   router.post('/messages', requireContentTypeJson, express.json({ limit: MAX_BODY }), async (req, res) => {
@@ -142,7 +189,11 @@ export function createWebchatRouter(deps: WebchatDeps): Router {
     );
     if (answer.kind === 'replies') {
       res.set('Cache-Control', 'no-store');
-      res.json({ conversationId, token, messages: answer.result.replies });
+      res.json({
+        conversationId,
+        token,
+        messages: presentReplies(answer.result.replies, body.locale ?? tenant.locale),
+      });
       return;
     }
     if (answer.kind === 'failed' && answer.unavailable && isGuichetError(answer.error)) {
@@ -151,7 +202,7 @@ export function createWebchatRouter(deps: WebchatDeps): Router {
         error: { code: answer.error.code, message: 'The assistant is temporarily unavailable' },
         conversationId: body.conversationId,
         token: body.conversationId ? token : undefined,
-        messages: answer.replies,
+        messages: presentReplies(answer.replies, body.locale ?? tenant.locale),
       });
       return;
     }
@@ -176,7 +227,12 @@ export function createWebchatRouter(deps: WebchatDeps): Router {
     if (!conversation) throw new GuichetError('NOT_FOUND', 'Unknown conversation');
     const messages = await deps.store.listMessages(tenant.id, conversation.id, { limit: HISTORY_LIMIT });
     res.set('Cache-Control', 'no-store');
-    res.json({ conversationId: id, owner: conversation.owner, messages: messages.map(historyItem) });
+    const locale = LocaleQuery.safeParse(req.query.locale).data ?? tenant.locale;
+    res.json({
+      conversationId: id,
+      owner: conversation.owner,
+      messages: messages.map((m) => presentItem(historyItem(m), locale)),
+    });
   });
 
   return router;
