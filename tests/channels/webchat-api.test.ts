@@ -85,6 +85,17 @@ describe('GET /channels/webchat/config', () => {
     await api().get(res.body.privacyUrl).expect(200);
   });
 
+  it('links a territory’s own privacy notice and accessibility statement when it names them', async () => {
+    const res = await api().get('/channels/webchat/config?tenant=autre').expect(200);
+    expect(res.body).toMatchObject({
+      privacyUrl: 'https://www.pointe-aux-herons.example/donnees-personnelles',
+      accessibilityUrl: 'https://www.pointe-aux-herons.example/accessibilite',
+    });
+    expect(res.body.greeting.text).toMatch(
+      /^Bonjour\u202f! Je suis l’assistant de la Commune de Pointe-aux-Hérons\./,
+    );
+  });
+
   it('greets in the asked language with the help menu’s services as choices, typeset', async () => {
     const fr = await api().get('/channels/webchat/config?tenant=demo&locale=fr').expect(200);
     expect(fr.body.greeting).toMatchObject({

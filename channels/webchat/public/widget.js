@@ -70,7 +70,7 @@
       ended: 'Conversation terminée.',
       restart: 'Nouvelle conversation',
       unread: ' – nouveau message',
-      privacy: 'Données personnelles',
+      privacy: 'Notice complète sur vos données',
       accessibility: 'Accessibilité',
       sentAt: 'à ',
       locateConsent:
@@ -119,7 +119,7 @@
       ended: 'Conversation ended.',
       restart: 'New conversation',
       unread: ' – new message',
-      privacy: 'Personal data',
+      privacy: 'Full privacy notice',
       accessibility: 'Accessibility',
       sentAt: 'at ',
       locateConsent:
@@ -1053,7 +1053,11 @@
     picker = { close: close };
 
     lookUp();
-    mapBox.focus();
+    // The whole picker in view (map, address, buttons), the focus on the map for the arrow keys.
+    mapBox.focus({ preventScroll: true });
+    // (Scrolled by hand: scrollIntoView would also scroll the host page.)
+    var below = section.getBoundingClientRect().bottom - scroller.getBoundingClientRect().bottom;
+    if (below > 0) scroller.scrollTop += below;
     loadLeaflet().then(function (L) {
       if (!L || !section.parentNode) return;
       map = L.map(mapBox, { keyboard: false, zoomControl: false, attributionControl: false });
@@ -1097,6 +1101,8 @@
     item.classList.add('guichet-msg--greeting');
     log.insertBefore(item, log.firstChild);
     if (item !== log.lastElementChild) enableLastChoices();
+    // Alone, it is read from the top: the notice and the links above it stay in view.
+    else scroller.scrollTop = 0;
   }
 
   /** The current conversation is left (its socket closed, its id forgotten); the next message starts another. */
