@@ -126,7 +126,7 @@ describe('agent console (headless Chromium)', () => {
       () => !(document.querySelector('#reply-send') as HTMLButtonElement).disabled,
     );
     await citizen.waitForFunction(() =>
-      /agent a rejoint la conversation/.test(document.querySelector('.guichet-log')?.textContent ?? ''),
+      /a rejoint la conversation/.test(document.querySelector('.guichet-log')?.textContent ?? ''),
     );
 
     // Reply: the citizen's page shows it, pushed over the socket.
