@@ -5,6 +5,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { Engine } from '../../bot/engine';
 import { GuichetError, isGuichetError } from '../../bot/errors';
+import { typography } from '../../bot/french';
 import type { Locale } from '../../bot/i18n';
 import { LocationSchema, MAX_TEXT_LENGTH, ReplySchema, type Reply } from '../../bot/messages';
 import { isGeocoderUnavailable, type Geocoder, type MessageRecord, type SharedStore } from '../../bot/ports';
@@ -132,7 +133,8 @@ export function createWebchatRouter(deps: WebchatDeps): Router {
     res.set('Cache-Control', 'public, max-age=300');
     res.json({
       name: tenant.name,
-      notice: tenant.notice,
+      // Typeset like the replies, so the widget recognises the notice when the first answer repeats it.
+      notice: typography(tenant.notice, locale),
       locale: tenant.locale,
       privacyUrl: tenant.privacyUrl,
       ...(tenant.accessibilityUrl ? { accessibilityUrl: tenant.accessibilityUrl } : {}),

@@ -126,6 +126,8 @@ describe('web chat greeting and location picker (headless Chromium)', () => {
       .press('Enter');
     const ask = page.locator('.guichet-msg--bot', { hasText: 'Où se situe le problème' }).last();
     await ask.waitFor();
+    // The first answer repeats the data notice: the panel shows it above already, not twice.
+    expect(await page.locator('.guichet-log', { hasText: 'dpo@val-de-loue.example' }).count()).toBe(0);
     await ask.locator('.guichet-consent', { hasText: 'qu’après votre validation' }).waitFor();
     // The browser's position is read only now, after the click.
     await ask.locator('.guichet-locate', { hasText: 'Utiliser ma position' }).press('Enter');

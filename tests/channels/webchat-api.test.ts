@@ -76,7 +76,7 @@ describe('GET /channels/webchat/config', () => {
     const territory = container.territories.current().get(DEMO_TENANT)!;
     expect(res.body).toMatchObject({
       name: territory.name,
-      notice: territory.notice.shortText,
+      notice: territory.notice.shortText.replace(' :', '\u00a0:'),
       locale: 'fr',
       privacyUrl: `/privacy?tenant=${DEMO_TENANT}`,
       center: territory.center,
