@@ -133,7 +133,8 @@ describe('agent console (headless Chromium)', () => {
     await console.fill('#reply-text', 'Bonjour, je suis Marie. Que puis-je faire pour vous ?');
     await console.click('#reply-send');
     await citizen.waitForFunction(() =>
-      /Bonjour, je suis Marie\. Que puis-je faire pour vous \?/.test(
+      // (\s: the web chat typesets a narrow no-break space before "?".)
+      /Bonjour, je suis Marie\. Que puis-je faire pour vous\s\?/.test(
         document.querySelector('.guichet-log')?.textContent ?? '',
       ),
     );
