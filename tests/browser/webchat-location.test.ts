@@ -135,7 +135,7 @@ describe('web chat greeting and location picker (headless Chromium)', () => {
     const map = page.locator('.guichet-map');
     await map.waitFor();
     await place()
-      .filter({ hasText: `${LILAS} (47.10215, 6.05102). C’est bien ça ?` })
+      .filter({ hasText: `${LILAS} (47.10215, 6.05102). C’est bien ça\u202f?` })
       .waitFor();
     // The map is there (Leaflet, served by the app) even though no tile could load.
     await page.locator('.guichet-map.leaflet-container .guichet-pin').waitFor();
