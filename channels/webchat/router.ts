@@ -6,7 +6,8 @@ import { z } from 'zod';
 import type { Engine } from '../../bot/engine';
 import { GuichetError, isGuichetError } from '../../bot/errors';
 import { typography } from '../../bot/french';
-import type { Locale } from '../../bot/i18n';
+import type { TurnCommand } from '../../bot/engine';
+import { phrase, say, type Locale } from '../../bot/i18n';
 import { LocationSchema, MAX_TEXT_LENGTH, ReplySchema, type Reply } from '../../bot/messages';
 import { isGeocoderUnavailable, type Geocoder, type MessageRecord, type SharedStore } from '../../bot/ports';
 import { answerTurn } from '../../bot/turn-answer';
@@ -73,6 +74,28 @@ const ReverseQuery = z.object({
   lat: z.coerce.number({ error: 'lat must be a number' }).min(-90).max(90),
   lon: z.coerce.number({ error: 'lon must be a number' }).min(-180).max(180),
 });
+
+const EndBody = z.strictObject({
+  token: z.string().max(100).optional(),
+  tenant: z.string().max(64).optional(),
+  locale: z.enum(['fr', 'en']).optional(),
+  clientMessageId: z.string().min(1).max(128).optional(),
+});
+
+/** The citizen's line in the transcript, and what closes the conversation. */
+const LEFT = phrase(
+  'Nouvelle conversation (la personne a quitté celle-ci)',
+  'New conversation (the person left this one)',
+);
+const ENDED = phrase('Conversation terminée.', 'Conversation ended.');
+
+function endConversation(locale: Locale): TurnCommand {
+  return (ctx) => {
+    ctx.effects.conversation.status = 'closed';
+    ctx.effects.conversation.owner = 'bot';
+    return Promise.resolve({ replies: [{ type: 'end', text: say(ENDED, locale) }] });
+  };
+}
 
 function badRequest(error: z.ZodError): GuichetError {
   const first = error.issues[0];
@@ -211,6 +234,43 @@ export function createWebchatRouter(deps: WebchatDeps): Router {
     // A bad message (400…) or a bug: the JSON error handler answers it.
     throw answer.kind === 'failed' ? answer.error : new GuichetError('INTERNAL', 'No answer');
   });
+
+  // "Nouvelle conversation": the citizen leaves this one. It is closed (out of the agents' queue, the bot's
+  // form forgotten) with a line in the transcript saying so; the widget then starts another.
+  router.post(
+    '/conversations/:id/end',
+    requireContentTypeJson,
+    express.json({ limit: MAX_BODY }),
+    async (req, res) => {
+      const id = String(req.params.id ?? '');
+      const parsed = EndBody.safeParse(req.body);
+      if (!parsed.success) throw badRequest(parsed.error);
+      const body = parsed.data;
+      const tenant = tenantOf(body.tenant ?? tenantKeyOf(req));
+      assertOriginAllowed(deps.origins, req, tenant);
+      if (
+        !CONVERSATION_ID_PATTERN.test(id) ||
+        !verifyConversationToken(deps.secret, tenant.id, id, tokenOf(req, body.token))
+      ) {
+        throw new GuichetError('NOT_FOUND', 'Unknown conversation (or wrong token)');
+      }
+      const locale = body.locale ?? tenant.locale;
+      const answer = await answerTurn(
+        deps.engine,
+        {
+          tenantId: tenant.id,
+          channel: 'webchat',
+          address: id,
+          text: say(LEFT, locale),
+          providerMessageId: body.clientMessageId,
+          locale,
+        },
+        { locale, command: endConversation(locale) },
+      );
+      if (answer.kind === 'failed') throw answer.error;
+      res.status(204).end();
+    },
+  );
 
   router.get('/conversations/:id/history', async (req, res) => {
     const id = req.params.id ?? '';

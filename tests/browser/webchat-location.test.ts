@@ -167,9 +167,12 @@ describe('web chat greeting and location picker (headless Chromium)', () => {
     );
   });
 
-  it('"Nouvelle conversation" starts afresh with the greeting; the old conversation is forgotten', async () => {
+  it('"Nouvelle conversation" closes the old conversation and starts afresh with the greeting', async () => {
     const before = await page.evaluate(() => sessionStorage.getItem('guichet-webchat:demo'));
+    const ended = page.waitForResponse((r) => /\/conversations\/wc_[^/]+\/end/.test(r.url()));
     await page.locator('.guichet-restart').press('Enter');
+    // The server is told: the old conversation is closed (out of the agents' queue).
+    expect((await ended).status()).toBe(204);
     await greeting().waitFor();
     await expect(page.locator('.guichet-log > li').count()).resolves.toBe(1);
     const after = await page.evaluate(() => sessionStorage.getItem('guichet-webchat:demo'));

@@ -11,6 +11,7 @@ import { MemoryEventBus } from '../../adapters/memory';
 import { createWebchatChannel, type WebchatTenants } from '../../channels/webchat';
 import { jsonErrorHandler } from '../../server/http-errors';
 import type { Container } from '../../server/container';
+import { IN_HOURS } from '../backoffice/support';
 import { createTestContainer, DEMO_TENANT } from '../support/harness';
 
 // Building or closing a container (PGlite) is slow on a loaded machine (the whole suite in parallel).
@@ -344,5 +345,36 @@ describe('GET /channels/webchat/reverse (the address under the map pin)', () => 
   ])('answers %s with a 400', async (_name, query) => {
     const res = await api().get(`/channels/webchat/reverse?tenant=demo${query}`).expect(400);
     expect(res.body.error.code).toBe('BAD_REQUEST');
+  });
+});
+
+describe('POST /channels/webchat/conversations/{id}/end ("Nouvelle conversation")', () => {
+  it('closes the conversation, out of the agents’ queue, with a line in the transcript', async () => {
+    const first = await post({ text: 'bonjour', tenant: 'demo' }).expect(200);
+    const { conversationId, token } = first.body as { conversationId: string; token: string };
+    // Waiting for an agent (asked during the agents' hours).
+    await container.engine.handleTurn({
+      tenantId: DEMO_TENANT,
+      channel: 'webchat',
+      address: conversationId,
+      text: 'je veux parler à un agent',
+      receivedAt: IN_HOURS,
+    });
+    const address = { tenantId: DEMO_TENANT, channel: 'webchat', address: conversationId };
+    const record = (await container.store.findConversation(address))!;
+    expect(record.owner).toBe('queue');
+    const waiting = await container.store.countWaitingConversations(DEMO_TENANT);
+
+    const path = `/channels/webchat/conversations/${conversationId}/end`;
+    await post({ token: 'wrong', tenant: 'demo' }, undefined, path).expect(404);
+    await post({ token, tenant: 'demo', locale: 'fr' }, undefined, path).expect(204);
+
+    expect(await container.store.findConversation(address)).toBeNull();
+    expect(await container.store.countWaitingConversations(DEMO_TENANT)).toBe(waiting - 1);
+    const transcript = await container.store.listMessages(DEMO_TENANT, record.id, { limit: 50 });
+    expect(transcript.slice(-2).map((m) => m.text)).toEqual([
+      'Nouvelle conversation (la personne a quitté celle-ci)',
+      'Conversation terminée.',
+    ]);
   });
 });

@@ -1087,6 +1087,26 @@
   }
 
   // ---- greeting and new conversation ----
+  /** Tells the server the citizen left the conversation (closed, out of the agents' queue); best effort. */
+  function endConversation() {
+    if (!state.conversationId) return;
+    var url = new URL('conversations/' + encodeURIComponent(state.conversationId) + '/end', BASE);
+    url.searchParams.set('tenant', TENANT);
+    fetch(url.href, {
+      method: 'POST',
+      keepalive: true,
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({
+        token: state.token,
+        tenant: TENANT,
+        locale: state.locale,
+        clientMessageId: newId(),
+      }),
+    }).catch(function () {
+      /* offline: the conversation simply expires */
+    });
+  }
+
   /**
    * At the top of the conversation: the greeting and the services as buttons (what "bonjour" answers), in the
    * panel's language. Not a message of the transcript: no time, and shown again above a restored history.
@@ -1107,6 +1127,7 @@
 
   /** The current conversation is left (its socket closed, its id forgotten); the next message starts another. */
   function startNewConversation() {
+    endConversation();
     resetConversation();
     log.textContent = '';
     showGreeting();
