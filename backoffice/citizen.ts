@@ -29,6 +29,19 @@ export const NOTICES = {
   ),
 } satisfies Record<string, Phrase>;
 
+/**
+ * What the citizen is told when an agent takes the conversation over: the agent's first name when known (never
+ * the surname nor an id), else the generic notice.
+ */
+export function joinedNotice(agentName: string | null | undefined): Phrase {
+  const firstName = agentName?.trim().split(/\s+/)[0];
+  if (!firstName) return NOTICES.joined;
+  return phrase(
+    `L’agent ${firstName} a rejoint la conversation et va vous répondre.`,
+    `${firstName}, a member of staff, has joined the conversation and will answer you.`,
+  );
+}
+
 /** A status change told to the citizen who made the request, or to one who follows it (same problem reported). */
 export function statusNotice(request: RequestView, note: string | undefined, follower = false): Phrase {
   const label = STATUS_LABELS[request.status];

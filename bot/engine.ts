@@ -158,6 +158,8 @@ export function createEngine(deps: EngineDeps): Engine {
       messages: [inboundRecord(turn.message), ...(outcome.transcript ?? outbound)],
       requests: [],
       outbox: [],
+      // A command may change the conversation itself (the web chat's "Nouvelle conversation" closes it).
+      conversation: turn.ctx!.effects.conversation,
       fenceToken: turn.lock?.token,
     });
     turn.result = { conversationId: turn.conversation!.id, replies: outcome.replies };

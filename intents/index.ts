@@ -10,13 +10,17 @@ import { createLibraryRegistration } from './library-registration';
 import { createReportIncident } from './report-incident';
 import { createRequestStatus } from './request-status';
 import { createSchoolRegistration } from './school-registration';
-import { createSmallTalk } from './small-talk';
+import { createSmallTalk, greetingReply } from './small-talk';
+import type { Locale } from '../bot/i18n';
+import type { Reply } from '../bot/messages';
 
 export type { IntentDeps } from './deps';
 
 export interface IntentSet {
   modules: IntentModule[];
   fallback?: FallbackModule;
+  /** The greeting with the services as choices, for a channel that greets before the first message. */
+  greeting(territoryName: string, locale: Locale): Reply;
 }
 
 export function createIntents(deps: IntentDeps): IntentSet {
@@ -34,5 +38,9 @@ export function createIntents(deps: IntentDeps): IntentSet {
     createSmallTalk(deps, helpMenu),
   ];
   const catalog = new IntentCatalog(modules);
-  return { modules, fallback: knowledge.fallback };
+  return {
+    modules,
+    fallback: knowledge.fallback,
+    greeting: (territoryName, locale) => greetingReply(territoryName, helpMenu, locale),
+  };
 }

@@ -227,6 +227,9 @@ export async function createContainer(
     secret: deploymentSecret,
     logger,
     publicUrl: publicUrlOf(config),
+    greeting: intents.greeting,
+    geocoder,
+    map: { tileUrl: config.MAP_TILE_URL, attribution: config.MAP_TILE_ATTRIBUTION },
   });
   // botbuilder (~30 MB) is loaded only when the channel can be used; otherwise /api/messages answers 403.
   const botframework = !botFrameworkEnabled(config.MICROSOFT_APP_ID, config.BOTFRAMEWORK_ALLOW_ANONYMOUS)

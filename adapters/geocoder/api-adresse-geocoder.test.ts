@@ -1,5 +1,5 @@
 // The national address API client against recorded answers (nock): a match, no match, a slow API,
-// a 5xx and a refused query. No real network.
+// a 5xx and a refused query; the reverse lookup of a shared position. No real network.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import nock from 'nock';
@@ -103,5 +103,33 @@ describe('ApiAdresseGeocoder', () => {
       new ApiAdresseGeocoder({ baseUrl: 'http://addok.internal:7878/' }).geocode('8 bd du port'),
     ).resolves.toBeNull();
     expect(scope.isDone()).toBe(true);
+  });
+
+  describe('reverse', () => {
+    it('names the address nearest to a position (GeoJSON order: lon first in the query)', async () => {
+      const scope = nock(API)
+        .get('/reverse/')
+        .query({ lon: '6.051', lat: '47.1022', limit: '1' })
+        .reply(200, fixture('reverse-lilas.json'));
+
+      await expect(new ApiAdresseGeocoder().reverse({ lat: 47.1022, lon: 6.051 })).resolves.toMatchObject({
+        label: '12 Rue des Lilas 25971 Montcey-sur-Loue',
+        citycode: '25971',
+        lat: 47.10215,
+        lon: 6.05102,
+      });
+      expect(scope.isDone()).toBe(true);
+    });
+
+    it('returns null in the middle of nowhere, and is unavailable when slow or down', async () => {
+      nock(API).get('/reverse/').query(true).reply(200, fixture('search-empty.json'));
+      nock(API).get('/reverse/').query(true).delay(1000).reply(200, fixture('reverse-lilas.json'));
+      nock(API).get('/reverse/').query(true).reply(502, 'Bad gateway');
+      const geocoder = new ApiAdresseGeocoder({ timeoutMs: 50 });
+
+      await expect(geocoder.reverse({ lat: 45, lon: 3 })).resolves.toBeNull();
+      await expect(geocoder.reverse({ lat: 45, lon: 3 })).rejects.toBeInstanceOf(GeocoderUnavailableError);
+      await expect(geocoder.reverse({ lat: 45, lon: 3 })).rejects.toBeInstanceOf(GeocoderUnavailableError);
+    });
   });
 });

@@ -1,5 +1,6 @@
 // Geocoder backed by the national address API (Base Adresse Nationale):
-//   GET {baseUrl}/search/?q=…&limit=1[&citycode=…|&postcode=…] → GeoCodeJSON FeatureCollection.
+//   GET {baseUrl}/search/?q=…&limit=1[&citycode=…|&postcode=…] → GeoCodeJSON FeatureCollection;
+//   GET {baseUrl}/reverse/?lon=…&lat=…&limit=1 → the same document, nearest address first.
 // Slow (> timeoutMs), unreachable, 5xx/429 or malformed answers raise GeocoderUnavailableError so the
 // caller records the address text and flags it for later geocoding; an empty result is a plain null.
 import {
@@ -43,7 +44,19 @@ export class ApiAdresseGeocoder implements Geocoder {
     url.searchParams.set('limit', '1');
     if (filter.citycode) url.searchParams.set('citycode', filter.citycode);
     if (filter.postcode) url.searchParams.set('postcode', filter.postcode);
+    return this.bestOf(url);
+  }
 
+  async reverse(point: { lat: number; lon: number }): Promise<GeocodeResult | null> {
+    const url = new URL(`${this.baseUrl}/reverse/`);
+    url.searchParams.set('lon', String(point.lon));
+    url.searchParams.set('lat', String(point.lat));
+    url.searchParams.set('limit', '1');
+    return this.bestOf(url);
+  }
+
+  /** The first feature of a GeoCodeJSON answer, under the deadline. */
+  private async bestOf(url: URL): Promise<GeocodeResult | null> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     try {

@@ -295,6 +295,17 @@ export class PostgresSharedStore implements SharedStore {
     });
   }
 
+  countWaitingConversations(tenantId: string): Promise<number> {
+    // conversations_open_owner_idx (tenant_id, owner, updated_at) WHERE status = 'open': an index-only count.
+    return this.run('countWaitingConversations', async () => {
+      const result = await this.sql.query<{ n: string }>(
+        `SELECT count(*) AS n FROM conversations WHERE tenant_id = $1 AND owner = 'queue' AND status = 'open'`,
+        [tenantId],
+      );
+      return Number(result.rows[0]?.n ?? 0);
+    });
+  }
+
   findOpenRequestsNear(query: {
     tenantId: string;
     type: string;

@@ -5,7 +5,7 @@ import { GuichetError } from '../../bot/errors';
 import { say } from '../../bot/i18n';
 import type { Reply } from '../../bot/messages';
 import { actorOf, hasRole, scopeOf, type Principal } from '../auth';
-import { citizenLocale, deliveryTo, NOTICES, type CitizenDelivery } from '../citizen';
+import { citizenLocale, deliveryTo, joinedNotice, NOTICES, type CitizenDelivery } from '../citizen';
 import { publishAgentEvent } from '../events';
 import { reachOf, ReachSchema, type Reach } from '../reach';
 import type { ConversationUpdate } from '../ports';
@@ -195,7 +195,7 @@ export function conversationRoutes(deps: ApiDeps): AnyRoute[] {
             if (!reach(current).written)
               return { owner: 'agent', agentId: principal.agentId, messages: [], outbox: [] };
             const delivery = notify(
-              { type: 'handover', state: 'agent_joined', text: say(NOTICES.joined, locale) },
+              { type: 'handover', state: 'agent_joined', text: say(joinedNotice(principal.name), locale) },
               'out',
             );
             return {

@@ -1,4 +1,5 @@
-// Port: turning a street address typed by a citizen into coordinates and a commune (INSEE code).
+// Port: turning a street address typed by a citizen into coordinates and a commune (INSEE code), and a
+// shared position back into the nearest address (so the citizen can check the pin is on the right place).
 // Production adapter: the national address API (adapters/geocoder). A geocoder never blocks a report:
 // callers treat `GeocoderUnavailableError` as "record the address text now, geocode later".
 import { GuichetError } from '../errors';
@@ -27,6 +28,11 @@ export interface Geocoder {
    * Throws GeocoderUnavailableError when the service is slow, down or answers an error.
    */
   geocode(query: string, filter?: GeocodeFilter): Promise<GeocodeResult | null>;
+  /**
+   * The address nearest to a position (its lat/lon are the address's, not the given point's), or null
+   * when there is none nearby. Throws GeocoderUnavailableError like geocode.
+   */
+  reverse(point: { lat: number; lon: number }): Promise<GeocodeResult | null>;
 }
 
 /** The geocoding service did not answer in time or answered an error (not "no match"). */

@@ -137,6 +137,8 @@ export interface SharedStore {
    */
   getRequestForContact(tenantId: string, reference: string, contactId: string): Promise<RequestRecord | null>;
   listRequestsForContact(tenantId: string, contactId: string, limit: number): Promise<RequestRecord[]>;
+  /** Open conversations waiting for an agent (owner 'queue'): what a citizen joining the queue is told. */
+  countWaitingConversations(tenantId: string): Promise<number>;
   /** Open requests of a type (and payload category) within radiusM metres of a point. */
   findOpenRequestsNear(query: {
     tenantId: string;

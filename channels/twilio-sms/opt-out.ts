@@ -1,5 +1,6 @@
 // STOP / START keywords. Operators (and Twilio, for some countries) act on them too, but the opt-out
 // must also be recorded here so that notifications about requests stop being sent to the contact.
+import { ofName } from '../../bot/french';
 import type { TurnCommand } from '../../bot/engine';
 import { phrase, say, type Locale } from '../../bot/i18n';
 import type { Logger } from '../../bot/logger';
@@ -32,7 +33,7 @@ export const OPT_OUT_MARK = 'twilio.opt_out';
 export const optOutText = (territoryName: string, locale: Locale = 'fr'): string =>
   say(
     phrase(
-      `C’est noté : vous ne recevrez plus de messages de ${territoryName}. Pour les recevoir à nouveau, envoyez START.`,
+      `C’est noté : vous ne recevrez plus de messages ${ofName(territoryName)}. Pour les recevoir à nouveau, envoyez START.`,
       `Done: you will no longer receive messages from ${territoryName}. To receive them again, send START.`,
     ),
     locale,
@@ -41,7 +42,7 @@ export const optOutText = (territoryName: string, locale: Locale = 'fr'): string
 export const optInText = (territoryName: string, locale: Locale = 'fr'): string =>
   say(
     phrase(
-      `C’est noté : vous recevrez à nouveau les messages de ${territoryName}. Envoyez STOP pour les arrêter.`,
+      `C’est noté : vous recevrez à nouveau les messages ${ofName(territoryName)}. Envoyez STOP pour les arrêter.`,
       `Done: you will receive messages from ${territoryName} again. Send STOP to stop them.`,
     ),
     locale,

@@ -5,23 +5,29 @@ import express, { Router } from 'express';
 import { projectPath } from '../../bot/project-root';
 
 export const PUBLIC_DIR = projectPath('channels', 'webchat', 'public');
+/** The location map's Leaflet, from the installed package (no CDN: the built server serves it). */
+const LEAFLET_DIR = path.join(path.dirname(require.resolve('leaflet/package.json')), 'dist');
 
 /** Embedded on other sites: cacheable for an hour (revalidated with ETag after), loadable cross-origin. */
 export function createWebchatAssetsRouter(): Router {
   const router = Router();
+  const headers = (res: express.Response) =>
+    res.set({
+      'Cache-Control': 'public, max-age=3600, stale-while-revalidate=86400',
+      'Cross-Origin-Resource-Policy': 'cross-origin',
+      'Access-Control-Allow-Origin': '*',
+      'X-Content-Type-Options': 'nosniff',
+    });
+  router.use(
+    '/vendor/leaflet',
+    express.static(LEAFLET_DIR, { index: false, etag: true, redirect: false, setHeaders: headers }),
+  );
   router.use(
     express.static(PUBLIC_DIR, {
       index: false,
       etag: true,
       lastModified: true,
-      setHeaders(res) {
-        res.set({
-          'Cache-Control': 'public, max-age=3600, stale-while-revalidate=86400',
-          'Cross-Origin-Resource-Policy': 'cross-origin',
-          'Access-Control-Allow-Origin': '*',
-          'X-Content-Type-Options': 'nosniff',
-        });
-      },
+      setHeaders: headers,
     }),
   );
   return router;

@@ -6,7 +6,7 @@ import type { EventBus, SharedStore } from '../../bot/ports';
 import type { MediaIntake } from '../../adapters/media';
 import { createDemoSiteRouter, createWebchatAssetsRouter } from './assets';
 import { createOriginPolicy } from './cors';
-import { createWebchatRouter } from './router';
+import { createWebchatRouter, type WebchatDeps } from './router';
 import { WebchatSockets, type WebchatSocketOptions } from './socket';
 import { originOf, type WebchatTenants } from './tenants';
 
@@ -22,6 +22,9 @@ export interface WebchatChannelDeps {
   media?: MediaIntake;
   /** The app's public URL: its origin may always call the API. */
   publicUrl?: string;
+  greeting?: WebchatDeps['greeting'];
+  geocoder?: WebchatDeps['geocoder'];
+  map?: WebchatDeps['map'];
   /** Socket limits (tests lower them). */
   socket?: Pick<
     WebchatSocketOptions,
@@ -61,6 +64,9 @@ export function createWebchatChannel(deps: WebchatChannelDeps): WebchatChannel {
           origins,
           secret: deps.secret,
           media: deps.media,
+          greeting: deps.greeting,
+          geocoder: deps.geocoder,
+          map: deps.map,
         }),
       ],
       ['/', createDemoSiteRouter()],

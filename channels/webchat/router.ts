@@ -5,12 +5,23 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { Engine } from '../../bot/engine';
 import { GuichetError, isGuichetError } from '../../bot/errors';
+import { typography } from '../../bot/french';
+import type { TurnCommand } from '../../bot/engine';
+import { phrase, say, type Locale } from '../../bot/i18n';
 import { LocationSchema, MAX_TEXT_LENGTH, ReplySchema, type Reply } from '../../bot/messages';
-import { mediaKeyOf, mediaTenantOf, type MessageRecord, type SharedStore } from '../../bot/ports';
+import {
+  isGeocoderUnavailable,
+  mediaKeyOf,
+  mediaTenantOf,
+  type Geocoder,
+  type MessageRecord,
+  type SharedStore,
+} from '../../bot/ports';
 import type { MediaIntake } from '../../adapters/media';
 import { answerTurn } from '../../bot/turn-answer';
 import { cleanUnsafeText, isUnsafeText } from '../../bot/unsafe-text';
 import { requireContentTypeJson } from './content-type';
+import { presentReplies } from './present';
 import {
   CONVERSATION_ID_PATTERN,
   conversationToken,
@@ -29,6 +40,12 @@ export interface WebchatDeps {
   secret: string;
   /** Photo uploads (POST /media); without it the widget's attach button gets a 404. */
   media?: MediaIntake;
+  /** The greeting and the services as choices, shown when the panel opens (intents/small-talk). */
+  greeting?: (territoryName: string, locale: Locale) => Reply;
+  /** Names the place under the pin of the location map (national address API). */
+  geocoder?: Geocoder;
+  /** Map tiles for the location map; the map works without them (pin, coordinates, address). */
+  map?: { tileUrl?: string; attribution?: string };
 }
 
 export const MAX_BODY = '16kb';
@@ -68,6 +85,35 @@ const MessageBody = z.strictObject({
     .optional(),
 });
 
+const LocaleQuery = z.enum(['fr', 'en']);
+const ConfigQuery = z.object({ locale: LocaleQuery.optional() });
+const ReverseQuery = z.object({
+  lat: z.coerce.number({ error: 'lat must be a number' }).min(-90).max(90),
+  lon: z.coerce.number({ error: 'lon must be a number' }).min(-180).max(180),
+});
+
+const EndBody = z.strictObject({
+  token: z.string().max(100).optional(),
+  tenant: z.string().max(64).optional(),
+  locale: z.enum(['fr', 'en']).optional(),
+  clientMessageId: z.string().min(1).max(128).optional(),
+});
+
+/** The citizen's line in the transcript, and what closes the conversation. */
+const LEFT = phrase(
+  'Nouvelle conversation (la personne a quitté celle-ci)',
+  'New conversation (the person left this one)',
+);
+const ENDED = phrase('Conversation terminée.', 'Conversation ended.');
+
+function endConversation(locale: Locale): TurnCommand {
+  return (ctx) => {
+    ctx.effects.conversation.status = 'closed';
+    ctx.effects.conversation.owner = 'bot';
+    return Promise.resolve({ replies: [{ type: 'end', text: say(ENDED, locale) }] });
+  };
+}
+
 function badRequest(error: z.ZodError): GuichetError {
   const first = error.issues[0];
   const message = first
@@ -88,6 +134,10 @@ export interface HistoryItem {
   text: string;
   reply?: Reply;
   createdAt?: string;
+}
+
+function presentItem(item: HistoryItem, locale: Locale): HistoryItem {
+  return item.reply ? { ...item, reply: presentReplies([item.reply], locale)[0] } : item;
 }
 
 function historyItem(m: MessageRecord): HistoryItem {
@@ -126,8 +176,37 @@ export function createWebchatRouter(deps: WebchatDeps): Router {
 
   router.get('/config', (req, res) => {
     const tenant = tenantOf(tenantKeyOf(req));
+    const query = ConfigQuery.safeParse(req.query);
+    if (!query.success) throw badRequest(query.error);
+    const locale = query.data.locale ?? tenant.locale;
     res.set('Cache-Control', 'public, max-age=300');
-    res.json({ name: tenant.name, notice: tenant.notice, locale: tenant.locale });
+    res.json({
+      name: tenant.name,
+      // Typeset like the replies, so the widget recognises the notice when the first answer repeats it.
+      notice: typography(tenant.notice, locale),
+      locale: tenant.locale,
+      privacyUrl: tenant.privacyUrl,
+      ...(tenant.accessibilityUrl ? { accessibilityUrl: tenant.accessibilityUrl } : {}),
+      ...(tenant.center ? { center: tenant.center } : {}),
+      ...(deps.greeting ? { greeting: presentReplies([deps.greeting(tenant.name, locale)], locale)[0] } : {}),
+      ...(deps.map?.tileUrl ? { map: { tileUrl: deps.map.tileUrl, attribution: deps.map.attribution } } : {}),
+    });
+  });
+
+  // The address under the pin the citizen is placing, before sending it: null when none is near or the
+  // address API is slow or down (the widget then shows the coordinates only).
+  router.get('/reverse', async (req, res) => {
+    tenantOf(tenantKeyOf(req));
+    const query = ReverseQuery.safeParse(req.query);
+    if (!query.success) throw badRequest(query.error);
+    let label: string | null = null;
+    try {
+      label = (await deps.geocoder?.reverse(query.data))?.label ?? null;
+    } catch (error) {
+      if (!isGeocoderUnavailable(error)) throw error;
+    }
+    res.set('Cache-Control', 'no-store');
+    res.json({ label });
   });
 
   router.post('/messages', requireContentTypeJson, express.json({ limit: MAX_BODY }), async (req, res) => {
@@ -168,7 +247,11 @@ export function createWebchatRouter(deps: WebchatDeps): Router {
     );
     if (answer.kind === 'replies') {
       res.set('Cache-Control', 'no-store');
-      res.json({ conversationId, token, messages: answer.result.replies });
+      res.json({
+        conversationId,
+        token,
+        messages: presentReplies(answer.result.replies, body.locale ?? tenant.locale),
+      });
       return;
     }
     if (answer.kind === 'failed' && answer.unavailable && isGuichetError(answer.error)) {
@@ -177,13 +260,50 @@ export function createWebchatRouter(deps: WebchatDeps): Router {
         error: { code: answer.error.code, message: 'The assistant is temporarily unavailable' },
         conversationId: body.conversationId,
         token: body.conversationId ? token : undefined,
-        messages: answer.replies,
+        messages: presentReplies(answer.replies, body.locale ?? tenant.locale),
       });
       return;
     }
     // A bad message (400…) or a bug: the JSON error handler answers it.
     throw answer.kind === 'failed' ? answer.error : new GuichetError('INTERNAL', 'No answer');
   });
+
+  // "Nouvelle conversation": the citizen leaves this one. It is closed (out of the agents' queue, the bot's
+  // form forgotten) with a line in the transcript saying so; the widget then starts another.
+  router.post(
+    '/conversations/:id/end',
+    requireContentTypeJson,
+    express.json({ limit: MAX_BODY }),
+    async (req, res) => {
+      const id = String(req.params.id ?? '');
+      const parsed = EndBody.safeParse(req.body);
+      if (!parsed.success) throw badRequest(parsed.error);
+      const body = parsed.data;
+      const tenant = tenantOf(body.tenant ?? tenantKeyOf(req));
+      assertOriginAllowed(deps.origins, req, tenant);
+      if (
+        !CONVERSATION_ID_PATTERN.test(id) ||
+        !verifyConversationToken(deps.secret, tenant.id, id, tokenOf(req, body.token))
+      ) {
+        throw new GuichetError('NOT_FOUND', 'Unknown conversation (or wrong token)');
+      }
+      const locale = body.locale ?? tenant.locale;
+      const answer = await answerTurn(
+        deps.engine,
+        {
+          tenantId: tenant.id,
+          channel: 'webchat',
+          address: id,
+          text: say(LEFT, locale),
+          providerMessageId: body.clientMessageId,
+          locale,
+        },
+        { locale, command: endConversation(locale) },
+      );
+      if (answer.kind === 'failed') throw answer.error;
+      res.status(204).end();
+    },
+  );
 
   router.get('/conversations/:id/history', async (req, res) => {
     const id = req.params.id ?? '';
@@ -202,7 +322,12 @@ export function createWebchatRouter(deps: WebchatDeps): Router {
     if (!conversation) throw new GuichetError('NOT_FOUND', 'Unknown conversation');
     const messages = await deps.store.listMessages(tenant.id, conversation.id, { limit: HISTORY_LIMIT });
     res.set('Cache-Control', 'no-store');
-    res.json({ conversationId: id, owner: conversation.owner, messages: messages.map(historyItem) });
+    const locale = LocaleQuery.safeParse(req.query.locale).data ?? tenant.locale;
+    res.json({
+      conversationId: id,
+      owner: conversation.owner,
+      messages: messages.map((m) => presentItem(historyItem(m), locale)),
+    });
   });
 
   return router;

@@ -7,10 +7,13 @@ import type { Duplex } from 'node:stream';
 import type { Express } from 'express';
 import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
+import type { Locale } from '../../bot/i18n';
 import type { Logger } from '../../bot/logger';
+import { ReplySchema } from '../../bot/messages';
 import { conversationTopic, readConversationPush, type EventBus, type Unsubscribe } from '../../bot/ports';
 import { CONVERSATION_ID_PATTERN, verifyConversationToken } from './conversation-token';
 import type { OriginPolicy } from './cors';
+import { presentReply } from './present';
 import type { WebchatTenants } from './tenants';
 
 export const WEBCHAT_SOCKET_PATH = '/channels/webchat/ws';
@@ -43,6 +46,8 @@ const QuerySchema = z.object({
   conversationId: z.string().regex(CONVERSATION_ID_PATTERN),
   token: z.string().min(1).max(100),
   tenant: z.string().min(1).max(64).optional(),
+  /** The widget's language: pushed replies get its typography, like the answers and the history. */
+  locale: z.enum(['fr', 'en']).optional(),
 });
 
 const ClientFrameSchema = z.object({ type: z.literal('ping') });
@@ -171,7 +176,7 @@ export class WebchatSockets {
 
     const query = QuerySchema.safeParse(Object.fromEntries(url.searchParams));
     if (!query.success) return reject(socket, 400, 'conversationId and token are required');
-    const { conversationId, token, tenant: key } = query.data;
+    const { conversationId, token, tenant: key, locale } = query.data;
     const tenant = this.options.tenants.resolve(key);
     if (!tenant) return reject(socket, 404, 'Unknown widget key');
     const origin = req.headers.origin;
@@ -185,10 +190,10 @@ export class WebchatSockets {
     if ((this.perConversation.get(topic) ?? 0) >= (this.options.maxSocketsPerConversation ?? 10)) {
       return reject(socket, 429, 'Too many connections for this conversation');
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, topic));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, topic, locale ?? tenant.locale));
   }
 
-  private onConnection(ws: WebSocket, topic: string): void {
+  private onConnection(ws: WebSocket, topic: string, locale: Locale): void {
     const client: Client = { alive: true, topic };
     this.clients.set(ws, client);
     this.perConversation.set(topic, (this.perConversation.get(topic) ?? 0) + 1);
@@ -223,7 +228,7 @@ export class WebchatSockets {
         send(
           ws,
           push.kind === 'replies'
-            ? { type: 'replies', id: push.id, replies: push.replies }
+            ? { type: 'replies', id: push.id, replies: push.replies.map((r) => presentPushed(r, locale)) }
             : { type: 'typing', on: push.on },
         );
       })
@@ -252,6 +257,11 @@ export class WebchatSockets {
       ws.ping();
     }
   }
+}
+
+function presentPushed(reply: unknown, locale: Locale): unknown {
+  const parsed = ReplySchema.safeParse(reply);
+  return parsed.success ? presentReply(parsed.data, locale) : reply;
 }
 
 function send(ws: WebSocket, frame: ServerFrame): void {

@@ -7,6 +7,11 @@ export interface WebchatTenant {
   /** The short personal-data notice shown in the panel before the first message. */
   notice: string;
   locale: 'fr' | 'en';
+  /** The full privacy notice (the territory's page, or Guichet's /privacy page, relative to the app). */
+  privacyUrl: string;
+  accessibilityUrl?: string;
+  /** Where the location map opens when the citizen does not share a position. */
+  center?: { lat: number; lon: number };
   /** Origins (scheme://host[:port]) of the sites allowed to call the API from a browser. */
   allowedOrigins: readonly string[];
 }
@@ -35,6 +40,9 @@ export function webchatTenantsFrom(territories: TerritoryProvider): WebchatTenan
     name: t.name,
     notice: t.notice.shortText,
     locale: t.defaultLocale,
+    privacyUrl: t.privacyUrl ?? `/privacy?tenant=${encodeURIComponent(t.id)}`,
+    accessibilityUrl: t.accessibilityUrl,
+    center: t.center,
     allowedOrigins: t.channels.allowedOrigins.map(originOf).filter((o): o is string => Boolean(o)),
   });
   return {

@@ -3,7 +3,7 @@
 // in the territory's time zone) the citizen is told when they are back and offered a callback or an SMS
 // follow-up (or to leave a message here); the choice goes to the agents with the summary.
 import { channelCapabilities } from '../../bot/channel-capabilities';
-import { phrase } from '../../bot/i18n';
+import { phrase, type Phrase } from '../../bot/i18n';
 import { phoneForPeople, toE164 } from '../../bot/phone-numbers';
 import type { IntentModule, ServiceDescription } from '../../bot/intent-module';
 import type { TurnContext } from '../../bot/turn-context';
@@ -31,6 +31,25 @@ function enqueue(ctx: TurnContext, territory: Territory, extra: Record<string, u
     dedupeKey: `handover:${ctx.conversation.id}:${ctx.now.getTime()}`,
   });
   ctx.state.form = null;
+}
+
+/** How many citizens wait before this one; unknown (no line said) when the store cannot tell. */
+async function waitingAhead(ctx: TurnContext): Promise<number | undefined> {
+  try {
+    const waiting = await ctx.sharedStore.countWaitingConversations(ctx.tenant.id);
+    // Asking again while already waiting: not before oneself.
+    return Math.max(0, waiting - (ctx.conversation.owner === 'queue' ? 1 : 0));
+  } catch {
+    return undefined;
+  }
+}
+
+/** " Vous êtes le prochain." / " 2 personnes attendent avant vous." — nothing when unknown. */
+function queueLine(ahead: number | undefined): Phrase {
+  if (ahead === undefined) return phrase('', '');
+  if (ahead === 0) return phrase(' Personne n’attend avant vous.', ' Nobody is waiting before you.');
+  if (ahead === 1) return phrase(' Une personne attend avant vous.', ' One person is waiting before you.');
+  return phrase(` ${ahead} personnes attendent avant vous.`, ` ${ahead} people are waiting before you.`);
 }
 
 /**
@@ -188,14 +207,15 @@ export function createHumanAgent(deps: IntentDeps): IntentModule {
         );
         return;
       }
+      const ahead = ctx.message.channel === 'voice' ? undefined : await waitingAhead(ctx);
       enqueue(ctx, territory);
       ctx.reply({
         type: 'handover',
         state: 'queued',
         text: ctx.t(
           phrase(
-            'Je transmets votre demande à un agent, qui va vous répondre ici. Merci de patienter.',
-            'I am passing your request to a person, who will answer you here. Please wait.',
+            `Je transmets votre demande à un agent, qui va vous répondre ici.${queueLine(ahead).fr} Merci de patienter.`,
+            `I am passing your request to a person, who will answer you here.${queueLine(ahead).en} Please wait.`,
           ),
         ),
       });

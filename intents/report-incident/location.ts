@@ -3,7 +3,7 @@
 // nearby for duplicate detection. A slow or failing geocoder never blocks the report.
 import { z } from 'zod';
 import type { GeoPoint } from '../../bot/messages';
-import { isGeocoderUnavailable, type Geocoder } from '../../bot/ports';
+import { isGeocoderUnavailable, type GeocodeResult, type Geocoder } from '../../bot/ports';
 import type { TurnContext } from '../../bot/turn-context';
 import type { Territory } from '../../knowledge/territory';
 
@@ -62,7 +62,18 @@ export async function locate(
   const known = territory.communes.find((c) => c.id === input.communeId);
   if (input.point) {
     const { lat, lon, label } = input.point;
-    const loc: LocationValue = { lat, lon, label, communeId: known?.id, geocoding: 'shared', nearby: [] };
+    // The nearest address names the place for the citizen to check, and its INSEE code gives the commune.
+    const nearest = await nearestAddress(geocoder, input.point);
+    const commune = nearest && territory.communes.find((c) => c.insee === nearest.citycode);
+    const loc: LocationValue = {
+      lat,
+      lon,
+      label: nearest?.label ?? label,
+      ...(nearest ? { citycode: nearest.citycode, postcode: nearest.postcode } : {}),
+      communeId: known?.id ?? commune?.id,
+      geocoding: 'shared',
+      nearby: [],
+    };
     return { ...loc, nearby: await nearbyReports(ctx, loc) };
   }
   const loc = await geocodeAddress(geocoder, territory, input.addressText ?? '', known?.id);
@@ -106,6 +117,16 @@ export async function geocodeAddress(
     geocoding: 'ok',
     nearby: [],
   };
+}
+
+/** A slow or failing address API leaves the position without an address: it is kept all the same. */
+async function nearestAddress(geocoder: Geocoder, point: GeoPoint): Promise<GeocodeResult | null> {
+  try {
+    return await geocoder.reverse(point);
+  } catch (error) {
+    if (isGeocoderUnavailable(error)) return null;
+    throw error;
+  }
 }
 
 async function nearbyReports(ctx: TurnContext, loc: LocationValue): Promise<Nearby[]> {

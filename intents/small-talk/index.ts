@@ -1,6 +1,8 @@
 // Greeting, help, goodbye and cancel-with-nothing-to-cancel: short, and always pointing to what the
 // assistant can do, as choices.
-import { phrase } from '../../bot/i18n';
+import { ofName } from '../../bot/french';
+import { phrase, say, type Locale, type Phrase } from '../../bot/i18n';
+import type { Reply } from '../../bot/messages';
 import type { IntentDescription, IntentModule, ServiceDescription } from '../../bot/intent-module';
 import type { TurnContext } from '../../bot/turn-context';
 import { territoryOf, type IntentDeps } from '../deps';
@@ -39,22 +41,33 @@ export const SMALL_TALK: ServiceDescription = {
   ],
 };
 
+const greetingText = (territoryName: string): Phrase =>
+  phrase(
+    `Bonjour ! Je suis l’assistant ${ofName(territoryName)}. Je peux vous aider pour :`,
+    `Hello! I am the assistant of ${territoryName}. I can help you with:`,
+  );
+
+const menuChoices = (helpMenu: HelpMenu, locale: Locale) =>
+  helpMenu().map((d) => ({ label: say(d.label, locale), value: `intent:${d.intent}` }));
+
+/** What "bonjour" answers, also shown by the web chat as soon as its panel opens (before any message). */
+export function greetingReply(territoryName: string, helpMenu: HelpMenu, locale: Locale): Reply {
+  return {
+    type: 'choices',
+    text: say(greetingText(territoryName), locale),
+    choices: menuChoices(helpMenu, locale),
+  };
+}
+
 export function createSmallTalk(deps: IntentDeps, helpMenu: HelpMenu): IntentModule {
-  const helpChoices = (ctx: TurnContext) =>
-    helpMenu().map((d) => ({ label: ctx.t(d.label), value: `intent:${d.intent}` }));
+  const helpChoices = (ctx: TurnContext) => menuChoices(helpMenu, ctx.locale);
   return {
     ...SMALL_TALK,
     async handle(ctx) {
       const territory = territoryOf(deps, ctx);
       switch (ctx.nlu.intent) {
         case 'greeting':
-          ctx.choices(
-            phrase(
-              `Bonjour ! Je suis l’assistant de ${territory.name}. Je peux vous aider pour :`,
-              `Hello! I am the assistant of ${territory.name}. I can help you with:`,
-            ),
-            helpChoices(ctx),
-          );
+          ctx.choices(greetingText(territory.name), helpChoices(ctx));
           if (ctx.state.noticeShown) ctx.text(territory.notice.shortText);
           return;
         case 'help':

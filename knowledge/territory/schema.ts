@@ -189,6 +189,10 @@ const territoryObject = z.object({
   /** Used for sunrise/sunset variables in opening_hours and as a map centre. */
   center: GeoCoordinatesSchema.optional(),
   website: z.url().optional(),
+  /** The territory's own privacy notice page; without it the web chat links Guichet's /privacy page. */
+  privacyUrl: z.url().optional(),
+  /** The accessibility statement (déclaration d’accessibilité) the web chat links to. */
+  accessibilityUrl: z.url().optional(),
   notice: NoticeSchema,
   contact: z.object({ phone: displayPhone, hours: openingHoursValue, email: z.email() }),
   channels: z.object({

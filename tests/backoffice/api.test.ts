@@ -489,7 +489,11 @@ function apiSuite(make: () => Promise<Container>): void {
           (e) => (e as { replies: { state: string; text: string }[] }).replies[0],
         );
         expect(replies).toEqual([
-          expect.objectContaining({ state: 'agent_joined', text: expect.stringMatching(/agent a rejoint/) }),
+          // Her first name, so the citizen knows who answers (a surname or an id never leaves the back office).
+          expect.objectContaining({
+            state: 'agent_joined',
+            text: 'L’agent Marie a rejoint la conversation et va vous répondre.',
+          }),
           expect.objectContaining({ state: 'agent_message', text: 'Bonjour, je regarde votre dossier.' }),
         ]);
         // The citizen writes: the bot stays silent and the agents see the message.

@@ -11,6 +11,7 @@ import { jsonErrorHandler } from '../../server/http-errors';
 import { createCatalog } from '../../knowledge/territory';
 import { silentLogger } from '../../bot/logger';
 import { jpegWithGps } from '../support/photos';
+import { BAN_API, featureCollection, LILAS_12 } from '../conversations/ban-fixtures';
 import {
   ACCOUNT_SID,
   AUTH_TOKEN,
@@ -238,6 +239,22 @@ describe('WhatsApp', () => {
   });
 });
 
+describe('WhatsApp location', () => {
+  it('names a shared location with the national address API, for the citizen to check', async () => {
+    const reverse = nock(BAN_API)
+      .get('/reverse/')
+      .query({ lon: '6.0911', lat: '47.1411', limit: '1' })
+      .reply(200, featureCollection('', LILAS_12));
+    const from = `whatsapp:${mobile()}`;
+    expect(await sms(from, 'je veux signaler un dépôt sauvage de déchets')).toMatch(
+      /Où se situe le problème/,
+    );
+    const answer = await sms(from, '', { Latitude: '47.1411', Longitude: '6.0911', MessageType: 'location' });
+    expect(answer).toContain(`C’est noté : ${LILAS_12.label}`);
+    expect(reverse.isDone()).toBe(true);
+  });
+});
+
 describe('STOP and START', () => {
   it('STOP opts the contact out and says so; START opts back in; the dialogue is not involved', async () => {
     const from = mobile();
@@ -245,7 +262,9 @@ describe('STOP and START', () => {
     const spy = jest.spyOn(container.store, 'setContactOptOut');
     const dialogue = jest.spyOn(container.engine.dialogue, 'run');
     try {
-      expect(await sms(from, 'STOP')).toMatch(/ne recevrez plus de messages/);
+      expect(await sms(from, 'STOP')).toMatch(
+        /ne recevrez plus de messages de la Communauté de communes du Val de Loue/,
+      );
       expect(await sms(from, 'Arrêt')).toMatch(/ne recevrez plus de messages/);
       expect(await sms(from, 'START')).toMatch(/recevrez à nouveau/);
       expect(dialogue).not.toHaveBeenCalled();

@@ -1,6 +1,7 @@
 // Web chat HTTP surface as a browser on another site sees it: widget files and demo page, the config the
 // panel shows, CORS limited to the territory's allowed origins, tokens, and clear 4xx answers to bad input.
 import express from 'express';
+import nock from 'nock';
 import request from 'supertest';
 import type { Engine } from '../../bot/engine';
 import { GuichetError } from '../../bot/errors';
@@ -10,6 +11,7 @@ import { MemoryEventBus } from '../../adapters/memory';
 import { createWebchatChannel, type WebchatTenants } from '../../channels/webchat';
 import { jsonErrorHandler } from '../../server/http-errors';
 import type { Container } from '../../server/container';
+import { IN_HOURS } from '../backoffice/support';
 import { createTestContainer, DEMO_TENANT } from '../support/harness';
 
 // Building or closing a container (PGlite) is slow on a loaded machine (the whole suite in parallel).
@@ -70,10 +72,49 @@ describe('widget files and demo page', () => {
 });
 
 describe('GET /channels/webchat/config', () => {
-  it('gives the panel the territory name, its data notice and its language', async () => {
+  it('gives the panel the territory name, its data notice, its language and the privacy notice link', async () => {
     const res = await api().get('/channels/webchat/config?tenant=demo').expect(200);
     const territory = container.territories.current().get(DEMO_TENANT)!;
-    expect(res.body).toEqual({ name: territory.name, notice: territory.notice.shortText, locale: 'fr' });
+    expect(res.body).toMatchObject({
+      name: territory.name,
+      notice: territory.notice.shortText.replace(' :', '\u00a0:'),
+      locale: 'fr',
+      privacyUrl: `/privacy?tenant=${DEMO_TENANT}`,
+      center: territory.center,
+    });
+    // The page it links to exists on the app.
+    await api().get(res.body.privacyUrl).expect(200);
+  });
+
+  it('links a territory’s own privacy notice and accessibility statement when it names them', async () => {
+    const res = await api().get('/channels/webchat/config?tenant=autre').expect(200);
+    expect(res.body).toMatchObject({
+      privacyUrl: 'https://www.pointe-aux-herons.example/donnees-personnelles',
+      accessibilityUrl: 'https://www.pointe-aux-herons.example/accessibilite',
+    });
+    expect(res.body.greeting.text).toMatch(
+      /^Bonjour\u202f! Je suis l’assistant de la Commune de Pointe-aux-Hérons\./,
+    );
+  });
+
+  it('greets in the asked language with the help menu’s services as choices, typeset', async () => {
+    const fr = await api().get('/channels/webchat/config?tenant=demo&locale=fr').expect(200);
+    expect(fr.body.greeting).toMatchObject({
+      type: 'choices',
+      text: 'Bonjour\u202f! Je suis l’assistant de la Communauté de communes du Val de Loue. Je peux vous aider pour\u00a0:',
+    });
+    expect(fr.body.greeting.choices).toContainEqual({
+      label: 'Signaler un problème sur la voie publique',
+      value: 'intent:report_incident',
+    });
+    const en = await api().get('/channels/webchat/config?tenant=demo&locale=en').expect(200);
+    expect(en.body.greeting.text).toBe(
+      'Hello! I am the assistant of Communauté de communes du Val de Loue. I can help you with:',
+    );
+    expect(en.body.greeting.choices.map((c: { value: string }) => c.value)).toEqual(
+      fr.body.greeting.choices.map((c: { value: string }) => c.value),
+    );
+    await api().get('/channels/webchat/config?tenant=demo&locale=de').expect(400);
   });
 
   it('answers an unknown widget key with a 404', async () => {
@@ -202,6 +243,15 @@ describe('tokens and bad input', () => {
     expect(res.body.error.message).toMatch(/location\.lat/);
   });
 
+  it('typesets French replies: no-break spaces before ? ! : ; and one apostrophe', async () => {
+    const res = await post({ text: 'bonjour', tenant: 'demo', locale: 'fr' }).expect(200);
+    const greeting = (res.body.messages as { type: string; text?: string }[]).find(
+      (m) => m.type === 'choices',
+    );
+    expect(greeting?.text).toContain('Bonjour\u202f!');
+    expect(greeting?.text).toMatch(/pour\u00a0:$/);
+  });
+
   it('takes a shared location into the transcript', async () => {
     const res = await post({ text: 'Ma position', tenant: 'demo', location: { lat: 47.1, lon: 6.0 } }).expect(
       200,
@@ -226,7 +276,14 @@ describe('when the store or the state is down', () => {
       forgetConversation: () => Promise.resolve(),
     };
     const tenants: WebchatTenants = {
-      resolve: () => ({ id: 't', name: 'T', notice: 'n', locale: 'fr', allowedOrigins: [] }),
+      resolve: () => ({
+        id: 't',
+        name: 'T',
+        notice: 'n',
+        locale: 'fr',
+        privacyUrl: '/privacy',
+        allowedOrigins: [],
+      }),
       anyAllows: () => false,
     };
     const bus = new MemoryEventBus();
@@ -249,5 +306,75 @@ describe('when the store or the state is down', () => {
       await channel.close();
       await bus.close();
     }
+  });
+});
+
+describe('GET /channels/webchat/reverse (the address under the map pin)', () => {
+  const BAN = 'https://api-adresse.data.gouv.fr';
+  afterEach(() => nock.cleanAll());
+
+  it('names the nearest address from the national address API', async () => {
+    const scope = nock(BAN)
+      .get('/reverse/')
+      .query({ lat: '47.10215', lon: '6.05102', limit: '1' })
+      .reply(200, {
+        type: 'FeatureCollection',
+        features: [
+          {
+            type: 'Feature',
+            geometry: { type: 'Point', coordinates: [6.05102, 47.10215] },
+            properties: { label: '12 Rue des Lilas 25971 Montcey-sur-Loue', score: 0.99, citycode: '25971' },
+          },
+        ],
+      });
+    const res = await api().get('/channels/webchat/reverse?tenant=demo&lat=47.10215&lon=6.05102').expect(200);
+    expect(res.body).toEqual({ label: '12 Rue des Lilas 25971 Montcey-sur-Loue' });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('answers no label (not an error) when the API is down', async () => {
+    nock(BAN).get('/reverse/').query(true).reply(503, 'down');
+    const res = await api().get('/channels/webchat/reverse?tenant=demo&lat=47.1&lon=6.05').expect(200);
+    expect(res.body).toEqual({ label: null });
+  });
+
+  it.each([
+    ['no coordinates', ''],
+    ['a latitude out of range', '&lat=95&lon=6'],
+    ['text for a number', '&lat=nord&lon=6'],
+  ])('answers %s with a 400', async (_name, query) => {
+    const res = await api().get(`/channels/webchat/reverse?tenant=demo${query}`).expect(400);
+    expect(res.body.error.code).toBe('BAD_REQUEST');
+  });
+});
+
+describe('POST /channels/webchat/conversations/{id}/end ("Nouvelle conversation")', () => {
+  it('closes the conversation, out of the agents’ queue, with a line in the transcript', async () => {
+    const first = await post({ text: 'bonjour', tenant: 'demo' }).expect(200);
+    const { conversationId, token } = first.body as { conversationId: string; token: string };
+    // Waiting for an agent (asked during the agents' hours).
+    await container.engine.handleTurn({
+      tenantId: DEMO_TENANT,
+      channel: 'webchat',
+      address: conversationId,
+      text: 'je veux parler à un agent',
+      receivedAt: IN_HOURS,
+    });
+    const address = { tenantId: DEMO_TENANT, channel: 'webchat', address: conversationId };
+    const record = (await container.store.findConversation(address))!;
+    expect(record.owner).toBe('queue');
+    const waiting = await container.store.countWaitingConversations(DEMO_TENANT);
+
+    const path = `/channels/webchat/conversations/${conversationId}/end`;
+    await post({ token: 'wrong', tenant: 'demo' }, undefined, path).expect(404);
+    await post({ token, tenant: 'demo', locale: 'fr' }, undefined, path).expect(204);
+
+    expect(await container.store.findConversation(address)).toBeNull();
+    expect(await container.store.countWaitingConversations(DEMO_TENANT)).toBe(waiting - 1);
+    const transcript = await container.store.listMessages(DEMO_TENANT, record.id, { limit: 50 });
+    expect(transcript.slice(-2).map((m) => m.text)).toEqual([
+      'Nouvelle conversation (la personne a quitté celle-ci)',
+      'Conversation terminée.',
+    ]);
   });
 });

@@ -10,6 +10,7 @@ import {
   PASTEUR,
   VERNIERE_EGLISE,
   banSearch,
+  featureCollection,
   type BanAddress,
 } from './ban-fixtures';
 import { NOW, announcedReference, contactOf, done, withClosedNetworkContainer } from './helpers';
@@ -104,6 +105,30 @@ describe('report_incident', () => {
     });
     expect(request?.payload.contact).toBeUndefined();
     expect(request?.payload.photo).toBeUndefined();
+  });
+
+  it('names a shared position with the nearest address and takes its commune from it (no commune question)', async () => {
+    const reverse = nock(BAN_API)
+      .get('/reverse/')
+      .query({ lon: '6.0852', lat: '47.1301', limit: '1' })
+      .reply(200, featureCollection('', { ...VERNIERE_EGLISE, lat: 47.13011, lon: 6.08518 }));
+    const t = chat()
+      .send('je veux signaler un dépôt sauvage de déchets')
+      .expectReply(/Où se situe le problème/)
+      .send('', { location: { lat: 47.1301, lon: 6.0852 } })
+      .expectReply(`C’est noté : ${VERNIERE_EGLISE.label}`)
+      .expectReply(/Décrivez le problème/)
+      .send('Des gravats au bord du chemin')
+      .send('non')
+      .send('non')
+      .expectReply(VERNIERE_EGLISE.label)
+      .choose(/Oui, enregistrer/);
+    await done(t);
+    expect(reverse.isDone()).toBe(true);
+
+    const request = await container.store.getRequestByReference('val-de-loue', announcedReference(t));
+    // The pin is where the citizen put it; the address only names it.
+    expect(request).toMatchObject({ communeId: 'verniere', location: { lat: 47.1301, lon: 6.0852 } });
   });
 
   it('takes a correction at the summary ("non, c’est rue Pasteur") and geocodes the new address in the same commune', async () => {

@@ -64,7 +64,12 @@ describe('knowledge answers with a language model', () => {
     );
     const res = await post({ text: QUESTION });
     const [answer] = links(res.body.messages);
-    expect(answer).toEqual({ type: 'link', text: GROUNDED, url: BIRTH_CERTIFICATE_URL });
+    // The web chat typesets it (a no-break space before ":"), the words are the model's.
+    expect(answer).toEqual({
+      type: 'link',
+      text: GROUNDED.replace(' :', '\u00a0:'),
+      url: BIRTH_CERTIFICATE_URL,
+    });
     // The passages sent are the FAQ's, with the question as data.
     const user = OPENAI.messagesOf(bodies[0])[1]!.content;
     expect(user).toContain('Demandez-le à la mairie de votre commune de naissance');

@@ -96,7 +96,8 @@ export interface OpenConversation {
 }
 
 /**
- * A fly-tipping report (shared position, so no geocoder) driven until the assistant asks to confirm.
+ * A fly-tipping report (a shared position: only its reverse lookup, which may fail and then names nothing)
+ * driven until the assistant asks to confirm.
  * `point` should be far from other tests' reports (duplicate detection looks within a few hundred metres).
  */
 export async function reportUpToConfirmation(

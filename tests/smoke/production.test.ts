@@ -146,6 +146,8 @@ async function startEmbedded(): Promise<BuiltServer> {
       NODE_ENV: 'production',
       DATA_DIR: tempDir('embedded'),
       ADMIN_TOKEN: SMOKE_ADMIN_TOKEN,
+      // Out of reach (a closed loopback port), whether or not the machine has internet.
+      GEOCODER_URL: 'http://127.0.0.1:9',
       ...(await twilioEnv(port)),
     },
     port,
@@ -313,6 +315,22 @@ describe('built server, embedded database (the default)', () => {
 
   it('answers the web chat', async () => {
     expect(await webchat(servers.embedded!, 'Quels sont les horaires de la mairie ?')).toMatch(TOWN_HALL);
+  });
+
+  it('opens the web chat with its greeting, serves its map library, and names no place when the address API is out of reach', async () => {
+    const base = servers.embedded!.baseUrl;
+    const config = (await (await fetch(`${base}/channels/webchat/config?tenant=demo&locale=fr`)).json()) as {
+      greeting: { choices: { value: string }[] };
+      privacyUrl: string;
+    };
+    expect(config.greeting.choices.map((c) => c.value)).toContain('intent:report_incident');
+    expect((await fetch(new URL(config.privacyUrl, base))).status).toBe(200);
+    const leaflet = await fetch(`${base}/channels/webchat/vendor/leaflet/leaflet.js`);
+    expect(leaflet.status).toBe(200);
+    expect(await leaflet.text()).toMatch(/Leaflet/);
+    const reverse = await fetch(`${base}/channels/webchat/reverse?tenant=demo&lat=47.1&lon=6.05`);
+    expect(reverse.status).toBe(200);
+    expect(await reverse.json()).toEqual({ label: null });
   });
 
   it('files a request at the counter with the bot’s form and texts the receipt through Twilio', async () => {
@@ -524,10 +542,10 @@ describe('built server with Bot Framework (anonymous, development) and a languag
     expect(sent.messages.map((m) => m.content).join('\n')).toContain(
       'Demandez-le à la mairie de votre commune de naissance',
     );
-    // …and the citizen got its answer, with our link to the source.
+    // …and the citizen got its answer, with our link to the source (typeset: a no-break space before ":").
     expect(JSON.parse(messages)).toContainEqual({
       type: 'link',
-      text: MODEL_ANSWER,
+      text: MODEL_ANSWER.replace(' :', '\u00a0:'),
       url: BIRTH_CERTIFICATE_URL,
     });
   });

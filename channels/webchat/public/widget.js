@@ -18,7 +18,9 @@
    *   choices?: { label: string, value: string }[], fields?: { label: string, value: string }[],
    *   link?: { url: string, label: string } }} Reply
    * @typedef {{ direction: string, text?: string, reply?: Reply, createdAt?: string }} HistoryRow
-   * @typedef {{ name?: string, notice?: string }} WidgetConfig
+   * @typedef {{ name?: string, notice?: string, locale?: string, privacyUrl?: string, accessibilityUrl?: string,
+   *   greeting?: Reply, center?: { lat: number, lon: number },
+   *   map?: { tileUrl?: string, attribution?: string } }} WidgetConfig
    * @typedef {WebSocket & { closedByWidget?: boolean }} Socket
    * @typedef {{ choiceValue?: string, location?: { lat: number, lon: number } }} SendExtra
    */
@@ -68,6 +70,23 @@
       ended: 'Conversation terminée.',
       restart: 'Nouvelle conversation',
       unread: ' – nouveau message',
+      privacy: 'Notice complète sur vos données',
+      accessibility: 'Accessibilité',
+      sentAt: 'à ',
+      locateConsent:
+        'Votre position n’est envoyée qu’après votre validation, et sert uniquement à situer votre demande.',
+      useMyPosition: 'Utiliser ma position',
+      placeOnMap: 'Placer sur une carte',
+      mapLabel: 'Carte\u00a0: déplacez le repère avec les flèches du clavier, ou cliquez sur le lieu',
+      mapHelp: 'Flèches\u00a0: déplacer le repère. Maj + flèches\u00a0: plus loin.',
+      mapAddress: 'Lieu choisi\u00a0: ',
+      mapLooking: 'Recherche de l’adresse…',
+      mapNoAddress: 'adresse inconnue, le lieu sera transmis par ses coordonnées',
+      mapConfirm: '. C’est bien ça\u202f?',
+      confirmPlace: 'Valider ce lieu',
+      cancelPlace: 'Annuler',
+      zoomIn: 'Zoom avant',
+      zoomOut: 'Zoom arrière',
     },
     en: {
       launcher: 'Questions? Chat with the assistant',
@@ -100,6 +119,23 @@
       ended: 'Conversation ended.',
       restart: 'New conversation',
       unread: ' – new message',
+      privacy: 'Full privacy notice',
+      accessibility: 'Accessibility',
+      sentAt: 'at ',
+      locateConsent:
+        'Your location is only sent once you confirm it, and is only used to locate your request.',
+      useMyPosition: 'Use my location',
+      placeOnMap: 'Place on a map',
+      mapLabel: 'Map: move the pin with the arrow keys, or click the place',
+      mapHelp: 'Arrow keys: move the pin. Shift + arrows: further.',
+      mapAddress: 'Chosen place: ',
+      mapLooking: 'Looking up the address…',
+      mapNoAddress: 'unknown address, the place will be sent as coordinates',
+      mapConfirm: '. Is that right?',
+      confirmPlace: 'Confirm this place',
+      cancelPlace: 'Cancel',
+      zoomIn: 'Zoom in',
+      zoomOut: 'Zoom out',
     },
   };
 
@@ -223,10 +259,13 @@
   var noticeLabel = el('strong');
   var noticeText = el('span');
   var notice = el('p', { className: 'guichet-notice' }, [noticeLabel, noticeText]);
+  var links = el('p', { className: 'guichet-links' });
+  var restartButton = el('button', { type: 'button', className: 'guichet-restart' });
   var hint = el('p', { className: 'guichet-hint' });
   var log = el('ol', { className: 'guichet-log', 'aria-live': 'polite', 'aria-relevant': 'additions' });
   var scroller = el('div', { className: 'guichet-scroll', role: 'group', tabindex: '0' }, [
     notice,
+    links,
     hint,
     log,
   ]);
@@ -241,7 +280,7 @@
   });
   var sendButton = el('button', { type: 'submit', className: 'guichet-send' });
   var form = el('form', { className: 'guichet-form', novalidate: true }, [
-    inputLabel,
+    el('div', { className: 'guichet-form-top' }, [inputLabel, restartButton]),
     el('div', { className: 'guichet-row' }, [input, sendButton]),
   ]);
   var panel = el('div', { id: 'guichet-panel', className: 'guichet-panel', role: 'region', hidden: true }, [
@@ -271,7 +310,27 @@
     scroller.setAttribute('aria-label', t('scroll'));
     inputLabel.textContent = t('input');
     sendButton.textContent = t('send');
+    restartButton.textContent = t('restart');
+    renderLinks();
     renderTyping();
+  }
+
+  /** The full privacy notice and the accessibility statement, named in the citizen's language. */
+  function renderLinks() {
+    links.textContent = '';
+    var config = state.config;
+    if (!config) return;
+    [
+      [config.privacyUrl, t('privacy')],
+      [config.accessibilityUrl, t('accessibility')],
+    ].forEach(function (pair) {
+      var href = pair[0] ? safeUrl(new URL(pair[0], BASE).href) : null;
+      if (!href) return;
+      if (links.firstChild) links.appendChild(document.createTextNode(' · '));
+      links.appendChild(
+        el('a', { href: href, target: '_blank', rel: 'noopener noreferrer' }, [pair[1], srOnly(t('newTab'))]),
+      );
+    });
   }
 
   // ---- API ----
@@ -283,16 +342,20 @@
   }
 
   function loadConfig() {
-    if (state.config) return Promise.resolve(state.config);
-    return fetch(api('config'), { headers: { Accept: 'application/json' } })
+    if (state.config && state.config.locale === state.locale) return Promise.resolve(state.config);
+    var url = new URL(api('config'));
+    url.searchParams.set('locale', state.locale);
+    var locale = state.locale;
+    return fetch(url.href, { headers: { Accept: 'application/json' } })
       .then(function (res) {
         return res.ok ? res.json() : null;
       })
       .then(function (config) {
         if (config) {
-          state.config = config;
+          state.config = Object.assign({}, config, { locale: locale });
           subtitle.textContent = config.name || '';
           noticeText.textContent = config.notice || '';
+          renderLinks();
         }
         return config;
       })
@@ -325,6 +388,7 @@
     text = (text || '').trim();
     if (!text) return;
     extra = extra || {};
+    if (picker) picker.close();
     disableChoices();
     var bubble = appendUser(text);
     /** @type {{ text: string, tenant: string, locale: string, clientMessageId: string } & SendExtra} */
@@ -448,6 +512,7 @@
       var startedSeq = state.liveSeq;
       var url = new URL('conversations/' + encodeURIComponent(state.conversationId) + '/history', BASE);
       url.searchParams.set('tenant', TENANT);
+      url.searchParams.set('locale', state.locale);
       return fetch(url.href, {
         headers: { Accept: 'application/json', 'X-Conversation-Token': state.token || '' },
       })
@@ -477,9 +542,9 @@
               state.live.splice(shown, 1);
               return;
             }
-            if (row.direction === 'in') appendUser(row.text || '');
+            if (row.direction === 'in') appendUser(row.text || '', row.createdAt);
             else if (row.reply) {
-              appendReply(row.reply);
+              appendReply(row.reply, row.createdAt);
               recent.push(key);
             }
           });
@@ -508,6 +573,7 @@
     url.searchParams.set('conversationId', state.conversationId);
     url.searchParams.set('token', state.token || '');
     url.searchParams.set('tenant', TENANT);
+    url.searchParams.set('locale', state.locale);
     /** @type {Socket} */
     var ws;
     try {
@@ -630,22 +696,49 @@
     scroller.scrollTop = scroller.scrollHeight;
   }
 
-  /** @param {string} kind @param {string} prefix @param {Node} content */
-  function appendItem(kind, prefix, content) {
+  var clock = new Intl.DateTimeFormat('fr-FR', {
+    timeZone: 'Europe/Paris',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  /**
+   * When a message was written, as the citizen's clock in France shows it ("14:05").
+   * @param {string | undefined} when ISO date (history) or nothing (now)
+   */
+  function timeNode(when) {
+    var date = when ? new Date(when) : new Date();
+    if (isNaN(date.getTime())) date = new Date();
+    return el('time', { className: 'guichet-time', datetime: date.toISOString() }, [
+      srOnly(' ' + t('sentAt')),
+      clock.format(date),
+    ]);
+  }
+
+  /**
+   * @param {string} kind @param {string} prefix @param {HTMLElement} content
+   * @param {string | null} [when] when it was written (none: now; null: no time, e.g. the greeting)
+   */
+  function appendItem(kind, prefix, content, when) {
+    if (when !== null) content.appendChild(timeNode(when));
     var item = el('li', { className: 'guichet-msg guichet-msg--' + kind }, [srOnly(prefix), content]);
     log.appendChild(item);
     scrollToEnd();
     return item;
   }
 
-  /** @param {string} text */
-  function appendUser(text) {
-    return appendItem('user', t('youSaid'), el('p', { className: 'guichet-bubble', text: text }));
+  /** @param {string} text @param {string} [when] */
+  function appendUser(text, when) {
+    return appendItem(
+      'user',
+      t('youSaid'),
+      el('div', { className: 'guichet-bubble' }, [paragraph(text)]),
+      when,
+    );
   }
 
   /** @param {string} text */
   function appendError(text) {
-    appendItem('error', t('info'), el('p', { className: 'guichet-bubble', text: text }));
+    appendItem('error', t('info'), el('div', { className: 'guichet-bubble' }, [paragraph(text)]));
   }
 
   /** @param {string | undefined} text @param {string} [className] */
@@ -686,8 +779,8 @@
     return reply.type === 'text' && state.config && reply.text === state.config.notice;
   }
 
-  /** @param {Reply | null | undefined} reply */
-  function appendReply(reply) {
+  /** @param {Reply | null | undefined} reply @param {string | null} [when] */
+  function appendReply(reply, when) {
     if (!reply || typeof reply.type !== 'string' || isNotice(reply)) return;
     var bubble = el('div', { className: 'guichet-bubble' });
     var kind = 'bot';
@@ -732,7 +825,7 @@
         break;
       case 'location_request': {
         bubble.appendChild(paragraph(reply.text));
-        bubble.appendChild(locationButton());
+        bubble.appendChild(locationChooser());
         break;
       }
       case 'handover':
@@ -751,11 +844,7 @@
         if (reply.text) bubble.appendChild(paragraph(reply.text));
         bubble.appendChild(paragraph(t('ended'), 'guichet-text guichet-ended'));
         var restart = el('button', { type: 'button', className: 'guichet-choice', text: t('restart') });
-        restart.addEventListener('click', function () {
-          resetConversation();
-          log.textContent = '';
-          input.focus();
-        });
+        restart.addEventListener('click', startNewConversation);
         bubble.appendChild(restart);
         break;
       }
@@ -763,42 +852,288 @@
         if (reply.text) bubble.appendChild(paragraph(String(reply.text)));
         else return;
     }
-    appendItem(kind, prefix, bubble);
+    return appendItem(kind, prefix, bubble, when);
   }
 
-  function locationButton() {
-    var button = el('button', {
+  // ---- location: the browser's position (after a click) or a pin placed on a small map ----
+  /** What a location request offers: nothing leaves the browser before the citizen confirms a place. */
+  function locationChooser() {
+    var box = el('div', { className: 'guichet-locator' });
+    var useMine = el('button', {
       type: 'button',
       className: 'guichet-choice guichet-locate',
-      text: t('shareLocation'),
+      text: t('useMyPosition'),
     });
-    button.addEventListener('click', function () {
+    var onMap = el('button', {
+      type: 'button',
+      className: 'guichet-choice guichet-locate',
+      text: t('placeOnMap'),
+    });
+    box.appendChild(paragraph(t('locateConsent'), 'guichet-text guichet-consent'));
+    box.appendChild(el('div', { className: 'guichet-locate-actions' }, [useMine, onMap]));
+    useMine.addEventListener('click', function () {
       if (!navigator.geolocation) {
         appendError(t('noGeolocation'));
         input.focus();
         return;
       }
-      button.disabled = true;
-      button.textContent = t('locating');
+      useMine.disabled = true;
+      useMine.textContent = t('locating');
       navigator.geolocation.getCurrentPosition(
         function (position) {
-          button.textContent = t('shareLocation');
-          send(t('myLocation'), {
-            location: { lat: position.coords.latitude, lon: position.coords.longitude },
-          });
-          input.focus();
+          useMine.disabled = false;
+          useMine.textContent = t('useMyPosition');
+          openPlacePicker(box, { lat: position.coords.latitude, lon: position.coords.longitude }, 17);
         },
         function () {
-          button.disabled = false;
-          button.textContent = t('shareLocation');
+          useMine.disabled = false;
+          useMine.textContent = t('useMyPosition');
           appendError(t('locationFailed'));
           input.focus();
         },
         { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
       );
     });
-    return button;
+    onMap.addEventListener('click', function () {
+      var center = state.config && state.config.center;
+      openPlacePicker(box, center || { lat: 46.6, lon: 2.4 }, center ? 14 : 5);
+    });
+    return box;
   }
+
+  /** @type {Promise<any> | null} */
+  var leafletLoading = null;
+  /** Leaflet, served next to the widget; null when it cannot load (the picker then works without a map). */
+  function loadLeaflet() {
+    var page = /** @type {Window & { L?: any }} */ (window);
+    if (page.L) return Promise.resolve(page.L);
+    if (leafletLoading) return leafletLoading;
+    leafletLoading = new Promise(function (resolve) {
+      document.head.appendChild(el('link', { rel: 'stylesheet', href: BASE + 'vendor/leaflet/leaflet.css' }));
+      var tag = el('script', { src: BASE + 'vendor/leaflet/leaflet.js' });
+      tag.addEventListener('load', function () {
+        resolve(page.L || null);
+      });
+      tag.addEventListener('error', function () {
+        leafletLoading = null;
+        resolve(null);
+      });
+      document.head.appendChild(tag);
+    });
+    return leafletLoading;
+  }
+
+  /** One picker at a time: a new one replaces the previous. */
+  /** @type {{ close: () => void } | null} */
+  var picker = null;
+
+  /**
+   * A small map with a pin: arrow keys or a click move it, the address under it is looked up, and
+   * "Valider ce lieu" sends it. Tiles are optional: the pin, its coordinates and its address are enough.
+   * @param {HTMLElement} host @param {{ lat: number, lon: number }} start @param {number} zoom
+   */
+  function openPlacePicker(host, start, zoom) {
+    if (picker) picker.close();
+    var point = { lat: start.lat, lon: start.lon };
+    var help = el('p', { className: 'guichet-map-help', id: 'guichet-map-help', text: t('mapHelp') });
+    var mapBox = el('div', {
+      className: 'guichet-map',
+      role: 'application',
+      tabindex: '0',
+      'aria-label': t('mapLabel'),
+      'aria-describedby': 'guichet-map-help',
+    });
+    var place = el('p', { className: 'guichet-place', role: 'status' });
+    var confirm = el('button', { type: 'button', className: 'guichet-choice guichet-confirm-place' }, [
+      t('confirmPlace'),
+    ]);
+    var cancel = el('button', { type: 'button', className: 'guichet-choice', text: t('cancelPlace') });
+    var section = el('div', { className: 'guichet-picker' }, [
+      mapBox,
+      help,
+      place,
+      el('div', { className: 'guichet-locate-actions' }, [confirm, cancel]),
+    ]);
+    host.appendChild(section);
+    /** @type {any} */
+    var map = null;
+    /** @type {any} */
+    var marker = null;
+    var label = '';
+    var lookup = 0;
+    /** @type {number | undefined} */
+    var timer;
+
+    function describe() {
+      var coords = point.lat.toFixed(5) + ', ' + point.lon.toFixed(5);
+      place.textContent = '';
+      place.appendChild(el('strong', { text: t('mapAddress') }));
+      place.appendChild(
+        document.createTextNode(
+          lookup > 0 && timer !== undefined
+            ? t('mapLooking')
+            : (label || t('mapNoAddress')) + ' (' + coords + ')' + (label ? t('mapConfirm') : ''),
+        ),
+      );
+    }
+
+    /** The address under the pin, asked once the pin stops moving. */
+    function lookUp() {
+      clearTimeout(timer);
+      var mine = ++lookup;
+      label = '';
+      timer = setTimeout(function () {
+        var url = new URL(api('reverse'));
+        url.searchParams.set('lat', String(point.lat));
+        url.searchParams.set('lon', String(point.lon));
+        fetch(url.href, { headers: { Accept: 'application/json' } })
+          .then(function (res) {
+            return res.ok ? res.json() : null;
+          })
+          .catch(function () {
+            return null;
+          })
+          .then(function (data) {
+            if (mine !== lookup) return;
+            timer = undefined;
+            label = data && typeof data.label === 'string' ? data.label : '';
+            describe();
+          });
+      }, 400);
+      describe();
+    }
+
+    /** @param {{ lat: number, lon: number }} next @param {boolean} [fromMap] */
+    function moveTo(next, fromMap) {
+      point = {
+        lat: Math.max(-90, Math.min(90, next.lat)),
+        lon: Math.max(-180, Math.min(180, next.lon)),
+      };
+      if (marker && !fromMap) marker.setLatLng([point.lat, point.lon]);
+      if (map && !fromMap) map.panTo([point.lat, point.lon]);
+      lookUp();
+    }
+
+    mapBox.addEventListener('keydown', function (event) {
+      var keys = /** @type {Record<string, number[]>} */ ({
+        ArrowUp: [1, 0],
+        ArrowDown: [-1, 0],
+        ArrowLeft: [0, -1],
+        ArrowRight: [0, 1],
+      });
+      var move = keys[event.key];
+      if (!move) return;
+      event.preventDefault();
+      // About 10 m a step (100 m with Shift), whatever the latitude.
+      var step =
+        (event.shiftKey ? 0.001 : 0.0001) * Math.max(1, Math.pow(2, 17 - (map ? map.getZoom() : 17)));
+      var lonStep = step / Math.max(0.2, Math.cos((point.lat * Math.PI) / 180));
+      moveTo({ lat: point.lat + move[0] * step, lon: point.lon + move[1] * lonStep });
+    });
+
+    confirm.addEventListener('click', function () {
+      var chosen = { lat: Number(point.lat.toFixed(6)), lon: Number(point.lon.toFixed(6)) };
+      var text = label || t('myLocation');
+      close();
+      send(text, { location: chosen });
+      input.focus();
+    });
+    cancel.addEventListener('click', function () {
+      close();
+      input.focus();
+    });
+
+    function close() {
+      clearTimeout(timer);
+      lookup += 1;
+      if (map) map.remove();
+      if (section.parentNode) section.parentNode.removeChild(section);
+      picker = null;
+    }
+    picker = { close: close };
+
+    lookUp();
+    // The whole picker in view (map, address, buttons), the focus on the map for the arrow keys.
+    mapBox.focus({ preventScroll: true });
+    // (Scrolled by hand: scrollIntoView would also scroll the host page.)
+    var below = section.getBoundingClientRect().bottom - scroller.getBoundingClientRect().bottom;
+    if (below > 0) scroller.scrollTop += below;
+    loadLeaflet().then(function (L) {
+      if (!L || !section.parentNode) return;
+      map = L.map(mapBox, { keyboard: false, zoomControl: false, attributionControl: false });
+      L.control
+        .zoom({ zoomInTitle: TEXT[state.locale].zoomIn, zoomOutTitle: TEXT[state.locale].zoomOut })
+        .addTo(map);
+      var tiles = state.config && state.config.map;
+      if (tiles && tiles.tileUrl) {
+        L.control.attribution({ prefix: false }).addTo(map);
+        L.tileLayer(tiles.tileUrl, { maxZoom: 19, attribution: tiles.attribution || '' }).addTo(map);
+      }
+      map.setView([point.lat, point.lon], zoom);
+      marker = L.marker([point.lat, point.lon], {
+        draggable: true,
+        keyboard: false,
+        icon: L.divIcon({ className: 'guichet-pin', iconSize: [24, 24], iconAnchor: [12, 24] }),
+      }).addTo(map);
+      marker.on('dragend', function () {
+        var at = marker.getLatLng();
+        moveTo({ lat: at.lat, lon: at.lng }, true);
+      });
+      map.on('click', function (/** @type {any} */ event) {
+        marker.setLatLng(event.latlng);
+        moveTo({ lat: event.latlng.lat, lon: event.latlng.lng }, true);
+      });
+    });
+  }
+
+  // ---- greeting and new conversation ----
+  /** Tells the server the citizen left the conversation (closed, out of the agents' queue); best effort. */
+  function endConversation() {
+    if (!state.conversationId) return;
+    var url = new URL('conversations/' + encodeURIComponent(state.conversationId) + '/end', BASE);
+    url.searchParams.set('tenant', TENANT);
+    fetch(url.href, {
+      method: 'POST',
+      keepalive: true,
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({
+        token: state.token,
+        tenant: TENANT,
+        locale: state.locale,
+        clientMessageId: newId(),
+      }),
+    }).catch(function () {
+      /* offline: the conversation simply expires */
+    });
+  }
+
+  /**
+   * At the top of the conversation: the greeting and the services as buttons (what "bonjour" answers), in the
+   * panel's language. Not a message of the transcript: no time, and shown again above a restored history.
+   */
+  function showGreeting() {
+    var greeting = state.config && state.config.greeting;
+    var shown = log.querySelector('.guichet-msg--greeting');
+    if (shown) log.removeChild(shown);
+    if (!greeting) return;
+    var item = appendReply(greeting, null);
+    if (!item) return;
+    item.classList.add('guichet-msg--greeting');
+    log.insertBefore(item, log.firstChild);
+    if (item !== log.lastElementChild) enableLastChoices();
+    // Alone, it is read from the top: the notice and the links above it stay in view.
+    else scroller.scrollTop = 0;
+  }
+
+  /** The current conversation is left (its socket closed, its id forgotten); the next message starts another. */
+  function startNewConversation() {
+    endConversation();
+    resetConversation();
+    log.textContent = '';
+    showGreeting();
+    input.focus();
+  }
+  restartButton.addEventListener('click', startNewConversation);
 
   /** Choices of earlier messages no longer apply once the conversation moved on. */
   function disableChoices() {
@@ -850,6 +1185,7 @@
     writeStore();
     if (moveFocus) input.focus();
     loadConfig().then(function () {
+      if (!log.querySelector('.guichet-msg--greeting')) showGreeting();
       if (state.conversationId) {
         syncHistory();
         connect();
@@ -880,6 +1216,7 @@
     state.locale = state.locale === 'fr' ? 'en' : 'fr';
     applyTexts();
     writeStore();
+    loadConfig().then(showGreeting);
     langButton.focus();
   });
   form.addEventListener('submit', function (event) {
