@@ -149,6 +149,8 @@ export interface RequestContext {
   contactOptedOut: boolean;
   /** Citizens who reported the same problem and chose to follow this request, each on their latest conversation. */
   followers: { conversation: ConversationView; optedOut: boolean }[];
+  /** The satisfaction question was already asked for this request (never twice). */
+  satisfactionAsked?: boolean;
 }
 
 export interface RequestStatusUpdate {
@@ -175,6 +177,15 @@ export interface RequestStatusUpdate {
   /** Written to each follower's conversation transcript. */
   followerMessages?: { conversationId: string; messages: NewMessage[] }[];
   outbox: OutboxItem[];
+  /** The satisfaction question asked with this change: its row, written in the same transaction. */
+  satisfaction?: SatisfactionAsked;
+}
+
+export interface SatisfactionAsked {
+  id: string;
+  conversationId: string;
+  channel: string;
+  askedAt: string;
 }
 
 export interface RequestAssignment {
@@ -339,7 +350,9 @@ export interface ConversationDirectory {
  * What the back office asks of the dialogue engine: a conversation's dialogue position (the citizen's
  * language) and, on erasure, forgetting its memory. Read through the engine, never by its storage keys.
  */
-export type ConversationMemory = Pick<Engine, 'conversationState' | 'forgetConversation'>;
+export type ConversationMemory = Pick<Engine, 'conversationState' | 'forgetConversation'> &
+  /** Puts the satisfaction question to the conversation (absent in tests that never ask it). */
+  Partial<Pick<Engine, 'askSatisfaction'>>;
 
 /** A conversation whose memory outside the store (dialogue state, locks, recorded answers) erasure clears. */
 export interface ForgottenConversation {

@@ -24,7 +24,14 @@ import type {
   MessageRecord,
   SharedStore,
 } from './ports';
-import { CHANNEL_STATE_KINDS, channelStateKey, readState, type ConversationState } from './state';
+import {
+  CHANNEL_STATE_KINDS,
+  channelStateKey,
+  readState,
+  SATISFACTION_SCORE,
+  type ConversationState,
+  type SatisfactionQuestion,
+} from './state';
 import type { TenantDirectory, TenantProfile } from './tenant';
 import { TurnContext } from './turn-context';
 import { createTurnCoordination, type ConversationAddress, type CoordinatedTurn } from './turn-coordination';
@@ -84,6 +91,11 @@ export interface Engine {
   handleTurn(input: IncomingMessage, command?: TurnCommand): Promise<TurnResult>;
   /** The dialogue position of a conversation (read-only), for a channel that adapts to it (voice). */
   conversationState(conversationId: string): Promise<ConversationState>;
+  /**
+   * Makes the satisfaction question the conversation's pending question, so that its next message ("4") is
+   * read as the answer. False when this conversation was already asked after an agent (never twice).
+   */
+  askSatisfaction(conversationId: string, question: SatisfactionQuestion): Promise<boolean>;
   /** A helpful answer when a dependency is down: the counter's phone number and hours. */
   degradedReplies(tenantId: string, locale?: Locale): Reply[];
   /**
@@ -287,6 +299,26 @@ export function createEngine(deps: EngineDeps): Engine {
     },
     async conversationState(conversationId) {
       return readState((await deps.state.get(stateKey(conversationId)))?.data);
+    },
+    async askSatisfaction(conversationId, question) {
+      // Written beside the turns: a turn that commits in between wins (STALE_STATE), and we read again.
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const stored = await deps.state.get(stateKey(conversationId));
+        const state = readState(stored?.data);
+        if (question.requestId === null && state.satisfactionAsked) return false;
+        if (question.requestId === null) state.satisfactionAsked = true;
+        state.awaiting = { kind: SATISFACTION_SCORE, data: { ...question } };
+        state.lastChoices = [];
+        state.choiceQuestion = null;
+        const data = { ...(stored?.data ?? {}), ...(state as unknown as JsonObject) };
+        try {
+          await deps.state.set(stateKey(conversationId), data, stored?.version ?? 0, stateTtl);
+          return true;
+        } catch (error) {
+          if (!(isGuichetError(error) && error.code === 'STALE_STATE')) throw error;
+        }
+      }
+      return false;
     },
     degradedReplies(tenantId, locale = 'fr') {
       const tenant = deps.tenants.get(tenantId);

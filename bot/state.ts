@@ -58,6 +58,8 @@ export const ConversationStateSchema = z.object({
    * agents' hand-over summary. Already in the transcript; bounded; forgotten with the conversation.
    */
   lastQuestion: z.string().max(MAX_QUESTION_CHARS).nullable().default(null),
+  /** The satisfaction question was asked after an agent released this conversation: never asked twice. */
+  satisfactionAsked: z.boolean().default(false),
 });
 export type ConversationState = z.infer<typeof ConversationStateSchema>;
 
@@ -71,6 +73,18 @@ export function readState(data: JsonObject | undefined): ConversationState {
 }
 
 export const MAX_RECENT_INTENTS = 5;
+
+/**
+ * The satisfaction question put to a conversation from outside a turn (back office: request resolved, agent
+ * released): `id` is its row in the shared store, `requestId` null when it rates the conversation itself.
+ */
+export interface SatisfactionQuestion {
+  id: string;
+  requestId: string | null;
+  askedAt: string;
+}
+/** The `awaiting.kind` of a pending satisfaction question, answered by intents/satisfaction. */
+export const SATISFACTION_SCORE = 'satisfaction.score';
 /** A follow-up later than this starts afresh: "est-ce ouvert ?" an hour later may be about another place. */
 export const CONTEXT_TTL_MS = 30 * 60 * 1000;
 

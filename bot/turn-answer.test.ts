@@ -14,6 +14,7 @@ function engineAnswering(turn: () => Promise<TurnResult>): Engine {
     degradedReplies: () => degraded,
     conversationState: () => Promise.reject(new Error('unused')),
     forgetConversation: () => Promise.resolve(),
+    askSatisfaction: () => Promise.resolve(false),
     dialogue: undefined as unknown as Engine['dialogue'],
   };
 }

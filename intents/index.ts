@@ -9,6 +9,7 @@ import { createOpeningHours } from './opening-hours';
 import { createLibraryRegistration } from './library-registration';
 import { createReportIncident } from './report-incident';
 import { createRequestStatus } from './request-status';
+import { createSatisfaction } from './satisfaction';
 import { createSchoolRegistration } from './school-registration';
 import { createSmallTalk, greetingReply } from './small-talk';
 import type { Locale } from '../bot/i18n';
@@ -35,6 +36,7 @@ export function createIntents(deps: IntentDeps): IntentSet {
     createLibraryRegistration(deps),
     knowledge.module,
     createHumanAgent(deps),
+    createSatisfaction(),
     createSmallTalk(deps, helpMenu),
   ];
   const catalog = new IntentCatalog(modules);

@@ -389,6 +389,8 @@ async function createConversation(
   return toConversation(created.rows[0]);
 }
 
+const MAX_SATISFACTION_COMMENT_CHARS = 500;
+
 /** The citizen's message of an unanswered turn without personal data, or undefined when nothing is left of it. */
 function knowledgeGapOf(messages: readonly MessageRecord[]): string | undefined {
   const question = messages.find((m) => m.direction === 'in')?.text;
@@ -552,6 +554,37 @@ function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; 
   INSERT INTO knowledge_gaps (tenant_id, question, channel) SELECT conv.tenant_id, ${param(gap, 'text')}, conv.channel FROM conv
   RETURNING 1
 )`);
+  }
+
+  const rating = change.satisfaction;
+  if (rating) {
+    const comment = rating.comment
+      ? redactPersonalData(rating.comment.slice(0, MAX_SATISFACTION_COMMENT_CHARS)).text.trim() || null
+      : null;
+    const score = param(rating.score ?? null, 'int');
+    const text = param(comment, 'text');
+    // A request's row was written when the question was asked (none: its status change did not commit, nothing
+    // to rate); a conversation's is written with its answer. The tenant check keeps a forged id off another
+    // territory's row.
+    ctes.push(
+      rating.requestId
+        ? `new_satisfaction AS (
+  UPDATE satisfaction_answers s SET score = COALESCE(${score}, s.score), comment = COALESCE(${text}, s.comment),
+    conversation_id = conv.id, answered_at = COALESCE(s.answered_at, now())
+  FROM conv WHERE s.id = ${param(rating.id, 'uuid')} AND s.tenant_id = conv.tenant_id
+  RETURNING 1
+)`
+        : `new_satisfaction AS (
+  INSERT INTO satisfaction_answers AS s (id, tenant_id, conversation_id, channel, score, comment, asked_at, answered_at)
+  SELECT ${param(rating.id, 'uuid')}, conv.tenant_id, conv.id, conv.channel, ${score}, ${text},
+    ${param(rating.askedAt, 'timestamptz')}, now()
+  FROM conv
+  ON CONFLICT (id) DO UPDATE SET score = COALESCE(EXCLUDED.score, s.score),
+    comment = COALESCE(EXCLUDED.comment, s.comment), answered_at = COALESCE(s.answered_at, now())
+  WHERE s.tenant_id = EXCLUDED.tenant_id AND s.request_id IS NULL
+  RETURNING 1
+)`,
+    );
   }
 
   const sql = `WITH ${ctes.join(',\n')}

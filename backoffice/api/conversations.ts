@@ -7,6 +7,7 @@ import type { Reply } from '../../bot/messages';
 import { actorOf, hasRole, scopeOf, type Principal } from '../auth';
 import { citizenLocale, deliveryTo, joinedNotice, NOTICES, type CitizenDelivery } from '../citizen';
 import { publishAgentEvent } from '../events';
+import { askAboutConversation, mayAskAfterAgent, satisfactionReply } from '../satisfaction';
 import { reachOf, ReachSchema, type Reach } from '../reach';
 import type { ConversationUpdate } from '../ports';
 import {
@@ -68,6 +69,7 @@ export function conversationRoutes(deps: ApiDeps): AnyRoute[] {
       notify: (reply: Reply, direction: 'out' | 'agent') => CitizenDelivery,
     ) => ConversationUpdate,
     after: (updated: ConversationView) => Parameters<typeof publishAgentEvent>[1] | undefined,
+    committed?: (updated: ConversationView) => Promise<void>,
   ): Promise<ConversationView> {
     const scope = scopeOf(principal, tenant);
     const deliveries: CitizenDelivery[] = [];
@@ -87,6 +89,9 @@ export function conversationRoutes(deps: ApiDeps): AnyRoute[] {
         .afterCommit(deps.bus)
         .catch((error: unknown) => deps.logger.warn('push to the citizen failed', { error: String(error) }));
     }
+    await committed?.(updated).catch((error: unknown) =>
+      deps.logger.warn('after the conversation change', { error: String(error) }),
+    );
     const event = after(updated);
     if (event)
       await publishAgentEvent(deps.bus, event).catch((error: unknown) =>
@@ -284,6 +289,12 @@ export function conversationRoutes(deps: ApiDeps): AnyRoute[] {
       response: ConversationViewSchema,
       async handle({ params, query, principal }) {
         const locale = await citizenLocale(deps.conversations, params.id);
+        const ask = await mayAskAfterAgent(
+          deps.store,
+          deps.conversations,
+          scopeOf(principal, query.tenant),
+          params.id,
+        );
         let released = false;
         return change(
           principal,
@@ -297,11 +308,16 @@ export function conversationRoutes(deps: ApiDeps): AnyRoute[] {
             if (current.owner === 'bot') return { messages: [], outbox: [] };
             released = true;
             if (!reach(current).written) return { owner: 'bot', agentId: null, messages: [], outbox: [] };
-            const delivery = notify(
-              { type: 'handover', state: 'released', text: say(NOTICES.released, locale) },
-              'out',
-            );
-            return { owner: 'bot', agentId: null, messages: delivery.messages, outbox: delivery.outbox };
+            const deliveries = [
+              notify({ type: 'handover', state: 'released', text: say(NOTICES.released, locale) }, 'out'),
+              ...(ask ? [notify(satisfactionReply(current.channel, locale), 'out')] : []),
+            ];
+            return {
+              owner: 'bot',
+              agentId: null,
+              messages: deliveries.flatMap((d) => d.messages),
+              outbox: deliveries.flatMap((d) => d.outbox),
+            };
           },
           (updated) =>
             released
@@ -316,6 +332,10 @@ export function conversationRoutes(deps: ApiDeps): AnyRoute[] {
                   at: at(),
                 }
               : undefined,
+          // The question was sent: the conversation's next message is read as its answer.
+          async (updated) => {
+            if (released && ask) await askAboutConversation(deps.conversations, updated, false);
+          },
         );
       },
     }),

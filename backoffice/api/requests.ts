@@ -6,6 +6,7 @@ import type { Phrase } from '../../bot/i18n';
 import type { OutboxItem } from '../../bot/ports';
 import { actorOf, scopeOf, type Principal } from '../auth';
 import { statusNotice, tellCitizens } from '../citizen';
+import { askAboutRequest, withSatisfactionQuestion } from '../satisfaction';
 import {
   AssignBody,
   IdParams,
@@ -42,8 +43,14 @@ export async function statusEffects(
   const after = { ...ctx.request, status };
   const notice =
     options.notice ?? ((request: RequestView, follower: boolean) => statusNotice(request, note, follower));
+  // A request just resolved asks its citizen how satisfied they are, at the end of the same notice.
+  const satisfaction = notify ? await askAboutRequest(deps.conversations, ctx, status) : undefined;
   const notices = notify
-    ? await tellCitizens(deps.conversations, ctx, (follower) => notice(after, follower))
+    ? await tellCitizens(deps.conversations, ctx, (follower) =>
+        satisfaction && !follower
+          ? withSatisfactionQuestion(notice(after, follower))
+          : notice(after, follower),
+      )
     : { messages: [], followerMessages: [], outbox: [] };
   const outbox: OutboxItem[] = [...notices.outbox];
   if (!options.onlyIfChanged || status !== ctx.request.status)
@@ -61,7 +68,7 @@ export async function statusEffects(
       },
       dedupeKey: `request.status_changed:${ctx.request.id}:${randomUUID()}`,
     });
-  return { messages: notices.messages, followerMessages: notices.followerMessages, outbox };
+  return { messages: notices.messages, followerMessages: notices.followerMessages, outbox, satisfaction };
 }
 
 /**

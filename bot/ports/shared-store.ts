@@ -89,6 +89,17 @@ export interface TurnCommit {
     nluFallback?: boolean;
     /** The bot could not answer the citizen's message (no service, no FAQ passage): kept, redacted, as a knowledge gap. */
     unanswered?: boolean;
+    /**
+     * The citizen's answer to the satisfaction question (score, then optional comment, each in its own turn):
+     * upserted by the question's id; the comment is stored redacted.
+     */
+    satisfaction?: {
+      id: string;
+      requestId: string | null;
+      askedAt: string;
+      score?: number;
+      comment?: string;
+    };
   };
   /** Who filed the requests of this commit, on their 'received' event (an agent at the desk); the bot by default. */
   actor?: string;

@@ -233,6 +233,7 @@ describe('when the store or the state is down', () => {
       conversationState: () => Promise.reject(new GuichetError('DEPENDENCY_UNAVAILABLE', 'Redis down')),
       dialogue: container.engine.dialogue,
       forgetConversation: () => Promise.resolve(),
+      askSatisfaction: () => Promise.resolve(false),
     };
     const talk = conversation('webchat', engine);
     const out = await talk.send('bonjour');

@@ -274,6 +274,7 @@ describe('when the store or the state is down', () => {
       conversationState: () => Promise.reject(new GuichetError('DEPENDENCY_UNAVAILABLE', 'Redis down')),
       dialogue: undefined as unknown as Engine['dialogue'],
       forgetConversation: () => Promise.resolve(),
+      askSatisfaction: () => Promise.resolve(false),
     };
     const tenants: WebchatTenants = {
       resolve: () => ({

@@ -245,10 +245,15 @@ export class PostgresRequestStore implements RequestStore {
            ORDER BY f.contact_id, c.updated_at DESC`,
           [row.id, row.tenant_id, row.contact_id],
         );
+        const asked = await tx.query<{ asked: boolean }>(
+          'SELECT EXISTS (SELECT 1 FROM satisfaction_answers WHERE request_id = $1) AS asked',
+          [row.id],
+        );
         const update = await plan({
           request: toRequestView(row),
           conversation: conversation ? toConversationView(conversation) : null,
           contactOptedOut: optedOut.rows[0]?.opted_out === true,
+          satisfactionAsked: asked.rows[0]?.asked === true,
           followers: followers.rows.map((f) => ({
             conversation: toConversationView(f),
             optedOut: f.opted_out,
@@ -296,6 +301,20 @@ export class PostgresRequestStore implements RequestStore {
             details: update.audit.details,
           });
         await insertOutbox(tx, row.tenant_id, update.outbox);
+        // The satisfaction question went with the notice: its row makes sure it is never asked again.
+        if (update.satisfaction)
+          await tx.query(
+            `INSERT INTO satisfaction_answers (id, tenant_id, request_id, conversation_id, channel, asked_at)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+            [
+              update.satisfaction.id,
+              row.tenant_id,
+              row.id,
+              update.satisfaction.conversationId,
+              update.satisfaction.channel,
+              update.satisfaction.askedAt,
+            ],
+          );
         // After a transfer the caller may no longer see the request (another authority's now): they are still
         // answered with what they just did.
         return update.transfer ? { tenantId: row.tenant_id, authorityId: null, teams: null } : scope;
