@@ -214,6 +214,13 @@ const InTime = z.object({
   withinLevel: z.number().int(),
   rate: z.number().nullable(),
 });
+/** Satisfaction answers: how many, how many 4 or 5, their share and the mean score. */
+const Csat = z.object({
+  count: z.number().int(),
+  satisfied: z.number().int(),
+  rate: z.number().nullable(),
+  mean: z.number().nullable(),
+});
 /** The headline figures of a period, to compare two periods (see backoffice/indicators/definitions.ts). */
 export const IndicatorsHeadlineSchema = z.object({
   from: Timestamp,
@@ -230,6 +237,7 @@ export const IndicatorsHeadlineSchema = z.object({
   agentWaitMedian: z.number().nullable(),
   callbacksKeptRate: z.number().nullable(),
   interventionsDone: z.number().int(),
+  satisfactionRate: z.number().nullable(),
 });
 export type IndicatorsHeadline = z.infer<typeof IndicatorsHeadlineSchema>;
 
@@ -302,6 +310,16 @@ export const IndicatorsViewSchema = z.object({
   callbacks: z.object({ due: z.number().int(), kept: z.number().int(), rate: z.number().nullable() }),
   /** Interventions done within the period, per team ('none': no team). */
   interventions: z.object({ done: z.number().int(), byTeam: z.array(Count) }),
+  /**
+   * Citizen satisfaction (CSAT): the scores 1–5 given within the period; `rate` is the share of 4 and 5.
+   * By channel, by service (the request's type; 'conversation' for a conversation after an agent) and by the
+   * request's team ('none': no team).
+   */
+  satisfaction: Csat.extend({
+    byChannel: z.array(Csat.extend({ key: z.string(), label: z.string().optional() })),
+    byType: z.array(Csat.extend({ key: z.string(), label: z.string().optional() })),
+    byTeam: z.array(Csat.extend({ key: z.string(), label: z.string().optional() })),
+  }),
   trend: z.object({
     granularity: z.enum(['week', 'month']),
     buckets: z.array(

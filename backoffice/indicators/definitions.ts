@@ -16,6 +16,8 @@ export const AGEING_BUCKETS = [
 /** The label of requests with no commune (reported without an address, or outside the territory). */
 export const NO_COMMUNE_LABEL = 'Non renseignée';
 export const NO_TEAM_LABEL = 'Sans équipe';
+/** The "service" of a satisfaction answer given after an agent's conversation (no request). */
+export const CONVERSATION_CSAT_LABEL = 'Échange avec un agent';
 
 export const AUTHORITY_KIND_LABELS: Record<string, string> = {
   commune: 'Communes',
@@ -124,6 +126,14 @@ export const DEFINITIONS: readonly Definition[] = [
     counts: 'Interventions terminées pendant la période.',
     better: 'neither',
   },
+  {
+    key: 'satisfactionRate',
+    label: 'Citoyens satisfaits',
+    unit: 'rate',
+    counts:
+      'Part des réponses 4 ou 5 (sur 5) à la question de satisfaction posée après une demande résolue ou un échange avec un agent.',
+    better: 'up',
+  },
 ];
 
 /** The headline figures of a view, the comparison's unit. */
@@ -143,6 +153,7 @@ export function headlineOf(view: IndicatorsView): IndicatorsHeadline {
     agentWaitMedian: view.conversations.agentWait.median,
     callbacksKeptRate: view.callbacks.rate,
     interventionsDone: view.interventions.done,
+    satisfactionRate: view.satisfaction.rate,
   };
 }
 

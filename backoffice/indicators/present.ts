@@ -7,6 +7,7 @@ import type { VocabularyView } from '../vocabulary';
 import {
   AGEING_BUCKETS,
   AUTHORITY_KIND_LABELS,
+  CONVERSATION_CSAT_LABEL,
   bucketLabel,
   DEFINITIONS,
   NO_COMMUNE_LABEL,
@@ -69,6 +70,14 @@ export function labelView(
       ...view.interventions,
       byTeam: labelled(view.interventions.byTeam, (k) => (k === 'none' ? NO_TEAM_LABEL : v.teams[k])),
     },
+    satisfaction: {
+      ...view.satisfaction,
+      byChannel: csatLabelled(view.satisfaction.byChannel, (k) => v.channels[k]),
+      byType: csatLabelled(view.satisfaction.byType, (k) =>
+        k === 'conversation' ? CONVERSATION_CSAT_LABEL : v.requestTypes[k],
+      ),
+      byTeam: csatLabelled(view.satisfaction.byTeam, (k) => (k === 'none' ? NO_TEAM_LABEL : v.teams[k])),
+    },
     trend: {
       ...view.trend,
       buckets: view.trend.buckets.map((b) => ({ ...b, label: bucketLabel(b.key, view.trend.granularity) })),
@@ -76,12 +85,17 @@ export function labelView(
   };
 }
 
+type CsatRow = IndicatorsView['satisfaction']['byChannel'][number];
+const csatLabelled = (rows: CsatRow[], label: (key: string) => string | undefined): CsatRow[] =>
+  rows.map((r) => ({ ...r, label: r.label ?? label(r.key) ?? r.key }));
+
 /** A commune or a partner reading the territory sees its aggregates, not the other actors' own figures. */
 export function withoutOtherActors(view: IndicatorsView): IndicatorsView {
   return {
     ...view,
     requests: { ...view.requests, byCommune: [], byAuthority: [] },
     interventions: { ...view.interventions, byTeam: [] },
+    satisfaction: { ...view.satisfaction, byTeam: [] },
   };
 }
 
@@ -129,6 +143,15 @@ export function csvRows(
   section('Attente par ancienneté', view.backlog.ageing);
   section('Conversations par canal', view.conversations.byChannel, 'conversations');
   section('Interventions par équipe', view.interventions.byTeam, 'interventions');
+  const csat = (name: string, list: CsatRow[]) => {
+    for (const r of list) {
+      rows.push([name, `${r.label ?? r.key} — satisfaits (4 ou 5)`, cell(r.rate, 'rate'), '%', '', '']);
+      rows.push([name, `${r.label ?? r.key} — réponses`, String(r.count), 'réponses', '', '']);
+    }
+  };
+  csat('Satisfaction par canal', view.satisfaction.byChannel);
+  csat('Satisfaction par service', view.satisfaction.byType);
+  csat('Satisfaction par équipe', view.satisfaction.byTeam);
   for (const l of view.delays.byServiceLevel) {
     const name = `Délai de traitement : ${l.label ?? l.key} (${l.days} j)`;
     rows.push([name, 'Délai médian de résolution', cell(l.resolution.median, 'seconds'), 'heures', '', '']);

@@ -527,7 +527,10 @@ function apiSuite(make: () => Promise<Container>): void {
           ['agent', true],
           ['in', false],
           ['out', false],
+          // The satisfaction question, after the release notice.
+          ['out', false],
         ]);
+        expect(detail.messages.at(-1)?.text).toMatch(/^Êtes-vous satisfait\(e\) \?/);
         expect(detail.firstAgentReplyAt).toEqual(expect.any(String));
         expect(
           agents.events.map((e) => (e as { type: string; change?: string }).change).filter(Boolean),

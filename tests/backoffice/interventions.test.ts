@@ -213,7 +213,8 @@ describe('interventions', () => {
     );
     expect(done.status).toBe(200);
     expect((await told(sms.conversationId)).sent.at(-1)?.text).toBe(
-      `L’intervention est terminée pour votre signalement ${sms.reference} (Éclairage public). La demande est maintenant résolue.`,
+      `L’intervention est terminée pour votre signalement ${sms.reference} (Éclairage public). La demande est maintenant résolue.` +
+        '\nÊtes-vous satisfait(e) ? Répondez de 1 (pas du tout) à 5 (tout à fait).',
     );
     expect((await told(neighbour.conversationId)).transcript.at(-1)).toContain(
       `L’intervention est terminée pour le signalement ${sms.reference} (Éclairage public) que vous suivez.`,

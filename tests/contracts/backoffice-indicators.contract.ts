@@ -129,6 +129,61 @@ export function indicatorStoreContract(db: Db, port: () => IndicatorStore): void
       await query(`UPDATE conversations SET created_at = '2026-03-09T09:00:00Z' WHERE id = $1`, [
         stranger.conversationId,
       ]);
+
+      // Satisfaction: A (team "Voirie Est", sms) rated 5; B asked, never answered; C (webchat) rated 2;
+      // conversation 2 rated 4 after an agent; conversation 1 rated 1 after the period; the stranger rated 1.
+      await query('UPDATE requests SET team_id = $2 WHERE id = $1', [a!.id, teamId]);
+      const rating = `INSERT INTO satisfaction_answers (id, tenant_id, request_id, conversation_id, channel, score,
+          asked_at, answered_at) VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6::timestamptz, $6::timestamptz)`;
+      await query(rating, [tenant, a!.id, one.conversationId, 'sms', 5, '2026-03-09T13:00:00Z']);
+      await query(rating, [tenant, b!.id, one.conversationId, 'sms', null, '2026-03-09T13:00:00Z']);
+      await query(rating, [tenant, c!.id, two.conversationId, 'webchat', 2, '2026-03-05T10:00:00Z']);
+      await query(rating, [tenant, null, two.conversationId, 'webchat', 4, '2026-03-10T10:00:00Z']);
+      await query(rating, [tenant, null, one.conversationId, 'sms', 1, '2026-03-20T10:00:00Z']);
+      await query(rating, [
+        other,
+        stranger.requests[0]!.id,
+        stranger.conversationId,
+        'sms',
+        1,
+        '2026-03-09T13:00:00Z',
+      ]);
+    });
+
+    it('measures satisfaction (share of 4–5, mean, count) by channel, service and team; one authority’s own', async () => {
+      const view = await port().indicators({
+        tenantId: tenant,
+        authorityId: null,
+        timeZone: 'Europe/Paris',
+        ...period,
+      });
+      const byKey = <T extends { key: string }>(rows: T[]) =>
+        [...rows].sort((x, y) => x.key.localeCompare(y.key));
+      // In the period: 5 (A), 2 (C), 4 (conversation 2). B's question has no answer; the 1s are outside.
+      expect(view.satisfaction).toMatchObject({ count: 3, satisfied: 2, rate: 2 / 3 });
+      expect(view.satisfaction.mean).toBeCloseTo(11 / 3);
+      expect(byKey(view.satisfaction.byChannel)).toEqual([
+        { key: 'sms', count: 1, satisfied: 1, rate: 1, mean: 5 },
+        { key: 'webchat', count: 2, satisfied: 1, rate: 0.5, mean: 3 },
+      ]);
+      expect(byKey(view.satisfaction.byType)).toEqual([
+        { key: 'conversation', count: 1, satisfied: 1, rate: 1, mean: 4 },
+        { key: 'report_incident', count: 1, satisfied: 1, rate: 1, mean: 5 },
+        { key: 'school_registration', count: 1, satisfied: 0, rate: 0, mean: 2 },
+      ]);
+      expect(byKey(view.satisfaction.byTeam)).toEqual(
+        byKey([
+          { key: teamId, label: 'Voirie Est', count: 1, satisfied: 1, rate: 1, mean: 5 },
+          { key: 'none', count: 2, satisfied: 1, rate: 0.5, mean: 3 },
+        ]),
+      );
+      const voirie = await port().indicators({
+        tenantId: tenant,
+        authorityId: 'voirie',
+        timeZone: 'Europe/Paris',
+        ...period,
+      });
+      expect(voirie.satisfaction).toMatchObject({ count: 1, satisfied: 1, mean: 5 });
     });
 
     it('counts the period’s requests by type, channel, commune, ISO week (Paris) and status', async () => {
@@ -374,6 +429,15 @@ export function indicatorStoreContract(db: Db, port: () => IndicatorStore): void
         to: at('2025-02-01T00:00:00Z'),
       });
       expect(empty.requests).toMatchObject({ total: 0, byType: [], medianFirstResponseSeconds: null });
+      expect(empty.satisfaction).toEqual({
+        count: 0,
+        satisfied: 0,
+        rate: null,
+        mean: null,
+        byChannel: [],
+        byType: [],
+        byTeam: [],
+      });
       expect(empty.conversations).toMatchObject({
         total: 0,
         containmentRate: null,

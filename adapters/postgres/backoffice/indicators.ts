@@ -1,4 +1,4 @@
-// Territorial indicators: the SQL of the definitions in backoffice/indicators/definitions.ts. Five statements,
+// Territorial indicators: the SQL of the definitions in backoffice/indicators/definitions.ts. Six statements,
 // each one pass over the period's rows: requests counted by every breakdown at once (GROUPING SETS), their
 // delays (median and 90th percentile, overall and per service level), the backlog at the period's end (three
 // narrow indexes, migration 0021), conversations, callbacks and interventions. First response and first
@@ -214,6 +214,46 @@ async function callbacksAndInterventions(sql: SqlExecutor, q: IndicatorsQuery) {
   return { callbacks: callbacks.rows[0], interventions: interventions.rows };
 }
 
+interface CsatRow {
+  channel: string | null;
+  type: string | null;
+  team: string | null;
+  team_name: string | null;
+  g: Num;
+  n: Num;
+  satisfied: Num;
+  mean: Num;
+}
+
+/**
+ * Satisfaction answers given within the period, by channel, service and team at once. One authority's figures
+ * count only its requests' answers (a conversation after an agent belongs to no authority).
+ */
+async function satisfaction(sql: SqlExecutor, q: IndicatorsQuery) {
+  return sql.query<CsatRow>(
+    `WITH answered AS (
+       SELECT s.channel, COALESCE(r.type, 'conversation') AS type, COALESCE(r.team_id::text, 'none') AS team,
+         t.name AS team_name, s.score
+       FROM satisfaction_answers s
+       LEFT JOIN requests r ON r.id = s.request_id
+       LEFT JOIN teams t ON t.id = r.team_id
+       WHERE s.tenant_id = $1 AND s.score IS NOT NULL
+         AND s.answered_at >= $2::timestamptz AND s.answered_at < $3::timestamptz
+         AND ($4::text IS NULL OR r.authority_id = $4::text)
+     )
+     SELECT channel, type, team, max(team_name) AS team_name, GROUPING(channel, type, team) AS g,
+       count(*)::int AS n, (count(*) FILTER (WHERE score >= 4))::int AS satisfied, avg(score)::float8 AS mean
+     FROM answered GROUP BY GROUPING SETS ((channel), (type), (team), ())`,
+    [q.tenantId, q.from, q.to, q.authorityId],
+  );
+}
+
+const csatOf = (r: CsatRow | undefined) => {
+  const count = int(r?.n);
+  const satisfied = int(r?.satisfied);
+  return { count, satisfied, rate: rate(satisfied, count), mean: count > 0 ? num(r?.mean) : null };
+};
+
 /** "2026-03-09" → "2026-W11" (ISO 8601 week of that day). */
 function isoWeek(day: string): string {
   const d = new Date(`${day}T00:00:00Z`);
@@ -255,6 +295,13 @@ async function compute(sql: SqlExecutor, q: IndicatorsQuery): Promise<Indicators
   const open = await backlog(sql, q);
   const conv = await conversations(sql, q);
   const work = await callbacksAndInterventions(sql, q);
+  const csat = await satisfaction(sql, q);
+  // GROUPING(channel, type, team): 0b011 = by channel, 0b101 = by type, 0b110 = by team, 0b111 = all.
+  const csatBy = (set: number, key: (r: CsatRow) => string) =>
+    csat.rows
+      .filter((r) => Number(r.g) === set)
+      .map((r) => ({ key: key(r), ...csatOf(r) }))
+      .sort(byCount);
 
   const rowsOf = (set: number) => counts.rows.filter((r) => Number(r.g) === set);
   const pick = (set: string, key: keyof CountRow) =>
@@ -354,6 +401,15 @@ async function compute(sql: SqlExecutor, q: IndicatorsQuery): Promise<Indicators
     },
     callbacks: { due, kept, rate: rate(kept, due) },
     interventions: { done: teams.reduce((n, t) => n + t.count, 0), byTeam: teams },
+    satisfaction: {
+      ...csatOf(csat.rows.find((r) => Number(r.g) === 0b111)),
+      byChannel: csatBy(0b011, (r) => String(r.channel)),
+      byType: csatBy(0b101, (r) => String(r.type)),
+      byTeam: csat.rows
+        .filter((r) => Number(r.g) === 0b110)
+        .map((r) => ({ key: String(r.team), ...csatOf(r), ...(r.team_name ? { label: r.team_name } : {}) }))
+        .sort(byCount),
+    },
     trend: {
       granularity,
       buckets: bucketKeys.map((key) => ({
