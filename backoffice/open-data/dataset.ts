@@ -46,6 +46,11 @@ export interface OpenDataSnapshot {
   byCategory: Total[];
   byCommune: Total[];
   byMonth: Total[];
+  /**
+   * Citizen satisfaction over the window, published only from k answers (below: `answered` null, like a hidden
+   * count); one figure, no breakdown, so nothing to recompute by difference.
+   */
+  satisfaction: { answered: number | null; satisfiedShare: number | null; mean: number | null };
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -100,9 +105,10 @@ export async function buildSnapshot(options: {
 }): Promise<OpenDataSnapshot> {
   const { territory, vocabulary: v, k } = options;
   const window = windowOf(territory.id, territory.timeZone, options.now);
-  const [cells, medians] = await Promise.all([
+  const [cells, medians, rated] = await Promise.all([
     options.store.dailyCells(window),
     options.store.resolutionMedians(window),
+    options.store.satisfaction(window),
   ]);
   const communes = new Map(territory.communes.map((c) => [c.id, c]));
   const categoryLabel = (c: { type: string; category: string | null }): string =>
@@ -189,5 +195,9 @@ export async function buildSnapshot(options: {
     byCategory: byCategory.sort(byCount),
     byCommune: byCommune.sort(byCount),
     byMonth,
+    satisfaction:
+      rated.answered >= k && rated.answered > 0
+        ? { answered: rated.answered, satisfiedShare: rated.satisfied / rated.answered, mean: rated.mean }
+        : { answered: null, satisfiedShare: null, mean: null },
   };
 }

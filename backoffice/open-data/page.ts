@@ -131,7 +131,7 @@ ${table('Demandes par mois de dépôt', 'Mois', snapshot.byMonth, k, false)}
 </section>
 <section id="satisfaction" aria-labelledby="satisfaction-titre">
 <h2 id="satisfaction-titre">Satisfaction des usagers</h2>
-<p>Pas encore de mesure.</p>
+${satisfactionSection(snapshot, k)}
 </section>
 <section id="carte" aria-labelledby="carte-titre">
 <h2 id="carte-titre">Carte des signalements en cours</h2>
@@ -157,4 +157,21 @@ ${table('Demandes par mois de dépôt', 'Mois', snapshot.byMonth, k, false)}
 </body>
 </html>
 `;
+}
+
+/**
+ * The answers to "Êtes-vous satisfait(e) ? Répondez de 1 à 5", asked after a resolved request or an exchange with
+ * an agent: published from k answers only.
+ */
+function satisfactionSection(snapshot: OpenDataSnapshot, k: number): string {
+  const s = snapshot.satisfaction;
+  if (s.answered === null || s.satisfiedShare === null)
+    return `<p>Pas encore de mesure : moins de ${k} réponses sur 12 mois.</p>`;
+  const share = Math.round(s.satisfiedShare * 100);
+  const mean = s.mean === null ? '' : ` Note moyenne : ${s.mean.toFixed(1).replace('.', ',')} sur 5.`;
+  return `<dl class="chiffres">
+<div><dt>Usagers satisfaits (4 ou 5 sur 5)</dt><dd>${share} %</dd></div>
+<div><dt>Réponses</dt><dd>${count(s.answered)}</dd></div>
+</dl>
+<p class="note">Après une demande résolue ou un échange avec un agent, l’usager est invité à noter le service de 1 (pas du tout satisfait) à 5 (tout à fait satisfait).${mean}</p>`;
 }

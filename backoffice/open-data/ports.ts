@@ -45,8 +45,16 @@ export interface OpenDataWindow {
   toDay: string;
 }
 
+/** Satisfaction answers (scores 1–5) given within the window: how many, how many 4 or 5, the mean score. */
+export interface SatisfactionTotal {
+  answered: number;
+  satisfied: number;
+  mean: number | null;
+}
+
 export interface OpenDataStore {
   dailyCells(window: OpenDataWindow): Promise<DailyCell[]>;
+  satisfaction(window: OpenDataWindow): Promise<SatisfactionTotal>;
   resolutionMedians(window: OpenDataWindow): Promise<ResolutionMedian[]>;
   /** Open requests (received, in progress) of these types with a position, newest first, at most `limit`. */
   openPlaces(

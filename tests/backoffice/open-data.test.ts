@@ -178,6 +178,14 @@ describe('the public page and the open-data files', () => {
        WHERE id IN (SELECT id FROM requests WHERE channel = 'webchat' AND payload ->> 'category' = 'eclairage'
                     ORDER BY created_at LIMIT 5)`,
     );
+    // Five satisfaction answers today (5, 5, 4, 3, 1): exactly k, so published.
+    await rows(
+      container,
+      `INSERT INTO satisfaction_answers (id, tenant_id, request_id, channel, score, answered_at)
+       SELECT gen_random_uuid(), $1, id, 'webchat', (ARRAY[5, 5, 4, 3, 1])[row_number() OVER (ORDER BY created_at)], now()
+       FROM requests WHERE tenant_id = $1 AND channel = 'webchat' ORDER BY created_at LIMIT 5`,
+      [DEMO_TENANT],
+    );
   }, CONTAINER_TIMEOUT_MS);
   afterAll(() => container.close());
 
@@ -201,7 +209,10 @@ describe('the public page and the open-data files', () => {
     expect(html).toMatch(
       /Éclairage public<\/th>[\s\S]*?<td class="nombre">5<\/td>\s*<td class="nombre">5 h<\/td>/,
     );
-    expect(html).toMatch(/Pas encore de mesure/);
+    // Satisfaction: 3 answers of 4 or 5 out of 5, mean 3.6.
+    expect(html).toMatch(/<dt>Usagers satisfaits \(4 ou 5 sur 5\)<\/dt><dd>60 %<\/dd>/);
+    expect(html).toMatch(/<dt>Réponses<\/dt><dd>5<\/dd>/);
+    expect(html).toMatch(/Note moyenne : 3,6 sur 5/);
     expect(html).toMatch(/Licence Ouverte/);
   });
 

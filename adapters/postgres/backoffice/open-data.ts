@@ -7,6 +7,7 @@ import type {
   OpenDataWindow,
   OpenPlace,
   ResolutionMedian,
+  SatisfactionTotal,
 } from '../../../backoffice/open-data/ports';
 import type { RequestStatus } from '../../../bot/ports';
 import type { SqlClient } from '../sql-client';
@@ -77,6 +78,29 @@ export class PostgresOpenDataStore implements OpenDataStore {
         resolved: Number(r.resolved),
         medianResolutionHours: hours(r.median),
       }));
+    });
+  }
+
+  satisfaction(w: OpenDataWindow): Promise<SatisfactionTotal> {
+    return guarded('openDataSatisfaction', async () => {
+      const result = await this.sql.query<{
+        answered: number | string;
+        satisfied: number | string;
+        mean: number | string | null;
+      }>(
+        `SELECT count(*)::int AS answered, (count(*) FILTER (WHERE score >= 4))::int AS satisfied,
+           avg(score)::float8 AS mean
+         FROM satisfaction_answers
+         WHERE tenant_id = $1 AND score IS NOT NULL
+           AND (answered_at AT TIME ZONE $2::text)::date BETWEEN $3::date AND $4::date`,
+        [w.tenantId, w.timeZone, w.fromDay, w.toDay],
+      );
+      const row = result.rows[0];
+      return {
+        answered: Number(row?.answered ?? 0),
+        satisfied: Number(row?.satisfied ?? 0),
+        mean: row?.mean === null || row?.mean === undefined ? null : Number(row.mean),
+      };
     });
   }
 
