@@ -96,6 +96,16 @@ const offerQuestion = (prompt: string): Question => ({
 });
 
 const GOODBYE = 'Merci de votre appel. Au revoir.';
+
+/** Asked once, when the caller ends a call where the assistant answered them: one keypad digit. */
+const SATISFACTION: Question = {
+  prompt:
+    'Avant de raccrocher, pour nous aider, notez cet échange de 1 à 5 sur votre clavier : 1, pas du tout satisfait, 5, tout à fait satisfait.',
+  choices: [],
+  kind: 'satisfaction',
+  critical: false,
+};
+const SPOKEN_SCORES: Record<string, number> = { un: 1, deux: 2, trois: 3, quatre: 4, cinq: 5 };
 /** Longest voice message, in seconds. */
 export const VOICE_MESSAGE_MAX_S = 120;
 /** Attempts at a menu when nobody can take the call, before the call ends with when to call back. */
@@ -141,6 +151,7 @@ export class CallFlow {
     if (pending?.kind === 'typed_number') return this.answerTypedNumber(pending.reason);
 
     const question = this.session.question;
+    if (question.kind === 'satisfaction') return this.rated(digits, speech);
     if (!digits && !speech) return this.failure('silence');
     if (digits) {
       if (digits === '0') return this.toHuman();
@@ -154,7 +165,7 @@ export class CallFlow {
     if (choice) return this.choose(choice, said);
     if (question.kind === 'anything_else') {
       const yn = yesNo(undefined, said);
-      if (yn === 'no') return { say: [GOODBYE], hangup: true };
+      if (yn === 'no') return this.closing();
       if (yn === 'yes' && said.split(/\s+/).length <= 2)
         return { say: [], question: mainQuestion('Je vous écoute.') };
     }
@@ -198,13 +209,39 @@ export class CallFlow {
   /** A menu choice, by digit (recorded as its label) or by voice (recorded as said). */
   private choose(choice: VoiceChoice, said?: string): Promise<Draft> | Draft {
     if (choice.value === AGENT) return this.toHuman();
-    if (choice.value === END) return { say: [GOODBYE], hangup: true };
+    if (choice.value === END) return this.closing();
     if (choice.value === MENU) return { say: [], question: mainQuestion('Je vous écoute.') };
     return this.engineTurn({
       text: said ?? choice.label,
       choiceValue: choice.value,
       speechConfidence: said ? this.hook.Confidence : undefined,
     });
+  }
+
+  /**
+   * The caller ends a call in which the assistant answered them ("autre chose ?" → non / terminer): the
+   * satisfaction question first, once per call, unless the territory turned it off (`satisfaction.voice`).
+   */
+  private closing(): Draft {
+    if (this.session.satisfactionAsked || this.territory.satisfaction?.voice === false)
+      return { say: [GOODBYE], hangup: true };
+    this.session.satisfactionAsked = true;
+    this.session.failures = 0;
+    return { say: [], question: SATISFACTION };
+  }
+
+  /** The score typed (or said: "quatre"), stored against the call's conversation; anything else just ends. */
+  private async rated(digits: string | undefined, speech: string | undefined): Promise<Draft> {
+    const spoken = speech?.toLowerCase().match(/\b([1-5]|un|deux|trois|quatre|cinq)\b/)?.[1];
+    const score = digits ? Number(digits) : spoken ? (SPOKEN_SCORES[spoken] ?? Number(spoken)) : NaN;
+    if (!(score >= 1 && score <= 5)) return { say: [GOODBYE], hangup: true };
+    try {
+      await this.landing().satisfaction(score, this.now);
+    } catch (error) {
+      // The caller is leaving: a lost score is not worth keeping them on the line.
+      this.deps.logger.warn('satisfaction score not stored', { error: String(error) });
+    }
+    return { say: ['Merci pour votre note.', GOODBYE], hangup: true };
   }
 
   /** Silence or not understood: say so and repeat differently, then offer the keypad, then a person. */

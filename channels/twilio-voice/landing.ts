@@ -5,6 +5,7 @@
 // transcript. The call's conversation (address = CallSid) is the one the engine used, or a new one when the
 // caller asked for a person straight from the keypad. Every write is keyed (message ids, outbox dedupe
 // keys): a callback Twilio retries records nothing twice.
+import { randomUUID } from 'node:crypto';
 import type { Engine } from '../../bot/engine';
 import { phoneForPeople, toE164 } from '../../bot/phone-numbers';
 import type { MessageRecord, SharedStore } from '../../bot/ports';
@@ -78,6 +79,28 @@ export class VoiceLanding {
       ],
       requests: [],
       outbox: [],
+    });
+  }
+
+  /** The caller's keypad score (1–5) at the end of the call, stored against the call's conversation. */
+  async satisfaction(score: number, askedAt: Date): Promise<void> {
+    const conversation = await this.store.findConversation(this.address());
+    if (!conversation) return;
+    await this.store.commitTurn({
+      tenantId: this.territory.id,
+      conversationId: conversation.id,
+      messages: [
+        {
+          direction: 'in',
+          text: `Note de satisfaction : ${score} sur 5`,
+          providerMessageId: `${this.callSid}:satisfaction`,
+        },
+      ],
+      requests: [],
+      outbox: [],
+      conversation: {
+        satisfaction: { id: randomUUID(), requestId: null, askedAt: askedAt.toISOString(), score },
+      },
     });
   }
 

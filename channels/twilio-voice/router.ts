@@ -166,6 +166,7 @@ function newSession(territory: Territory, hook: VoiceWebhook): VoiceSession {
     pending: null,
     inflight: null,
     noticeSaid: false,
+    satisfactionAsked: false,
   };
 }
 

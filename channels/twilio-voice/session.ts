@@ -14,9 +14,9 @@ export const QuestionSchema = z.object({
   choices: z.array(ChoiceSchema).max(9),
   /**
    * engine: a question of the dialogue; anything_else: "autre chose ?" (silence ends the call);
-   * confirm / offer: the channel's own yes-no questions.
+   * confirm / offer: the channel's own yes-no questions; satisfaction: "notez cet échange de 1 à 5" (a digit).
    */
-  kind: z.enum(['engine', 'anything_else', 'confirm', 'offer', 'away', 'keypad']),
+  kind: z.enum(['engine', 'anything_else', 'confirm', 'offer', 'away', 'keypad', 'satisfaction']),
   /** The answer must be right (address, name): read back when recognition is unsure. */
   critical: z.boolean().default(false),
 });
@@ -75,6 +75,8 @@ export const VoiceSessionSchema = z.object({
     })
     .nullable(),
   noticeSaid: z.boolean(),
+  /** The satisfaction question was asked in this call (never twice). */
+  satisfactionAsked: z.boolean().default(false),
 });
 export type VoiceSession = z.infer<typeof VoiceSessionSchema>;
 

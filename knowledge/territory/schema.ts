@@ -248,6 +248,8 @@ const territoryObject = z.object({
       sendPersonalData: z.boolean().default(false),
     })
     .optional(),
+  /** The satisfaction question; `voice: false` does not ask it on the phone line (a keypad digit at the end). */
+  satisfaction: z.object({ voice: z.boolean().default(true) }).optional(),
 });
 
 type RawTerritory = z.output<typeof territoryObject>;

@@ -143,9 +143,13 @@ describe('opening hours by phone', () => {
     );
     expect(hours).toMatch(/Puis-je vous aider pour autre chose \?/);
 
-    // "Non" ends the call politely.
-    const bye = await call.answer({ speech: 'non merci' });
-    expect(bye).toMatch(/Au revoir/);
+    // "Non" ends the call politely, with one keypad question first: how satisfied the caller is.
+    const rate = await call.answer({ speech: 'non merci' });
+    expect(rate).toMatch(/notez cet échange de 1 à 5 sur votre clavier/);
+    expect(parseTwiml(call.twiml).Gather?.[0]?.numDigits).toBe('1');
+    expect(parseTwiml(call.twiml).Hangup).toBeUndefined();
+    const bye = await call.answer({ digits: '4' });
+    expect(bye).toBe('Merci pour votre note. Merci de votre appel. Au revoir.');
     expect(parseTwiml(call.twiml).Hangup).toHaveLength(1);
     expect(parseTwiml(call.twiml).Gather).toBeUndefined();
 
@@ -159,7 +163,24 @@ describe('opening hours by phone', () => {
     expect(transcript.filter((m) => m.direction === 'in').map((m) => m.text)).toEqual([
       'les horaires d’ouverture',
       'la déchetterie',
+      'Note de satisfaction : 4 sur 5',
     ]);
+    const sql = (
+      container.store as unknown as { sql: { query(q: string, p: unknown[]): Promise<{ rows: unknown[] }> } }
+    ).sql;
+    const { rows } = await sql.query(
+      'SELECT score, channel, request_id FROM satisfaction_answers WHERE conversation_id = $1',
+      [conversation!.id],
+    );
+    expect(rows).toEqual([{ score: 4, channel: 'voice', request_id: null }]);
+  });
+
+  it('the satisfaction question is skipped by silence: the call just ends', async () => {
+    const call = await new Call().start();
+    await call.answer({ speech: 'quels sont les horaires de la mairie de Montcey-sur-Loue' });
+    expect(await call.answer({ speech: 'non' })).toMatch(/notez cet échange/);
+    expect(await call.answer({})).toBe('Merci de votre appel. Au revoir.');
+    expect(parseTwiml(call.twiml).Hangup).toHaveLength(1);
   });
 
   it('a direct spoken question is answered at once', async () => {
