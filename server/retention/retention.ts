@@ -89,6 +89,12 @@ async function retainTenant(options: RetentionOptions, tenant: TenantRetention):
       tenant.tenantId,
       transcriptsBefore,
     ]);
+    // So do the satisfaction comments (redacted too); the scores stay, anonymous statistics.
+    await tx.query(
+      `UPDATE satisfaction_answers SET comment = NULL
+       WHERE tenant_id = $1 AND comment IS NOT NULL AND answered_at < $2::timestamptz`,
+      [tenant.tenantId, transcriptsBefore],
+    );
 
     // 2. Contacts inactive since `contactsBefore`, none of whose requests (own or followed) is still open.
     const contacts = await tx.query<{ id: string }>(

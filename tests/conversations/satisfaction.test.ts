@@ -4,6 +4,7 @@
 import nock from 'nock';
 import request from 'supertest';
 import type { Container } from '../../server/container';
+import { runRetention } from '../../server/retention';
 import { DEMO_TENANT } from '../support/harness';
 import {
   backofficeContainer,
@@ -123,6 +124,22 @@ describe('on SMS, after the request is resolved', () => {
     expect((await answersOf(report.conversationId))[0]).toMatchObject({ score: null });
   });
 
+  it('erasing the contact removes their comment and keeps the score (statistics)', async () => {
+    const from = mobile();
+    const report = await smsReport(from);
+    await setStatus(report.reference, 'resolved');
+    await sms(from, '2 trop long, Camille Martin');
+    expect((await answersOf(report.conversationId))[0]?.comment).toMatch(/^trop long/);
+    const supervisor = await issueToken(container, { role: 'supervisor', tenantId: DEMO_TENANT });
+    await api().post(`/api/v1/contacts/${report.contactId}/erase`).set(bearer(supervisor.token)).expect(200);
+    const [answer] = await rows<{ score: number; comment: string | null }>(
+      container,
+      'SELECT score, comment FROM satisfaction_answers s JOIN requests r ON r.id = s.request_id WHERE r.reference = $1',
+      [report.reference],
+    );
+    expect(answer).toEqual({ score: 2, comment: null });
+  });
+
   it('a contact who said STOP is not asked (nor sent the notice)', async () => {
     const from = mobile();
     const report = await smsReport(from);
@@ -176,5 +193,26 @@ describe('on the web chat, after an agent released the conversation', () => {
     await takeAndRelease();
     const again = await container.store.listMessages(DEMO_TENANT, id);
     expect(again.filter((m) => m.text.includes(QUESTION))).toHaveLength(1);
+  });
+});
+
+describe('retention', () => {
+  it('clears the comments with the transcripts, and keeps the scores', async () => {
+    const from = mobile();
+    const report = await smsReport(from);
+    await setStatus(report.reference, 'resolved');
+    await sms(from, '3 correct');
+    expect(await answersOf(report.conversationId)).toEqual([
+      expect.objectContaining({ score: 3, comment: 'correct' }),
+    ]);
+    const store = container.store as unknown as { sql: Parameters<typeof runRetention>[0]['sql'] };
+    await runRetention({
+      sql: store.sql,
+      tenants: [{ tenantId: DEMO_TENANT, transcriptsDays: 30, contactsDays: 365 }],
+      now: new Date(Date.now() + 31 * 24 * 3600 * 1000),
+    });
+    expect(await answersOf(report.conversationId)).toEqual([
+      expect.objectContaining({ score: 3, comment: null }),
+    ]);
   });
 });

@@ -119,6 +119,13 @@ export class PostgresContactStore implements ContactStore {
         const messages = await tx.query('DELETE FROM messages WHERE conversation_id = ANY($1::uuid[])', [
           conversationIds,
         ]);
+        // A satisfaction score stays (statistics); the citizen's own words go with their transcript.
+        await tx.query(
+          `UPDATE satisfaction_answers SET comment = NULL
+           WHERE comment IS NOT NULL AND (conversation_id = ANY($1::uuid[])
+             OR request_id IN (SELECT id FROM requests WHERE contact_id = $2))`,
+          [conversationIds, id],
+        );
         const identities = await tx.query('DELETE FROM contact_identities WHERE contact_id = $1', [id]);
         // The conversation rows stay (statistics) without the phone number or session id.
         await tx.query(
