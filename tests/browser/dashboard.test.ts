@@ -102,6 +102,17 @@ describe('steering dashboard (headless Chromium)', () => {
         created,
       ]);
     }
+    // Satisfaction in November: the two lighting reports rated 5 and 2 by SMS, one conversation with an agent 4.
+    const rate = `INSERT INTO satisfaction_answers (id, tenant_id, request_id, conversation_id, channel, score, answered_at)
+      VALUES (gen_random_uuid(), $1, (SELECT id FROM requests WHERE tenant_id = $1 AND created_at = $2::timestamptz),
+        $3, 'sms', $4, $2::timestamptz + interval '2 days')`;
+    await sql.query(rate, [DEMO_TENANT, '2026-11-03T09:00:00Z', conv.id, 5]);
+    await sql.query(rate, [DEMO_TENANT, '2026-11-10T09:00:00Z', conv.id, 2]);
+    await sql.query(
+      `INSERT INTO satisfaction_answers (id, tenant_id, conversation_id, channel, score, answered_at)
+       VALUES (gen_random_uuid(), $1, $2, 'sms', 4, '2026-11-12T09:00:00Z')`,
+      [DEMO_TENANT, conv.id],
+    );
   }, CONTAINER_TIMEOUT_MS);
   afterAll(async () => {
     await browser?.close();
@@ -166,6 +177,19 @@ describe('steering dashboard (headless Chromium)', () => {
       ['Non renseignée', '1'],
     ]);
     expect(await tableOf(page, 'Signalements par catégorie')).toEqual([['Éclairage public', '2']]);
+    expect(await tableOf(page, 'Satisfaction des usagers')).toEqual([
+      ['Ensemble : toutes les réponses', '3', '67 % (2 sur 3)', '3,7 sur 5'],
+      ['Canal : SMS', '3', '67 % (2 sur 3)', '3,7 sur 5'],
+      ['Service : Signalement', '2', '50 % (1 sur 2)', '3,5 sur 5'],
+      ['Service : Échange avec un agent', '1', '100 % (1 sur 1)', '4,0 sur 5'],
+      ['Équipe : Sans équipe', '3', '67 % (2 sur 3)', '3,7 sur 5'],
+    ]);
+    expect(
+      await page
+        .locator('.figure', { hasText: 'Citoyens satisfaits' })
+        .locator('.figure-value')
+        .textContent(),
+    ).toBe('67 %');
     expect(await tableOf(page, 'Demandes par type d’acteur')).toEqual([
       ['Communes', '2'],
       ['Intercommunalité', '1'],

@@ -243,6 +243,61 @@
     ]);
   }
 
+  /**
+   * Citizen satisfaction (answers 1 to 5) by channel, service and team: a table (a share needs its count beside it).
+   * @param {any} view
+   */
+  function satisfaction(view) {
+    var body = G.el('tbody');
+    /** @param {string} group @param {any[]} rows */
+    function section(group, rows) {
+      rows.forEach(
+        /** @param {any} r */ function (r) {
+          body.appendChild(
+            G.el('tr', {}, [
+              G.el('th', { scope: 'row', text: group + ' : ' + (r.label || r.key) }),
+              G.el('td', { text: String(r.count) }),
+              G.el('td', { text: percent(r.rate) + ' (' + r.satisfied + ' sur ' + r.count + ')' }),
+              G.el('td', {
+                text: r.mean === null ? '—' : r.mean.toFixed(1).replace('.', ',') + ' sur 5',
+              }),
+            ]),
+          );
+        },
+      );
+    }
+    var s = view.satisfaction;
+    if (s.count > 0) section('Ensemble', [Object.assign({}, s, { label: 'toutes les réponses' })]);
+    section('Canal', s.byChannel);
+    section('Service', s.byType);
+    if (view.scope.breakdowns) section('Équipe', s.byTeam);
+    if (s.count === 0)
+      body.appendChild(
+        G.el('tr', {}, [
+          G.el('td', { colspan: 4, className: 'empty', text: 'Aucune réponse sur la période.' }),
+        ]),
+      );
+    var head = G.el(
+      'tr',
+      {},
+      ['Réponses de', 'Réponses', 'Satisfaits (4 ou 5)', 'Note moyenne'].map(function (t) {
+        return G.el('th', { scope: 'col', text: t });
+      }),
+    );
+    return G.el('section', { className: 'chart wide', 'aria-labelledby': 'csat-title' }, [
+      G.el('h3', { id: 'csat-title', text: 'Satisfaction des usagers' }),
+      scrollable('Satisfaction des usagers', [
+        G.el('table', { className: 'data' }, [
+          G.el('caption', {
+            text: 'Réponses de 1 à 5 à la question de satisfaction, par canal, service et équipe',
+          }),
+          G.el('thead', {}, [head]),
+          body,
+        ]),
+      ]),
+    ]);
+  }
+
   /** @param {string} iso */
   function day(iso) {
     return G.when(iso, { date: true });
@@ -359,6 +414,7 @@
         ),
       );
     charts.appendChild(serviceLevels(view));
+    charts.appendChild(satisfaction(view));
     root.appendChild(charts);
   }
 
