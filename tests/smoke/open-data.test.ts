@@ -1,6 +1,6 @@
 // The built server (dist/, started as `npm start` does) serves the public page of a territory, its map data
 // and assets, and the open-data files, without sign-in; a question the bot cannot answer on the web chat
-// reaches the supervisors' knowledge gaps, redacted.
+// reaches the supervisors' knowledge gaps, redacted; a satisfaction answer after an agent reaches the indicators.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -87,4 +87,41 @@ test('an unanswered question on the web chat is a knowledge gap, without the pho
       question: expect.stringMatching(/refuge pour chats.*\[téléphone\]/),
     }),
   ]);
+});
+
+test('after an agent releases a web chat conversation, the citizen rates it and the indicators count it', async () => {
+  const api = (p: string, token: string, method = 'GET') =>
+    fetch(`${server!.baseUrl}/api/v1${p}`, { method, headers: { Authorization: `Bearer ${token}` } });
+  const chat = async (body: Record<string, unknown>) => {
+    const res = await fetch(`${server!.baseUrl}/channels/webchat/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(200);
+    return (await res.json()) as { conversationId: string; token: string; messages: unknown[] };
+  };
+  const first = await chat({ text: 'Je voudrais parler à un agent' });
+  const issued = await fetch(`${server!.baseUrl}/api/v1/tokens`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ role: 'supervisor', tenantId: TENANT, name: 'Marie' }),
+  });
+  const { token } = (await issued.json()) as { token: string };
+  const list = (await (await api(`/conversations?owner=queue`, token)).json()) as { items: { id: string }[] };
+  const id = list.items[0]!.id;
+  expect((await api(`/conversations/${id}/takeover`, token, 'POST')).status).toBe(200);
+  expect((await api(`/conversations/${id}/release`, token, 'POST')).status).toBe(200);
+
+  const session = { conversationId: first.conversationId, token: first.token };
+  const scored = await chat({ text: '4', choiceValue: 'satisfaction:4', ...session });
+  expect(JSON.stringify(scored.messages)).toContain('Un commentaire');
+  await chat({ text: 'non', ...session });
+
+  const today = new Date().toISOString().slice(0, 10);
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  const view = (await (await api(`/indicators?from=${today}&to=${tomorrow}`, token)).json()) as {
+    satisfaction: { count: number; satisfied: number };
+  };
+  expect(view.satisfaction).toMatchObject({ count: 1, satisfied: 1 });
 });
