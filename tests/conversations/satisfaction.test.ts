@@ -124,6 +124,24 @@ describe('on SMS, after the request is resolved', () => {
     expect((await answersOf(report.conversationId))[0]).toMatchObject({ score: null });
   });
 
+  it('on WhatsApp too: the notice asks, "5" is the answer', async () => {
+    const from = mobile();
+    const seeded = await seedConversation(container, {
+      tenantId: DEMO_TENANT,
+      channel: 'whatsapp',
+      address: from,
+      requests: [
+        { type: 'report_incident', authorityId: 'val-de-loue', payload: incidentPayload('voirie', 'Trou') },
+      ],
+    });
+    await setStatus(seeded.references[0]!, 'resolved');
+    expect((await notificationsTo(from)).at(-1)).toContain(QUESTION);
+    expect(await sms(`whatsapp:${from}`, '5')).toMatch(/Merci ! Un commentaire/);
+    expect(await answersOf(seeded.conversationId)).toEqual([
+      expect.objectContaining({ score: 5, channel: 'whatsapp' }),
+    ]);
+  });
+
   it('erasing the contact removes their comment and keeps the score (statistics)', async () => {
     const from = mobile();
     const report = await smsReport(from);
