@@ -2,6 +2,7 @@
 // logs in, sees the conversation arrive in the queue live, takes it over, replies; the citizen's page
 // shows the reply; the agent releases it and the citizen is told. Also: HTML typed by a citizen is shown
 // as text, the token stays in sessionStorage, the CSP is strict, and axe finds no violation.
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Container } from '../../server/container';
 import {
@@ -11,7 +12,7 @@ import {
   listen,
   CONTAINER_TIMEOUT_MS,
 } from '../backoffice/support';
-import { axeViolations, launchChromium } from '../support/browser';
+import { axeViolations, launchChromium, SCREENSHOTS } from '../support/browser';
 import { DEMO_TENANT } from '../support/harness';
 
 jest.setTimeout(120_000);
@@ -150,6 +151,18 @@ describe('agent console (headless Chromium)', () => {
     );
     await console.waitForFunction(
       () => (document.querySelector('#takeover') as HTMLButtonElement).disabled === false,
+    );
+    // Then one satisfaction question, with buttons 1 to 5; a comment is optional.
+    await citizen.waitForSelector('.guichet-log .guichet-choices button:text-is("5")');
+    expect(await citizen.textContent('.guichet-log')).toMatch(/Êtes-vous satisfait\(e\)\s\?/);
+    await citizen.screenshot({ path: path.join(SCREENSHOTS, 'webchat-satisfaction.png') });
+    await citizen.click('.guichet-log .guichet-choices button:text-is("4")');
+    await citizen.waitForFunction(() =>
+      /Un commentaire\s\?/.test(document.querySelector('.guichet-log')?.textContent ?? ''),
+    );
+    await citizenSays(citizen, 'non');
+    await citizen.waitForFunction(() =>
+      /Merci, bonne journée/.test(document.querySelector('.guichet-log')?.textContent ?? ''),
     );
     await citizenSays(citizen, 'bonjour');
     await citizen.waitForFunction(
