@@ -39,7 +39,8 @@ export async function askAboutRequest(
 ): Promise<SatisfactionAsked | undefined> {
   const conversation = ctx.conversation;
   if (status !== 'resolved' || ctx.request.status === 'resolved' || ctx.satisfactionAsked) return undefined;
-  if (!conversation || !conversations.askSatisfaction) return undefined;
+  // Not while an agent holds the conversation: the citizen's "4" would go to the agent.
+  if (!conversation || conversation.owner !== 'bot' || !conversations.askSatisfaction) return undefined;
   if (!mayAskSatisfaction(conversation, ctx.contactOptedOut)) return undefined;
   const asked: SatisfactionAsked = {
     id: randomUUID(),

@@ -93,7 +93,8 @@ export interface Engine {
   conversationState(conversationId: string): Promise<ConversationState>;
   /**
    * Makes the satisfaction question the conversation's pending question, so that its next message ("4") is
-   * read as the answer. False when this conversation was already asked after an agent (never twice).
+   * read as the answer. False when this conversation was already asked after an agent (never twice), or when
+   * a form is under way (its next message answers the form).
    */
   askSatisfaction(conversationId: string, question: SatisfactionQuestion): Promise<boolean>;
   /** A helpful answer when a dependency is down: the counter's phone number and hours. */
@@ -306,6 +307,8 @@ export function createEngine(deps: EngineDeps): Engine {
         const stored = await deps.state.get(stateKey(conversationId));
         const state = readState(stored?.data);
         if (question.requestId === null && state.satisfactionAsked) return false;
+        // In the middle of a procedure, "4" answers the form: the question would not be heard.
+        if (state.form) return false;
         if (question.requestId === null) state.satisfactionAsked = true;
         state.awaiting = { kind: SATISFACTION_SCORE, data: { ...question } };
         state.lastChoices = [];

@@ -142,6 +142,24 @@ describe('on SMS, after the request is resolved', () => {
     ]);
   });
 
+  it('is not asked in the middle of a new procedure (the next message answers the form)', async () => {
+    const from = mobile();
+    const report = await smsReport(from);
+    const form = {
+      name: 'report_incident',
+      values: {},
+      pending: 'description',
+      attempts: 0,
+      confirming: false,
+    };
+    await container.state.set(`conv:${report.conversationId}`, { noticeShown: true, form }, 0, 3600);
+    await setStatus(report.reference, 'resolved');
+    const [notice] = await notificationsTo(from);
+    expect(notice).toContain('est maintenant');
+    expect(notice).not.toContain(QUESTION);
+    expect(await answersOf(report.conversationId)).toEqual([]);
+  });
+
   it('erasing the contact removes their comment and keeps the score (statistics)', async () => {
     const from = mobile();
     const report = await smsReport(from);
