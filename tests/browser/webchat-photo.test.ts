@@ -48,7 +48,10 @@ describeBrowser('web chat photo button in Chromium', () => {
     await page.locator('.guichet-launcher').click();
     await page.locator('#guichet-input').fill('bonjour');
     await page.keyboard.press('Enter');
-    await page.locator('.guichet-log .guichet-msg--bot').first().waitFor();
+    // The answer to "bonjour" (not only the greeting shown at opening): its choices take the focus when they
+    // arrive, which must happen before the test moves the focus itself.
+    await page.locator('.guichet-log .guichet-msg--user ~ .guichet-msg--bot').first().waitFor();
+    await page.waitForFunction(() => document.querySelector('.guichet-typing')?.textContent === '');
     return { context, page };
   }
 
