@@ -15,6 +15,7 @@ import { guarded } from './sql';
 import {
   addInto,
   binSql,
+  BINS,
   countAtMost,
   countOf,
   emptyHistogram,
@@ -290,9 +291,11 @@ async function rollupTiming(
   split: RollupSplit,
   levels: string,
 ): Promise<Timing> {
-  type HistRow = { type: string; category: string | null; fr: number[]; asg: number[]; re: number[] };
+  // The three histograms as one text, split here: node-postgres's array parser took most of the time.
+  type HistRow = { type: string; category: string | null; h: string };
   const days = await sql.query<HistRow>(
-    `SELECT type, NULLIF(category, '') AS category, fr, asg, re FROM request_daily_delays
+    `SELECT type, NULLIF(category, '') AS category, array_to_string(fr || asg || re, ',') AS h
+     FROM request_daily_delays
      WHERE tenant_id = $1 AND day >= $2::date AND day < $3::date AND ($4::text IS NULL OR authority_id = $4::text)`,
     [q.tenantId, split.firstDay, split.endDay, q.authorityId],
   );
@@ -334,9 +337,12 @@ async function rollupTiming(
   };
   for (const r of days.rows) {
     const h = histogramsOf(r.type, r.category);
-    addInto(h.fr, r.fr);
-    addInto(h.asg, r.asg);
-    addInto(h.re, r.re);
+    const bins = r.h.split(',');
+    for (let i = 0; i < BINS; i++) {
+      h.fr[i]! += Number(bins[i]);
+      h.asg[i]! += Number(bins[BINS + i]);
+      h.re[i]! += Number(bins[2 * BINS + i]);
+    }
   }
   for (const part of [split.head, split.tail]) {
     if (part.from >= part.to) continue;
