@@ -206,8 +206,8 @@ export function indicatorStoreContract(db: Db, port: () => IndicatorStore): void
         handoverRate: 0.5,
         nluFallbackRate: 1 / 3,
         botTurns: 3,
-        medianFirstAgentReplySeconds: 300,
-        agentWait: { count: 1, median: 300, p90: 300 },
+        medianFirstAgentReplySeconds: withinOneBin(300),
+        agentWait: spreadWithinOneBin(1, 300, 300),
         byChannel: [
           { key: 'sms', count: 1 },
           { key: 'webchat', count: 1 },
@@ -382,6 +382,18 @@ export function indicatorStoreContract(db: Db, port: () => IndicatorStore): void
       });
       expect(beforeA.requests.total).toBe(2);
       expect(beforeA.requests.medianResolutionSeconds).toBeNull();
+      // B and conversation 1 fall in the period's last hours (9 March in Paris, before 10:00Z), read from the
+      // requests and conversations themselves rather than the daily roll-up.
+      expect(beforeA.requests.byStatus).toEqual([
+        { key: 'in_progress', count: 1 },
+        { key: 'received', count: 1 },
+      ]);
+      expect(beforeA.delays.firstResponse).toEqual(spreadWithinOneBin(1, 3600, 3600));
+      expect(beforeA.conversations).toMatchObject({
+        total: 2,
+        handedOver: 1,
+        agentWait: spreadWithinOneBin(1, 300, 300),
+      });
     });
 
     it('reads exact delays from the requests in a time zone other than the roll-up’s', async () => {
@@ -427,23 +439,41 @@ export function indicatorStoreContract(db: Db, port: () => IndicatorStore): void
         `UPDATE request_events SET created_at = '2026-03-08T23:45:00Z' WHERE request_id = $1 AND status = 'in_progress'`,
         [b!.id],
       );
+      // Conversation 2 (C's) handed over at last, an agent answering 10 minutes later.
+      await query(
+        `UPDATE conversations SET handed_over_at = created_at + interval '5 minutes',
+           first_agent_reply_at = created_at + interval '15 minutes'
+         WHERE tenant_id = $1 AND created_at = '2026-03-02T08:59:00Z'`,
+        [tenant],
+      );
       const changed = await ask();
       expect(changed.requests.total).toBe(2);
       expect(changed.requests.byType).toEqual([{ key: 'report_incident', count: 2 }]);
       expect(changed.requests.byStatus).toEqual([{ key: 'resolved', count: 2 }]);
       expect(changed.trend.buckets).toEqual([
-        { key: '2026-03-02', requests: 0, resolved: 0, conversations: 1, handedOver: 0 },
+        { key: '2026-03-02', requests: 0, resolved: 0, conversations: 1, handedOver: 1 },
         { key: '2026-03-09', requests: 2, resolved: 2, conversations: 1, handedOver: 1 },
       ]);
       // A answered after 30 min, B now after 15; resolved after 2 h and 21 h.
       expect(changed.delays.firstResponse).toEqual(spreadWithinOneBin(2, 1350, 1710));
       expect(changed.delays.resolution).toEqual(spreadWithinOneBin(2, 41_400, 68_760));
       expect(changed.delays.inTime).toEqual({ due: 2, withinLevel: 2, rate: 1 });
+      expect(changed.conversations).toMatchObject({
+        total: 2,
+        handedOver: 2,
+        handoverRate: 1,
+        agentWait: spreadWithinOneBin(2, 450, 570),
+      });
       await query('SELECT guichet_indicators_rebuild()');
       expect(await ask()).toEqual(changed);
 
       await query(`UPDATE requests SET created_at = '2026-03-02T09:00:00Z' WHERE id = $1`, [c!.id]);
       await query(`UPDATE requests SET status = 'in_progress', resolved_at = NULL WHERE id = $1`, [b!.id]);
+      await query(
+        `UPDATE conversations SET handed_over_at = NULL, first_agent_reply_at = NULL
+         WHERE tenant_id = $1 AND created_at = '2026-03-02T08:59:00Z'`,
+        [tenant],
+      );
       await query(
         `UPDATE request_events SET created_at = '2026-03-09T00:30:00Z' WHERE request_id = $1 AND status = 'in_progress'`,
         [b!.id],

@@ -444,8 +444,90 @@ interface ConversationRow {
 }
 
 /** Conversations of the tenant (they belong to no authority) by channel and day. */
-async function conversations(sql: SqlExecutor, q: IndicatorsQuery) {
-  const rows = await sql.query<ConversationRow>(
+async function conversations(sql: SqlExecutor, q: IndicatorsQuery, split: RollupSplit | null) {
+  const rows = split ? { rows: await rollupConversations(sql, q, split) } : await liveConversations(sql, q);
+  // The bot's turns: the citizens' messages the NLU read during the period (an index of their own).
+  const turns = await sql.query<{ bot_turns: Num }>(
+    `SELECT count(*)::int AS bot_turns FROM messages
+     WHERE tenant_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz
+       AND direction = 'in' AND intent IS NOT NULL`,
+    [q.tenantId, q.from, q.to],
+  );
+  return { rows: rows.rows, botTurns: int(turns.rows[0]?.bot_turns) };
+}
+
+/**
+ * The conversations of the whole days from the roll-up, of the edges from the conversations themselves, as
+ * the rows liveConversations gives (the waiting time's percentiles within one bin).
+ */
+async function rollupConversations(
+  sql: SqlExecutor,
+  q: IndicatorsQuery,
+  split: RollupSplit,
+): Promise<ConversationRow[]> {
+  type Part = { channel: string; day: string; total: Num; handed_over: Num; fallbacks: Num; h: string };
+  const days = await sql.query<Part>(
+    `SELECT channel, to_char(day, 'YYYY-MM-DD') AS day, total, handed_over, fallbacks,
+       array_to_string(wait, ',') AS h
+     FROM conversation_daily WHERE tenant_id = $1 AND day >= $2::date AND day < $3::date AND total <> 0`,
+    [q.tenantId, split.firstDay, split.endDay],
+  );
+  const edge = (from: Date, to: Date) =>
+    from >= to
+      ? Promise.resolve({ rows: [] as Part[] })
+      : sql.query<Part>(
+          `SELECT channel, to_char((created_at AT TIME ZONE $4::text)::date, 'YYYY-MM-DD') AS day, 1 AS total,
+             (handed_over_at IS NOT NULL)::int AS handed_over, nlu_fallbacks AS fallbacks,
+             ${binSql('EXTRACT(EPOCH FROM first_agent_reply_at - handed_over_at)::float8')}::text AS h
+           FROM conversations WHERE tenant_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz`,
+          [q.tenantId, from, to, q.timeZone],
+        );
+  const parts = [...(await edge(split.head.from, split.head.to)).rows, ...days.rows];
+  parts.push(...(await edge(split.tail.from, split.tail.to)).rows);
+  type Sum = { total: number; handed_over: number; fallbacks: number };
+  const zero = (): Sum => ({ total: 0, handed_over: 0, fallbacks: 0 });
+  const byChannel = new Map<string, Sum>();
+  const byDay = new Map<string, Sum>();
+  const all = zero();
+  const wait = emptyHistogram();
+  for (const p of parts) {
+    for (const s of [
+      byChannel.get(p.channel) ?? byChannel.set(p.channel, zero()).get(p.channel)!,
+      byDay.get(p.day) ?? byDay.set(p.day, zero()).get(p.day)!,
+      all,
+    ]) {
+      s.total += int(p.total);
+      s.handed_over += int(p.handed_over);
+      s.fallbacks += int(p.fallbacks);
+    }
+    // A day's histogram, or an edge conversation's bin (none without an agent's reply).
+    const bins = p.h === null ? [] : p.h.split(',');
+    if (bins.length === 1) wait[Number(bins[0]) - 1]! += 1;
+    else bins.forEach((n, i) => (wait[i]! += Number(n)));
+  }
+  const row = (channel: string | null, day: string | null, g: number, s: Sum): ConversationRow => ({
+    channel,
+    day,
+    g,
+    ...s,
+    wait_n: null,
+    wait_med: null,
+    wait_p90: null,
+  });
+  return [
+    {
+      ...row(null, null, 3, all),
+      wait_n: countOf(wait),
+      wait_med: percentileOf(wait, 0.5),
+      wait_p90: percentileOf(wait, 0.9),
+    },
+    ...[...byChannel].filter(([, s]) => s.total !== 0).map(([c, s]) => row(c, null, 1, s)),
+    ...[...byDay].filter(([, s]) => s.total !== 0).map(([d, s]) => row(null, d, 2, s)),
+  ];
+}
+
+async function liveConversations(sql: SqlExecutor, q: IndicatorsQuery) {
+  return sql.query<ConversationRow>(
     `WITH c AS (
        SELECT channel, handed_over_at, nlu_fallbacks,
          EXTRACT(EPOCH FROM first_agent_reply_at - handed_over_at)::float8 AS wait,
@@ -460,14 +542,6 @@ async function conversations(sql: SqlExecutor, q: IndicatorsQuery) {
      FROM c GROUP BY GROUPING SETS ((), (channel), (d))`,
     [q.tenantId, q.from, q.to, q.timeZone],
   );
-  // The bot's turns: the citizens' messages the NLU read during the period (an index of their own).
-  const turns = await sql.query<{ bot_turns: Num }>(
-    `SELECT count(*)::int AS bot_turns FROM messages
-     WHERE tenant_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz
-       AND direction = 'in' AND intent IS NOT NULL`,
-    [q.tenantId, q.from, q.to],
-  );
-  return { rows: rows.rows, botTurns: int(turns.rows[0]?.bot_turns) };
 }
 
 async function callbacksAndInterventions(sql: SqlExecutor, q: IndicatorsQuery) {
@@ -544,7 +618,7 @@ async function compute(sql: SqlExecutor, q: IndicatorsQuery): Promise<Indicators
   };
   const timing = split ? await rollupTiming(sql, q, split, levels) : timingOf((await delays(sql, base)).rows);
   const open = await backlog(sql, q);
-  const conv = await conversations(sql, q);
+  const conv = await conversations(sql, q, split);
   const work = await callbacksAndInterventions(sql, q);
 
   const rowsOf = (set: number) => counts.rows.filter((r) => Number(r.g) === set);
