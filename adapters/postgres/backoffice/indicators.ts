@@ -721,3 +721,8 @@ export class PostgresIndicatorStore implements IndicatorStore {
     return guarded('indicators', () => indicators(this.sql, query));
   }
 }
+
+/** Recomputes the daily roll-up from the requests and conversations (`npm run indicators:rebuild`). */
+export async function rebuildIndicatorsRollup(sql: SqlClient): Promise<void> {
+  await sql.transaction((tx) => tx.query('SELECT guichet_indicators_rebuild()'));
+}
