@@ -182,6 +182,10 @@ BEGIN
 END
 $fn$;
 
+-- One authority's interventions: the request's authority read from an index, not the table (a seq scan of
+-- every request, 170 ms for a quarter of the bench's data, became an index-only lookup per intervention).
+CREATE INDEX requests_id_authority_idx ON requests (id) INCLUDE (authority_id);
+
 SELECT guichet_indicators_rebuild();
 `,
 };
