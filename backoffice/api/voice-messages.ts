@@ -2,18 +2,12 @@
 // left on the phone line. Only a recording of that conversation (its transcript names it) within the agent's
 // scope; the audio is streamed from Twilio with the account's credentials, so neither a Twilio URL nor a
 // credential reaches the browser. Twilio slow or down is a 503 that says so; a recording deleted there, a 404.
-import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { GuichetError } from '../../bot/errors';
 import { actorOf, scopeOf } from '../auth';
 import { TenantQuery } from '../schemas';
-import type { ApiDeps } from './deps';
+import type { ApiDeps, VoiceRecordingSource } from './deps';
 import { route, type AnyRoute } from './route';
-
-/** Where recordings are read (adapters/twilio/recordings.ts); errors carry kind 'gone' or 'unavailable'. */
-export interface VoiceRecordingSource {
-  open(recordingSid: string): Promise<{ contentType: string; length?: number; body: Readable }>;
-}
 
 const Params = z.object({
   id: z.string().min(1).max(100),
