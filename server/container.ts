@@ -23,7 +23,8 @@ import {
 import { createSharedStore, MEMORY_DATA_DIR } from '../adapters/postgres';
 import { createRedisAdapters, RedisEventBus, type RedisAdapters } from '../adapters/redis';
 import { ApiAdresseGeocoder } from '../adapters/geocoder';
-import { MediaIntake, PostgresMediaStore, S3MediaStore } from '../adapters/media';
+import { MediaIntake, S3MediaStore } from '../adapters/media';
+import { createMediaStore } from './media-store';
 import { createTwilioNotifier, createTwilioRecordings, type TwilioNotifier } from '../adapters/twilio';
 import { notificationHandler } from '../channels/twilio-common';
 import { createTwilioSmsRouter } from '../channels/twilio-sms';
@@ -205,17 +206,7 @@ export async function createContainer(
       .digest('hex'),
   });
 
-  const mediaStore =
-    config.MEDIA_STORE === 's3'
-      ? new S3MediaStore({
-          endpoint: config.S3_ENDPOINT ?? '',
-          region: config.S3_REGION,
-          bucket: config.S3_BUCKET ?? '',
-          accessKeyId: config.S3_ACCESS_KEY_ID ?? '',
-          secretAccessKey: config.S3_SECRET_ACCESS_KEY ?? '',
-          prefix: config.S3_PREFIX,
-        })
-      : new PostgresMediaStore(store.sql);
+  const mediaStore = createMediaStore(config, store.sql);
   const media = new MediaIntake(mediaStore, config.MEDIA_MAX_BYTES);
 
   const webchat = createWebchatChannel({
@@ -355,6 +346,7 @@ export async function createContainer(
           territories,
           logger,
           intervalMs: config.RETENTION_INTERVAL_MINUTES * 60_000,
+          media: mediaStore,
         })
       : undefined;
   const geocodingRetry =
