@@ -28,7 +28,7 @@ import { createMediaStore } from './media-store';
 import { createTwilioNotifier, createTwilioRecordings, type TwilioNotifier } from '../adapters/twilio';
 import { notificationHandler } from '../channels/twilio-common';
 import { createTwilioSmsRouter } from '../channels/twilio-sms';
-import { createTwilioVoiceRouter } from '../channels/twilio-voice';
+import { createTwilioVoiceRouter, VOICE_MESSAGE_REQUEST } from '../channels/twilio-voice';
 import {
   WEBCHAT_MEDIA_ROUTE,
   createWebchatChannel,
@@ -179,6 +179,11 @@ export async function createContainer(
           clock: overrides.clock,
         });
   const intents = createIntents({ territories, geocoder, llm: llm?.assistant });
+  // The services' request types, and the phone line's voice messages (a request « Message vocal »).
+  const recordedTypes = [
+    ...intents.modules.flatMap((m) => (m.records ? [m.records] : [])),
+    VOICE_MESSAGE_REQUEST,
+  ];
   // Citizen messages of conversations owned by an agent go to the agents' live feed.
   const agentInbox = createAgentInbox(bus, logger, overrides.clock);
   // WEBCHAT_SECRET is the deployment secret every instance shares already: the key of the address hash in
@@ -274,7 +279,7 @@ export async function createContainer(
     bus,
     conversations: engine,
     territories,
-    requestTypes: intents.modules.flatMap((m) => (m.records ? [m.records] : [])),
+    requestTypes: recordedTypes,
     desk: {
       forms: intents.modules.flatMap((m) =>
         (m.forms ?? []).map((form) => ({ form, label: m.records?.label ?? form.title })),
@@ -369,7 +374,7 @@ export async function createContainer(
     ? createOpenData({
         sql: store.sql,
         territories,
-        requestTypes: intents.modules.flatMap((m) => (m.records ? [m.records] : [])),
+        requestTypes: recordedTypes,
         k: config.OPEN_DATA_K_ANONYMITY,
         map: { tileUrl: config.MAP_TILE_URL, attribution: config.MAP_TILE_ATTRIBUTION },
         logger,

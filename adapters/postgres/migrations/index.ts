@@ -17,6 +17,7 @@ import { migration0016 } from './0016-intervention-photos';
 import { migration0017 } from './0017-media';
 import { migration0021 } from './0021-steering-indicators';
 import { migration0024 } from './0024-knowledge-gaps';
+import { migration0027 } from './0027-voice-message-requests';
 
 export interface Migration {
   version: number;
@@ -43,4 +44,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0017,
   migration0021,
   migration0024,
+  migration0027,
 ];
