@@ -11,7 +11,9 @@ const RULES = prototypeless<{ keep: string[]; keepLocation: boolean }>({
   report_incident: { keep: ['category', 'address', 'geocoding'], keepLocation: true },
   // A child's name, birth date and home address are personal; the level and school are not.
   school_registration: { keep: ['level', 'school', 'documents'], keepLocation: false },
-  library_registration: { keep: ['pricing', 'documents'], keepLocation: false },
+  // The tariff shared by all and the yearly total are the aggregate; `adherents` (each name with its own
+  // tariff) names people and goes, leaving only how many they were.
+  library_registration: { keep: ['pricing', 'total', 'documents'], keepLocation: false },
 });
 const DEFAULT_KEEP = ['category', 'level', 'school', 'pricing', 'documents', 'geocoding'];
 

@@ -32,7 +32,7 @@ import { PostgresMediaPublications } from '../adapters/postgres/backoffice/media
 import { passwordRoutes } from './auth/password';
 import { createConsoleRouter, type MapSettings } from './console/router';
 import { recordPromisedCallback } from './callbacks';
-import type { VoiceRecordingSource } from './api/voice-messages';
+import type { VoiceRecordingSource } from './api/deps';
 import { createDeskIntake, type DeskIntakeDeps } from './desk/intake';
 import { handoverPublisher } from './events';
 import { createNotificationDispatcher, type EmailSender, type SmsSender } from './notifications';

@@ -370,14 +370,15 @@ export interface ContactStore {
    * RGPD erasure: deletes messages and channel identities, anonymises the contact, the conversations'
    * addresses and the personal fields of its requests (the requests stay for legal follow-up), drops its
    * pending notifications. The caller forgets the conversations' memory (`forget`, read before the addresses
-   * were anonymised: never shown to anyone).
+   * were anonymised: never shown to anyone) and deletes the photos' bytes (`media`, the media store keys
+   * the person's messages and requests named; their publications are already gone).
    */
   eraseContact(
     scope: Scope,
     id: string,
     actor: string,
     anonymise: PayloadAnonymiser,
-  ): Promise<(ErasureResult & { forget: ForgottenConversation[] }) | null>;
+  ): Promise<(ErasureResult & { forget: ForgottenConversation[]; media: string[] }) | null>;
 }
 
 /** Webhook subscriptions and their deliveries (outbox rows of kind 'webhook'). */

@@ -23,11 +23,12 @@ import {
 import { createSharedStore, MEMORY_DATA_DIR } from '../adapters/postgres';
 import { createRedisAdapters, RedisEventBus, type RedisAdapters } from '../adapters/redis';
 import { ApiAdresseGeocoder } from '../adapters/geocoder';
-import { MediaIntake, PostgresMediaStore, S3MediaStore } from '../adapters/media';
+import { MediaIntake, S3MediaStore } from '../adapters/media';
+import { createMediaStore } from './media-store';
 import { createTwilioNotifier, createTwilioRecordings, type TwilioNotifier } from '../adapters/twilio';
 import { notificationHandler } from '../channels/twilio-common';
 import { createTwilioSmsRouter } from '../channels/twilio-sms';
-import { createTwilioVoiceRouter } from '../channels/twilio-voice';
+import { createTwilioVoiceRouter, VOICE_MESSAGE_REQUEST } from '../channels/twilio-voice';
 import {
   WEBCHAT_MEDIA_ROUTE,
   createWebchatChannel,
@@ -178,6 +179,11 @@ export async function createContainer(
           clock: overrides.clock,
         });
   const intents = createIntents({ territories, geocoder, llm: llm?.assistant });
+  // The services' request types, and the phone line's voice messages (a request « Message vocal »).
+  const recordedTypes = [
+    ...intents.modules.flatMap((m) => (m.records ? [m.records] : [])),
+    VOICE_MESSAGE_REQUEST,
+  ];
   // Citizen messages of conversations owned by an agent go to the agents' live feed.
   const agentInbox = createAgentInbox(bus, logger, overrides.clock);
   // WEBCHAT_SECRET is the deployment secret every instance shares already: the key of the address hash in
@@ -205,17 +211,7 @@ export async function createContainer(
       .digest('hex'),
   });
 
-  const mediaStore =
-    config.MEDIA_STORE === 's3'
-      ? new S3MediaStore({
-          endpoint: config.S3_ENDPOINT ?? '',
-          region: config.S3_REGION,
-          bucket: config.S3_BUCKET ?? '',
-          accessKeyId: config.S3_ACCESS_KEY_ID ?? '',
-          secretAccessKey: config.S3_SECRET_ACCESS_KEY ?? '',
-          prefix: config.S3_PREFIX,
-        })
-      : new PostgresMediaStore(store.sql);
+  const mediaStore = createMediaStore(config, store.sql);
   const media = new MediaIntake(mediaStore, config.MEDIA_MAX_BYTES);
 
   const webchat = createWebchatChannel({
@@ -283,7 +279,7 @@ export async function createContainer(
     bus,
     conversations: engine,
     territories,
-    requestTypes: intents.modules.flatMap((m) => (m.records ? [m.records] : [])),
+    requestTypes: recordedTypes,
     desk: {
       forms: intents.modules.flatMap((m) =>
         (m.forms ?? []).map((form) => ({ form, label: m.records?.label ?? form.title })),
@@ -355,6 +351,7 @@ export async function createContainer(
           territories,
           logger,
           intervalMs: config.RETENTION_INTERVAL_MINUTES * 60_000,
+          media: mediaStore,
         })
       : undefined;
   const geocodingRetry =
@@ -377,7 +374,7 @@ export async function createContainer(
     ? createOpenData({
         sql: store.sql,
         territories,
-        requestTypes: intents.modules.flatMap((m) => (m.records ? [m.records] : [])),
+        requestTypes: recordedTypes,
         k: config.OPEN_DATA_K_ANONYMITY,
         map: { tileUrl: config.MAP_TILE_URL, attribution: config.MAP_TILE_ATTRIBUTION },
         logger,

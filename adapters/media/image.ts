@@ -6,22 +6,9 @@
 import exifr from 'exifr';
 import sharp from 'sharp';
 import type { GeoPoint } from '../../bot/messages';
+import { sniffImage, type ImageType } from './image-type';
 
-export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
-export type ImageType = (typeof IMAGE_TYPES)[number];
-
-/** What the first bytes say the file is; null for anything but JPEG, PNG and WebP. */
-export function sniffImage(bytes: Buffer): ImageType | null {
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
-    return 'image/png';
-  if (
-    bytes.subarray(0, 4).toString('latin1') === 'RIFF' &&
-    bytes.subarray(8, 12).toString('latin1') === 'WEBP'
-  )
-    return 'image/webp';
-  return null;
-}
+export { IMAGE_TYPES, sniffImage, type ImageType } from './image-type';
 
 export interface CleanImage {
   contentType: ImageType;

@@ -295,6 +295,25 @@ export class PostgresSharedStore implements SharedStore {
     });
   }
 
+  recordVoiceTranscription(input: {
+    tenantId: string;
+    recordingSid: string;
+    text: string;
+  }): Promise<boolean> {
+    return this.run('recordVoiceTranscription', async () => {
+      // The transcription already there is the guard, so a retried callback writes it once.
+      const result = await this.sql.query<{ id: string }>(
+        `UPDATE requests SET payload = jsonb_set(payload, '{voiceMessage,transcription}', to_jsonb($3::text)),
+           updated_at = now()
+         WHERE tenant_id = $1 AND type = 'voice_message' AND payload -> 'voiceMessage' ->> 'recordingSid' = $2
+           AND NOT (payload -> 'voiceMessage' ? 'transcription')
+         RETURNING id`,
+        [input.tenantId, input.recordingSid, input.text],
+      );
+      return result.rows.length > 0;
+    });
+  }
+
   countWaitingConversations(tenantId: string): Promise<number> {
     // conversations_open_owner_idx (tenant_id, owner, updated_at) WHERE status = 'open': an index-only count.
     return this.run('countWaitingConversations', async () => {

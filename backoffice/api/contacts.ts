@@ -89,8 +89,14 @@ export function contactRoutes(deps: ApiDeps): AnyRoute[] {
         await deps.store.eraseContactCallbacks(scopeOf(principal, query.tenant), params.id); // promised callbacks
         // The engine's memory of each conversation (dialogue state with form values, locks, recorded answers)
         // is forgotten through the engine. Erasure is idempotent: when it could not be, the caller is told to retry.
-        const { forget, ...erased } = result;
+        const { forget, media, ...erased } = result;
         let failed = 0;
+        // The photos' bytes live in the media store (S3 or PostgreSQL), outside the erasure's transaction.
+        for (const key of media)
+          await deps.media?.delete(key).catch((error: unknown) => {
+            failed += 1;
+            deps.logger.error('erasure: a photo could not be deleted', { error: String(error) });
+          });
         for (const conversation of forget) {
           const { conversationId } = conversation;
           await deps.conversations.forgetConversation(conversation).catch((error: unknown) => {
@@ -104,7 +110,7 @@ export function contactRoutes(deps: ApiDeps): AnyRoute[] {
         if (failed > 0)
           throw new GuichetError(
             'DEPENDENCY_UNAVAILABLE',
-            `${failed} conversation state(s) could not be deleted: retry the erasure`,
+            `${failed} conversation state(s) or photo(s) could not be deleted: retry the erasure`,
           );
         return erased;
       },

@@ -1,4 +1,5 @@
 // What the API handlers need, given by createBackoffice.
+import type { Readable } from 'node:stream';
 import type { Logger } from '../../bot/logger';
 import type { EventBus, MediaStore } from '../../bot/ports';
 import type { Resolver, WebhookAddressPolicy } from '../../adapters/outbox';
@@ -8,7 +9,6 @@ import type { AgentDirectory } from '../auth/ports';
 import type { SessionManager } from '../auth/sessions';
 import type { DeskIntake } from '../desk/intake';
 import type { KnowledgeGapStore } from '../knowledge-gaps/ports';
-import type { VoiceRecordingSource } from './voice-messages';
 import type {
   BackofficeStore,
   ConversationMemory,
@@ -20,6 +20,11 @@ import type {
   InterventionPhotoStore,
   MediaPublications,
 } from '../ports';
+
+/** Where recordings are read (adapters/twilio/recordings.ts); errors carry kind 'gone' or 'unavailable'. */
+export interface VoiceRecordingSource {
+  open(recordingSid: string): Promise<{ contentType: string; length?: number; body: Readable }>;
+}
 
 export interface ApiDeps {
   store: BackofficeStore;

@@ -7,23 +7,11 @@ import { GuichetError } from '../../bot/errors';
 import { actorOf, scopeOf } from '../auth';
 import { TenantQuery } from '../schemas';
 import type { ApiDeps } from './deps';
+import { sniffImage } from '../../adapters/media/image-type';
 import { route, type AnyRoute } from './route';
 
 export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 export const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
-
-/** What the first bytes say the file is (a "photo" that is an HTML page or a script is refused). */
-function sniff(bytes: Buffer): string | null {
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
-    return 'image/png';
-  if (
-    bytes.subarray(0, 4).toString('latin1') === 'RIFF' &&
-    bytes.subarray(8, 12).toString('latin1') === 'WEBP'
-  )
-    return 'image/webp';
-  return null;
-}
 
 /** Where the request's timeline and the console find the photo. */
 export const photoPath = (interventionId: string, photoId: string) =>
@@ -53,7 +41,7 @@ export function interventionPhotoRoutes(deps: ApiDeps): AnyRoute[] {
       response: z.object({ photoId: z.string(), url: z.string() }),
       async handle({ params, query, principal, file }) {
         if (!file) throw new GuichetError('BAD_REQUEST', 'The photo is missing');
-        if (sniff(file.bytes) !== file.contentType)
+        if (sniffImage(file.bytes) !== file.contentType)
           throw new GuichetError('UNSUPPORTED_MEDIA_TYPE', `The file is not a ${file.contentType} image`);
         const saved = await deps.interventionPhotos.putPhoto(scopeOf(principal, query.tenant), params.id, {
           clientId: params.clientId,

@@ -53,6 +53,8 @@ interface GuichetCommon {
   upload(path: string, file: Blob): Promise<any>;
   /** An API image (a photo) as an object URL, fetched with the page's credentials. */
   image(path: string): Promise<string>;
+  /** "Écouter le message vocal": a button that fetches the audio at `path` (audited) and plays it. */
+  voicePlayer(path: string, onSignedOut: () => void): HTMLElement;
   /** A fresh random id for an action sent later (idempotency). */
   clientId(): string;
   resume(): Promise<boolean>;

@@ -43,3 +43,17 @@ export function mediaKeyOf(url: string): string | null {
 
 /** The tenant a key belongs to. */
 export const mediaTenantOf = (key: string): string => key.slice(0, key.indexOf('/'));
+
+/**
+ * Every stored photo a JSON value names (a request payload, a message payload), wherever it sits: an erasure
+ * must find them all, including in shapes added after it was written.
+ */
+export function mediaKeysIn(value: unknown, found: Set<string> = new Set()): string[] {
+  if (typeof value === 'string') {
+    const key = mediaKeyOf(value);
+    if (key) found.add(key);
+  } else if (Array.isArray(value)) for (const item of value) mediaKeysIn(item, found);
+  else if (value && typeof value === 'object')
+    for (const item of Object.values(value)) mediaKeysIn(item, found);
+  return [...found];
+}

@@ -168,6 +168,12 @@ export interface SharedStore {
    * Clears needsGeocoding; false (nothing written) when another run already did.
    */
   recordGeocoding(update: GeocodingUpdate): Promise<boolean>;
+  /**
+   * The transcription of a voice message (phone line), kept in its request « Message vocal »'s payload (the
+   * request's history shows it from the transcript; the payload keeps it after the transcript's retention).
+   * False (nothing written) when there is no such request or it has one already (Twilio retries its callback).
+   */
+  recordVoiceTranscription(input: { tenantId: string; recordingSid: string; text: string }): Promise<boolean>;
 }
 
 export interface GeocodingUpdate {

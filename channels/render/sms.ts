@@ -4,8 +4,8 @@
 // territory's segment budget is paged (sms-pages.ts, "Répondez SUITE"), the numbered menu to answer kept
 // whole on the last page. The first-contact personal-data notice goes in a message of its own when it
 // does not fit with the rest. WhatsApp keeps accents and emoji and may use several messages of up to
-// 1,600 characters. shapeSms (cut with "…") remains for the one place where a page cannot be asked for:
-// the SMS a phone call sends.
+// 1,600 characters. The SMS a phone call sends cannot be paged on demand (no "SUITE" comes back from a call):
+// smsPages gives all its pages, sent at once. shapeSms (cut with "…") is for what must stay one message.
 import type { Reply } from '../../bot/messages';
 import { fitsSegments, isGsm7, smsSegments, transliterateToGsm7, type SmsEncoding } from './gsm7';
 import { choiceLines, guessLocale, replyToText, type RenderLocale } from './plain';
@@ -87,6 +87,15 @@ export function shapeSms(text: string, options: SmsShapeOptions = {}, keep = '')
   if (fitsSegments(whole, budget)) return { body: whole, ...info(whole), truncated: false };
   const body = cutHead(head, tail, budget) ?? cutHead(whole, '', budget) ?? '';
   return { body, ...info(body), truncated: true };
+}
+
+/**
+ * Every page of a text sent at once (the SMS a phone call sends): the territory's transliteration and segment
+ * budget per page, nothing cut, `keep` (a link, the contacts) whole at the end of the last page when it fits.
+ */
+export function smsPages(text: string, options: SmsShapeOptions = {}, keep = ''): string[] {
+  const tr = (s: string) => (options.transliterate ? transliterateToGsm7(s) : s);
+  return paginate(tr(text), tr(keep), options.segmentBudget ?? DEFAULT_SEGMENT_BUDGET, '');
 }
 
 function info(body: string): { encoding: SmsEncoding; segments: number } {

@@ -25,7 +25,7 @@ import {
   whenAgentsAnswer,
   type AwayReason,
 } from '../render/phone-agents';
-import { shapeSms } from '../render/sms';
+import { smsPages } from '../render/sms';
 import { choicesSpeech, replyToSpeech, type VoiceChoice } from '../render/voice';
 import { canReceiveSms, type ReplySender } from '../twilio-common';
 import { VoiceLanding } from './landing';
@@ -580,9 +580,9 @@ export class CallFlow {
   /** The counter's contacts and hours by SMS; the contacts and how to follow up are never cut. */
   private async sendInformation(reason: AwayReason): Promise<Draft> {
     const sms = informationSms(this.territory, this.now);
-    const body = this.shape(sms.text, sms.keep);
-    if (!(await this.sendSms(body, '', false)))
-      return this.away(reason, ['Désolée, le SMS n’a pas pu être envoyé.']);
+    const pages = this.pages(sms.text, sms.keep);
+    const body = pages.join('\n');
+    if (!(await this.sendPages(pages))) return this.away(reason, ['Désolée, le SMS n’a pas pu être envoyé.']);
     await this.landing()
       .smsSent(body)
       .catch((error: unknown) =>
@@ -619,14 +619,16 @@ export class CallFlow {
   }
 
   /** Sends an SMS to the caller from the number called; `keep` (a URL) is never cut. */
-  private async sendSms(body: string, keep = '', shape = true): Promise<boolean> {
-    if (!this.deps.sender || !canReceiveSms(this.session.caller)) return false;
+  private sendSms(body: string, keep = ''): Promise<boolean> {
+    return this.sendPages(this.pages(body, keep));
+  }
+
+  /** Every page, in order: a caller cannot ask for the next one by SMS as a texter does ("SUITE"). */
+  private async sendPages(pages: readonly string[]): Promise<boolean> {
+    const sender = this.deps.sender;
+    if (!sender || !canReceiveSms(this.session.caller)) return false;
     try {
-      await this.deps.sender.sendSms(
-        this.session.caller,
-        this.session.called,
-        shape ? this.shape(body, keep) : body,
-      );
+      for (const page of pages) await sender.sendSms(this.session.caller, this.session.called, page);
       return true;
     } catch (error) {
       this.deps.logger.error('voice: SMS follow-up could not be sent', {
@@ -637,9 +639,9 @@ export class CallFlow {
     }
   }
 
-  private shape(body: string, keep = ''): string {
+  private pages(body: string, keep = ''): string[] {
     const { transliterate, segmentBudget } = this.territory.sms;
-    return shapeSms(body, { transliterate, segmentBudget }, keep).body;
+    return smsPages(body, { transliterate, segmentBudget }, keep);
   }
 
   /** The SMS summary of a request created during the call; none when the request is not in the store. */
@@ -650,9 +652,7 @@ export class CallFlow {
     if (!request) return undefined;
     const type = this.territory.requestTypes.find((t) => t.id === request.type)?.label;
     const details = [type, request.addressText].filter(Boolean).join(', ');
-    return this.shape(
-      `${this.territory.name} : votre demande ${reference}${details ? ` (${details})` : ''} est bien enregistrée. Pour la suivre, envoyez ${reference} par SMS à ce numéro.`,
-    );
+    return `${this.territory.name} : votre demande ${reference}${details ? ` (${details})` : ''} est bien enregistrée. Pour la suivre, envoyez ${reference} par SMS à ce numéro.`;
   }
 
   /**

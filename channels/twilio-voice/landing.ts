@@ -1,16 +1,26 @@
 // What a caller chose when no agent could take the call, written where the agents work: a callback joins
 // the callbacks list (through the same 'conversation.handover' outbox row as a callback promised in writing,
-// backoffice/callbacks.ts), a voice message joins the queue with the conversation (its recording SID and
-// duration in the transcript; the transcription added when Twilio sends one), an SMS sent is kept in the
-// transcript. The call's conversation (address = CallSid) is the one the engine used, or a new one when the
+// backoffice/callbacks.ts), a voice message becomes a request « Message vocal » (recording SID, duration, the
+// caller's number as its contact, hidden like every contact) in the agents' request lists, its transcription
+// added to the request (payload) and to the transcript — which the request's history shows — when Twilio sends
+// one, and the conversation joins the queue with it in the
+// transcript; an SMS sent is kept in the transcript. The call's conversation (address = CallSid) is the one the engine used, or a new one when the
 // caller asked for a person straight from the keypad. Every write is keyed (message ids, outbox dedupe
 // keys): a callback Twilio retries records nothing twice.
 import { randomUUID } from 'node:crypto';
 import type { Engine } from '../../bot/engine';
+import { phrase } from '../../bot/i18n';
+import type { RecordedRequestType } from '../../bot/intent-module';
 import { phoneForPeople, toE164 } from '../../bot/phone-numbers';
-import type { MessageRecord, SharedStore } from '../../bot/ports';
+import type { ConversationRecord, MessageRecord, NewRequest, SharedStore } from '../../bot/ports';
 import { agentsSchedule } from '../../intents/human-agent';
-import type { Territory } from '../../knowledge/territory';
+import { competentAuthority, type Territory } from '../../knowledge/territory';
+
+/** The request a voice message becomes, as the back office names it. */
+export const VOICE_MESSAGE_REQUEST: RecordedRequestType = {
+  type: 'voice_message',
+  label: phrase('Message vocal', 'Voice message'),
+};
 
 /** Without agents' hours to go by, "dans la journée": a day from now. */
 const DEFAULT_CALLBACK_DELAY_MS = 24 * 60 * 60 * 1000;
@@ -47,25 +57,65 @@ export class VoiceLanding {
   async voiceMessage(recordingSid: string, durationS: number, caller?: string): Promise<boolean> {
     if (durationS < 1) return false;
     const from = caller ? toE164(caller) : undefined;
+    const conversation = await this.store.openConversation(this.address());
+    // Twilio retries its status callback: a recording already in the transcript has its request already.
+    const known = await this.store.listMessages(this.territory.id, conversation.id);
+    if (known.some((m) => m.providerMessageId === recordingSid)) return true;
+    const request = await this.voiceMessageRequest(conversation, recordingSid, durationS, from);
+    // With a request, the number is its contact, shown on demand (audited) like every contact: the transcript
+    // names the request instead. Without one (a territory with no authority), the transcript keeps the number.
+    const who = request ? ` : demande ${request.reference}` : from ? ` du ${phoneForPeople(from)}` : '';
     await this.land(
       [
         {
           direction: 'in',
-          text: `Message vocal (${durationS} s)${from ? ` du ${phoneForPeople(from)}` : ''}`,
+          text: `Message vocal (${durationS} s)${who}`,
           providerMessageId: recordingSid,
-          payload: { voiceMessage: { recordingSid, durationS, ...(from ? { from } : {}) } },
+          payload: { voiceMessage: { recordingSid, durationS, ...(from && !request ? { from } : {}) } },
         },
       ],
       `voice-message:${recordingSid}`,
       { kind: 'voice_message', recordingSid, durationS, ...(from ? { phone: from } : {}) },
+      request ? [request] : [],
     );
     return true;
   }
 
-  /** The transcription of a voice message, added to the transcript under it. */
+  /**
+   * The request « Message vocal »: handled by the authority that answers the territory's phone line (the
+   * one competent for 'voice_message' if the territory names one, else its intercommunalité).
+   */
+  private async voiceMessageRequest(
+    conversation: ConversationRecord,
+    recordingSid: string,
+    durationS: number,
+    from: string | undefined,
+  ): Promise<NewRequest | undefined> {
+    const authority =
+      competentAuthority(this.territory, VOICE_MESSAGE_REQUEST.type) ??
+      this.territory.authorities.find((a) => a.kind === 'intercommunalite') ??
+      this.territory.authorities[0];
+    if (!authority) return undefined;
+    return {
+      reference: await this.store.reserveReference(this.now),
+      tenantId: this.territory.id,
+      type: VOICE_MESSAGE_REQUEST.type,
+      authorityId: authority.id,
+      channel: 'voice',
+      contactId: conversation.contactId,
+      conversationId: conversation.id,
+      payload: {
+        voiceMessage: { recordingSid, durationS },
+        ...(from ? { contact: { kind: 'phone', value: from } } : {}),
+      },
+    };
+  }
+
+  /** The transcription of a voice message, added to the transcript under it and to its request. */
   async transcription(recordingSid: string, text: string): Promise<void> {
     const conversation = await this.store.findConversation(this.address());
     if (!conversation) return;
+    await this.store.recordVoiceTranscription({ tenantId: this.territory.id, recordingSid, text });
     await this.store.commitTurn({
       tenantId: this.territory.id,
       conversationId: conversation.id,
@@ -132,6 +182,7 @@ export class VoiceLanding {
     messages: MessageRecord[],
     key: string,
     followUp: Record<string, unknown>,
+    requests: NewRequest[] = [],
   ): Promise<void> {
     const conversation = await this.store.openConversation(this.address());
     const schedule = agentsSchedule(this.territory, this.now);
@@ -143,7 +194,7 @@ export class VoiceLanding {
       tenantId: this.territory.id,
       conversationId: conversation.id,
       messages,
-      requests: [],
+      requests,
       outbox: [
         {
           kind: 'conversation.handover',

@@ -12,6 +12,7 @@ import { LocationSchema, MAX_TEXT_LENGTH, ReplySchema, type Reply } from '../../
 import {
   isGeocoderUnavailable,
   mediaKeyOf,
+  mediaKeysIn,
   mediaTenantOf,
   type Geocoder,
   type MessageRecord,
@@ -52,6 +53,9 @@ export const MAX_BODY = '16kb';
 const HISTORY_LIMIT = 200;
 
 const isMediaUrl = (url: string): boolean => mediaKeyOf(url) !== null;
+/** A stored photo's id as the widget names it: the key without its tenant (the token's tenant is implied). */
+const photoIdOf = (key: string): string => key.slice(key.indexOf('/') + 1);
+const PhotoId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 
 const MessageBody = z.strictObject({
   conversationId: z
@@ -133,6 +137,11 @@ export interface HistoryItem {
   direction: 'in' | 'out' | 'agent';
   text: string;
   reply?: Reply;
+  /**
+   * The photos the citizen sent with it (ids): the transcript's text of a photo-only message is empty, so the
+   * widget shows them after a reload, read from GET /conversations/{id}/photos/{photoId} with the token.
+   */
+  photos?: string[];
   createdAt?: string;
 }
 
@@ -142,7 +151,10 @@ function presentItem(item: HistoryItem, locale: Locale): HistoryItem {
 
 function historyItem(m: MessageRecord): HistoryItem {
   const createdAt = m.createdAt?.toISOString();
-  if (m.direction === 'in') return { direction: 'in', text: m.text, createdAt };
+  if (m.direction === 'in') {
+    const photos = mediaKeysIn(m.payload).map(photoIdOf);
+    return { direction: 'in', text: m.text, ...(photos.length > 0 ? { photos } : {}), createdAt };
+  }
   const parsed = ReplySchema.safeParse(m.payload);
   // Agent messages (and rows written without a payload) become the reply a live push would have carried.
   const reply: Reply = parsed.success
@@ -305,8 +317,10 @@ export function createWebchatRouter(deps: WebchatDeps): Router {
     },
   );
 
-  router.get('/conversations/:id/history', async (req, res) => {
-    const id = req.params.id ?? '';
+  /** The conversation the caller holds the token of, or a 404 that says nothing more. */
+  async function tokenConversation(req: express.Request) {
+    const raw: unknown = req.params.id;
+    const id = typeof raw === 'string' ? raw : '';
     const tenant = tenantOf(tenantKeyOf(req));
     if (
       !CONVERSATION_ID_PATTERN.test(id) ||
@@ -320,6 +334,31 @@ export function createWebchatRouter(deps: WebchatDeps): Router {
       address: id,
     });
     if (!conversation) throw new GuichetError('NOT_FOUND', 'Unknown conversation');
+    return { id, tenant, conversation };
+  }
+
+  // A photo the citizen sent in this conversation, for the widget's history: only with the conversation's token
+  // and only a photo one of its messages names (never another conversation's, nor any key guessed).
+  router.get('/conversations/:id/photos/:photoId', async (req, res) => {
+    const photoId = PhotoId.safeParse(req.params.photoId);
+    if (!photoId.success || !deps.media) throw new GuichetError('NOT_FOUND', 'Unknown photo');
+    const { tenant, conversation } = await tokenConversation(req);
+    const key = `${tenant.id}/${photoId.data}`;
+    const messages = await deps.store.listMessages(tenant.id, conversation.id, { limit: HISTORY_LIMIT });
+    const photo = messages.some((m) => m.direction === 'in' && mediaKeysIn(m.payload).includes(key))
+      ? await deps.media.store.get(key)
+      : null;
+    if (!photo) throw new GuichetError('NOT_FOUND', 'Unknown photo');
+    res.set({
+      'Content-Type': photo.contentType,
+      'Cache-Control': 'private, no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    res.send(photo.bytes);
+  });
+
+  router.get('/conversations/:id/history', async (req, res) => {
+    const { id, tenant, conversation } = await tokenConversation(req);
     const messages = await deps.store.listMessages(tenant.id, conversation.id, { limit: HISTORY_LIMIT });
     res.set('Cache-Control', 'no-store');
     const locale = LocaleQuery.safeParse(req.query.locale).data ?? tenant.locale;

@@ -1,6 +1,7 @@
 // Library (médiathèque) registration: who (one or several people), which pricing, a contact. The request
 // goes to the authority competent for library_registration (often the intercommunalité).
 import type { FormDefinition, SlotDefinition, SlotValue } from '../../bot/forms/form-definition';
+import { ofName } from '../../bot/french';
 import { phrase } from '../../bot/i18n';
 import type { TurnContext } from '../../bot/turn-context';
 import { competentAuthority, type LibraryInfo, type Territory } from '../../knowledge/territory';
@@ -172,7 +173,7 @@ export function libraryRegistrationForm(
       const names = namesOfValues(values);
       const who = names[n - 1];
       return names.length > 1 && who
-        ? phrase(`Tarif de ${who}`, `Price for ${who}`)
+        ? phrase(`Tarif ${ofName(who)}`, `Price for ${who}`)
         : phrase('Tarif', 'Price');
     },
     // Person n exists once the head count says so; a new list of people asks every tariff again.

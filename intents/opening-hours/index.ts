@@ -54,8 +54,10 @@ export function createOpeningHours(deps: IntentDeps): IntentModule {
     async handle(ctx) {
       const territory = territoryOf(deps, ctx);
       const named = matchFacilities(ctx, territory);
-      // "est-ce ouvert maintenant ?" right after the mairie's hours: the mairie, not "which place?".
-      const candidates = named.length > 0 ? named : facilitiesInContext(ctx, territory);
+      // "est-ce ouvert maintenant ?" right after the mairie's hours: the mairie, not "which place?". A bare
+      // "horaires" again is a new question (another place): it gets the list, not the same answer twice.
+      const candidates =
+        named.length > 0 ? named : refersToLastPlace(ctx) ? facilitiesInContext(ctx, territory) : [];
       const date = ctx.nlu.entities.find((e) => e.type === 'date')?.value;
       answer(ctx, territory, candidates, date);
     },
@@ -127,6 +129,16 @@ function matchFacilities(ctx: TurnContext, territory: Territory, within?: string
     if (local.length > 0) found = local;
   }
   return found;
+}
+
+/** A follow-up about the place just answered: a day, "now", "et …", or a pronoun ("elle ferme quand ?"). */
+function refersToLastPlace(ctx: TurnContext): boolean {
+  const text = fold(ctx.message.text);
+  return (
+    ctx.nlu.entities.some((e) => e.type === 'date') ||
+    STATUS_QUESTION.test(text) ||
+    /^\s*(et|and|what about)\b|\b(elle|il|ca|celle ci|celui ci|it|they)\b/.test(text)
+  );
 }
 
 /** Whether the message still asks about opening hours (a date, "ouvert ?", or the NLU's reading). */

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { createSharedStore } from '../../adapters/postgres';
 import { TerritoryProvider } from '../../knowledge/territory';
 import { ConfigError, loadConfig } from '../config';
+import { S3MediaStore } from '../../adapters/media';
+import { createMediaStore } from '../media-store';
 import { runRetention } from './retention';
 import { retentionOf } from './schedule';
 
@@ -27,10 +29,14 @@ async function main(): Promise<number> {
   });
   try {
     await store.migrate();
+    const media = createMediaStore(config, store.sql);
     const reports = await runRetention({
       sql: store.sql,
       tenants: retentionOf(territories),
       now: new Date(),
+      media,
+    }).finally(() => {
+      if (media instanceof S3MediaStore) media.close();
     });
     for (const report of reports) process.stdout.write(`${JSON.stringify(report)}\n`);
     return reports.every((r) => r.ran) ? 0 : 3;

@@ -9,6 +9,7 @@
 // lock: the second runner skips the tenant). `now` is injected so tests run it with a fake clock.
 import { createHash } from 'node:crypto';
 import type { SqlClient, SqlExecutor } from '../../adapters/postgres';
+import { mediaKeysIn, type MediaStore } from '../../bot/ports';
 import { ANONYMISED_MARK, anonymisePayload, type AnonymisedPayload } from './anonymise';
 
 export interface TenantRetention {
@@ -27,6 +28,10 @@ export interface RetentionReport {
   contactsAnonymised: number;
   identitiesDeleted: number;
   requestsAnonymised: number;
+  /** Photos whose bytes were deleted from the media store. */
+  photosDeleted: number;
+  /** Photos the media store failed to delete: their bytes stay behind (the schedule logs the count). */
+  photosFailed: number;
 }
 
 export interface RetentionOptions {
@@ -36,6 +41,11 @@ export interface RetentionOptions {
   /** Rows anonymised per statement (the job loops until nothing is left). */
   batchSize?: number;
   anonymise?: (request: { type: string; payload: Record<string, unknown> }) => AnonymisedPayload;
+  /**
+   * Where the photos' bytes are: the photos of an anonymised request or contact are deleted (published or not:
+   * a photo may show the person). Without it, only their publications go.
+   */
+  media?: Pick<MediaStore, 'delete'>;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -56,6 +66,8 @@ async function retainTenant(options: RetentionOptions, tenant: TenantRetention):
     contactsAnonymised: 0,
     identitiesDeleted: 0,
     requestsAnonymised: 0,
+    photosDeleted: 0,
+    photosFailed: 0,
   };
   const transcriptsBefore = new Date(options.now.getTime() - tenant.transcriptsDays * DAY_MS).toISOString();
   const contactsBefore = new Date(options.now.getTime() - tenant.contactsDays * DAY_MS).toISOString();
@@ -63,12 +75,13 @@ async function retainTenant(options: RetentionOptions, tenant: TenantRetention):
   const batch = options.batchSize ?? 500;
   const anonymise = options.anonymise ?? anonymisePayload;
 
-  return options.sql.transaction(async (tx) => {
+  const photos = new Set<string>();
+  await options.sql.transaction(async (tx) => {
     const lock = await tx.query<{ locked: boolean }>(
       'SELECT pg_try_advisory_xact_lock($1::bigint) AS locked',
       [lockKey(tenant.tenantId)],
     );
-    if (!lock.rows[0]?.locked) return report;
+    if (!lock.rows[0]?.locked) return;
     report.ran = true;
 
     // 1. Transcripts.
@@ -113,6 +126,11 @@ async function retainTenant(options: RetentionOptions, tenant: TenantRetention):
         [contactIds],
       );
       const conversationIds = conversations.rows.map((r) => r.id);
+      const sent = await tx.query<{ payload: unknown }>(
+        'SELECT payload FROM messages WHERE conversation_id = ANY($1::uuid[]) AND payload IS NOT NULL',
+        [conversationIds],
+      );
+      mediaKeysIn(sent.rows, photos);
       // Their whole transcript goes with them, however recent a message of a closed conversation is.
       report.messagesDeleted += (
         await tx.query('DELETE FROM messages WHERE conversation_id = ANY($1::uuid[])', [conversationIds])
@@ -153,11 +171,28 @@ async function retainTenant(options: RetentionOptions, tenant: TenantRetention):
         [tenant.tenantId, contactsBefore, contactIds, batch],
       );
       if (rows.rows.length === 0) break;
+      mediaKeysIn(
+        rows.rows.map((r) => r.payload),
+        photos,
+      );
+      await tx.query('DELETE FROM media_publications WHERE request_id = ANY($1::uuid[])', [
+        rows.rows.map((r) => r.id),
+      ]);
       report.requestsAnonymised += await rewriteRequests(tx, rows.rows, anonymise);
       if (rows.rows.length < batch) break;
     }
-    return report;
+    await tx.query('DELETE FROM media_publications WHERE media_key = ANY($1::text[])', [[...photos]]);
   });
+  // After the commit: the bytes may be in S3, and a photo must not vanish from a request still named by it.
+  for (const key of photos) {
+    const deleted = await options.media?.delete(key).then(
+      () => true,
+      () => false,
+    );
+    if (deleted) report.photosDeleted += 1;
+    else if (options.media) report.photosFailed += 1;
+  }
+  return report;
 }
 
 async function rewriteRequests(

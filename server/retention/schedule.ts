@@ -1,6 +1,7 @@
 // Runs the retention job inside the server every RETENTION_INTERVAL_MINUTES (first run shortly after
 // start), so a deployment without cron still honours retention. `npm run retention` is the cron variant.
 import type { Logger } from '../../bot/logger';
+import type { MediaStore } from '../../bot/ports';
 import type { SqlClient } from '../../adapters/postgres';
 import type { TerritoryProvider } from '../../knowledge/territory';
 import { startIntervalJob, type IntervalJob } from '../interval-job';
@@ -26,6 +27,8 @@ export interface RetentionScheduleOptions {
   /** Delay of the first run after start (default 1 minute: let the instance warm up first). */
   firstRunMs?: number;
   clock?: () => Date;
+  /** The photos of anonymised requests and contacts are deleted from it. */
+  media?: MediaStore;
 }
 
 export type RetentionSchedule = IntervalJob<RetentionReport[]>;
@@ -43,6 +46,7 @@ export function startRetentionSchedule(options: RetentionScheduleOptions): Reten
         sql: options.sql,
         tenants: retentionOf(options.territories),
         now: clock(),
+        media: options.media,
       });
       for (const r of reports.filter((x) => x.ran)) {
         const { tenantId, ran: _ran, ...counts } = r;

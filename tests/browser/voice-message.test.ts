@@ -1,5 +1,6 @@
 // A voice message a caller left on the phone line, in the agent console (headless Chromium): the conversation
-// waits in the queue with "Message vocal (14 s)"; "Écouter le message vocal" fetches the recording through the
+// waits in the queue with "Message vocal (14 s) : demande DEM-…", and the request « Message vocal » shows it
+// too (length, transcription, the number hidden); "Écouter le message vocal" fetches the recording through the
 // back office (streamed from Twilio, here nock) and plays it in an <audio> player; Twilio down is said in
 // French. axe finds no violation; screenshots at 1280 and 375 px (SCREENSHOT_DIR) to look at.
 import { mkdirSync } from 'node:fs';
@@ -14,6 +15,7 @@ import {
   closeServer,
   issueToken,
   listen,
+  rows,
   CONTAINER_TIMEOUT_MS,
   OUT_OF_HOURS,
 } from '../backoffice/support';
@@ -74,7 +76,8 @@ describe('a voice message in the console (headless Chromium)', () => {
 
   it('plays the recording fetched through the back office, and says so when Twilio does not answer', async () => {
     const page = await voiceConversation();
-    expect(await page.textContent('#transcript')).toContain('Message vocal (14 s) du 06 23 45 67 89');
+    expect(await page.textContent('#transcript')).toMatch(/Message vocal \(14 s\) : demande DEM-/);
+    expect(await page.textContent('#transcript')).not.toContain('23 45 67 89');
     expect(await page.textContent('#summary')).toContain('Message vocal laissé au téléphone');
     // The call's conversation is addressed by its CallSid: no "rappelez-la au CA…".
     expect(await page.textContent('#reply-reach')).toBe('Aucun moyen de joindre cette personne par écrit.');
@@ -102,6 +105,46 @@ describe('a voice message in the console (headless Chromium)', () => {
     expect(await page.getAttribute('#transcript .voice-message audio', 'src')).toMatch(/^blob:/);
     expect(await axeViolations(page)).toEqual([]);
     await shoot(page, 'message-vocal');
+    await page.close();
+  });
+
+  it('the request « Message vocal » shows its length and transcription, and plays it from its page', async () => {
+    const [voice] = await rows<{ reference: string }>(
+      container,
+      `SELECT reference FROM requests WHERE type = 'voice_message' AND payload -> 'voiceMessage' ->> 'recordingSid' = $1`,
+      [recordingSid],
+    );
+    const territory = container.territories.current().get(DEMO_TENANT)!;
+    await container.store.recordVoiceTranscription({
+      tenantId: territory.id,
+      recordingSid,
+      text: 'Bonjour, le lampadaire de la rue des Lilas est éteint.',
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${server.base}/console`);
+    await page.fill('#token', agentToken);
+    await page.press('#token', 'Enter');
+    await page.waitForSelector('#app:not([hidden])');
+    await page.goto(`${server.base}/console/demande.html?ref=${voice!.reference}`);
+    await page.waitForSelector('#photo .voice-message button');
+    expect(await page.textContent('#request-summary, main')).toContain('Message vocal');
+    expect(await page.textContent('#details')).toContain('14 s');
+    expect(await page.textContent('#details')).toContain(
+      'Bonjour, le lampadaire de la rue des Lilas est éteint.',
+    );
+    expect(await page.textContent('main')).not.toContain('23 45 67 89');
+    expect(await axeViolations(page)).toEqual([]);
+
+    const up = nock(TWILIO_API)
+      .get(recordingPath)
+      .basicAuth({ user: ACCOUNT_SID, pass: AUTH_TOKEN })
+      .reply(200, Buffer.from('ID3 voice message'), { 'Content-Type': 'audio/mpeg' });
+    await page.locator('#photo .voice-message button').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#photo .voice-message audio[controls]');
+    up.done();
+    expect(await axeViolations(page)).toEqual([]);
+    await shoot(page, 'demande-message-vocal');
     await page.close();
   });
 });

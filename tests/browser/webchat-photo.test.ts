@@ -48,7 +48,10 @@ describeBrowser('web chat photo button in Chromium', () => {
     await page.locator('.guichet-launcher').click();
     await page.locator('#guichet-input').fill('bonjour');
     await page.keyboard.press('Enter');
-    await page.locator('.guichet-log .guichet-msg--bot').first().waitFor();
+    // The answer to "bonjour" (not only the greeting shown at opening): its choices take the focus when they
+    // arrive, which must happen before the test moves the focus itself.
+    await page.locator('.guichet-log .guichet-msg--user ~ .guichet-msg--bot').first().waitFor();
+    await page.waitForFunction(() => document.querySelector('.guichet-typing')?.textContent === '');
     return { context, page };
   }
 
@@ -107,6 +110,24 @@ describeBrowser('web chat photo button in Chromium', () => {
         expect(sent?.location?.lon).toBeCloseTo(PHOTO_POSITION.lon, 4);
         expect(await axeViolations(page)).toEqual([]);
         await page.screenshot({ path: path.join(SCREENSHOTS, `webchat-photo-sent-${name}.png`) });
+
+        // After a reload the history shows the photo again (read with the conversation's token), not an empty bubble.
+        await page.reload();
+        const restored = page.locator('.guichet-log .guichet-msg--user img.guichet-photo');
+        await restored.first().waitFor();
+        expect(await restored.count()).toBe(1);
+        expect(await restored.first().getAttribute('alt')).toBe('Photo envoyée');
+        await page.waitForFunction(() => {
+          const img = document.querySelector<HTMLImageElement>('.guichet-log img.guichet-photo');
+          return Boolean(img && img.complete && img.naturalWidth > 0);
+        });
+        const empty = await page.$$eval(
+          '.guichet-log .guichet-msg--user .guichet-bubble',
+          (bubbles) => bubbles.filter((b) => !b.textContent?.trim() && !b.querySelector('img')).length,
+        );
+        expect(empty).toBe(0);
+        expect(await axeViolations(page)).toEqual([]);
+        await page.screenshot({ path: path.join(SCREENSHOTS, `webchat-photo-reloaded-${name}.png`) });
       } finally {
         turns.mockRestore();
         await context.close();

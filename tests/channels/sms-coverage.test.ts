@@ -80,6 +80,12 @@ function expectNothingLost(replies: readonly Reply[], bodies: string[]): void {
   expect(words(pages)).toEqual(words(expected));
 }
 
+/** A birth date for a child entering CP at the next rentrée (1 September), whatever the day the test runs. */
+function cpBirthDate(now = new Date()): string {
+  const rentree = now.getUTCMonth() >= 8 ? now.getUTCFullYear() + 1 : now.getUTCFullYear();
+  return `12/03/${rentree - 6}`;
+}
+
 describe('every SMS the demo territory sends', () => {
   it('the main menu, the hours menu and the hours of each place', async () => {
     const say = conversation();
@@ -88,8 +94,10 @@ describe('every SMS the demo territory sends', () => {
     const places = [...menu.matchAll(/^(\d)\. /gm)].map((m) => m[1]!);
     expect(places.length).toBe(territory().facilities.length);
     for (const digit of places) {
-      await say('horaires');
-      const hours = await say(digit);
+      // A new citizen each time: "horaires" right after a place's hours now means that place again.
+      const ask = conversation();
+      await ask('horaires');
+      const hours = await ask(digit);
       // The address of the place always comes with its hours.
       expect(hours).toMatch(/\d{5} [A-Z]/);
     }
@@ -124,9 +132,10 @@ describe('every SMS the demo territory sends', () => {
     const say = conversation();
     await say('je voudrais inscrire mon fils à l’école');
     await say('Lucas Martin');
-    await say('12/03/2019');
+    await say(cpBirthDate());
     await say('CP');
     await say('3 rue du Moulin');
+    await say('Claire Martin');
     expect(await say('06 12 34 56 78')).toMatch(
       /Enfant : Lucas Martin[^]*Adresse : 3 rue du Moulin[^]*\n1\. Oui, enregistrer/,
     );
@@ -139,8 +148,13 @@ describe('every SMS the demo territory sends', () => {
     const say = conversation();
     await say('je voudrais m’inscrire à la médiathèque');
     await say('Marie Durand, Léo Durand et Emma Durand');
+    // One tariff per person (Léo and Emma are under 18).
     await say('2');
-    expect(await say('marie.durand@example.fr')).toMatch(/Marie Durand[^]*\n1\. Oui, enregistrer/);
+    await say('1');
+    await say('1');
+    expect(await say('marie.durand@example.fr')).toMatch(
+      /Tarif d'Emma Durand : Moins de 18 ans[^]*Total : 12 € par an[^]*\n1\. Oui, enregistrer/,
+    );
     expect(await say('1')).toMatch(/présentez à l'accueil :\n- Pièce d'identité/);
     await say('suivre une demande');
     await say('1');

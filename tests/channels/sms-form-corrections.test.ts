@@ -35,15 +35,15 @@ describe('a school registration by SMS', () => {
     await sms(from, '01/02/2021');
     expect(await sms(from, 'CP')).toMatch(/Quelle est votre adresse/);
     expect(await sms(from, '2 grande rue st ambreuil')).toMatch(
-      /C’est noté : 2 Grande Rue, Saint-Ambreuil\.\n.*responsable légal/,
+      /C'est noté : 2 Grande Rue, Saint-Ambreuil\.\n.*responsable légal/,
     );
     expect(await sms(from, 'non c’est au 14')).toMatch(
-      /C’est noté : 14 Grande Rue, Saint-Ambreuil\.\n.*responsable légal/,
+      /C'est noté : 14 Grande Rue, Saint-Ambreuil\.\n.*responsable légal/,
     );
     await sms(from, 'Anne Petit');
     expect(await sms(from, 'anne.petit@example.fr')).toMatch(/Récapitulatif/);
     const corrected = await sms(from, 'non, c’est rue Pasteur, au numéro 5');
-    expect(corrected).toMatch(/C’est noté : 5 rue Pasteur, Saint-Ambreuil\./);
+    expect(corrected).toMatch(/C'est noté : 5 rue Pasteur, Saint-Ambreuil\./);
     expect(corrected).not.toMatch(/Que voulez-vous corriger/);
     expect(await sms(from, 'oui')).toMatch(/enregistrée sous la référence DEM-/);
   });
@@ -60,7 +60,7 @@ describe('a school registration by SMS', () => {
     });
     await container.state.delete(stateKey(conversation!.id));
     const answer = await sms(from, 'annuler');
-    expect(answer).toMatch(/Votre demande en cours \(l’inscription scolaire\) a été interrompue/);
-    expect(answer).not.toMatch(/Il n’y a rien en cours/);
+    expect(answer).toMatch(/Votre demande en cours \(l'inscription scolaire\) a été interrompue/);
+    expect(answer).not.toMatch(/Il n'y a rien en cours/);
   });
 });

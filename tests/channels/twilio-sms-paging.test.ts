@@ -46,6 +46,12 @@ async function readAll(container: Container, from: string, body: string): Promis
   return bodies;
 }
 
+/** A birth date for a child entering CP at the next rentrée (1 September), whatever the day the test runs. */
+function cpBirthDate(now = new Date()): string {
+  const rentree = now.getUTCMonth() >= 8 ? now.getUTCFullYear() + 1 : now.getUTCFullYear();
+  return `12/03/${rentree - 6}`;
+}
+
 describe('SMS paging on one instance', () => {
   let container: Container;
   beforeAll(async () => {
@@ -106,16 +112,17 @@ describe('SMS paging on one instance', () => {
   it('a school registration: the whole summary before "1. Oui", then the school and every document', async () => {
     const from = mobile();
     await smsTo(container, from, 'bonjour');
-    for (const answer of ['je voudrais inscrire mon fils à l’école', 'Lucas Martin', '12/03/2019', 'CP'])
+    for (const answer of ['je voudrais inscrire mon fils à l’école', 'Lucas Martin', cpBirthDate(), 'CP'])
       await readAll(container, from, answer);
     await readAll(container, from, '3 rue du Moulin');
+    await readAll(container, from, 'Claire Martin');
     const summaryPages = await readAll(container, from, '06 12 34 56 78');
     // The question comes with its options, on the last page.
     expect(summaryPages.at(-1)).toMatch(/Est-ce correct \? Je l'enregistre \?\n1\. Oui, enregistrer/);
     const summary = summaryPages.join('\n');
     // Every field the citizen confirms is sent, and the choice comes only on the last page, after them.
     expect(summary).toMatch(
-      /Enfant : Lucas Martin[^]*Date de naissance : 12\/03\/2019[^]*Classe : CP[^]*Adresse : 3 rue du Moulin, Montcey-sur-Loue[^]*Contact : 06 12 34 56 78[^]*\n1\. Oui, enregistrer\n2\. Non, corriger\nRépondez 1 ou 2\.$/,
+      /Enfant : Lucas Martin[^]*Date de naissance : 12\/03\/\d{4}[^]*Classe : CP[^]*Adresse : 3 rue du Moulin, Montcey-sur-Loue[^]*Claire Martin[^]*Contact : 06 12 34 56 78[^]*\n1\. Oui, enregistrer\n2\. Non, corriger\nRépondez 1 ou 2\.$/,
     );
     const outcome = (await readAll(container, from, '1')).map((b) => b.replace(MORE, '')).join('\n');
     expect(outcome).toMatch(/référence DEM-2026-[0-9A-Z]{6}/);

@@ -232,12 +232,13 @@ describe('out of the agents’ hours', () => {
     const conversation = await conversationOf(call);
     expect(conversation?.owner).toBe('queue');
     const voiceMessages = (await transcriptOf(call)).filter((m) => /Message vocal/.test(m.text));
-    // The agents read the caller's number: the call's conversation is addressed by its CallSid.
-    const national = call.from.replace('+33', '0').replace(/(\d{2})(?=\d)/g, '$1 ');
-    expect(voiceMessages.map((m) => m.text)).toEqual([`Message vocal (14 s) du ${national}`]);
-    expect(voiceMessages[0]?.payload).toEqual({
-      voiceMessage: { recordingSid, durationS: 14, from: call.from },
-    });
+    // The call's conversation is addressed by its CallSid: the agents find the caller's number in the request
+    // « Message vocal » the transcript names (its contact, shown on demand), never in the transcript.
+    expect(voiceMessages.map((m) => m.text)).toEqual([
+      expect.stringMatching(/^Message vocal \(14 s\) : demande DEM-\d{4}-[0-9A-Z]+$/),
+    ]);
+    expect(voiceMessages[0]?.payload).toEqual({ voiceMessage: { recordingSid, durationS: 14 } });
+    expect(JSON.stringify(await transcriptOf(call))).not.toContain(call.from.slice(3));
     // The agents see it in the queue, with what the caller chose.
     const detail = await request(container.app)
       .get(`/api/v1/conversations/${conversation!.id}`)
@@ -315,6 +316,95 @@ describe('out of the agents’ hours', () => {
     await request(container.app)
       .get(`/api/v1/conversations/${conversation.id}/voice-messages/${recordingSid}`)
       .expect(401);
+  });
+
+  it('a voice message becomes a request « Message vocal »: once, its number hidden, transcribed in its history, played from it', async () => {
+    const call = new Call();
+    await call.askForAPerson();
+    await call.answer({ digits: '2' });
+    const record = parseTwiml(call.twiml).Record![0]!;
+    const recordingSid = sid('CA').replace(/^CA/, 'RE');
+    const status = {
+      AccountSid: ACCOUNT_SID,
+      CallSid: call.callSid,
+      RecordingSid: recordingSid,
+      RecordingStatus: 'completed',
+      RecordingDuration: '11',
+    };
+    // Twilio retries: one request all the same.
+    await postSigned(container.app, relative(record.recordingStatusCallback!), status).expect(204);
+    await postSigned(container.app, relative(record.recordingStatusCallback!), status).expect(204);
+    const conversation = (await conversationOf(call))!;
+    const list = await request(container.app)
+      .get('/api/v1/requests')
+      .query({ type: 'voice_message' })
+      .set(bearer(agent))
+      .expect(200);
+    const mine = (
+      list.body.items as { reference: string; conversationId: string; payload: Record<string, unknown> }[]
+    ).filter((r) => r.conversationId === conversation.id);
+    expect(mine).toHaveLength(1);
+    const voice = mine[0]!;
+    expect(voice.payload).toEqual({
+      voiceMessage: { recordingSid, durationS: 11 },
+      contact: { kind: 'phone', hidden: true },
+    });
+    expect(JSON.stringify(list.body)).not.toContain(call.from);
+    const vocabulary = await request(container.app).get('/api/v1/vocabulary').set(bearer(agent)).expect(200);
+    expect(vocabulary.body.requestTypes.voice_message).toBe('Message vocal');
+    const contact = await request(container.app)
+      .get(`/api/v1/requests/${voice.reference}/contact`)
+      .set(bearer(agent))
+      .expect(200);
+    expect(JSON.stringify(contact.body)).toContain(call.from);
+
+    const transcription = {
+      AccountSid: ACCOUNT_SID,
+      CallSid: call.callSid,
+      RecordingSid: recordingSid,
+      TranscriptionSid: `TR${'e5'.repeat(16)}`,
+      TranscriptionStatus: 'completed',
+      TranscriptionText: 'Le container à verres de la place est plein.',
+    };
+    await postSigned(container.app, relative(record.transcribeCallback!), transcription).expect(204);
+    await postSigned(container.app, relative(record.transcribeCallback!), transcription).expect(204);
+    const timeline = await request(container.app)
+      .get(`/api/v1/requests/${voice.reference}/timeline`)
+      .set(bearer(agent))
+      .expect(200);
+    const texts = (timeline.body.items as { text: string | null }[]).map((i) => i.text ?? '');
+    expect(texts.filter((t) => t.includes('Le container à verres de la place est plein.'))).toHaveLength(1);
+    const detail = await request(container.app)
+      .get(`/api/v1/requests/${voice.reference}`)
+      .set(bearer(agent))
+      .expect(200);
+    expect(detail.body.payload.voiceMessage.transcription).toBe(
+      'Le container à verres de la place est plein.',
+    );
+
+    const audio = Buffer.from('ID3 fake mp3 bytes');
+    nock(TWILIO_API)
+      .get(`/2010-04-01/Accounts/${ACCOUNT_SID}/Recordings/${recordingSid}.mp3`)
+      .basicAuth({ user: ACCOUNT_SID, pass: AUTH_TOKEN })
+      .reply(200, audio, { 'Content-Type': 'audio/mpeg' });
+    const played = await request(container.app)
+      .get(`/api/v1/requests/${voice.reference}/voice-message`)
+      .set(bearer(agent))
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(played.body).toEqual(audio);
+    const audit = await rows<{ details: Record<string, unknown> }>(
+      container,
+      `SELECT details FROM audit_log WHERE action = 'voice_message.listen' AND details ->> 'recordingSid' = $1`,
+      [recordingSid],
+    );
+    expect(audit).toHaveLength(1);
+    await request(container.app).get(`/api/v1/requests/${voice.reference}/voice-message`).expect(401);
   });
 
   it('a voice message left empty offers the choices again; status callbacks must be signed and name a territory', async () => {

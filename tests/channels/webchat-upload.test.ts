@@ -156,3 +156,50 @@ describe('POST /channels/webchat/media', () => {
     await send([]).expect(400);
   });
 });
+
+describe('a photo in the web chat history (after a reload)', () => {
+  it('lists the photo with the message and gives it back only with the conversation’s token', async () => {
+    const c = await conversation();
+    const { body } = await upload(c, await plainPng(), 'image/png').expect(201);
+    await api()
+      .post('/channels/webchat/messages')
+      .set('Content-Type', 'application/json')
+      .send(
+        JSON.stringify({
+          tenant: 'demo',
+          conversationId: c.conversationId,
+          token: c.token,
+          text: '',
+          media: [{ url: body.url }],
+        }),
+      )
+      .expect(200);
+    const history = await api()
+      .get(`/channels/webchat/conversations/${c.conversationId}/history?tenant=demo`)
+      .set('X-Conversation-Token', c.token)
+      .expect(200);
+    const sent = (history.body.messages as { direction: string; text: string; photos?: string[] }[]).filter(
+      (m) => m.direction === 'in' && m.photos,
+    );
+    const key = mediaKeyOf(body.url as string)!;
+    const photoId = key.split('/')[1]!;
+    expect(sent).toEqual([expect.objectContaining({ text: '', photos: [photoId] })]);
+
+    const photoPath = `/channels/webchat/conversations/${c.conversationId}/photos/${photoId}?tenant=demo`;
+    const photo = await api().get(photoPath).set('X-Conversation-Token', c.token).buffer(true).expect(200);
+    expect(photo.headers['content-type']).toBe('image/png');
+    expect(photo.headers['cache-control']).toMatch(/no-store/);
+    expect((photo.body as Buffer).subarray(1, 4).toString()).toBe('PNG');
+    // Without the token, with another conversation's, or a photo this conversation never sent: nothing.
+    await api().get(photoPath).expect(404);
+    const other = await conversation();
+    await api()
+      .get(`/channels/webchat/conversations/${other.conversationId}/photos/${photoId}?tenant=demo`)
+      .set('X-Conversation-Token', other.token)
+      .expect(404);
+    await api()
+      .get(`/channels/webchat/conversations/${c.conversationId}/photos/${'A'.repeat(24)}?tenant=demo`)
+      .set('X-Conversation-Token', c.token)
+      .expect(404);
+  });
+});

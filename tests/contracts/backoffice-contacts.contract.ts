@@ -111,6 +111,7 @@ export function contactStoreContract(db: Db, port: () => ContactStore): void {
         identitiesDeleted: 1,
         requestsAnonymised: 2,
         conversations: [citizen.conversationId],
+        media: [],
         // What the caller forgets outside the store: the address as it was, before anonymisation.
         forget: [
           {

@@ -2,9 +2,28 @@
 // figure is counted), the period's bounds, ISO weeks and trend buckets in the territory's time zone, the backlog
 // at a past date, one authority's share, and nothing of another tenant.
 import type { IndicatorStore } from '../../backoffice/ports';
+import { FIRST_EDGE_SECONDS, RATIO } from '../../adapters/postgres/backoffice/indicators-rollup';
 import { newTenant, seed, type Db } from './backoffice-fixture';
 
 const at = (iso: string) => new Date(iso);
+
+/**
+ * A delay percentile of a period with whole days in Paris, read from the daily roll-up's histograms: it lies in
+ * the exact value's bin, so within a factor RATIO of it (within FIRST_EDGE_SECONDS below a minute). Counts stay
+ * exact; only the seconds of medians and 90th percentiles are loosened, by that bound and no more.
+ */
+const withinOneBin = (exact: number) => ({
+  $$typeof: Symbol.for('jest.asymmetricMatcher'),
+  asymmetricMatch: (v: unknown) =>
+    typeof v === 'number' &&
+    (Math.abs(v - exact) <= FIRST_EDGE_SECONDS || (v >= exact / RATIO && v <= exact * RATIO)),
+  toAsymmetricMatcher: () => `withinOneBin(${exact})`,
+});
+const spreadWithinOneBin = (count: number, median: number, p90: number) => ({
+  count,
+  median: withinOneBin(median),
+  p90: withinOneBin(p90),
+});
 
 export function indicatorStoreContract(db: Db, port: () => IndicatorStore): void {
   describe('IndicatorStore', () => {
@@ -223,8 +242,8 @@ export function indicatorStoreContract(db: Db, port: () => IndicatorStore): void
           { key: 'resolved', count: 1 },
         ],
         // A answered after 30 min, B after 60: median 45 min; only A resolved, after 2 h.
-        medianFirstResponseSeconds: 2700,
-        medianResolutionSeconds: 7200,
+        medianFirstResponseSeconds: withinOneBin(2700),
+        medianResolutionSeconds: withinOneBin(7200),
       });
     });
 
@@ -242,8 +261,8 @@ export function indicatorStoreContract(db: Db, port: () => IndicatorStore): void
         handoverRate: 0.5,
         nluFallbackRate: 1 / 3,
         botTurns: 3,
-        medianFirstAgentReplySeconds: 300,
-        agentWait: { count: 1, median: 300, p90: 300 },
+        medianFirstAgentReplySeconds: withinOneBin(300),
+        agentWait: spreadWithinOneBin(1, 300, 300),
         byChannel: [
           { key: 'sms', count: 1 },
           { key: 'webchat', count: 1 },
@@ -276,17 +295,17 @@ export function indicatorStoreContract(db: Db, port: () => IndicatorStore): void
       });
       expect(view.delays).toEqual({
         // A after 30 min, B after 60: median 45 min, 90th percentile 30 + 0.9 × 30 = 57 min.
-        firstResponse: { count: 2, median: 2700, p90: 3420 },
+        firstResponse: spreadWithinOneBin(2, 2700, 3420),
         // Only A was given to a person (15 min); B's and C's automatic routing is not an assignment.
-        assignment: { count: 1, median: 900, p90: 900 },
-        resolution: { count: 1, median: 7200, p90: 7200 },
+        assignment: spreadWithinOneBin(1, 900, 900),
+        resolution: spreadWithinOneBin(1, 7200, 7200),
         // A (1 day, resolved in 2 h) in time; B (1 day, open since 8 March) and C (3 days, open) past due.
         inTime: { due: 3, withinLevel: 1, rate: 1 / 3 },
         byServiceLevel: [
           {
             key: 'report_incident:voirie',
             days: 1,
-            resolution: { count: 1, median: 7200, p90: 7200 },
+            resolution: spreadWithinOneBin(1, 7200, 7200),
             due: 2,
             withinLevel: 1,
             rate: 0.5,
@@ -418,6 +437,103 @@ export function indicatorStoreContract(db: Db, port: () => IndicatorStore): void
       });
       expect(beforeA.requests.total).toBe(2);
       expect(beforeA.requests.medianResolutionSeconds).toBeNull();
+      // B and conversation 1 fall in the period's last hours (9 March in Paris, before 10:00Z), read from the
+      // requests and conversations themselves rather than the daily roll-up.
+      expect(beforeA.requests.byStatus).toEqual([
+        { key: 'in_progress', count: 1 },
+        { key: 'received', count: 1 },
+      ]);
+      expect(beforeA.delays.firstResponse).toEqual(spreadWithinOneBin(1, 3600, 3600));
+      expect(beforeA.conversations).toMatchObject({
+        total: 2,
+        handedOver: 1,
+        agentWait: spreadWithinOneBin(1, 300, 300),
+      });
+    });
+
+    it('reads exact delays from the requests in a time zone other than the roll-up’s', async () => {
+      const view = await port().indicators({
+        tenantId: tenant,
+        authorityId: null,
+        timeZone: 'UTC',
+        serviceLevels: levels,
+        ...period,
+      });
+      expect(view.delays.firstResponse).toEqual({ count: 2, median: 2700, p90: 3420 });
+      expect(view.delays.resolution).toEqual({ count: 1, median: 7200, p90: 7200 });
+    });
+
+    it('keeps the daily roll-up right through moved, reopened and re-timed requests, as a rebuild finds it', async () => {
+      const { query } = db();
+      const ask = () =>
+        port().indicators({
+          tenantId: tenant,
+          authorityId: null,
+          timeZone: 'Europe/Paris',
+          serviceLevels: levels,
+          ...period,
+        });
+      const before = await ask();
+      const [b] = await query(
+        `SELECT id FROM requests WHERE tenant_id = $1 AND created_at = '2026-03-08T23:30:00Z'`,
+        [tenant],
+      );
+      const [c] = await query(
+        `SELECT id FROM requests WHERE tenant_id = $1 AND type = 'school_registration'`,
+        [tenant],
+      );
+      // C back-dated out of the period: two requests, no school registration any more.
+      await query(`UPDATE requests SET created_at = '2026-02-01T09:00:00Z' WHERE id = $1`, [c!.id]);
+      // B resolved 21 hours after it was created, within its one-day level.
+      await query(
+        `UPDATE requests SET status = 'resolved', resolved_at = '2026-03-09T20:30:00Z' WHERE id = $1`,
+        [b!.id],
+      );
+      // B's first response back-dated in its timeline: 15 minutes instead of one hour.
+      await query(
+        `UPDATE request_events SET created_at = '2026-03-08T23:45:00Z' WHERE request_id = $1 AND status = 'in_progress'`,
+        [b!.id],
+      );
+      // Conversation 2 (C's) handed over at last, an agent answering 10 minutes later.
+      await query(
+        `UPDATE conversations SET handed_over_at = created_at + interval '5 minutes',
+           first_agent_reply_at = created_at + interval '15 minutes'
+         WHERE tenant_id = $1 AND created_at = '2026-03-02T08:59:00Z'`,
+        [tenant],
+      );
+      const changed = await ask();
+      expect(changed.requests.total).toBe(2);
+      expect(changed.requests.byType).toEqual([{ key: 'report_incident', count: 2 }]);
+      expect(changed.requests.byStatus).toEqual([{ key: 'resolved', count: 2 }]);
+      expect(changed.trend.buckets).toEqual([
+        { key: '2026-03-02', requests: 0, resolved: 0, conversations: 1, handedOver: 1 },
+        { key: '2026-03-09', requests: 2, resolved: 2, conversations: 1, handedOver: 1 },
+      ]);
+      // A answered after 30 min, B now after 15; resolved after 2 h and 21 h.
+      expect(changed.delays.firstResponse).toEqual(spreadWithinOneBin(2, 1350, 1710));
+      expect(changed.delays.resolution).toEqual(spreadWithinOneBin(2, 41_400, 68_760));
+      expect(changed.delays.inTime).toEqual({ due: 2, withinLevel: 2, rate: 1 });
+      expect(changed.conversations).toMatchObject({
+        total: 2,
+        handedOver: 2,
+        handoverRate: 1,
+        agentWait: spreadWithinOneBin(2, 450, 570),
+      });
+      await query('SELECT guichet_indicators_rebuild()');
+      expect(await ask()).toEqual(changed);
+
+      await query(`UPDATE requests SET created_at = '2026-03-02T09:00:00Z' WHERE id = $1`, [c!.id]);
+      await query(`UPDATE requests SET status = 'in_progress', resolved_at = NULL WHERE id = $1`, [b!.id]);
+      await query(
+        `UPDATE conversations SET handed_over_at = NULL, first_agent_reply_at = NULL
+         WHERE tenant_id = $1 AND created_at = '2026-03-02T08:59:00Z'`,
+        [tenant],
+      );
+      await query(
+        `UPDATE request_events SET created_at = '2026-03-09T00:30:00Z' WHERE request_id = $1 AND status = 'in_progress'`,
+        [b!.id],
+      );
+      expect(await ask()).toEqual(before);
     });
 
     it('answers zeros and no rates for an empty period', async () => {

@@ -79,7 +79,7 @@ describe('library_registration', () => {
       .send('06 98 76 54 32')
       .expectReply('Tarif de Marie Durand : Adulte habitant le Val de Loue (12 € par an)')
       .expectReply("Tarif de Léo Durand : Moins de 18 ans, étudiants, demandeurs d'emploi (gratuit)")
-      .expectReply('Tarif de Emma Durand : Moins de 18 ans')
+      .expectReply('Tarif d’Emma Durand : Moins de 18 ans')
       .expectReply('Total : 12 € par an')
       .choose(/Oui, enregistrer/)
       .expectReply(/\(Marie Durand, Léo Durand, Emma Durand\) est enregistrée sous la référence/)

@@ -6,6 +6,7 @@ import type {
   Scope,
 } from '../../../backoffice/ports';
 import type { ContactExport, ContactView, ErasureResult } from '../../../backoffice/schemas';
+import { mediaKeysIn } from '../../../bot/ports';
 import type { SqlClient, SqlExecutor } from '../sql-client';
 import { auditInsert, guarded, params, scopeWhere, UUID, whereSql } from './sql';
 import {
@@ -98,7 +99,7 @@ export class PostgresContactStore implements ContactStore {
     id: string,
     actor: string,
     anonymise: PayloadAnonymiser,
-  ): Promise<(ErasureResult & { forget: ForgottenConversation[] }) | null> {
+  ): Promise<(ErasureResult & { forget: ForgottenConversation[]; media: string[] }) | null> {
     if (!UUID.test(id)) return Promise.resolve(null);
     return guarded('eraseContact', () =>
       this.sql.transaction(async (tx) => {
@@ -116,6 +117,11 @@ export class PostgresContactStore implements ContactStore {
             [id],
           )
         ).rows.map((r) => r.address);
+        // The photos the person sent (in their messages and requests) go with them: read before the rows change.
+        const messagePayloads = await tx.query<{ payload: unknown }>(
+          'SELECT payload FROM messages WHERE conversation_id = ANY($1::uuid[]) AND payload IS NOT NULL',
+          [conversationIds],
+        );
         const messages = await tx.query('DELETE FROM messages WHERE conversation_id = ANY($1::uuid[])', [
           conversationIds,
         ]);
@@ -159,6 +165,12 @@ export class PostgresContactStore implements ContactStore {
           );
         }
         const requestIds = rewritten.map((r) => r.id);
+        const media = mediaKeysIn([messagePayloads.rows, requests.rows.map((r) => r.payload)]);
+        // A published photo goes too: it may show the person, and the request it illustrated no longer names them.
+        await tx.query(
+          'DELETE FROM media_publications WHERE request_id = ANY($1::uuid[]) OR media_key = ANY($2::text[])',
+          [requestIds, media],
+        );
         // What agents wrote about these requests (status notes, internal notes, replies, transfer reasons) may
         // name the person: the events stay (the request's history, statistics), their text goes.
         await tx.query(
@@ -226,6 +238,7 @@ export class PostgresContactStore implements ContactStore {
           identitiesDeleted: identities.rowCount,
           requestsAnonymised: rewritten.length,
           conversations: conversationIds,
+          media,
           // Read before the rows were anonymised: the conversation memory (state, locks, recorded answers) is
           // keyed by them, and the caller must forget it too.
           forget: conversations.rows.map((c) => ({

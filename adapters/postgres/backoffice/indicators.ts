@@ -8,9 +8,20 @@
 // work memory to sort a year of requests without spilling to disk.
 import type { IndicatorStore, IndicatorsQuery } from '../../../backoffice/ports';
 import type { IndicatorsView } from '../../../backoffice/schemas';
+import { DateTime } from 'luxon';
 import { AGEING_BUCKETS } from '../../../backoffice/indicators/definitions';
 import type { SqlClient, SqlExecutor } from '../sql-client';
 import { guarded } from './sql';
+import {
+  addInto,
+  binSql,
+  BINS,
+  countAtMost,
+  countOf,
+  emptyHistogram,
+  percentileOf,
+  ROLLUP_ZONE,
+} from './indicators-rollup';
 
 type Num = number | string | null;
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -128,6 +139,272 @@ async function delays(sql: SqlExecutor, base: unknown[]) {
   );
 }
 
+interface Spread {
+  count: number;
+  median: number | null;
+  p90: number | null;
+}
+interface InTime {
+  due: number;
+  withinLevel: number;
+  rate: number | null;
+}
+/** The delays of the period, overall and per service level, whichever way they were computed. */
+interface Timing {
+  firstResponse: Spread;
+  assignment: Spread;
+  resolution: Spread;
+  inTime: InTime;
+  byServiceLevel: ({ key: string; days: number; resolution: Spread } & InTime)[];
+}
+
+const inTimeOf = (due: Num, within: Num): InTime => ({
+  due: int(due),
+  withinLevel: int(within),
+  rate: rate(int(within), int(due)),
+});
+
+/** The exact figures of the requests themselves (short periods, or a time zone other than the roll-up's). */
+function timingOf(rows: DelayRow[]): Timing {
+  const overall = rows.find((r) => Number(r.g) === 1);
+  return {
+    firstResponse: spread(overall?.fr_n ?? 0, overall?.fr_med ?? null, overall?.fr_p90 ?? null),
+    assignment: spread(overall?.as_n ?? 0, overall?.as_med ?? null, overall?.as_p90 ?? null),
+    resolution: spread(overall?.re_n ?? 0, overall?.re_med ?? null, overall?.re_p90 ?? null),
+    inTime: inTimeOf(overall?.due ?? 0, overall?.within ?? 0),
+    byServiceLevel: rows
+      .filter((r) => Number(r.g) === 0 && r.sl_key !== null)
+      .map((r) => ({
+        key: r.sl_key!,
+        days: Number(r.sl_days),
+        resolution: spread(r.re_n, r.re_med, r.re_p90),
+        ...inTimeOf(r.due, r.within),
+      })),
+  };
+}
+
+/**
+ * The whole days (in the roll-up's zone) inside [from, to), read from the roll-up; the hours before the first
+ * and after the last are read from the requests. Null when the query's zone is another or no whole day fits.
+ */
+interface RollupSplit {
+  firstDay: string;
+  endDay: string;
+  head: { from: Date; to: Date };
+  tail: { from: Date; to: Date };
+}
+function rollupSplit(q: IndicatorsQuery): RollupSplit | null {
+  if (q.timeZone !== ROLLUP_ZONE) return null;
+  let first = DateTime.fromJSDate(q.from, { zone: ROLLUP_ZONE }).startOf('day');
+  if (first.toMillis() < q.from.getTime()) first = first.plus({ days: 1 });
+  const end = DateTime.fromJSDate(q.to, { zone: ROLLUP_ZONE }).startOf('day');
+  if (first >= end) return null;
+  return {
+    firstDay: first.toISODate()!,
+    endDay: end.toISODate()!,
+    head: { from: q.from, to: first.toJSDate() },
+    tail: { from: end.toJSDate(), to: q.to },
+  };
+}
+
+const DIM_SETS: Record<string, keyof CountRow> = {
+  type: 'type',
+  category: 'category',
+  channel: 'channel',
+  commune: 'commune',
+  authority: 'authority',
+  status: 'status',
+};
+const NO_KEYS = {
+  type: null,
+  category: null,
+  channel: null,
+  commune: null,
+  authority: null,
+  status: null,
+  day: null,
+};
+
+/** The roll-up's counts of the whole days, as the rows requestCounts gives. */
+async function rollupCounts(sql: SqlExecutor, q: IndicatorsQuery, split: RollupSplit): Promise<CountRow[]> {
+  // Keys whose requests all left (moved to another day, deleted) keep a row of zeros: not a breakdown.
+  const { rows } = await sql.query<{ dim: string; key: string; day: string | null; n: Num; resolved: Num }>(
+    `SELECT dim, key, CASE WHEN dim = 'total' THEN to_char(day, 'YYYY-MM-DD') END AS day,
+       sum(n)::int AS n, sum(resolved)::int AS resolved
+     FROM request_daily_counts
+     WHERE tenant_id = $1 AND day >= $2::date AND day < $3::date AND ($4::text IS NULL OR authority_id = $4::text)
+     GROUP BY 1, 2, 3
+     HAVING sum(n) <> 0`,
+    [q.tenantId, split.firstDay, split.endDay, q.authorityId],
+  );
+  const out: CountRow[] = [];
+  for (const r of rows) {
+    const counts = { n: int(r.n), resolved: int(r.resolved) };
+    if (r.dim === 'total') {
+      out.push({ ...NO_KEYS, day: r.day, g: SETS.day!, ...counts });
+      out.push({ ...NO_KEYS, g: SETS.total!, ...counts });
+    } else if (DIM_SETS[r.dim]) {
+      out.push({ ...NO_KEYS, [DIM_SETS[r.dim]!]: r.key, g: SETS[r.dim]!, ...counts });
+    }
+  }
+  return out;
+}
+
+/** Sums rows of the same grouping set and keys (the whole days' and the edges'). */
+function mergeCounts(rows: CountRow[]): CountRow[] {
+  const out = new Map<string, CountRow>();
+  for (const r of rows) {
+    const key = [r.g, r.type, r.category, r.channel, r.commune, r.authority, r.status, r.day].join('\u0001');
+    const seen = out.get(key);
+    if (seen) {
+      seen.n = int(seen.n) + int(r.n);
+      seen.resolved = int(seen.resolved) + int(r.resolved);
+    } else out.set(key, { ...r, g: Number(r.g), n: int(r.n), resolved: int(r.resolved) });
+  }
+  return [...out.values()];
+}
+
+interface Histograms {
+  fr: number[];
+  asg: number[];
+  re: number[];
+}
+const emptyHistograms = (): Histograms => ({
+  fr: emptyHistogram(),
+  asg: emptyHistogram(),
+  re: emptyHistogram(),
+});
+const spreadOf = (h: number[]): Spread => ({
+  count: countOf(h),
+  median: percentileOf(h, 0.5),
+  p90: percentileOf(h, 0.9),
+});
+
+/**
+ * The delays from the roll-up's histograms (whole days) and the requests' own bins (the edges): counts exact,
+ * percentiles and "within the level" within one bin. Due requests still open are counted on the requests
+ * themselves (few, on the index of open requests): whether they are due depends on the period's end.
+ */
+async function rollupTiming(
+  sql: SqlExecutor,
+  q: IndicatorsQuery,
+  split: RollupSplit,
+  levels: string,
+): Promise<Timing> {
+  // The three histograms as one text, split here: node-postgres's array parser took most of the time.
+  type HistRow = { type: string; category: string | null; h: string };
+  const days = await sql.query<HistRow>(
+    `SELECT type, NULLIF(category, '') AS category, array_to_string(fr || asg || re, ',') AS h
+     FROM request_daily_delays
+     WHERE tenant_id = $1 AND day >= $2::date AND day < $3::date AND ($4::text IS NULL OR authority_id = $4::text)`,
+    [q.tenantId, split.firstDay, split.endDay, q.authorityId],
+  );
+  const edge = (from: Date, to: Date) =>
+    sql.query<{
+      type: string;
+      category: string | null;
+      bfr: number | null;
+      basg: number | null;
+      bre: number | null;
+    }>(
+      `SELECT type, payload_category AS category,
+         ${binSql('EXTRACT(EPOCH FROM first_response_at - created_at)::float8')} AS bfr,
+         ${binSql('EXTRACT(EPOCH FROM first_assigned_at - created_at)::float8')} AS basg,
+         ${binSql("CASE WHEN status = 'resolved' THEN EXTRACT(EPOCH FROM COALESCE(resolved_at, updated_at) - created_at)::float8 END")} AS bre
+       FROM requests WHERE tenant_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz
+         AND ($4::text IS NULL OR authority_id = $4::text)`,
+      [q.tenantId, from, to, q.authorityId],
+    );
+  const openDue = await sql.query<{ type: string; category: string | null; n: Num }>(
+    `WITH ${LEVELS}
+     SELECT r.type, r.payload_category AS category, count(*)::int AS n
+     FROM requests r
+     LEFT JOIN levels slc ON slc.type = r.type AND slc.category = r.payload_category
+     LEFT JOIN levels sld ON sld.type = r.type AND sld.category IS NULL
+     WHERE r.tenant_id = $1 AND r.status IN ('received', 'in_progress')
+       AND r.created_at >= $2::timestamptz AND r.created_at < $3::timestamptz
+       AND ($4::text IS NULL OR r.authority_id = $4::text)
+       AND r.created_at + make_interval(secs => COALESCE(slc.days, sld.days) * 86400) < $3::timestamptz
+     GROUP BY 1, 2`,
+    [q.tenantId, q.from, q.to, q.authorityId, levels],
+  );
+  const byKind = new Map<string, Histograms & { type: string; category: string | null }>();
+  const histogramsOf = (type: string, category: string | null) => {
+    const key = `${type}\u0001${category ?? ''}`;
+    let h = byKind.get(key);
+    if (!h) byKind.set(key, (h = { type, category, ...emptyHistograms() }));
+    return h;
+  };
+  for (const r of days.rows) {
+    const h = histogramsOf(r.type, r.category);
+    const bins = r.h.split(',');
+    for (let i = 0; i < BINS; i++) {
+      h.fr[i]! += Number(bins[i]);
+      h.asg[i]! += Number(bins[BINS + i]);
+      h.re[i]! += Number(bins[2 * BINS + i]);
+    }
+  }
+  for (const part of [split.head, split.tail]) {
+    if (part.from >= part.to) continue;
+    for (const r of (await edge(part.from, part.to)).rows) {
+      const h = histogramsOf(r.type, r.category);
+      if (r.bfr !== null) h.fr[r.bfr - 1]! += 1;
+      if (r.basg !== null) h.asg[r.basg - 1]! += 1;
+      if (r.bre !== null) h.re[r.bre - 1]! += 1;
+    }
+  }
+  // The service level of a type and category: the category's own, else the type's (as PERIOD_REQUESTS reads it).
+  const serviceLevels = q.serviceLevels ?? [];
+  const levelOf = (type: string, category: string | null) => {
+    const own =
+      category === null ? undefined : serviceLevels.find((l) => l.type === type && l.category === category);
+    if (own) return { key: `${type}:${category}`, days: own.days };
+    const general = serviceLevels.find((l) => l.type === type && (l.category ?? null) === null);
+    return general ? { key: type, days: general.days } : null;
+  };
+  const openDueOf = new Map(openDue.rows.map((r) => [`${r.type}\u0001${r.category ?? ''}`, int(r.n)]));
+  const all = emptyHistograms();
+  const levelled = new Map<string, { days: number; re: number[]; due: number; within: number }>();
+  for (const [key, h] of byKind) {
+    addInto(all.fr, h.fr);
+    addInto(all.asg, h.asg);
+    addInto(all.re, h.re);
+    const level = levelOf(h.type, h.category);
+    if (!level) continue;
+    let l = levelled.get(level.key);
+    if (!l) levelled.set(level.key, (l = { days: level.days, re: emptyHistogram(), due: 0, within: 0 }));
+    addInto(l.re, h.re);
+    l.due += countOf(h.re) + (openDueOf.get(key) ?? 0);
+    l.within += countAtMost(h.re, level.days * 86_400);
+  }
+  // Open requests due whose kind had no delay at all in the period.
+  for (const r of openDue.rows) {
+    const key = `${r.type}\u0001${r.category ?? ''}`;
+    if (byKind.has(key)) continue;
+    const level = levelOf(r.type, r.category);
+    if (!level) continue;
+    let l = levelled.get(level.key);
+    if (!l) levelled.set(level.key, (l = { days: level.days, re: emptyHistogram(), due: 0, within: 0 }));
+    l.due += int(r.n);
+  }
+  const levels_ = [...levelled];
+  return {
+    firstResponse: spreadOf(all.fr),
+    assignment: spreadOf(all.asg),
+    resolution: spreadOf(all.re),
+    inTime: inTimeOf(
+      levels_.reduce((n, [, l]) => n + l.due, 0),
+      levels_.reduce((n, [, l]) => n + l.within, 0),
+    ),
+    byServiceLevel: levels_.map(([key, l]) => ({
+      key,
+      days: l.days,
+      resolution: spreadOf(l.re),
+      ...inTimeOf(l.due, l.within),
+    })),
+  };
+}
+
 /**
  * Requests open at the period's end (created before it, not resolved or rejected before it), by age in whole
  * days at that end.
@@ -167,8 +444,90 @@ interface ConversationRow {
 }
 
 /** Conversations of the tenant (they belong to no authority) by channel and day. */
-async function conversations(sql: SqlExecutor, q: IndicatorsQuery) {
-  const rows = await sql.query<ConversationRow>(
+async function conversations(sql: SqlExecutor, q: IndicatorsQuery, split: RollupSplit | null) {
+  const rows = split ? { rows: await rollupConversations(sql, q, split) } : await liveConversations(sql, q);
+  // The bot's turns: the citizens' messages the NLU read during the period (an index of their own).
+  const turns = await sql.query<{ bot_turns: Num }>(
+    `SELECT count(*)::int AS bot_turns FROM messages
+     WHERE tenant_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz
+       AND direction = 'in' AND intent IS NOT NULL`,
+    [q.tenantId, q.from, q.to],
+  );
+  return { rows: rows.rows, botTurns: int(turns.rows[0]?.bot_turns) };
+}
+
+/**
+ * The conversations of the whole days from the roll-up, of the edges from the conversations themselves, as
+ * the rows liveConversations gives (the waiting time's percentiles within one bin).
+ */
+async function rollupConversations(
+  sql: SqlExecutor,
+  q: IndicatorsQuery,
+  split: RollupSplit,
+): Promise<ConversationRow[]> {
+  type Part = { channel: string; day: string; total: Num; handed_over: Num; fallbacks: Num; h: string };
+  const days = await sql.query<Part>(
+    `SELECT channel, to_char(day, 'YYYY-MM-DD') AS day, total, handed_over, fallbacks,
+       array_to_string(wait, ',') AS h
+     FROM conversation_daily WHERE tenant_id = $1 AND day >= $2::date AND day < $3::date AND total <> 0`,
+    [q.tenantId, split.firstDay, split.endDay],
+  );
+  const edge = (from: Date, to: Date) =>
+    from >= to
+      ? Promise.resolve({ rows: [] as Part[] })
+      : sql.query<Part>(
+          `SELECT channel, to_char((created_at AT TIME ZONE $4::text)::date, 'YYYY-MM-DD') AS day, 1 AS total,
+             (handed_over_at IS NOT NULL)::int AS handed_over, nlu_fallbacks AS fallbacks,
+             ${binSql('EXTRACT(EPOCH FROM first_agent_reply_at - handed_over_at)::float8')}::text AS h
+           FROM conversations WHERE tenant_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz`,
+          [q.tenantId, from, to, q.timeZone],
+        );
+  const parts = [...(await edge(split.head.from, split.head.to)).rows, ...days.rows];
+  parts.push(...(await edge(split.tail.from, split.tail.to)).rows);
+  type Sum = { total: number; handed_over: number; fallbacks: number };
+  const zero = (): Sum => ({ total: 0, handed_over: 0, fallbacks: 0 });
+  const byChannel = new Map<string, Sum>();
+  const byDay = new Map<string, Sum>();
+  const all = zero();
+  const wait = emptyHistogram();
+  for (const p of parts) {
+    for (const s of [
+      byChannel.get(p.channel) ?? byChannel.set(p.channel, zero()).get(p.channel)!,
+      byDay.get(p.day) ?? byDay.set(p.day, zero()).get(p.day)!,
+      all,
+    ]) {
+      s.total += int(p.total);
+      s.handed_over += int(p.handed_over);
+      s.fallbacks += int(p.fallbacks);
+    }
+    // A day's histogram, or an edge conversation's bin (none without an agent's reply).
+    const bins = p.h === null ? [] : p.h.split(',');
+    if (bins.length === 1) wait[Number(bins[0]) - 1]! += 1;
+    else bins.forEach((n, i) => (wait[i]! += Number(n)));
+  }
+  const row = (channel: string | null, day: string | null, g: number, s: Sum): ConversationRow => ({
+    channel,
+    day,
+    g,
+    ...s,
+    wait_n: null,
+    wait_med: null,
+    wait_p90: null,
+  });
+  return [
+    {
+      ...row(null, null, 3, all),
+      wait_n: countOf(wait),
+      wait_med: percentileOf(wait, 0.5),
+      wait_p90: percentileOf(wait, 0.9),
+    },
+    ...[...byChannel].filter(([, s]) => s.total !== 0).map(([c, s]) => row(c, null, 1, s)),
+    ...[...byDay].filter(([, s]) => s.total !== 0).map(([d, s]) => row(null, d, 2, s)),
+  ];
+}
+
+async function liveConversations(sql: SqlExecutor, q: IndicatorsQuery) {
+  return sql.query<ConversationRow>(
     `WITH c AS (
        SELECT channel, handed_over_at, nlu_fallbacks,
          EXTRACT(EPOCH FROM first_agent_reply_at - handed_over_at)::float8 AS wait,
@@ -183,14 +542,6 @@ async function conversations(sql: SqlExecutor, q: IndicatorsQuery) {
      FROM c GROUP BY GROUPING SETS ((), (channel), (d))`,
     [q.tenantId, q.from, q.to, q.timeZone],
   );
-  // The bot's turns: the citizens' messages the NLU read during the period (an index of their own).
-  const turns = await sql.query<{ bot_turns: Num }>(
-    `SELECT count(*)::int AS bot_turns FROM messages
-     WHERE tenant_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz
-       AND direction = 'in' AND intent IS NOT NULL`,
-    [q.tenantId, q.from, q.to],
-  );
-  return { rows: rows.rows, botTurns: int(turns.rows[0]?.bot_turns) };
 }
 
 async function callbacksAndInterventions(sql: SqlExecutor, q: IndicatorsQuery) {
@@ -290,10 +641,24 @@ async function compute(sql: SqlExecutor, q: IndicatorsQuery): Promise<Indicators
   const granularity = q.granularity ?? 'week';
   const levels = JSON.stringify(q.serviceLevels ?? []);
   const base = [q.tenantId, q.from, q.to, q.authorityId, levels];
-  const counts = await requestCounts(sql, [...base, q.timeZone]);
-  const timing = await delays(sql, base);
+  // Whole days from the daily roll-up (migration 0026), the rest from the requests themselves.
+  const split = rollupSplit(q);
+  const countsOf = async (from: Date, to: Date) =>
+    from < to
+      ? (await requestCounts(sql, [q.tenantId, from, to, q.authorityId, levels, q.timeZone])).rows
+      : [];
+  const counts = {
+    rows: split
+      ? mergeCounts([
+          ...(await countsOf(split.head.from, split.head.to)),
+          ...(await rollupCounts(sql, q, split)),
+          ...(await countsOf(split.tail.from, split.tail.to)),
+        ])
+      : (await requestCounts(sql, [...base, q.timeZone])).rows,
+  };
+  const timing = split ? await rollupTiming(sql, q, split, levels) : timingOf((await delays(sql, base)).rows);
   const open = await backlog(sql, q);
-  const conv = await conversations(sql, q);
+  const conv = await conversations(sql, q, split);
   const work = await callbacksAndInterventions(sql, q);
   const csat = await satisfaction(sql, q);
   // GROUPING(channel, type, team): 0b011 = by channel, 0b101 = by type, 0b110 = by team, 0b111 = all.
@@ -310,13 +675,6 @@ async function compute(sql: SqlExecutor, q: IndicatorsQuery): Promise<Indicators
       .map((r) => ({ key: String(r[key]), count: int(r.n) }))
       .sort(byCount);
   const total = int(rowsOf(SETS.total!)[0]?.n);
-
-  const overall = timing.rows.find((r) => Number(r.g) === 1);
-  const inTime = (due: Num, within: Num) => ({
-    due: int(due),
-    withinLevel: int(within),
-    rate: rate(int(within), int(due)),
-  });
 
   const ageing = AGEING_BUCKETS.map((b, i) => ({
     key: b.key,
@@ -366,23 +724,12 @@ async function compute(sql: SqlExecutor, q: IndicatorsQuery): Promise<Indicators
       byAuthority: pick('authority', 'authority'),
       byWeek,
       byStatus: pick('status', 'status'),
-      medianFirstResponseSeconds: num(overall?.fr_med),
-      medianResolutionSeconds: num(overall?.re_med),
+      medianFirstResponseSeconds: timing.firstResponse.median,
+      medianResolutionSeconds: timing.resolution.median,
     },
     delays: {
-      firstResponse: spread(overall?.fr_n ?? 0, overall?.fr_med ?? null, overall?.fr_p90 ?? null),
-      assignment: spread(overall?.as_n ?? 0, overall?.as_med ?? null, overall?.as_p90 ?? null),
-      resolution: spread(overall?.re_n ?? 0, overall?.re_med ?? null, overall?.re_p90 ?? null),
-      inTime: inTime(overall?.due ?? 0, overall?.within ?? 0),
-      byServiceLevel: timing.rows
-        .filter((r) => Number(r.g) === 0 && r.sl_key !== null)
-        .map((r) => ({
-          key: r.sl_key!,
-          days: Number(r.sl_days),
-          resolution: spread(r.re_n, r.re_med, r.re_p90),
-          ...inTime(r.due, r.within),
-        }))
-        .sort((a, b) => a.key.localeCompare(b.key)),
+      ...timing,
+      byServiceLevel: [...timing.byServiceLevel].sort((a, b) => a.key.localeCompare(b.key)),
     },
     backlog: { open: ageing.reduce((n, b) => n + b.count, 0), ageing },
     conversations: {
@@ -429,4 +776,9 @@ export class PostgresIndicatorStore implements IndicatorStore {
   indicators(query: IndicatorsQuery): Promise<IndicatorsView> {
     return guarded('indicators', () => indicators(this.sql, query));
   }
+}
+
+/** Recomputes the daily roll-up from the requests and conversations (`npm run indicators:rebuild`). */
+export async function rebuildIndicatorsRollup(sql: SqlClient): Promise<void> {
+  await sql.transaction((tx) => tx.query('SELECT guichet_indicators_rebuild()'));
 }

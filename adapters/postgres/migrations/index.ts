@@ -18,6 +18,8 @@ import { migration0017 } from './0017-media';
 import { migration0021 } from './0021-steering-indicators';
 import { migration0024 } from './0024-knowledge-gaps';
 import { migration0025 } from './0025-satisfaction';
+import { migration0026 } from './0026-indicators-rollup';
+import { migration0027 } from './0027-voice-message-requests';
 
 export interface Migration {
   version: number;
@@ -45,4 +47,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0021,
   migration0024,
   migration0025,
+  migration0026,
+  migration0027,
 ];

@@ -259,6 +259,49 @@
     return (labels && labels[id]) || '—';
   }
 
+  /**
+   * "Écouter le message vocal": the recording (`path`, an /api/v1 audio endpoint) is fetched on demand — each
+   * listening is audited — with the console's credentials, then played in an <audio> player; Twilio unreachable
+   * is said in French. `onSignedOut` runs when the session has expired.
+   * @param {string} path @param {() => void} onSignedOut
+   */
+  function voicePlayer(path, onSignedOut) {
+    var box = el('div', { className: 'voice-message' });
+    var status = el('p', { className: 'voice-status', role: 'status' });
+    var play = el('button', {
+      type: 'button',
+      className: 'secondary',
+      text: 'Écouter le message vocal',
+      onclick: function () {
+        play.setAttribute('disabled', '');
+        status.textContent = 'Chargement du message vocal…';
+        image(path).then(
+          function (/** @type {string} */ url) {
+            var player = el('audio', { controls: true, src: url, 'aria-label': 'Message vocal du citoyen' });
+            box.replaceChild(player, play);
+            status.textContent = '';
+            /** @type {HTMLAudioElement} */ (player).play().catch(function () {
+              // Autoplay refused: the player's own button starts it.
+            });
+          },
+          function (/** @type {{ status?: number }} */ error) {
+            if (error && error.status === 401) return onSignedOut();
+            play.removeAttribute('disabled');
+            status.textContent =
+              error && error.status === 503
+                ? 'Le service téléphonique ne répond pas pour le moment : réessayez dans quelques minutes.'
+                : error && error.status === 404
+                  ? 'Ce message vocal n’est plus disponible.'
+                  : 'Le message vocal n’a pas pu être chargé.';
+          },
+        );
+      },
+    });
+    box.appendChild(play);
+    box.appendChild(status);
+    return box;
+  }
+
   window.Guichet = {
     byId: byId,
     input: input,
@@ -272,6 +315,7 @@
     api: api,
     upload: upload,
     image: image,
+    voicePlayer: voicePlayer,
     clientId: clientId,
     resume: resume,
     withTenant: withTenant,

@@ -349,53 +349,17 @@
     ]);
   }
 
-  /**
-   * "Écouter le message vocal": the recording is fetched on demand (each listening is audited) with the
-   * console's credentials, then played in an <audio> player; Twilio unreachable is said in French.
-   * @param {string} conversationId @param {string} recordingSid
-   */
+  /** @param {string} conversationId @param {string} recordingSid */
   function voicePlayer(conversationId, recordingSid) {
-    var box = el('div', { className: 'voice-message' });
-    var status = el('p', { className: 'voice-status', role: 'status' });
-    var button = el('button', {
-      type: 'button',
-      className: 'secondary',
-      text: 'Écouter le message vocal',
-      onclick: function () {
-        button.setAttribute('disabled', '');
-        status.textContent = 'Chargement du message vocal…';
-        window.Guichet.image(
-          withTenant(
-            '/conversations/' +
-              encodeURIComponent(conversationId) +
-              '/voice-messages/' +
-              encodeURIComponent(recordingSid),
-          ),
-        ).then(
-          function (/** @type {string} */ url) {
-            var player = el('audio', { controls: true, src: url, 'aria-label': 'Message vocal du citoyen' });
-            box.replaceChild(player, button);
-            status.textContent = '';
-            /** @type {HTMLAudioElement} */ (player).play().catch(function () {
-              // Autoplay refused: the player's own button starts it.
-            });
-          },
-          function (/** @type {{ status?: number }} */ error) {
-            if (error && error.status === 401) return logout();
-            button.removeAttribute('disabled');
-            status.textContent =
-              error && error.status === 503
-                ? 'Le service téléphonique ne répond pas pour le moment : réessayez dans quelques minutes.'
-                : error && error.status === 404
-                  ? 'Ce message vocal n’est plus disponible.'
-                  : 'Le message vocal n’a pas pu être chargé.';
-          },
-        );
-      },
-    });
-    box.appendChild(button);
-    box.appendChild(status);
-    return box;
+    return window.Guichet.voicePlayer(
+      withTenant(
+        '/conversations/' +
+          encodeURIComponent(conversationId) +
+          '/voice-messages/' +
+          encodeURIComponent(recordingSid),
+      ),
+      logout,
+    );
   }
 
   /** Loads and shows a conversation; `focus` moves the keyboard focus to it (a user's click, not a live refresh). */

@@ -111,8 +111,23 @@
     fact(details, 'Texte publié', r.publicDescription || 'Aucun (rien n’est publié)');
     var photo = G.byId('photo');
     G.clear(photo);
+    // A voice message left on the phone line: its length, its transcription (when Twilio sent one), the player
+    // (in the place of a photo: a call has none).
+    var voice = r.payload.voiceMessage;
     var photoUrl = r.payload.photo && typeof r.payload.photo.url === 'string' ? r.payload.photo.url : null;
-    if (photoUrl && /^https?:\/\//.test(photoUrl))
+    if (voice && typeof voice.recordingSid === 'string') {
+      fact(details, 'Message vocal', typeof voice.durationS === 'number' ? voice.durationS + ' s' : null);
+      fact(
+        details,
+        'Transcription',
+        typeof voice.transcription === 'string' ? voice.transcription : 'Pas encore de transcription.',
+      );
+      photo.appendChild(
+        G.voicePlayer(requestPath('/voice-message'), function () {
+          location.href = '/console';
+        }),
+      );
+    } else if (photoUrl && /^https?:\/\//.test(photoUrl))
       photo.appendChild(
         G.el('a', {
           href: photoUrl,

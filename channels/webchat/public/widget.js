@@ -17,7 +17,7 @@
    * @typedef {{ type: string, text?: string, title?: string, state?: string, url?: string,
    *   choices?: { label: string, value: string }[], fields?: { label: string, value: string }[],
    *   link?: { url: string, label: string } }} Reply
-   * @typedef {{ direction: string, text?: string, reply?: Reply, createdAt?: string }} HistoryRow
+   * @typedef {{ direction: string, text?: string, reply?: Reply, photos?: string[], createdAt?: string }} HistoryRow
    * @typedef {{ name?: string, notice?: string, locale?: string, privacyUrl?: string, accessibilityUrl?: string,
    *   greeting?: Reply, center?: { lat: number, lon: number },
    *   map?: { tileUrl?: string, attribution?: string } }} WidgetConfig
@@ -542,7 +542,7 @@
               state.live.splice(shown, 1);
               return;
             }
-            if (row.direction === 'in') appendUser(row.text || '', row.createdAt);
+            if (row.direction === 'in') appendUser(row.text || '', row.createdAt, row.photos);
             else if (row.reply) {
               appendReply(row.reply, row.createdAt);
               recent.push(key);
@@ -726,14 +726,47 @@
     return item;
   }
 
-  /** @param {string} text @param {string} [when] */
-  function appendUser(text, when) {
-    return appendItem(
-      'user',
-      t('youSaid'),
-      el('div', { className: 'guichet-bubble' }, [paragraph(text)]),
-      when,
+  /** @param {string} text @param {string} [when] @param {string[]} [photos] photos sent with it (history) */
+  function appendUser(text, when, photos) {
+    var bubble = el('div', { className: 'guichet-bubble' }, text ? [paragraph(text)] : []);
+    (photos || []).forEach(function (id) {
+      bubble.appendChild(historyPhoto(id));
+    });
+    return appendItem('user', t('youSaid'), bubble, when);
+  }
+
+  /**
+   * A photo the citizen sent, read again after a reload: fetched with the conversation's token (an <img src>
+   * cannot send it), shown from a data: URL; "Photo envoyée" in its place when it cannot be read.
+   * @param {string} id
+   */
+  function historyPhoto(id) {
+    var box = el('p', { className: 'guichet-text', text: photoText('sent') });
+    var url = new URL(
+      'conversations/' + encodeURIComponent(state.conversationId || '') + '/photos/' + encodeURIComponent(id),
+      BASE,
     );
+    url.searchParams.set('tenant', TENANT);
+    fetch(url.href, { headers: { 'X-Conversation-Token': state.token || '' } })
+      .then(function (res) {
+        if (!res.ok) throw new Error('photo ' + res.status);
+        return res.blob();
+      })
+      .then(function (blob) {
+        // A data: URL, as for a photo just sent: host pages' CSPs allow it more often than blob:.
+        var reader = new FileReader();
+        reader.onload = function () {
+          if (typeof reader.result !== 'string') return;
+          var img = el('img', { className: 'guichet-photo', alt: photoText('sent'), src: reader.result });
+          box.replaceWith(img);
+          img.addEventListener('load', scrollToEnd);
+        };
+        reader.readAsDataURL(blob);
+      })
+      .catch(function () {
+        // The text "Photo envoyée" stays.
+      });
+    return box;
   }
 
   /** @param {string} text */

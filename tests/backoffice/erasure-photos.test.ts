@@ -1,0 +1,128 @@
+// What an erasure leaves of a citizen's photos and registrations: nothing of the photos (bytes deleted from the
+// media store, publication withdrawn, even a published one — it may show the person), and of a library
+// registration for several people only the aggregate (how many, the total), never who. The same for the
+// retention job when it anonymises a closed request.
+import request from 'supertest';
+import { runRetention } from '../../server/retention';
+import type { Container } from '../../server/container';
+import { DEMO_TENANT } from '../support/harness';
+import { jpegWithGps } from '../support/photos';
+import {
+  backofficeContainer,
+  bearer,
+  incidentPayload,
+  issueToken,
+  rows,
+  seedConversation,
+  CONTAINER_TIMEOUT_MS,
+} from './support';
+
+const DAY = 24 * 3600 * 1000;
+
+describe('photos and registrations after an erasure or the retention job', () => {
+  let container: Container;
+  let agent: string;
+  let supervisor: string;
+  const api = () => request(container.app);
+
+  beforeAll(async () => {
+    container = await backofficeContainer();
+    agent = (await issueToken(container, { role: 'agent', tenantId: DEMO_TENANT })).token;
+    supervisor = (await issueToken(container, { role: 'supervisor', tenantId: DEMO_TENANT })).token;
+  }, CONTAINER_TIMEOUT_MS);
+  afterAll(() => container.close());
+
+  /** A citizen's pothole report with a stored photo, published by an agent. */
+  async function publishedReport() {
+    const saved = await container.media.accept(DEMO_TENANT, await jpegWithGps());
+    const seeded = await seedConversation(container, {
+      tenantId: DEMO_TENANT,
+      requests: [
+        {
+          type: 'report_incident',
+          authorityId: 'commune-verniere',
+          communeId: 'verniere',
+          payload: incidentPayload('voirie', 'Nid de poule', {
+            photo: { url: saved.url, contentType: 'image/jpeg' },
+          }),
+          location: { lat: 47.1, lon: 6.1 },
+        },
+      ],
+    });
+    const reference = seeded.references[0]!;
+    const photoUrl = `/api/v1/requests/${reference}/photos/${saved.key.split('/')[1]}`;
+    await api().put(`${photoUrl}/publication`).set(bearer(agent)).send({ published: true }).expect(200);
+    await api().get(`/open311/v2/media/${saved.key}`).expect(200);
+    return { ...seeded, key: saved.key, reference };
+  }
+
+  const stored = (key: string) => container.media.store.get(key);
+
+  it('erasing a contact deletes their photos’ bytes and withdraws a published one', async () => {
+    const citizen = await publishedReport();
+    await api().post(`/api/v1/contacts/${citizen.contactId}/erase`).set(bearer(supervisor)).expect(200);
+
+    expect(await stored(citizen.key)).toBeNull();
+    await api().get(`/open311/v2/media/${citizen.key}`).expect(404);
+    expect(
+      await rows(container, 'SELECT 1 FROM media_publications WHERE media_key = $1', [citizen.key]),
+    ).toEqual([]);
+    const photos = await api().get(`/api/v1/requests/${citizen.reference}/photos`).set(bearer(agent));
+    expect(photos.body.items ?? []).toEqual([]);
+  });
+
+  it('keeps of a family’s library registration how many they were and the total, not their names', async () => {
+    const family = await seedConversation(container, {
+      tenantId: DEMO_TENANT,
+      requests: [
+        {
+          type: 'library_registration',
+          authorityId: 'commune-verniere',
+          communeId: 'verniere',
+          payload: {
+            adherents: [
+              { name: 'Jeanne Dupont', pricing: { label: 'Adulte', price: 12, conditions: null } },
+              { name: 'Tom Dupont', pricing: { label: 'Moins de 18 ans', price: 0, conditions: null } },
+            ],
+            total: 12,
+            contact: { phone: '+33611223344' },
+            documents: ['Justificatif de domicile'],
+          },
+        },
+      ],
+    });
+    await api().post(`/api/v1/contacts/${family.contactId}/erase`).set(bearer(supervisor)).expect(200);
+    const [registration] = await rows<{ payload: Record<string, unknown> }>(
+      container,
+      'SELECT payload FROM requests WHERE reference = $1',
+      [family.references[0]],
+    );
+    expect(registration?.payload).toEqual({
+      total: 12,
+      adherentCount: 2,
+      documents: ['Justificatif de domicile'],
+      anonymised: true,
+    });
+  });
+
+  it('the retention job deletes the photo of a request it anonymises, published or not', async () => {
+    const citizen = await publishedReport();
+    await rows(container, `UPDATE requests SET status = 'resolved' WHERE reference = $1`, [
+      citizen.reference,
+    ]);
+    const store = container.store as unknown as { sql: Parameters<typeof runRetention>[0]['sql'] };
+    const [report] = await runRetention({
+      sql: store.sql,
+      tenants: [{ tenantId: DEMO_TENANT, transcriptsDays: 183, contactsDays: 365 }],
+      now: new Date(Date.now() + 400 * DAY),
+      media: container.media.store,
+    });
+    expect(report).toMatchObject({ ran: true, photosFailed: 0 });
+    expect(report?.photosDeleted).toBeGreaterThanOrEqual(1);
+    expect(await stored(citizen.key)).toBeNull();
+    await api().get(`/open311/v2/media/${citizen.key}`).expect(404);
+    expect(
+      await rows(container, 'SELECT 1 FROM media_publications WHERE media_key = $1', [citizen.key]),
+    ).toEqual([]);
+  });
+});
