@@ -213,7 +213,8 @@ export function createEngine(deps: EngineDeps): Engine {
     await dialogue.run(ctx);
     if (firstContact) {
       ctx.state.noticeShown = true;
-      ctx.replies.unshift({ type: 'text', text: turn.tenant.noticeShort });
+      const notice = (ctx.locale === 'en' && turn.tenant.noticeShortEn) || turn.tenant.noticeShort;
+      ctx.replies.unshift({ type: 'text', text: notice });
     }
     await next();
   };

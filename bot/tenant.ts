@@ -6,6 +6,8 @@ export interface TenantProfile {
   timeZone: string;
   /** Short personal-data notice shown at first contact on every channel. */
   noticeShort: string;
+  /** The same in English, when the territory translated it (a citizen who writes in English gets it). */
+  noticeShortEn?: string;
   /** The counter's phone and hours, given when the service is degraded. */
   contactPhone: string;
   contactHoursText: string;

@@ -13,6 +13,7 @@ export function tenantProfileOf(t: Territory): TenantProfile {
       name: t.name,
       timeZone: t.timeZone,
       noticeShort: t.notice.shortText,
+      ...(t.notice.en?.shortText ? { noticeShortEn: t.notice.en.shortText } : {}),
       contactPhone: t.contact.phone,
       contactHoursText: usualHours(t),
       vocabulary: { communes: t.communes.map((c) => ({ id: c.id, names: [c.name, ...c.aliases] })) },

@@ -195,9 +195,13 @@ export function createWebchatRouter(deps: WebchatDeps): Router {
     res.json({
       name: tenant.name,
       // Typeset like the replies, so the widget recognises the notice when the first answer repeats it.
-      notice: typography(tenant.notice, locale),
+      notice: typography((locale === 'en' && tenant.noticeEn) || tenant.notice, locale),
       locale: tenant.locale,
-      privacyUrl: tenant.privacyUrl,
+      // Guichet's own notice page in the citizen's language; a territory's own page is linked as it is.
+      privacyUrl:
+        locale === 'en' && tenant.privacyUrl.startsWith('/privacy?')
+          ? `${tenant.privacyUrl}&lang=en`
+          : tenant.privacyUrl,
       ...(tenant.accessibilityUrl ? { accessibilityUrl: tenant.accessibilityUrl } : {}),
       ...(tenant.center ? { center: tenant.center } : {}),
       ...(deps.greeting ? { greeting: presentReplies([deps.greeting(tenant.name, locale)], locale)[0] } : {}),

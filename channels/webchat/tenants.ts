@@ -6,6 +6,8 @@ export interface WebchatTenant {
   name: string;
   /** The short personal-data notice shown in the panel before the first message. */
   notice: string;
+  /** The same in English, when the territory translated it. */
+  noticeEn?: string;
   locale: 'fr' | 'en';
   /** The full privacy notice (the territory's page, or Guichet's /privacy page, relative to the app). */
   privacyUrl: string;
@@ -39,6 +41,7 @@ export function webchatTenantsFrom(territories: TerritoryProvider): WebchatTenan
     id: t.id,
     name: t.name,
     notice: t.notice.shortText,
+    noticeEn: t.notice.en?.shortText,
     locale: t.defaultLocale,
     privacyUrl: t.privacyUrl ?? `/privacy?tenant=${encodeURIComponent(t.id)}`,
     accessibilityUrl: t.accessibilityUrl,

@@ -42,6 +42,19 @@ export const NoticeSchema = z.object({
   contact: nonEmpty,
   /** One or two sentences, short enough for an SMS. */
   shortText: nonEmpty.max(320, 'must fit in two SMS segments (320 characters)'),
+  /** The same texts in English, for citizens who chose English (the notice page); each one optional. */
+  en: z
+    .object({
+      controller: nonEmpty,
+      purpose: nonEmpty,
+      legalBasis: nonEmpty,
+      retention: nonEmpty,
+      rights: nonEmpty,
+      contact: nonEmpty,
+      shortText: nonEmpty.max(320, 'must fit in two SMS segments (320 characters)'),
+    })
+    .partial()
+    .optional(),
 });
 
 export const CommuneSchema = z.object({

@@ -13,6 +13,7 @@ const Query = z.object({
     .max(64)
     .regex(/^[A-Za-z0-9_-]+$/)
     .optional(),
+  lang: z.enum(['fr', 'en']).optional(),
 });
 
 export function escapeHtml(text: string): string {
@@ -29,7 +30,7 @@ function territoryOf(territories: TerritoryProvider, key: string | undefined): T
   return catalog.get(key) ?? catalog.byWebchatKey(key);
 }
 
-const SECTIONS: [keyof Territory['notice'], string, string][] = [
+const SECTIONS: [keyof Omit<Territory['notice'], 'en'>, string, string][] = [
   ['controller', 'Responsable du traitement', 'Data controller'],
   ['purpose', 'Finalités', 'Purposes'],
   ['legalBasis', 'Base légale', 'Legal basis'],
@@ -38,27 +39,43 @@ const SECTIONS: [keyof Territory['notice'], string, string][] = [
   ['contact', 'Contact', 'Contact'],
 ];
 
-export function renderNotice(territory: Territory): string {
+/**
+ * The notice in the citizen's language: French, or English when asked (`lang=en`, the web chat's link for a
+ * citizen who chose English). A text the territory has not translated (`notice.en`) is shown in French,
+ * marked as such (`lang="fr"`, for screen readers) and announced.
+ */
+export function renderNotice(territory: Territory, locale: 'fr' | 'en' = 'fr'): string {
   const e = escapeHtml;
+  const en = locale === 'en';
+  const text = (key: keyof Omit<Territory['notice'], 'en'>): string => {
+    const translated = en ? territory.notice.en?.[key] : undefined;
+    if (!en || translated) return e(translated ?? territory.notice[key]);
+    return `<span lang="fr">${e(territory.notice[key])}</span>`;
+  };
+  const untranslated = en && SECTIONS.some(([key]) => !territory.notice.en?.[key]);
   const sections = SECTIONS.map(
-    ([key, fr, en]) =>
-      `    <section>\n      <h2>${e(fr)} <span lang="en">/ ${e(en)}</span></h2>\n      <p>${e(territory.notice[key])}</p>\n    </section>`,
+    ([key, fr, english]) =>
+      `    <section>\n      <h2>${e(en ? english : fr)}</h2>\n      <p>${text(key)}</p>\n    </section>`,
   ).join('\n');
+  const other = en
+    ? `<a href="?tenant=${encodeURIComponent(territory.id)}" lang="fr" hreflang="fr">Version française</a>`
+    : `<a href="?tenant=${encodeURIComponent(territory.id)}&amp;lang=en" lang="en" hreflang="en">English version</a>`;
   return `<!doctype html>
-<html lang="fr">
+<html lang="${en ? 'en' : 'fr'}">
   <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <title>Données personnelles – ${e(territory.name)}</title>
+    <title>${en ? 'Personal data' : 'Données personnelles'} – ${e(territory.name)}</title>
   </head>
   <body>
     <main>
-    <h1>Protection de vos données personnelles <span lang="en">/ Your personal data</span></h1>
-    <p>${e(territory.name)} — assistant en ligne, SMS et téléphone.</p>
-    <p><strong>${e(territory.notice.shortText)}</strong></p>
-${sections}
+    <p>${other}</p>
+    <h1>${en ? 'Your personal data' : 'Protection de vos données personnelles'}</h1>
+    <p>${e(territory.name)} — ${en ? 'online assistant, SMS and phone.' : 'assistant en ligne, SMS et téléphone.'}</p>
+    <p><strong>${text('shortText')}</strong></p>
+${untranslated ? '    <p>Some parts of this notice are published in French only.</p>\n' : ''}${sections}
     <section>
-      <h2>Nous joindre <span lang="en">/ Reach us</span></h2>
+      <h2>${en ? 'Reach us' : 'Nous joindre'}</h2>
       <p>${e(territory.contact.phone)} · ${e(territory.contact.email)}</p>
     </section>
     </main>
@@ -99,7 +116,7 @@ export function createPrivacyRouter(territories: TerritoryProvider): Router {
         );
       return;
     }
-    res.type('html').send(renderNotice(territory));
+    res.type('html').send(renderNotice(territory, query.data.lang ?? 'fr'));
   });
   return router;
 }

@@ -117,6 +117,16 @@ describe('GET /channels/webchat/config', () => {
     await api().get('/channels/webchat/config?tenant=demo&locale=de').expect(400);
   });
 
+  it('links the privacy notice and gives the data notice in the citizen’s language', async () => {
+    const en = await api().get('/channels/webchat/config?tenant=demo&locale=en').expect(200);
+    expect(en.body.privacyUrl).toBe(`/privacy?tenant=${DEMO_TENANT}&lang=en`);
+    expect(en.body.notice).toMatch(/^Your messages are processed by the CC du Val de Loue/);
+    expect((await api().get(en.body.privacyUrl).expect(200)).text).toMatch(/<html lang="en">/);
+    const fr = await api().get('/channels/webchat/config?tenant=demo&locale=fr').expect(200);
+    expect(fr.body.privacyUrl).toBe(`/privacy?tenant=${DEMO_TENANT}`);
+    expect(fr.body.notice).toMatch(/^Vos messages sont traités/);
+  });
+
   it('answers an unknown widget key with a 404', async () => {
     const res = await api().get('/channels/webchat/config?tenant=nope').expect(404);
     expect(res.body.error.code).toBe('NOT_FOUND');

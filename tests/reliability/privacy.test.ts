@@ -82,6 +82,38 @@ describe('information notice', () => {
     await request(container.app).get('/privacy?tenant=a&tenant=b').expect(400);
   });
 
+  it('is served in English for a citizen who chose English, each untranslated text in French and said so', async () => {
+    const res = await request(container.app).get(`/privacy?tenant=${DEMO_TENANT}&lang=en`).expect(200);
+    expect(res.text).toMatch(/<html lang="en">/);
+    expect(res.text).toContain('<h1>Your personal data</h1>');
+    for (const key of ['controller', 'purpose', 'legalBasis', 'retention', 'rights', 'contact'] as const) {
+      expect(res.text).toContain(escape(territory.notice.en![key]!));
+      expect(res.text).not.toContain(escape(territory.notice[key]));
+    }
+    expect(res.text).not.toMatch(/French only/);
+    expect(res.text).toMatch(/hreflang="fr">Version française</);
+    // A territory that did not translate its notice: the French text, marked as French, and the reader told.
+    const html = renderNotice(
+      { ...territory, notice: { ...territory.notice, en: undefined } } as Territory,
+      'en',
+    );
+    expect(html).toContain(`<span lang="fr">${escape(territory.notice.rights)}</span>`);
+    expect(html).toMatch(/published in French only/);
+    await request(container.app).get(`/privacy?tenant=${DEMO_TENANT}&lang=de`).expect(400);
+  });
+
+  it('is given in English at first contact to a citizen writing in English', async () => {
+    const answer = await container.engine.handleTurn({
+      tenantId: DEMO_TENANT,
+      channel: 'webchat',
+      address: `wc_privacy_en_${Date.now()}`,
+      text: 'Hello, what are the opening hours of the swimming pool?',
+      locale: 'en',
+    });
+    const first = answer.replies[0];
+    expect(first?.type === 'text' && first.text).toBe(territory.notice.en!.shortText);
+  });
+
   it('escapes territory text: content, never markup', () => {
     const hostile = {
       ...territory,
