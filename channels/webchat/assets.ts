@@ -56,5 +56,15 @@ export function createDemoSiteRouter(): Router {
     });
     res.sendFile(path.join(PUBLIC_DIR, 'demo.html'));
   });
+  // The demo site's accessibility statement (a model each territory adapts), linked by the widget.
+  router.get('/accessibilite', (_req, res) => {
+    res.set({
+      'Content-Security-Policy': DEMO_CSP,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'strict-origin-when-cross-origin',
+      'Cache-Control': 'no-cache',
+    });
+    res.sendFile(path.join(PUBLIC_DIR, 'accessibilite.html'));
+  });
   return router;
 }

@@ -204,8 +204,10 @@ const territoryObject = z.object({
   website: z.url().optional(),
   /** The territory's own privacy notice page; without it the web chat links Guichet's /privacy page. */
   privacyUrl: z.url().optional(),
-  /** The accessibility statement (déclaration d’accessibilité) the web chat links to. */
-  accessibilityUrl: z.url().optional(),
+  /** The accessibility statement (déclaration d’accessibilité) the web chat links to: a URL, or a path on Guichet. */
+  accessibilityUrl: z
+    .union([z.url(), z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, 'must be a URL or a path')])
+    .optional(),
   notice: NoticeSchema,
   contact: z.object({ phone: displayPhone, hours: openingHoursValue, email: z.email() }),
   channels: z.object({

@@ -108,10 +108,26 @@ describe('web chat greeting and location picker (headless Chromium)', () => {
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'webchat-greeting-1280.png') });
 
-    // In English, the greeting and the link follow.
+    // The accessibility statement, served with the demo site.
+    const statement = page.locator('.guichet-links a', { hasText: 'Accessibilité' });
+    expect(await statement.getAttribute('href')).toBe(`${base}/accessibilite`);
+    const statementPage = await context.newPage();
+    await statementPage.goto(`${base}/accessibilite`);
+    await statementPage.locator('h1', { hasText: 'Déclaration d’accessibilité' }).waitFor();
+    expect(await axeViolations(statementPage)).toEqual([]);
+    await statementPage.setViewportSize({ width: 375, height: 800 });
+    await statementPage.screenshot({
+      path: path.join(SCREENSHOTS, 'accessibility-statement-375.png'),
+      fullPage: true,
+    });
+    await statementPage.close();
+
+    // In English, the greeting and the links follow: the notice page itself is in English.
     await page.locator('.guichet-lang').click();
     await greeting().locator('.guichet-text', { hasText: 'Hello! I am the assistant of' }).waitFor();
-    await page.locator('.guichet-links a', { hasText: 'Full privacy notice' }).waitFor();
+    const english = page.locator('.guichet-links a', { hasText: 'Full privacy notice' });
+    await english.waitFor();
+    expect(await english.getAttribute('href')).toBe(`${base}/privacy?tenant=val-de-loue&lang=en`);
     await page.locator('.guichet-lang').click();
     await greeting().locator('.guichet-text', { hasText: 'Bonjour' }).waitFor();
   });

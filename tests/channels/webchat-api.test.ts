@@ -117,6 +117,15 @@ describe('GET /channels/webchat/config', () => {
     await api().get('/channels/webchat/config?tenant=demo&locale=de').expect(400);
   });
 
+  it('links the demo site’s accessibility statement, served by Guichet', async () => {
+    const res = await api().get('/channels/webchat/config?tenant=demo').expect(200);
+    expect(res.body.accessibilityUrl).toBe('/accessibilite');
+    const page = await api().get(res.body.accessibilityUrl).expect(200);
+    expect(page.text).toMatch(/<h1>Déclaration d’accessibilité de l’assistant en ligne<\/h1>/);
+    // Without an audit, the law's wording: "non conforme".
+    expect(page.text).toMatch(/<strong>non conforme<\/strong>/);
+  });
+
   it('links the privacy notice and gives the data notice in the citizen’s language', async () => {
     const en = await api().get('/channels/webchat/config?tenant=demo&locale=en').expect(200);
     expect(en.body.privacyUrl).toBe(`/privacy?tenant=${DEMO_TENANT}&lang=en`);
