@@ -217,17 +217,21 @@ export const spellReference = (ref: string): string =>
 
 /** Text made for a French text-to-speech voice: no URLs, no emoji, times and e-mails read naturally. */
 export function speakable(text: string): string {
-  return spellReference(text)
-    .replace(/https?:\/\/\S+/g, '')
-    .replace(
-      /\b([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)\b/g,
-      (_m, user: string, domain: string) => `${user} arobase ${domain.replace(/\./g, ' point ')}`,
-    )
-    .replace(/\b(\d{1,2}) ?h ?(\d{2})\b/g, '$1 heures $2')
-    .replace(/\b(\d{1,2}) h\b/g, '$1 heures')
-    .replace(/[\p{Extended_Pictographic}\u{FE0F}\u{200D}]/gu, '')
-    .replace(/\s*\n+\s*/g, '. ')
-    .replace(/\.\s*\./g, '.')
-    .replace(/\s{2,}/g, ' ')
-    .trim();
+  return (
+    spellReference(text)
+      .replace(/https?:\/\/\S+/g, '')
+      .replace(
+        /\b([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)\b/g,
+        (_m, user: string, domain: string) => `${user} arobase ${domain.replace(/\./g, ' point ')}`,
+      )
+      .replace(/\b(\d{1,2}) ?h ?(\d{2})\b/g, '$1 heures $2')
+      .replace(/\b(\d{1,2}) h\b/g, '$1 heures')
+      .replace(/[\p{Extended_Pictographic}\u{FE0F}\u{200D}]/gu, '')
+      // A line that announces a list ("Horaires des 7 prochains jours :") goes on with it, without a full stop.
+      .replace(/\s*:\s*\n+\s*/g, ' : ')
+      .replace(/\s*\n+\s*/g, '. ')
+      .replace(/\.\s*\./g, '.')
+      .replace(/\s{2,}/g, ' ')
+      .trim()
+  );
 }

@@ -132,7 +132,7 @@ describe('every SMS the demo territory sends', () => {
     const say = conversation();
     await say('je voudrais inscrire mon fils à l’école');
     await say('Lucas Martin');
-    await say(cpBirthDate());
+    await say(cpBirthDate(NOW));
     await say('CP');
     await say('3 rue du Moulin');
     await say('Claire Martin');
