@@ -179,6 +179,7 @@ const KNOWN_PREFIXES = [
   '/healthz',
   '/readyz',
   '/privacy',
+  '/accessibilite',
   '/channels/webchat',
   '/channels/twilio',
   '/api/messages',
