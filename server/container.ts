@@ -211,7 +211,7 @@ export async function createContainer(
       .digest('hex'),
   });
 
-  const mediaStore = createMediaStore(config, store.sql);
+  const mediaStore = createMediaStore(config, store.sql, logger);
   const media = new MediaIntake(mediaStore, config.MEDIA_MAX_BYTES);
 
   const webchat = createWebchatChannel({
