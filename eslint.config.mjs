@@ -93,7 +93,7 @@ export default tseslint.config(
       { group: ['**/channels', '**/channels/**'], message: 'Adapters never import a channel.' },
     ]),
   },
-  // One public service never imports another (issue 22): what two services share lives in intents/shared/.
+  // One public service never imports another (issue 22): what two services share lives in intents/common/.
   // A separate rule name (not no-restricted-imports) so this block adds to the core block instead of replacing it.
   {
     files: ['intents/*/**/*.ts'],
@@ -101,9 +101,9 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         ...['ImportDeclaration', 'ExportNamedDeclaration', 'ExportAllDeclaration'].map((node) => ({
-          // "../<folder>" from intents/<service>/: any sibling folder but shared/ (and ../deps, a file).
-          selector: `${node}[source.value=/^\\.\\.\\x2F(?!shared(\\x2F|$)|deps$)[\\w-]+(\\x2F|$)/]`,
-          message: 'A public service never imports another: move what they share to intents/shared/.',
+          // "../<folder>" from intents/<service>/: any sibling folder but common/ (and ../deps, a file).
+          selector: `${node}[source.value=/^\\.\\.\\x2F(?!common(\\x2F|$)|deps$)[\\w-]+(\\x2F|$)/]`,
+          message: 'A public service never imports another: move what they share to intents/common/.',
         })),
       ],
     },

@@ -1,6 +1,6 @@
 // Who is being registered: names ("Marie Durand et Léo Durand") or a head count ("moi et mes 2 enfants",
 // "3 personnes"), in which case the names are asked next.
-import { fold } from '../shared/text';
+import { fold } from '../common/text';
 import { prototypeless } from '../../bot/prototypeless';
 
 export const MAX_ADHERENTS = 8;

@@ -6,9 +6,9 @@ import { phrase } from '../../bot/i18n';
 import type { TurnContext } from '../../bot/turn-context';
 import { competentAuthority, type LibraryInfo, type Territory } from '../../knowledge/territory';
 import { territoryOf, type IntentDeps } from '../deps';
-import { fullName, parseNameList } from '../shared/person-name';
-import { answering, communeSlot, contactSlot, onlyCommune } from '../shared/slots';
-import { fold } from '../shared/text';
+import { fullName, parseNameList } from '../common/person-name';
+import { answering, communeSlot, contactSlot, onlyCommune } from '../common/slots';
+import { fold } from '../common/text';
 import { MAX_ADHERENTS, countAdherents } from './adherents';
 import {
   AdherentNamesSchema,

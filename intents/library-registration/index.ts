@@ -2,7 +2,7 @@
 import { phrase } from '../../bot/i18n';
 import type { IntentModule, ServiceDescription } from '../../bot/intent-module';
 import { territoryOf, type IntentDeps } from '../deps';
-import { answerProcedureQuestion } from '../shared/procedure-questions';
+import { answerProcedureQuestion } from '../common/procedure-questions';
 import { libraryRegistrationForm } from './form';
 
 export { LibraryRegistrationPayloadSchema, type LibraryRegistrationPayload } from './payload';

@@ -1,6 +1,6 @@
 // Schemas of a library registration: the form's values, and requests.payload of a 'library_registration'.
 import { z } from 'zod';
-import { ContactSchema } from '../shared/slots';
+import { ContactSchema } from '../common/slots';
 import { MAX_ADHERENTS } from './adherents';
 
 const FullName = z.string().trim().min(3).max(160);

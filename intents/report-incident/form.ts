@@ -7,7 +7,7 @@ import { phrase } from '../../bot/i18n';
 import type { TurnContext } from '../../bot/turn-context';
 import { competentAuthority, type Territory } from '../../knowledge/territory';
 import { territoryOf, type IntentDeps } from '../deps';
-import { CATEGORY_LABELS, isIncidentCategory, territoryCategories } from '../shared/incident-categories';
+import { CATEGORY_LABELS, isIncidentCategory, territoryCategories } from '../common/incident-categories';
 import { describeLocation, locate, pointOf, readLocation, type LocationValue, type Nearby } from './location';
 import {
   DuplicateDecisionSchema,
@@ -24,9 +24,9 @@ import {
   extractContact,
   formatContact,
   onlyCommune,
-} from '../shared/slots';
-import { addressFromMessage } from '../shared/french-address';
-import { fold } from '../shared/text';
+} from '../common/slots';
+import { addressFromMessage } from '../common/french-address';
+import { fold } from '../common/text';
 
 type Values = Record<string, SlotValue>;
 

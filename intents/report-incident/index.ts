@@ -2,11 +2,11 @@
 import { phrase } from '../../bot/i18n';
 import type { IntentModule, ServiceDescription } from '../../bot/intent-module';
 import type { IntentDeps } from '../deps';
-import { CATEGORY_LABELS } from '../shared/incident-categories';
+import { CATEGORY_LABELS } from '../common/incident-categories';
 import { reportIncidentForm } from './form';
 
 export { ReportIncidentPayloadSchema, type ReportIncidentPayload } from './payload';
-export { CATEGORY_LABELS, territoryCategories } from '../shared/incident-categories';
+export { CATEGORY_LABELS, territoryCategories } from '../common/incident-categories';
 export { DUPLICATE_RADIUS_M } from './location';
 
 /** What this service declares (labels, help menu, digression, language-model meaning, README row). */

@@ -2,7 +2,7 @@
 // shared store (requests.payload JSONB), read by back-office tools and Open311.
 import { z } from 'zod';
 import { INCIDENT_CATEGORIES } from '../../bot/nlu/types';
-import { ContactSchema } from '../shared/slots';
+import { ContactSchema } from '../common/slots';
 import { GEOCODING_STATUSES, LocationValueSchema } from './location';
 
 const CategorySchema = z.enum(INCIDENT_CATEGORIES);

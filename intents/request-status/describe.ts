@@ -6,7 +6,7 @@ import type { Reply } from '../../bot/messages';
 import type { RequestRecord, RequestStatus } from '../../bot/ports';
 import type { TurnContext } from '../../bot/turn-context';
 import type { Territory } from '../../knowledge/territory';
-import { CATEGORY_LABELS, isIncidentCategory } from '../shared/incident-categories';
+import { CATEGORY_LABELS, isIncidentCategory } from '../common/incident-categories';
 
 export const STATUS_LABELS: Record<RequestStatus, Phrase> = {
   received: phrase('reçue', 'received'),

@@ -6,10 +6,10 @@ import { phrase, type Phrase } from '../../bot/i18n';
 import type { TurnContext } from '../../bot/turn-context';
 import { competentAuthority, type SchoolInfo, type Territory } from '../../knowledge/territory';
 import { territoryOf, type IntentDeps } from '../deps';
-import { birthDateSlot } from '../shared/birth-date';
-import { addressFromMessage, formatFrenchAddress } from '../shared/french-address';
-import { personNameSlot } from '../shared/person-name';
-import { answering, communeName, communeSlot, contactSlot, onlyCommune } from '../shared/slots';
+import { birthDateSlot } from '../common/birth-date';
+import { addressFromMessage, formatFrenchAddress } from '../common/french-address';
+import { personNameSlot } from '../common/person-name';
+import { answering, communeName, communeSlot, contactSlot, onlyCommune } from '../common/slots';
 import {
   ChildSchema,
   LevelCheckSchema,

@@ -1,6 +1,6 @@
 // Schemas of a school registration: the form's values, and requests.payload of a 'school_registration'.
 import { z } from 'zod';
-import { ContactSchema } from '../shared/slots';
+import { ContactSchema } from '../common/slots';
 
 const NamePart = z.string().trim().min(1).max(80);
 export const ChildSchema = z.object({ firstName: NamePart, lastName: NamePart });

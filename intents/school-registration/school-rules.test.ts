@@ -1,8 +1,8 @@
 // Parsing what parents type: names, dates, classes, collège mentions, sector lookups.
 import path from 'node:path';
 import { TerritoryProvider, type SchoolInfo } from '../../knowledge/territory';
-import { ageOn, parseNumericDate } from '../shared/birth-date';
-import { parseNameList, parsePersonName } from '../shared/person-name';
+import { ageOn, parseNumericDate } from '../common/birth-date';
+import { parseNameList, parsePersonName } from '../common/person-name';
 import {
   communesServingStreet,
   findLevel,

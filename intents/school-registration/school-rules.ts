@@ -2,7 +2,7 @@
 // (not the commune's job), the child's age, and which school serves an address (sectors).
 import { DateTime } from 'luxon';
 import type { SchoolInfo } from '../../knowledge/territory';
-import { fold } from '../shared/text';
+import { fold } from '../common/text';
 
 export type SchoolLevel = SchoolInfo['levels'][number];
 export type Cycle = SchoolLevel['cycle'];
