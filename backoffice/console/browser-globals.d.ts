@@ -58,6 +58,10 @@ interface GuichetCommon {
   /** A fresh random id for an action sent later (idempotency). */
   clientId(): string;
   resume(): Promise<boolean>;
+  /** Resumes the session (else rejects with a 401 saying `signInMessage`), then loads the vocabulary. */
+  startPage(signInMessage: string): Promise<GuichetVocabulary>;
+  /** Shows an error in #page-error (`forbidden` for a 403 when given; a sign-in link after a 401). */
+  pageError(e: unknown, forbidden?: string): void;
   withTenant(path: string): string;
   vocabulary(): Promise<GuichetVocabulary>;
   label(v: GuichetVocabulary | null, group: keyof GuichetVocabulary, id: string | null | undefined): string;

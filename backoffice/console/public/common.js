@@ -302,6 +302,33 @@
     return box;
   }
 
+  /**
+   * The start of a page for signed-in agents: the session resumed, else an error (401) saying `signInMessage`;
+   * then the territory's vocabulary (French labels).
+   * @param {string} signInMessage
+   * @returns {Promise<GuichetVocabulary>}
+   */
+  function startPage(signInMessage) {
+    return resume().then(function (signedIn) {
+      if (!signedIn) throw Object.assign(new Error(signInMessage), { status: 401 });
+      return loadVocabulary();
+    });
+  }
+
+  /**
+   * A page-level error in #page-error: its message (`forbidden` instead for a 403, when given), and a link to
+   * sign in again after a 401.
+   * @param {unknown} e
+   * @param {string} [forbidden]
+   */
+  function pageError(e, forbidden) {
+    var error = /** @type {GuichetApiError} */ (e);
+    var message = byId('page-error');
+    message.textContent = error.status === 403 && forbidden ? forbidden : error.message;
+    if (error.status === 401)
+      message.appendChild(el('a', { href: '/console', text: ' Aller à la connexion' }));
+  }
+
   window.Guichet = {
     byId: byId,
     input: input,
@@ -318,6 +345,8 @@
     voicePlayer: voicePlayer,
     clientId: clientId,
     resume: resume,
+    startPage: startPage,
+    pageError: pageError,
     withTenant: withTenant,
     vocabulary: loadVocabulary,
     label: label,

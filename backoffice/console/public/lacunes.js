@@ -99,28 +99,11 @@
 
   /** @param {unknown} e */
   function fail(e) {
-    var error = /** @type {GuichetApiError} */ (e);
-    var message = G.byId('page-error');
-    message.textContent =
-      error.status === 403
-        ? 'Cette page est réservée aux responsables et aux administrateurs.'
-        : error.message;
-    if (error.status === 401)
-      message.appendChild(G.el('a', { href: '/console', text: ' Aller à la connexion' }));
+    G.pageError(e, 'Cette page est réservée aux responsables et aux administrateurs.');
   }
 
   document.addEventListener('DOMContentLoaded', function () {
-    G.resume()
-      .then(function (signedIn) {
-        if (!signedIn)
-          throw Object.assign(
-            new Error('Connectez-vous à la console pour voir les questions sans réponse.'),
-            {
-              status: 401,
-            },
-          );
-        return G.vocabulary();
-      })
+    G.startPage('Connectez-vous à la console pour voir les questions sans réponse.')
       .then(function (v) {
         vocabulary = v;
         G.byId('gap-filters').addEventListener('submit', function (event) {

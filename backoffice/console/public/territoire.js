@@ -91,25 +91,11 @@
 
   /** @param {unknown} e */
   function fail(e) {
-    var error = /** @type {GuichetApiError} */ (e);
-    var message = G.byId('page-error');
-    message.textContent = error.message;
-    if (error.status === 401)
-      message.appendChild(G.el('a', { href: '/console', text: ' Aller à la connexion' }));
+    G.pageError(e);
   }
 
   document.addEventListener('DOMContentLoaded', function () {
-    G.resume()
-      .then(function (signedIn) {
-        if (!signedIn)
-          throw Object.assign(
-            new Error('Connectez-vous à la console pour voir les demandes du territoire.'),
-            {
-              status: 401,
-            },
-          );
-        return G.vocabulary();
-      })
+    G.startPage('Connectez-vous à la console pour voir les demandes du territoire.')
       .then(function (v) {
         vocabulary = v;
         fillChoices(G.select('filter-commune'), v.communes, 'Toutes');
