@@ -44,6 +44,9 @@ describeBrowser('web chat photo button in Chromium', () => {
   async function openChat(width: number): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ viewport: { width, height: 800 }, locale: 'fr-FR' });
     const page = await context.newPage();
+    // Playwright intercepts file choosers only once a listener exists, and turning that on is asynchronous: a
+    // listener added with the key press could come after the dialog (then no event, a 30 s wait). Added now.
+    page.on('filechooser', () => undefined);
     await page.goto(`${base}/`);
     await page.locator('.guichet-launcher').click();
     await page.locator('#guichet-input').fill('bonjour');
