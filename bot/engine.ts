@@ -6,6 +6,7 @@ import { GuichetError, isGuichetError } from './errors';
 import { phrase, say, type Locale } from './i18n';
 import {
   IncomingMessageSchema,
+  ReplySchema,
   replyToPlainText,
   type IncomingMessage,
   type Reply,
@@ -152,9 +153,34 @@ export function createEngine(deps: EngineDeps): Engine {
       throw new GuichetError('LOCK_TIMEOUT', 'A newer lock holder already wrote this conversation');
     }
     const state = readState(stored?.data);
+    const messageId = turn.message.providerMessageId;
+    if (messageId && state.lastMessageId === messageId) {
+      // This message's turn went through entirely but its answer was never recorded (the instance died): the
+      // provider's retry gets that answer, not a second turn on the state it already moved on.
+      turn.result = await recoveredAnswer(turn, messageId);
+      return;
+    }
     if (turn.message.locale) state.locale = turn.message.locale;
     turn.ctx = new TurnContext(turn.message, turn.tenant, conversation, state, turn.now, deps.store);
     await next();
+  };
+
+  /** A stored bot message as the reply it was (its payload), or its plain text when the payload is unreadable. */
+  const readReply = (m: MessageRecord): Reply[] => {
+    const parsed = ReplySchema.safeParse(m.payload);
+    return [parsed.success ? parsed.data : { type: 'text', text: m.text }];
+  };
+
+  /** The answer stored with a committed turn, to give again (see TurnResult.recovered). */
+  const recoveredAnswer = async (turn: Turn, messageId: string): Promise<TurnResult> => {
+    const conversationId = turn.conversation!.id;
+    const stored = await deps.store.committedReplies(turn.tenant.id, conversationId, messageId);
+    logger.warn('turn already committed, its stored answer is given again', { tenant: turn.tenant.id });
+    return {
+      conversationId,
+      replies: stored.flatMap((m) => readReply(m)),
+      recovered: true,
+    };
   };
 
   const command: Middleware<Turn> = async (turn, next) => {
@@ -231,7 +257,7 @@ export function createEngine(deps: EngineDeps): Engine {
       text: replyToPlainText(r),
       payload: r,
     }));
-    await deps.store.commitTurn({
+    const outcome = await deps.store.commitTurn({
       tenantId: turn.tenant.id,
       conversationId: conversation.id,
       messages: [inbound, ...outbound],
@@ -241,7 +267,14 @@ export function createEngine(deps: EngineDeps): Engine {
       conversation: { ...ctx.effects.conversation, lastIntent: ctx.nlu.intent },
       fenceToken: turn.lock?.token,
     });
-    turn.result = { conversationId: conversation.id, replies: ctx.replies };
+    // Already committed by an instance that died before writing the state: the citizen gets the answer stored
+    // then (this run's requests and side effects were not written). This run went through the same message on
+    // the same state, so the state it reached is the one that answer leads to, and it is written below.
+    turn.result =
+      outcome === 'already_committed' && turn.message.providerMessageId
+        ? await recoveredAnswer(turn, turn.message.providerMessageId)
+        : { conversationId: conversation.id, replies: ctx.replies };
+    ctx.state.lastMessageId = turn.message.providerMessageId ?? null;
     const data = {
       ...(ctx.state as unknown as JsonObject),
       ...(turn.lock ? { [FENCE_FIELD]: turn.lock.token } : {}),

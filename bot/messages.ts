@@ -96,6 +96,11 @@ export interface TurnResult {
   replies: Reply[];
   /** The same provider message was already processed: this is the stored answer, nothing was redone. */
   replayed?: boolean;
+  /**
+   * The answer of a turn an instance committed but did not live to give, read back from the transcript on the
+   * provider's retry: nothing was recorded twice, and the answer is to be delivered (it never was).
+   */
+  recovered?: boolean;
   /** The conversation is owned by an agent: the bot stayed silent and the message went to the agent. */
   forwardedToAgent?: boolean;
 }

@@ -60,6 +60,12 @@ export const ConversationStateSchema = z.object({
   lastQuestion: z.string().max(MAX_QUESTION_CHARS).nullable().default(null),
   /** The satisfaction question was asked after an agent released this conversation: never asked twice. */
   satisfactionAsked: z.boolean().default(false),
+  /**
+   * The provider message id of the last turn this state records. A provider's retry of that message (its
+   * instance died after committing, before recording its answer) is then answered from the transcript
+   * instead of being understood again on the state it already moved on.
+   */
+  lastMessageId: z.string().max(200).nullable().default(null),
 });
 export type ConversationState = z.infer<typeof ConversationStateSchema>;
 

@@ -13,6 +13,7 @@ import type {
   SharedStore,
   TenantRecord,
   TurnCommit,
+  TurnCommitOutcome,
 } from '../../bot/ports';
 import type { Channel, GeoPoint } from '../../bot/messages';
 import { toGuichetError } from './db-errors';
@@ -157,7 +158,7 @@ export class PostgresSharedStore implements SharedStore {
     });
   }
 
-  commitTurn(commit: TurnCommit): Promise<void> {
+  commitTurn(commit: TurnCommit): Promise<TurnCommitOutcome> {
     if (!UUID.test(commit.conversationId)) {
       return Promise.reject(new GuichetError('NOT_FOUND', `No conversation ${commit.conversationId}`));
     }
@@ -173,11 +174,12 @@ export class PostgresSharedStore implements SharedStore {
     return this.run('commitTurn', async () => {
       const { sql, params } = commitTurnStatement(commit, commit.actor ?? this.options.turnActor ?? 'bot');
       // A handful of shapes (with or without requests, follows, outbox…), each prepared once per connection.
-      const result = await this.sql.query<{ conversations: number }>(sql, params, {
+      const result = await this.sql.query<{ conversations: number; replayed: number }>(sql, params, {
         prepared: true,
         asyncCommit: isTranscriptOnly(commit),
       });
       if (Number(result.rows[0]?.conversations ?? 0) === 0) {
+        if (Number(result.rows[0]?.replayed ?? 0) > 0) return 'already_committed';
         if (
           commit.fenceToken !== undefined &&
           (await this.getConversation(commit.tenantId, commit.conversationId))
@@ -186,6 +188,33 @@ export class PostgresSharedStore implements SharedStore {
         }
         throw new GuichetError('NOT_FOUND', `No conversation ${commit.conversationId} in ${commit.tenantId}`);
       }
+      return 'committed';
+    });
+  }
+
+  committedReplies(
+    tenantId: string,
+    conversationId: string,
+    providerMessageId: string,
+  ): Promise<MessageRecord[]> {
+    if (!UUID.test(conversationId)) return Promise.resolve([]);
+    return this.run('committedReplies', async () => {
+      // The bot's messages stored after that inbound message, up to the conversation's next inbound one.
+      const result = await this.sql.query<MessageRow>(
+        `WITH turn AS (
+           SELECT id AS turn_id FROM messages
+            WHERE conversation_id = $1 AND tenant_id = $2 AND provider_message_id = $3
+         ), next_in AS (
+           SELECT min(n.id) AS next_id FROM messages n, turn
+            WHERE n.conversation_id = $1 AND n.id > turn.turn_id AND n.direction <> 'out'
+         )
+         SELECT ${MESSAGE_COLUMNS} FROM messages, turn, next_in
+          WHERE conversation_id = $1 AND direction = 'out' AND id > turn.turn_id
+            AND (next_in.next_id IS NULL OR id < next_in.next_id)
+          ORDER BY id`,
+        [conversationId, tenantId, providerMessageId],
+      );
+      return result.rows.map(toMessage);
     });
   }
 
@@ -450,6 +479,14 @@ function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; 
   const tenantId = param(commit.tenantId, 'text');
   // Every insert joins `conv`: a stale fence leaves `conv` empty, hence nothing written at all.
   const fence = commit.fenceToken === undefined ? undefined : param(commit.fenceToken, 'bigint');
+  // …and so does a provider message already stored: its turn was committed once (by an instance that may have
+  // died before answering); run again on the provider's retry, it must not add a second request or side effect.
+  const providerIds = commit.messages.flatMap((m) => (m.providerMessageId ? [m.providerMessageId] : []));
+  const conversationId = param(commit.conversationId, 'uuid');
+  const seen =
+    providerIds.length > 0
+      ? `EXISTS (SELECT 1 FROM messages WHERE conversation_id = ${conversationId} AND provider_message_id = ANY(${param(providerIds, 'text[]')}))`
+      : undefined;
 
   const ctes = [
     `conv AS (
@@ -463,9 +500,9 @@ function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; 
     nlu_fallbacks = nlu_fallbacks + ${change.nluFallback ? 1 : 0}${
       agentReplied ? ',\n    first_agent_reply_at = COALESCE(first_agent_reply_at, now())' : ''
     }${fence ? `,\n    fence_token = ${fence}` : ''}
-  WHERE id = ${param(commit.conversationId, 'uuid')} AND tenant_id = ${tenantId}${
+  WHERE id = ${conversationId} AND tenant_id = ${tenantId}${
     fence ? `\n    AND (fence_token IS NULL OR fence_token <= ${fence})` : ''
-  }
+  }${seen ? `\n    AND NOT ${seen}` : ''}
   RETURNING id, tenant_id, channel
 )`,
   ];
@@ -607,6 +644,6 @@ function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; 
   }
 
   const sql = `WITH ${ctes.join(',\n')}
-SELECT (SELECT count(*) FROM conv)::int AS conversations, ${failCheck}::int AS failed`;
+SELECT (SELECT count(*) FROM conv)::int AS conversations, ${failCheck}::int AS failed, ${seen ? `${seen}::int` : '0'} AS replayed`;
   return { sql, params };
 }

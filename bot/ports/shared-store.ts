@@ -110,6 +110,8 @@ export interface TurnCommit {
   fenceToken?: number;
 }
 
+export type TurnCommitOutcome = 'committed' | 'already_committed';
+
 export interface SharedStore {
   migrate(): Promise<void>;
   ping(): Promise<void>;
@@ -133,7 +135,19 @@ export interface SharedStore {
 
   /** A fresh, unique reference DEM-YYYY-NNNNNN (may leave gaps; never reused). */
   reserveReference(now: Date): Promise<string>;
-  commitTurn(commit: TurnCommit): Promise<void>;
+  /**
+   * Commits a turn in one transaction. A turn is committed once per provider message: when a message of the
+   * commit carries a provider message id already stored in the conversation (the provider retried a message
+   * whose turn an instance committed before dying), nothing at all is written — no second request, no second
+   * outbox item — and the outcome is 'already_committed' (the answer given then: `committedReplies`).
+   */
+  commitTurn(commit: TurnCommit): Promise<TurnCommitOutcome>;
+  /** The bot's answer stored with the turn of one provider message, in order ([] if there is none). */
+  committedReplies(
+    tenantId: string,
+    conversationId: string,
+    providerMessageId: string,
+  ): Promise<MessageRecord[]>;
 
   listMessages(
     tenantId: string,

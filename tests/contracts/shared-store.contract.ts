@@ -294,6 +294,48 @@ export function sharedStoreContract(
       expect(texts).toEqual(['Bonjour', 'Bonjour !']);
     });
 
+    it('commits a turn once per provider message: a retried commit writes nothing and reads the answer back', async () => {
+      const tenantId = await newTenant();
+      const conv = await store.openConversation({ tenantId, channel: 'sms', address: phone() });
+      const incoming: MessageRecord = { direction: 'in', text: 'oui', providerMessageId: 'SM-confirm' };
+      const answer: MessageRecord = {
+        direction: 'out',
+        text: 'Enregistré sous la référence DEM-2026-AAAAAA.',
+        payload: { type: 'text', text: 'Enregistré sous la référence DEM-2026-AAAAAA.' },
+      };
+      const commitOf = async (text: string): Promise<TurnCommit> => ({
+        ...turn(tenantId, conv.id, {
+          messages: [incoming, { ...answer, text }],
+          requests: [await newRequest(tenantId, conv)],
+          outbox: [{ kind: 'request.created', payload: {}, dedupeKey: `once-${randomUUID()}` }],
+        }),
+        fenceToken: 9,
+      });
+      expect(await store.commitTurn(await commitOf(answer.text))).toBe('committed');
+      await store.commitTurn(turn(tenantId, conv.id, { messages: [{ direction: 'in', text: 'merci' }] }));
+      // The same message again (its instance died before answering): nothing of the second run is written.
+      expect(await store.commitTurn(await commitOf('Enregistré sous DEM-2026-BBBBBB.'))).toBe(
+        'already_committed',
+      );
+      expect(await count('SELECT count(*) AS n FROM requests WHERE tenant_id = $1', [tenantId])).toBe(1);
+      expect(
+        await count("SELECT count(*) AS n FROM outbox WHERE tenant_id = $1 AND dedupe_key LIKE 'once-%'", [
+          tenantId,
+        ]),
+      ).toBe(1);
+      expect((await store.listMessages(tenantId, conv.id)).map((m) => m.text)).toEqual([
+        'oui',
+        answer.text,
+        'merci',
+      ]);
+      // The answer given with it, without the messages after it; nothing for an unknown message or tenant.
+      expect(await store.committedReplies(tenantId, conv.id, 'SM-confirm')).toEqual([
+        expect.objectContaining({ direction: 'out', text: answer.text, payload: answer.payload }),
+      ]);
+      expect(await store.committedReplies(tenantId, conv.id, 'SM-unknown')).toEqual([]);
+      expect(await store.committedReplies(await newTenant(), conv.id, 'SM-confirm')).toEqual([]);
+    });
+
     it('returns the latest messages, oldest first, when limited', async () => {
       const tenantId = await newTenant();
       const conv = await store.openConversation({ tenantId, channel: 'webchat', address: randomUUID() });

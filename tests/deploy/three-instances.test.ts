@@ -217,8 +217,19 @@ describeWithBinaries(['postgres', 'redis-server', 'haproxy'], 'three instances b
     // Once the load is well under way, the second instance dies without a chance to finish anything.
     const victim = instances[1]!;
     const total = citizens.length * rounds * 7;
-    // It is killed while it waits on the address API for a citizen: a turn is in flight there.
-    while (delivered < total / 4 || victimGeocoder.pending() === 0) await sleep(5);
+    // It is killed while it waits on the address API for a citizen: a turn is in flight there. Address
+    // lookups happen once per report (the opening names the street), so the wait is for one of them once a few
+    // messages went through — bounded, and a clear failure if the load ends without one on that instance.
+    let loadEnded = false;
+    void Promise.allSettled(load).then(() => (loadEnded = true));
+    const killBy = Date.now() + 60_000;
+    while (delivered < citizens.length / 3 || victimGeocoder.pending() === 0) {
+      if (loadEnded || Date.now() > killBy)
+        throw new Error(
+          `no turn was waiting on the second instance's address API (${delivered}/${total} delivered)`,
+        );
+      await sleep(5);
+    }
     victim.child.kill('SIGKILL');
     await victim.exited;
     const killedAt = Date.now();

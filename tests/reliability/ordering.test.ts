@@ -107,6 +107,53 @@ describeWithBoth('two instances sharing Redis and PostgreSQL', () => {
     expect(rows.rows).toHaveLength(1);
   });
 
+  // An instance dies right after committing a confirmation: its answer (the reference) was never given nor
+  // recorded as given, and its claim lapses. The provider's retry lands on the other instance.
+  it.each([
+    ['before writing the conversation state', true],
+    ['after writing the conversation state', false],
+  ])(
+    'answers a retried confirmation with the request already recorded, once, when its instance died %s',
+    async (_when, stateLost) => {
+      const posts = [appWebchat(a.app), appWebchat(b.app)];
+      const open = await reportUpToConfirmation(posts[0]!, { lat: 47.05, lon: 6.05 });
+      const yes = {
+        conversationId: open.conversationId,
+        token: open.token,
+        clientMessageId: `dies-${_when}`,
+      };
+      // The dying instance: its claim is never completed (it lapses: here at once), its state write maybe lost.
+      jest.spyOn(a.idempotency, 'complete').mockImplementation((key) => a.idempotency.abandon(key));
+      if (stateLost) jest.spyOn(a.state, 'set').mockRejectedValueOnce(new Error('instance killed'));
+      const lost = await posts[0]!({ ...yes, ...choice(open.last, /Oui, enregistrer/)! });
+      jest.restoreAllMocks();
+      const reference = REFERENCE.exec(lost.text)?.[0];
+      expect(reference).toMatch(REFERENCE);
+
+      const retried = await posts[1]!({ ...yes, ...choice(open.last, /Oui, enregistrer/)! });
+      expect([retried.status, retried.error]).toEqual([200, undefined]);
+      // The citizen is told the reference that was recorded, and only one request exists.
+      expect(retried.text).toBe(lost.text);
+      const conversation = await a.store.findConversation({
+        tenantId: DEMO_TENANT,
+        channel: 'webchat',
+        address: open.conversationId,
+      });
+      const rows = await (a.store as PostgresSharedStore).sql.query<{ reference: string }>(
+        'SELECT reference FROM requests WHERE conversation_id = $1',
+        [conversation!.id],
+      );
+      expect(rows.rows.map((r) => r.reference)).toEqual([reference]);
+      const transcript = await a.store.listMessages(DEMO_TENANT, conversation!.id);
+      expect(transcript.filter((m) => /enregistré sous la référence/.test(m.text))).toHaveLength(1);
+      // The dialogue goes on from after the confirmation, not back in the report.
+      const next = await posts[1]!({ conversationId: open.conversationId, token: open.token, text: 'merci' });
+      expect(next.status).toBe(200);
+      expect(next.text).not.toMatch(/enregistrer|Est-ce correct/i);
+      expect((await b.engine.conversationState(conversation!.id)).form).toBeNull();
+    },
+  );
+
   it('starts afresh when the conversation at an address was closed (the remembered conversation id is a guess)', async () => {
     const address = `+3367${Date.now().toString().slice(-7)}`;
     const base = { tenantId: DEMO_TENANT, channel: 'sms' as const, address };
