@@ -157,7 +157,7 @@ export function createEngine(deps: EngineDeps): Engine {
     if (messageId && state.lastMessageId === messageId) {
       // This message's turn went through entirely but its answer was never recorded (the instance died): the
       // provider's retry gets that answer, not a second turn on the state it already moved on.
-      turn.result = await recoveredAnswer(turn, messageId);
+      turn.result = (await recoveredAnswer(turn, messageId)).result;
       return;
     }
     if (turn.message.locale) state.locale = turn.message.locale;
@@ -171,15 +171,17 @@ export function createEngine(deps: EngineDeps): Engine {
     return [parsed.success ? parsed.data : { type: 'text', text: m.text }];
   };
 
-  /** The answer stored with a committed turn, to give again (see TurnResult.recovered). */
-  const recoveredAnswer = async (turn: Turn, messageId: string): Promise<TurnResult> => {
+  /** The answer stored with a committed turn, to give again (see TurnResult.recovered), and whether it is the latest. */
+  const recoveredAnswer = async (
+    turn: Turn,
+    messageId: string,
+  ): Promise<{ result: TurnResult; latest: boolean }> => {
     const conversationId = turn.conversation!.id;
-    const stored = await deps.store.committedReplies(turn.tenant.id, conversationId, messageId);
+    const stored = await deps.store.committedTurn(turn.tenant.id, conversationId, messageId);
     logger.warn('turn already committed, its stored answer is given again', { tenant: turn.tenant.id });
     return {
-      conversationId,
-      replies: stored.flatMap((m) => readReply(m)),
-      recovered: true,
+      result: { conversationId, replies: (stored?.replies ?? []).flatMap(readReply), recovered: true },
+      latest: stored?.latest ?? false,
     };
   };
 
@@ -267,13 +269,16 @@ export function createEngine(deps: EngineDeps): Engine {
       conversation: { ...ctx.effects.conversation, lastIntent: ctx.nlu.intent },
       fenceToken: turn.lock?.token,
     });
-    // Already committed by an instance that died before writing the state: the citizen gets the answer stored
-    // then (this run's requests and side effects were not written). This run went through the same message on
-    // the same state, so the state it reached is the one that answer leads to, and it is written below.
-    turn.result =
-      outcome === 'already_committed' && turn.message.providerMessageId
-        ? await recoveredAnswer(turn, turn.message.providerMessageId)
-        : { conversationId: conversation.id, replies: ctx.replies };
+    turn.result = { conversationId: conversation.id, replies: ctx.replies };
+    if (outcome === 'already_committed' && turn.message.providerMessageId) {
+      // Committed already, by an instance that died before writing the state: the citizen gets the answer stored
+      // then (this run's requests and side effects were not written). This run went through the same message on
+      // the same state, so the state it reached is the one that answer leads to — unless later turns followed
+      // (a very late redelivery): then the state is theirs, and stays.
+      const recovered = await recoveredAnswer(turn, turn.message.providerMessageId);
+      turn.result = recovered.result;
+      if (!recovered.latest) return;
+    }
     ctx.state.lastMessageId = turn.message.providerMessageId ?? null;
     const data = {
       ...(ctx.state as unknown as JsonObject),

@@ -192,15 +192,16 @@ export class PostgresSharedStore implements SharedStore {
     });
   }
 
-  committedReplies(
+  committedTurn(
     tenantId: string,
     conversationId: string,
     providerMessageId: string,
-  ): Promise<MessageRecord[]> {
-    if (!UUID.test(conversationId)) return Promise.resolve([]);
-    return this.run('committedReplies', async () => {
-      // The bot's messages stored after that inbound message, up to the conversation's next inbound one.
-      const result = await this.sql.query<MessageRow>(
+  ): Promise<{ replies: MessageRecord[]; latest: boolean } | null> {
+    if (!UUID.test(conversationId)) return Promise.resolve(null);
+    return this.run('committedTurn', async () => {
+      // That inbound message, the conversation's next message not from the bot (if any), and the bot's messages
+      // in between (none: a row of nulls from the outer join, so the turn itself is still found).
+      const result = await this.sql.query<MessageRow & { next_id: string | null }>(
         `WITH turn AS (
            SELECT id AS turn_id FROM messages
             WHERE conversation_id = $1 AND tenant_id = $2 AND provider_message_id = $3
@@ -208,13 +209,19 @@ export class PostgresSharedStore implements SharedStore {
            SELECT min(n.id) AS next_id FROM messages n, turn
             WHERE n.conversation_id = $1 AND n.id > turn.turn_id AND n.direction <> 'out'
          )
-         SELECT ${MESSAGE_COLUMNS} FROM messages, turn, next_in
-          WHERE conversation_id = $1 AND direction = 'out' AND id > turn.turn_id
-            AND (next_in.next_id IS NULL OR id < next_in.next_id)
-          ORDER BY id`,
+         SELECT m.*, next_in.next_id FROM turn CROSS JOIN next_in LEFT JOIN LATERAL (
+           SELECT ${MESSAGE_COLUMNS} FROM messages
+            WHERE conversation_id = $1 AND direction = 'out' AND id > turn.turn_id
+              AND (next_in.next_id IS NULL OR id < next_in.next_id)
+         ) m ON true
+         ORDER BY m.id`,
         [conversationId, tenantId, providerMessageId],
       );
-      return result.rows.map(toMessage);
+      if (result.rows.length === 0) return null;
+      return {
+        replies: result.rows.filter((r) => r.id !== null).map(toMessage),
+        latest: result.rows[0]!.next_id === null,
+      };
     });
   }
 

@@ -139,15 +139,18 @@ export interface SharedStore {
    * Commits a turn in one transaction. A turn is committed once per provider message: when a message of the
    * commit carries a provider message id already stored in the conversation (the provider retried a message
    * whose turn an instance committed before dying), nothing at all is written — no second request, no second
-   * outbox item — and the outcome is 'already_committed' (the answer given then: `committedReplies`).
+   * outbox item — and the outcome is 'already_committed' (the answer given then: `committedTurn`).
    */
   commitTurn(commit: TurnCommit): Promise<TurnCommitOutcome>;
-  /** The bot's answer stored with the turn of one provider message, in order ([] if there is none). */
-  committedReplies(
+  /**
+   * The turn committed for one provider message: the bot's answer stored with it, in order, and whether it is
+   * still the conversation's latest turn (nothing but bot messages after it). Null when no such message.
+   */
+  committedTurn(
     tenantId: string,
     conversationId: string,
     providerMessageId: string,
-  ): Promise<MessageRecord[]>;
+  ): Promise<{ replies: MessageRecord[]; latest: boolean } | null>;
 
   listMessages(
     tenantId: string,

@@ -329,11 +329,19 @@ export function sharedStoreContract(
         'merci',
       ]);
       // The answer given with it, without the messages after it; nothing for an unknown message or tenant.
-      expect(await store.committedReplies(tenantId, conv.id, 'SM-confirm')).toEqual([
-        expect.objectContaining({ direction: 'out', text: answer.text, payload: answer.payload }),
-      ]);
-      expect(await store.committedReplies(tenantId, conv.id, 'SM-unknown')).toEqual([]);
-      expect(await store.committedReplies(await newTenant(), conv.id, 'SM-confirm')).toEqual([]);
+      expect(await store.committedTurn(tenantId, conv.id, 'SM-confirm')).toEqual({
+        replies: [expect.objectContaining({ direction: 'out', text: answer.text, payload: answer.payload })],
+        latest: false,
+      });
+      expect(await store.committedTurn(tenantId, conv.id, 'SM-unknown')).toBeNull();
+      expect(await store.committedTurn(await newTenant(), conv.id, 'SM-confirm')).toBeNull();
+      // The latest turn, and one the bot did not answer (an agent owned the conversation).
+      await store.commitTurn(
+        turn(tenantId, conv.id, {
+          messages: [{ direction: 'in', text: 'allô ?', providerMessageId: 'SM-last' }],
+        }),
+      );
+      expect(await store.committedTurn(tenantId, conv.id, 'SM-last')).toEqual({ replies: [], latest: true });
     });
 
     it('returns the latest messages, oldest first, when limited', async () => {

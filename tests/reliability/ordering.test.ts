@@ -150,7 +150,20 @@ describeWithBoth('two instances sharing Redis and PostgreSQL', () => {
       const next = await posts[1]!({ conversationId: open.conversationId, token: open.token, text: 'merci' });
       expect(next.status).toBe(200);
       expect(next.text).not.toMatch(/enregistrer|Est-ce correct/i);
-      expect((await b.engine.conversationState(conversation!.id)).form).toBeNull();
+      const state = await b.engine.conversationState(conversation!.id);
+      expect(state.form).toBeNull();
+      // Delivered again much later (its answer forgotten by then): the same answer, and the dialogue stays where
+      // the later turns left it.
+      jest.spyOn(b.idempotency, 'claim').mockResolvedValueOnce({ status: 'claimed' });
+      const late = await posts[1]!({ ...yes, ...choice(open.last, /Oui, enregistrer/)! });
+      jest.restoreAllMocks();
+      expect(late.text).toBe(lost.text);
+      expect(await b.engine.conversationState(conversation!.id)).toEqual(state);
+      const again = await (a.store as PostgresSharedStore).sql.query(
+        'SELECT 1 FROM requests WHERE conversation_id = $1',
+        [conversation!.id],
+      );
+      expect(again.rows).toHaveLength(1);
     },
   );
 
