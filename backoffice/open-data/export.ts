@@ -1,6 +1,6 @@
-// The open-data files of a territory: requests-daily as CSV and JSON, described by a Table Schema
-// (Frictionless Data, https://specs.frictionlessdata.io/table-schema/) and a Data Package under the Licence
-// Ouverte 2.0 (Etalab). The URLs are stable: /open-data/{territoire}/requests-daily.csv and siblings.
+// The open-data files of a territory: requests-daily and satisfaction as CSV and JSON, each described by a
+// Table Schema (Frictionless Data, https://specs.frictionlessdata.io/table-schema/), in a Data Package under the
+// Licence Ouverte 2.0 (Etalab). The URLs are stable: /open-data/{territoire}/requests-daily.csv and siblings.
 import type { DailyRow, OpenDataSnapshot } from './dataset';
 
 export const LICENCE = {
@@ -10,9 +10,10 @@ export const LICENCE = {
 } as const;
 
 export const DATASET = 'requests-daily';
+export const SATISFACTION_DATASET = 'satisfaction';
 
-type Field = {
-  name: keyof DailyRow;
+type Field<Row = DailyRow> = {
+  name: keyof Row;
   title: string;
   type: 'string' | 'date' | 'integer' | 'number' | 'boolean';
   description: string;
@@ -126,11 +127,119 @@ const csvValue = (v: string | number | boolean | null): string => {
   return CSV_SPECIAL.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
-export function toCsv(snapshot: OpenDataSnapshot): string {
-  const names = fields(snapshot.k).map((f) => f.name);
+function csvOf<Row>(names: (keyof Row)[], rows: readonly Row[]): string {
   const lines = [names.join(',')];
-  for (const row of snapshot.rows) lines.push(names.map((n) => csvValue(row[n])).join(','));
+  for (const row of rows)
+    lines.push(names.map((n) => csvValue(row[n] as string | number | boolean | null)).join(','));
   return `${lines.join('\r\n')}\r\n`;
+}
+
+export function toCsv(snapshot: OpenDataSnapshot): string {
+  return csvOf(
+    fields(snapshot.k).map((f) => f.name),
+    snapshot.rows,
+  );
+}
+
+/**
+ * The satisfaction file: one line for the whole window, the figure the public page shows (no breakdown by month
+ * or channel, so no hidden count can be recomputed by difference), empty under k answers.
+ */
+export interface SatisfactionRow {
+  debut: string;
+  fin: string;
+  reponses: number | null;
+  part_satisfaits: number | null;
+  note_moyenne: number | null;
+  secret_statistique: boolean;
+}
+
+function satisfactionFields(k: number): Field<SatisfactionRow>[] {
+  return [
+    {
+      name: 'debut',
+      title: 'Début',
+      type: 'date',
+      description: 'Premier jour de la période (heure du territoire).',
+    },
+    { name: 'fin', title: 'Fin', type: 'date', description: 'Dernier jour de la période (inclus).' },
+    {
+      name: 'reponses',
+      title: 'Réponses',
+      type: 'integer',
+      description: `Réponses des usagers à la question de satisfaction (note de 1 à 5) ; vide sous ${k} réponses.`,
+      constraints: { minimum: k },
+    },
+    {
+      name: 'part_satisfaits',
+      title: 'Part des usagers satisfaits',
+      type: 'number',
+      description: 'Part des réponses de 4 ou 5 sur 5, entre 0 et 1 (arrondie à 0,001).',
+      constraints: { minimum: 0, maximum: 1 },
+    },
+    {
+      name: 'note_moyenne',
+      title: 'Note moyenne',
+      type: 'number',
+      description: 'Moyenne des notes, de 1 à 5 (arrondie à 0,01).',
+      constraints: { minimum: 1, maximum: 5 },
+    },
+    {
+      name: 'secret_statistique',
+      title: 'Secret statistique',
+      type: 'boolean',
+      description: `true quand il y a moins de ${k} réponses : rien n’est publié.`,
+    },
+  ];
+}
+
+export function satisfactionRows(snapshot: OpenDataSnapshot): SatisfactionRow[] {
+  const { answered, satisfiedShare, mean } = snapshot.satisfaction;
+  const round = (v: number | null, digits: number) => (v === null ? null : Number(v.toFixed(digits)));
+  return [
+    {
+      debut: snapshot.fromDay,
+      fin: snapshot.toDay,
+      reponses: answered,
+      part_satisfaits: round(satisfiedShare, 3),
+      note_moyenne: round(mean, 2),
+      secret_statistique: answered === null,
+    },
+  ];
+}
+
+export function satisfactionSchema(k: number): Record<string, unknown> {
+  return {
+    $schema: 'https://specs.frictionlessdata.io/schemas/table-schema.json',
+    name: SATISFACTION_DATASET,
+    title: 'Satisfaction des usagers sur les 12 derniers mois',
+    description:
+      'Après une demande traitée ou un échange avec un agent, l’usager est invité à noter le service de 1 à 5 sur son canal. ' +
+      `Secret statistique : rien n’est publié sous ${k} réponses.`,
+    fields: satisfactionFields(k),
+    missingValues: [''],
+    primaryKey: ['debut', 'fin'],
+  };
+}
+
+export function satisfactionCsv(snapshot: OpenDataSnapshot): string {
+  return csvOf(
+    satisfactionFields(snapshot.k).map((f) => f.name),
+    satisfactionRows(snapshot),
+  );
+}
+
+export function satisfactionJson(snapshot: OpenDataSnapshot): Record<string, unknown> {
+  return {
+    title: `Satisfaction des usagers — ${snapshot.territoryName}`,
+    territory: snapshot.tenantId,
+    licence: LICENCE,
+    schema: `${SATISFACTION_DATASET}.schema.json`,
+    generatedAt: snapshot.generatedAt,
+    period: { from: snapshot.fromDay, to: snapshot.toDay, timeZone: snapshot.timeZone },
+    kAnonymity: snapshot.k,
+    data: satisfactionRows(snapshot),
+  };
 }
 
 export function toJson(snapshot: OpenDataSnapshot): Record<string, unknown> {
@@ -151,8 +260,8 @@ export function dataPackage(snapshot: OpenDataSnapshot): Record<string, unknown>
     name: `guichet-${snapshot.tenantId}-demandes`,
     title: `Demandes des usagers — ${snapshot.territoryName}`,
     description:
-      'Agrégats quotidiens et anonymes des demandes des usagers, avec secret statistique. ' +
-      'La satisfaction des usagers n’est pas encore mesurée : elle n’y figure pas.',
+      'Agrégats quotidiens et anonymes des demandes des usagers, et satisfaction des usagers sur la période, ' +
+      'avec secret statistique.',
     licenses: [LICENCE],
     created: snapshot.generatedAt,
     temporal: { start: snapshot.fromDay, end: snapshot.toDay },
@@ -171,6 +280,21 @@ export function dataPackage(snapshot: OpenDataSnapshot): Record<string, unknown>
         format: 'json',
         mediatype: 'application/json',
         schema: `${DATASET}.schema.json`,
+      },
+      {
+        name: SATISFACTION_DATASET,
+        path: `${SATISFACTION_DATASET}.csv`,
+        format: 'csv',
+        mediatype: 'text/csv',
+        encoding: 'utf-8',
+        schema: `${SATISFACTION_DATASET}.schema.json`,
+      },
+      {
+        name: `${SATISFACTION_DATASET}-json`,
+        path: `${SATISFACTION_DATASET}.json`,
+        format: 'json',
+        mediatype: 'application/json',
+        schema: `${SATISFACTION_DATASET}.schema.json`,
       },
     ],
   };

@@ -1,5 +1,6 @@
 // The public face of a territory, served without sign-in: /territoire/{id}/ (the page, and carte.json for its
-// map) and /open-data/{id}/ (requests-daily.csv, .json, .schema.json, datapackage.json, licence.txt). Nothing
+// map) and /open-data/{id}/ (requests-daily and satisfaction .csv, .json, .schema.json, datapackage.json,
+// licence.txt). Nothing
 // here reads a request, a contact or a conversation: only the publisher's aggregates and blurred positions.
 import express, { Router, type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -7,7 +8,18 @@ import { z } from 'zod';
 import { projectPath } from '../../bot/project-root';
 import type { TerritoryProvider } from '../../knowledge/territory';
 import { LEAFLET_DIR, tileOrigin, type MapSettings } from '../console/router';
-import { DATASET, dataPackage, licenceText, tableSchema, toCsv, toJson } from './export';
+import {
+  DATASET,
+  dataPackage,
+  licenceText,
+  SATISFACTION_DATASET,
+  satisfactionCsv,
+  satisfactionJson,
+  satisfactionSchema,
+  tableSchema,
+  toCsv,
+  toJson,
+} from './export';
 import { renderPublicPage } from './page';
 import type { OpenDataPublisher } from './publisher';
 
@@ -116,6 +128,18 @@ export function createOpenDataRouter(options: {
   files.get(
     `/:tenant/${DATASET}.schema.json`,
     serve((s) => ['application/json', tableSchema(s.k)]),
+  );
+  files.get(
+    `/:tenant/${SATISFACTION_DATASET}.csv`,
+    serve((s) => ['text/csv; charset=utf-8', satisfactionCsv(s)]),
+  );
+  files.get(
+    `/:tenant/${SATISFACTION_DATASET}.json`,
+    serve((s) => ['application/json', satisfactionJson(s)]),
+  );
+  files.get(
+    `/:tenant/${SATISFACTION_DATASET}.schema.json`,
+    serve((s) => ['application/json', satisfactionSchema(s.k)]),
   );
   files.get(
     '/:tenant/datapackage.json',

@@ -254,7 +254,24 @@ describe('the public page and the open-data files', () => {
     expect(pkg.body.resources.map((r: { path: string }) => r.path)).toEqual([
       'requests-daily.csv',
       'requests-daily.json',
+      'satisfaction.csv',
+      'satisfaction.json',
     ]);
+    // Satisfaction: the page's one figure for the window (5 answers: exactly k, published), as CSV and JSON.
+    const satisfaction = await api().get(`/open-data/${DEMO_TENANT}/satisfaction.csv`);
+    expect(satisfaction.status).toBe(200);
+    const [satisfactionHeader, line, ...more] = satisfaction.text.trim().split('\r\n');
+    expect(satisfactionHeader).toBe('debut,fin,reponses,part_satisfaits,note_moyenne,secret_statistique');
+    expect(more).toEqual([]);
+    expect(csvFields(line!).slice(2)).toEqual(['5', '0.6', '3.6', 'false']);
+    const satisfactionJson = await api().get(`/open-data/${DEMO_TENANT}/satisfaction.json`);
+    expect(satisfactionJson.body.data).toEqual([
+      expect.objectContaining({ reponses: 5, part_satisfaits: 0.6, note_moyenne: 3.6 }),
+    ]);
+    const satisfactionSchema = await api().get(`/open-data/${DEMO_TENANT}/satisfaction.schema.json`);
+    expect(satisfactionSchema.body.fields.map((f: { name: string }) => f.name).join(',')).toBe(
+      satisfactionHeader,
+    );
     expect((await api().get(`/open-data/${DEMO_TENANT}/licence.txt`)).text).toMatch(/Licence Ouverte/);
   });
 
@@ -286,6 +303,8 @@ describe('the public page and the open-data files', () => {
       `/open-data/${DEMO_TENANT}/requests-daily.csv`,
       `/open-data/${DEMO_TENANT}/requests-daily.json`,
       `/open-data/${DEMO_TENANT}/datapackage.json`,
+      `/open-data/${DEMO_TENANT}/satisfaction.csv`,
+      `/open-data/${DEMO_TENANT}/satisfaction.json`,
     ];
     for (const path of paths) {
       const res = await api().get(path);

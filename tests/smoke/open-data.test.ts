@@ -65,6 +65,11 @@ test('the open-data files are served at their stable URLs', async () => {
     licenses: { name: string }[];
   };
   expect(pkg.licenses[0]!.name).toBe('etalab-2.0');
+  const satisfaction = await get(`/open-data/${TENANT}/satisfaction.csv`);
+  expect(satisfaction.status).toBe(200);
+  expect((await satisfaction.text()).split('\r\n')[0]).toBe(
+    'debut,fin,reponses,part_satisfaits,note_moyenne,secret_statistique',
+  );
 });
 
 test('an unanswered question on the web chat is a knowledge gap, without the phone number', async () => {
@@ -118,8 +123,10 @@ test('after an agent releases a web chat conversation, the citizen rates it and 
   expect(JSON.stringify(scored.messages)).toContain('Un commentaire');
   await chat({ text: 'non', ...session });
 
-  const today = new Date().toISOString().slice(0, 10);
-  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  // Days of the territory (Europe/Paris), not of UTC: between 23:00 and midnight UTC they differ.
+  const parisDay = (t: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(t);
+  const today = parisDay(Date.now());
+  const tomorrow = parisDay(Date.now() + 86_400_000);
   const view = (await (await api(`/indicators?from=${today}&to=${tomorrow}`, token)).json()) as {
     satisfaction: { count: number; satisfied: number };
   };
