@@ -255,6 +255,25 @@ export function toJson(snapshot: OpenDataSnapshot): Record<string, unknown> {
   };
 }
 
+/** A dataset's two files in the Data Package: CSV and JSON, one Table Schema. */
+const resourcesOf = (dataset: string): Record<string, unknown>[] => [
+  {
+    name: dataset,
+    path: `${dataset}.csv`,
+    format: 'csv',
+    mediatype: 'text/csv',
+    encoding: 'utf-8',
+    schema: `${dataset}.schema.json`,
+  },
+  {
+    name: `${dataset}-json`,
+    path: `${dataset}.json`,
+    format: 'json',
+    mediatype: 'application/json',
+    schema: `${dataset}.schema.json`,
+  },
+];
+
 export function dataPackage(snapshot: OpenDataSnapshot): Record<string, unknown> {
   return {
     name: `guichet-${snapshot.tenantId}-demandes`,
@@ -265,38 +284,7 @@ export function dataPackage(snapshot: OpenDataSnapshot): Record<string, unknown>
     licenses: [LICENCE],
     created: snapshot.generatedAt,
     temporal: { start: snapshot.fromDay, end: snapshot.toDay },
-    resources: [
-      {
-        name: DATASET,
-        path: `${DATASET}.csv`,
-        format: 'csv',
-        mediatype: 'text/csv',
-        encoding: 'utf-8',
-        schema: `${DATASET}.schema.json`,
-      },
-      {
-        name: `${DATASET}-json`,
-        path: `${DATASET}.json`,
-        format: 'json',
-        mediatype: 'application/json',
-        schema: `${DATASET}.schema.json`,
-      },
-      {
-        name: SATISFACTION_DATASET,
-        path: `${SATISFACTION_DATASET}.csv`,
-        format: 'csv',
-        mediatype: 'text/csv',
-        encoding: 'utf-8',
-        schema: `${SATISFACTION_DATASET}.schema.json`,
-      },
-      {
-        name: `${SATISFACTION_DATASET}-json`,
-        path: `${SATISFACTION_DATASET}.json`,
-        format: 'json',
-        mediatype: 'application/json',
-        schema: `${SATISFACTION_DATASET}.schema.json`,
-      },
-    ],
+    resources: [DATASET, SATISFACTION_DATASET].flatMap(resourcesOf),
   };
 }
 
