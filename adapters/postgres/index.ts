@@ -9,6 +9,7 @@ import { SCHEMA_NAME } from './sql-client';
 export { PostgresSharedStore } from './postgres-shared-store';
 export type { PostgresSharedStoreOptions } from './postgres-shared-store';
 export type { SqlClient, SqlExecutor, QueryResult } from './sql-client';
+export { deleteQueuedMedia, queueMediaDeletions } from './media-deletions';
 export { createPgClient } from './pg-client';
 export { createPgliteClient, MEMORY_DATA_DIR } from './pglite-client';
 export { runMigrations } from './migrate';

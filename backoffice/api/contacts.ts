@@ -91,11 +91,13 @@ export function contactRoutes(deps: ApiDeps): AnyRoute[] {
         // is forgotten through the engine. Erasure is idempotent: when it could not be, the caller is told to retry.
         const { forget, media, ...erased } = result;
         let failed = 0;
-        // The photos' bytes live in the media store (S3 or PostgreSQL), outside the erasure's transaction.
+        // The photos' bytes live in the media store (S3 or PostgreSQL), outside the erasure's transaction. They
+        // were queued in it (media_deletions): one the store fails to delete now, the retention job deletes later.
         for (const key of media)
           await deps.media?.delete(key).catch((error: unknown) => {
-            failed += 1;
-            deps.logger.error('erasure: a photo could not be deleted', { error: String(error) });
+            deps.logger.warn('erasure: a photo could not be deleted yet; the retention job retries', {
+              error: String(error),
+            });
           });
         for (const conversation of forget) {
           const { conversationId } = conversation;
@@ -110,7 +112,7 @@ export function contactRoutes(deps: ApiDeps): AnyRoute[] {
         if (failed > 0)
           throw new GuichetError(
             'DEPENDENCY_UNAVAILABLE',
-            `${failed} conversation state(s) or photo(s) could not be deleted: retry the erasure`,
+            `${failed} conversation state(s) could not be deleted: retry the erasure`,
           );
         return erased;
       },

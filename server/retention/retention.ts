@@ -8,7 +8,12 @@
 // Idempotent and bounded (batches), safe to run from several instances at once (a per-tenant advisory
 // lock: the second runner skips the tenant). `now` is injected so tests run it with a fake clock.
 import { createHash } from 'node:crypto';
-import type { SqlClient, SqlExecutor } from '../../adapters/postgres';
+import {
+  deleteQueuedMedia,
+  queueMediaDeletions,
+  type SqlClient,
+  type SqlExecutor,
+} from '../../adapters/postgres';
 import { mediaKeysIn, type MediaStore } from '../../bot/ports';
 import { ANONYMISED_MARK, anonymisePayload, type AnonymisedPayload } from './anonymise';
 
@@ -30,7 +35,7 @@ export interface RetentionReport {
   requestsAnonymised: number;
   /** Photos whose bytes were deleted from the media store. */
   photosDeleted: number;
-  /** Photos the media store failed to delete: their bytes stay behind (the schedule logs the count). */
+  /** Photos the media store failed to delete: they stay queued, and the next run tries again (logged). */
   photosFailed: number;
 }
 
@@ -182,15 +187,14 @@ async function retainTenant(options: RetentionOptions, tenant: TenantRetention):
       if (rows.rows.length < batch) break;
     }
     await tx.query('DELETE FROM media_publications WHERE media_key = ANY($1::text[])', [[...photos]]);
+    await queueMediaDeletions(tx, tenant.tenantId, [...photos]);
   });
   // After the commit: the bytes may be in S3, and a photo must not vanish from a request still named by it.
-  for (const key of photos) {
-    const deleted = await options.media?.delete(key).then(
-      () => true,
-      () => false,
-    );
-    if (deleted) report.photosDeleted += 1;
-    else if (options.media) report.photosFailed += 1;
+  // The queue holds this run's photos and any an earlier run (or an erasure) could not delete.
+  if (report.ran && options.media) {
+    const done = await deleteQueuedMedia(options.sql, options.media, tenant.tenantId);
+    report.photosDeleted = done.deleted;
+    report.photosFailed = done.failed;
   }
   return report;
 }

@@ -105,6 +105,39 @@ describe('photos and registrations after an erasure or the retention job', () =>
     });
   });
 
+  it('deletes a photo the media store could not delete at the erasure, at the retention job’s next run', async () => {
+    const citizen = await publishedReport();
+    const deleteBytes = jest
+      .spyOn(container.media.store, 'delete')
+      .mockRejectedValueOnce(new Error('S3 down'));
+    await api().post(`/api/v1/contacts/${citizen.contactId}/erase`).set(bearer(supervisor)).expect(200);
+    expect(deleteBytes).toHaveBeenCalledTimes(1);
+    deleteBytes.mockRestore();
+    // The person is erased; the bytes are still there, queued.
+    expect(await stored(citizen.key)).not.toBeNull();
+    await api().get(`/open311/v2/media/${citizen.key}`).expect(404);
+    const store = container.store as unknown as { sql: Parameters<typeof runRetention>[0]['sql'] };
+    const run = () =>
+      runRetention({
+        sql: store.sql,
+        tenants: [{ tenantId: DEMO_TENANT, transcriptsDays: 183, contactsDays: 365 }],
+        now: new Date(),
+        media: container.media.store,
+      });
+    // Still down at the job's first run: counted as failed, kept queued.
+    jest.spyOn(container.media.store, 'delete').mockRejectedValue(new Error('S3 down'));
+    expect((await run())[0]).toMatchObject({ ran: true, photosDeleted: 0 });
+    jest.restoreAllMocks();
+    expect(await stored(citizen.key)).not.toBeNull();
+    const [report] = await run();
+    expect(report?.photosDeleted).toBeGreaterThanOrEqual(1);
+    expect(report?.photosFailed).toBe(0);
+    expect(await stored(citizen.key)).toBeNull();
+    expect(
+      await rows(container, 'SELECT 1 FROM media_deletions WHERE media_key = $1', [citizen.key]),
+    ).toEqual([]);
+  });
+
   it('the retention job deletes the photo of a request it anonymises, published or not', async () => {
     const citizen = await publishedReport();
     await rows(container, `UPDATE requests SET status = 'resolved' WHERE reference = $1`, [

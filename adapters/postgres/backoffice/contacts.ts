@@ -7,6 +7,7 @@ import type {
 } from '../../../backoffice/ports';
 import type { ContactExport, ContactView, ErasureResult } from '../../../backoffice/schemas';
 import { mediaKeysIn } from '../../../bot/ports';
+import { queueMediaDeletions } from '../media-deletions';
 import type { SqlClient, SqlExecutor } from '../sql-client';
 import { auditInsert, guarded, params, scopeWhere, UUID, whereSql } from './sql';
 import {
@@ -166,6 +167,8 @@ export class PostgresContactStore implements ContactStore {
         }
         const requestIds = rewritten.map((r) => r.id);
         const media = mediaKeysIn([messagePayloads.rows, requests.rows.map((r) => r.payload)]);
+        // The bytes are deleted after the commit; queued now, they are deleted even if the media store fails then.
+        await queueMediaDeletions(tx, tenantId, media);
         // A published photo goes too: it may show the person, and the request it illustrated no longer names them.
         await tx.query(
           'DELETE FROM media_publications WHERE request_id = ANY($1::uuid[]) OR media_key = ANY($2::text[])',
