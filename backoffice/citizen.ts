@@ -112,6 +112,8 @@ export function deliveryTo(
         to: conversation.address,
         text,
         conversationId: conversation.id,
+        // A pushed channel shows the reply itself (buttons); an SMS carries its text.
+        ...(delivery === 'push' ? { reply } : {}),
       },
       dedupeKey: `notification:${conversation.id}:${randomUUID()}`,
     });
@@ -197,18 +199,34 @@ export async function tellCitizens(
   conversations: ConversationMemory,
   ctx: RequestContext,
   notice: (follower: boolean) => Phrase,
+  /**
+   * A question for the requester after the notice (the satisfaction question), as their channel shows it best:
+   * its own message with buttons where replies are pushed (web chat), the notice's last line elsewhere (one SMS).
+   */
+  question?: { text: Phrase; choices: readonly { label: string; value: string }[] },
 ): Promise<CitizenNotices> {
   const outbox: OutboxItem[] = [];
-  const tell = (conversation: ConversationView, optedOut: boolean, text: string) => {
-    const delivery = deliveryTo(
-      conversation,
-      { type: 'text', text },
-      { direction: 'out', optedOut, viaOutbox: true },
-    );
-    outbox.push(
-      ...delivery.outbox.map((o) => ({ ...o, payload: { ...o.payload, requestId: ctx.request.id } })),
-    );
-    return delivery.messages;
+  const tell = (conversation: ConversationView, optedOut: boolean, replies: Reply[]) =>
+    replies.flatMap((reply) => {
+      const delivery = deliveryTo(conversation, reply, { direction: 'out', optedOut, viaOutbox: true });
+      outbox.push(
+        ...delivery.outbox.map((o) => ({ ...o, payload: { ...o.payload, requestId: ctx.request.id } })),
+      );
+      return delivery.messages;
+    });
+  const withQuestion = (
+    conversation: ConversationView | undefined,
+    text: string,
+    locale: Locale,
+  ): Reply[] => {
+    if (!question) return [{ type: 'text', text }];
+    const asked = say(question.text, locale);
+    return conversation && deliveryOf(conversation.channel) === 'push'
+      ? [
+          { type: 'text', text },
+          { type: 'choices', text: asked, choices: question.choices.map((c) => ({ ...c })) },
+        ]
+      : [{ type: 'text', text: `${text}\n${asked}` }];
   };
   const locale = ctx.request.conversationId
     ? await citizenLocale(conversations, ctx.request.conversationId)
@@ -219,10 +237,13 @@ export async function tellCitizens(
   );
   const followerMessages = ctx.followers.map((follower, i) => ({
     conversationId: follower.conversation.id,
-    messages: tell(follower.conversation, follower.optedOut, say(notice(true), followerLocales[i] ?? 'fr')),
+    messages: tell(follower.conversation, follower.optedOut, [
+      { type: 'text', text: say(notice(true), followerLocales[i] ?? 'fr') },
+    ]),
   }));
   let messages: NewMessage[] = [];
-  if (ctx.conversation) messages = tell(ctx.conversation, ctx.contactOptedOut, text);
+  if (ctx.conversation)
+    messages = tell(ctx.conversation, ctx.contactOptedOut, withQuestion(ctx.conversation, text, locale));
   const left = toContactLeft(ctx, text);
   if (left) outbox.push(left);
   return { messages, followerMessages, outbox };

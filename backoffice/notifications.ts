@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { GuichetError } from '../bot/errors';
 import { channelCapabilities, isRegisteredChannel } from '../bot/channel-capabilities';
+import { ReplySchema, type Reply } from '../bot/messages';
 import { pushToConversation, type EventBus } from '../bot/ports';
 
 export const NotificationSchema = z.looseObject({
@@ -12,6 +13,8 @@ export const NotificationSchema = z.looseObject({
   to: z.string().min(1).max(256),
   text: z.string().min(1).max(4000),
   conversationId: z.string().optional(),
+  /** The reply as the web chat shows it (buttons…); the text alone when absent or unreadable. */
+  reply: z.unknown().optional(),
 });
 
 /** Sends one SMS/WhatsApp notification payload (adapters/twilio's notificationHandler). */
@@ -19,6 +22,11 @@ export type SmsSender = (payload: unknown) => Promise<unknown>;
 
 /** Sends one e-mail notification payload (adapters/email's SMTP sender). */
 export type EmailSender = (payload: unknown) => Promise<unknown>;
+
+const pushedReply = (reply: unknown, text: string): Reply => {
+  const parsed = ReplySchema.safeParse(reply);
+  return parsed.success ? parsed.data : { type: 'text', text };
+};
 
 export function createNotificationDispatcher(deps: { bus: EventBus; sms?: SmsSender; email?: EmailSender }) {
   return async (payload: unknown): Promise<void> => {
@@ -44,7 +52,7 @@ export function createNotificationDispatcher(deps: { bus: EventBus; sms?: SmsSen
         await pushToConversation(
           deps.bus,
           { channel: n.channel, tenantId: n.tenantId, address: n.to },
-          { type: 'text', text: n.text },
+          pushedReply(n.reply, n.text),
         );
         return;
       default:

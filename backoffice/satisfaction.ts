@@ -4,7 +4,7 @@
 // in satisfaction_answers) nor for a conversation (its dialogue state). Answered by intents/satisfaction.
 import { randomUUID } from 'node:crypto';
 import { channelCapabilities, isRegisteredChannel } from '../bot/channel-capabilities';
-import { say, type Locale, type Phrase } from '../bot/i18n';
+import { say, type Locale } from '../bot/i18n';
 import type { Reply } from '../bot/messages';
 import { SATISFACTION_CHOICES, SATISFACTION_QUESTION } from '../intents/satisfaction';
 import type { BackofficeStore, ConversationMemory, RequestContext, SatisfactionAsked, Scope } from './ports';
@@ -21,11 +21,8 @@ export function mayAskSatisfaction(
   return !(optedOut && capabilities.delivery === 'outbox');
 }
 
-/** Appends the question to a notice. */
-export const withSatisfactionQuestion = (notice: Phrase): Phrase => ({
-  fr: `${notice.fr}\n${SATISFACTION_QUESTION.fr}`,
-  en: `${notice.en}\n${SATISFACTION_QUESTION.en}`,
-});
+/** The question after a status notice (tellCitizens shows it as buttons on the web chat, a line in an SMS). */
+export const SATISFACTION_ASKED = { text: SATISFACTION_QUESTION, choices: SATISFACTION_CHOICES };
 
 /**
  * Asks about a request that becomes resolved, when it may: the conversation's next message is then read as the

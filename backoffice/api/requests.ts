@@ -6,7 +6,7 @@ import type { Phrase } from '../../bot/i18n';
 import type { OutboxItem } from '../../bot/ports';
 import { actorOf, scopeOf, type Principal } from '../auth';
 import { statusNotice, tellCitizens } from '../citizen';
-import { askAboutRequest, withSatisfactionQuestion } from '../satisfaction';
+import { askAboutRequest, SATISFACTION_ASKED } from '../satisfaction';
 import {
   AssignBody,
   IdParams,
@@ -46,10 +46,11 @@ export async function statusEffects(
   // A request just resolved asks its citizen how satisfied they are, at the end of the same notice.
   const satisfaction = notify ? await askAboutRequest(deps.conversations, ctx, status) : undefined;
   const notices = notify
-    ? await tellCitizens(deps.conversations, ctx, (follower) =>
-        satisfaction && !follower
-          ? withSatisfactionQuestion(notice(after, follower))
-          : notice(after, follower),
+    ? await tellCitizens(
+        deps.conversations,
+        ctx,
+        (follower) => notice(after, follower),
+        satisfaction ? SATISFACTION_ASKED : undefined,
       )
     : { messages: [], followerMessages: [], outbox: [] };
   const outbox: OutboxItem[] = [...notices.outbox];

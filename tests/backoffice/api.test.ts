@@ -463,9 +463,11 @@ function apiSuite(make: () => Promise<Container>): void {
     it('reads a conversation with its transcript and requests', async () => {
       const res = await api().get(`/api/v1/conversations/${seeded.conversationId}`).set(bearer(agent.token));
       const detail = ConversationDetailViewSchema.parse(res.body);
-      // The citizen's message, the bot's answer, and the notice of the status change made above.
-      expect(detail.messages.map((m) => m.direction)).toEqual(['in', 'out', 'out']);
+      // The citizen's message, the bot's answer, the notice of the status change made above and, the request
+      // being resolved, the satisfaction question (its own message on the web chat: buttons).
+      expect(detail.messages.map((m) => m.direction)).toEqual(['in', 'out', 'out', 'out']);
       expect(detail.messages[2]?.text).toMatch(/est maintenant : résolue/);
+      expect(detail.messages[3]?.payload).toMatchObject({ type: 'choices', text: /Êtes-vous satisfait/ });
       expect(detail.requests.map((r) => r.reference).sort()).toEqual([...seeded.references].sort());
     });
 

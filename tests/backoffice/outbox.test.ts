@@ -332,6 +332,31 @@ describe('outbox relay and webhooks', () => {
       replies: [{ type: 'text', text: 'Votre demande est résolue.' }],
     });
     expect(sent).toEqual([expect.objectContaining({ channel: 'sms', to: '+33612345678' })]);
+    // A question with buttons reaches the web chat as buttons (its text alone if the reply is unreadable).
+    const question = {
+      type: 'choices',
+      text: 'Êtes-vous satisfait(e) ?',
+      choices: [{ label: '5', value: 'satisfaction:5' }],
+    };
+    await notify({
+      tenantId: DEMO_TENANT,
+      channel: 'webchat',
+      to: 'wc_abc',
+      text: 'Êtes-vous satisfait(e) ? 1. 5',
+      reply: question,
+    });
+    await notify({
+      tenantId: DEMO_TENANT,
+      channel: 'webchat',
+      to: 'wc_abc',
+      text: 'Texte seul',
+      reply: { type: 'html' },
+    });
+    await eventually(() => (pushes.length > 2 ? true : undefined), 'the pushes');
+    expect(pushes.slice(1)).toEqual([
+      expect.objectContaining({ replies: [question] }),
+      expect.objectContaining({ replies: [{ type: 'text', text: 'Texte seul' }] }),
+    ]);
     await expect(notify({ tenantId: DEMO_TENANT, channel: 'fax', to: 'x', text: 'y' })).rejects.toMatchObject(
       { code: 'BAD_REQUEST' },
     );

@@ -232,6 +232,68 @@ describe('on the web chat, after an agent released the conversation', () => {
   });
 });
 
+describe('on the web chat, after the request is resolved', () => {
+  it('the notice, then the question as buttons 1 to 5 pushed to the chat; the choice is the score', async () => {
+    const first = await api()
+      .post('/channels/webchat/messages')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ tenant: 'demo', text: 'bonjour' }))
+      .expect(200);
+    const { conversationId: address, token } = first.body as { conversationId: string; token: string };
+    const conversation = (await container.store.findConversation({
+      tenantId: DEMO_TENANT,
+      channel: 'webchat',
+      address,
+    }))!;
+    const reference = await container.store.reserveReference(new Date());
+    await container.store.commitTurn({
+      tenantId: DEMO_TENANT,
+      conversationId: conversation.id,
+      messages: [],
+      outbox: [],
+      requests: [
+        {
+          reference,
+          tenantId: DEMO_TENANT,
+          type: 'report_incident',
+          authorityId: 'val-de-loue',
+          channel: 'webchat',
+          contactId: conversation.contactId,
+          conversationId: conversation.id,
+          payload: incidentPayload('eclairage', 'Lampadaire éteint'),
+        },
+      ],
+    });
+    await setStatus(reference, 'resolved');
+    const transcript = await container.store.listMessages(DEMO_TENANT, conversation.id);
+    const [notice, question] = transcript.slice(-2);
+    expect(notice!.text).toContain(`Votre demande ${reference} est maintenant`);
+    expect(notice!.text).not.toContain(QUESTION);
+    expect(question!.payload).toEqual({
+      type: 'choices',
+      text: QUESTION,
+      choices: [1, 2, 3, 4, 5].map((n) => ({ label: String(n), value: `satisfaction:${n}` })),
+    });
+    const scored = await api()
+      .post('/channels/webchat/messages')
+      .set('Content-Type', 'application/json')
+      .send(
+        JSON.stringify({
+          tenant: 'demo',
+          text: '4',
+          choiceValue: 'satisfaction:4',
+          conversationId: address,
+          token,
+        }),
+      )
+      .expect(200);
+    expect(JSON.stringify(scored.body.messages)).toContain('Un commentaire');
+    expect(await answersOf(conversation.id)).toEqual([
+      expect.objectContaining({ score: 4, channel: 'webchat', request_id: expect.any(String) }),
+    ]);
+  });
+});
+
 describe('retention', () => {
   it('clears the comments with the transcripts, and keeps the scores', async () => {
     const from = mobile();
