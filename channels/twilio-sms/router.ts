@@ -16,9 +16,7 @@ import {
   LateDeliveries,
   badRequest,
   bareAddress,
-  emptyMessagingTwiml,
   logUnknownNumber,
-  messagingTwiml,
   sendTwiml,
   senderRefusal,
   territoryForNumber,
@@ -40,6 +38,7 @@ import {
   type Outgoing,
 } from './outgoing';
 import { SmsWebhookSchema, locationOf, mediaOf, textOf } from './schema';
+import { emptyMessagingTwiml, messagingTwiml } from './twiml';
 
 export interface TwilioSmsDeps {
   engine: Engine;
