@@ -129,6 +129,21 @@ function procStats(pids: number[]): { rssMb: number; cpuS: number } {
   return { rssMb: Math.round(rssKb / 102.4) / 10, cpuS };
 }
 
+/**
+ * Read and write system calls of the servers so far (/proc/<pid>/io): a count that, unlike CPU time, does
+ * not move with the machine's other load. Each socket write to Redis, PostgreSQL or a client is one.
+ */
+function syscallsOf(pids: number[]): { reads: number; writes: number } {
+  let reads = 0;
+  let writes = 0;
+  for (const p of serverProcesses(processes(), pids)) {
+    const io = readFileSync(`/proc/${p.pid}/io`, 'utf8');
+    reads += Number(/syscr:\s+(\d+)/.exec(io)?.[1] ?? 0);
+    writes += Number(/syscw:\s+(\d+)/.exec(io)?.[1] ?? 0);
+  }
+  return { reads, writes };
+}
+
 /** CPU seconds used so far by every process, grouped by what it is (to see where a turn's CPU goes). */
 function cpuByProcess(serverPids: number[]): Map<string, number> {
   const all = processes();
@@ -424,14 +439,20 @@ async function main() {
   await closedLoop(send, CONCURRENCY, 2, nextCall, smsCheck); // warm-up (JIT, pools, caches)
   const cpu0 = procStats(serverPids).cpuS;
   const machine0 = cpuByProcess(serverPids);
+  const syscalls0 = syscallsOf(serverPids);
   const sms = await closedLoop(send, CONCURRENCY, DURATION, nextCall, smsCheck);
   const machineCpu = cpuPerTurn(machine0, cpuByProcess(serverPids), sms.count);
+  const syscalls1 = syscallsOf(serverPids);
+  const perTurn = (n: number) => (n / Math.max(1, sms.count)).toFixed(1);
   const cpuPerTurnMs =
     Math.round(((procStats(serverPids).cpuS - cpu0) * 1000 * 100) / Math.max(1, sms.count)) / 100;
   log(
     `sms (closed):   ${sms.perSecond} turns/s, p50 ${sms.p50} ms, p95 ${sms.p95} ms, p99 ${sms.p99} ms, max ${sms.max} ms, errors ${sms.errors}, CPU ${cpuPerTurnMs} ms/turn`,
   );
   log(`                CPU by process: ${machineCpu}`);
+  log(
+    `                system calls of Guichet per turn: ${perTurn(syscalls1.writes - syscalls0.writes)} writes, ${perTurn(syscalls1.reads - syscalls0.reads)} reads`,
+  );
   const bareAfter = await measureBare();
   bare.child.kill();
   const baseline = { perSecond: Math.round(((bareBefore.perSecond + bareAfter.perSecond) / 2) * 100) / 100 };

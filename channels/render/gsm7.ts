@@ -23,7 +23,11 @@ export const UCS2_PART = 67;
 export const MAX_SMS_CHARS = 1600;
 
 export const isGsm7Char = (ch: string): boolean => basicSet.has(ch) || extensionSet.has(ch);
-export const isGsm7 = (text: string): boolean => [...text].every(isGsm7Char);
+export function isGsm7(text: string): boolean {
+  // Iterated, not spread into an array: the SMS renderer asks this many times per answer (page fitting).
+  for (const ch of text) if (!isGsm7Char(ch)) return false;
+  return true;
+}
 
 /** The characters that force UCS-2, in order of appearance (deduplicated): useful in logs and tests. */
 export const nonGsm7Chars = (text: string): string[] => [...new Set([...text].filter((c) => !isGsm7Char(c)))];
@@ -42,19 +46,23 @@ export interface SegmentInfo {
 export function smsSegments(text: string): SegmentInfo {
   if (text.length === 0) return { encoding: 'GSM-7', units: 0, segments: 0 };
   const gsm = isGsm7(text);
-  const costs = [...text].map((ch) => (gsm ? (extensionSet.has(ch) ? 2 : 1) : ch.length));
-  const units = costs.reduce((a, b) => a + b, 0);
+  // Two passes over the characters rather than an array of their costs: the renderer calls this for every
+  // candidate page it tries, and those arrays were most of the SMS rendering's garbage.
+  const cost = (ch: string): number => (gsm ? (extensionSet.has(ch) ? 2 : 1) : ch.length);
+  let units = 0;
+  for (const ch of text) units += cost(ch);
   const single = gsm ? GSM7_SINGLE : UCS2_SINGLE;
   if (units <= single) return { encoding: gsm ? 'GSM-7' : 'UCS-2', units, segments: 1 };
   const part = gsm ? GSM7_PART : UCS2_PART;
   let segments = 1;
   let used = 0;
-  for (const cost of costs) {
-    if (used + cost > part) {
+  for (const ch of text) {
+    const c = cost(ch);
+    if (used + c > part) {
       segments += 1;
       used = 0;
     }
-    used += cost;
+    used += c;
   }
   return { encoding: gsm ? 'GSM-7' : 'UCS-2', units, segments };
 }

@@ -7,7 +7,7 @@ import { Router } from 'express';
 import type { Engine } from '../../bot/engine';
 import { GuichetError } from '../../bot/errors';
 import type { Logger } from '../../bot/logger';
-import type { Reply } from '../../bot/messages';
+import type { Reply, TurnResult } from '../../bot/messages';
 import type { ConversationStateStore, IdempotencyStore } from '../../bot/ports';
 import { answerTurn, DEFAULT_REPLY_DEADLINE_MS } from '../../bot/turn-answer';
 import type { TerritoryProvider } from '../../knowledge/territory';
@@ -16,9 +16,7 @@ import {
   LateDeliveries,
   badRequest,
   bareAddress,
-  emptyMessagingTwiml,
   logUnknownNumber,
-  messagingTwiml,
   sendTwiml,
   senderRefusal,
   territoryForNumber,
@@ -40,6 +38,7 @@ import {
   type Outgoing,
 } from './outgoing';
 import { SmsWebhookSchema, locationOf, mediaOf, textOf } from './schema';
+import { emptyMessagingTwiml, messagingTwiml } from './twiml';
 
 export interface TwilioSmsDeps {
   engine: Engine;
@@ -126,12 +125,16 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
       );
     // After a new answer, its pages replace whatever an earlier one left; a page sent on "SUITE" does not.
     let servedPage = false;
-    const keepPages = async (conversationId: string, bodies: Outgoing) => {
+    const keepPages = async (result: TurnResult, bodies: Outgoing) => {
       if (!pages || channel !== 'sms' || servedPage) return;
+      // An answer of the dialogue recorded this message as the conversation's last one, which already puts
+      // any earlier pages out of date (pages.ts): nothing to store, nothing to read. A channel command
+      // (STOP…) or a message forwarded to an agent leaves that record as it was: earlier pages are deleted.
+      if (bodies.later.length === 0 && !keyword && !result.forwardedToAgent) return;
       // The answer is committed: a state store blip loses the later pages ("SUITE" then says there are
       // none), never the first one.
       await pages
-        .replace(conversationId, bodies.later)
+        .replace(result.conversationId, bodies.later, hook.MessageSid)
         .catch((error: unknown) =>
           deps.logger.error('SMS pages could not be stored', { tenant: territory.id, error: String(error) }),
         );
@@ -176,7 +179,7 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
       }
       const outgoing = render(answer.result.replies);
       // A replayed answer (a retried webhook) already stored its pages, and "SUITE" may have taken some since.
-      if (!answer.result.replayed) await keepPages(answer.result.conversationId, outgoing);
+      if (!answer.result.replayed) await keepPages(answer.result, outgoing);
       const sender = deps.sender;
       if (!sender || !needsRest(outgoing.messages)) {
         sendTwiml(res, messagingTwiml(bodiesOf(outgoing.messages)));
@@ -221,7 +224,7 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
           });
         const replies = settled.kind === 'replies' ? settled.result.replies : settled.replies;
         const outgoing = render(replies);
-        if (settled.kind === 'replies') await keepPages(settled.result.conversationId, outgoing);
+        if (settled.kind === 'replies') await keepPages(settled.result, outgoing);
         await send(sender, outgoing);
       })
       .catch((error: unknown) =>

@@ -109,6 +109,15 @@ describe('SMS paging on one instance', () => {
     expect((await smsTo(container, from, 'SUITE'))[0]).toMatch(/Il n'y a pas de suite/);
   });
 
+  it('after STOP and START (commands, not dialogue turns), "SUITE" no longer sends the pages from before', async () => {
+    const from = mobile();
+    await smsTo(container, from, 'bonjour');
+    expect((await smsTo(container, from, 'horaires de la piscine'))[0]).toMatch(MORE);
+    await smsTo(container, from, 'STOP');
+    await smsTo(container, from, 'START');
+    expect((await smsTo(container, from, 'SUITE'))[0]).toMatch(/Il n'y a pas de suite/);
+  });
+
   it('a school registration: the whole summary before "1. Oui", then the school and every document', async () => {
     const from = mobile();
     await smsTo(container, from, 'bonjour');
