@@ -1,7 +1,6 @@
 // What both Twilio channels share at the edge: the form parser with its size limits, TwiML answers,
 // the tenant from the number called, and the zod error → 400 mapping.
 import express, { type RequestHandler, type Response } from 'express';
-import twilio from 'twilio';
 import type { z } from 'zod';
 import { GuichetError } from '../../bot/errors';
 import type { Logger } from '../../bot/logger';
@@ -18,14 +17,6 @@ export const twilioForm: RequestHandler = express.urlencoded({
 
 export function sendTwiml(res: Response, xml: string, status = 200): void {
   res.status(status).type('text/xml; charset=utf-8').send(xml);
-}
-
-export const emptyMessagingTwiml = (): string => new twilio.twiml.MessagingResponse().toString();
-
-export function messagingTwiml(bodies: readonly string[]): string {
-  const response = new twilio.twiml.MessagingResponse();
-  for (const body of bodies) response.message(body);
-  return response.toString();
 }
 
 /** The territory owning the number called (`To`, with or without `whatsapp:`), or undefined. */
