@@ -22,7 +22,8 @@ export async function materialiseTurns(
   await sql.query(
     `WITH horizon AS (
        SELECT (LEAST(now(), (SELECT min(xact_start) FROM pg_stat_activity
-                             WHERE pid <> pg_backend_pid() AND xact_start IS NOT NULL))
+                             WHERE datname = current_database() AND pid <> pg_backend_pid()
+                               AND xact_start IS NOT NULL))
                AT TIME ZONE '${ROLLUP_ZONE}')::date AS day
      ),
      missing AS (

@@ -271,6 +271,9 @@ async function rollupCounts(sql: SqlExecutor, q: IndicatorsQuery, split: RollupS
   for (const r of dims.rows) {
     const counts = { n: int(r.n), resolved: int(r.resolved) };
     if (r.dim === 'total') out.push({ ...NO_KEYS, g: SETS.total!, ...counts });
+    // The category's set is (type, category), as requestCounts groups it: the edges' rows carry the type too.
+    else if (r.dim === 'category')
+      out.push({ ...NO_KEYS, type: r.key.split(':')[0]!, category: r.key, g: SETS.category!, ...counts });
     else if (DIM_SETS[r.dim]) out.push({ ...NO_KEYS, [DIM_SETS[r.dim]!]: r.key, g: SETS[r.dim]!, ...counts });
   }
   return out;
