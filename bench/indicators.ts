@@ -3,6 +3,9 @@
 // bench/indicators-data.ts and kept: later runs only measure (--regenerate starts over, --scale N sets its size).
 // Each call is what GET /api/v1/indicators asks of the store: the period and the previous one.
 // Prints the median and p95 per scenario in ms; the last line is one JSON object.
+// --write-cost N: instead, what the roll-up's triggers cost on writes — N requests with their conversations,
+// messages and interventions generated into a scratch schema with the triggers disabled, then enabled; then N
+// citizens' messages of today (a turn's own write) each way.
 import { createSharedStore } from '../adapters/postgres';
 import { createPostgresBackofficeStores } from '../adapters/postgres/backoffice';
 import type { IndicatorsQuery } from '../backoffice/ports';
@@ -18,8 +21,56 @@ function option(name: string, fallback: number): number {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
+/** The roll-up's triggers (migrations 0026 and 0028), by table. */
+const ROLLUP_TRIGGERS: [string, string][] = [
+  ['requests', 'requests_rollup_insert_delete'],
+  ['requests', 'requests_rollup_update'],
+  ['conversations', 'conversations_rollup_insert_delete'],
+  ['conversations', 'conversations_rollup_update'],
+  ['messages', 'messages_turns_backdated'],
+  ['messages', 'messages_turns_changed'],
+  ['messages', 'messages_turns_deleted'],
+  ['interventions', 'interventions_rollup_insert'],
+  ['interventions', 'interventions_rollup_delete'],
+  ['interventions', 'interventions_rollup_update'],
+];
+
+async function writeCost(databaseUrl: string, n: number): Promise<void> {
+  const schema = 'bench_indicators_writes';
+  const out: Record<string, { generateMs: number; todayMessagesMs: number }> = {};
+  for (const triggers of [false, true]) {
+    const store = createSharedStore({ databaseUrl, schema, poolSize: 2 });
+    await store.sql.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await store.migrate();
+    if (!triggers) {
+      await store.sql.exec(
+        ROLLUP_TRIGGERS.map(([t, name]) => `ALTER TABLE ${t} DISABLE TRIGGER ${name};`).join('\n'),
+      );
+    }
+    let t0 = performance.now();
+    await generate(store.sql, n);
+    const generateMs = Math.round(performance.now() - t0);
+    t0 = performance.now();
+    await store.sql.query(
+      `INSERT INTO messages (conversation_id, tenant_id, direction, text, intent)
+       SELECT c.id, c.tenant_id, 'in', 'aujourd’hui', 'ask_faq' FROM conversations c
+       CROSS JOIN generate_series(1, 2) LIMIT $1`,
+      [n],
+    );
+    const todayMessagesMs = Math.round(performance.now() - t0);
+    out[triggers ? 'with roll-up triggers' : 'without'] = { generateMs, todayMessagesMs };
+    process.stdout.write(
+      `${triggers ? 'with roll-up triggers' : 'without'}: generate ${n} requests ${generateMs} ms, ${n} messages of today ${todayMessagesMs} ms\n`,
+    );
+    await store.sql.exec(`DROP SCHEMA ${schema} CASCADE`);
+    await store.close();
+  }
+  process.stdout.write(`${JSON.stringify({ writeCost: n, results: out })}\n`);
+}
+
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  if (process.argv.includes('--write-cost')) return writeCost(databaseUrl, option('write-cost', 50_000));
   const scale = option('scale', 1_000_000);
   const runs = option('runs', 40);
   const store = createSharedStore({ databaseUrl, schema: SCHEMA, poolSize: 2 });
@@ -35,7 +86,12 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     process.stdout.write(`generating ${scale.toLocaleString('en')} requests in schema ${SCHEMA}…\n`);
     await generate(sql, scale);
-    await sql.exec('VACUUM ANALYZE requests, conversations, messages, callbacks, interventions');
+    // The roll-up's tables too: the triggers updated their rows once per request, leaving dead versions behind.
+    await sql.exec(
+      `VACUUM ANALYZE requests, conversations, messages, callbacks, interventions, request_daily_counts,
+       request_daily_delays, conversation_daily, request_monthly_counts, request_monthly_delays,
+       message_daily_turns, intervention_daily_done`,
+    );
     process.stdout.write(`generated in ${Math.round((performance.now() - t0) / 1000)} s\n`);
   } else {
     process.stdout.write(`reusing ${have.n.toLocaleString('en')} requests in schema ${SCHEMA}\n`);
