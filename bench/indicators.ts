@@ -3,11 +3,14 @@
 // bench/indicators-data.ts and kept: later runs only measure (--regenerate starts over, --scale N sets its size).
 // Each call is what GET /api/v1/indicators asks of the store: the period and the previous one.
 // Prints the median and p95 per scenario in ms; the last line is one JSON object.
+// --trace: also one sequential call per scenario with each statement's time (what dominates), slowest first.
 // --write-cost N: instead, what the roll-up's triggers cost on writes — N requests with their conversations,
 // messages and interventions generated into a scratch schema with the triggers disabled, then enabled; then N
 // citizens' messages of today (a turn's own write) each way.
 import { createSharedStore } from '../adapters/postgres';
 import { createPostgresBackofficeStores } from '../adapters/postgres/backoffice';
+import { indicators as indicatorsOf } from '../adapters/postgres/backoffice/indicators';
+import type { SqlClient, SqlExecutor } from '../adapters/postgres/sql-client';
 import type { IndicatorsQuery } from '../backoffice/ports';
 import { previousPeriod } from '../backoffice/indicators/definitions';
 import { BENCH_TENANT, generate, SPAN_DAYS, START } from './indicators-data';
@@ -34,6 +37,24 @@ const ROLLUP_TRIGGERS: [string, string][] = [
   ['interventions', 'interventions_rollup_delete'],
   ['interventions', 'interventions_rollup_update'],
 ];
+
+/** The client `sql` with each statement's time noted in `times` (its first line, trimmed, as the key). */
+function traced(sql: SqlClient, times: [string, number][]): SqlClient {
+  const wrap = <E extends SqlExecutor>(e: E): E =>
+    Object.assign(Object.create(e) as E, {
+      query: async (text: string, params?: readonly unknown[]) => {
+        const t0 = performance.now();
+        try {
+          return await e.query(text, params);
+        } finally {
+          times.push([text.trim().replace(/\s+/g, ' ').slice(0, 90), performance.now() - t0]);
+        }
+      },
+    });
+  return Object.assign(wrap(sql), {
+    transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>) => sql.transaction((tx) => fn(wrap(tx))),
+  });
+}
 
 async function writeCost(databaseUrl: string, n: number): Promise<void> {
   const schema = 'bench_indicators_writes';
@@ -131,6 +152,13 @@ async function main(): Promise<void> {
         ])
       )[0];
     const view = await call(); // warm-up (plans, caches)
+    if (process.argv.includes('--trace')) {
+      const times: [string, number][] = [];
+      await indicatorsOf(traced(sql, times), q);
+      times.sort((a, b) => b[1] - a[1]);
+      for (const [text, ms] of times.slice(0, 6))
+        process.stdout.write(`  ${ms.toFixed(0).padStart(5)} ms  ${text}\n`);
+    }
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
       const t0 = performance.now();

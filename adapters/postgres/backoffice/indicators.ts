@@ -445,7 +445,12 @@ async function rollupTiming(
  * request's last change).
  */
 async function backlog(sql: SqlExecutor, q: IndicatorsQuery) {
-  const bounds = AGEING_BUCKETS.map((b) => b.maxDays);
+  // Age in whole days ≥ b ⇔ created at or before the end minus b × 24 h: the buckets compare instants (from the
+  // indexes alone) instead of computing every request's age in numeric arithmetic.
+  const bounds = AGEING_BUCKETS.slice(0, -1).map(
+    (b) => new Date(q.to.getTime() - ((b.maxDays ?? 0) + 1) * 86_400_000),
+  );
+  const bucket = `CASE ${bounds.map((_, i) => `WHEN created_at > $${4 + i}::timestamptz THEN ${i}`).join(' ')} ELSE ${bounds.length} END`;
   return sql.query<{ bucket: number; n: number | string }>(
     `WITH open_at_end AS (
        SELECT created_at FROM requests WHERE tenant_id = $1 AND status IN ('received', 'in_progress')
@@ -457,10 +462,9 @@ async function backlog(sql: SqlExecutor, q: IndicatorsQuery) {
        SELECT created_at FROM requests WHERE tenant_id = $1 AND status = 'rejected' AND updated_at >= $2::timestamptz
          AND created_at < $2::timestamptz AND ($3::text IS NULL OR authority_id = $3::text)
      )
-     SELECT width_bucket(floor(EXTRACT(EPOCH FROM $2::timestamptz - created_at) / 86400)::int, $4::int[]) AS bucket,
-       count(*)::int AS n
+     SELECT ${bucket} AS bucket, count(*)::int AS n
      FROM open_at_end GROUP BY 1`,
-    [q.tenantId, q.to, q.authorityId, bounds.slice(0, -1).map((d) => (d ?? 0) + 1)],
+    [q.tenantId, q.to, q.authorityId, ...bounds],
   );
 }
 
@@ -830,7 +834,15 @@ export class PostgresIndicatorStore implements IndicatorStore {
   }
 }
 
-/** Recomputes the daily roll-up from the requests and conversations (`npm run indicators:rebuild`). */
+/**
+ * Recomputes every roll-up level (migrations 0026 and 0028) from the requests, conversations, messages and
+ * interventions (`npm run indicators:rebuild`), then vacuums the levels: the rebuild deletes and rewrites each of
+ * their rows, and reads of the next year must not scan the dead versions.
+ */
 export async function rebuildIndicatorsRollup(sql: SqlClient): Promise<void> {
   await sql.transaction((tx) => tx.query('SELECT guichet_indicators_rebuild()'));
+  await sql.exec(
+    `VACUUM ANALYZE request_daily_counts, request_daily_delays, conversation_daily, request_monthly_counts,
+     request_monthly_delays, message_daily_turns, intervention_daily_done`,
+  );
 }
