@@ -6,7 +6,8 @@
 // --trace: also one sequential call per scenario with each statement's time (what dominates), slowest first.
 // --write-cost N: instead, what the roll-up's triggers cost on writes — N requests with their conversations,
 // messages and interventions generated into a scratch schema with the triggers disabled, then enabled; then N
-// citizens' messages of today (a turn's own write) each way.
+// citizens' messages of today (a turn's own write) each way, and 1,000 requests created then resolved, one
+// transaction each (the application's writes), each way.
 import { createSharedStore } from '../adapters/postgres';
 import { createPostgresBackofficeStores } from '../adapters/postgres/backoffice';
 import { indicators as indicatorsOf } from '../adapters/postgres/backoffice/indicators';
@@ -58,7 +59,7 @@ function traced(sql: SqlClient, times: [string, number][]): SqlClient {
 
 async function writeCost(databaseUrl: string, n: number): Promise<void> {
   const schema = 'bench_indicators_writes';
-  const out: Record<string, { generateMs: number; todayMessagesMs: number }> = {};
+  const out: Record<string, { generateMs: number; todayMessagesMs: number; perRequestMs: number }> = {};
   for (const triggers of [false, true]) {
     const store = createSharedStore({ databaseUrl, schema, poolSize: 2 });
     await store.sql.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
@@ -79,9 +80,26 @@ async function writeCost(databaseUrl: string, n: number): Promise<void> {
       [n],
     );
     const todayMessagesMs = Math.round(performance.now() - t0);
-    out[triggers ? 'with roll-up triggers' : 'without'] = { generateMs, todayMessagesMs };
+    // The application's way: one request per transaction, created then resolved (its own two commits).
+    const single = Math.min(1000, n);
+    t0 = performance.now();
+    for (let i = 0; i < single; i++) {
+      await store.sql.query(
+        `INSERT INTO requests (reference, tenant_id, type, status, authority_id, commune_id, channel, payload,
+           created_at, updated_at, first_response_at)
+         SELECT 'WC-' || $2::int, tenant_id, type, 'received', authority_id, commune_id, channel, payload,
+           now(), now(), now() FROM requests WHERE tenant_id = $1 ORDER BY created_at DESC OFFSET $2 LIMIT 1`,
+        [BENCH_TENANT, i],
+      );
+      await store.sql.query(
+        `UPDATE requests SET status = 'resolved', resolved_at = now() WHERE tenant_id = $1 AND reference = 'WC-' || $2::int`,
+        [BENCH_TENANT, i],
+      );
+    }
+    const perRequestMs = Number(((performance.now() - t0) / single).toFixed(2));
+    out[triggers ? 'with roll-up triggers' : 'without'] = { generateMs, todayMessagesMs, perRequestMs };
     process.stdout.write(
-      `${triggers ? 'with roll-up triggers' : 'without'}: generate ${n} requests ${generateMs} ms, ${n} messages of today ${todayMessagesMs} ms\n`,
+      `${triggers ? 'with roll-up triggers' : 'without'}: generate ${n} requests ${generateMs} ms, ${n} messages of today ${todayMessagesMs} ms, one request created then resolved (2 transactions) ${perRequestMs} ms\n`,
     );
     await store.sql.exec(`DROP SCHEMA ${schema} CASCADE`);
     await store.close();
