@@ -87,12 +87,12 @@ async function writeCost(databaseUrl: string, n: number): Promise<void> {
       await store.sql.query(
         `INSERT INTO requests (reference, tenant_id, type, status, authority_id, commune_id, channel, payload,
            created_at, updated_at, first_response_at)
-         SELECT 'DEM-2099-' || lpad($2::text, 7, '0'), tenant_id, type, 'received', authority_id, commune_id, channel, payload,
-           now(), now(), now() FROM requests WHERE tenant_id = $1 ORDER BY created_at DESC OFFSET $2 LIMIT 1`,
+         SELECT 'DEM-2099-' || lpad(($2::int)::text, 7, '0'), tenant_id, type, 'received', authority_id, commune_id, channel, payload,
+           now(), now(), now() FROM requests WHERE tenant_id = $1 ORDER BY created_at DESC OFFSET $2::int LIMIT 1`,
         [BENCH_TENANT, i],
       );
       await store.sql.query(
-        `UPDATE requests SET status = 'resolved', resolved_at = now() WHERE tenant_id = $1 AND reference = 'DEM-2099-' || lpad($2::text, 7, '0')`,
+        `UPDATE requests SET status = 'resolved', resolved_at = now() WHERE tenant_id = $1 AND reference = 'DEM-2099-' || lpad(($2::int)::text, 7, '0')`,
         [BENCH_TENANT, i],
       );
     }
