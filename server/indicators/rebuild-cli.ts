@@ -1,6 +1,7 @@
-// `npm run indicators:rebuild`: recomputes the indicators' daily roll-up (migration 0026) from the requests and
-// conversations. Triggers keep it right at every write; this is for after a bulk load with triggers disabled, a
-// restore, or to check it (the figures must not change). Writes to requests and conversations wait meanwhile.
+// `npm run indicators:rebuild`: recomputes the indicators' roll-up levels (migrations 0026 and 0028: days, months,
+// bot turns per past day, interventions done per day) from the requests, conversations, messages and
+// interventions. Triggers keep them right at every write; this is for after a bulk load with triggers disabled,
+// a restore, or to check them (the figures must not change). Writes to those tables wait meanwhile.
 // With the embedded store (PGlite, no DATABASE_URL) the running server owns the data directory: pass
 // --embedded only when the server is stopped.
 import 'dotenv/config';

@@ -10,6 +10,7 @@ import { contactStoreContract } from './backoffice-contacts.contract';
 import { queueContract } from './backoffice-queue.contract';
 import { conversationDirectoryContract } from './backoffice-conversations.contract';
 import { indicatorStoreContract } from './backoffice-indicators.contract';
+import { indicatorLevelsContract } from './backoffice-indicators-levels.contract';
 import { interventionStoreContract } from './backoffice-interventions.contract';
 import { requestStoreContract } from './backoffice-requests.contract';
 import { savedReplyStoreContract } from './backoffice-saved-replies.contract';
@@ -34,6 +35,7 @@ function everyContract(db: Db): void {
   contactStoreContract(db, () => db().stores.contacts);
   webhookStoreContract(db, () => db().stores.webhooks);
   indicatorStoreContract(db, () => db().stores.indicators);
+  indicatorLevelsContract(db, () => db().stores.indicators);
   auditLogContract(db, () => db().stores.audit);
   savedReplyStoreContract(db, () => db().stores.savedReplies);
   teamStoreContract(

@@ -22,6 +22,7 @@ import {
   percentileOf,
   ROLLUP_ZONE,
 } from './indicators-rollup';
+import { botTurns, materialiseTurns } from './indicators-turns';
 
 type Num = number | string | null;
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -185,11 +186,15 @@ function timingOf(rows: DelayRow[]): Timing {
 
 /**
  * The whole days (in the roll-up's zone) inside [from, to), read from the roll-up; the hours before the first
- * and after the last are read from the requests. Null when the query's zone is another or no whole day fits.
+ * and after the last are read from the requests. Among those days, the whole months [firstMonth, endMonth) are
+ * read from the monthly level (migration 0028), the days around them from the daily one (both equal to endDay
+ * when no whole month fits). Null when the query's zone is another or no whole day fits.
  */
 interface RollupSplit {
   firstDay: string;
   endDay: string;
+  firstMonth: string;
+  endMonth: string;
   head: { from: Date; to: Date };
   tail: { from: Date; to: Date };
 }
@@ -199,13 +204,22 @@ function rollupSplit(q: IndicatorsQuery): RollupSplit | null {
   if (first.toMillis() < q.from.getTime()) first = first.plus({ days: 1 });
   const end = DateTime.fromJSDate(q.to, { zone: ROLLUP_ZONE }).startOf('day');
   if (first >= end) return null;
+  const firstMonth = (first.day === 1 ? first : first.startOf('month').plus({ months: 1 })).toISODate()!;
+  const endMonth = end.startOf('month').toISODate()!;
+  const months = firstMonth < endMonth;
   return {
     firstDay: first.toISODate()!,
     endDay: end.toISODate()!,
+    firstMonth: months ? firstMonth : end.toISODate()!,
+    endMonth: months ? endMonth : end.toISODate()!,
     head: { from: q.from, to: first.toJSDate() },
     tail: { from: end.toJSDate(), to: q.to },
   };
 }
+
+/** The SQL condition "this daily row is one of the days around the whole months" ($2..$5: the split's bounds). */
+const EDGE_DAYS = '((day >= $2::date AND day < $3::date) OR (day >= $4::date AND day < $5::date))';
+const splitParams = (s: RollupSplit) => [s.firstDay, s.firstMonth, s.endMonth, s.endDay];
 
 const DIM_SETS: Record<string, keyof CountRow> = {
   type: 'type',
@@ -225,27 +239,42 @@ const NO_KEYS = {
   day: null,
 };
 
-/** The roll-up's counts of the whole days, as the rows requestCounts gives. */
+/** The roll-up's counts of the whole days (months, and the days around them), as the rows requestCounts gives. */
 async function rollupCounts(sql: SqlExecutor, q: IndicatorsQuery, split: RollupSplit): Promise<CountRow[]> {
   // Keys whose requests all left (moved to another day, deleted) keep a row of zeros: not a breakdown.
-  const { rows } = await sql.query<{ dim: string; key: string; day: string | null; n: Num; resolved: Num }>(
-    `SELECT dim, key, CASE WHEN dim = 'total' THEN to_char(day, 'YYYY-MM-DD') END AS day,
-       sum(n)::int AS n, sum(resolved)::int AS resolved
+  const dims = await sql.query<{ dim: string; key: string; n: Num; resolved: Num }>(
+    `SELECT dim, key, sum(n)::int AS n, sum(resolved)::int AS resolved
+     FROM (
+       SELECT dim, key, n, resolved FROM request_monthly_counts
+       WHERE tenant_id = $1 AND month >= $3::date AND month < $4::date AND ($6::text IS NULL OR authority_id = $6::text)
+       UNION ALL
+       SELECT dim, key, n, resolved FROM request_daily_counts
+       WHERE tenant_id = $1 AND ${EDGE_DAYS} AND ($6::text IS NULL OR authority_id = $6::text)
+     ) c
+     GROUP BY 1, 2
+     HAVING sum(n) <> 0`,
+    [q.tenantId, ...splitParams(split), q.authorityId],
+  );
+  // Each day's total (the trend, ISO weeks): the days' total rows only, from their own index.
+  const days = await sql.query<{ day: string; n: Num; resolved: Num }>(
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(n)::int AS n, sum(resolved)::int AS resolved
      FROM request_daily_counts
-     WHERE tenant_id = $1 AND day >= $2::date AND day < $3::date AND ($4::text IS NULL OR authority_id = $4::text)
-     GROUP BY 1, 2, 3
+     WHERE tenant_id = $1 AND dim = 'total' AND day >= $2::date AND day < $3::date
+       AND ($4::text IS NULL OR authority_id = $4::text)
+     GROUP BY day
      HAVING sum(n) <> 0`,
     [q.tenantId, split.firstDay, split.endDay, q.authorityId],
   );
   const out: CountRow[] = [];
-  for (const r of rows) {
+  for (const r of days.rows)
+    out.push({ ...NO_KEYS, day: r.day, g: SETS.day!, n: int(r.n), resolved: int(r.resolved) });
+  for (const r of dims.rows) {
     const counts = { n: int(r.n), resolved: int(r.resolved) };
-    if (r.dim === 'total') {
-      out.push({ ...NO_KEYS, day: r.day, g: SETS.day!, ...counts });
-      out.push({ ...NO_KEYS, g: SETS.total!, ...counts });
-    } else if (DIM_SETS[r.dim]) {
-      out.push({ ...NO_KEYS, [DIM_SETS[r.dim]!]: r.key, g: SETS[r.dim]!, ...counts });
-    }
+    if (r.dim === 'total') out.push({ ...NO_KEYS, g: SETS.total!, ...counts });
+    // The category's set is (type, category), as requestCounts groups it: the edges' rows carry the type too.
+    else if (r.dim === 'category')
+      out.push({ ...NO_KEYS, type: r.key.split(':')[0]!, category: r.key, g: SETS.category!, ...counts });
+    else if (DIM_SETS[r.dim]) out.push({ ...NO_KEYS, [DIM_SETS[r.dim]!]: r.key, g: SETS[r.dim]!, ...counts });
   }
   return out;
 }
@@ -295,9 +324,13 @@ async function rollupTiming(
   type HistRow = { type: string; category: string | null; h: string };
   const days = await sql.query<HistRow>(
     `SELECT type, NULLIF(category, '') AS category, array_to_string(fr || asg || re, ',') AS h
+     FROM request_monthly_delays
+     WHERE tenant_id = $1 AND month >= $3::date AND month < $4::date AND ($6::text IS NULL OR authority_id = $6::text)
+     UNION ALL
+     SELECT type, NULLIF(category, '') AS category, array_to_string(fr || asg || re, ',') AS h
      FROM request_daily_delays
-     WHERE tenant_id = $1 AND day >= $2::date AND day < $3::date AND ($4::text IS NULL OR authority_id = $4::text)`,
-    [q.tenantId, split.firstDay, split.endDay, q.authorityId],
+     WHERE tenant_id = $1 AND ${EDGE_DAYS} AND ($6::text IS NULL OR authority_id = $6::text)`,
+    [q.tenantId, ...splitParams(split), q.authorityId],
   );
   const edge = (from: Date, to: Date) =>
     sql.query<{
@@ -412,7 +445,12 @@ async function rollupTiming(
  * request's last change).
  */
 async function backlog(sql: SqlExecutor, q: IndicatorsQuery) {
-  const bounds = AGEING_BUCKETS.map((b) => b.maxDays);
+  // Age in whole days ≥ b ⇔ created at or before the end minus b × 24 h: the buckets compare instants (from the
+  // indexes alone) instead of computing every request's age in numeric arithmetic.
+  const bounds = AGEING_BUCKETS.slice(0, -1).map(
+    (b) => new Date(q.to.getTime() - ((b.maxDays ?? 0) + 1) * 86_400_000),
+  );
+  const bucket = `CASE ${bounds.map((_, i) => `WHEN created_at > $${4 + i}::timestamptz THEN ${i}`).join(' ')} ELSE ${bounds.length} END`;
   return sql.query<{ bucket: number; n: number | string }>(
     `WITH open_at_end AS (
        SELECT created_at FROM requests WHERE tenant_id = $1 AND status IN ('received', 'in_progress')
@@ -424,10 +462,9 @@ async function backlog(sql: SqlExecutor, q: IndicatorsQuery) {
        SELECT created_at FROM requests WHERE tenant_id = $1 AND status = 'rejected' AND updated_at >= $2::timestamptz
          AND created_at < $2::timestamptz AND ($3::text IS NULL OR authority_id = $3::text)
      )
-     SELECT width_bucket(floor(EXTRACT(EPOCH FROM $2::timestamptz - created_at) / 86400)::int, $4::int[]) AS bucket,
-       count(*)::int AS n
+     SELECT ${bucket} AS bucket, count(*)::int AS n
      FROM open_at_end GROUP BY 1`,
-    [q.tenantId, q.to, q.authorityId, bounds.slice(0, -1).map((d) => (d ?? 0) + 1)],
+    [q.tenantId, q.to, q.authorityId, ...bounds],
   );
 }
 
@@ -446,14 +483,9 @@ interface ConversationRow {
 /** Conversations of the tenant (they belong to no authority) by channel and day. */
 async function conversations(sql: SqlExecutor, q: IndicatorsQuery, split: RollupSplit | null) {
   const rows = split ? { rows: await rollupConversations(sql, q, split) } : await liveConversations(sql, q);
-  // The bot's turns: the citizens' messages the NLU read during the period (an index of their own).
-  const turns = await sql.query<{ bot_turns: Num }>(
-    `SELECT count(*)::int AS bot_turns FROM messages
-     WHERE tenant_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz
-       AND direction = 'in' AND intent IS NOT NULL`,
-    [q.tenantId, q.from, q.to],
-  );
-  return { rows: rows.rows, botTurns: int(turns.rows[0]?.bot_turns) };
+  // The bot's turns: the citizens' messages the NLU read during the period (per day once the day is over).
+  const turns = await botTurns(sql, q.tenantId, q.from, q.to, split);
+  return { rows: rows.rows, botTurns: turns };
 }
 
 /**
@@ -544,7 +576,7 @@ async function liveConversations(sql: SqlExecutor, q: IndicatorsQuery) {
   );
 }
 
-async function callbacksAndInterventions(sql: SqlExecutor, q: IndicatorsQuery) {
+async function callbacksAndInterventions(sql: SqlExecutor, q: IndicatorsQuery, split: RollupSplit | null) {
   const callbacks = await sql.query<{ due: Num; kept: Num }>(
     `SELECT count(*)::int AS due,
        (count(*) FILTER (WHERE status = 'done' AND handled_at <= promised_by))::int AS kept
@@ -554,13 +586,34 @@ async function callbacksAndInterventions(sql: SqlExecutor, q: IndicatorsQuery) {
   // The request's authority only when one is asked for (the join costs a lookup per intervention).
   const authority =
     q.authorityId === null ? '' : 'JOIN requests r ON r.id = i.request_id AND r.authority_id = $4::text';
-  const interventions = await sql.query<{ team: string | null; name: string | null; n: Num }>(
-    `SELECT i.team_id::text AS team, t.name, count(*)::int AS n
+  const live = (from: string, to: string) =>
+    `SELECT i.team_id::text AS team, count(*)::int AS n
      FROM interventions i ${authority}
-     LEFT JOIN teams t ON t.id = i.team_id
-     WHERE i.tenant_id = $1 AND i.status = 'done' AND i.updated_at >= $2::timestamptz AND i.updated_at < $3::timestamptz
-     GROUP BY i.team_id, t.name`,
-    q.authorityId === null ? [q.tenantId, q.from, q.to] : [q.tenantId, q.from, q.to, q.authorityId],
+     WHERE i.tenant_id = $1 AND i.status = 'done' AND i.updated_at >= ${from} AND i.updated_at < ${to}
+     GROUP BY i.team_id`;
+  // The territory's whole days from the daily level (migration 0028), the hours around them from the rows.
+  const parts =
+    q.authorityId === null && split
+      ? `${live('$2::timestamptz', '$4::timestamptz')}
+         UNION ALL
+         SELECT NULLIF(team_id, ''), sum(n)::int FROM intervention_daily_done
+         WHERE tenant_id = $1 AND day >= $6::date AND day < $7::date GROUP BY team_id
+         UNION ALL
+         ${live('$5::timestamptz', '$3::timestamptz')}`
+      : live('$2::timestamptz', '$3::timestamptz');
+  const params =
+    q.authorityId === null && split
+      ? [q.tenantId, q.from, q.to, split.head.to, split.tail.from, split.firstDay, split.endDay]
+      : q.authorityId === null
+        ? [q.tenantId, q.from, q.to]
+        : [q.tenantId, q.from, q.to, q.authorityId];
+  const interventions = await sql.query<{ team: string | null; name: string | null; n: Num }>(
+    `SELECT p.team, t.name, sum(p.n)::int AS n
+     FROM (${parts}) p
+     LEFT JOIN teams t ON t.id::text = p.team
+     GROUP BY p.team, t.name
+     HAVING sum(p.n) <> 0`,
+    params,
   );
   return { callbacks: callbacks.rows[0], interventions: interventions.rows };
 }
@@ -630,9 +683,16 @@ function sumBy<R>(rows: R[], key: (r: R) => string, value: (r: R) => number): Ma
 }
 
 export async function indicators(sql: SqlClient, q: IndicatorsQuery): Promise<IndicatorsView> {
+  // The turns of the period's complete past days, counted once and kept (a write, so before the snapshot).
+  const split = rollupSplit(q);
+  if (split) await materialiseTurns(sql, q.tenantId, split.firstDay, split.endDay);
   return sql.transaction(async (tx) => {
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
     await tx.query("SET LOCAL work_mem = '32MB'");
+    // From the roll-up, each statement reads at most a few tens of thousands of index entries: starting
+    // parallel workers cost more than they saved (backlog at a year's end: ~170 ms with two workers, ~40 ms
+    // without, on the bench's shared 2-vCPU machine). The rows-only path (another time zone) keeps them.
+    if (split) await tx.query('SET LOCAL max_parallel_workers_per_gather = 0');
     return compute(tx, q);
   });
 }
@@ -659,7 +719,7 @@ async function compute(sql: SqlExecutor, q: IndicatorsQuery): Promise<Indicators
   const timing = split ? await rollupTiming(sql, q, split, levels) : timingOf((await delays(sql, base)).rows);
   const open = await backlog(sql, q);
   const conv = await conversations(sql, q, split);
-  const work = await callbacksAndInterventions(sql, q);
+  const work = await callbacksAndInterventions(sql, q, split);
   const csat = await satisfaction(sql, q);
   // GROUPING(channel, type, team): 0b011 = by channel, 0b101 = by type, 0b110 = by team, 0b111 = all.
   const csatBy = (set: number, key: (r: CsatRow) => string) =>
@@ -778,7 +838,15 @@ export class PostgresIndicatorStore implements IndicatorStore {
   }
 }
 
-/** Recomputes the daily roll-up from the requests and conversations (`npm run indicators:rebuild`). */
+/**
+ * Recomputes every roll-up level (migrations 0026 and 0028) from the requests, conversations, messages and
+ * interventions (`npm run indicators:rebuild`), then vacuums the levels: the rebuild deletes and rewrites each of
+ * their rows, and reads of the next year must not scan the dead versions.
+ */
 export async function rebuildIndicatorsRollup(sql: SqlClient): Promise<void> {
   await sql.transaction((tx) => tx.query('SELECT guichet_indicators_rebuild()'));
+  await sql.exec(
+    `VACUUM ANALYZE request_daily_counts, request_daily_delays, conversation_daily, request_monthly_counts,
+     request_monthly_delays, message_daily_turns, intervention_daily_done`,
+  );
 }

@@ -8,15 +8,48 @@
 // trigger of migration 0021) or a deletion moves the figures of the day the request was created.
 // guichet_indicators_rebuild() recomputes everything from the requests (`npm run indicators:rebuild`).
 import { BINS, binSql, ROLLUP_ZONE } from '../backoffice/indicators-rollup';
-const delay = (instant: string, r: string) => `EXTRACT(EPOCH FROM ${instant} - ${r}.created_at)::float8`;
-const resolution = (r: string) =>
+export const delay = (instant: string, r: string) =>
+  `EXTRACT(EPOCH FROM ${instant} - ${r}.created_at)::float8`;
+export const resolution = (r: string) =>
   `CASE WHEN ${r}.status = 'resolved' THEN ${delay(`COALESCE(${r}.resolved_at, ${r}.updated_at)`, r)} END`;
 const wait = (c: string) => `EXTRACT(EPOCH FROM ${c}.first_agent_reply_at - ${c}.handed_over_at)::float8`;
 /** The breakdowns of a request `r`: the keys the dashboard groups by, null when it has none. */
-const breakdowns = (r: string) => `(VALUES ('total', ''), ('type', ${r}.type),
+export const breakdowns = (r: string) => `(VALUES ('total', ''), ('type', ${r}.type),
     ('category', CASE WHEN ${r}.payload_category IS NOT NULL THEN ${r}.type || ':' || ${r}.payload_category END),
     ('channel', ${r}.channel), ('commune', COALESCE(${r}.commune_id, 'unknown')), ('authority', ${r}.authority_id),
     ('status', ${r}.status)) AS k(dim, key)`;
+
+/** The statements that recompute the daily level (run under the rebuild's lock; migration 0028 adds to them). */
+export const REBUILD_DAILY = `  DELETE FROM request_daily_counts;
+  DELETE FROM request_daily_delays;
+  DELETE FROM conversation_daily;
+  INSERT INTO conversation_daily (tenant_id, day, channel, total, handed_over, fallbacks, wait)
+  SELECT c.tenant_id, (c.created_at AT TIME ZONE '${ROLLUP_ZONE}')::date, c.channel, count(*),
+    count(c.handed_over_at), sum(c.nlu_fallbacks),
+    guichet_histogram(array_agg(${binSql(wait('c'))}) FILTER (WHERE c.first_agent_reply_at IS NOT NULL
+                                                               AND c.handed_over_at IS NOT NULL))
+  FROM conversations c GROUP BY 1, 2, 3;
+  INSERT INTO request_daily_counts (tenant_id, day, authority_id, dim, key, n, resolved)
+  SELECT r.tenant_id, (r.created_at AT TIME ZONE '${ROLLUP_ZONE}')::date, r.authority_id, k.dim, k.key,
+    count(*), count(*) FILTER (WHERE r.status = 'resolved')
+  FROM requests r CROSS JOIN LATERAL ${breakdowns('r')}
+  WHERE k.key IS NOT NULL GROUP BY 1, 2, 3, 4, 5;
+  INSERT INTO request_daily_delays (tenant_id, day, authority_id, type, category, fr, asg, re)
+  SELECT tenant_id, day, authority_id, type, category,
+    guichet_histogram(array_agg(bfr) FILTER (WHERE bfr IS NOT NULL)),
+    guichet_histogram(array_agg(basg) FILTER (WHERE basg IS NOT NULL)),
+    guichet_histogram(array_agg(bre) FILTER (WHERE bre IS NOT NULL))
+  FROM (
+    SELECT r.tenant_id, (r.created_at AT TIME ZONE '${ROLLUP_ZONE}')::date AS day, r.authority_id, r.type,
+      COALESCE(r.payload_category, '') AS category,
+      ${binSql(delay('r.first_response_at', 'r'))} AS bfr,
+      ${binSql(delay('r.first_assigned_at', 'r'))} AS basg,
+      ${binSql(resolution('r'))} AS bre
+    FROM requests r
+  ) b
+  WHERE bfr IS NOT NULL OR basg IS NOT NULL OR bre IS NOT NULL
+  GROUP BY 1, 2, 3, 4, 5;
+`;
 
 export const migration0026 = {
   version: 26,
@@ -150,36 +183,7 @@ $fn$;
 CREATE FUNCTION guichet_indicators_rebuild() RETURNS void LANGUAGE plpgsql AS $fn$
 BEGIN
   LOCK TABLE requests, conversations IN SHARE MODE;
-  DELETE FROM request_daily_counts;
-  DELETE FROM request_daily_delays;
-  DELETE FROM conversation_daily;
-  INSERT INTO conversation_daily (tenant_id, day, channel, total, handed_over, fallbacks, wait)
-  SELECT c.tenant_id, (c.created_at AT TIME ZONE '${ROLLUP_ZONE}')::date, c.channel, count(*),
-    count(c.handed_over_at), sum(c.nlu_fallbacks),
-    guichet_histogram(array_agg(${binSql(wait('c'))}) FILTER (WHERE c.first_agent_reply_at IS NOT NULL
-                                                               AND c.handed_over_at IS NOT NULL))
-  FROM conversations c GROUP BY 1, 2, 3;
-  INSERT INTO request_daily_counts (tenant_id, day, authority_id, dim, key, n, resolved)
-  SELECT r.tenant_id, (r.created_at AT TIME ZONE '${ROLLUP_ZONE}')::date, r.authority_id, k.dim, k.key,
-    count(*), count(*) FILTER (WHERE r.status = 'resolved')
-  FROM requests r CROSS JOIN LATERAL ${breakdowns('r')}
-  WHERE k.key IS NOT NULL GROUP BY 1, 2, 3, 4, 5;
-  INSERT INTO request_daily_delays (tenant_id, day, authority_id, type, category, fr, asg, re)
-  SELECT tenant_id, day, authority_id, type, category,
-    guichet_histogram(array_agg(bfr) FILTER (WHERE bfr IS NOT NULL)),
-    guichet_histogram(array_agg(basg) FILTER (WHERE basg IS NOT NULL)),
-    guichet_histogram(array_agg(bre) FILTER (WHERE bre IS NOT NULL))
-  FROM (
-    SELECT r.tenant_id, (r.created_at AT TIME ZONE '${ROLLUP_ZONE}')::date AS day, r.authority_id, r.type,
-      COALESCE(r.payload_category, '') AS category,
-      ${binSql(delay('r.first_response_at', 'r'))} AS bfr,
-      ${binSql(delay('r.first_assigned_at', 'r'))} AS basg,
-      ${binSql(resolution('r'))} AS bre
-    FROM requests r
-  ) b
-  WHERE bfr IS NOT NULL OR basg IS NOT NULL OR bre IS NOT NULL
-  GROUP BY 1, 2, 3, 4, 5;
-END
+${REBUILD_DAILY}END
 $fn$;
 
 -- One authority's interventions: the request's authority read from an index, not the table (a seq scan of

@@ -20,6 +20,7 @@ import { migration0024 } from './0024-knowledge-gaps';
 import { migration0025 } from './0025-satisfaction';
 import { migration0026 } from './0026-indicators-rollup';
 import { migration0027 } from './0027-voice-message-requests';
+import { migration0028 } from './0028-indicators-levels';
 import { migration0030 } from './0030-media-deletions';
 
 export interface Migration {
@@ -50,5 +51,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0025,
   migration0026,
   migration0027,
+  migration0028,
   migration0030,
 ];
