@@ -179,6 +179,44 @@ export function indicatorLevelsContract(db: Db, port: () => IndicatorStore): voi
       expect(await ask('Europe/Paris')).toEqual(after);
     });
 
+    /** One authority's interventions, teams in a stable order, from the roll-up (Paris) or the rows (UTC). */
+    const workOf = async (authorityId: string, timeZone = 'Europe/Paris') => {
+      const view = await port().indicators({
+        tenantId: tenant,
+        authorityId,
+        timeZone,
+        granularity: 'month',
+        ...period,
+      });
+      return {
+        ...view.interventions,
+        byTeam: [...view.interventions.byTeam].sort((a, b) => a.key.localeCompare(b.key)),
+      };
+    };
+    const workOfBoth = async (authorityId: string) => {
+      const rolled = await workOf(authorityId);
+      expect(rolled).toEqual(await workOf(authorityId, 'UTC'));
+      return rolled;
+    };
+
+    it('counts one authority’s interventions, and moves them with a request transferred to another', async () => {
+      const nord = (count: number) => ({ key: teamId, count, label: 'Nord' });
+      // voirie: d (28 Dec) and t (3 Apr), team Nord; propreté: h (20 Dec, no team) and m1 (16 Jan, Nord).
+      expect(await workOfBoth('voirie')).toEqual({ done: 2, byTeam: [nord(2)] });
+      expect(await workOfBoth('proprete')).toEqual({
+        done: 2,
+        byTeam: [nord(1), { key: 'none', count: 1 }].sort((a, b) => a.key.localeCompare(b.key)),
+      });
+      await db().query(`UPDATE requests SET authority_id = 'voirie' WHERE id = $1`, [ids.m1]);
+      expect(await workOfBoth('voirie')).toEqual({ done: 3, byTeam: [nord(3)] });
+      expect(await workOfBoth('proprete')).toEqual({ done: 1, byTeam: [{ key: 'none', count: 1 }] });
+      await db().query(`UPDATE requests SET authority_id = 'proprete' WHERE id = $1`, [ids.m1]);
+      expect(await workOfBoth('proprete')).toEqual({
+        done: 2,
+        byTeam: [nord(1), { key: 'none', count: 1 }].sort((a, b) => a.key.localeCompare(b.key)),
+      });
+    });
+
     it('keeps months and days right through requests moved, resolved and deleted, as a rebuild finds them', async () => {
       const { query } = db();
       // m2 moved from February to January and resolved there after 5 hours; d (27 December) deleted; the
@@ -215,6 +253,12 @@ export function indicatorLevelsContract(db: Db, port: () => IndicatorStore): voi
           { key: teamId, count: 2, label: 'Nord' },
           { key: 'none', count: 1 },
         ],
+      });
+      // d's intervention left voirie's work with it (a cascade: the intervention still knew its authority);
+      // voirie keeps m2's (2 Feb) and t's (3 Apr).
+      expect(await workOfBoth('voirie')).toEqual({
+        done: 2,
+        byTeam: [{ key: teamId, count: 2, label: 'Nord' }],
       });
       await query('DELETE FROM teams WHERE id = $1', [teamId]);
       const noTeam = await both();

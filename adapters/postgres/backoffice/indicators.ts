@@ -583,30 +583,27 @@ async function callbacksAndInterventions(sql: SqlExecutor, q: IndicatorsQuery, s
      FROM callbacks WHERE tenant_id = $1 AND promised_by >= $2::timestamptz AND promised_by < $3::timestamptz`,
     [q.tenantId, q.from, q.to],
   );
-  // The request's authority only when one is asked for (the join costs a lookup per intervention).
-  const authority =
-    q.authorityId === null ? '' : 'JOIN requests r ON r.id = i.request_id AND r.authority_id = $4::text';
+  // Each intervention carries its request's authority (migration 0031): one authority's work needs no join.
   const live = (from: string, to: string) =>
     `SELECT i.team_id::text AS team, count(*)::int AS n
-     FROM interventions i ${authority}
+     FROM interventions i
      WHERE i.tenant_id = $1 AND i.status = 'done' AND i.updated_at >= ${from} AND i.updated_at < ${to}
+       AND ($4::text IS NULL OR i.authority_id = $4::text)
      GROUP BY i.team_id`;
-  // The territory's whole days from the daily level (migration 0028), the hours around them from the rows.
-  const parts =
-    q.authorityId === null && split
-      ? `${live('$2::timestamptz', '$4::timestamptz')}
+  // The whole days from the daily level (migration 0028), the hours around them from the rows.
+  const parts = split
+    ? `${live('$2::timestamptz', '$5::timestamptz')}
          UNION ALL
          SELECT NULLIF(team_id, ''), sum(n)::int FROM intervention_daily_done
-         WHERE tenant_id = $1 AND day >= $6::date AND day < $7::date GROUP BY team_id
+         WHERE tenant_id = $1 AND day >= $7::date AND day < $8::date
+           AND ($4::text IS NULL OR authority_id = $4::text)
+         GROUP BY team_id
          UNION ALL
-         ${live('$5::timestamptz', '$3::timestamptz')}`
-      : live('$2::timestamptz', '$3::timestamptz');
-  const params =
-    q.authorityId === null && split
-      ? [q.tenantId, q.from, q.to, split.head.to, split.tail.from, split.firstDay, split.endDay]
-      : q.authorityId === null
-        ? [q.tenantId, q.from, q.to]
-        : [q.tenantId, q.from, q.to, q.authorityId];
+         ${live('$6::timestamptz', '$3::timestamptz')}`
+    : live('$2::timestamptz', '$3::timestamptz');
+  const params = split
+    ? [q.tenantId, q.from, q.to, q.authorityId, split.head.to, split.tail.from, split.firstDay, split.endDay]
+    : [q.tenantId, q.from, q.to, q.authorityId];
   const interventions = await sql.query<{ team: string | null; name: string | null; n: Num }>(
     `SELECT p.team, t.name, sum(p.n)::int AS n
      FROM (${parts}) p

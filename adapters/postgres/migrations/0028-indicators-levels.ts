@@ -21,7 +21,7 @@ import { breakdowns, delay, REBUILD_DAILY, resolution } from './0026-indicators-
 
 /** Start of today in the roll-up's zone, as the writing transaction sees it (now() is its start). */
 const TODAY = `(date_trunc('day', now() AT TIME ZONE '${ROLLUP_ZONE}') AT TIME ZONE '${ROLLUP_ZONE}')`;
-const dayOf = (instant: string) => `(${instant} AT TIME ZONE '${ROLLUP_ZONE}')::date`;
+export const dayOf = (instant: string) => `(${instant} AT TIME ZONE '${ROLLUP_ZONE}')::date`;
 
 /** One upsert of a request's counts at a level (`period`: the day or the month). */
 const countsUpsert = (table: string, column: string, period: string) => `
@@ -40,6 +40,37 @@ const delaysUpsert = (table: string, column: string, period: string) => `
           guichet_one_bin(bre, sign))
   ON CONFLICT (tenant_id, ${column}, authority_id, type, category)
   DO UPDATE SET ${bump('fr', 'bfr')}, ${bump('asg', 'basg')}, ${bump('re', 'bre')};`;
+
+/** The rebuild of every level but the interventions' (migration 0031 keys those by authority too). */
+export const REBUILD_LEVELS = `  LOCK TABLE requests, conversations, messages, interventions IN SHARE MODE;
+${REBUILD_DAILY}
+  DELETE FROM request_monthly_counts;
+  DELETE FROM request_monthly_delays;
+  INSERT INTO request_monthly_counts (tenant_id, month, authority_id, dim, key, n, resolved)
+  SELECT tenant_id, date_trunc('month', day)::date, authority_id, dim, key, sum(n), sum(resolved)
+  FROM request_daily_counts GROUP BY 1, 2, 3, 4, 5;
+  INSERT INTO request_monthly_delays (tenant_id, month, authority_id, type, category, fr, asg, re)
+  SELECT tenant_id, month, authority_id, type, category,
+    array_agg(fr ORDER BY i), array_agg(asg ORDER BY i), array_agg(re ORDER BY i)
+  FROM (
+    SELECT d.tenant_id, date_trunc('month', d.day)::date AS month, d.authority_id, d.type, d.category, i,
+      sum(d.fr[i])::int AS fr, sum(d.asg[i])::int AS asg, sum(d.re[i])::int AS re
+    FROM request_daily_delays d CROSS JOIN generate_series(1, ${BINS}) AS i
+    GROUP BY 1, 2, 3, 4, 5, 6
+  ) b
+  GROUP BY 1, 2, 3, 4, 5;
+  -- Every day before today: no writer is running (the lock), a later back-dated message marks its day.
+  DELETE FROM message_daily_turns;
+  INSERT INTO message_daily_turns (tenant_id, day, n, stamp)
+  SELECT tenant_id, ${dayOf('created_at')}, count(*), 0 FROM messages
+  WHERE direction = 'in' AND intent IS NOT NULL AND created_at < ${TODAY}
+  GROUP BY 1, 2;
+`;
+const REBUILD_INTERVENTIONS = `  DELETE FROM intervention_daily_done;
+  INSERT INTO intervention_daily_done (tenant_id, day, team_id, n)
+  SELECT tenant_id, ${dayOf('updated_at')}, COALESCE(team_id::text, ''), count(*) FROM interventions
+  WHERE status = 'done' GROUP BY 1, 2, 3;
+`;
 
 export const migration0028 = {
   version: 28,
@@ -182,34 +213,7 @@ CREATE INDEX requests_rejected_updated_idx ON requests (tenant_id, updated_at) I
 -- Recomputes every level from the rows (writes to requests, conversations, messages and interventions wait).
 CREATE OR REPLACE FUNCTION guichet_indicators_rebuild() RETURNS void LANGUAGE plpgsql AS $fn$
 BEGIN
-  LOCK TABLE requests, conversations, messages, interventions IN SHARE MODE;
-${REBUILD_DAILY}
-  DELETE FROM request_monthly_counts;
-  DELETE FROM request_monthly_delays;
-  INSERT INTO request_monthly_counts (tenant_id, month, authority_id, dim, key, n, resolved)
-  SELECT tenant_id, date_trunc('month', day)::date, authority_id, dim, key, sum(n), sum(resolved)
-  FROM request_daily_counts GROUP BY 1, 2, 3, 4, 5;
-  INSERT INTO request_monthly_delays (tenant_id, month, authority_id, type, category, fr, asg, re)
-  SELECT tenant_id, month, authority_id, type, category,
-    array_agg(fr ORDER BY i), array_agg(asg ORDER BY i), array_agg(re ORDER BY i)
-  FROM (
-    SELECT d.tenant_id, date_trunc('month', d.day)::date AS month, d.authority_id, d.type, d.category, i,
-      sum(d.fr[i])::int AS fr, sum(d.asg[i])::int AS asg, sum(d.re[i])::int AS re
-    FROM request_daily_delays d CROSS JOIN generate_series(1, ${BINS}) AS i
-    GROUP BY 1, 2, 3, 4, 5, 6
-  ) b
-  GROUP BY 1, 2, 3, 4, 5;
-  -- Every day before today: no writer is running (the lock), a later back-dated message marks its day.
-  DELETE FROM message_daily_turns;
-  INSERT INTO message_daily_turns (tenant_id, day, n, stamp)
-  SELECT tenant_id, ${dayOf('created_at')}, count(*), 0 FROM messages
-  WHERE direction = 'in' AND intent IS NOT NULL AND created_at < ${TODAY}
-  GROUP BY 1, 2;
-  DELETE FROM intervention_daily_done;
-  INSERT INTO intervention_daily_done (tenant_id, day, team_id, n)
-  SELECT tenant_id, ${dayOf('updated_at')}, COALESCE(team_id::text, ''), count(*) FROM interventions
-  WHERE status = 'done' GROUP BY 1, 2, 3;
-END
+${REBUILD_LEVELS}${REBUILD_INTERVENTIONS}END
 $fn$;
 
 SELECT guichet_indicators_rebuild();

@@ -22,6 +22,7 @@ import { migration0026 } from './0026-indicators-rollup';
 import { migration0027 } from './0027-voice-message-requests';
 import { migration0028 } from './0028-indicators-levels';
 import { migration0030 } from './0030-media-deletions';
+import { migration0031 } from './0031-intervention-authority';
 
 export interface Migration {
   version: number;
@@ -53,4 +54,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0027,
   migration0028,
   migration0030,
+  migration0031,
 ];
