@@ -7,7 +7,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createSharedStore } from '../../adapters/postgres';
-import { loadTerritories, TerritorySchema } from '../../knowledge/territory';
+import { writeFileSync } from 'node:fs';
+import {
+  loadTerritories,
+  TerritoryError,
+  TerritoryProvider,
+  TerritorySchema,
+  type Territory,
+} from '../../knowledge/territory';
 import {
   botAppIdOf,
   PLATFORM_SIZES,
@@ -103,6 +110,71 @@ describe('platform territories', () => {
       expect(container.territories.current().list()).toHaveLength(N);
     } finally {
       await container.close();
+    }
+  });
+});
+
+describe('platform catalog (more territories than the cache holds)', () => {
+  const faqFile = (i: number) => path.join(dir, territoryId(i), 'faq.json');
+  const waitFor = async (condition: () => boolean, what: string): Promise<void> => {
+    for (let i = 0; i < 200; i++) {
+      if (condition()) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  };
+
+  it('gives every territory back exactly as validated, whichever ones were evicted', async () => {
+    const everything = await loadTerritories(dir, { cacheSize: N });
+    const small = await loadTerritories(dir, { cacheSize: 2 });
+    const asJson = (t: Territory | undefined) => JSON.parse(JSON.stringify(t)) as unknown;
+    for (const round of [1, 2])
+      for (let i = N; i >= 1; i--)
+        expect([round, asJson(small.get(territoryId(i)))]).toEqual([
+          round,
+          asJson(everything.get(territoryId(i))),
+        ]);
+    expect(small.byTwilioNumber(twilioNumberOf(4, 2))?.faq).toHaveLength(
+      PLATFORM_SIZES.faq / PLATFORM_SIZES.territories,
+    );
+    expect(small.summaries().map((t) => t.id)).toEqual(everything.summaries().map((t) => t.id));
+    expect(small.allowsOrigin('https://plat-0002.example.fr')).toBe(true);
+    expect(small.allowsOrigin('https://plat-9999.example.fr')).toBe(false);
+  });
+
+  it('hot reloads only the edited territory: the others keep their objects; a bad edit keeps the last good content', async () => {
+    const errors: unknown[] = [];
+    const reloads: (readonly string[])[] = [];
+    const provider = await TerritoryProvider.fromDirectories(dir, {
+      watch: true,
+      debounceMs: 30,
+      cacheSize: 3,
+      onReload: (c) => reloads.push(c.reloaded),
+      onError: (e) => errors.push(e),
+    });
+    const original = readFileSync(faqFile(2), 'utf8');
+    try {
+      const other = provider.current().get(territoryId(1));
+      const faq = JSON.parse(original) as { answer: string }[];
+      faq[0]!.answer = 'Nouvelle réponse publiée à chaud.';
+      writeFileSync(faqFile(2), JSON.stringify(faq));
+      await waitFor(() => reloads.length > 0, 'the reload');
+      expect(reloads).toEqual([[territoryId(2)]]);
+      expect(provider.current().get(territoryId(2))?.faq[0]?.answer).toBe(
+        'Nouvelle réponse publiée à chaud.',
+      );
+      expect(provider.current().get(territoryId(1))).toBe(other);
+
+      writeFileSync(faqFile(2), JSON.stringify([{ ...faq[0], sourceUrl: 'pas une adresse' }]));
+      await waitFor(() => errors.length > 0, 'the error report');
+      expect(errors[0]).toBeInstanceOf(TerritoryError);
+      expect(provider.current().get(territoryId(2))?.faq[0]?.answer).toBe(
+        'Nouvelle réponse publiée à chaud.',
+      );
+      expect(provider.current().get(territoryId(2))?.faq).toHaveLength(faq.length);
+    } finally {
+      provider.close();
+      writeFileSync(faqFile(2), original);
     }
   });
 });
