@@ -68,7 +68,8 @@ export async function ensurePlatform(options: PlatformOptions): Promise<Platform
     await store.migrate();
     const [row] = (
       await store.sql.query<{ done: boolean }>(
-        `SELECT EXISTS (SELECT 1 FROM requests WHERE reference LIKE 'DEM-%-' || lpad($1::text, 7, '0')) AS done`,
+        `SELECT EXISTS (SELECT 1 FROM requests WHERE reference LIKE 'DEM-%-' || lpad($1::text, 7, '0'))
+           AND to_regclass('bench_platform_indexes') IS NULL AS done`,
         [options.requests],
       )
     ).rows;
