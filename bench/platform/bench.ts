@@ -5,7 +5,7 @@
 // indicators p95 for a territory, and the retention job over the 5 million requests while turns run.
 // Needs the real adapters (DATABASE_URL: the platform's database is created beside it; REDIS_URL).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,6 +36,7 @@ const AUTH_TOKEN = 'bench-auth-token-0123456789abcdef';
 const ADMIN_TOKEN = 'bench-platform-admin-token-0123456789';
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const round = (n: number) => Math.round(n * 10) / 10;
+const WARM_UP_S = 4;
 
 interface Running {
   child: ChildProcess;
@@ -279,7 +280,9 @@ export async function runPlatformBench(o: PlatformBenchOptions): Promise<void> {
   });
   // One territory of the platform alone: the reference the platform's figures compare to.
   const alone = mkdtempSync(path.join(tmpdir(), 'guichet-one-territory-'));
-  symlinkSync(path.join(platform.territoryDir, territoryId(1)), path.join(alone, territoryId(1)));
+  cpSync(path.join(platform.territoryDir, territoryId(1)), path.join(alone, territoryId(1)), {
+    recursive: true,
+  });
   const geocoder = await startFakeGeocoder();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -303,7 +306,7 @@ export async function runPlatformBench(o: PlatformBenchOptions): Promise<void> {
   // 1. One territory.
   const one = await startGuichet('one', { ...env, TERRITORY_DIR: alone, WATCH_TERRITORIES: 'false' });
   log(`one territory:  ready in ${one.readyMs} ms, RSS ${rssMb(one.child.pid!)} MB`);
-  await smsAtRate(one, '+3371', o.rate, 2, 1); // warm-up
+  await smsAtRate(one, '+3371', o.rate, WARM_UP_S, 1); // warm-up (JIT, pools, caches)
   const oneRated = await smsAtRate(one, '+3372', o.rate, o.duration, 1);
   log(`one territory:  sms @${o.rate}/s ${show(oneRated)}`);
   Object.assign(figures, { one_ready_ms: one.readyMs, one_p50_ms: oneRated.p50, one_p99_ms: oneRated.p99 });
@@ -317,7 +320,7 @@ export async function runPlatformBench(o: PlatformBenchOptions): Promise<void> {
   });
   const rssStart = rssMb(server.child.pid!);
   log(`platform:       ready in ${server.readyMs} ms, RSS ${rssStart} MB after start`);
-  await smsAtRate(server, '+3373', o.rate, 2, o.active); // warm-up
+  await smsAtRate(server, '+3373', o.rate, WARM_UP_S, o.active); // warm-up (JIT, pools, caches)
   const rated = await smsAtRate(server, '+3374', o.rate, o.duration, o.active);
   log(`platform:       sms @${o.rate}/s over ${o.active} tenants (${o.active * 10} numbers): ${show(rated)}`);
   const spread = await smsAtRate(server, '+3375', o.rate, o.duration, o.territories);
@@ -383,8 +386,8 @@ export async function runPlatformBench(o: PlatformBenchOptions): Promise<void> {
     neighbour_unchanged: neighbourAfter === neighbourBefore,
   });
 
-  // 4. Back office of one territory (2,500 requests of the 5 million).
-  for (const r of await backOffice(server, territoryId(42), 20)) {
+  // 4. Back office of one territory (2,500 requests of the 5 million on the full platform).
+  for (const r of await backOffice(server, territoryId(Math.min(42, o.territories)), 20)) {
     log(`back office:    ${r.label}: p50 ${r.p50} ms, p95 ${r.p95} ms`);
     figures[`bo_${r.label.replace(/\W+/g, '_')}_p95_ms`] = r.p95;
   }
