@@ -10,8 +10,6 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import twilio from 'twilio';
-import { createSharedStore } from '../../adapters/postgres';
-import { runRetention } from '../../server/retention/retention';
 import { createLazyCatalog, TerritoryCache, type StoredTerritory } from '../../knowledge/territory/load';
 import type { Territory } from '../../knowledge/territory';
 import { createClient, fixedRate, percentile, type HttpCall, type LatencyStats } from '../load';
@@ -392,25 +390,30 @@ export async function runPlatformBench(o: PlatformBenchOptions): Promise<void> {
     figures[`bo_${r.label.replace(/\W+/g, '_')}_p95_ms`] = r.p95;
   }
 
-  // 5. The retention job over the platform while turns run (the cron variant: `npm run retention`'s runRetention).
+  // 5. The retention job over the platform while turns run (in its own process, as cron runs it).
   const before = await smsAtRate(server, '+3376', o.rate, o.duration, o.active);
   log(`retention:      without the job: ${show(before)}`);
-  const store = createSharedStore({ databaseUrl: platform.databaseUrl, poolSize: 2 });
-  const tenants = Array.from({ length: o.territories }, (_, i) => ({
-    tenantId: territoryId(i + 1),
-    transcriptsDays: 183,
-    contactsDays: 365,
-  }));
-  const r0 = performance.now();
-  let retentionMs = 0;
-  const job = runRetention({ sql: store.sql, tenants, now: new Date() }).then((reports) => {
-    retentionMs = Math.round(performance.now() - r0);
-    return reports;
+  // The job in its own process (cron's `npm run retention`), started when the phase starts.
+  const job = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/platform/retention-job.ts', platform.databaseUrl, String(o.territories)],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let jobOut = '';
+  const jobDone = new Promise<{ ms: number; anonymised: number }>((resolve, reject) => {
+    job.stdout!.on('data', (c: Buffer) => (jobOut += c.toString()));
+    job.on('exit', (code) => {
+      const last = jobOut.trim().split('\n').pop() ?? '';
+      if (code === 0) resolve(JSON.parse(last) as { ms: number; anonymised: number });
+      else reject(new Error(`retention job exited ${code}: ${jobOut}`));
+    });
   });
+  while (!jobOut.includes('started')) await new Promise((r) => setTimeout(r, 20));
   const during = await smsAtRate(server, '+3377', o.rate, o.duration, o.active);
-  const reports = await job;
-  await store.close();
-  const anonymised = reports.reduce((n, r) => n + r.requestsAnonymised, 0);
+  const { ms: retentionMs, anonymised } = await jobDone;
   log(`retention:      during the job:  ${show(during)}`);
   log(
     `retention:      job over ${o.territories} territories took ${retentionMs} ms (${retentionMs > o.duration * 1000 ? 'longer than' : 'within'} the phase), ${anonymised} requests anonymised`,
