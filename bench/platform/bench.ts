@@ -55,7 +55,12 @@ async function startGuichet(label: string, env: NodeJS.ProcessEnv): Promise<Runn
   const logFile = path.join(tmpdir(), `guichet-platform-${label}.log`);
   const out = createWriteStream(logFile);
   const t0 = performance.now();
-  const child = spawn('sh', ['-c', `exec ${JSON.stringify(process.execPath)} ${start}`], {
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=…" profiles the servers, as in the main bench.
+  const node = [
+    JSON.stringify(process.execPath),
+    ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  ];
+  const child = spawn('sh', ['-c', `exec ${node.join(' ')} ${start}`], {
     cwd: ROOT,
     env: { ...env, PORT: String(port), PUBLIC_URL: baseUrl },
     stdio: ['ignore', 'pipe', 'pipe'],
