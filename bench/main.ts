@@ -2,6 +2,7 @@
 // Real adapters when REDIS_URL and DATABASE_URL are set (PGlite + memory otherwise, said in the output).
 // Options: --duration S (per phase, default 8), --concurrency N (default 32), --rate R (fixed-rate phase,
 // default 250), --conversations N (RSS phase, default 10000). Last line: one JSON object of figures.
+// --platform [--territories N --requests N --active N]: the platform profile instead (bench/platform/bench.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
@@ -24,6 +25,12 @@ const { values: opts } = parseArgs({
     conversations: { type: 'string', default: '10000' },
     // N > 1: N instances behind HAProxy (deploy/haproxy/haproxy.cfg, at most 3), driven through the proxy.
     instances: { type: 'string', default: '1' },
+    // A generated platform (bench/platform/): 2,000 territories and 5 million requests, issue 21.
+    platform: { type: 'boolean', default: false },
+    territories: { type: 'string', default: '2000' },
+    requests: { type: 'string', default: '5000000' },
+    // Tenants the platform's main fixed-rate phase spreads over (then all of them in a second phase).
+    active: { type: 'string', default: '200' },
   },
 });
 const DURATION = Number(opts.duration);
@@ -309,6 +316,18 @@ async function redisBytesPerConversation(url: string | undefined): Promise<numbe
 }
 
 async function main() {
+  if (opts.platform) {
+    await (
+      await import('./platform/bench')
+    ).runPlatformBench({
+      duration: DURATION,
+      rate: RATE,
+      territories: Number(opts.territories),
+      requests: Number(opts.requests),
+      active: Number(opts.active),
+    });
+    process.exit(0);
+  }
   const realAdapters = Boolean(process.env.REDIS_URL && process.env.DATABASE_URL);
   log(
     `Guichet bench — ${realAdapters ? `real adapters: Redis ${process.env.REDIS_URL}, PostgreSQL ${process.env.DATABASE_URL}` : 'embedded adapters (PGlite + memory): set REDIS_URL and DATABASE_URL for the real ones'}`,

@@ -44,6 +44,8 @@ export const ConfigSchema = z
     ),
     TERRITORY_DIR: z.string().min(1).default('knowledge/territories'),
     WATCH_TERRITORIES: bool.default(true),
+    /** Territories whose content stays parsed; a platform's others stay compressed until used (issue 21). */
+    TERRITORY_CACHE_SIZE: z.coerce.number().int().min(1).max(100_000).default(256),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
     STATE_TTL_SECONDS: z.coerce
       .number()

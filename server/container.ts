@@ -106,7 +106,8 @@ export async function createContainer(
     overrides.territoryDirs ?? [config.TERRITORY_DIR],
     {
       watch: config.WATCH_TERRITORIES && !overrides.ephemeralStore,
-      onReload: (c) => logger.info('territories reloaded', { territories: c.list().map((t) => t.id) }),
+      cacheSize: config.TERRITORY_CACHE_SIZE,
+      onReload: (c) => logger.info('territories reloaded', { territories: c.reloaded }),
       onError: (e) =>
         logger.error('territory reload failed, keeping the previous content', { error: String(e) }),
     },
@@ -128,12 +129,19 @@ export async function createContainer(
   await store.upsertTenants(
     territories
       .current()
-      .list()
+      .summaries()
       .map((t) => ({ id: t.id, name: t.name })),
   );
   territories.subscribe((c) => {
+    // Only what was reloaded: one edited territory of a platform does not rewrite 2,000 tenant rows.
+    const reloaded = new Set(c.reloaded);
     store
-      .upsertTenants(c.list().map((t) => ({ id: t.id, name: t.name })))
+      .upsertTenants(
+        c
+          .summaries()
+          .filter((t) => reloaded.has(t.id))
+          .map((t) => ({ id: t.id, name: t.name })),
+      )
       .catch((e: unknown) => logger.error('tenant upsert failed', { error: String(e) }));
   });
 

@@ -5,6 +5,13 @@ import type { Server, ServerResponse } from 'node:http';
 import { ConfigError, loadConfig, publicUrlOf } from './config';
 import { createContainer } from './container';
 
+/** The territories' ids in the start log; a platform's thousands are counted instead. */
+function territoriesForLog(summaries: readonly { id: string }[]): Record<string, unknown> {
+  return summaries.length <= 20
+    ? { territories: summaries.map((t) => t.id) }
+    : { territoryCount: summaries.length, territories: summaries.slice(0, 5).map((t) => t.id) };
+}
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -29,10 +36,7 @@ async function main(): Promise<void> {
       url: publicUrlOf(config),
       port: typeof address === 'object' && address ? address.port : config.PORT,
       ...container.describe(),
-      territories: container.territories
-        .current()
-        .list()
-        .map((t) => t.id),
+      ...territoriesForLog(container.territories.current().summaries()),
     });
   });
   server.keepAliveTimeout = 65_000;

@@ -78,7 +78,8 @@ export class OpenDataPublisher {
   /** Builds today's snapshot of every territory (the daily job); returns how many were built. */
   async refreshAll(): Promise<number> {
     let built = 0;
-    for (const territory of this.options.territories.current().list()) {
+    // Summaries, not list(): on a platform, each territory's content is inflated only when its turn comes.
+    for (const territory of this.options.territories.current().summaries()) {
       await this.snapshot(territory.id);
       built += 1;
     }

@@ -130,7 +130,7 @@ export function createOpen311Router(deps: Open311Deps): Router {
     const id =
       jurisdiction ??
       principal?.tenantId ??
-      (catalog.list().length === 1 ? catalog.list()[0]?.id : undefined);
+      (catalog.summaries().length === 1 ? catalog.summaries()[0]?.id : undefined);
     if (!id) throw open311Error(400, 'jurisdiction_id is required (the territory id)');
     const territory = catalog.get(id);
     if (!territory) throw open311Error(404, `jurisdiction_id ${id} not found`);
@@ -218,7 +218,7 @@ export function createOpen311Router(deps: Open311Deps): Router {
       (req) => (req.path.endsWith('.xml') ? 'xml' : 'json'),
       async (_req, res, format) => {
         const base = `${deps.publicUrl}/open311/v2/`;
-        const first = deps.territories.current().list()[0];
+        const first = deps.territories.current().default();
         const formats = ['text/xml', 'application/json'];
         const endpoint = {
           specification: 'http://wiki.open311.org/GeoReport_v2',

@@ -55,10 +55,7 @@ export function webchatTenantsFrom(territories: TerritoryProvider): WebchatTenan
       return t ? toTenant(t) : undefined;
     },
     anyAllows(origin) {
-      return territories
-        .current()
-        .list()
-        .some((t) => t.channels.allowedOrigins.some((o) => originOf(o) === origin));
+      return territories.current().allowsOrigin(origin);
     },
   };
 }

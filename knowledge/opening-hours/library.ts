@@ -21,6 +21,8 @@ function nominatim(region: HolidayRegion, location?: GeoCoordinates) {
   return { lat: at.lat, lon: at.lon, address: { country_code: region.country, state: region.state ?? '' } };
 }
 
+const SUN_VARIABLES = /sunrise|sunset|dawn|dusk/i;
+
 // Parsing is the costly part; values repeat across calls (every SMS asks about the same facility).
 const cache = new Map<string, OpeningHours>();
 const CACHE_LIMIT = 2000;
@@ -31,7 +33,11 @@ export function parseOpeningHours(
   region: HolidayRegion,
   location?: GeoCoordinates,
 ): OpeningHours {
-  const key = `${value}\u0000${region.country}\u0000${region.state ?? ''}\u0000${location?.lat},${location?.lon}`;
+  // The location only matters to sun-relative times (sunrise, dusk…): without them every facility with the same
+  // hours shares one parse. On a platform (60,000 facilities, a few hundred distinct values) a key per facility
+  // made the cache overflow and clear itself all the time.
+  const place = SUN_VARIABLES.test(value) ? `${location?.lat},${location?.lon}` : '';
+  const key = `${value}\u0000${region.country}\u0000${region.state ?? ''}\u0000${place}`;
   const hit = cache.get(key);
   if (hit) return hit;
   let parsed: OpeningHours;

@@ -1,7 +1,8 @@
 // Loads territories from directories: one folder per territory with territory.json (or .yaml), and
 // optional split files (faq.json, facilities.json, …) holding one top-level key each.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { parse as parseYaml } from 'yaml';
 import { jsonErrorOffset, lineColumn } from './json-position';
 import { displayPath, formatFieldPath, TerritoryError, type TerritoryIssue } from './errors';
@@ -35,9 +36,28 @@ const SPLIT_KEYS = [
 ] as const;
 const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
+/** What the platform needs of every territory at all times, without its content (see createLazyCatalog). */
+export interface TerritorySummary {
+  id: string;
+  name: string;
+  timeZone: string;
+  retention: Territory['retention'];
+  channels: Territory['channels'];
+}
+
 export interface TerritoryCatalog {
+  /**
+   * Every territory with its content. On a platform (more territories than the cache holds) this inflates each
+   * one in turn: prefer summaries() or get(id) in anything that runs often.
+   */
   list(): readonly Territory[];
+  /** Id, name, time zone, retention and channels of every territory, in catalog order; always in memory. */
+  summaries(): readonly TerritorySummary[];
   get(id: string): Territory | undefined;
+  /** True when some territory lists this origin (web chat CORS before the tenant is known). */
+  allowsOrigin(origin: string): boolean;
+  /** The territories this catalog reloaded from disk (all of them after a full load). */
+  readonly reloaded: readonly string[];
   /** Accepts `+33…`, `whatsapp:+33…` and spaced forms. */
   byTwilioNumber(number: string): Territory | undefined;
   byWebchatKey(key: string): Territory | undefined;
@@ -55,41 +75,178 @@ export function normalizePhoneNumber(raw: string): string {
   return n.startsWith('00') ? `+${n.slice(2)}` : n;
 }
 
+export const summaryOf = (t: Territory): TerritorySummary => ({
+  id: t.id,
+  name: t.name,
+  timeZone: t.timeZone,
+  retention: t.retention,
+  channels: t.channels,
+});
+
+/** The origin part of an allowed origin ('https://x.fr/' → 'https://x.fr'), as browsers send it. */
+const originOf = (url: string): string | undefined => {
+  try {
+    const origin = new URL(url).origin;
+    return origin === 'null' ? undefined : origin;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The channel addresses of every territory in maps: a Twilio number, widget key or bot app id finds its
+ * territory in one lookup whatever the number of territories (issue 21: 20,000 numbers on a platform).
+ */
+function channelIndex(summaries: readonly TerritorySummary[]) {
+  const byNumber = new Map<string, string>();
+  const byKey = new Map<string, string>();
+  const byApp = new Map<string, string>();
+  const origins = new Set<string>();
+  for (const t of summaries) {
+    for (const n of t.channels.twilioNumbers) byNumber.set(normalizePhoneNumber(n), t.id);
+    for (const k of t.channels.webchatKeys) byKey.set(k, t.id);
+    for (const a of t.channels.botAppIds) byApp.set(a, t.id);
+    for (const o of t.channels.allowedOrigins) {
+      const origin = originOf(o);
+      if (origin) origins.add(origin);
+    }
+  }
+  return { byNumber, byKey, byApp, origins };
+}
+
+/** A catalog of territories held in memory (tests, a few territories). */
 export function createCatalog(territories: readonly Territory[]): TerritoryCatalog {
   const first = territories[0];
   if (!first) throw new TerritoryError([{ file: '', field: '', message: 'no territory found' }]);
   const byId = new Map(territories.map((t) => [t.id, t]));
-  const byNumber = new Map<string, Territory>();
-  const byKey = new Map<string, Territory>();
-  const byApp = new Map<string, Territory>();
-  for (const t of territories) {
-    for (const n of t.channels.twilioNumbers) byNumber.set(normalizePhoneNumber(n), t);
-    for (const k of t.channels.webchatKeys) byKey.set(k, t);
-    for (const a of t.channels.botAppIds) byApp.set(a, t);
-  }
+  const summaries = Object.freeze(territories.map(summaryOf));
+  const index = channelIndex(summaries);
+  const find = (id: string | undefined) => (id === undefined ? undefined : byId.get(id));
   const list = Object.freeze([...territories]);
   const loadedAt = new Date();
   return {
     list: () => list,
+    summaries: () => summaries,
     get: (id) => byId.get(id),
-    byTwilioNumber: (n) => byNumber.get(normalizePhoneNumber(n)),
-    byWebchatKey: (k) => byKey.get(k),
-    byBotAppId: (a) => byApp.get(a),
+    allowsOrigin: (origin) => index.origins.has(origin),
+    reloaded: summaries.map((t) => t.id),
+    byTwilioNumber: (n) => find(index.byNumber.get(normalizePhoneNumber(n))),
+    byWebchatKey: (k) => find(index.byKey.get(k)),
+    byBotAppId: (a) => find(index.byApp.get(a)),
     default: () => first,
     loadedAt,
   };
 }
 
-async function exists(file: string): Promise<boolean> {
+/** One validated territory kept compressed: what get() inflates is exactly what passed the schema. */
+export interface StoredTerritory {
+  summary: TerritorySummary;
+  /** The folder it was read from (hot reload finds what changed by folder). */
+  folder: string;
+  /** The validated Territory as JSON, deflated (~10 times smaller than the parsed objects). */
+  packed: Buffer;
+}
+
+export function storeTerritory(territory: Territory, folder: string): StoredTerritory {
+  return {
+    summary: summaryOf(territory),
+    folder,
+    packed: deflateRawSync(JSON.stringify(territory), { level: 1 }),
+  };
+}
+
+/**
+ * The most recently used territories' content, shared by successive catalogs so that a hot reload of one
+ * territory keeps the others' objects (and what is computed from them: FAQ index, tenant profile, answers).
+ */
+export class TerritoryCache {
+  private readonly entries = new Map<string, Territory>();
+  constructor(readonly capacity: number) {}
+
+  get(id: string): Territory | undefined {
+    const hit = this.entries.get(id);
+    if (hit) {
+      // Most recently used last: Map keeps insertion order.
+      this.entries.delete(id);
+      this.entries.set(id, hit);
+    }
+    return hit;
+  }
+
+  set(id: string, territory: Territory): void {
+    this.entries.delete(id);
+    this.entries.set(id, territory);
+    while (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+  }
+
+  delete(id: string): void {
+    this.entries.delete(id);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** Default number of territories whose content stays parsed (TERRITORY_CACHE_SIZE). */
+export const DEFAULT_TERRITORY_CACHE_SIZE = 256;
+
+/**
+ * A catalog for a platform of many territories: every territory was validated, but only the `cache`'s most
+ * recently used ones are parsed objects; the others stay deflated JSON and are inflated on first use (no file is
+ * read then). Channel lookups and summaries are maps over all territories.
+ */
+export function createLazyCatalog(
+  stored: readonly StoredTerritory[],
+  cache: TerritoryCache,
+  reloaded: readonly string[] = stored.map((s) => s.summary.id),
+): TerritoryCatalog & { stored: readonly StoredTerritory[]; cache: TerritoryCache } {
+  const first = stored[0];
+  if (!first) throw new TerritoryError([{ file: '', field: '', message: 'no territory found' }]);
+  const byId = new Map(stored.map((s) => [s.summary.id, s]));
+  const summaries = Object.freeze(stored.map((s) => s.summary));
+  const index = channelIndex(summaries);
+  const get = (id: string | undefined): Territory | undefined => {
+    if (id === undefined) return undefined;
+    const hit = cache.get(id);
+    if (hit) return hit;
+    const entry = byId.get(id);
+    if (!entry) return undefined;
+    const territory = JSON.parse(inflateRawSync(entry.packed).toString('utf8')) as Territory;
+    cache.set(id, territory);
+    return territory;
+  };
+  const loadedAt = new Date();
+  return {
+    stored,
+    cache,
+    list: () => stored.map((s) => get(s.summary.id)!),
+    summaries: () => summaries,
+    get,
+    allowsOrigin: (origin) => index.origins.has(origin),
+    reloaded,
+    byTwilioNumber: (n) => get(index.byNumber.get(normalizePhoneNumber(n))),
+    byWebchatKey: (k) => get(index.byKey.get(k)),
+    byBotAppId: (a) => get(index.byApp.get(a)),
+    default: () => get(first.summary.id)!,
+    loadedAt,
+  };
+}
+
+function exists(file: string): boolean {
   try {
-    return (await stat(file)).isFile();
+    return statSync(file).isFile();
   } catch {
     return false;
   }
 }
 
-async function readStructured(file: string): Promise<unknown> {
-  const text = await readFile(file, 'utf8');
+function readStructured(file: string): unknown {
+  const text = readFileSync(file, 'utf8');
   const shown = displayPath(file);
   if (file.endsWith('.json')) {
     try {
@@ -116,19 +273,45 @@ function jsonErrorWhere(e: unknown, text: string): string {
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-async function findFile(dir: string, base: string): Promise<string | undefined> {
+/** The regular files of a folder, listed once: a platform's start would otherwise stat ~25 names per folder. */
+function filesOf(dir: string): Set<string> {
+  try {
+    return new Set(
+      readdirSync(dir, { withFileTypes: true })
+        .filter((e) => e.isFile() || (e.isSymbolicLink() && exists(path.join(dir, e.name))))
+        .map((e) => e.name),
+    );
+  } catch {
+    return new Set();
+  }
+}
+
+function findFile(dir: string, base: string, files: Set<string>): string | undefined {
   for (const ext of ['.json', '.yaml', '.yml']) {
     const file = path.join(dir, base + ext);
-    if (await exists(file)) return file;
+    if (files.has(base + ext)) return file;
   }
   return undefined;
 }
 
 /** Loads and validates one territory folder. */
-export async function loadTerritoryFolder(dir: string): Promise<Territory> {
+export function loadTerritoryFolder(dir: string): Promise<Territory> {
+  try {
+    return Promise.resolve(loadTerritoryFolderSync(dir));
+  } catch (e) {
+    return Promise.reject(e as Error);
+  }
+}
+
+/**
+ * The same, synchronously: files are small and read one after the other anyway, and a platform's start reads
+ * thousands of them, where the promise machinery per file costs more than the read.
+ */
+export function loadTerritoryFolderSync(dir: string): Territory {
   let mainFile: string | undefined;
+  const files = filesOf(dir);
   for (const name of MAIN_FILES) {
-    if (await exists(path.join(dir, name))) {
+    if (files.has(name)) {
       mainFile = path.join(dir, name);
       break;
     }
@@ -137,7 +320,7 @@ export async function loadTerritoryFolder(dir: string): Promise<Territory> {
     throw new TerritoryError([
       { file: displayPath(dir), field: '', message: 'missing territory.json (or territory.yaml)' },
     ]);
-  const raw = await readStructured(mainFile);
+  const raw = readStructured(mainFile);
   if (!isRecord(raw))
     throw new TerritoryError([{ file: displayPath(mainFile), field: '', message: 'must be a JSON object' }]);
 
@@ -145,7 +328,7 @@ export async function loadTerritoryFolder(dir: string): Promise<Territory> {
   const origin = new Map<string, string>();
   const merged: Record<string, unknown> = { ...raw };
   for (const key of SPLIT_KEYS) {
-    const file = await findFile(dir, kebab(key));
+    const file = findFile(dir, kebab(key), files);
     if (!file) continue;
     if (key in raw)
       throw new TerritoryError([
@@ -155,7 +338,7 @@ export async function loadTerritoryFolder(dir: string): Promise<Territory> {
           message: `"${key}" is also defined in ${path.basename(mainFile)}`,
         },
       ]);
-    const content = await readStructured(file);
+    const content = readStructured(file);
     // Either the bare value (an array) or an object with the key: both read naturally.
     merged[key] =
       isRecord(content) && key in content && Object.keys(content).length === 1 ? content[key] : content;
@@ -186,7 +369,7 @@ export async function loadTerritoryFolder(dir: string): Promise<Territory> {
 }
 
 /** Channel addresses must resolve to exactly one tenant. */
-function checkUnique(territories: readonly { territory: Territory; file: string }[]): void {
+function checkUnique(territories: readonly { territory: TerritorySummary; file: string }[]): void {
   const owners = new Map<string, string>();
   const issues: TerritoryIssue[] = [];
   const claim = (value: string, kind: string, id: string, file: string, field: string) => {
@@ -210,35 +393,76 @@ function checkUnique(territories: readonly { territory: Territory; file: string 
   if (first) throw new TerritoryError([first, ...rest]);
 }
 
-/** Loads every territory folder of one or several directories. Throws a TerritoryError on bad content. */
-export async function loadTerritories(dirs: string | readonly string[]): Promise<TerritoryCatalog> {
+/** The territory folders of the directories, in catalog order (directories as given, folders by name). */
+export function territoryFolders(dirs: string | readonly string[]): string[] {
   const roots = typeof dirs === 'string' ? [dirs] : [...dirs];
-  const loaded: { territory: Territory; file: string }[] = [];
+  const folders: string[] = [];
   for (const root of roots) {
     let entries;
     try {
-      entries = await readdir(root, { withFileTypes: true });
+      entries = readdirSync(root, { withFileTypes: true });
     } catch (e) {
       throw new TerritoryError([
         { file: displayPath(root), field: '', message: `cannot read directory (${(e as Error).message})` },
       ]);
     }
-    const folders = entries
-      .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_'))
-      .map((e) => e.name)
-      .sort();
-    for (const name of folders) {
-      const folder = path.join(root, name);
-      loaded.push({
-        territory: await loadTerritoryFolder(folder),
-        file: displayPath(path.join(folder, 'territory.json')),
-      });
-    }
+    folders.push(
+      ...entries
+        .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_'))
+        .map((e) => e.name)
+        .sort()
+        .map((name) => path.join(root, name)),
+    );
   }
-  if (loaded.length === 0)
+  if (folders.length === 0)
     throw new TerritoryError([
       { file: roots.map(displayPath).join(path.delimiter), field: '', message: 'no territory found' },
     ]);
-  checkUnique(loaded);
-  return createCatalog(loaded.map((l) => l.territory));
+  return folders;
+}
+
+export interface LoadOptions {
+  /**
+   * How many territories' content stays parsed (default 256). With more territories than this, the catalog keeps
+   * the others deflated and inflates them on use (createLazyCatalog); with fewer, everything stays parsed.
+   */
+  cacheSize?: number;
+}
+
+/** Checks that no channel address is claimed twice; the file named is each territory's main file. */
+export function checkStoredUnique(stored: readonly StoredTerritory[]): void {
+  checkUnique(
+    stored.map((s) => ({ territory: s.summary, file: displayPath(path.join(s.folder, 'territory.json')) })),
+  );
+}
+
+/** Loads every territory folder of one or several directories. Throws a TerritoryError on bad content. */
+export function loadTerritories(
+  dirs: string | readonly string[],
+  options: LoadOptions = {},
+): Promise<TerritoryCatalog> {
+  try {
+    return Promise.resolve(loadTerritoriesSync(dirs, options));
+  } catch (e) {
+    return Promise.reject(e as Error);
+  }
+}
+
+export function loadTerritoriesSync(
+  dirs: string | readonly string[],
+  options: LoadOptions = {},
+): TerritoryCatalog {
+  const folders = territoryFolders(dirs);
+  const capacity = options.cacheSize ?? DEFAULT_TERRITORY_CACHE_SIZE;
+  const cache = new TerritoryCache(Math.max(capacity, 1));
+  const stored: StoredTerritory[] = [];
+  for (const folder of folders) {
+    const territory = loadTerritoryFolderSync(folder);
+    stored.push(storeTerritory(territory, folder));
+    // The first `capacity` territories stay parsed as validated: a deployment of a few territories never
+    // inflates anything, and keeps exactly the objects it validated.
+    if (stored.length <= capacity) cache.set(territory.id, territory);
+  }
+  checkStoredUnique(stored);
+  return createLazyCatalog(stored, cache);
 }

@@ -1,9 +1,9 @@
 // The object the rest of the app keeps: it always holds the current catalog, swapped on hot reload.
 // Callers read `provider.current()` per turn and never cache a Territory across turns.
-import { loadTerritories, type TerritoryCatalog } from './load';
+import { loadTerritories, type LoadOptions, type TerritoryCatalog } from './load';
 import { watchTerritories, type TerritoryWatcher } from './watch';
 
-export interface TerritoryProviderOptions {
+export interface TerritoryProviderOptions extends LoadOptions {
   /** Reload on file change (default false). */
   watch?: boolean;
   debounceMs?: number;
@@ -27,7 +27,7 @@ export class TerritoryProvider {
     dirs: string | readonly string[],
     options: TerritoryProviderOptions = {},
   ): Promise<TerritoryProvider> {
-    const provider = new TerritoryProvider(await loadTerritories(dirs));
+    const provider = new TerritoryProvider(await loadTerritories(dirs, { cacheSize: options.cacheSize }));
     if (options.watch) {
       provider.watcher = watchTerritories(
         dirs,
@@ -36,7 +36,7 @@ export class TerritoryProvider {
           options.onReload?.(catalog);
         },
         (error) => options.onError?.(error),
-        { debounceMs: options.debounceMs },
+        { debounceMs: options.debounceMs, cacheSize: options.cacheSize, current: () => provider.current() },
       );
     }
     return provider;

@@ -26,7 +26,7 @@ export function escapeHtml(text: string): string {
 /** The territory named by id or by web chat key (what the widget knows); the only one when there is one. */
 function territoryOf(territories: TerritoryProvider, key: string | undefined): Territory | undefined {
   const catalog = territories.current();
-  if (!key) return catalog.list().length === 1 ? catalog.default() : undefined;
+  if (!key) return catalog.summaries().length === 1 ? catalog.default() : undefined;
   return catalog.get(key) ?? catalog.byWebchatKey(key);
 }
 

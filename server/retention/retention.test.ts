@@ -265,7 +265,7 @@ describe('retention schedule', () => {
   it('runs on its timer with the injected clock, and stop() waits for the run in progress', async () => {
     const territories = {
       current: () => ({
-        list: () => [
+        summaries: () => [
           {
             id: T2.tenantId,
             retention: { transcriptsDays: T2.transcriptsDays, contactsDays: T2.contactsDays },

@@ -11,7 +11,7 @@ import { runRetention, type RetentionReport, type TenantRetention } from './rete
 export function retentionOf(territories: TerritoryProvider): TenantRetention[] {
   return territories
     .current()
-    .list()
+    .summaries()
     .map((t) => ({
       tenantId: t.id,
       transcriptsDays: t.retention.transcriptsDays,

@@ -1,0 +1,435 @@
+// `npm run bench -- --platform`: Guichet on a generated platform (issue 21; bench/platform/generate.ts):
+// 2,000 territories and 5 million requests. Measures, in one run, against the same server on one of those
+// territories alone: start to ready, RSS, SMS latency at a fixed rate spread over many tenants' numbers, tenant
+// resolution (lookups in catalogs of 1 and 2,000 territories), hot reload of one territory, back-office list and
+// indicators p95 for a territory, and the retention job over the 5 million requests while turns run.
+// Needs the real adapters (DATABASE_URL: the platform's database is created beside it; REDIS_URL).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import twilio from 'twilio';
+import { createLazyCatalog, TerritoryCache, type StoredTerritory } from '../../knowledge/territory/load';
+import type { Territory } from '../../knowledge/territory';
+import { createClient, fixedRate, percentile, type HttpCall, type LatencyStats } from '../load';
+import { startFakeGeocoder } from '../fake-geocoder';
+import { REPORT_OPENING, reportAnswer } from '../citizen-scripts';
+import { ensurePlatform } from './generate';
+import { territoryId, twilioNumberOf } from './territories';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { build } = require('../../scripts/build.js') as { build: () => void };
+
+export interface PlatformBenchOptions {
+  duration: number;
+  rate: number;
+  territories: number;
+  requests: number;
+  /** Tenants the main fixed-rate phase spreads over (the platform's active ones at a given time). */
+  active: number;
+}
+
+const ROOT = path.resolve(__dirname, '../..');
+const AUTH_TOKEN = 'bench-auth-token-0123456789abcdef';
+const ADMIN_TOKEN = 'bench-platform-admin-token-0123456789';
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const round = (n: number) => Math.round(n * 10) / 10;
+const WARM_UP_S = 4;
+
+interface Running {
+  child: ChildProcess;
+  port: number;
+  baseUrl: string;
+  readyMs: number;
+  logFile: string;
+}
+
+/** Guichet as `npm start` runs it (the start script's node flags included), its log in a file. */
+async function startGuichet(label: string, env: NodeJS.ProcessEnv): Promise<Running> {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const start = pkg.scripts.start.slice('node '.length);
+  const port = 30000 + Math.floor(Math.random() * 20000);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const logFile = path.join(tmpdir(), `guichet-platform-${label}.log`);
+  const out = createWriteStream(logFile);
+  const t0 = performance.now();
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=…" profiles the servers, as in the main bench.
+  const node = [
+    JSON.stringify(process.execPath),
+    ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  ];
+  const child = spawn('sh', ['-c', `exec ${node.join(' ')} ${start}`], {
+    cwd: ROOT,
+    env: { ...env, PORT: String(port), PUBLIC_URL: baseUrl },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.pipe(out);
+  child.stderr!.pipe(out);
+  let exited: number | null | undefined;
+  child.on('exit', (code) => (exited = code));
+  for (;;) {
+    if (exited !== undefined) throw new Error(`${label}: server exited (${exited}); see ${logFile}`);
+    if (performance.now() - t0 > 180_000) throw new Error(`${label}: not ready after 180 s; see ${logFile}`);
+    const ok = await fetch(`${baseUrl}/readyz`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { child, port, baseUrl, readyMs: Math.round(performance.now() - t0), logFile };
+}
+
+async function stop(server: Running): Promise<void> {
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+}
+
+const rssMb = (pid: number): number =>
+  round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+
+function smsCall(baseUrl: string, to: string, from: string, body: string): HttpCall {
+  const params: Record<string, string> = {
+    ToCountry: 'FR',
+    NumMedia: '0',
+    SmsStatus: 'received',
+    Body: body,
+    FromCountry: 'FR',
+    To: to,
+    NumSegments: '1',
+    MessageSid: `SM${randomBytes(16).toString('hex')}`,
+    AccountSid: 'AC00000000000000000000000000000000',
+    From: from,
+    ApiVersion: '2010-04-01',
+  };
+  params.SmsMessageSid = params.MessageSid!;
+  params.SmsSid = params.MessageSid!;
+  const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${baseUrl}/channels/twilio/sms`, params);
+  return {
+    path: '/channels/twilio/sms',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+    body: new URLSearchParams(params).toString(),
+  };
+}
+
+const decodeXml = (s: string) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
+
+/** The same multi-turn scripts as the main bench (hours, a report, its status), each citizen on one number. */
+interface Citizen {
+  phone: string;
+  to: string;
+  scenario: 'hours' | 'report' | 'status';
+  step: number;
+  lastReply: string;
+  reference?: string;
+}
+
+function nextSms(c: Citizen): string {
+  if (c.scenario === 'hours')
+    return c.step === 0 ? 'la déchetterie est ouverte samedi ?' : 'et la piscine demain ?';
+  if (c.scenario === 'status')
+    return c.reference ? `où en est ma demande ${c.reference}` : 'où en est ma demande';
+  return c.step === 0 ? REPORT_OPENING : reportAnswer(c.lastReply);
+}
+
+function advance(c: Citizen, reply: string): void {
+  c.lastReply = reply;
+  const ref = /DEM-\d{4}-[0-9A-Z]{6}/.exec(reply)?.[0];
+  if (c.scenario === 'report' && ref && /enregistr/i.test(reply)) {
+    c.reference = ref;
+    c.scenario = 'status';
+    c.step = 0;
+    return;
+  }
+  c.step += 1;
+  if (c.scenario === 'report' && c.step > 12) c.step = 0;
+  if (c.scenario === 'hours' && c.step >= 2) [c.scenario, c.step] = ['report', 0];
+  else if (c.scenario === 'status') [c.scenario, c.step] = ['hours', 0];
+}
+
+/**
+ * SMS turns at `rate`/s for `duration` s; citizen n writes to territory (n mod tenants) + 1, on one of its ten
+ * numbers: with 200 tenants, 2,000 distinct numbers are resolved.
+ */
+async function smsAtRate(
+  server: Running,
+  prefix: string,
+  rate: number,
+  duration: number,
+  tenants: number,
+  firstTenant = 1,
+): Promise<LatencyStats> {
+  const send = createClient(server.port, 64);
+  const newCitizen = (n: number): Citizen => ({
+    phone: `${prefix}${String(n).padStart(7, '0')}`,
+    to: twilioNumberOf(firstTenant + (n % tenants), Math.floor(n / tenants) % 10),
+    scenario: (['hours', 'report', 'status'] as const)[n % 3]!,
+    step: 0,
+    lastReply: '',
+  });
+  const pool = Array.from({ length: Math.max(rate, tenants) }, (_, n) => newCitizen(n));
+  const idle = [...pool];
+  const busy = new Map<number, Citizen>();
+  return fixedRate(
+    send,
+    rate,
+    duration,
+    (i) => {
+      let c = idle.shift();
+      if (!c) pool.push((c = newCitizen(pool.length)));
+      busy.set(i, c);
+      return smsCall(server.baseUrl, c.to, c.phone, nextSms(c));
+    },
+    (i, res) => {
+      const c = busy.get(i)!;
+      busy.delete(i);
+      idle.push(c);
+      const ok = res.status === 200 && res.body.includes('<Response');
+      if (ok) advance(c, decodeXml(res.body));
+      return ok;
+    },
+  );
+}
+
+const show = (s: LatencyStats) =>
+  `p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, max ${s.max} ms, ${s.count} turns, errors ${s.errors}`;
+
+/** ns per lookup of a Twilio number in a catalog of n territories × 10 numbers (maps, whatever n). */
+function lookupNs(n: number): number {
+  const stored: StoredTerritory[] = [];
+  const cache = new TerritoryCache(n);
+  for (let i = 1; i <= n; i++) {
+    const id = territoryId(i);
+    const channels = {
+      twilioNumbers: Array.from({ length: 10 }, (_, k) => twilioNumberOf(i, k)),
+      webchatKeys: [],
+      allowedOrigins: [],
+      botAppIds: [],
+    };
+    stored.push({
+      summary: {
+        id,
+        name: id,
+        timeZone: 'Europe/Paris',
+        retention: { transcriptsDays: 1, contactsDays: 1 },
+        channels,
+      },
+      folder: id,
+      packed: Buffer.alloc(0),
+    });
+    cache.set(id, { id } as Territory);
+  }
+  const catalog = createLazyCatalog(stored, cache);
+  const numbers = stored.flatMap((s) => s.summary.channels.twilioNumbers.map((x) => `whatsapp:${x}`));
+  let found = 0;
+  const rounds = 400_000;
+  const t0 = performance.now();
+  for (let r = 0; r < rounds; r++) if (catalog.byTwilioNumber(numbers[(r * 7919) % numbers.length]!)) found++;
+  const ns = ((performance.now() - t0) * 1e6) / rounds;
+  if (found !== rounds) throw new Error('lookup missed');
+  return Math.round(ns);
+}
+
+async function backOffice(server: Running, tenant: string, runs: number) {
+  const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+  const created = await fetch(`${server.baseUrl}/api/v1/tokens`, {
+    method: 'POST',
+    headers: admin,
+    body: JSON.stringify({ tenantId: tenant, role: 'supervisor', name: 'bench platform' }),
+  });
+  if (!created.ok) throw new Error(`token: ${created.status} ${await created.text()}`);
+  const { token } = (await created.json()) as { token: string };
+  const headers = { authorization: `Bearer ${token}` };
+  const measure = async (label: string, url: string) => {
+    const times: number[] = [];
+    for (let i = 0; i < runs + 1; i++) {
+      const t0 = performance.now();
+      const res = await fetch(`${server.baseUrl}${url}`, { headers });
+      const body = await res.text();
+      if (!res.ok) throw new Error(`${label}: ${res.status} ${body.slice(0, 300)}`);
+      if (i > 0) times.push(performance.now() - t0); // the first call warms the plans and caches
+    }
+    times.sort((a, b) => a - b);
+    return { label, p50: round(percentile(times, 50)), p95: round(percentile(times, 95)) };
+  };
+  return [
+    await measure('requests list (first page)', '/api/v1/requests'),
+    await measure('requests list, received', '/api/v1/requests?status=received'),
+    await measure('indicators, 30 days', '/api/v1/indicators?from=2026-11-01&to=2026-12-01'),
+    await measure('indicators, 90 days', '/api/v1/indicators?from=2026-09-01&to=2026-12-01'),
+  ];
+}
+
+export async function runPlatformBench(o: PlatformBenchOptions): Promise<void> {
+  const databaseUrl = process.env.DATABASE_URL;
+  const redisUrl = process.env.REDIS_URL;
+  if (!databaseUrl || !redisUrl) throw new Error('--platform needs DATABASE_URL and REDIS_URL');
+  log(
+    `Guichet platform bench — ${o.territories} territories, ${o.requests.toLocaleString('en')} requests; fixed rate ${o.rate}/s over ${o.active} tenants, phases of ${o.duration} s`,
+  );
+  const platform = await ensurePlatform({
+    territories: o.territories,
+    requests: o.requests,
+    databaseUrl,
+    log,
+  });
+  // One territory of the platform alone: the reference the platform's figures compare to.
+  const alone = mkdtempSync(path.join(tmpdir(), 'guichet-one-territory-'));
+  cpSync(path.join(platform.territoryDir, territoryId(1)), path.join(alone, territoryId(1)), {
+    recursive: true,
+  });
+  const geocoder = await startFakeGeocoder();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'guichet-platform-data-')),
+    DATABASE_URL: platform.databaseUrl,
+    REDIS_URL: redisUrl,
+    LOG_LEVEL: 'info',
+    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    RATE_LIMITS_ENABLED: 'false',
+    GEOCODER_URL: geocoder.url,
+    WEBCHAT_SECRET: 'bench-webchat-secret',
+    ADMIN_TOKEN,
+    // The bench runs the retention job itself, at a chosen moment.
+    RETENTION_INTERVAL_MINUTES: '0',
+  };
+  build();
+  const figures: Record<string, unknown> = { territories: o.territories, requests: o.requests, rate: o.rate };
+
+  // 1. One territory.
+  const one = await startGuichet('one', { ...env, TERRITORY_DIR: alone, WATCH_TERRITORIES: 'false' });
+  log(`one territory:  ready in ${one.readyMs} ms, RSS ${rssMb(one.child.pid!)} MB`);
+  await smsAtRate(one, '+3371', o.rate, WARM_UP_S, 1); // warm-up (JIT, pools, caches)
+  const oneRated = await smsAtRate(one, '+3372', o.rate, o.duration, 1);
+  log(`one territory:  sms @${o.rate}/s ${show(oneRated)}`);
+  Object.assign(figures, { one_ready_ms: one.readyMs, one_p50_ms: oneRated.p50, one_p99_ms: oneRated.p99 });
+  await stop(one);
+
+  // 2. The platform.
+  const server = await startGuichet('platform', {
+    ...env,
+    TERRITORY_DIR: platform.territoryDir,
+    WATCH_TERRITORIES: 'true',
+  });
+  const rssStart = rssMb(server.child.pid!);
+  log(`platform:       ready in ${server.readyMs} ms, RSS ${rssStart} MB after start`);
+  await smsAtRate(server, '+3373', o.rate, WARM_UP_S, o.active); // warm-up (JIT, pools, caches)
+  const rated = await smsAtRate(server, '+3374', o.rate, o.duration, o.active);
+  log(`platform:       sms @${o.rate}/s over ${o.active} tenants (${o.active * 10} numbers): ${show(rated)}`);
+  const spread = await smsAtRate(server, '+3375', o.rate, o.duration, o.territories);
+  log(`platform:       sms @${o.rate}/s over all ${o.territories} tenants: ${show(spread)}`);
+  const rssLoad = rssMb(server.child.pid!);
+  log(`platform:       RSS ${rssLoad} MB after the load`);
+  log(
+    `                p99 vs one territory: ${round(rated.p99 / Math.max(0.1, oneRated.p99))}× (over ${o.active} tenants), ${round(spread.p99 / Math.max(0.1, oneRated.p99))}× (over all)`,
+  );
+  const lookups = { one: lookupNs(1), platform: lookupNs(o.territories) };
+  log(
+    `tenant lookup:  ${lookups.one} ns per Twilio number in a catalog of 1 territory, ${lookups.platform} ns in one of ${o.territories} (${o.territories * 10} numbers)`,
+  );
+  Object.assign(figures, {
+    ready_ms: server.readyMs,
+    rss_start_mb: rssStart,
+    rss_after_load_mb: rssLoad,
+    p50_ms: rated.p50,
+    p95_ms: rated.p95,
+    p99_ms: rated.p99,
+    all_tenants_p99_ms: spread.p99,
+    errors: oneRated.errors + rated.errors + spread.errors,
+    lookup_ns_one: lookups.one,
+    lookup_ns_platform: lookups.platform,
+  });
+
+  // 3. Hot reload of one territory: time from the file's write until the new answer is served.
+  const send = createClient(server.port, 4);
+  const ask = async (tenant: number, phone: string, text: string) =>
+    decodeXml((await send(smsCall(server.baseUrl, twilioNumberOf(tenant, 0), phone, text))).body);
+  const question = 'Comment obtenir une copie de mon acte de naissance ?';
+  const edited = 7;
+  const neighbour = 8;
+  await ask(edited, '+33769000001', question); // the first message of a conversation carries the notice
+  await ask(neighbour, '+33769000002', question);
+  const neighbourBefore = await ask(neighbour, '+33769000002', question);
+  const faqFile = path.join(platform.territoryDir, territoryId(edited), 'faq.json');
+  const original = readFileSync(faqFile, 'utf8');
+  const token = `version ${Date.now().toString(36)}`;
+  const faq = JSON.parse(original) as { id: string; answer: string }[];
+  const entry = faq.find((e) => e.id === 'acte-naissance')!;
+  entry.answer = `${entry.answer} (${token})`;
+  const t0 = performance.now();
+  writeFileSync(faqFile, JSON.stringify(faq));
+  let reloadMs = -1;
+  for (let i = 0; i < 400; i++) {
+    if ((await ask(edited, '+33769000001', question)).includes(token)) {
+      reloadMs = Math.round(performance.now() - t0);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const neighbourAfter = await ask(neighbour, '+33769000002', question);
+  writeFileSync(faqFile, original);
+  const reloadLines = readFileSync(server.logFile, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('territories reloaded'));
+  log(
+    `hot reload:     ${reloadMs < 0 ? 'NOT SEEN within the polling window' : `${reloadMs} ms`} from the write to the new answer (debounce 250 ms included); reloaded ${reloadLines[0]?.match(/"territories":(\[[^\]]*\])/)?.[1] ?? '?'}; neighbour's answer ${neighbourAfter === neighbourBefore ? 'unchanged' : 'CHANGED'}`,
+  );
+  Object.assign(figures, {
+    hot_reload_ms: reloadMs,
+    neighbour_unchanged: neighbourAfter === neighbourBefore,
+  });
+
+  // 4. Back office of one territory (2,500 requests of the 5 million on the full platform).
+  for (const r of await backOffice(server, territoryId(Math.min(42, o.territories)), 20)) {
+    log(`back office:    ${r.label}: p50 ${r.p50} ms, p95 ${r.p95} ms`);
+    figures[`bo_${r.label.replace(/\W+/g, '_')}_p95_ms`] = r.p95;
+  }
+
+  // 5. The retention job over the platform while turns run (in its own process, as cron runs it).
+  const before = await smsAtRate(server, '+3376', o.rate, o.duration, o.active);
+  log(`retention:      without the job: ${show(before)}`);
+  // The job in its own process (cron's `npm run retention`), started when the phase starts.
+  const job = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/platform/retention-job.ts', platform.databaseUrl, String(o.territories)],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let jobOut = '';
+  const jobDone = new Promise<{ ms: number; anonymised: number }>((resolve, reject) => {
+    job.stdout!.on('data', (c: Buffer) => (jobOut += c.toString()));
+    job.on('exit', (code) => {
+      const last = jobOut.trim().split('\n').pop() ?? '';
+      if (code === 0) resolve(JSON.parse(last) as { ms: number; anonymised: number });
+      else reject(new Error(`retention job exited ${code}: ${jobOut}`));
+    });
+  });
+  while (!jobOut.includes('started')) await new Promise((r) => setTimeout(r, 20));
+  const during = await smsAtRate(server, '+3377', o.rate, o.duration, o.active);
+  const { ms: retentionMs, anonymised } = await jobDone;
+  log(`retention:      during the job:  ${show(during)}`);
+  log(
+    `retention:      job over ${o.territories} territories took ${retentionMs} ms (${retentionMs > o.duration * 1000 ? 'longer than' : 'within'} the phase), ${anonymised} requests anonymised`,
+  );
+  Object.assign(figures, {
+    retention_ms: retentionMs,
+    retention_anonymised: anonymised,
+    p99_without_retention_ms: before.p99,
+    p99_during_retention_ms: during.p99,
+  });
+  await stop(server);
+  geocoder.close();
+  log(JSON.stringify(figures));
+}
