@@ -1,5 +1,10 @@
-// What a simulated citizen answers while reporting an incident, whatever the bot asks next: shared by the
-// benchmark and the deployment test, so both drive the same dialogue.
+// What a simulated citizen says by SMS — an opening-hours question and its follow-up, an incident report
+// answering whatever the bot asks next, then the status of the reference it got — and the signed Twilio webhook
+// that carries it: shared by the benchmark, its platform profile and the deployment test, so all drive the
+// same dialogue.
+import { randomBytes } from 'node:crypto';
+import twilio from 'twilio';
+import type { HttpCall } from './load';
 export const REPORT_OPENING = 'il y a un nid de poule devant le 12 rue des Lilas';
 
 export const REPORT_ANSWERS: [RegExp, string][] = [
@@ -16,4 +21,88 @@ export const REPORT_ANSWERS: [RegExp, string][] = [
 export function reportAnswer(lastReply: string): string {
   for (const [pattern, answer] of REPORT_ANSWERS) if (pattern.test(lastReply)) return answer;
   return 'oui';
+}
+
+/** A citizen running the scripts in turn: hours (two questions), a report, the status of its reference. */
+export interface ScriptedCitizen {
+  phone: string;
+  scenario: 'hours' | 'report' | 'status';
+  step: number;
+  lastReply: string;
+  references: string[];
+  turns: number;
+}
+
+export function nextSms(c: ScriptedCitizen): string {
+  if (c.scenario === 'hours')
+    return c.step % 2 === 0 ? 'la déchetterie est ouverte samedi ?' : 'et la piscine demain ?';
+  if (c.scenario === 'status') {
+    const ref = c.references[c.references.length - 1];
+    return ref ? `où en est ma demande ${ref}` : 'où en est ma demande';
+  }
+  if (c.step === 0) return REPORT_OPENING;
+  return reportAnswer(c.lastReply);
+}
+
+/** Moves the citizen's script on after the bot's reply. */
+export function advance(c: ScriptedCitizen, reply: string): void {
+  c.lastReply = reply;
+  c.turns += 1;
+  const ref = /DEM-\d{4}-[0-9A-Z]{6}/.exec(reply)?.[0];
+  if (c.scenario === 'report' && ref && /enregistr/i.test(reply)) {
+    c.references.push(ref);
+    c.scenario = 'status';
+    c.step = 0;
+    return;
+  }
+  c.step += 1;
+  if (c.scenario === 'report' && c.step > 12) c.step = 0; // a stuck script restarts rather than loops forever
+  if (c.scenario === 'hours' && c.step >= 2) {
+    c.scenario = 'report';
+    c.step = 0;
+  } else if (c.scenario === 'status') {
+    c.scenario = 'hours';
+    c.step = 0;
+  }
+}
+
+/** The text of TwiML's escaped characters. */
+export const decodeXml = (s: string): string =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
+
+/** Twilio's webhook for one SMS from `from` to the number `to`, signed with `authToken` for `baseUrl`. */
+export function signedSms(
+  authToken: string,
+  baseUrl: string,
+  to: string,
+  from: string,
+  body: string,
+): HttpCall {
+  const messageSid = `SM${randomBytes(16).toString('hex')}`;
+  const params: Record<string, string> = {
+    ToCountry: 'FR',
+    SmsMessageSid: messageSid,
+    NumMedia: '0',
+    SmsSid: messageSid,
+    SmsStatus: 'received',
+    Body: body,
+    FromCountry: 'FR',
+    To: to,
+    NumSegments: '1',
+    MessageSid: messageSid,
+    AccountSid: 'AC00000000000000000000000000000000',
+    From: from,
+    ApiVersion: '2010-04-01',
+  };
+  const signature = twilio.getExpectedTwilioSignature(authToken, `${baseUrl}/channels/twilio/sms`, params);
+  return {
+    path: '/channels/twilio/sms',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+    body: new URLSearchParams(params).toString(),
+  };
 }

@@ -13,7 +13,7 @@ import Redis from 'ioredis';
 import twilio from 'twilio';
 import { closedLoop, countLoop, createClient, fixedRate, type HttpCall, type LatencyStats } from './load';
 import { startFakeGeocoder } from './fake-geocoder';
-import { REPORT_OPENING, reportAnswer } from './citizen-scripts';
+import { advance, decodeXml, nextSms, signedSms, type ScriptedCitizen } from './citizen-scripts';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { build } = require('../scripts/build.js') as { build: () => void };
 
@@ -184,33 +184,8 @@ function cpuPerTurn(before: Map<string, number>, after: Map<string, number>, tur
   return `${parts.join(', ')}; all ${total.toFixed(2)} ms/turn`;
 }
 
-const sid = () => `SM${randomBytes(16).toString('hex')}`;
-
-function smsCall(baseUrl: string, from: string, body: string): HttpCall {
-  const params: Record<string, string> = {
-    ToCountry: 'FR',
-    SmsMessageSid: '',
-    NumMedia: '0',
-    SmsSid: '',
-    SmsStatus: 'received',
-    Body: body,
-    FromCountry: 'FR',
-    To: TENANT_NUMBER,
-    NumSegments: '1',
-    MessageSid: sid(),
-    AccountSid: 'AC00000000000000000000000000000000',
-    From: from,
-    ApiVersion: '2010-04-01',
-  };
-  params.SmsMessageSid = params.MessageSid!;
-  params.SmsSid = params.MessageSid!;
-  const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${baseUrl}/channels/twilio/sms`, params);
-  return {
-    path: '/channels/twilio/sms',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
-    body: new URLSearchParams(params).toString(),
-  };
-}
+const smsCall = (baseUrl: string, from: string, body: string): HttpCall =>
+  signedSms(AUTH_TOKEN, baseUrl, TENANT_NUMBER, from, body);
 
 function voiceCall(
   baseUrl: string,
@@ -238,14 +213,7 @@ function voiceCall(
 }
 
 /** A citizen's script on SMS: adaptive answers to what the assistant asks, until the scenario is done. */
-interface Citizen {
-  phone: string;
-  scenario: 'hours' | 'report' | 'status';
-  step: number;
-  lastReply: string;
-  references: string[];
-  turns: number;
-}
+type Citizen = ScriptedCitizen;
 
 /** Citizen number n of a pool (its own phone numbers), starting the scenario its number gives. */
 const newCitizen = (prefix: string, n: number): Citizen => ({
@@ -256,46 +224,6 @@ const newCitizen = (prefix: string, n: number): Citizen => ({
   references: [],
   turns: 0,
 });
-
-function nextSms(c: Citizen): string {
-  if (c.scenario === 'hours')
-    return c.step % 2 === 0 ? 'la déchetterie est ouverte samedi ?' : 'et la piscine demain ?';
-  if (c.scenario === 'status') {
-    const ref = c.references[c.references.length - 1];
-    return ref ? `où en est ma demande ${ref}` : 'où en est ma demande';
-  }
-  if (c.step === 0) return REPORT_OPENING;
-  return reportAnswer(c.lastReply);
-}
-
-function advance(c: Citizen, reply: string): void {
-  c.lastReply = reply;
-  c.turns += 1;
-  const ref = /DEM-\d{4}-[0-9A-Z]{6}/.exec(reply)?.[0];
-  if (c.scenario === 'report' && ref && /enregistr/i.test(reply)) {
-    c.references.push(ref);
-    c.scenario = 'status';
-    c.step = 0;
-    return;
-  }
-  c.step += 1;
-  if (c.scenario === 'report' && c.step > 12) c.step = 0; // a stuck script restarts rather than loops forever
-  if (c.scenario === 'hours' && c.step >= 2) {
-    c.scenario = 'report';
-    c.step = 0;
-  } else if (c.scenario === 'status') {
-    c.scenario = 'hours';
-    c.step = 0;
-  }
-}
-
-const decodeXml = (s: string) =>
-  s
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
 
 async function redisBytesPerConversation(url: string | undefined): Promise<number | null> {
   if (!url) return null;

@@ -6,15 +6,13 @@
 // Needs the real adapters (DATABASE_URL: the platform's database is created beside it; REDIS_URL).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import twilio from 'twilio';
 import { createLazyCatalog, TerritoryCache, type StoredTerritory } from '../../knowledge/territory/load';
 import type { Territory } from '../../knowledge/territory';
 import { createClient, fixedRate, percentile, type HttpCall, type LatencyStats } from '../load';
 import { startFakeGeocoder } from '../fake-geocoder';
-import { REPORT_OPENING, reportAnswer } from '../citizen-scripts';
+import { advance, decodeXml, nextSms, signedSms, type ScriptedCitizen } from '../citizen-scripts';
 import { ensurePlatform } from './generate';
 import { territoryId, twilioNumberOf } from './territories';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -90,69 +88,13 @@ async function stop(server: Running): Promise<void> {
 const rssMb = (pid: number): number =>
   round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
 
-function smsCall(baseUrl: string, to: string, from: string, body: string): HttpCall {
-  const params: Record<string, string> = {
-    ToCountry: 'FR',
-    NumMedia: '0',
-    SmsStatus: 'received',
-    Body: body,
-    FromCountry: 'FR',
-    To: to,
-    NumSegments: '1',
-    MessageSid: `SM${randomBytes(16).toString('hex')}`,
-    AccountSid: 'AC00000000000000000000000000000000',
-    From: from,
-    ApiVersion: '2010-04-01',
-  };
-  params.SmsMessageSid = params.MessageSid!;
-  params.SmsSid = params.MessageSid!;
-  const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${baseUrl}/channels/twilio/sms`, params);
-  return {
-    path: '/channels/twilio/sms',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
-    body: new URLSearchParams(params).toString(),
-  };
-}
-
-const decodeXml = (s: string) =>
-  s
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
+const smsCall = (baseUrl: string, to: string, from: string, body: string): HttpCall =>
+  signedSms(AUTH_TOKEN, baseUrl, to, from, body);
 
 /** The same multi-turn scripts as the main bench (hours, a report, its status), each citizen on one number. */
-interface Citizen {
-  phone: string;
+interface Citizen extends ScriptedCitizen {
+  /** The territory's number it writes to. */
   to: string;
-  scenario: 'hours' | 'report' | 'status';
-  step: number;
-  lastReply: string;
-  reference?: string;
-}
-
-function nextSms(c: Citizen): string {
-  if (c.scenario === 'hours')
-    return c.step === 0 ? 'la déchetterie est ouverte samedi ?' : 'et la piscine demain ?';
-  if (c.scenario === 'status')
-    return c.reference ? `où en est ma demande ${c.reference}` : 'où en est ma demande';
-  return c.step === 0 ? REPORT_OPENING : reportAnswer(c.lastReply);
-}
-
-function advance(c: Citizen, reply: string): void {
-  c.lastReply = reply;
-  const ref = /DEM-\d{4}-[0-9A-Z]{6}/.exec(reply)?.[0];
-  if (c.scenario === 'report' && ref && /enregistr/i.test(reply)) {
-    c.reference = ref;
-    c.scenario = 'status';
-    c.step = 0;
-    return;
-  }
-  c.step += 1;
-  if (c.scenario === 'report' && c.step > 12) c.step = 0;
-  if (c.scenario === 'hours' && c.step >= 2) [c.scenario, c.step] = ['report', 0];
-  else if (c.scenario === 'status') [c.scenario, c.step] = ['hours', 0];
 }
 
 /**
@@ -174,6 +116,8 @@ async function smsAtRate(
     scenario: (['hours', 'report', 'status'] as const)[n % 3]!,
     step: 0,
     lastReply: '',
+    references: [],
+    turns: 0,
   });
   const pool = Array.from({ length: Math.max(rate, tenants) }, (_, n) => newCitizen(n));
   const idle = [...pool];

@@ -10,7 +10,7 @@ import path from 'node:path';
 import twilio from 'twilio';
 import { WebSocket } from 'ws';
 import { createPgClient, type SqlClient } from '../../adapters/postgres';
-import { REPORT_OPENING, reportAnswer } from '../../bench/citizen-scripts';
+import { decodeXml, REPORT_OPENING, reportAnswer } from '../../bench/citizen-scripts';
 import { startFakeGeocoder } from '../../bench/fake-geocoder';
 import { sleep, spawnServer, type ServerProcess } from '../reliability/helpers';
 import { fakeServer, type FakeServer } from '../smoke/support';
@@ -53,14 +53,6 @@ interface Citizen {
 const AGENT_REPLIES = ['Bonjour, je suis Marie.', 'Je regarde votre facture.', 'C’est réglé.'];
 /** A new request's reference as the bot announces it (a nearby report's reference is also quoted, unannounced). */
 const REFERENCE = /enregistré sous la référence (DEM-\d{4}-[0-9A-Z]{6})/;
-
-const decodeXml = (s: string): string =>
-  s
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
 
 describeWithBinaries(['postgres', 'redis-server', 'haproxy'], 'three instances behind HAProxy', () => {
   let pg: DedicatedPostgres;
