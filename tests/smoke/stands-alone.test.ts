@@ -9,7 +9,7 @@ import { REPO_ROOT } from './support';
 
 // Written in pieces, so that this file does not match itself.
 const SHARED = 'shared';
-// `../shared` from any depth, which is fine only when it stays inside the repository.
+// A relative path up to a folder named so, from any depth: fine only while it stays inside the repository.
 const RELATIVE_SHARED = new RegExp(`(?:\\.\\./)+${SHARED}\\b`, 'g');
 const OUTSIDE_REFERENCES = [
   new RegExp(`['"]\\.\\.['"],\\s*['"]${SHARED}['"]`),
