@@ -66,6 +66,38 @@ export function advance(c: ScriptedCitizen, reply: string): void {
   }
 }
 
+/**
+ * The citizens of a fixed-rate phase: each scheduled turn goes to the next citizen who is not waiting for an
+ * answer (a new one when all are: over capacity), and a good answer moves that citizen's script on. `next` and
+ * `check` are what load.ts's fixedRate asks for; `citizens` grows with the new ones.
+ */
+export function citizenPool<C extends ScriptedCitizen>(
+  size: number,
+  newCitizen: (n: number) => C,
+  call: (citizen: C) => HttpCall,
+) {
+  const citizens = Array.from({ length: size }, (_, n) => newCitizen(n));
+  const idle = [...citizens];
+  const busy = new Map<number, C>();
+  return {
+    citizens,
+    next(i: number): HttpCall {
+      let c = idle.shift();
+      if (!c) citizens.push((c = newCitizen(citizens.length)));
+      busy.set(i, c);
+      return call(c);
+    },
+    check(i: number, res: { status: number; body: string }): boolean {
+      const c = busy.get(i)!;
+      busy.delete(i);
+      idle.push(c);
+      const ok = res.status === 200 && res.body.includes('<Response');
+      if (ok) advance(c, decodeXml(res.body));
+      return ok;
+    },
+  };
+}
+
 /** The text of TwiML's escaped characters. */
 export const decodeXml = (s: string): string =>
   s

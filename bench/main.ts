@@ -13,7 +13,7 @@ import Redis from 'ioredis';
 import twilio from 'twilio';
 import { closedLoop, countLoop, createClient, fixedRate, type HttpCall, type LatencyStats } from './load';
 import { startFakeGeocoder } from './fake-geocoder';
-import { advance, decodeXml, nextSms, signedSms, type ScriptedCitizen } from './citizen-scripts';
+import { advance, citizenPool, decodeXml, nextSms, signedSms, type ScriptedCitizen } from './citizen-scripts';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { build } = require('../scripts/build.js') as { build: () => void };
 
@@ -411,29 +411,12 @@ async function main() {
 
   // The same multi-turn scripts at a fixed rate: each scheduled turn goes to the next citizen who is not
   // waiting for an answer (a pool of RATE citizens: about one turn per citizen per second).
-  const newRateCitizen = (n: number): Citizen => newCitizen('+3362', n);
-  const rateCitizens: Citizen[] = Array.from({ length: RATE }, (_, n) => newRateCitizen(n));
-  const idle = [...rateCitizens];
-  const busy = new Map<number, Citizen>();
-  const rated = await fixedRate(
-    send,
+  const rateCitizens = citizenPool(
     RATE,
-    DURATION,
-    (i) => {
-      let c = idle.shift();
-      if (!c) rateCitizens.push((c = newRateCitizen(rateCitizens.length))); // over capacity: a new citizen
-      busy.set(i, c);
-      return smsCall(baseUrl, c.phone, nextSms(c));
-    },
-    (i, res) => {
-      const c = busy.get(i)!;
-      busy.delete(i);
-      idle.push(c);
-      const ok = res.status === 200 && res.body.includes('<Response');
-      if (ok) advance(c, decodeXml(res.body));
-      return ok;
-    },
+    (n) => newCitizen('+3362', n),
+    (c) => smsCall(baseUrl, c.phone, nextSms(c)),
   );
+  const rated = await fixedRate(send, RATE, DURATION, rateCitizens.next, rateCitizens.check);
   log(
     `sms @${RATE}/s:     p50 ${rated.p50} ms, p95 ${rated.p95} ms, p99 ${rated.p99} ms, max ${rated.max} ms, errors ${rated.errors}`,
   );
@@ -527,7 +510,7 @@ async function main() {
   const after = procStats(serverPids);
   const redisBytes = await redisBytesPerConversation(realAdapters ? process.env.REDIS_URL : undefined);
   log(
-    `memory:         RSS ${after.rssMb} MB after ${made} extra conversations (${made + citizens.length + rateCitizens.length} in all); Redis ${redisBytes ?? 'n/a'} bytes/conversation`,
+    `memory:         RSS ${after.rssMb} MB after ${made} extra conversations (${made + citizens.length + rateCitizens.citizens.length} in all); Redis ${redisBytes ?? 'n/a'} bytes/conversation`,
   );
 
   // Wait for the servers to exit: a profile (--cpu-prof) is written only on a clean exit.
@@ -558,7 +541,7 @@ async function main() {
     voice_p99_ms: voice.p99,
     cpu_ms_per_turn: cpuPerTurnMs,
     redis_bytes_per_conversation: redisBytes,
-    conversations: made + citizens.length + rateCitizens.length,
+    conversations: made + citizens.length + rateCitizens.citizens.length,
     rss_mb: after.rssMb,
   } satisfies Record<string, string | number | null>;
   log(JSON.stringify(figures));

@@ -12,7 +12,7 @@ import { createLazyCatalog, TerritoryCache, type StoredTerritory } from '../../k
 import type { Territory } from '../../knowledge/territory';
 import { createClient, fixedRate, percentile, type HttpCall, type LatencyStats } from '../load';
 import { startFakeGeocoder } from '../fake-geocoder';
-import { advance, decodeXml, nextSms, signedSms, type ScriptedCitizen } from '../citizen-scripts';
+import { citizenPool, decodeXml, nextSms, signedSms, type ScriptedCitizen } from '../citizen-scripts';
 import { ensurePlatform } from './generate';
 import { territoryId, twilioNumberOf } from './territories';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -119,28 +119,10 @@ async function smsAtRate(
     references: [],
     turns: 0,
   });
-  const pool = Array.from({ length: Math.max(rate, tenants) }, (_, n) => newCitizen(n));
-  const idle = [...pool];
-  const busy = new Map<number, Citizen>();
-  return fixedRate(
-    send,
-    rate,
-    duration,
-    (i) => {
-      let c = idle.shift();
-      if (!c) pool.push((c = newCitizen(pool.length)));
-      busy.set(i, c);
-      return smsCall(server.baseUrl, c.to, c.phone, nextSms(c));
-    },
-    (i, res) => {
-      const c = busy.get(i)!;
-      busy.delete(i);
-      idle.push(c);
-      const ok = res.status === 200 && res.body.includes('<Response');
-      if (ok) advance(c, decodeXml(res.body));
-      return ok;
-    },
+  const pool = citizenPool(Math.max(rate, tenants), newCitizen, (c) =>
+    smsCall(server.baseUrl, c.to, c.phone, nextSms(c)),
   );
+  return fixedRate(send, rate, duration, pool.next, pool.check);
 }
 
 const show = (s: LatencyStats) =>
