@@ -200,10 +200,10 @@ export async function tellCitizens(
   ctx: RequestContext,
   notice: (follower: boolean) => Phrase,
   /**
-   * A question for the requester after the notice (the satisfaction question), as their channel shows it best:
-   * its own message with buttons where replies are pushed (web chat), the notice's last line elsewhere (one SMS).
+   * A question for the requester after the notice (the satisfaction question), as their channel shows it
+   * (satisfactionReply): a reply of its own when it has buttons (web chat), else the notice's last line (one SMS).
    */
-  question?: { text: Phrase; choices: readonly { label: string; value: string }[] },
+  question?: (channel: string, locale: Locale) => Reply,
 ): Promise<CitizenNotices> {
   const outbox: OutboxItem[] = [];
   const tell = (conversation: ConversationView, optedOut: boolean, replies: Reply[]) =>
@@ -214,19 +214,12 @@ export async function tellCitizens(
       );
       return delivery.messages;
     });
-  const withQuestion = (
-    conversation: ConversationView | undefined,
-    text: string,
-    locale: Locale,
-  ): Reply[] => {
-    if (!question) return [{ type: 'text', text }];
-    const asked = say(question.text, locale);
-    return conversation && deliveryOf(conversation.channel) === 'push'
-      ? [
-          { type: 'text', text },
-          { type: 'choices', text: asked, choices: question.choices.map((c) => ({ ...c })) },
-        ]
-      : [{ type: 'text', text: `${text}\n${asked}` }];
+  const withQuestion = (conversation: ConversationView, text: string, locale: Locale): Reply[] => {
+    const asked = question?.(conversation.channel, locale);
+    if (!asked) return [{ type: 'text', text }];
+    return asked.type === 'text'
+      ? [{ type: 'text', text: `${text}\n${asked.text}` }]
+      : [{ type: 'text', text }, asked];
   };
   const locale = ctx.request.conversationId
     ? await citizenLocale(conversations, ctx.request.conversationId)

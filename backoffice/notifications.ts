@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { GuichetError } from '../bot/errors';
 import { channelCapabilities, isRegisteredChannel } from '../bot/channel-capabilities';
-import { ReplySchema, type Reply } from '../bot/messages';
+import { replyOrText } from '../bot/messages';
 import { pushToConversation, type EventBus } from '../bot/ports';
 
 export const NotificationSchema = z.looseObject({
@@ -22,11 +22,6 @@ export type SmsSender = (payload: unknown) => Promise<unknown>;
 
 /** Sends one e-mail notification payload (adapters/email's SMTP sender). */
 export type EmailSender = (payload: unknown) => Promise<unknown>;
-
-const pushedReply = (reply: unknown, text: string): Reply => {
-  const parsed = ReplySchema.safeParse(reply);
-  return parsed.success ? parsed.data : { type: 'text', text };
-};
 
 export function createNotificationDispatcher(deps: { bus: EventBus; sms?: SmsSender; email?: EmailSender }) {
   return async (payload: unknown): Promise<void> => {
@@ -52,7 +47,7 @@ export function createNotificationDispatcher(deps: { bus: EventBus; sms?: SmsSen
         await pushToConversation(
           deps.bus,
           { channel: n.channel, tenantId: n.tenantId, address: n.to },
-          pushedReply(n.reply, n.text),
+          replyOrText(n.reply, n.text),
         );
         return;
       default:

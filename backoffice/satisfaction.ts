@@ -21,9 +21,6 @@ export function mayAskSatisfaction(
   return !(optedOut && capabilities.delivery === 'outbox');
 }
 
-/** The question after a status notice (tellCitizens shows it as buttons on the web chat, a line in an SMS). */
-export const SATISFACTION_ASKED = { text: SATISFACTION_QUESTION, choices: SATISFACTION_CHOICES };
-
 /**
  * Asks about a request that becomes resolved, when it may: the conversation's next message is then read as the
  * answer. Returns the row to write with the status change, or undefined (not asked).

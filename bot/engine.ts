@@ -6,7 +6,7 @@ import { GuichetError, isGuichetError } from './errors';
 import { phrase, say, type Locale } from './i18n';
 import {
   IncomingMessageSchema,
-  ReplySchema,
+  replyOrText,
   replyToPlainText,
   type IncomingMessage,
   type Reply,
@@ -165,12 +165,6 @@ export function createEngine(deps: EngineDeps): Engine {
     await next();
   };
 
-  /** A stored bot message as the reply it was (its payload), or its plain text when the payload is unreadable. */
-  const readReply = (m: MessageRecord): Reply[] => {
-    const parsed = ReplySchema.safeParse(m.payload);
-    return [parsed.success ? parsed.data : { type: 'text', text: m.text }];
-  };
-
   /** The answer stored with a committed turn, to give again (see TurnResult.recovered), and whether it is the latest. */
   const recoveredAnswer = async (
     turn: Turn,
@@ -180,7 +174,11 @@ export function createEngine(deps: EngineDeps): Engine {
     const stored = await deps.store.committedTurn(turn.tenant.id, conversationId, messageId);
     logger.warn('turn already committed, its stored answer is given again', { tenant: turn.tenant.id });
     return {
-      result: { conversationId, replies: (stored?.replies ?? []).flatMap(readReply), recovered: true },
+      result: {
+        conversationId,
+        replies: (stored?.replies ?? []).map((m) => replyOrText(m.payload, m.text)),
+        recovered: true,
+      },
       latest: stored?.latest ?? false,
     };
   };

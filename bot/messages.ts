@@ -70,6 +70,12 @@ export type Reply = z.infer<typeof ReplySchema>;
 export const text = (t: string): Reply => ({ type: 'text', text: t });
 export const choices = (t: string, c: Choice[]): Reply => ({ type: 'choices', text: t, choices: c });
 
+/** A stored or queued reply (a message's payload) as the reply it was, or as its plain text when unreadable. */
+export function replyOrText(value: unknown, text: string): Reply {
+  const parsed = ReplySchema.safeParse(value);
+  return parsed.success ? parsed.data : { type: 'text', text };
+}
+
 /** Plain-text form of a reply, for transcripts and for channels without rich rendering. */
 export function replyToPlainText(reply: Reply): string {
   switch (reply.type) {

@@ -6,7 +6,7 @@ import type { Phrase } from '../../bot/i18n';
 import type { OutboxItem } from '../../bot/ports';
 import { actorOf, scopeOf, type Principal } from '../auth';
 import { statusNotice, tellCitizens } from '../citizen';
-import { askAboutRequest, SATISFACTION_ASKED } from '../satisfaction';
+import { askAboutRequest, satisfactionReply } from '../satisfaction';
 import {
   AssignBody,
   IdParams,
@@ -50,7 +50,7 @@ export async function statusEffects(
         deps.conversations,
         ctx,
         (follower) => notice(after, follower),
-        satisfaction ? SATISFACTION_ASKED : undefined,
+        satisfaction ? satisfactionReply : undefined,
       )
     : { messages: [], followerMessages: [], outbox: [] };
   const outbox: OutboxItem[] = [...notices.outbox];
