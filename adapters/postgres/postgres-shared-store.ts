@@ -490,12 +490,17 @@ function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; 
   // died before answering); run again on the provider's retry, it must not add a second request or side effect.
   const providerIds = commit.messages.flatMap((m) => (m.providerMessageId ? [m.providerMessageId] : []));
   const conversationId = param(commit.conversationId, 'uuid');
-  const seen =
-    providerIds.length > 0
-      ? `EXISTS (SELECT 1 FROM messages WHERE conversation_id = ${conversationId} AND provider_message_id = ANY(${param(providerIds, 'text[]')}))`
-      : undefined;
+  const seen = providerIds.length > 0;
 
   const ctes = [
+    ...(seen
+      ? [
+          `seen AS (
+  SELECT EXISTS (SELECT 1 FROM messages WHERE conversation_id = ${conversationId}
+    AND provider_message_id = ANY(${param(providerIds, 'text[]')})) AS replayed
+)`,
+        ]
+      : []),
     `conv AS (
   UPDATE conversations SET
     updated_at = now(),
@@ -509,7 +514,7 @@ function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; 
     }${fence ? `,\n    fence_token = ${fence}` : ''}
   WHERE id = ${conversationId} AND tenant_id = ${tenantId}${
     fence ? `\n    AND (fence_token IS NULL OR fence_token <= ${fence})` : ''
-  }${seen ? `\n    AND NOT ${seen}` : ''}
+  }${seen ? '\n    AND NOT (SELECT replayed FROM seen)' : ''}
   RETURNING id, tenant_id, channel
 )`,
   ];
@@ -651,6 +656,6 @@ function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; 
   }
 
   const sql = `WITH ${ctes.join(',\n')}
-SELECT (SELECT count(*) FROM conv)::int AS conversations, ${failCheck}::int AS failed, ${seen ? `${seen}::int` : '0'} AS replayed`;
+SELECT (SELECT count(*) FROM conv)::int AS conversations, ${failCheck}::int AS failed, ${seen ? '(SELECT replayed::int FROM seen)' : '0'} AS replayed`;
   return { sql, params };
 }
