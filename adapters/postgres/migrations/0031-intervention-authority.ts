@@ -5,6 +5,13 @@
 // intervention_daily_done is keyed by it. A deleted request's interventions still know it (a cascade).
 import { dayOf, REBUILD_LEVELS } from './0028-indicators-levels';
 
+/** The done interventions' roll-up recomputed from the rows: by the rebuild, and once here. */
+const REBUILD_DONE = `  DELETE FROM intervention_daily_done;
+  INSERT INTO intervention_daily_done (tenant_id, day, team_id, authority_id, n)
+  SELECT tenant_id, ${dayOf('updated_at')}, COALESCE(team_id::text, ''), COALESCE(authority_id, ''), count(*)
+  FROM interventions WHERE status = 'done' GROUP BY 1, 2, 3, 4;
+`;
+
 export const migration0031 = {
   version: 31,
   name: 'intervention-authority',
@@ -47,16 +54,8 @@ CREATE TRIGGER interventions_rollup_update AFTER UPDATE ON interventions FOR EAC
 
 CREATE OR REPLACE FUNCTION guichet_indicators_rebuild() RETURNS void LANGUAGE plpgsql AS $fn$
 BEGIN
-${REBUILD_LEVELS}  DELETE FROM intervention_daily_done;
-  INSERT INTO intervention_daily_done (tenant_id, day, team_id, authority_id, n)
-  SELECT tenant_id, ${dayOf('updated_at')}, COALESCE(team_id::text, ''), COALESCE(authority_id, ''), count(*)
-  FROM interventions WHERE status = 'done' GROUP BY 1, 2, 3, 4;
-END
+${REBUILD_LEVELS}${REBUILD_DONE}END
 $fn$;
 
-DELETE FROM intervention_daily_done;
-INSERT INTO intervention_daily_done (tenant_id, day, team_id, authority_id, n)
-SELECT tenant_id, ${dayOf('updated_at')}, COALESCE(team_id::text, ''), COALESCE(authority_id, ''), count(*)
-FROM interventions WHERE status = 'done' GROUP BY 1, 2, 3, 4;
-`,
+${REBUILD_DONE}`,
 };
