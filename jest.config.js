@@ -5,9 +5,10 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   testMatch: ['**/?(*.)test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/data/', '<rootDir>/dist/'],
-  // dist/ is `npm run build`'s output (compiled copies of the sources): kept out of jest's module map.
-  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+  testPathIgnorePatterns: ['/node_modules/', '/data/', '<rootDir>/dist[/.]'],
+  // dist/ is `npm run build`'s output (compiled copies of the sources; dist.building-* while it builds): kept out
+  // of jest's module map.
+  modulePathIgnorePatterns: ['<rootDir>/dist[/.]'],
   globalSetup: '<rootDir>/tests/support/global-setup.js',
   // The built-in channels' capabilities, registered as the server does at start.
   setupFiles: ['<rootDir>/tests/support/register-channels.ts'],

@@ -107,12 +107,20 @@ describe('slots to opening_hours', () => {
 
 describe('npm run import:annuaire', () => {
   const run = promisify(execFile);
-  const cli = [require.resolve('tsx/cli'), path.join(__dirname, 'cli.ts')];
+  // package.json's own command: the compiled dist/ (built by the test setup), as an operator runs it.
+  const script = (
+    JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    }
+  ).scripts['import:annuaire']!;
+  const [, ...scriptArgs] = script.split(' ');
+  const cli = scriptArgs.map((arg, i) => (i === 0 ? path.join(__dirname, '../..', arg) : arg));
 
   it('prints the facilities as JSON', async () => {
     const { stdout } = await run(process.execPath, [...cli, path.join(FIXTURES, LEGACY_XML)]);
     const printed = JSON.parse(stdout) as { openingHours: string }[];
     expect(printed.map((f) => f.openingHours)).toEqual(['Mo-We,Fr 08:30-12:00']);
+    expect(script).toMatch(/^node scripts\/run-built\.js /);
   }, 30000);
 
   it('exits with code 1 and a message on invalid input', async () => {

@@ -5,15 +5,24 @@
 //   to wait 25 s for the stream, then exit 1);
 // - after restarts (clean, and after a kill -9 that leaves a stale lock), every token reported created works.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
 import { freePort } from '../support/servers';
+import { describeWith } from '../support/services';
+interface TestDatabase {
+  url: string;
+  drop: () => Promise<unknown>;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createTestDatabase } = require('../support/test-database.js') as {
+  createTestDatabase: (options?: { empty?: boolean }) => Promise<TestDatabase>;
+};
 import { REPO_ROOT, startBuiltServer, type BuiltServer } from './support';
 
 const HOOK_TIMEOUT_MS = 180_000;
-// A CLI run (tsx) and a server start take a few seconds alone, much more on a busy 2-core machine.
+// A CLI run and a server start take a few seconds alone, much more on a busy 2-core machine.
 const TEST_TIMEOUT_MS = 180_000;
 const ADMIN_TOKEN = 'smoke-admin-token-0123456789abcdef';
 const TENANT = 'val-de-loue';
@@ -38,18 +47,33 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 }, HOOK_TIMEOUT_MS);
 
-/** `npm run token:create -- …` (the same file and loader as the package script), on the same DATA_DIR. */
-function tokenCli(): Promise<{ code: number | null; stdout: string; stderr: string }> {
+const SCRIPTS = (
+  JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  }
+).scripts;
+
+/**
+ * `npm run <name> -- <args>` as npm runs it (package.json's own script, by a shell), without npm itself, on the
+ * same DATA_DIR: the operations commands run the compiled dist/ too, without tsx.
+ */
+function runScript(
+  name: 'token:create' | 'retention' | 'indicators:rebuild',
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(
-      path.join(REPO_ROOT, 'node_modules/.bin/tsx'),
-      ['backoffice/cli/token-create.ts', '--tenant', TENANT, '--role', 'agent', '--name', 'CLI'],
-      {
-        cwd: REPO_ROOT,
-        env: { ...process.env, NODE_OPTIONS: '', ...env() },
-        stdio: ['ignore', 'pipe', 'pipe'],
+    const child = spawn('sh', ['-c', `${SCRIPTS[name]} "$@"`, name, ...args], {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`,
+        NODE_OPTIONS: '',
+        ...env(),
+        ...extraEnv,
       },
-    );
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -57,6 +81,8 @@ function tokenCli(): Promise<{ code: number | null; stdout: string; stderr: stri
     child.once('exit', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+const tokenCli = () => runScript('token:create', ['--tenant', TENANT, '--role', 'agent', '--name', 'CLI']);
 
 async function api(path_: string, token: string, init: RequestInit = {}): Promise<Response> {
   return fetch(`${server!.baseUrl}/api/v1${path_}`, {
@@ -141,6 +167,22 @@ describe('one process per embedded data directory', () => {
   );
 
   it(
+    'runs the retention and indicators commands from dist/, which leave the embedded store to the server',
+    async () => {
+      expect(SCRIPTS.retention).not.toMatch(/tsx/);
+      const retention = await runScript('retention', []);
+      expect(retention.code).toBe(2);
+      expect(retention.stderr).toMatch(/npm run retention -- --embedded/);
+      expect(retention.stderr).not.toMatch(/\n\s+at /);
+      const rebuild = await runScript('indicators:rebuild', []);
+      expect(rebuild.code).toBe(2);
+      expect(rebuild.stderr).toMatch(/npm run indicators:rebuild -- --embedded/);
+      await expectTokensWork(reported);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
     'refuses a second server on the same data directory',
     async () => {
       await expect(startBuiltServer(env(), await freePort())).rejects.toThrow(
@@ -186,6 +228,36 @@ describe('one process per embedded data directory', () => {
       await server!.exited;
       server = await startBuiltServer(env(), port);
       await expectTokensWork(reported);
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
+
+describeWith('postgres', 'the operations commands from dist/ on a PostgreSQL database', () => {
+  // An empty database of its own, which the first command migrates (as on a new deployment).
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase({ empty: true });
+  }, HOOK_TIMEOUT_MS);
+  afterAll(() => database?.drop(), HOOK_TIMEOUT_MS);
+
+  it(
+    'migrates it, runs the retention job and rebuilds the indicators, each printing its JSON report',
+    async () => {
+      const extra = { DATABASE_URL: database.url };
+      const retention = await runScript('retention', [], extra);
+      expect(retention.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      expect(retention.code).toBe(0);
+      const reports = retention.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { tenantId: string; ran: boolean });
+      expect(reports).toEqual(
+        expect.arrayContaining([expect.objectContaining({ tenantId: TENANT, ran: true })]),
+      );
+      const rebuild = await runScript('indicators:rebuild', [], extra);
+      expect(rebuild.code).toBe(0);
+      expect(JSON.parse(rebuild.stdout.trim())).toMatchObject({ rebuilt: true });
     },
     TEST_TIMEOUT_MS,
   );
