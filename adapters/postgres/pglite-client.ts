@@ -19,6 +19,17 @@ export interface PgliteClientOptions {
   templateFile?: string;
 }
 
+/** Statements on an open PGlite or one of its transactions (tests/support/global-setup.js migrates its template so). */
+export const pgliteExecutor = (target: PGlite | Transaction): SqlExecutor => ({
+  async query<R extends object>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+    const result = await target.query<R>(sql, [...params]);
+    return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+  },
+  async exec(sql: string): Promise<void> {
+    await target.exec(sql);
+  },
+});
+
 export function createPgliteClient(options: PgliteClientOptions): SqlClient {
   const inMemory = options.dataDir === MEMORY_DATA_DIR;
   if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
@@ -39,25 +50,16 @@ export function createPgliteClient(options: PgliteClientOptions): SqlClient {
   });
   ready.catch(() => undefined); // surfaced by the first query instead of as an unhandled rejection
 
-  const executorOf = (target: PGlite | Transaction): SqlExecutor => ({
-    async query<R extends object>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
-      const result = await target.query<R>(sql, [...params]);
-      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
-    },
-    async exec(sql: string): Promise<void> {
-      await target.exec(sql);
-    },
-  });
   return {
     driver: 'pglite',
     async query<R extends object>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-      return executorOf(await ready).query<R>(sql, params);
+      return pgliteExecutor(await ready).query<R>(sql, params);
     },
     async exec(sql: string): Promise<void> {
-      return executorOf(await ready).exec(sql);
+      return pgliteExecutor(await ready).exec(sql);
     },
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-      return (await ready).transaction((tx) => fn(executorOf(tx)));
+      return (await ready).transaction((tx) => fn(pgliteExecutor(tx)));
     },
     async close(): Promise<void> {
       await ready.catch(() => undefined);

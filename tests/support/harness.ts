@@ -5,6 +5,11 @@ import { loadConfig } from '../../server/config';
 import { createContainer, type Container, type ContainerOverrides } from '../../server/container';
 import { silentLogger } from '../../bot/logger';
 import { createLogger } from '../../server/logger';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createTestDatabase, postgresForContainers } = require('./test-database.js') as {
+  createTestDatabase: () => Promise<{ url: string; drop: () => Promise<void> }>;
+  postgresForContainers: () => boolean;
+};
 
 export const DEMO_TENANT = 'val-de-loue';
 export const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -24,14 +29,28 @@ export async function createTestContainer(
     RETENTION_INTERVAL_MINUTES: '0',
     ...env,
   });
-  return createContainer(config, {
+  // Without a DATABASE_URL of its own, a container gets a throwaway database: a copy of the migrated template on
+  // the PostgreSQL server when it answers (tests/support/test-database.js), else an in-memory PGlite.
+  const database = !env.DATABASE_URL && postgresForContainers() ? await createTestDatabase() : undefined;
+  const container = await createContainer(database ? { ...config, DATABASE_URL: database.url } : config, {
     // GUICHET_TEST_LOG=1 shows the server's log lines while debugging a test.
     logger: process.env.GUICHET_TEST_LOG ? createLogger('info') : silentLogger,
-    ephemeralStore: !env.DATABASE_URL,
+    ephemeralStore: !env.DATABASE_URL && !database,
     territoryDirs: [
       path.join(REPO_ROOT, 'knowledge/territories'),
       path.join(REPO_ROOT, 'knowledge/fixtures/territories'),
     ],
     ...overrides,
+  }).catch(async (error: unknown) => {
+    await database?.drop();
+    throw error;
+  });
+  if (!database) return container;
+  const close = container.close.bind(container);
+  return Object.assign(container, {
+    close: async () => {
+      await close();
+      await database.drop();
+    },
   });
 }
