@@ -1,7 +1,8 @@
-// `npx tsx bench/cpuprofile-summary.ts <file.cpuprofile> [seconds]`: where the server's CPU went during the
+// `npx tsx bench/cpuprofile-summary.ts <file.cpuprofile> [seconds] [skip]`: where the server's CPU went during the
 // SMS phase of `BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=…" npm run bench` (BENCHMARKS.md). The window
-// starts at the first sample inside a turn (engine handleTurn) and lasts `seconds` (default 8: the bench's
-// warm-up and closed loop at --duration 6); idle samples are left out, so the shares are of busy CPU.
+// starts `skip` seconds (default 0) after the first sample inside a turn (engine handleTurn) and lasts `seconds`
+// (default 8: the bench's warm-up and closed loop at --duration 6; for the platform bench's phase over all
+// tenants, 6 and 10); idle samples are left out, so the shares are of busy CPU.
 // Socket writes are attributed to what wrote them (a write system call also runs the receiver's network
 // stack on loopback, and wakes it: that is where Redis and PostgreSQL round trips show up in Guichet's CPU).
 import { readFileSync } from 'node:fs';
@@ -21,8 +22,8 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-const [file, seconds = '8'] = process.argv.slice(2);
-if (!file) throw new Error('usage: tsx bench/cpuprofile-summary.ts <file.cpuprofile> [seconds]');
+const [file, seconds = '8', skip = '0'] = process.argv.slice(2);
+if (!file) throw new Error('usage: tsx bench/cpuprofile-summary.ts <file.cpuprofile> [seconds] [skip]');
 const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
@@ -64,6 +65,19 @@ const groups: [string, (id: number) => boolean][] = [
     fromUrl(/^node:(_http|net|internal\/streams|internal\/stream_base|events|buffer)/),
   ],
   ['outgoing HTTP (undici: geocoder)', fromUrl(/undici/)],
+  [
+    'territories inflated again (beyond the cache: inflate, parse)',
+    (id) => calledFrom(id, /knowledge\/territory\/load/),
+  ],
+  [
+    'FAQ indexes (knowledge/retrieval)',
+    (id) => calledFrom(id, /knowledge\/retrieval/) || fromUrl(/knowledge\/retrieval/)(id),
+  ],
+  [
+    'opening hours (knowledge/opening-hours, opening_hours)',
+    (id) =>
+      calledFrom(id, /knowledge\/opening-hours|node_modules\/opening_hours/) || fromUrl(/opening_hours/)(id),
+  ],
   ['other Guichet code', fromUrl(/\/(bot|channels|adapters|server|intents|knowledge|backoffice)\//)],
   ['other dependencies', fromUrl(/node_modules/)],
   ['rest (native, Node internals)', () => true],
@@ -74,17 +88,19 @@ const from = profile.samples.findIndex(inTurn);
 if (from < 0) throw new Error('no sample inside a turn: was the profile taken under the bench?');
 const shares = new Map<string, number>();
 let busy = 0;
-for (let i = from, elapsed = 0; i < profile.samples.length && elapsed < Number(seconds) * 1e6; i++) {
+const skipUs = Number(skip) * 1e6;
+for (let i = from, elapsed = 0; i < profile.samples.length && elapsed < skipUs + Number(seconds) * 1e6; i++) {
   const id = profile.samples[i]!;
   const delta = profile.timeDeltas[i] ?? 0;
   elapsed += delta;
+  if (elapsed < skipUs) continue;
   if (frameOf(id).functionName === '(idle)') continue;
   busy += delta;
   const [group] = groups.find(([, matches]) => matches(id))!;
   shares.set(group, (shares.get(group) ?? 0) + delta);
 }
 process.stdout.write(
-  `${(busy / 1000).toFixed(0)} ms of busy samples in the ${seconds} s after the first turn\n`,
+  `${(busy / 1000).toFixed(0)} ms of busy samples in the ${seconds} s from ${skip} s after the first turn\n`,
 );
 for (const [group] of groups) {
   const share = shares.get(group);

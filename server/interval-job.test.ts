@@ -44,4 +44,31 @@ describe('interval job', () => {
     expect(await third).toBe(3);
     expect(runs).toBe(3);
   });
+
+  it('asks the run in progress to end at its next step when stopped, and waits for it', async () => {
+    const steps: number[] = [];
+    const job = startIntervalJob({
+      name: 'long job',
+      logger: recordingLogger(),
+      intervalMs: 3_600_000,
+      firstRunMs: 3_600_000,
+      onFailure: -1,
+      run: async (signal) => {
+        for (let step = 1; step <= 1000 && !signal.aborted; step++) {
+          steps.push(step);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        return steps.length;
+      },
+    });
+    const run = job.runOnce();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await job.stop(); // returns once the run has ended
+    const atStop = steps.length;
+    expect(atStop).toBeGreaterThan(0);
+    expect(atStop).toBeLessThan(1000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(steps.length).toBe(atStop); // no step after the stop returned
+    expect(await run).toBe(atStop);
+  });
 });

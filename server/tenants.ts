@@ -8,6 +8,7 @@ const profiles = new WeakMap<Territory, TenantProfile>();
 export function tenantProfileOf(t: Territory): TenantProfile {
   let profile = profiles.get(t);
   if (!profile) {
+    let hours: string | undefined;
     profile = {
       id: t.id,
       name: t.name,
@@ -15,7 +16,12 @@ export function tenantProfileOf(t: Territory): TenantProfile {
       noticeShort: t.notice.shortText,
       ...(t.notice.en?.shortText ? { noticeShortEn: t.notice.en.shortText } : {}),
       contactPhone: t.contact.phone,
-      contactHoursText: usualHours(t),
+      // Phrased on first use: only the rare answers that send the citizen to the counter say them, and phrasing
+      // evaluates a week of opening hours (~1.4 ms). On a platform a territory's profile is rebuilt each time its
+      // content is inflated again (beyond TERRITORY_CACHE_SIZE), so this was paid on ordinary turns.
+      get contactHoursText() {
+        return (hours ??= usualHours(t));
+      },
       vocabulary: { communes: t.communes.map((c) => ({ id: c.id, names: [c.name, ...c.aliases] })) },
     };
     profiles.set(t, profile);

@@ -9,11 +9,12 @@ import { SCHEMA_NAME } from './sql-client';
 export { PostgresSharedStore } from './postgres-shared-store';
 export type { PostgresSharedStoreOptions } from './postgres-shared-store';
 export type { SqlClient, SqlExecutor, QueryResult } from './sql-client';
-export { deleteQueuedMedia, queueMediaDeletions } from './media-deletions';
+export { deleteQueuedMedia, photosShownByNoRequest, queueMediaDeletions } from './media-deletions';
 export { createPgClient } from './pg-client';
-export { createPgliteClient, MEMORY_DATA_DIR } from './pglite-client';
+export { createPgliteClient, MEMORY_DATA_DIR, pgliteExecutor } from './pglite-client';
 export { runMigrations } from './migrate';
 export { MIGRATIONS } from './migrations';
+export { RETENTION_DUE_PREDICATE } from './migrations/0032-retention-due';
 export type { Migration } from './migrations';
 
 export const SharedStoreOptionsSchema = z.object({
@@ -28,6 +29,8 @@ export const SharedStoreOptionsSchema = z.object({
   schema: z.string().regex(SCHEMA_NAME, 'lower-case letters, digits and _').default('public'),
   /** Connections of the pg Pool. */
   poolSize: z.number().int().min(1).max(200).default(10),
+  /** PostgreSQL server only: how long a query waits for a pooled or new connection before it fails. */
+  connectTimeoutMs: z.number().int().min(100).max(60_000).default(3000),
   /** In-memory PGlite only: start from this initialised-cluster tarball (tests set GUICHET_PGLITE_TEMPLATE). */
   pgliteTemplate: z.string().min(1).optional(),
   /**
@@ -51,6 +54,7 @@ export function createSharedStore(options: SharedStoreOptions = {}): PostgresSha
         databaseUrl: opts.databaseUrl,
         schema: opts.schema,
         poolSize: opts.poolSize,
+        connectTimeoutMs: opts.connectTimeoutMs,
         asyncCommit: opts.asyncTranscriptCommit,
         applicationName: opts.applicationName,
       })

@@ -4,6 +4,30 @@
 import type { MediaStore } from '../../bot/ports';
 import type { SqlClient, SqlExecutor } from './sql-client';
 
+/**
+ * The photos among `keys` (named in messages) that no request of the tenant shows: a report's photo belongs to
+ * the report and goes with its anonymisation, even when a message of someone else names it (a published photo's
+ * key is public, and messages recorded before the web chat signed its uploads may name any of its territory).
+ */
+export async function photosShownByNoRequest(
+  tx: SqlExecutor,
+  tenantId: string,
+  keys: string[],
+): Promise<string[]> {
+  if (keys.length === 0) return [];
+  // One pass over the tenant's requests that show any photo, whatever the number of keys (a search per key read
+  // every request of a large commune once per photo of the retention run).
+  const unused = await tx.query<{ key: string }>(
+    `WITH shown AS (
+       SELECT DISTINCT m[1] AS key
+       FROM requests r, regexp_matches(r.payload::text, '"media:([^"\\\\]+)"', 'g') AS m
+       WHERE r.tenant_id = $1 AND strpos(r.payload::text, '"media:') > 0)
+     SELECT k AS key FROM unnest($2::text[]) AS k WHERE NOT EXISTS (SELECT 1 FROM shown WHERE shown.key = k)`,
+    [tenantId, keys],
+  );
+  return unused.rows.map((r) => r.key);
+}
+
 /** Queues keys for deletion, inside the caller's transaction (a key queued twice stays one row). */
 export async function queueMediaDeletions(tx: SqlExecutor, tenantId: string, keys: string[]): Promise<void> {
   if (keys.length === 0) return;

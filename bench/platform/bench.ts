@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
 import { createLazyCatalog, TerritoryCache, type StoredTerritory } from '../../knowledge/territory/load';
 import type { Territory } from '../../knowledge/territory';
 import { createClient, fixedRate, percentile, type HttpCall, type LatencyStats } from '../load';
@@ -98,6 +99,28 @@ interface Citizen extends ScriptedCitizen {
 }
 
 /**
+ * The database server's side of a phase. Its settings decide much of the turn latency on a 10 GB database
+ * (BENCHMARKS.md, "Platform": 128 MB of shared_buffers made turns several times slower than 2 GB), and so do
+ * checkpoints: while one runs (spread over minutes), the first change of each page after it writes the whole
+ * page to the WAL, and the requests' 19 indexes on random keys touch many pages per turn. The WAL written per
+ * turn and its full-page images say whether a phase ran under one.
+ */
+let database: Client | undefined;
+interface WalCounters {
+  bytes: number;
+  fullPages: number;
+}
+async function walCounters(): Promise<WalCounters> {
+  if (!database) return { bytes: 0, fullPages: 0 };
+  // Bytes from the WAL position (exact); full-page images from pg_stat_wal, which backends report with a delay
+  // of up to a few seconds: the tail of a phase may count in the next one. Both are of the whole server.
+  const { rows } = await database.query<{ bytes: string; fpi: string }>(
+    "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn AS bytes, wal_fpi AS fpi FROM pg_stat_wal",
+  );
+  return { bytes: Number(rows[0]?.bytes ?? 0), fullPages: Number(rows[0]?.fpi ?? 0) };
+}
+
+/**
  * SMS turns at `rate`/s for `duration` s; citizen n writes to territory (n mod tenants) + 1, on one of its ten
  * numbers: with 200 tenants, 2,000 distinct numbers are resolved.
  */
@@ -108,7 +131,7 @@ async function smsAtRate(
   duration: number,
   tenants: number,
   firstTenant = 1,
-): Promise<LatencyStats> {
+): Promise<PhaseStats> {
   const send = createClient(server.port, 64);
   const newCitizen = (n: number): Citizen => ({
     phone: `${prefix}${String(n).padStart(7, '0')}`,
@@ -122,11 +145,21 @@ async function smsAtRate(
   const pool = citizenPool(Math.max(rate, tenants), newCitizen, (c) =>
     smsCall(server.baseUrl, c.to, c.phone, nextSms(c)),
   );
-  return fixedRate(send, rate, duration, pool.next, pool.check);
+  const before = await walCounters();
+  const stats = await fixedRate(send, rate, duration, pool.next, pool.check);
+  const after = await walCounters();
+  const turns = Math.max(1, stats.count);
+  return {
+    ...stats,
+    walKbPerTurn: round((after.bytes - before.bytes) / 1024 / turns),
+    fullPagesPerTurn: round((after.fullPages - before.fullPages) / turns),
+  };
 }
 
-const show = (s: LatencyStats) =>
-  `p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, max ${s.max} ms, ${s.count} turns, errors ${s.errors}`;
+type PhaseStats = LatencyStats & { walKbPerTurn: number; fullPagesPerTurn: number };
+
+const show = (s: PhaseStats) =>
+  `p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, max ${s.max} ms, ${s.count} turns, errors ${s.errors}; WAL ${s.walKbPerTurn} kB and ${s.fullPagesPerTurn} full-page images per turn`;
 
 /** ns per lookup of a Twilio number in a catalog of n territories × 10 numbers (maps, whatever n). */
 function lookupNs(n: number): number {
@@ -207,6 +240,15 @@ export async function runPlatformBench(o: PlatformBenchOptions): Promise<void> {
     databaseUrl,
     log,
   });
+  database = new Client({ connectionString: platform.databaseUrl });
+  await database.connect();
+  const settings = await database.query<{ name: string; setting: string }>(
+    `SELECT name, current_setting(name) AS setting FROM pg_settings
+     WHERE name IN ('shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'synchronous_commit', 'autovacuum')
+     ORDER BY name`,
+  );
+  log(`PostgreSQL:     ${settings.rows.map((r) => `${r.name} ${r.setting}`).join(', ')}`);
+  const postgresSettings = Object.fromEntries(settings.rows.map((r) => [r.name, r.setting]));
   // One territory of the platform alone: the reference the platform's figures compare to.
   const alone = mkdtempSync(path.join(tmpdir(), 'guichet-one-territory-'));
   cpSync(path.join(platform.territoryDir, territoryId(1)), path.join(alone, territoryId(1)), {
@@ -230,16 +272,27 @@ export async function runPlatformBench(o: PlatformBenchOptions): Promise<void> {
     RETENTION_INTERVAL_MINUTES: '0',
   };
   build();
-  const figures: Record<string, unknown> = { territories: o.territories, requests: o.requests, rate: o.rate };
+  const figures: Record<string, unknown> = {
+    territories: o.territories,
+    requests: o.requests,
+    rate: o.rate,
+    shared_buffers: postgresSettings.shared_buffers,
+  };
+
+  /** The server on one territory alone: started, warmed up (JIT, pools, caches), measured, stopped. */
+  const oneTerritory = async (label: string, prefixes: [string, string]) => {
+    const one = await startGuichet(label, { ...env, TERRITORY_DIR: alone, WATCH_TERRITORIES: 'false' });
+    log(`one territory:  ready in ${one.readyMs} ms, RSS ${rssMb(one.child.pid!)} MB`);
+    await smsAtRate(one, prefixes[0], o.rate, WARM_UP_S, 1);
+    const stats = await smsAtRate(one, prefixes[1], o.rate, o.duration, 1);
+    await stop(one);
+    return { readyMs: one.readyMs, stats };
+  };
 
   // 1. One territory.
-  const one = await startGuichet('one', { ...env, TERRITORY_DIR: alone, WATCH_TERRITORIES: 'false' });
-  log(`one territory:  ready in ${one.readyMs} ms, RSS ${rssMb(one.child.pid!)} MB`);
-  await smsAtRate(one, '+3371', o.rate, WARM_UP_S, 1); // warm-up (JIT, pools, caches)
-  const oneRated = await smsAtRate(one, '+3372', o.rate, o.duration, 1);
+  const { readyMs: oneReadyMs, stats: oneRated } = await oneTerritory('one', ['+3371', '+3372']);
   log(`one territory:  sms @${o.rate}/s ${show(oneRated)}`);
-  Object.assign(figures, { one_ready_ms: one.readyMs, one_p50_ms: oneRated.p50, one_p99_ms: oneRated.p99 });
-  await stop(one);
+  Object.assign(figures, { one_ready_ms: oneReadyMs, one_p50_ms: oneRated.p50, one_p99_ms: oneRated.p99 });
 
   // 2. The platform.
   const server = await startGuichet('platform', {
@@ -256,9 +309,6 @@ export async function runPlatformBench(o: PlatformBenchOptions): Promise<void> {
   log(`platform:       sms @${o.rate}/s over all ${o.territories} tenants: ${show(spread)}`);
   const rssLoad = rssMb(server.child.pid!);
   log(`platform:       RSS ${rssLoad} MB after the load`);
-  log(
-    `                p99 vs one territory: ${round(rated.p99 / Math.max(0.1, oneRated.p99))}× (over ${o.active} tenants), ${round(spread.p99 / Math.max(0.1, oneRated.p99))}× (over all)`,
-  );
   const lookups = { one: lookupNs(1), platform: lookupNs(o.territories) };
   log(
     `tenant lookup:  ${lookups.one} ns per Twilio number in a catalog of 1 territory, ${lookups.platform} ns in one of ${o.territories} (${o.territories * 10} numbers)`,
@@ -356,6 +406,25 @@ export async function runPlatformBench(o: PlatformBenchOptions): Promise<void> {
     p99_during_retention_ms: during.p99,
   });
   await stop(server);
+
+  // 6. One territory again, on the database as the platform phases left it. The first reference ran on a
+  // database whose pages the previous run had left cold (it moved 36 → 3,611 ms p50 between runs): like the
+  // bare route of the main bench, the reference is measured before and after, and the ratio uses their mean.
+  const { stats: oneAfter } = await oneTerritory('one-again', ['+3378', '+3379']);
+  log(`one territory:  again, after the platform phases: sms @${o.rate}/s ${show(oneAfter)}`);
+  const reference = { p50: (oneRated.p50 + oneAfter.p50) / 2, p99: (oneRated.p99 + oneAfter.p99) / 2 };
+  const ratio = (x: number, ref: number) => round(x / Math.max(0.1, ref));
+  log(
+    `                vs one territory (mean of before and after: p50 ${round(reference.p50)} ms, p99 ${round(reference.p99)} ms): over ${o.active} tenants p50 ${ratio(rated.p50, reference.p50)}×, p99 ${ratio(rated.p99, reference.p99)}×; over all ${o.territories}: p50 ${ratio(spread.p50, reference.p50)}×, p99 ${ratio(spread.p99, reference.p99)}×`,
+  );
+  Object.assign(figures, {
+    one_again_p50_ms: oneAfter.p50,
+    one_again_p99_ms: oneAfter.p99,
+    p99_ratio_to_one: ratio(rated.p99, reference.p99),
+    all_tenants_p99_ratio_to_one: ratio(spread.p99, reference.p99),
+    errors: (figures.errors as number) + oneAfter.errors,
+  });
   geocoder.close();
+  await database.end();
   log(JSON.stringify(figures));
 }

@@ -1,6 +1,12 @@
 // The retention job with a fake clock: what is deleted when, what a request keeps for its legal
 // follow-up, per-territory periods, idempotence, and the in-server schedule.
-import { createSharedStore, type PostgresSharedStore } from '../../adapters/postgres';
+import {
+  createSharedStore,
+  RETENTION_DUE_PREDICATE,
+  type PostgresSharedStore,
+  type SqlClient,
+} from '../../adapters/postgres';
+import { ANONYMISED_MARK } from './anonymise';
 import type { Channel } from '../../bot/messages';
 import { silentLogger } from '../../bot/logger';
 import { runRetention, type TenantRetention } from './retention';
@@ -296,4 +302,30 @@ describe('retention schedule', () => {
       expect.objectContaining({ tenantId: T2.tenantId, ran: true, messagesDeleted: 0 }),
     ]);
   });
+
+  it('a stop during the job (SIGTERM) ends it after the territory in progress', async () => {
+    const stopping = new AbortController();
+    const tenants = [T2, T2, T2].map((t) => ({ ...t }));
+    let started = 0;
+    const reports = await runRetention({
+      sql: Object.assign(Object.create(store.sql) as SqlClient, {
+        transaction: (work: Parameters<SqlClient['transaction']>[0]) => {
+          started += 1;
+          stopping.abort(); // the server is told to stop while the first territory runs
+          return store.sql.transaction(work);
+        },
+      }),
+      tenants,
+      now: new Date(Date.now() + 500 * DAY),
+      signal: stopping.signal,
+    });
+    expect(started).toBe(1);
+    expect(reports).toEqual([expect.objectContaining({ tenantId: T2.tenantId, ran: true })]);
+  });
+});
+
+// The index of the requests still to anonymise (migration 0032) is only read when the job's query carries its
+// exact predicate: a changed mark would make every hourly run read every closed request again.
+it('selects the requests due through the partial index predicate written with the mark it sets', () => {
+  expect(RETENTION_DUE_PREDICATE).toContain(`payload ? '${ANONYMISED_MARK}'`);
 });

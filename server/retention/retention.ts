@@ -1,6 +1,7 @@
 // The retention job (RGPD storage limitation, CNIL guidance for chatbots). Per territory:
 //  - transcripts (messages, the quotes of the citizen in handover/webhook outbox rows, old outbox rows)
-//    are deleted after `retention.transcriptsDays` (default 183, six months);
+//    are deleted after `retention.transcriptsDays` (default 183, six months), with the photos sent in them that
+//    no request shows;
 //  - contacts inactive for `retention.contactsDays` and with no open request are anonymised: channel
 //    identities (phone numbers, session ids) deleted, conversation addresses replaced, name cleared;
 //  - requests closed for `contactsDays` (and every request of an anonymised contact) keep what their legal
@@ -10,7 +11,9 @@
 import { createHash } from 'node:crypto';
 import {
   deleteQueuedMedia,
+  photosShownByNoRequest,
   queueMediaDeletions,
+  RETENTION_DUE_PREDICATE,
   type SqlClient,
   type SqlExecutor,
 } from '../../adapters/postgres';
@@ -51,13 +54,18 @@ export interface RetentionOptions {
    * a photo may show the person). Without it, only their publications go.
    */
   media?: Pick<MediaStore, 'delete'>;
+  /** Aborted (the server stopping): the job ends after the territory in progress; the next run does the rest. */
+  signal?: AbortSignal;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
 
 export async function runRetention(options: RetentionOptions): Promise<RetentionReport[]> {
   const reports: RetentionReport[] = [];
-  for (const tenant of options.tenants) reports.push(await retainTenant(options, tenant));
+  for (const tenant of options.tenants) {
+    if (options.signal?.aborted) break;
+    reports.push(await retainTenant(options, tenant));
+  }
   return reports;
 }
 
@@ -89,13 +97,22 @@ async function retainTenant(options: RetentionOptions, tenant: TenantRetention):
     if (!lock.rows[0]?.locked) return;
     report.ran = true;
 
-    // 1. Transcripts.
-    report.messagesDeleted = (
-      await tx.query('DELETE FROM messages WHERE tenant_id = $1 AND created_at < $2::timestamptz', [
-        tenant.tenantId,
-        transcriptsBefore,
-      ])
-    ).rowCount;
+    // 1. Transcripts, and the photos they carried unless a request still shows them (a report's photo stays as
+    // long as the report keeps its personal fields; its anonymisation, below, deletes it then).
+    const transcripts = await tx.query<{ deleted: number; media: unknown }>(
+      `WITH gone AS (DELETE FROM messages WHERE tenant_id = $1 AND created_at < $2::timestamptz RETURNING payload)
+       SELECT count(*)::int AS deleted,
+              COALESCE(jsonb_agg(payload) FILTER (WHERE strpos(payload::text, '"media:') > 0), '[]'::jsonb) AS media
+       FROM gone`,
+      [tenant.tenantId, transcriptsBefore],
+    );
+    report.messagesDeleted = Number(transcripts.rows[0]?.deleted ?? 0);
+    for (const key of await photosShownByNoRequest(
+      tx,
+      tenant.tenantId,
+      mediaKeysIn(transcripts.rows[0]?.media),
+    ))
+      photos.add(key);
     report.outboxDeleted = (
       await tx.query('DELETE FROM outbox WHERE tenant_id = $1 AND created_at < $2::timestamptz', [
         tenant.tenantId,
@@ -115,11 +132,15 @@ async function retainTenant(options: RetentionOptions, tenant: TenantRetention):
     );
 
     // 2. Contacts inactive since `contactsBefore`, none of whose requests (own or followed) is still open.
+    // The tenant is repeated in the subqueries: the (tenant_id, contact_id) indexes need it, and without it each
+    // contact due was checked against every request of the platform (a parallel scan of 5 million rows).
     const contacts = await tx.query<{ id: string }>(
       `SELECT c.id FROM contacts c
        WHERE c.tenant_id = $1 AND c.erased_at IS NULL AND c.updated_at < $2::timestamptz
-         AND NOT EXISTS (SELECT 1 FROM conversations v WHERE v.contact_id = c.id AND v.updated_at >= $2::timestamptz)
-         AND NOT EXISTS (SELECT 1 FROM requests r WHERE r.contact_id = c.id AND r.status IN ('received', 'in_progress'))
+         AND NOT EXISTS (SELECT 1 FROM conversations v
+                         WHERE v.tenant_id = $1 AND v.contact_id = c.id AND v.updated_at >= $2::timestamptz)
+         AND NOT EXISTS (SELECT 1 FROM requests r
+                         WHERE r.tenant_id = $1 AND r.contact_id = c.id AND r.status IN ('received', 'in_progress'))
          AND NOT EXISTS (SELECT 1 FROM request_followers f JOIN requests r ON r.id = f.request_id
                          WHERE f.contact_id = c.id AND r.status IN ('received', 'in_progress'))`,
       [tenant.tenantId, contactsBefore],
@@ -127,15 +148,18 @@ async function retainTenant(options: RetentionOptions, tenant: TenantRetention):
     const contactIds = contacts.rows.map((r) => r.id);
     if (contactIds.length > 0) {
       const conversations = await tx.query<{ id: string }>(
-        'SELECT id FROM conversations WHERE contact_id = ANY($1::uuid[])',
-        [contactIds],
+        'SELECT id FROM conversations WHERE tenant_id = $2 AND contact_id = ANY($1::uuid[])',
+        [contactIds, tenant.tenantId],
       );
       const conversationIds = conversations.rows.map((r) => r.id);
       const sent = await tx.query<{ payload: unknown }>(
         'SELECT payload FROM messages WHERE conversation_id = ANY($1::uuid[]) AND payload IS NOT NULL',
         [conversationIds],
       );
-      mediaKeysIn(sent.rows, photos);
+      // Unless a request shows them: their own requests' photos go with those requests' anonymisation below,
+      // and a photo another citizen's report shows (a key named in a message) is that report's.
+      for (const key of await photosShownByNoRequest(tx, tenant.tenantId, mediaKeysIn(sent.rows)))
+        photos.add(key);
       // Their whole transcript goes with them, however recent a message of a closed conversation is.
       report.messagesDeleted += (
         await tx.query('DELETE FROM messages WHERE conversation_id = ANY($1::uuid[])', [conversationIds])
@@ -166,25 +190,38 @@ async function retainTenant(options: RetentionOptions, tenant: TenantRetention):
       ).rowCount;
     }
 
-    // 3. Requests: closed for `contactsDays`, or of a contact just anonymised.
-    for (;;) {
-      const rows = await tx.query<{ id: string; type: string; payload: Record<string, unknown> | null }>(
-        `SELECT id, type, payload FROM requests
-         WHERE tenant_id = $1 AND NOT (payload ? '${ANONYMISED_MARK}')
-           AND ((status IN ('resolved', 'rejected') AND updated_at < $2::timestamptz) OR contact_id = ANY($3::uuid[]))
-         ORDER BY id LIMIT $4`,
-        [tenant.tenantId, contactsBefore, contactIds, batch],
-      );
-      if (rows.rows.length === 0) break;
-      mediaKeysIn(
-        rows.rows.map((r) => r.payload),
-        photos,
-      );
-      await tx.query('DELETE FROM media_publications WHERE request_id = ANY($1::uuid[])', [
-        rows.rows.map((r) => r.id),
-      ]);
-      report.requestsAnonymised += await rewriteRequests(tx, rows.rows, anonymise);
-      if (rows.rows.length < batch) break;
+    // 3. Requests: closed for `contactsDays` (read from the index of those not yet anonymised, migration 0032:
+    // a platform's hourly run finds a day's worth per tenant without reading the others), then any other request of
+    // a contact just anonymised. Each batch leaves the selection once marked.
+    const due = {
+      sql: `SELECT id, type, payload FROM requests
+            WHERE tenant_id = $1 AND ${RETENTION_DUE_PREDICATE} AND updated_at < $2::timestamptz
+            ORDER BY updated_at LIMIT $3`,
+      params: [tenant.tenantId, contactsBefore, batch] as unknown[],
+    };
+    const ofContacts = {
+      sql: `SELECT id, type, payload FROM requests
+            WHERE tenant_id = $1 AND contact_id = ANY($2::uuid[]) AND NOT (payload ? '${ANONYMISED_MARK}')
+            ORDER BY id LIMIT $3`,
+      params: [tenant.tenantId, contactIds, batch] as unknown[],
+    };
+    for (const selection of contactIds.length > 0 ? [due, ofContacts] : [due]) {
+      for (;;) {
+        const rows = await tx.query<{ id: string; type: string; payload: Record<string, unknown> | null }>(
+          selection.sql,
+          selection.params,
+        );
+        if (rows.rows.length === 0) break;
+        mediaKeysIn(
+          rows.rows.map((r) => r.payload),
+          photos,
+        );
+        await tx.query('DELETE FROM media_publications WHERE request_id = ANY($1::uuid[])', [
+          rows.rows.map((r) => r.id),
+        ]);
+        report.requestsAnonymised += await rewriteRequests(tx, rows.rows, anonymise);
+        if (rows.rows.length < batch) break;
+      }
     }
     await tx.query('DELETE FROM media_publications WHERE media_key = ANY($1::text[])', [[...photos]]);
     await queueMediaDeletions(tx, tenant.tenantId, [...photos]);

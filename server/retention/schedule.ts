@@ -41,8 +41,9 @@ export function startRetentionSchedule(options: RetentionScheduleOptions): Reten
     intervalMs: options.intervalMs,
     firstRunMs: options.firstRunMs,
     onFailure: [],
-    run: async () => {
+    run: async (signal) => {
       const reports = await runRetention({
+        signal,
         sql: options.sql,
         tenants: retentionOf(options.territories),
         now: clock(),

@@ -10,11 +10,11 @@ import { jpegWithGps } from '../support/photos';
 import {
   backofficeContainer,
   bearer,
-  incidentPayload,
+  CONTAINER_TIMEOUT_MS,
   issueToken,
   rows,
   seedConversation,
-  CONTAINER_TIMEOUT_MS,
+  seedReportInVerniere,
 } from './support';
 
 const DAY = 24 * 3600 * 1000;
@@ -32,28 +32,52 @@ describe('photos and registrations after an erasure or the retention job', () =>
   }, CONTAINER_TIMEOUT_MS);
   afterAll(() => container.close());
 
-  /** A citizen's pothole report with a stored photo, published by an agent. */
-  async function publishedReport() {
+  /** A citizen's pothole report (open) with a stored photo. */
+  async function reportWithPhoto() {
     const saved = await container.media.accept(DEMO_TENANT, await jpegWithGps());
-    const seeded = await seedConversation(container, {
-      tenantId: DEMO_TENANT,
-      requests: [
-        {
-          type: 'report_incident',
-          authorityId: 'commune-verniere',
-          communeId: 'verniere',
-          payload: incidentPayload('voirie', 'Nid de poule', {
-            photo: { url: saved.url, contentType: 'image/jpeg' },
-          }),
-          location: { lat: 47.1, lon: 6.1 },
-        },
-      ],
+    const seeded = await seedReportInVerniere(container, {
+      category: 'voirie',
+      description: 'Nid de poule',
+      extra: { photo: { url: saved.url, contentType: 'image/jpeg' } },
+      location: { lat: 47.1, lon: 6.1 },
     });
-    const reference = seeded.references[0]!;
-    const photoUrl = `/api/v1/requests/${reference}/photos/${saved.key.split('/')[1]}`;
+    return { ...seeded, key: saved.key, url: saved.url, reference: seeded.references[0]! };
+  }
+
+  /** The same, its photo published by an agent. */
+  async function publishedReport() {
+    const report = await reportWithPhoto();
+    const photoUrl = `/api/v1/requests/${report.reference}/photos/${report.key.split('/')[1]}`;
     await api().put(`${photoUrl}/publication`).set(bearer(agent)).send({ published: true }).expect(200);
-    await api().get(`/open311/v2/media/${saved.key}`).expect(200);
-    return { ...seeded, key: saved.key, reference };
+    await api().get(`/open311/v2/media/${report.key}`).expect(200);
+    return report;
+  }
+
+  /** Messages of a citizen carrying photos (as the web chat records an upload). */
+  async function sendPhotos(conversationId: string, urls: string[]) {
+    await container.store.commitTurn({
+      tenantId: DEMO_TENANT,
+      conversationId,
+      messages: urls.map((url) => ({
+        direction: 'in' as const,
+        text: '[photo]',
+        payload: { media: [{ url, contentType: 'image/jpeg' }] },
+      })),
+      requests: [],
+      outbox: [],
+    });
+  }
+
+  /** The retention job as it would run `days` from now (transcripts 183 days, contacts 365). */
+  async function retentionIn(days: number) {
+    const store = container.store as unknown as { sql: Parameters<typeof runRetention>[0]['sql'] };
+    const [report] = await runRetention({
+      sql: store.sql,
+      tenants: [{ tenantId: DEMO_TENANT, transcriptsDays: 183, contactsDays: 365 }],
+      now: new Date(Date.now() + days * DAY),
+      media: container.media.store,
+    });
+    return report;
   }
 
   const stored = (key: string) => container.media.store.get(key);
@@ -116,20 +140,12 @@ describe('photos and registrations after an erasure or the retention job', () =>
     // The person is erased; the bytes are still there, queued.
     expect(await stored(citizen.key)).not.toBeNull();
     await api().get(`/open311/v2/media/${citizen.key}`).expect(404);
-    const store = container.store as unknown as { sql: Parameters<typeof runRetention>[0]['sql'] };
-    const run = () =>
-      runRetention({
-        sql: store.sql,
-        tenants: [{ tenantId: DEMO_TENANT, transcriptsDays: 183, contactsDays: 365 }],
-        now: new Date(),
-        media: container.media.store,
-      });
     // Still down at the job's first run: counted as failed, kept queued.
     jest.spyOn(container.media.store, 'delete').mockRejectedValue(new Error('S3 down'));
-    expect((await run())[0]).toMatchObject({ ran: true, photosDeleted: 0 });
+    expect(await retentionIn(0)).toMatchObject({ ran: true, photosDeleted: 0 });
     jest.restoreAllMocks();
     expect(await stored(citizen.key)).not.toBeNull();
-    const [report] = await run();
+    const report = await retentionIn(0);
     expect(report?.photosDeleted).toBeGreaterThanOrEqual(1);
     expect(report?.photosFailed).toBe(0);
     expect(await stored(citizen.key)).toBeNull();
@@ -143,13 +159,7 @@ describe('photos and registrations after an erasure or the retention job', () =>
     await rows(container, `UPDATE requests SET status = 'resolved' WHERE reference = $1`, [
       citizen.reference,
     ]);
-    const store = container.store as unknown as { sql: Parameters<typeof runRetention>[0]['sql'] };
-    const [report] = await runRetention({
-      sql: store.sql,
-      tenants: [{ tenantId: DEMO_TENANT, transcriptsDays: 183, contactsDays: 365 }],
-      now: new Date(Date.now() + 400 * DAY),
-      media: container.media.store,
-    });
+    const report = await retentionIn(400);
     expect(report).toMatchObject({ ran: true, photosFailed: 0 });
     expect(report?.photosDeleted).toBeGreaterThanOrEqual(1);
     expect(await stored(citizen.key)).toBeNull();
@@ -157,5 +167,41 @@ describe('photos and registrations after an erasure or the retention job', () =>
     expect(
       await rows(container, 'SELECT 1 FROM media_publications WHERE media_key = $1', [citizen.key]),
     ).toEqual([]);
+  });
+
+  it('deletes the photos sent in an expired transcript that no request shows, and keeps a report’s photo', async () => {
+    const loose = await container.media.accept(DEMO_TENANT, await jpegWithGps()); // sent, never attached
+    const reported = await reportWithPhoto(); // open: its photo stays with it
+    await sendPhotos(reported.conversationId, [loose.url, reported.url]);
+    // Seven months on: the transcript (six months) is gone; the report (still open) and its contact are kept.
+    const report = await retentionIn(210);
+    expect(report).toMatchObject({ ran: true, photosFailed: 0, contactsAnonymised: 0 });
+    expect(
+      await rows(container, 'SELECT 1 FROM messages WHERE conversation_id = $1', [reported.conversationId]),
+    ).toEqual([]);
+    expect(await stored(loose.key)).toBeNull();
+    expect(await stored(reported.key)).not.toBeNull();
+    const photos = await api()
+      .get(`/api/v1/requests/${reported.reference}/photos`)
+      .set(bearer(agent))
+      .expect(200);
+    expect(photos.body.items).toHaveLength(1);
+  });
+
+  it('a report’s photo named in another citizen’s message stays with the report when that citizen is erased or expires', async () => {
+    const reporter = await publishedReport(); // open, its photo published
+    const other = await seedConversation(container, { tenantId: DEMO_TENANT });
+    const third = await seedConversation(container, { tenantId: DEMO_TENANT });
+    for (const citizen of [other, third]) await sendPhotos(citizen.conversationId, [reporter.url]);
+    await api().post(`/api/v1/contacts/${other.contactId}/erase`).set(bearer(supervisor)).expect(200);
+    const report = await retentionIn(400);
+    expect(report?.contactsAnonymised).toBeGreaterThanOrEqual(1); // the third citizen, inactive for 400 days
+    expect(
+      await rows(container, 'SELECT 1 FROM contacts WHERE id = $1 AND erased_at IS NOT NULL', [
+        third.contactId,
+      ]),
+    ).toHaveLength(1);
+    expect(await stored(reporter.key)).not.toBeNull();
+    await api().get(`/open311/v2/media/${reporter.key}`).expect(200);
   });
 });

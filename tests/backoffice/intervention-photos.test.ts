@@ -10,11 +10,10 @@ import {
   ADMIN_TOKEN,
   backofficeContainer,
   bearer,
-  incidentPayload,
+  CONTAINER_TIMEOUT_MS,
   issueToken,
   rows,
-  seedConversation,
-  CONTAINER_TIMEOUT_MS,
+  seedReportInVerniere,
 } from './support';
 
 /** The smallest real PNG (1×1 pixel). */
@@ -89,16 +88,9 @@ describe('photos of done interventions', () => {
       ).body.id as string;
     const eclairage = await team('Éclairage public', lou.agentId);
     await team('Voirie', sam.agentId);
-    const seeded = await seedConversation(container, {
-      tenantId: DEMO_TENANT,
-      requests: [
-        {
-          type: 'report_incident',
-          authorityId: 'commune-verniere',
-          communeId: 'verniere',
-          payload: incidentPayload('eclairage', 'Lampadaire éteint'),
-        },
-      ],
+    const seeded = await seedReportInVerniere(container, {
+      category: 'eclairage',
+      description: 'Lampadaire éteint',
     });
     const plan = async (what: string) =>
       (

@@ -8,14 +8,13 @@ import { DEMO_TENANT } from '../support/harness';
 import { jpegWithGps } from '../support/photos';
 import {
   ADMIN_TOKEN,
-  OTHER_TENANT,
   backofficeContainer,
   bearer,
-  incidentPayload,
-  issueToken,
-  rows,
-  seedConversation,
   CONTAINER_TIMEOUT_MS,
+  issueToken,
+  OTHER_TENANT,
+  rows,
+  seedReportInVerniere,
 } from './support';
 
 describe('photos citizens sent with their requests', () => {
@@ -33,18 +32,10 @@ describe('photos citizens sent with their requests', () => {
     stranger = (await issueToken(container, { role: 'agent', tenantId: OTHER_TENANT })).token;
     const saved = await container.media.accept(DEMO_TENANT, await jpegWithGps());
     key = saved.key;
-    const seeded = await seedConversation(container, {
-      tenantId: DEMO_TENANT,
-      requests: [
-        {
-          type: 'report_incident',
-          authorityId: 'commune-verniere',
-          communeId: 'verniere',
-          payload: incidentPayload('voirie', 'Nid de poule', {
-            photo: { url: saved.url, contentType: 'image/jpeg' },
-          }),
-        },
-      ],
+    const seeded = await seedReportInVerniere(container, {
+      category: 'voirie',
+      description: 'Nid de poule',
+      extra: { photo: { url: saved.url, contentType: 'image/jpeg' } },
     });
     reference = seeded.references[0]!;
   }, CONTAINER_TIMEOUT_MS);

@@ -7,7 +7,7 @@ import type {
 } from '../../../backoffice/ports';
 import type { ContactExport, ContactView, ErasureResult } from '../../../backoffice/schemas';
 import { mediaKeysIn } from '../../../bot/ports';
-import { queueMediaDeletions } from '../media-deletions';
+import { photosShownByNoRequest, queueMediaDeletions } from '../media-deletions';
 import type { SqlClient, SqlExecutor } from '../sql-client';
 import { auditInsert, guarded, params, scopeWhere, UUID, whereSql } from './sql';
 import {
@@ -39,9 +39,12 @@ export class PostgresContactStore implements ContactStore {
           `SELECT ${CONVERSATION_COLUMNS} FROM conversations c WHERE c.contact_id = $1 AND c.tenant_id = $2 ORDER BY c.created_at DESC`,
           [id, contact.tenant_id],
         ),
+        // Own and followed requests: two index lookups (an OR between them read every request of the tenant).
         this.sql.query<RequestRow>(
           `SELECT ${REQUEST_COLUMNS} FROM requests r
-           WHERE r.tenant_id = $2 AND (r.contact_id = $1 OR r.id IN (SELECT f.request_id FROM request_followers f WHERE f.contact_id = $1))
+           WHERE r.tenant_id = $2 AND r.id IN (
+             SELECT o.id FROM requests o WHERE o.tenant_id = $2 AND o.contact_id = $1
+             UNION SELECT f.request_id FROM request_followers f WHERE f.contact_id = $1)
            ORDER BY r.created_at DESC`,
           [id, contact.tenant_id],
         ),
@@ -166,7 +169,11 @@ export class PostgresContactStore implements ContactStore {
           );
         }
         const requestIds = rewritten.map((r) => r.id);
-        const media = mediaKeysIn([messagePayloads.rows, requests.rows.map((r) => r.payload)]);
+        // Their requests' photos, and those of their messages no other request shows (theirs are rewritten by now).
+        const media = mediaKeysIn(
+          requests.rows.map((r) => r.payload),
+          new Set(await photosShownByNoRequest(tx, tenantId, mediaKeysIn(messagePayloads.rows))),
+        );
         // The bytes are deleted after the commit; queued now, they are deleted even if the media store fails then.
         await queueMediaDeletions(tx, tenantId, media);
         // A published photo goes too: it may show the person, and the request it illustrated no longer names them.

@@ -841,7 +841,12 @@ export class PostgresIndicatorStore implements IndicatorStore {
  * their rows, and reads of the next year must not scan the dead versions.
  */
 export async function rebuildIndicatorsRollup(sql: SqlClient): Promise<void> {
-  await sql.transaction((tx) => tx.query('SELECT guichet_indicators_rebuild()'));
+  await sql.transaction(async (tx) => {
+    // The rebuild groups every request once per breakdown (7 rows each): with the default 4 MB the hash
+    // aggregates spill to disk in many passes. A one-off maintenance session may take more (PGlite ignores it).
+    if (sql.driver === 'pg') await tx.exec("SET LOCAL work_mem = '256MB'");
+    await tx.query('SELECT guichet_indicators_rebuild()');
+  });
   await sql.exec(
     `VACUUM ANALYZE request_daily_counts, request_daily_delays, conversation_daily, request_monthly_counts,
      request_monthly_delays, message_daily_turns, intervention_daily_done`,

@@ -19,6 +19,31 @@ export const breakdowns = (r: string) => `(VALUES ('total', ''), ('type', ${r}.t
     ('channel', ${r}.channel), ('commune', COALESCE(${r}.commune_id, 'unknown')), ('authority', ${r}.authority_id),
     ('status', ${r}.status)) AS k(dim, key)`;
 
+/**
+ * The delay histograms of one level counted from the requests: `period` is the level's key of a request `r` (its
+ * day, or its month for migration 0033), stored in `column`.
+ */
+export const delaysFromRequests = (
+  table: string,
+  column: string,
+  period: string,
+) => `  INSERT INTO ${table} (tenant_id, ${column}, authority_id, type, category, fr, asg, re)
+  SELECT tenant_id, ${column}, authority_id, type, category,
+    guichet_histogram(array_agg(bfr) FILTER (WHERE bfr IS NOT NULL)),
+    guichet_histogram(array_agg(basg) FILTER (WHERE basg IS NOT NULL)),
+    guichet_histogram(array_agg(bre) FILTER (WHERE bre IS NOT NULL))
+  FROM (
+    SELECT r.tenant_id, ${period} AS ${column}, r.authority_id, r.type,
+      COALESCE(r.payload_category, '') AS category,
+      ${binSql(delay('r.first_response_at', 'r'))} AS bfr,
+      ${binSql(delay('r.first_assigned_at', 'r'))} AS basg,
+      ${binSql(resolution('r'))} AS bre
+    FROM requests r
+  ) b
+  WHERE bfr IS NOT NULL OR basg IS NOT NULL OR bre IS NOT NULL
+  GROUP BY 1, 2, 3, 4, 5;
+`;
+
 /** The statements that recompute the daily level (run under the rebuild's lock; migration 0028 adds to them). */
 export const REBUILD_DAILY = `  DELETE FROM request_daily_counts;
   DELETE FROM request_daily_delays;
@@ -34,22 +59,7 @@ export const REBUILD_DAILY = `  DELETE FROM request_daily_counts;
     count(*), count(*) FILTER (WHERE r.status = 'resolved')
   FROM requests r CROSS JOIN LATERAL ${breakdowns('r')}
   WHERE k.key IS NOT NULL GROUP BY 1, 2, 3, 4, 5;
-  INSERT INTO request_daily_delays (tenant_id, day, authority_id, type, category, fr, asg, re)
-  SELECT tenant_id, day, authority_id, type, category,
-    guichet_histogram(array_agg(bfr) FILTER (WHERE bfr IS NOT NULL)),
-    guichet_histogram(array_agg(basg) FILTER (WHERE basg IS NOT NULL)),
-    guichet_histogram(array_agg(bre) FILTER (WHERE bre IS NOT NULL))
-  FROM (
-    SELECT r.tenant_id, (r.created_at AT TIME ZONE '${ROLLUP_ZONE}')::date AS day, r.authority_id, r.type,
-      COALESCE(r.payload_category, '') AS category,
-      ${binSql(delay('r.first_response_at', 'r'))} AS bfr,
-      ${binSql(delay('r.first_assigned_at', 'r'))} AS basg,
-      ${binSql(resolution('r'))} AS bre
-    FROM requests r
-  ) b
-  WHERE bfr IS NOT NULL OR basg IS NOT NULL OR bre IS NOT NULL
-  GROUP BY 1, 2, 3, 4, 5;
-`;
+${delaysFromRequests('request_daily_delays', 'day', `(r.created_at AT TIME ZONE '${ROLLUP_ZONE}')::date`)}`;
 
 export const migration0026 = {
   version: 26,

@@ -41,15 +41,13 @@ const delaysUpsert = (table: string, column: string, period: string) => `
   ON CONFLICT (tenant_id, ${column}, authority_id, type, category)
   DO UPDATE SET ${bump('fr', 'bfr')}, ${bump('asg', 'basg')}, ${bump('re', 'bre')};`;
 
-/** The rebuild of every level but the interventions' (migration 0031 keys those by authority too). */
-export const REBUILD_LEVELS = `  LOCK TABLE requests, conversations, messages, interventions IN SHARE MODE;
-${REBUILD_DAILY}
-  DELETE FROM request_monthly_counts;
-  DELETE FROM request_monthly_delays;
-  INSERT INTO request_monthly_counts (tenant_id, month, authority_id, dim, key, n, resolved)
+/** The monthly counts recomputed from the daily ones. */
+const REBUILD_MONTHLY_COUNTS = `  INSERT INTO request_monthly_counts (tenant_id, month, authority_id, dim, key, n, resolved)
   SELECT tenant_id, date_trunc('month', day)::date, authority_id, dim, key, sum(n), sum(resolved)
   FROM request_daily_counts GROUP BY 1, 2, 3, 4, 5;
-  INSERT INTO request_monthly_delays (tenant_id, month, authority_id, type, category, fr, asg, re)
+`;
+/** The monthly histograms summed from the daily ones, bin by bin (migration 0033 reads the requests instead). */
+const REBUILD_MONTHLY_DELAYS_FROM_DAYS = `  INSERT INTO request_monthly_delays (tenant_id, month, authority_id, type, category, fr, asg, re)
   SELECT tenant_id, month, authority_id, type, category,
     array_agg(fr ORDER BY i), array_agg(asg ORDER BY i), array_agg(re ORDER BY i)
   FROM (
@@ -59,13 +57,28 @@ ${REBUILD_DAILY}
     GROUP BY 1, 2, 3, 4, 5, 6
   ) b
   GROUP BY 1, 2, 3, 4, 5;
-  -- Every day before today: no writer is running (the lock), a later back-dated message marks its day.
+`;
+/** The bot's turns per past day, recomputed from the messages. */
+const REBUILD_TURNS = `  -- Every day before today: no writer is running (the lock), a later back-dated message marks its day.
   DELETE FROM message_daily_turns;
   INSERT INTO message_daily_turns (tenant_id, day, n, stamp)
   SELECT tenant_id, ${dayOf('created_at')}, count(*), 0 FROM messages
   WHERE direction = 'in' AND intent IS NOT NULL AND created_at < ${TODAY}
   GROUP BY 1, 2;
 `;
+
+/**
+ * The rebuild of every level but the interventions' (migration 0031 keys those by authority too), with the statement
+ * that fills the monthly histograms (migration 0033 counts them from the requests).
+ */
+export const rebuildLevels = (
+  monthlyDelays: string,
+) => `  LOCK TABLE requests, conversations, messages, interventions IN SHARE MODE;
+${REBUILD_DAILY}
+  DELETE FROM request_monthly_counts;
+  DELETE FROM request_monthly_delays;
+${REBUILD_MONTHLY_COUNTS}${monthlyDelays}${REBUILD_TURNS}`;
+export const REBUILD_LEVELS = rebuildLevels(REBUILD_MONTHLY_DELAYS_FROM_DAYS);
 const REBUILD_INTERVENTIONS = `  DELETE FROM intervention_daily_done;
   INSERT INTO intervention_daily_done (tenant_id, day, team_id, n)
   SELECT tenant_id, ${dayOf('updated_at')}, COALESCE(team_id::text, ''), count(*) FROM interventions

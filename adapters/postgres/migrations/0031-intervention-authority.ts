@@ -6,7 +6,7 @@
 import { dayOf, REBUILD_LEVELS } from './0028-indicators-levels';
 
 /** The done interventions' roll-up recomputed from the rows: by the rebuild, and once here. */
-const REBUILD_DONE = `  DELETE FROM intervention_daily_done;
+export const REBUILD_DONE = `  DELETE FROM intervention_daily_done;
   INSERT INTO intervention_daily_done (tenant_id, day, team_id, authority_id, n)
   SELECT tenant_id, ${dayOf('updated_at')}, COALESCE(team_id::text, ''), COALESCE(authority_id, ''), count(*)
   FROM interventions WHERE status = 'done' GROUP BY 1, 2, 3, 4;

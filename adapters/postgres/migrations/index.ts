@@ -23,6 +23,8 @@ import { migration0027 } from './0027-voice-message-requests';
 import { migration0028 } from './0028-indicators-levels';
 import { migration0030 } from './0030-media-deletions';
 import { migration0031 } from './0031-intervention-authority';
+import { migration0032 } from './0032-retention-due';
+import { migration0033 } from './0033-rebuild-monthly-delays';
 
 export interface Migration {
   version: number;
@@ -55,4 +57,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0028,
   migration0030,
   migration0031,
+  migration0032,
+  migration0033,
 ];
