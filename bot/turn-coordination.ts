@@ -67,6 +67,8 @@ export interface TurnCoordination<T extends CoordinatedTurn> {
   readonly holdLock: Middleware<T>;
   /** The conversation's key prefix (tenant, channel, keyed hash of the address). */
   scopeOf(turn: T): string;
+  /** The same prefix from an address alone (erasure). */
+  scopeOfAddress(address: ConversationAddress): string;
   /** Forgets the lock and every recorded answer of one conversation address (erasure of a contact). */
   forget(address: ConversationAddress): Promise<void>;
 }
@@ -115,8 +117,9 @@ export function createTurnCoordination<T extends CoordinatedTurn>(
     return () => clearInterval(timer);
   };
 
+  const scopeOfAddress = (address: ConversationAddress): string => conversationScope(secret, address);
   const scopeOf = (turn: T): string =>
-    (turn.scope ??= conversationScope(secret, {
+    (turn.scope ??= scopeOfAddress({
       tenantId: turn.tenant.id,
       channel: turn.message.channel,
       address: turn.message.address,
@@ -220,8 +223,9 @@ export function createTurnCoordination<T extends CoordinatedTurn>(
     claimOnce,
     holdLock,
     scopeOf,
+    scopeOfAddress,
     async forget(address) {
-      const scope = conversationScope(secret, address);
+      const scope = scopeOfAddress(address);
       await Promise.all([locks.erase(scope), idempotency.eraseScope(scope)]);
     },
   };

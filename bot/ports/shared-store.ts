@@ -108,9 +108,16 @@ export interface TurnCommit {
    * (GuichetError 'STALE_STATE', nothing written) if a turn with a higher token already committed.
    */
   fenceToken?: number;
+  /**
+   * What the turn ran on, when it did not read the conversation first (the engine's per-process copy): the commit
+   * is written only if the conversation is still open, still this address's and still owned by `owner`.
+   * Otherwise nothing is written and the outcome is 'conversation_changed' (an agent took it over, it was closed,
+   * erased or purged meanwhile), for the turn to run again on what the store holds.
+   */
+  expect?: { owner: ConversationOwner; address: string };
 }
 
-export type TurnCommitOutcome = 'committed' | 'already_committed';
+export type TurnCommitOutcome = 'committed' | 'already_committed' | 'conversation_changed';
 
 export interface SharedStore {
   migrate(): Promise<void>;

@@ -143,4 +143,40 @@ describe('human handover', () => {
       await agents.stop();
     }
   });
+
+  it('an agent who takes over a conversation the bot was having gets the next message; the bot is silent', async () => {
+    // The engine keeps a copy of the conversation between turns: the takeover, done in the console, must win.
+    const agent = await issueToken(container, { role: 'agent', tenantId: DEMO_TENANT });
+    const chat = talk(container.engine, { now: IN_HOURS });
+    let conversationId = '';
+    await chat
+      .send('quels sont les horaires de la mairie ?')
+      .expectReply(/mairie/i)
+      .check((r) => {
+        conversationId = r.conversationId;
+      });
+    const takeover = await request(container.app)
+      .post(`/api/v1/conversations/${conversationId}/takeover`)
+      .set(bearer(agent.token));
+    expect(takeover.status).toBe(200);
+    await chat.send('et le samedi ?').check((r) => {
+      expect(r).toMatchObject({ conversationId, forwardedToAgent: true, replies: [] });
+    });
+    const said = await rows<{ direction: string; text: string }>(
+      container,
+      'SELECT direction, text FROM messages WHERE conversation_id = $1 ORDER BY created_at, id',
+      [conversationId],
+    );
+    expect(said.filter((m) => m.text === 'et le samedi ?')).toHaveLength(1);
+    expect(said.at(-1)).toMatchObject({ direction: 'in', text: 'et le samedi ?' });
+    // Released, the bot answers again.
+    const release = await request(container.app)
+      .post(`/api/v1/conversations/${conversationId}/release`)
+      .set(bearer(agent.token));
+    expect(release.status).toBe(200);
+    await chat.send('et le dimanche ?').check((r) => {
+      expect(r.forwardedToAgent).toBeUndefined();
+      expect(r.replies.length).toBeGreaterThan(0);
+    });
+  });
 });

@@ -3,6 +3,7 @@
 // the citizen's web chat socket held by A.
 import { WebSocket } from 'ws';
 import type { Container } from '../../server/container';
+import { talk } from '../support/conversation';
 import { DEMO_TENANT } from '../support/harness';
 import { databaseUrl, describeWith, redisUrl, uniqueSuffix } from '../support/services';
 import {
@@ -13,6 +14,7 @@ import {
   eventually,
   listen,
   CONTAINER_TIMEOUT_MS,
+  IN_HOURS,
 } from './support';
 
 const postgresAvailable = process.env.GUICHET_POSTGRES_AVAILABLE === '1';
@@ -150,5 +152,27 @@ describeWith('redis', 'two instances sharing Redis and PostgreSQL', () => {
       await pump;
       socket.close();
     }
+  });
+
+  it('a conversation A had with the bot and B handed to the agents: A forwards the next message, the bot is silent', async () => {
+    // Each instance keeps a copy of the conversations it served; B's handover must win over A's copy.
+    const address = `+336${Date.now().toString().slice(-8)}`;
+    const on = (instance: Container) =>
+      talk(instance.engine, { tenantId: DEMO_TENANT, channel: 'sms', address, now: IN_HOURS });
+    let conversationId = '';
+    await on(a)
+      .send('quels sont les horaires de la mairie ?')
+      .expectReply(/mairie/i)
+      .check((r) => {
+        conversationId = r.conversationId;
+      });
+    await on(b)
+      .send('je veux parler à un agent')
+      .expectReply(/transmets votre demande à un agent/);
+    await on(a)
+      .send('c’est pour ma facture d’eau')
+      .check((r) => {
+        expect(r).toMatchObject({ conversationId, forwardedToAgent: true, replies: [] });
+      });
   });
 });

@@ -104,11 +104,13 @@ export function conversationStateContract(make: () => StateStoreFixture | Promis
   });
 
   it('renews the TTL on each write', async () => {
+    // Wide margins: a busy CI machine oversleeps by hundreds of milliseconds (a 0.6 s TTL expired before the
+    // second write). The two waits together outlast one TTL, so only a renewed TTL keeps the state.
     const k = key();
-    const v1 = await store.set(k, { step: 1 }, 0, 0.6);
-    await sleep(350);
-    await store.set(k, { step: 2 }, v1, 0.6);
-    await sleep(350);
+    const v1 = await store.set(k, { step: 1 }, 0, 3);
+    await sleep(1_800);
+    await store.set(k, { step: 2 }, v1, 3);
+    await sleep(1_800);
     expect((await store.get(k))?.data).toEqual({ step: 2 });
   });
 

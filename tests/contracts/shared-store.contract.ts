@@ -239,6 +239,44 @@ export function sharedStoreContract(
       expect(stale).toHaveLength(0);
     });
 
+    it('commits a turn run on a copy of the conversation only while the conversation is still as the copy says', async () => {
+      const tenantId = await newTenant();
+      const address = phone();
+      const conv = await store.openConversation({ tenantId, channel: 'sms', address });
+      const said = (text: string) => ({ direction: 'in' as const, text });
+      const onCopy = (text: string, owner: 'bot' | 'queue' = 'bot'): TurnCommit => ({
+        ...turn(tenantId, conv.id, {
+          messages: [said(text)],
+          requests: [],
+          outbox: [{ kind: 'notification', payload: {}, dedupeKey: `copy-${randomUUID()}` }],
+        }),
+        expect: { owner, address },
+      });
+      expect(await store.commitTurn(onCopy('still the bot’s'))).toBe('committed');
+      // An agent's queue took it over meanwhile (another instance, the back office): nothing is written.
+      await store.commitTurn(turn(tenantId, conv.id, { conversation: { owner: 'queue' } }));
+      expect(await store.commitTurn(onCopy('the bot would answer'))).toBe('conversation_changed');
+      expect(await store.commitTurn(onCopy('the queue’s', 'queue'))).toBe('committed');
+      // Another address's copy, then a closed conversation.
+      expect(
+        await store.commitTurn({
+          ...onCopy('other address', 'queue'),
+          expect: { owner: 'queue', address: phone() },
+        }),
+      ).toBe('conversation_changed');
+      await store.commitTurn(turn(tenantId, conv.id, { conversation: { status: 'closed' } }));
+      expect(await store.commitTurn(onCopy('after closing', 'queue'))).toBe('conversation_changed');
+      expect((await store.listMessages(tenantId, conv.id)).map((m) => m.text)).toEqual([
+        'still the bot’s',
+        'the queue’s',
+      ]);
+      expect(
+        await count("SELECT count(*) AS n FROM outbox WHERE tenant_id = $1 AND dedupe_key LIKE 'copy-%'", [
+          tenantId,
+        ]),
+      ).toBe(2);
+    });
+
     it('sets and clears a contact’s opt-out, and refuses an unknown contact', async () => {
       const tenantId = await newTenant();
       const conv = await store.openConversation({ tenantId, channel: 'sms', address: phone() });
