@@ -33,6 +33,14 @@ interface GuichetVocabulary {
 
 type GuichetApiError = Error & { status?: number };
 
+/** common.js latestOnly(): a load's answer passed on only if no later load of the same kind was asked since. */
+interface GuichetLatestOnly {
+  /** Settles like `pending` if it is still the last given; otherwise never settles. */
+  <T>(pending: Promise<T>): Promise<T>;
+  /** Every load given until now is passed over (a change that loads nothing itself). */
+  ignorePending(): void;
+}
+
 /** common.js: what every console page shares. */
 interface GuichetCommon {
   byId(id: string): HTMLElement;
@@ -65,6 +73,8 @@ interface GuichetCommon {
   withTenant(path: string): string;
   vocabulary(): Promise<GuichetVocabulary>;
   label(v: GuichetVocabulary | null, group: keyof GuichetVocabulary, id: string | null | undefined): string;
+  /** A new "only the last load is drawn" for one kind of load (see common.js). */
+  latestOnly(): GuichetLatestOnly;
 }
 
 /** requests-list.js: the requests list panel, started by console.js once signed in. */

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Container } from '../../server/container';
 import { talk } from '../support/conversation';
-import { axeViolations, launchChromium } from '../support/browser';
+import { answerFirstLate, axeViolations, launchChromium } from '../support/browser';
 import { DEMO_TENANT } from '../support/harness';
 import { TWILIO_ENV } from '../channels/twilio-helpers';
 import { done } from '../conversations/helpers';
@@ -98,8 +98,12 @@ describe('callbacks and ended calls in the console (headless Chromium)', () => {
 
     await page.locator('#callbacks-list .callback button', { hasText: 'Rappel fait' }).first().click();
     await page.waitForFunction(() => document.querySelectorAll('#callbacks-list .callback').length === 0);
+    // "Injoignables" answers late (a busy server), after "Faits" was chosen: the list stays the done one.
+    const lateAnswerDrawn = await answerFirstLate(page, (url) => url.pathname === '/api/v1/callbacks');
+    await page.selectOption('#callbacks-filter', 'not_reached');
     await page.selectOption('#callbacks-filter', 'done');
     await page.waitForSelector('#callbacks-list .callback');
+    await lateAnswerDrawn();
     expect(await page.textContent('#callbacks-list')).toMatch(/Rappel fait · 2 tentatives/);
     await page.close();
   });
@@ -122,12 +126,32 @@ describe('callbacks and ended calls in the console (headless Chromium)', () => {
     await shoot(page, 'appel-termine');
 
     await page.locator('#queue .conv', { hasText: 'Web chat' }).first().click();
+    // The phone conversation's summary also says "Question du citoyen": wait for the web chat's own.
     await page.waitForFunction(() =>
-      /Question du citoyen/.test(document.querySelector('#summary')?.textContent ?? ''),
+      /Web chat/.test(document.querySelector('#conv-title')?.textContent ?? ''),
     );
     expect(await page.textContent('#summary')).toContain('Mon voisin brûle des déchets verts');
     expect(await page.textContent('#summary')).not.toContain('Laisser un message');
     await shoot(page, 'resume');
+    await page.close();
+  });
+
+  it('shows the conversation chosen last when an earlier one answers late', async () => {
+    const page = await signedIn();
+    await page.waitForSelector('.conv-list .conv');
+    // The first conversation opened (the phone call, taken over above, in "mine") answers only once the web
+    // chat's has.
+    const lateAnswerDrawn = await answerFirstLate(page, (url) =>
+      /^\/api\/v1\/conversations\/[^/]+$/.test(url.pathname),
+    );
+    await page.locator('.conv-list .conv', { hasText: 'Téléphone' }).first().click();
+    await page.locator('.conv-list .conv', { hasText: 'Web chat' }).first().click();
+    await page.waitForFunction(() =>
+      /Web chat/.test(document.querySelector('#conv-title')?.textContent ?? ''),
+    );
+    await lateAnswerDrawn();
+    expect(await page.textContent('#conv-title')).toBe('Conversation Web chat');
+    expect(await page.textContent('#summary')).toContain('Mon voisin brûle des déchets verts');
     await page.close();
   });
 });

@@ -12,7 +12,7 @@ import {
   listen,
   CONTAINER_TIMEOUT_MS,
 } from '../backoffice/support';
-import { axeViolations, launchChromium, SCREENSHOTS } from '../support/browser';
+import { answerFirstLate, axeViolations, launchChromium, SCREENSHOTS } from '../support/browser';
 import { DEMO_TENANT } from '../support/harness';
 
 jest.setTimeout(120_000);
@@ -142,7 +142,10 @@ describe('agent console (headless Chromium)', () => {
     await console.waitForFunction(() =>
       /Bonjour, je suis Marie/.test(document.querySelector('#transcript')?.textContent ?? ''),
     );
-    expect(await console.inputValue('#reply-text')).toBe('');
+    // The box is emptied once the reply is accepted (the transcript may show it first, from the live stream).
+    await console.waitForFunction(
+      () => (document.querySelector('#reply-text') as HTMLTextAreaElement).value === '',
+    );
 
     // Release: back to the bot, the citizen is told, and the bot answers again.
     await console.click('#release');
@@ -173,6 +176,54 @@ describe('agent console (headless Chromium)', () => {
     );
     expect(errors).toEqual([]);
     await citizen.close();
+    await console.close();
+  });
+
+  it('a live change of the queue (one arriving, one taken by a colleague) leaves the keyboard focus where it is', async () => {
+    const console = await browser.newPage();
+    await console.goto(`${server.base}/console`);
+    await console.fill('#token', agentToken);
+    await console.press('#token', 'Enter');
+    await console.waitForFunction(() => document.querySelector('#live-status')?.textContent === 'En direct');
+    const first = await citizenPage();
+    await citizenSays(first, 'je veux parler à un agent');
+    const items = console.locator('#queue button[data-conversation-id]');
+    await items.first().waitFor({ timeout: 15_000 });
+    const head = (await items.first().getAttribute('data-conversation-id'))!;
+    await items.first().focus();
+    const focused = () =>
+      console.evaluate(() => document.activeElement?.getAttribute('data-conversation-id'));
+
+    // Another citizen asks for a person while the agent is on the first one: the queue grows under the focus.
+    const second = await citizenPage();
+    await citizenSays(second, 'je veux parler à un agent');
+    const queueCount = (n: string) =>
+      console.waitForFunction((count) => document.querySelector('#queue-count')?.textContent === count, n, {
+        timeout: 15_000,
+      });
+    await queueCount('2');
+    expect(await focused()).toBe(head);
+
+    // The agent moves to the second; a colleague takes the first (the head of the queue) meanwhile.
+    await console.keyboard.press('Tab');
+    const next = (await focused())!;
+    expect(next).not.toBe(head);
+    const colleague = await issueToken(container, { role: 'agent', tenantId: DEMO_TENANT, name: 'Paul' });
+    const taken = await fetch(`${server.base}/api/v1/conversations/${head}/takeover`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${colleague.token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(taken.status).toBe(200);
+    await queueCount('1');
+    expect(await focused()).toBe(next);
+
+    await console.keyboard.press('Enter');
+    await console.waitForSelector('#conversation:not([hidden])');
+    await console.click('#takeover');
+    await queueCount('0');
+    await first.close();
+    await second.close();
     await console.close();
   });
 
@@ -227,6 +278,18 @@ describe('agent console (headless Chromium)', () => {
       ).sql.query('SELECT status FROM requests WHERE reference = $1', [reference])
     ).rows;
     expect(stored?.status).toBe('in_progress');
+
+    // A filter answering late (a busy server) does not replace the list of the filter chosen after it.
+    const lateAnswerDrawn = await answerFirstLate(
+      page,
+      (url) => url.pathname === '/api/v1/requests' && url.searchParams.has('status'),
+    );
+    await page.selectOption('#filter-status', 'resolved');
+    await page.click('#request-filters button[type=submit]');
+    await page.selectOption('#filter-status', 'in_progress');
+    await page.click('#request-filters button[type=submit]');
+    await lateAnswerDrawn();
+    expect(await page.locator('#requests-body tr', { hasText: reference }).count()).toBe(1);
 
     await page.click('[data-tab=indicators]');
     await page.waitForSelector('#indicators canvas');

@@ -13,7 +13,13 @@ import {
   listen,
   CONTAINER_TIMEOUT_MS,
 } from '../backoffice/support';
-import { axeViolations, launchChromium, SCREENSHOTS } from '../support/browser';
+import {
+  answerFirstLate,
+  axeViolations,
+  consoleWithToken,
+  launchChromium,
+  SCREENSHOTS,
+} from '../support/browser';
 import { DEMO_TENANT } from '../support/harness';
 
 jest.setTimeout(120_000);
@@ -121,11 +127,7 @@ describe('steering dashboard (headless Chromium)', () => {
   });
 
   async function signIn(token: string, width = 1280): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
-    await page.goto(`${server.base}/console`);
-    await page.fill('#token', token);
-    await page.press('#token', 'Enter');
-    await page.waitForSelector('#app:not([hidden])');
+    const page = await consoleWithToken(browser, server.base, token, width);
     await page.click('[data-tab=indicators]');
     await page.waitForSelector('#indicators-scope');
     return page;
@@ -137,8 +139,12 @@ describe('steering dashboard (headless Chromium)', () => {
     await page.fill('#ind-to', to);
     await page.focus('#ind-to');
     await page.keyboard.press('Enter');
+    // The whole period: the tab's first figures (the last 90 days to today) may also end on, or start on, the
+    // 30th of November, depending on the day the test runs.
     await page.waitForFunction(() =>
-      /30 novembre 2026|30\/11\/2026/.test(document.querySelector('#indicators-scope')?.textContent ?? ''),
+      /du (1(er)? novembre 2026|01\/11\/2026) au (30 novembre 2026|30\/11\/2026)/.test(
+        document.querySelector('#indicators-scope')?.textContent ?? '',
+      ),
     );
   }
 
@@ -204,6 +210,20 @@ describe('steering dashboard (headless Chromium)', () => {
 
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-desktop.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('shows the period submitted last when the tab’s first figures answer late', async () => {
+    const page = await consoleWithToken(browser, server.base, supervisor);
+    // The tab's first figures (the last 90 days) answer only once November's have (a busy server).
+    const lateAnswerDrawn = await answerFirstLate(page, (url) => url.pathname === '/api/v1/indicators');
+    await page.click('[data-tab=indicators]');
+    await choosePeriod(page, '2026-11-01', '2026-11-30');
+    await lateAnswerDrawn();
+    expect(await page.textContent('#indicators-scope')).toMatch(/du (1(er)? novembre 2026|01\/11\/2026) au/);
+    expect(
+      await page.locator('.figure', { hasText: 'Demandes reçues' }).locator('.figure-value').textContent(),
+    ).toBe('3');
     await page.close();
   });
 

@@ -141,6 +141,39 @@ describe('desk intake page and receipt (headless Chromium)', () => {
     await page.close();
   });
 
+  it('keeps the démarche chosen while a check was on its way: its late answer is not drawn', async () => {
+    const page = await signedIn(1280);
+    await page.goto(`${server.base}/console/accueil.html`);
+    await page.waitForSelector('#desk-form:not([hidden])');
+    await page.selectOption('#service', { label: 'Signalement' });
+    await page.selectOption('#field-category', { label: 'Éclairage public' });
+    await page.fill('#field-location', '3 place de l’Église');
+    await page.selectOption('#field-commune', { label: 'Vernière' });
+    await page.fill('#field-description', 'Le lampadaire clignote toute la nuit');
+    // The check answers (a busy server) only after the agent has picked another démarche.
+    let changed: () => void = () => undefined;
+    const serviceChanged = new Promise<void>((resolve) => (changed = resolve));
+    await page.route(
+      (url) => url.pathname === '/api/v1/desk/check',
+      async (route) => {
+        await serviceChanged;
+        return route.continue();
+      },
+    );
+    const checkAnswered = page.waitForEvent('requestfinished', (r) => r.url().includes('/desk/check'));
+    await page.click('#check');
+    await page.selectOption('#service', { label: 'Inscription scolaire' });
+    const fields = () => page.$$eval('#fields [id^="field-"]', (all) => all.map((f) => f.id));
+    const chosen = await fields();
+    expect(chosen).not.toContain('field-category');
+    changed();
+    await checkAnswered;
+    await page.waitForTimeout(300); // room for the late answer to be drawn, as it was before
+    expect(await page.isHidden('#summary-card')).toBe(true);
+    expect(await fields()).toEqual(chosen);
+    await page.close();
+  });
+
   it('fits a 375 px phone without sideways scrolling', async () => {
     const page = await signedIn(375);
     await page.goto(`${server.base}/console/accueil.html`);

@@ -8,17 +8,16 @@ import request from 'supertest';
 import type { Container } from '../../server/container';
 import {
   ADMIN_TOKEN,
-  CONTAINER_TIMEOUT_MS,
   backofficeContainer,
   bearer,
   closeServer,
-  incidentPayload,
+  CONTAINER_TIMEOUT_MS,
   issueToken,
   listen,
   rows,
-  seedConversation,
+  seedReportInVerniere,
 } from '../backoffice/support';
-import { axeViolations, launchChromium, SCREENSHOTS } from '../support/browser';
+import { answerFirstLate, axeViolations, launchChromium, SCREENSHOTS } from '../support/browser';
 import { DEMO_TENANT } from '../support/harness';
 
 jest.setTimeout(150_000);
@@ -46,52 +45,76 @@ describe('field view (headless Chromium, 375 px, network cut)', () => {
   let page: Page;
   let lou: string;
   const ids: Record<string, string> = {};
+  let supervisor: string;
+
+  /** A team of the territory with these members; its id. */
+  async function createTeam(name: string, memberIds: string[]): Promise<string> {
+    const created = await request(container.app)
+      .post('/api/v1/teams')
+      .set(bearer(ADMIN_TOKEN))
+      .send({ tenantId: DEMO_TENANT, name, memberIds })
+      .expect(201);
+    return created.body.id as string;
+  }
+
+  /** A citizen's report in Vernière, and the team's intervention on it planned for today; its id. */
+  async function planToday(
+    teamId: string,
+    report: { category: string; description: string; lat: number; lon: number; photo?: string },
+    work: { what: string; priority: 'urgent' | 'normal' },
+  ): Promise<string> {
+    const seeded = await seedReportInVerniere(container, {
+      category: report.category,
+      description: report.description,
+      extra: report.photo ? { photo: { url: report.photo } } : {},
+      location: { lat: report.lat, lon: report.lon },
+    });
+    const planned = await request(container.app)
+      .post(`/api/v1/requests/${seeded.references[0]}/interventions`)
+      .set(bearer(supervisor))
+      .send({ teamId, what: work.what, plannedFor: today(), priority: work.priority })
+      .expect(201);
+    return planned.body.id as string;
+  }
 
   beforeAll(async () => {
     container = await backofficeContainer();
     server = await listen(container);
-    const api = () => request(container.app);
-    const supervisor = (await issueToken(container, { role: 'supervisor', tenantId: DEMO_TENANT })).token;
+    supervisor = (await issueToken(container, { role: 'supervisor', tenantId: DEMO_TENANT })).token;
     const agent = await issueToken(container, {
       role: 'agent',
       tenantId: DEMO_TENANT,
       name: 'Lou Éclairage',
     });
     lou = agent.token;
-    const team = (
-      await api()
-        .post('/api/v1/teams')
-        .set(bearer(ADMIN_TOKEN))
-        .send({ tenantId: DEMO_TENANT, name: 'Éclairage public', memberIds: [agent.agentId] })
-        .expect(201)
-    ).body.id as string;
+    const team = await createTeam('Éclairage public', [agent.agentId!]);
     // Two lamps: the church square (far from the phone) and the school (next to it).
     const places = {
-      church: { lat: 47.1102, lon: 5.9201, what: 'Remplacer la lanterne de la place', priority: 'urgent' },
-      school: { lat: 47.1302, lon: 5.9501, what: 'Changer l’ampoule devant l’école', priority: 'normal' },
+      church: {
+        lat: 47.1102,
+        lon: 5.9201,
+        what: 'Remplacer la lanterne de la place',
+        priority: 'urgent' as const,
+      },
+      school: {
+        lat: 47.1302,
+        lon: 5.9501,
+        what: 'Changer l’ampoule devant l’école',
+        priority: 'normal' as const,
+      },
     };
     for (const [key, place] of Object.entries(places)) {
-      const seeded = await seedConversation(container, {
-        tenantId: DEMO_TENANT,
-        requests: [
-          {
-            type: 'report_incident',
-            authorityId: 'commune-verniere',
-            communeId: 'verniere',
-            location: { lat: place.lat, lon: place.lon },
-            payload: incidentPayload('eclairage', `Lampadaire éteint (${key})`, {
-              photo: { url: `https://media.example.org/${key}.jpg` },
-            }),
-          },
-        ],
-      });
-      ids[key] = (
-        await api()
-          .post(`/api/v1/requests/${seeded.references[0]}/interventions`)
-          .set(bearer(supervisor))
-          .send({ teamId: team, what: place.what, plannedFor: today(), priority: place.priority })
-          .expect(201)
-      ).body.id as string;
+      ids[key] = await planToday(
+        team,
+        {
+          category: 'eclairage',
+          description: `Lampadaire éteint (${key})`,
+          lat: place.lat,
+          lon: place.lon,
+          photo: `https://media.example.org/${key}.jpg`,
+        },
+        place,
+      );
     }
     browser = await launchChromium();
     context = await browser.newContext({
@@ -160,8 +183,11 @@ describe('field view (headless Chromium, 375 px, network cut)', () => {
       .getByRole('button', { name: 'Démarrer' })
       .click();
     await page.waitForFunction(() => document.querySelector('#sync')?.textContent === 'Tout est envoyé.');
-    await page.waitForFunction(() =>
-      /État : En cours/.test(document.querySelector('.intervention')?.textContent ?? ''),
+    // The card drawn at the tap already says "État : En cours (en attente d’envoi)": wait for the list reloaded
+    // once everything is sent, else that reload, still on its way, redraws the list and the form the next test
+    // opens in it.
+    await page.waitForFunction(
+      () => document.querySelector('.intervention .state')?.textContent === 'État : En cours',
     );
     expect(await status(ids.school!)).toBe('in_progress');
   });
@@ -226,5 +252,37 @@ describe('field view (headless Chromium, 375 px, network cut)', () => {
     await page.waitForFunction(() =>
       /État : Terminée$/.test(document.querySelectorAll('.intervention .state')[0]?.textContent ?? ''),
     );
+  });
+
+  it('shows the team chosen last when the first team’s list answers late', async () => {
+    const me = (await request(container.app).get('/api/v1/me').set(bearer(lou)).expect(200)).body as {
+      agentId: string;
+    };
+    const roads = await createTeam('Voirie', [me.agentId]);
+    await planToday(
+      roads,
+      { category: 'voirie', description: 'Nid-de-poule', lat: 47.1202, lon: 5.9301 },
+      { what: 'Reboucher le nid-de-poule', priority: 'normal' },
+    );
+    const work: Record<string, string> = {
+      'Éclairage public': 'Remplacer la lanterne de la place',
+      Voirie: 'Reboucher le nid-de-poule',
+    };
+
+    // The list of the team shown first answers only once the other team's has (a busy server).
+    const lateAnswerDrawn = await answerFirstLate(page, (url) => url.pathname === '/api/v1/interventions');
+    await page.goto(`${server.base}/console/terrain.html`);
+    await page.waitForSelector('#field:not([hidden])');
+    const other = await page.$eval('#team', (select) => {
+      const s = select as HTMLSelectElement;
+      return Array.from(s.options).find((o) => o.value !== s.value)?.textContent ?? '';
+    });
+    expect(Object.keys(work)).toContain(other);
+    await page.selectOption('#team', { label: other });
+    await page.locator('.intervention h2', { hasText: work[other] }).waitFor();
+    await lateAnswerDrawn();
+    const shown = await page.locator('.intervention h2').allTextContents();
+    expect(shown).toContain(work[other]);
+    for (const [team, what] of Object.entries(work)) if (team !== other) expect(shown).not.toContain(what);
   });
 });

@@ -4,7 +4,13 @@
 // axe finds no violation on either; screenshots at 1280 and 375 px (SCREENSHOT_DIR) to look at.
 import type { Browser, Page } from 'playwright-core';
 import type { Container } from '../../server/container';
-import { axeViolations, launchChromium, SCREENSHOTS } from '../support/browser';
+import {
+  answerFirstLate,
+  axeViolations,
+  consoleWithToken,
+  launchChromium,
+  SCREENSHOTS,
+} from '../support/browser';
 import { DEMO_TENANT } from '../support/harness';
 import {
   backofficeContainer,
@@ -13,6 +19,7 @@ import {
   incidentPayload,
   issueToken,
   listen,
+  rows,
   seedConversation,
 } from '../backoffice/support';
 
@@ -107,11 +114,7 @@ describe('public page and knowledge gaps (headless Chromium)', () => {
   });
 
   it('lists the questions without answer for a supervisor, who marks one handled by keyboard', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${server.base}/console`);
-    await page.fill('#token', supervisor);
-    await page.press('#token', 'Enter');
-    await page.waitForSelector('#app:not([hidden])');
+    const page = await consoleWithToken(browser, server.base, supervisor);
     await page.goto(`${server.base}/console/lacunes.html`);
     await page.waitForSelector('#gap-list > li');
     const groups = page.locator('#gap-list > li');
@@ -130,6 +133,28 @@ describe('public page and knowledge gaps (headless Chromium)', () => {
     );
     // The focus moves to the next group's button, not to the top of the page.
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Marquer comme traitée');
+    await page.close();
+  });
+
+  it('shows the period chosen last when the page’s first list answers late', async () => {
+    // A question of two months ago: in the 90 days the page opens on, not in the last 30 days.
+    await rows(
+      container,
+      `INSERT INTO knowledge_gaps (tenant_id, question, channel, created_at)
+       VALUES ($1, 'Où vider les toilettes d’un camping-car ?', 'webchat', now() - interval '60 days')`,
+      [DEMO_TENANT],
+    );
+    const page = await consoleWithToken(browser, server.base, supervisor);
+    // The first list (90 days) answers only once the 30 days' has (a busy server).
+    const lateAnswerDrawn = await answerFirstLate(page, (url) => url.pathname === '/api/v1/knowledge-gaps');
+    await page.goto(`${server.base}/console/lacunes.html`);
+    await page.selectOption('#gap-days', '30');
+    await page.click('#gap-filters button[type=submit]');
+    await page.waitForFunction(() => (document.getElementById('gap-count')?.textContent ?? '') !== '');
+    const shown = await page.textContent('#gap-count');
+    await lateAnswerDrawn();
+    expect(await page.textContent('#gap-count')).toBe(shown);
+    expect(await page.textContent('#gap-list')).not.toContain('camping-car');
     await page.close();
   });
 });

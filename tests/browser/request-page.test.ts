@@ -17,7 +17,7 @@ import {
   seedConversation,
   CONTAINER_TIMEOUT_MS,
 } from '../backoffice/support';
-import { axeViolations, launchChromium, SCREENSHOTS } from '../support/browser';
+import { answerFirstLate, axeViolations, launchChromium, SCREENSHOTS } from '../support/browser';
 import { DEMO_TENANT } from '../support/harness';
 
 jest.setTimeout(120_000);
@@ -122,10 +122,14 @@ describe('request page (headless Chromium)', () => {
     expect(await link.getAttribute('href')).toBe(`/console?conversation=${conversationId}`);
     await link.click();
     await page.waitForSelector('#conversation:not([hidden])');
+    // The conversation shows before its requests, which wait for the territory's labels.
+    await page.locator('#conv-requests li', { hasText: reference }).waitFor();
     expect(await page.textContent('#conv-requests')).toContain(
       `${reference} · Signalement · Éclairage public · Reçue`,
     );
     await page.goBack();
+    // The request and its timeline come from two calls: wait for both.
+    await page.waitForSelector('#request:not([hidden])');
     await page.waitForSelector('#timeline li');
     expect(await page.textContent('#request-status')).toMatch(/^Statut : Reçue/);
     // No tile can load here: the point is drawn (a vector marker) and the position is written out.
@@ -199,6 +203,29 @@ describe('request page (headless Chromium)', () => {
     expect(transcript.map((m) => m.text)).toContain(text);
     expect(transcript.map((m) => m.text).join(' ')).not.toContain('Prestataire');
     expect(await axeViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps both notes of two in a row in the timeline when the first one’s timeline answers late', async () => {
+    const page = await signedInPage(1280);
+    // The timeline asked after the first note (read by the server then, without the second note) reaches the
+    // page only once the one asked after the second note has.
+    const lateAnswerDrawn = await answerFirstLate(page, (url) => url.pathname.endsWith('/timeline'));
+    for (const note of ['Premier passage prévu lundi', 'Second passage prévu mardi']) {
+      await page.fill('#note-text', note);
+      await page.click('#note-form button[type=submit]');
+      // Sent once the box is emptied.
+      await page.waitForFunction(
+        () => (document.querySelector('#note-text') as HTMLTextAreaElement).value === '',
+      );
+    }
+    await page.waitForFunction(() =>
+      /Second passage prévu mardi/.test(document.querySelector('#timeline')?.textContent ?? ''),
+    );
+    await lateAnswerDrawn();
+    const timeline = (await page.textContent('#timeline')) ?? '';
+    expect(timeline).toContain('Premier passage prévu lundi');
+    expect(timeline).toContain('Second passage prévu mardi');
     await page.close();
   });
 

@@ -7,11 +7,10 @@ import type { Container } from '../../server/container';
 import {
   backofficeContainer,
   closeServer,
-  incidentPayload,
+  CONTAINER_TIMEOUT_MS,
   issueToken,
   listen,
-  seedConversation,
-  CONTAINER_TIMEOUT_MS,
+  seedReportInVerniere,
 } from '../backoffice/support';
 import { axeViolations, launchChromium, SCREENSHOTS } from '../support/browser';
 import { DEMO_TENANT } from '../support/harness';
@@ -34,16 +33,10 @@ describe('a citizen’s photo on the request page (headless Chromium)', () => {
       .token;
     const saved = await container.media.accept(DEMO_TENANT, await jpegWithGps());
     key = saved.key;
-    const seeded = await seedConversation(container, {
-      tenantId: DEMO_TENANT,
-      requests: [
-        {
-          type: 'report_incident',
-          authorityId: 'commune-verniere',
-          communeId: 'verniere',
-          payload: incidentPayload('voirie', 'Un trou dans la chaussée', { photo: { url: saved.url } }),
-        },
-      ],
+    const seeded = await seedReportInVerniere(container, {
+      category: 'voirie',
+      description: 'Un trou dans la chaussée',
+      extra: { photo: { url: saved.url } },
     });
     reference = seeded.references[0]!;
     browser = await launchChromium();

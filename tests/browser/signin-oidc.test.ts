@@ -128,8 +128,11 @@ describe('agents sign in with an OpenID Connect provider (headless Chromium, bui
       mkdirSync(SCREENSHOTS, { recursive: true });
       await page.screenshot({ path: path.join(SCREENSHOTS, 'signed-in-desktop.png'), fullPage: true });
     }
+    // The sign-in form shows at once, while the sign-out request is still on its way: wait for the server's answer.
+    const signedOut = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/session/sign-out');
     await page.click('#logout');
     await page.waitForSelector('#login:not([hidden])');
+    await signedOut;
     const me = await fetch(`${server.baseUrl}/api/v1/me`, {
       headers: { Cookie: `guichet_session=${session?.value}` },
     });

@@ -15,7 +15,7 @@ import {
   listen,
   CONTAINER_TIMEOUT_MS,
 } from '../backoffice/support';
-import { axeViolations, launchChromium } from '../support/browser';
+import { answerFirstLate, axeViolations, launchChromium } from '../support/browser';
 import { DEMO_TENANT } from '../support/harness';
 
 jest.setTimeout(120_000);
@@ -144,6 +144,50 @@ describe('teams and routing screen (headless Chromium)', () => {
     );
     const lou = page.locator('#agents-body tr', { hasText: 'Lou Martin' });
     expect(await lou.locator('td').nth(2).textContent()).toBe('Éclairage');
+    await page.close();
+  });
+
+  it('keeps both teams created in a row when the list reloaded after the first answers late', async () => {
+    const page = await signIn(admin);
+    await page.waitForSelector('#teams-list > *'); // the screen's first load drawn
+    const lateAnswerDrawn = await answerFirstLate(page, (url) => url.pathname === '/api/v1/teams');
+    for (const name of ['Propreté', 'Espaces verts']) {
+      await page.fill('#team-name', name);
+      await page.press('#team-name', 'Enter');
+      // Created once the box is emptied.
+      await page.waitForFunction(
+        () => (document.querySelector('#team-name') as HTMLInputElement).value === '',
+      );
+    }
+    await page.locator('#teams-list article h3', { hasText: 'Espaces verts' }).waitFor();
+    await lateAnswerDrawn();
+    expect(await page.locator('#teams-list article h3').allTextContents()).toEqual(
+      expect.arrayContaining(['Propreté', 'Espaces verts']),
+    );
+    await page.close();
+  });
+
+  it('keeps both tokens created in a row when the list reloaded after the first answers late', async () => {
+    const page = await signIn(admin);
+    await page.focus('#tab-agents');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#agents-body tr');
+    const lateAnswerDrawn = await answerFirstLate(page, (url) => url.pathname === '/api/v1/tokens');
+    for (const name of ['Passerelle SIG', 'Passerelle GMAO']) {
+      await page.fill('#new-token-name', name);
+      await page.press('#new-token-name', 'Enter');
+      await page.waitForFunction(
+        (n) => (document.querySelector('#token-result')?.textContent ?? '').includes(n),
+        name,
+      );
+    }
+    await page.waitForFunction(() =>
+      /Passerelle GMAO/.test(document.querySelector('#tokens-body')?.textContent ?? ''),
+    );
+    await lateAnswerDrawn();
+    const tokens = (await page.textContent('#tokens-body')) ?? '';
+    expect(tokens).toContain('Passerelle SIG');
+    expect(tokens).toContain('Passerelle GMAO');
     await page.close();
   });
 

@@ -17,7 +17,7 @@ import {
   seedConversation,
   CONTAINER_TIMEOUT_MS,
 } from '../backoffice/support';
-import { axeViolations, launchChromium, SCREENSHOTS } from '../support/browser';
+import { answerFirstLate, axeViolations, launchChromium, SCREENSHOTS } from '../support/browser';
 import { DEMO_TENANT } from '../support/harness';
 
 jest.setTimeout(120_000);
@@ -47,6 +47,20 @@ describe('transfers and the territory page (headless Chromium)', () => {
     ]);
     return { reference: seeded.references[0]!, conversationId: seeded.conversationId };
   };
+
+  /** A report of litter in Saint-Ambreuil (another commune of the territory). */
+  const litterInAmbreuil = (description: string) =>
+    seedConversation(container, {
+      tenantId: DEMO_TENANT,
+      requests: [
+        {
+          type: 'report_incident',
+          authorityId: 'commune-saint-ambreuil',
+          communeId: 'saint-ambreuil',
+          payload: incidentPayload('proprete', description),
+        },
+      ],
+    });
 
   beforeAll(async () => {
     container = await backofficeContainer();
@@ -186,17 +200,7 @@ describe('transfers and the territory page (headless Chromium)', () => {
       .set(bearer(tokens.supervisor))
       .send({ authorityId: 'syndicat-eaux-loue', reason: 'Compteur : le syndicat' })
       .expect(200);
-    await seedConversation(container, {
-      tenantId: DEMO_TENANT,
-      requests: [
-        {
-          type: 'report_incident',
-          authorityId: 'commune-saint-ambreuil',
-          communeId: 'saint-ambreuil',
-          payload: incidentPayload('proprete', 'Dépôt sauvage'),
-        },
-      ],
-    });
+    await litterInAmbreuil('Dépôt sauvage');
     for (const width of [1280, 375]) {
       const page = await signedIn(tokens.ambreuil, width, '/console');
       // From the requests panel, the link to the territory page.
@@ -229,5 +233,28 @@ describe('transfers and the territory page (headless Chromium)', () => {
       expect(await axeViolations(page)).toEqual([]);
       await page.close();
     }
+  });
+
+  it('"Sur le territoire" shows the filter chosen last when the first list answers late', async () => {
+    const { reference } = await leak('Regard d’eau pluviale bouché');
+    await litterInAmbreuil('Sacs au pied du conteneur');
+    const page = await signedIn(tokens.ambreuil, 1280, '/console');
+    // The page's first list (every commune) answers only once the list of Vernière has (a busy server).
+    const lateAnswerDrawn = await answerFirstLate(
+      page,
+      (url) => url.pathname === '/api/v1/territory/open-requests',
+    );
+    await page.goto(`${server.base}/console/territoire.html`);
+    await page.selectOption('#filter-commune', { label: 'Vernière' });
+    await page.click('#territory-filters button[type=submit]');
+    await page.waitForFunction(
+      (ref) => (document.querySelector('#open-rows')?.textContent ?? '').includes(ref),
+      reference,
+    );
+    await lateAnswerDrawn();
+    const rowsShown = (await page.textContent('#open-rows')) ?? '';
+    expect(rowsShown).toContain(reference);
+    expect(rowsShown).not.toMatch(/Saint-Ambreuil/);
+    await page.close();
   });
 });

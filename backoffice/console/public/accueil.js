@@ -21,6 +21,7 @@
     /** @type {Field[]} */ fields: [],
     /** @type {Record<string, string>} */ values: {},
   };
+  var lastCheck = G.latestOnly();
 
   function service() {
     return G.select('service').value;
@@ -95,6 +96,9 @@
   }
 
   function chooseService() {
+    // A check still running was for the former démarche: its answer would draw that one's fields, or its summary
+    // ready to be filed, under this one.
+    lastCheck.ignorePending();
     state.values = {};
     var chosen = state.services.filter(function (s) {
       return s.id === service();
@@ -114,7 +118,7 @@
 
   function check() {
     G.byId('form-error').textContent = '';
-    G.api(G.withTenant('/desk/check'), { method: 'POST', body: body() }).then(function (answer) {
+    lastCheck(G.api(G.withTenant('/desk/check'), { method: 'POST', body: body() })).then(function (answer) {
       if (!answer.ok) {
         drawFields(answer.fields, answer.errors);
         var names = Object.keys(answer.errors);

@@ -209,9 +209,15 @@
     ]);
   }
 
+  // Two changes in a row (an invitation, then a token): only the lists reloaded after the second are drawn, and
+  // only then are the teams and agents they read kept.
+  var lastAgents = window.Guichet.latestOnly();
+  var lastTokens = window.Guichet.latestOnly();
+
   function load() {
     $('agents-error').textContent = '';
-    Promise.all([ctx.api(ctx.withTenant('/agents')), loadTeams()]).then(function (results) {
+    lastAgents(Promise.all([ctx.api(ctx.withTenant('/agents')), loadTeams()])).then(function (results) {
+      teams = results[1];
       var page = /** @type {{ items: AgentView[] }} */ (results[0]);
       agents = page.items;
       var body = $('agents-body');
@@ -220,7 +226,8 @@
         body.appendChild(agentRow(a));
       });
     }, fail);
-    ctx.api(ctx.withTenant('/tokens')).then(function (/** @type {{ items: TokenView[] }} */ page) {
+    var tokens = lastTokens(ctx.api(ctx.withTenant('/tokens')));
+    tokens.then(function (/** @type {{ items: TokenView[] }} */ page) {
       var body = $('tokens-body');
       clear(body);
       page.items.forEach(function (/** @type {TokenView} */ t) {
@@ -284,12 +291,12 @@
     );
   }
 
-  /** @returns {Promise<void>} */
+  /** The teams, for the caller to keep if its load is still the last one asked. @returns {Promise<TeamView[]>} */
   function loadTeams() {
     return Promise.all([ctx.api(ctx.withTenant('/teams')), window.Guichet.vocabulary()]).then(
       function (results) {
-        teams = /** @type {{ items: TeamView[] }} */ (results[0]).items;
         vocab = /** @type {GuichetVocabulary} */ (results[1]);
+        return /** @type {{ items: TeamView[] }} */ (results[0]).items;
       },
     );
   }
@@ -565,18 +572,24 @@
     fill(/** @type {HTMLSelectElement} */ ($('rule-category')), options, 'Toutes les catégories');
   }
 
+  /** Two changes in a row (two teams created, a rule moved twice): only the screen reloaded last is drawn. */
+  var lastPanel = window.Guichet.latestOnly();
+
   function loadPanel() {
     $('teams-error').textContent = '';
     var loadAgents = canEdit()
       ? ctx.api(ctx.withTenant('/agents')).then(function (/** @type {{ items: AgentView[] }} */ page) {
-          agents = page.items.filter(function (a) {
+          return page.items.filter(function (a) {
             return a.disabledAt === null;
           });
         })
-      : Promise.resolve();
-    Promise.all([loadTeams(), ctx.api(ctx.withTenant('/routing-rules')), loadAgents]).then(function (
-      results,
-    ) {
+      : Promise.resolve(agents);
+    var answers = lastPanel(
+      Promise.all([loadTeams(), ctx.api(ctx.withTenant('/routing-rules')), loadAgents]),
+    );
+    answers.then(function (results) {
+      teams = results[0];
+      agents = results[2];
       var rules = /** @type {{ items: RuleView[] }} */ (results[1]).items;
       var v = /** @type {GuichetVocabulary} */ (vocab);
       var list = $('teams-list');

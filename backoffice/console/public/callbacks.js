@@ -78,9 +78,12 @@
     return G.el('li', { className: 'card callback' }, children);
   }
 
+  /** Arrowing through the filter loads each choice: only the last list asked is drawn. */
+  var lastList = G.latestOnly();
+
   function load() {
     var filter = G.select('callbacks-filter').value;
-    return G.api(G.withTenant('/callbacks?status=' + encodeURIComponent(filter))).then(
+    return lastList(G.api(G.withTenant('/callbacks?status=' + encodeURIComponent(filter)))).then(
       /** @param {{ items: CallbackView[] }} page */ function (page) {
         var list = G.byId('callbacks-list');
         G.clear(list);

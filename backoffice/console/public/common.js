@@ -303,6 +303,38 @@
   }
 
   /**
+   * Only the last load asked is drawn. A page loads again when the agent chooses again (another conversation,
+   * filter, period, team or démarche) or after each change (two notes in a row), and the answers can come back out
+   * of order: an earlier one answering late would be drawn over what the agent has chosen or done since. So each
+   * kind of load has its own `var last = G.latestOnly();` and every load of that kind goes through it:
+   * `last(G.api(...)).then(draw, fail)`. What `last` returns settles like the promise given only if no later one
+   * has gone through `last` since; otherwise it never settles, so neither handler runs, nor anything chained after
+   * it. `last.ignorePending()` passes over every load still pending, for a change that loads nothing itself.
+   * @returns {GuichetLatestOnly}
+   */
+  function latestOnly() {
+    var asked = 0;
+    /** @template T @param {Promise<T>} pending @returns {Promise<T>} */
+    function last(pending) {
+      var mine = ++asked;
+      return new Promise(function (resolve, reject) {
+        pending.then(
+          function (value) {
+            if (mine === asked) resolve(value);
+          },
+          function (error) {
+            if (mine === asked) reject(error);
+          },
+        );
+      });
+    }
+    last.ignorePending = function () {
+      asked += 1;
+    };
+    return last;
+  }
+
+  /**
    * The start of a page for signed-in agents: the session resumed, else an error (401) saying `signInMessage`;
    * then the territory's vocabulary (French labels).
    * @param {string} signInMessage
@@ -350,5 +382,6 @@
     withTenant: withTenant,
     vocabulary: loadVocabulary,
     label: label,
+    latestOnly: latestOnly,
   };
 })();

@@ -277,32 +277,74 @@
 
   // ---------- queue and conversations ----------
 
+  /** The line of a conversation in a list: channel, who holds it, since when; its last message. */
+  /** @param {ConversationView} c */
+  function conversationLabel(c) {
+    return (
+      (CHANNEL[c.channel] || c.channel) + ' · ' + OWNER[c.owner] + ' · ' + when(c.handedOverAt || c.updatedAt)
+    );
+  }
+
   /** @param {ConversationView} c */
   function conversationItem(c) {
-    var last = c.lastMessage ? c.lastMessage.text : '';
-    var label =
-      (CHANNEL[c.channel] || c.channel) +
-      ' · ' +
-      OWNER[c.owner] +
-      ' · ' +
-      when(c.handedOverAt || c.updatedAt);
     var button = el(
       'button',
       {
         type: 'button',
-        className: 'conv' + (state.current === c.id ? ' current' : ''),
+        className: 'conv',
         'data-conversation-id': c.id,
-        'aria-current': state.current === c.id ? 'true' : null,
         onclick: function () {
           openConversation(c.id, true);
         },
       },
-      [
-        el('span', { className: 'conv-label', text: label }),
-        el('span', { className: 'conv-last', text: last.slice(0, 120) }),
-      ],
+      [el('span', { className: 'conv-label' }), el('span', { className: 'conv-last' })],
     );
-    return el('li', {}, [button]);
+    return el('li', { 'data-conversation-id': c.id }, [button]);
+  }
+
+  /** @param {Element} node @param {string} text */
+  function setText(node, text) {
+    if (node.textContent !== text) node.textContent = text;
+  }
+
+  /**
+   * Brings a list up to date in place: a conversation already shown keeps its element, only its texts change
+   * and it moves only if the order did. A live refresh arrives at any moment; replacing the buttons would take
+   * the keyboard focus away from the agent and swallow a click whose press and release straddle it.
+   */
+  /** @param {HTMLElement} list @param {ConversationView[]} conversations */
+  function renderConversations(list, conversations) {
+    /** @type {Record<string, boolean>} */
+    var wanted = {};
+    conversations.forEach(function (c) {
+      wanted[c.id] = true;
+    });
+    /** @type {Record<string, Element>} */
+    var shown = {};
+    // Those gone first: otherwise the one the agent is on would be moved in front of them, and a moved element
+    // loses the focus (the usual case: the head of the queue taken by a colleague).
+    Array.prototype.slice.call(list.children).forEach(
+      /** @param {Element} li */ function (li) {
+        var id = li.getAttribute('data-conversation-id') || '';
+        if (wanted[id]) shown[id] = li;
+        else list.removeChild(li);
+      },
+    );
+    conversations.forEach(function (c, index) {
+      state.conversations[c.id] = c;
+      var li = shown[c.id] || conversationItem(c);
+      var button = /** @type {HTMLElement} */ (li.firstElementChild);
+      var current = state.current === c.id;
+      button.classList.toggle('current', current);
+      if (current) button.setAttribute('aria-current', 'true');
+      else button.removeAttribute('aria-current');
+      setText(/** @type {Element} */ (button.children[0]), conversationLabel(c));
+      setText(
+        /** @type {Element} */ (button.children[1]),
+        (c.lastMessage ? c.lastMessage.text : '').slice(0, 120),
+      );
+      if (list.children[index] !== li) list.insertBefore(li, list.children[index] || null);
+    });
   }
 
   function refreshQueue() {
@@ -316,25 +358,10 @@
           return String(a.handedOverAt || a.createdAt).localeCompare(String(b.handedOverAt || b.createdAt));
         },
       );
-      var mine = pages[1].items;
-      var list = $('queue');
-      clear(list);
-      queue.forEach(
-        /** @param {ConversationView} c */ function (c) {
-          state.conversations[c.id] = c;
-          list.appendChild(conversationItem(c));
-        },
-      );
+      renderConversations($('queue'), queue);
       $('queue-empty').hidden = queue.length > 0;
       $('queue-count').textContent = String(queue.length);
-      var mineList = $('mine');
-      clear(mineList);
-      mine.forEach(
-        /** @param {ConversationView} c */ function (c) {
-          state.conversations[c.id] = c;
-          mineList.appendChild(conversationItem(c));
-        },
-      );
+      renderConversations($('mine'), pages[1].items);
     }, handleError);
   }
 
@@ -369,6 +396,9 @@
     return api(withTenant('/conversations/' + encodeURIComponent(id))).then(
       /** @param {ConversationView} c */ function (c) {
         state.conversations[id] = c;
+        // The agent opened another conversation while this one loaded: showing it now would put one citizen's
+        // summary and transcript under the conversation the agent chose last.
+        if (state.current !== id) return;
         $('conversation').hidden = false;
         $('conv-title').textContent = 'Conversation ' + (CHANNEL[c.channel] || c.channel);
         $('conv-meta').textContent =

@@ -272,9 +272,11 @@
 
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   var refresh;
+  /** Two actions in a row, or an action during the refresh below: only the last timeline asked is drawn. */
+  var lastTimeline = G.latestOnly();
 
   function loadTimeline() {
-    return G.api(requestPath('/timeline')).then(function (body) {
+    return lastTimeline(G.api(requestPath('/timeline'))).then(function (body) {
       var list = G.byId('timeline');
       G.clear(list);
       body.items.forEach(function (/** @type {any} */ item) {

@@ -24,6 +24,7 @@
 
   /** @type {{ withTenant: (path: string) => string, charts: any[], wired: boolean }} */
   var state = { withTenant: G.withTenant, charts: [], wired: false };
+  var lastFigures = G.latestOnly();
 
   /** @param {Date} d */
   function isoDay(d) {
@@ -441,7 +442,7 @@
   function load() {
     if (!check()) return;
     G.byId('indicators').setAttribute('aria-busy', 'true');
-    G.api(state.withTenant('/indicators?' + query())).then(
+    lastFigures(G.api(state.withTenant('/indicators?' + query()))).then(
       function (view) {
         G.byId('indicators').removeAttribute('aria-busy');
         render(view);

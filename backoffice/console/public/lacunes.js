@@ -9,6 +9,7 @@
   var G = window.Guichet;
   /** @type {GuichetVocabulary | null} */
   var vocabulary = null;
+  var lastGroups = G.latestOnly();
 
   /** @param {number} n */
   function times(n) {
@@ -79,7 +80,8 @@
 
   function load() {
     var days = G.select('gap-days').value;
-    return G.api(G.withTenant('/knowledge-gaps?days=' + encodeURIComponent(days))).then(function (body) {
+    var groups = lastGroups(G.api(G.withTenant('/knowledge-gaps?days=' + encodeURIComponent(days))));
+    return groups.then(function (body) {
       var list = G.byId('gap-list');
       G.clear(list);
       body.groups.forEach(function (/** @type {any} */ g, /** @type {number} */ i) {

@@ -208,13 +208,17 @@
     ]);
   }
 
+  /** An earlier filter's page answering late is neither drawn nor appended to the list chosen since. */
+  var lastPage = G.latestOnly();
+
   /** @param {boolean} more */
   function load(more) {
     G.byId('requests-error').textContent = '';
     var params = queryOf(currentFilter());
     if (more && state.cursor) params.push('cursor=' + encodeURIComponent(state.cursor));
     params.push('limit=50');
-    return Promise.all([G.vocabulary(), api('/requests?' + params.join('&'))]).then(function (answers) {
+    var pending = lastPage(Promise.all([G.vocabulary(), api('/requests?' + params.join('&'))]));
+    return pending.then(function (answers) {
       state.vocabulary = answers[0];
       var page = answers[1];
       var body = G.byId('requests-body');

@@ -433,10 +433,20 @@
     return G.when(new Date().toISOString(), { date: true }).split('/').reverse().join('-');
   }
 
+  /** Another team's list, or an older one (with states the phone has since sent), answering late is not drawn. */
+  var lastList = G.latestOnly();
+
+  /**
+   * Draws the day's list. What it returns settles once the answer is in, drawn or passed over (a team chosen
+   * meanwhile), so that the start sends the queued actions after its first list either way; a list drawn is drawn
+   * before, its handlers being attached first.
+   * @returns {Promise<void>}
+   */
   function load() {
     var team = G.select('team').value;
     var query = '/interventions?plannedFor=' + today() + (team ? '&team=' + encodeURIComponent(team) : '');
-    return G.api(G.withTenant(query)).then(
+    var pending = G.api(G.withTenant(query));
+    lastList(pending).then(
       function (answer) {
         state.items = answer.items;
         G.byId('page-error').textContent = '';
@@ -451,7 +461,10 @@
         G.byId('page-error').textContent = e.message;
       },
     );
+    return pending.then(nothing, nothing);
   }
+
+  function nothing() {}
 
   function nearest() {
     if (!navigator.geolocation) {

@@ -9,6 +9,7 @@
   var G = window.Guichet;
   /** @type {GuichetVocabulary | null} */
   var vocabulary = null;
+  var lastList = G.latestOnly();
 
   /**
    * @param {HTMLSelectElement} select @param {Record<string, string>} labels @param {string} all
@@ -71,7 +72,8 @@
     if (commune) query.set('commune', commune);
     if (category) query.set('category', category);
     var qs = query.toString();
-    return G.api(G.withTenant('/territory/open-requests' + (qs ? '?' + qs : ''))).then(function (body) {
+    var list = lastList(G.api(G.withTenant('/territory/open-requests' + (qs ? '?' + qs : ''))));
+    return list.then(function (body) {
       var rows = G.byId('open-rows');
       G.clear(rows);
       body.items.forEach(function (/** @type {any} */ r) {
