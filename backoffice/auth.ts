@@ -1,7 +1,8 @@
 // Bearer API tokens. A token is 32 random bytes (base64url) with a `gch_` prefix; only its SHA-256 is
 // stored (a high-entropy secret needs no slow hash), looked up by that hash and compared in constant
 // time. ADMIN_TOKEN (environment) is the platform administrator that issues the first tokens.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { sameSecret } from '../bot/constant-time';
 import type { Logger } from '../bot/logger';
 import { GuichetError } from '../bot/errors';
 import type { Scope, TokenStore } from './ports';
@@ -98,7 +99,7 @@ export class Authenticator {
     if (!TOKEN_SHAPE.test(token)) return null;
     const hash = hashToken(token);
     const digest = Buffer.from(hash, 'hex');
-    if (this.adminHash && timingSafeEqual(digest, this.adminHash)) {
+    if (this.adminHash && sameSecret(digest, this.adminHash)) {
       return {
         tokenId: null,
         role: 'admin',
@@ -109,7 +110,7 @@ export class Authenticator {
       };
     }
     const stored = await this.options.store.findTokenByHash(hash);
-    if (!stored || !timingSafeEqual(Buffer.from(stored.tokenHash, 'hex'), digest)) return null;
+    if (!stored || !sameSecret(Buffer.from(stored.tokenHash, 'hex'), digest)) return null;
     const now = this.options.clock?.() ?? new Date();
     if (stored.revokedAt || (stored.expiresAt && stored.expiresAt <= now)) return null;
     this.touch(stored.id);

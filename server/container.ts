@@ -396,7 +396,7 @@ export async function createContainer(
           logger,
           intervalMs: config.OPEN_DATA_REFRESH_HOURS * 3_600_000,
           onFailure: 0,
-          run: () => openData.publisher.refreshAll(),
+          run: (signal) => openData.publisher.refreshAll(signal),
         })
       : undefined;
 
@@ -476,9 +476,8 @@ export async function createContainer(
     }),
     async close() {
       shuttingDown = true;
-      await retention?.stop();
-      await geocodingRetry?.stop();
-      await openDataRefresh?.stop();
+      // All told to stop at once (each ends after its step in progress), then awaited together.
+      await Promise.all([retention?.stop(), geocodingRetry?.stop(), openDataRefresh?.stop()]);
       territories.close();
       await backoffice.close();
       await webchat.close();

@@ -34,10 +34,10 @@ export class MediaIntake {
   ) {}
 
   /** Throws MediaTooLargeError or NotAnImageError (adapters/media/image.ts) for what is refused. */
-  async accept(tenantId: string, bytes: Buffer): Promise<AcceptedMedia> {
+  /** `key`: the channel's own (the web chat signs it for its conversation); a random one of the tenant otherwise. */
+  async accept(tenantId: string, bytes: Buffer, key: string = newMediaKey(tenantId)): Promise<AcceptedMedia> {
     if (bytes.length > this.maxBytes) throw new MediaTooLargeError(this.maxBytes);
     const image = await cleanImage(bytes);
-    const key = newMediaKey(tenantId);
     await this.store.put(key, { contentType: image.contentType, bytes: image.bytes });
     return {
       key,

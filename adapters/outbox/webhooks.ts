@@ -5,7 +5,8 @@
 // X-Guichet-Timestamp (unix seconds), X-Guichet-Signature: sha256=hex(HMAC-SHA256(secret, `${timestamp}.${body}`)).
 import { postPinned } from './pinned-post';
 import { NO_EXCEPTIONS, vetWebhookUrl, type Resolver, type WebhookAddressPolicy } from './webhook-address';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sameSecret } from '../../bot/constant-time';
 import type { SqlClient } from '../postgres';
 import { PermanentDeliveryError, type OutboxHandler } from './relay';
 
@@ -29,9 +30,7 @@ export function verifyWebhookSignature(
   if (!signature || !timestamp || !/^\d{1,12}$/.test(timestamp)) return false;
   const age = Math.abs((options.now ?? new Date()).getTime() / 1000 - Number(timestamp));
   if (age > (options.toleranceSeconds ?? 300)) return false;
-  const expected = Buffer.from(signWebhook(secret, timestamp, rawBody));
-  const given = Buffer.from(signature);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return sameSecret(signature, signWebhook(secret, timestamp, rawBody));
 }
 
 /**

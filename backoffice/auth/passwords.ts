@@ -1,6 +1,7 @@
 // Agents' passwords (embedded sign-in, no identity provider): node's scrypt, memory-hard, a random salt per
 // password, parameters stored with the hash so they can be raised later; compared in constant time.
-import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, scrypt as scryptCallback, type ScryptOptions } from 'node:crypto';
+import { sameSecret } from '../../bot/constant-time';
 
 const N = 2 ** 15;
 const R = 8;
@@ -39,7 +40,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
     Buffer.from(salt, 'base64url'),
     optionsFor(Number(n), Number(r), Number(p)),
   );
-  return key.length === expected.length && timingSafeEqual(key, expected);
+  return sameSecret(key, expected);
 }
 
 /** Verifying against this when no account matches takes as long as a real check (no account probing by timing). */

@@ -2,7 +2,8 @@
 // store, with idle and absolute timeouts. The cookie is httpOnly, SameSite=Lax and Secure (with the
 // __Host- prefix) when the public URL is https. State-changing requests made with the cookie must carry
 // the session's synchronizer token (X-CSRF-Token) and, when the browser sends one, a same-origin Origin.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sameSecret } from '../../bot/constant-time';
 import type { Request, Response } from 'express';
 import { GuichetError } from '../../bot/errors';
 import { hashToken, type Authenticator, type Principal } from '../auth';
@@ -101,9 +102,7 @@ export class SessionManager {
     if (origin !== undefined && origin !== this.origin && origin !== `${req.protocol}://${req.get('host')}`)
       throw new GuichetError('FORBIDDEN', 'Cross-origin request refused');
     const sent = req.get(CSRF_HEADER) ?? '';
-    const expected = Buffer.from(csrfToken);
-    const given = Buffer.from(sent);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    if (!sameSecret(sent, csrfToken))
       throw new GuichetError('FORBIDDEN', 'Missing or wrong X-CSRF-Token header');
   }
 

@@ -3,7 +3,7 @@
 // public-space reports (blurred positions, category, state and day only), and the open-data files. Server-rendered
 // HTML, French, readable without JavaScript; the bars are drawn in SVG next to the figures in the same table cells.
 import type { Territory } from '../../knowledge/territory';
-import { escapeHtml as e } from './html';
+import { escapeHtml as e } from '../../bot/html';
 import type { OpenDataSnapshot, Total } from './dataset';
 import { DATASET, LICENCE } from './export';
 

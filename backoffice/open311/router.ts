@@ -328,6 +328,10 @@ export function createOpen311Router(deps: Open311Deps): Router {
         if (input.phone && !phone) throw open311Error(400, 'phone: not a phone number');
         const photoUrl =
           typeof attributes['photo.url'] === 'string' ? attributes['photo.url'] : input.media_url;
+        // A link to the client's own copy. Never a stored photo's internal `media:` URL: a published photo's key
+        // is public, and the photo belongs to the report it came with (deleted with that report's personal data).
+        if (photoUrl && !/^https?:\/\//i.test(photoUrl))
+          throw open311Error(400, 'media_url: an http(s) link to the photo');
         const candidate = {
           category: input.service_code,
           description:

@@ -10,8 +10,15 @@ const BASIC =
 /** Extension table: each costs an escape septet plus its own. */
 const EXTENSION = '^{}\\[~]|€\f';
 
-const basicSet = new Set(BASIC);
-const extensionSet = new Set(EXTENSION);
+/**
+ * Septets per UTF-16 code unit: 1 in the default alphabet, 2 in the extension table, 0 for any other (a
+ * surrogate too: no GSM character lies outside the BMP). A table, not Sets of one-character strings: the SMS
+ * renderer measures every candidate page of every answer, and string iteration with two Set lookups per
+ * character was the renderer's main cost (BENCHMARKS.md).
+ */
+const SEPTETS = new Uint8Array(0x10000);
+for (const ch of BASIC) SEPTETS[ch.charCodeAt(0)] = 1;
+for (const ch of EXTENSION) SEPTETS[ch.charCodeAt(0)] = 2;
 
 export type SmsEncoding = 'GSM-7' | 'UCS-2';
 
@@ -22,12 +29,19 @@ export const UCS2_PART = 67;
 /** Twilio refuses bodies longer than this (and recommends staying under 320). */
 export const MAX_SMS_CHARS = 1600;
 
-export const isGsm7Char = (ch: string): boolean => basicSet.has(ch) || extensionSet.has(ch);
+export const isGsm7Char = (ch: string): boolean => ch.length === 1 && SEPTETS[ch.charCodeAt(0)] !== 0;
 export function isGsm7(text: string): boolean {
-  // Iterated, not spread into an array: the SMS renderer asks this many times per answer (page fitting).
-  for (const ch of text) if (!isGsm7Char(ch)) return false;
+  for (let i = 0; i < text.length; i++) if (SEPTETS[text.charCodeAt(i)] === 0) return false;
   return true;
 }
+
+/** Whether a UCS-2 character starts at `i` as a surrogate pair (2 units never cut across parts). */
+const pairAt = (text: string, i: number): boolean => {
+  const unit = text.charCodeAt(i);
+  if (unit < 0xd800 || unit > 0xdbff) return false;
+  const next = text.charCodeAt(i + 1);
+  return next >= 0xdc00 && next <= 0xdfff;
+};
 
 /** The characters that force UCS-2, in order of appearance (deduplicated): useful in logs and tests. */
 export const nonGsm7Chars = (text: string): string[] => [...new Set([...text].filter((c) => !isGsm7Char(c)))];
@@ -46,18 +60,23 @@ export interface SegmentInfo {
 export function smsSegments(text: string): SegmentInfo {
   if (text.length === 0) return { encoding: 'GSM-7', units: 0, segments: 0 };
   const gsm = isGsm7(text);
-  // Two passes over the characters rather than an array of their costs: the renderer calls this for every
-  // candidate page it tries, and those arrays were most of the SMS rendering's garbage.
-  const cost = (ch: string): number => (gsm ? (extensionSet.has(ch) ? 2 : 1) : ch.length);
-  let units = 0;
-  for (const ch of text) units += cost(ch);
+  let units = text.length; // UCS-2: UTF-16 code units
+  if (gsm) {
+    units = 0;
+    for (let i = 0; i < text.length; i++) units += SEPTETS[text.charCodeAt(i)]!;
+  }
   const single = gsm ? GSM7_SINGLE : UCS2_SINGLE;
   if (units <= single) return { encoding: gsm ? 'GSM-7' : 'UCS-2', units, segments: 1 };
   const part = gsm ? GSM7_PART : UCS2_PART;
   let segments = 1;
   let used = 0;
-  for (const ch of text) {
-    const c = cost(ch);
+  for (let i = 0; i < text.length; i++) {
+    let c = 1;
+    if (gsm) c = SEPTETS[text.charCodeAt(i)]!;
+    else if (pairAt(text, i)) {
+      c = 2;
+      i++;
+    }
     if (used + c > part) {
       segments += 1;
       used = 0;

@@ -26,6 +26,7 @@ import { presentReplies } from './present';
 import {
   CONVERSATION_ID_PATTERN,
   conversationToken,
+  isConversationMedia,
   newConversationId,
   verifyConversationToken,
 } from './conversation-token';
@@ -245,6 +246,13 @@ export function createWebchatRouter(deps: WebchatDeps): Router {
     } else {
       conversationId = newConversationId();
     }
+    // Only photos uploaded in this conversation (their keys are signed for it at the upload).
+    if (
+      body.media?.some(
+        (m) => !isConversationMedia(deps.secret, tenant.id, conversationId, mediaKeyOf(m.url) ?? ''),
+      )
+    )
+      throw new GuichetError('BAD_REQUEST', 'media: the photo was not uploaded in this conversation');
     const token = conversationToken(deps.secret, tenant.id, conversationId);
     const answer = await answerTurn(
       deps.engine,

@@ -7,7 +7,7 @@ import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { GuichetError } from '../../bot/errors';
 import { MediaTooLargeError, NotAnImageError, megabytesFr, type MediaIntake } from '../../adapters/media';
-import { CONVERSATION_ID_PATTERN, verifyConversationToken } from './conversation-token';
+import { CONVERSATION_ID_PATTERN, conversationMediaKey, verifyConversationToken } from './conversation-token';
 import { assertOriginAllowed, tenantKeyOf, type OriginPolicy } from './cors';
 import type { WebchatTenants } from './tenants';
 
@@ -75,7 +75,11 @@ export function createWebchatUploadRouter(deps: WebchatUploadDeps): Router {
     const bytes = await readBody(req, deps.intake.maxBytes);
     if (bytes.length === 0) throw new GuichetError('BAD_REQUEST', 'La photo est vide.');
     try {
-      const saved = await deps.intake.accept(tenant.id, bytes);
+      const saved = await deps.intake.accept(
+        tenant.id,
+        bytes,
+        conversationMediaKey(deps.secret, tenant.id, query.data.conversationId),
+      );
       res.set('Cache-Control', 'no-store');
       res.status(201).json({
         url: saved.url,

@@ -3,6 +3,7 @@
 // short notice and can point here. Territory text is escaped: it is content, never markup.
 import { Router } from 'express';
 import { z } from 'zod';
+import { escapeHtml } from '../../bot/html';
 import type { Territory, TerritoryProvider } from '../../knowledge/territory';
 
 const Query = z.object({
@@ -15,13 +16,6 @@ const Query = z.object({
     .optional(),
   lang: z.enum(['fr', 'en']).optional(),
 });
-
-export function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
-}
 
 /** The territory named by id or by web chat key (what the widget knows); the only one when there is one. */
 function territoryOf(territories: TerritoryProvider, key: string | undefined): Territory | undefined {

@@ -319,6 +319,14 @@ describe('the public page and the open-data files', () => {
     expect(await container.openDataRefresh?.runOnce()).toBe(container.territories.current().list().length);
   });
 
+  test('a server stopping during the daily job ends it before the next territory (SIGTERM is not held)', async () => {
+    const job = container.openDataRefresh!;
+    expect(container.territories.current().list().length).toBeGreaterThan(1);
+    const run = job.runOnce(); // the first territory's build starts at once
+    await job.stop();
+    expect(await run).toBe(1); // that one finished, no other began
+  });
+
   test('an unknown territory is a 404, the page in French', async () => {
     const page = await api().get('/territoire/nulle-part/');
     expect(page.status).toBe(404);

@@ -350,6 +350,20 @@ describe('Open311 GeoReport v2', () => {
         400,
         /phone/,
       ],
+      // A stored photo's internal URL (a published one's key is public) is not a client's to attach: its
+      // deletion with this report's anonymisation would take it from the report it belongs to.
+      [
+        {
+          api_key: key,
+          service_code: 'voirie',
+          lat: '47',
+          long: '5',
+          description: 'Trou',
+          media_url: 'media:val-de-loue/AAAAAAAAAAAAAAAAAAAAAAAA',
+        },
+        400,
+        /media_url: .*http/,
+      ],
     ];
     for (const [body, status, pattern] of cases) {
       const res = await api().post('/open311/v2/requests.json').type('form').send(body);

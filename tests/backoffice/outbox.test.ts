@@ -15,13 +15,12 @@ import {
   ADMIN_TOKEN,
   backofficeContainer,
   bearer,
-  incidentPayload,
+  CONTAINER_TIMEOUT_MS,
+  eventually,
   issueToken,
   record,
   rows,
-  seedConversation,
-  eventually,
-  CONTAINER_TIMEOUT_MS,
+  seedReportInVerniere,
 } from './support';
 
 const DeliveryPage = pageOf(DeliveryViewSchema);
@@ -114,17 +113,7 @@ describe('outbox relay and webhooks', () => {
         });
       expect(created.status).toBe(201);
       secret = created.body.secret;
-      const seeded = await seedConversation(container, {
-        tenantId: DEMO_TENANT,
-        requests: [
-          {
-            type: 'report_incident',
-            authorityId: 'commune-verniere',
-            communeId: 'verniere',
-            payload: incidentPayload('voirie', 'Trou'),
-          },
-        ],
-      });
+      const seeded = await seedReportInVerniere(container, { category: 'voirie', description: 'Trou' });
       const [reference] = seeded.references;
       const delivery = `webhook:${created.body.id}:request.created:${reference}`;
       const row = async () =>

@@ -6,7 +6,7 @@ import request from 'supertest';
 import type { Channel } from '../../bot/messages';
 import type { JsonValue, NewRequest } from '../../bot/ports';
 import type { Container, ContainerOverrides } from '../../server/container';
-import { createTestContainer } from '../support/harness';
+import { createTestContainer, DEMO_TENANT } from '../support/harness';
 
 /** Building a container boots PGlite (WASM): seconds alone, much longer on a loaded CI machine. */
 export const CONTAINER_TIMEOUT_MS = 120_000;
@@ -125,6 +125,33 @@ export const incidentPayload = (
   geocoding: 'ok',
   ...extra,
 });
+
+/**
+ * A citizen's incident report in Vernière (the demo territory's first commune), with the conversation it came
+ * from: `extra` goes into the payload (a photo, a contact), `location` onto the request.
+ */
+export function seedReportInVerniere(
+  container: Container,
+  report: {
+    category: string;
+    description: string;
+    extra?: Record<string, unknown>;
+    location?: { lat: number; lon: number };
+  },
+): Promise<Seeded> {
+  return seedConversation(container, {
+    tenantId: DEMO_TENANT,
+    requests: [
+      {
+        type: 'report_incident',
+        authorityId: 'commune-verniere',
+        communeId: 'verniere',
+        payload: incidentPayload(report.category, report.description, report.extra),
+        ...(report.location ? { location: report.location } : {}),
+      },
+    ],
+  });
+}
 
 /** Rows of a SQL query on the container's store (tests look at what was committed). */
 export async function rows<R extends object = Record<string, unknown>>(

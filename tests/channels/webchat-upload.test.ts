@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import request from 'supertest';
 import { mediaKeyOf } from '../../bot/ports';
 import type { Container } from '../../server/container';
-import { createTestContainer } from '../support/harness';
+import { createTestContainer, DEMO_TENANT } from '../support/harness';
 import { PHOTO_POSITION, jpegWithGps, plainPng } from '../support/photos';
 
 const HOOK_TIMEOUT_MS = 120_000;
@@ -154,6 +154,29 @@ describe('POST /channels/webchat/media', () => {
     await send([{ url: 'media:autre-commune/AAAAAAAAAAAAAAAAAAAAAAAA' }]).expect(400);
     // Neither text nor photo: nothing to say.
     await send([]).expect(400);
+  });
+
+  it('refuses a photo of this territory uploaded in another conversation (a published photo’s key is public)', async () => {
+    const mine = await conversation();
+    const other = await conversation();
+    const { body } = await upload(other, await jpegWithGps()).expect(201);
+    const stored = await container.media.accept(DEMO_TENANT, await jpegWithGps()); // e.g. an MMS of the territory
+    for (const url of [body.url as string, stored.url]) {
+      const res = await api()
+        .post('/channels/webchat/messages')
+        .set('Content-Type', 'application/json')
+        .send(
+          JSON.stringify({
+            tenant: 'demo',
+            conversationId: mine.conversationId,
+            token: mine.token,
+            text: '',
+            media: [{ url }],
+          }),
+        )
+        .expect(400);
+      expect(res.body.error.message).toMatch(/not uploaded in this conversation/);
+    }
   });
 });
 

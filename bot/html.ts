@@ -1,4 +1,5 @@
-// Territory names and labels are content, never markup.
+// HTML pages the server writes itself (the privacy notice, the open-data page): names, labels and texts are
+// content, never markup.
 export function escapeHtml(text: string): string {
   return text.replace(
     /[&<>"']/g,
