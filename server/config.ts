@@ -30,6 +30,8 @@ export const ConfigSchema = z
         .optional(),
     ),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    /** How long a query waits for a pooled connection (or a new one) before it fails (see docs/configuration.md). */
+    DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
     /** Turns that record only the transcript do not wait for PostgreSQL's WAL flush (see docs/configuration.md). */
     DATABASE_ASYNC_TRANSCRIPT_COMMIT: bool.default(true),
     REDIS_URL: z.preprocess(

@@ -120,6 +120,7 @@ export async function createContainer(
         ? MEMORY_DATA_DIR
         : path.resolve(config.DATA_DIR, 'pglite'),
     poolSize: config.DATABASE_POOL_SIZE,
+    connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
     asyncTranscriptCommit: config.DATABASE_ASYNC_TRANSCRIPT_COMMIT,
     schema: overrides.databaseSchema,
   });
