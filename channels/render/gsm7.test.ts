@@ -1,4 +1,13 @@
-import { isGsm7, isGsm7Char, nonGsm7Chars, smsSegments, transliterateToGsm7 } from './gsm7';
+import {
+  fitsSegments,
+  isGsm7,
+  isGsm7Char,
+  joinSizes,
+  nonGsm7Chars,
+  sizeOf,
+  smsSegments,
+  transliterateToGsm7,
+} from './gsm7';
 
 describe('GSM 03.38 alphabet', () => {
   it.each([
@@ -184,6 +193,32 @@ describe('smsSegments against the rule as written (3GPP TS 23.038), on random te
       for (let i = 0; i < length; i++)
         text += alphabet[Math.floor(random() * (gsmOnly ? 6 : alphabet.length))];
       expect({ text, ...smsSegments(text) }).toEqual({ text, ...reference(text) });
+    }
+  });
+
+  it('fitsSegments, decided from sizes summed over the pieces, agrees with the rule near every part boundary', () => {
+    // Texts of a few units around two and three full parts, where an escaped character or a surrogate pair at
+    // a boundary adds a segment.
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let n = 0; n < 2000; n++) {
+      const gsm = random() < 0.6;
+      const [part, alphabet] = gsm ? [153, ['a', 'é', '€', '{']] : [67, ['a', 'ç', '😀']];
+      const target = part * (2 + Math.floor(random() * 2)) - 3 + Math.floor(random() * 6);
+      let text = gsm ? '' : 'ç';
+      for (let units = text.length; units < target;) {
+        const ch = alphabet[Math.floor(random() * alphabet.length)]!;
+        text += ch;
+        units += gsm && EXTENSION.has(ch) ? 2 : ch.length;
+      }
+      const cut = Math.floor(random() * text.length);
+      expect(joinSizes(sizeOf(text.slice(0, cut)), sizeOf(text.slice(cut)))).toEqual(sizeOf(text));
+      for (const budget of [2, 3, 4])
+        expect({ text, budget, fits: fitsSegments(text, budget) }).toEqual({
+          text,
+          budget,
+          fits: reference(text).segments <= budget,
+        });
     }
   });
 });

@@ -88,7 +88,59 @@ export function smsSegments(text: string): SegmentInfo {
 
 /** True when `text` needs at most `budget` segments and 1,600 characters. */
 export function fitsSegments(text: string, budget: number): boolean {
-  return text.length <= MAX_SMS_CHARS && smsSegments(text).segments <= budget;
+  return sizeFits(sizeOf(text), budget, () => text);
+}
+
+/**
+ * What decides a text's segments, up to where the parts' boundaries fall: additive over concatenation
+ * (joinSizes), so a pager measures each line once instead of every candidate page again.
+ */
+export interface SmsSize {
+  /** UTF-16 code units. */
+  chars: number;
+  /** Septets of its GSM-7 characters. */
+  septets: number;
+  /** Only GSM-7 characters. */
+  gsm: boolean;
+}
+
+export function sizeOf(text: string): SmsSize {
+  let septets = 0;
+  let gsm = true;
+  for (let i = 0; i < text.length; i++) {
+    const s = SEPTETS[text.charCodeAt(i)]!;
+    if (s === 0) gsm = false;
+    septets += s;
+  }
+  return { chars: text.length, septets, gsm };
+}
+
+export const joinSizes = (...sizes: SmsSize[]): SmsSize => {
+  let chars = 0;
+  let septets = 0;
+  let gsm = true;
+  for (const size of sizes) {
+    chars += size.chars;
+    septets += size.septets;
+    gsm &&= size.gsm;
+  }
+  return { chars, septets, gsm };
+};
+
+/**
+ * fitsSegments from the size alone when it tells: every part of a long message carries its nominal units or
+ * one less (an escaped character or a surrogate pair is never cut), so ceil(units / part) and
+ * ceil(units / (part - 1)) bound its segments. Only in between is `text` split as a handset would.
+ */
+export function sizeFits(size: SmsSize, budget: number, text: () => string): boolean {
+  if (size.chars > MAX_SMS_CHARS) return false;
+  if (size.chars === 0) return budget >= 0;
+  const units = size.gsm ? size.septets : size.chars;
+  if (units <= (size.gsm ? GSM7_SINGLE : UCS2_SINGLE)) return budget >= 1;
+  const part = size.gsm ? GSM7_PART : UCS2_PART;
+  if (Math.ceil(units / (part - 1)) <= budget) return true;
+  if (Math.ceil(units / part) > budget) return false;
+  return smsSegments(text()).segments <= budget;
 }
 
 /** Explicit replacements for the non-GSM characters French text is full of. */

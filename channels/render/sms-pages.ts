@@ -4,7 +4,7 @@
 // line longer than a page is split at sentence ends, then between words. Every page but the last ends
 // with the instruction to ask for the next ("Répondez SUITE…"); the part the citizen must answer (the
 // numbered menu and its instruction) is kept whole on the last page.
-import { fitsSegments } from './gsm7';
+import { joinSizes, sizeFits, sizeOf, type SmsSize } from './gsm7';
 import type { RenderLocale } from './plain';
 
 const SEPARATOR = '\n';
@@ -28,38 +28,63 @@ export function isMoreRequest(body: string): boolean {
 export const moreInstruction = (locale: RenderLocale): string =>
   locale === 'en' ? 'Reply MORE to read on.' : 'Répondez SUITE pour la suite.';
 
-/** Splits `text` into pieces for which `fits` holds: at sentence ends, else between words, else anywhere. */
-export function splitToFit(text: string, fits: (s: string) => boolean): string[] {
-  if (fits(text)) return [text];
+/** Whether a piece of this size fits (its text asked for only when the size cannot tell; see sizeFits). */
+export type Fits = (size: SmsSize, text: () => string) => boolean;
+
+const fitsText = (fits: Fits, text: string): boolean => fits(sizeOf(text), () => text);
+
+/** Splits `text` into pieces that fit: at sentence ends, else between words, else anywhere. */
+export function splitToFit(text: string, fits: Fits): string[] {
+  if (fitsText(fits, text)) return [text];
   const sentences = text.split(/(?<=[^\d\s][.!?])\s+/u);
   if (sentences.length > 1) return pack(sentences, ' ', fits);
   const words = text.split(/\s+/u);
   if (words.length > 1) return pack(words, ' ', fits);
-  // One unbreakable word longer than a page (a very long link): cut by characters.
-  const chars = [...text];
+  // One unbreakable word longer than a page (a very long link): cut by characters (each kept, even one that
+  // would not fit alone).
   const out: string[] = [];
   let current = '';
-  for (const ch of chars) {
-    if (current && !fits(current + ch)) {
+  let currentSize = sizeOf('');
+  for (const ch of text) {
+    const size = joinSizes(currentSize, sizeOf(ch));
+    if (current && !fits(size, () => current + ch)) {
       out.push(current);
-      current = '';
+      current = ch;
+      currentSize = sizeOf(ch);
+    } else {
+      current += ch;
+      currentSize = size;
     }
-    current += ch;
   }
   if (current) out.push(current);
   return out;
 }
 
-/** Greedy packing of `parts` joined by `joiner`; a part that does not fit alone is split further. */
-function pack(parts: string[], joiner: string, fits: (s: string) => boolean): string[] {
+/**
+ * Greedy packing of `parts` joined by `joiner`; a part that does not fit alone is split further. Each part is
+ * measured once and a candidate's size is the sum of its parts' (the pager used to measure every candidate
+ * page whole: quadratic in its lines, and the main cost of rendering an SMS).
+ */
+function pack(parts: string[], joiner: string, fits: Fits): string[] {
+  const joinerSize = sizeOf(joiner);
   const out: string[] = [];
   let current = '';
-  for (const part of parts.flatMap((p) => (fits(p) ? [p] : splitToFit(p, fits)))) {
-    const candidate = current ? `${current}${joiner}${part}` : part;
-    if (fits(candidate)) current = candidate;
-    else {
-      if (current) out.push(current);
-      current = part;
+  let currentSize = sizeOf('');
+  for (const whole of parts) {
+    const wholeSize = sizeOf(whole);
+    const pieces = fits(wholeSize, () => whole) ? [whole] : splitToFit(whole, fits);
+    for (const part of pieces) {
+      const size = pieces.length === 1 ? wholeSize : sizeOf(part);
+      const candidateSize = current ? joinSizes(currentSize, joinerSize, size) : size;
+      const candidate = () => (current ? `${current}${joiner}${part}` : part);
+      if (fits(candidateSize, candidate)) {
+        current = candidate();
+        currentSize = candidateSize;
+      } else {
+        if (current) out.push(current);
+        current = part;
+        currentSize = size;
+      }
     }
   }
   if (current) out.push(current);
@@ -71,14 +96,17 @@ function pack(parts: string[], joiner: string, fits: (s: string) => boolean): st
  * in a page on its own. `footer` ends every page but the last (empty: the pages are all sent at once).
  */
 export function paginate(head: string, keep: string, budget: number, footer: string): string[] {
-  const fitsLast = (s: string) => fitsSegments(s, budget);
-  const fitsPage = footer ? (s: string) => fitsSegments(`${s}${SEPARATOR}${footer}`, budget) : fitsLast;
+  const fitsLast: Fits = (size, text) => sizeFits(size, budget, text);
+  const footerSize = joinSizes(sizeOf(SEPARATOR), sizeOf(footer));
+  const fitsPage: Fits = footer
+    ? (size, text) => sizeFits(joinSizes(size, footerSize), budget, () => `${text()}${SEPARATOR}${footer}`)
+    : fitsLast;
   const whole = [head.trim(), keep.trim()].filter(Boolean).join(SEPARATOR);
-  if (fitsLast(whole)) return whole ? [whole] : [];
+  if (fitsText(fitsLast, whole)) return whole ? [whole] : [];
 
   let headLines = head.trim() ? head.trim().split(SEPARATOR) : [];
   let tail = keep.trim();
-  if (tail && !fitsLast(tail)) {
+  if (tail && !fitsText(fitsLast, tail)) {
     // A menu longer than a page: paged like the rest, its instruction then ends the last page.
     headLines = [...headLines, ...tail.split(SEPARATOR)];
     tail = '';
@@ -87,7 +115,7 @@ export function paginate(head: string, keep: string, budget: number, footer: str
   if (tail) {
     const last = pages.pop();
     const candidate = last ? `${last}${SEPARATOR}${tail}` : tail;
-    if (fitsLast(candidate)) pages.push(candidate);
+    if (fitsText(fitsLast, candidate)) pages.push(candidate);
     else pages.push(...(last ? [last] : []), tail);
   }
   return pages.map((p, i) => (i < pages.length - 1 && footer ? `${p}${SEPARATOR}${footer}` : p));
