@@ -202,23 +202,27 @@ const TRANSLITERATIONS: Record<string, string> = {
  * (emoji, symbols) is dropped. GSM-7 letters such as é, è, à, ù, É, Ç are kept as they are.
  */
 export function transliterateToGsm7(text: string): string {
-  let out = '';
   // French guillemets carry inner spaces ("« gratuit »"); plain quotes do not.
   const source = text.replace(/«[\s\u00A0\u202F]*/g, '«').replace(/[\s\u00A0\u202F]*»/g, '»');
-  for (const ch of source) {
-    if (isGsm7Char(ch)) {
-      out += ch;
-      continue;
-    }
-    const mapped = TRANSLITERATIONS[ch];
-    if (mapped !== undefined) {
-      out += mapped;
-      continue;
-    }
-    const stripped = ch.normalize('NFD').replace(/\p{M}/gu, '');
-    if (stripped.length > 0 && isGsm7(stripped)) out += stripped;
-    // Anything else (emoji, pictographs, variation selectors, zero-width joiners) is dropped.
-  }
-  // Dropped emoji may leave doubled spaces behind.
-  return out.replace(/ {2,}/g, ' ').replace(/ +\n/g, '\n');
+  // Only the characters outside the alphabet are visited (a character loop built the string again one
+  // character at a time: the largest allocation of an SMS turn, BENCHMARKS.md).
+  return (
+    source
+      .replace(NOT_GSM7, plainForm)
+      // Dropped emoji may leave doubled spaces behind.
+      .replace(/ {2,}/g, ' ')
+      .replace(/ +\n/g, '\n')
+  );
+}
+
+/** One character outside the GSM-7 alphabets (a whole code point: an emoji is one match). */
+const NOT_GSM7 = new RegExp(`[^${(BASIC + EXTENSION).replace(/[\\\]^-]/g, '\\$&')}]`, 'gu');
+
+/** A character's GSM-7 form: its known replacement, else the letter without its accent, else nothing. */
+function plainForm(ch: string): string {
+  const mapped = TRANSLITERATIONS[ch];
+  if (mapped !== undefined) return mapped;
+  const stripped = ch.normalize('NFD').replace(/\p{M}/gu, '');
+  // Anything else (emoji, pictographs, variation selectors, zero-width joiners) is dropped.
+  return stripped.length > 0 && isGsm7(stripped) ? stripped : '';
 }

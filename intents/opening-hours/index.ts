@@ -13,7 +13,7 @@ import {
   weekSummary,
 } from '../../knowledge/opening-hours';
 import { fold } from '../../knowledge/retrieval';
-import { findCommune, type Facility, type Territory } from '../../knowledge/territory';
+import { findCommune, foldedNames, hasWords, type Facility, type Territory } from '../../knowledge/territory';
 import { territoryOf, type IntentDeps } from '../deps';
 import { cachedAnswer, minuteOf } from './answer-cache';
 
@@ -112,13 +112,22 @@ export function createOpeningHours(deps: IntentDeps): IntentModule {
   };
 }
 
+/** The message folded, once per turn (several checks below read it). */
+const foldedMessages = new WeakMap<object, string>();
+function folded(ctx: TurnContext): string {
+  let text = foldedMessages.get(ctx.message);
+  if (text === undefined) {
+    text = fold(ctx.message.text);
+    foldedMessages.set(ctx.message, text);
+  }
+  return text;
+}
+
 /** Facilities the message names: by name/alias, else by kind, narrowed by a commune when one is named. */
 function matchFacilities(ctx: TurnContext, territory: Territory, within?: string[]): Facility[] {
-  const text = ` ${fold(ctx.message.text)} `;
+  const text = ` ${folded(ctx)} `;
   const pool = within ? territory.facilities.filter((f) => within.includes(f.id)) : territory.facilities;
-  const byName = pool.filter((f) =>
-    [f.name, ...f.aliases].some((n) => fold(n).length > 3 && text.includes(` ${fold(n)} `)),
-  );
+  const byName = pool.filter((f) => foldedNames(f).some((n) => n.length > 3 && hasWords(text, n)));
   const kinds = ctx.nlu.entities.filter((e) => e.type === 'facility').map((e) => e.value);
   const commune = communeOf(ctx, territory);
   let found = byName.length > 0 ? byName : pool.filter((f) => kinds.includes(f.kind));
@@ -133,7 +142,7 @@ function matchFacilities(ctx: TurnContext, territory: Territory, within?: string
 
 /** A follow-up about the place just answered: a day, "now", "et …", or a pronoun ("elle ferme quand ?"). */
 function refersToLastPlace(ctx: TurnContext): boolean {
-  const text = fold(ctx.message.text);
+  const text = folded(ctx);
   return (
     ctx.nlu.entities.some((e) => e.type === 'date') ||
     STATUS_QUESTION.test(text) ||
@@ -146,7 +155,7 @@ function asksAboutHours(ctx: TurnContext): boolean {
   return (
     ctx.nlu.intent === 'opening_hours' ||
     ctx.nlu.entities.some((e) => e.type === 'date') ||
-    STATUS_QUESTION.test(fold(ctx.message.text))
+    STATUS_QUESTION.test(folded(ctx))
   );
 }
 
@@ -170,9 +179,8 @@ function communeOf(ctx: TurnContext, territory: Territory): string | undefined {
   const entity = ctx.nlu.entities.find((e) => e.type === 'commune');
   if (entity)
     return findCommune(territory, entity.value)?.id ?? findCommune(territory, entity.text ?? '')?.id;
-  const text = ` ${fold(ctx.message.text)} `;
-  return territory.communes.find((c) => [c.name, ...c.aliases].some((n) => text.includes(` ${fold(n)} `)))
-    ?.id;
+  const text = ` ${folded(ctx)} `;
+  return territory.communes.find((c) => foldedNames(c).some((n) => hasWords(text, n)))?.id;
 }
 
 function answer(
@@ -182,10 +190,9 @@ function answer(
   date: string | undefined,
   statusAsked?: boolean,
 ) {
-  const statusQuestion = statusAsked ?? STATUS_QUESTION.test(fold(ctx.message.text));
+  const statusQuestion = statusAsked ?? STATUS_QUESTION.test(folded(ctx));
   // "ouvert maintenant ?" is about this minute, not about today's hours (the NLU reads "maintenant" as today).
-  if (NOW_QUESTION.test(fold(ctx.message.text)) && date === isoDateIn(ctx.now, territory.timeZone))
-    date = undefined;
+  if (NOW_QUESTION.test(folded(ctx)) && date === isoDateIn(ctx.now, territory.timeZone)) date = undefined;
   if (candidates.length > 0) remember(ctx, candidates);
   if (candidates.length === 0) {
     askWhich(ctx, territory.facilities, { date, status: statusQuestion });

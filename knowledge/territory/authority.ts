@@ -1,6 +1,8 @@
 // Which authority handles a request: the commune for schools and roads, the intercommunalité for waste,
 // as the territory's `competences` say. A 'type:category' competence beats a plain 'type' one.
 import type { Authority, Commune, Territory } from './schema';
+import { fold } from '../retrieval/text';
+import { foldedNames } from './names';
 
 function candidates(authorities: readonly Authority[], requestType: string, category?: string): Authority[] {
   if (category) {
@@ -39,18 +41,6 @@ export function findCommune(territory: Territory, query: string): Commune | unde
   const q = fold(query);
   return territory.communes.find(
     (c) =>
-      c.id === query ||
-      c.insee === query ||
-      c.postcodes.includes(query.trim()) ||
-      fold(c.name) === q ||
-      c.aliases.some((a) => fold(a) === q),
+      c.id === query || c.insee === query || c.postcodes.includes(query.trim()) || foldedNames(c).includes(q),
   );
 }
-
-const fold = (s: string): string =>
-  s
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();

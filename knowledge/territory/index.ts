@@ -3,3 +3,4 @@ export * from './schema';
 export * from './loader';
 export { TerritoryError, type TerritoryIssue } from './errors';
 export { competentAuthority, findCommune } from './authority';
+export { foldedNames, hasWords } from './names';

@@ -1,4 +1,5 @@
 // Commune names from the territory vocabulary ("Saint-Jean", "st jean" → its id).
+import { hasWords } from '../../words';
 import type { AnalyzeOptions } from '../types';
 
 type Communes = NonNullable<NonNullable<AnalyzeOptions['vocabulary']>['communes']>;
@@ -18,6 +19,19 @@ export interface CommuneHit {
   name: string;
 }
 
+/** Each name's words, normalised once per vocabulary (the tenant's, built once per territory), not per message. */
+const keysOf = new WeakMap<Communes, { id: string; name: string; key: string }[]>();
+function keys(communes: Communes): { id: string; name: string; key: string }[] {
+  let list = keysOf.get(communes);
+  if (!list) {
+    list = communes.flatMap((c) =>
+      c.names.map((name) => ({ id: c.id, name, key: normalise(name).join(' ') })),
+    );
+    keysOf.set(communes, list);
+  }
+  return list;
+}
+
 /** Longest commune name found as a whole-word sequence in the text. */
 export function findCommune(text: string, communes: Communes | undefined): CommuneHit | undefined {
   if (!communes || communes.length === 0) return undefined;
@@ -25,13 +39,10 @@ export function findCommune(text: string, communes: Communes | undefined): Commu
   const joined = ` ${words.join(' ')} `;
   let best: CommuneHit | undefined;
   let bestLength = 0;
-  for (const c of communes) {
-    for (const name of c.names) {
-      const key = normalise(name).join(' ');
-      if (key.length > bestLength && key.length > 0 && joined.includes(` ${key} `)) {
-        best = { id: c.id, name };
-        bestLength = key.length;
-      }
+  for (const { id, name, key } of keys(communes)) {
+    if (key.length > bestLength && key.length > 0 && hasWords(joined, key)) {
+      best = { id, name };
+      bestLength = key.length;
     }
   }
   return best;
