@@ -27,6 +27,10 @@ export async function createTestContainer(
     // Background jobs off unless a test asks for them: they only add noise to tests about something else.
     OUTBOX_RELAY: 'false',
     RETENTION_INTERVAL_MINUTES: '0',
+    // Tests check behaviour, not PostgreSQL's speed: on a saturated CI machine (other suites creating and dropping
+    // databases) a burst of turns once waited more than the default 3 s for a pooled connection, and those turns
+    // answered the degraded message a production server would have given. The wait itself has its own test.
+    DATABASE_CONNECT_TIMEOUT_MS: '20000',
     ...env,
   });
   // Without a DATABASE_URL of its own, a container gets a throwaway database: a copy of the migrated template on
