@@ -183,6 +183,7 @@ function lookupNs(n: number): number {
       },
       folder: id,
       packed: Buffer.alloc(0),
+      packedFaq: Buffer.alloc(0),
     });
     cache.set(id, { id } as Territory);
   }
