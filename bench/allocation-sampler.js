@@ -1,0 +1,50 @@
+// Preloaded into the server by `BENCH_NODE_ARGS="--require ./bench/allocation-sampler.js" npm run bench`:
+// from 2.5 s after the first SMS webhook (past the bench's 2 s warm-up) it samples every allocation for 5 s,
+// collected objects included (node's --heap-prof keeps only what is still alive), then writes the profile and
+// the number of SMS webhooks received meanwhile to ALLOCATION_PROFILE (default
+// $TMPDIR/guichet-allocations.json). `npx tsx bench/allocation-summary.ts` turns it into bytes per turn.
+// Plain JavaScript (CommonJS): --require runs before the compiled server, without a TypeScript loader.
+const inspector = require('node:inspector');
+const http = require('node:http');
+const { writeFileSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const path = require('node:path');
+
+const OUT = process.env.ALLOCATION_PROFILE || path.join(tmpdir(), 'guichet-allocations.json');
+const session = new inspector.Session();
+session.connect();
+let started = false;
+let sampling = false;
+let turns = 0;
+const emit = http.Server.prototype.emit;
+http.Server.prototype.emit = function (event, request, ...rest) {
+  if (event === 'request' && request.url.startsWith('/channels/twilio/sms')) {
+    if (sampling) turns += 1;
+    if (!started) {
+      started = true;
+      setTimeout(start, 2500).unref();
+    }
+  }
+  return emit.call(this, event, request, ...rest);
+};
+
+function start() {
+  const options = {
+    samplingInterval: 8192,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  };
+  session.post('HeapProfiler.startSampling', options, (error) => {
+    if (error) return console.error('allocation sampler:', error.message);
+    sampling = true;
+    setTimeout(stop, 5000).unref();
+  });
+}
+
+function stop() {
+  session.post('HeapProfiler.stopSampling', (error, result) => {
+    sampling = false;
+    if (error) return console.error('allocation sampler:', error.message);
+    writeFileSync(OUT, JSON.stringify({ turns, profile: result.profile }));
+  });
+}
