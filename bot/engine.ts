@@ -79,6 +79,8 @@ export interface Turn extends CoordinatedTurn {
    * expects of it (TurnCommit.expect), and a 'conversation_changed' answer runs the turn again after a read.
    */
   unread?: boolean;
+  /** The conversation whose state is read with the lock's first attempt (see handleTurn). */
+  readWithLock?: string;
   stateVersion: number;
   ctx?: TurnContext;
   /** A channel command (see TurnCommand) instead of the dialogue. */
@@ -145,7 +147,12 @@ export function createEngine(deps: EngineDeps): Engine {
     if (known && turn.unread === undefined && known.owner === 'bot' && known.status === 'open') {
       turn.unread = true;
       turn.conversation = known;
-      return loaded(turn, await deps.state.get(stateKey(known.id)), next);
+      // Read together with the lock when it was granted at once (one round trip for both), else now.
+      const withLock = turn.readWithLock === known.id ? turn.lock?.afterRead : undefined;
+      const stored = withLock
+        ? (withLock.value as Awaited<ReturnType<ConversationStateStore['get']>>)
+        : await deps.state.get(stateKey(known.id));
+      return loaded(turn, stored, next);
     }
     turn.unread = false;
     const guess = known?.id;
@@ -370,6 +377,13 @@ export function createEngine(deps: EngineDeps): Engine {
       const tenant = deps.tenants.get(message.tenantId);
       if (!tenant) throw new GuichetError('NOT_FOUND', `Unknown tenant ${message.tenantId}`);
       const turn: Turn = { message, tenant, now: message.receivedAt ?? clock(), stateVersion: 0, command };
+      // A conversation the bot owns (this process's copy, see load): its state is asked for right behind the
+      // lock, in the same round trip; load uses that answer only if the copy still names this conversation.
+      const known = knownConversations.get(coordination.scopeOf(turn));
+      if (known && known.owner === 'bot' && known.status === 'open') {
+        turn.readWithLock = known.id;
+        turn.readAfterLock = () => deps.state.get(stateKey(known.id));
+      }
       try {
         await run(turn);
       } catch (error) {

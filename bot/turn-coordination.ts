@@ -32,6 +32,8 @@ export interface CoordinatedTurn {
   lock?: Lock;
   /** The conversation lock, asked for together with the idempotency claim. */
   lockPending?: Promise<Lock>;
+  /** Sent right behind the lock's first attempt (LockOptions.readAfter): its answer comes back on the lock. */
+  readAfterLock?: () => Promise<unknown>;
   /** The lock's release, under way: awaited with the idempotency record so both share one round trip. */
   released?: Promise<void>;
   result?: TurnResult;
@@ -130,6 +132,7 @@ export function createTurnCoordination<T extends CoordinatedTurn>(
       ttlMs: leaseMs,
       waitMs: lockWaitMs,
       signal,
+      readAfter: turn.readAfterLock,
     });
 
   /** A lock asked for but not needed: the request is withdrawn, and given back if granted meanwhile. */

@@ -32,8 +32,11 @@ export class MemoryLockManager implements LockManager {
     if (options.signal?.aborted) return Promise.reject(withdrawn(key));
     const state = this.stateOf(key);
     this.dropExpiredHolder(state);
-    if (!state.holder && state.waiters.length === 0)
-      return Promise.resolve(this.grant(key, state, options.ttlMs));
+    if (!state.holder && state.waiters.length === 0) {
+      const lock = this.grant(key, state, options.ttlMs);
+      // In one process the read starts once the lock is held: it sees everything written before.
+      return options.readAfter ? lockWithRead(lock, options.readAfter()) : Promise.resolve(lock);
+    }
 
     return new Promise<Lock>((resolve, reject) => {
       const leave = (error: GuichetError): void => {
@@ -158,5 +161,14 @@ export function assertLockOptions(options: { ttlMs: number; waitMs: number }): v
   }
   if (!(options.waitMs >= 0) || !Number.isFinite(options.waitMs)) {
     throw new GuichetError('BAD_REQUEST', `Lock waitMs must be a non-negative number, got ${options.waitMs}`);
+  }
+}
+
+/** The lock with the answer of its LockOptions.readAfter; without it when the read failed (the caller reads again). */
+export async function lockWithRead(lock: Lock, read: Promise<unknown>): Promise<Lock> {
+  try {
+    return { ...lock, afterRead: { value: await read } };
+  } catch {
+    return lock;
   }
 }

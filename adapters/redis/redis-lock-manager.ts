@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { GuichetError } from '../../bot/errors';
 import type { Lock, LockManager, LockOptions } from '../../bot/ports';
-import { assertLockOptions } from '../memory/memory-lock-manager';
+import { assertLockOptions, lockWithRead } from '../memory/memory-lock-manager';
 import { redisCall, type RedisClient } from './client';
 import { closeClient, DEFAULT_KEY_PREFIX, type RedisAdapterOptions } from './redis-state-store';
 import { RedisScript } from './script';
@@ -89,14 +89,25 @@ export class RedisLockManager implements LockManager {
     const ttlMs = Math.ceil(options.ttlMs);
     const { signal } = options;
 
+    let first = true;
     while (!signal?.aborted) {
-      const token = Number(
-        await redisCall(this.client, () =>
-          ACQUIRE.run(this.client, keys, [waiterId, ttlMs, this.livenessMs]),
-        ),
+      // The read goes right behind the first attempt, on the same connection, so Redis runs it after the attempt:
+      // only when the client is ready now (else redisCall would send the attempt later, after the read) and the
+      // attempt is not sent again (a script unknown to the server is retried with EVAL, after the read).
+      const readAfter = first && this.client.status === 'ready' ? options.readAfter : undefined;
+      let retried = false;
+      const attempt = redisCall(this.client, () =>
+        ACQUIRE.run(this.client, keys, [waiterId, ttlMs, this.livenessMs], () => (retried = true)),
       );
+      const read = readAfter?.();
+      read?.catch(() => undefined); // unused when the lock was not granted at once
+      first = false;
+      const token = Number(await attempt);
       // Granted, even if withdrawn meanwhile: the caller releases what it gets.
-      if (token > 0) return this.lockOf(keys[0], token);
+      if (token > 0) {
+        const lock = this.lockOf(keys[0], token);
+        return read && !retried ? lockWithRead(lock, read) : lock;
+      }
       const left = deadline - Date.now();
       if (left <= 0) break;
       await sleep(Math.min(this.pollMs, left), signal);

@@ -10,11 +10,18 @@ export class RedisScript {
     this.sha = createHash('sha1').update(lua).digest('hex');
   }
 
-  async run(client: RedisClient, keys: string[], args: (string | number)[]): Promise<unknown> {
+  /** `onRetry` is told when the script had to be sent again (EVAL): it then ran after what was sent meanwhile. */
+  async run(
+    client: RedisClient,
+    keys: string[],
+    args: (string | number)[],
+    onRetry?: () => void,
+  ): Promise<unknown> {
     try {
       return await client.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      onRetry?.();
       return client.eval(this.lua, keys.length, ...keys, ...args);
     }
   }

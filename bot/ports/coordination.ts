@@ -13,6 +13,8 @@ export interface Lock {
    */
   extend(ttlMs: number): Promise<boolean>;
   release(): Promise<void>;
+  /** The answer of LockOptions.readAfter, when the lock was granted at its first attempt (see there). */
+  readonly afterRead?: { value: unknown };
 }
 
 export interface LockOptions {
@@ -20,6 +22,13 @@ export interface LockOptions {
   waitMs: number;
   /** Aborting withdraws the request: the waiter leaves the queue at once and the promise rejects. */
   signal?: AbortSignal;
+  /**
+   * A read of what the lock protects, sent right behind the lock's first attempt so that both share one round
+   * trip. Its answer comes back as `Lock.afterRead` only when that attempt got the lock and the read ran after
+   * it (Redis answers one connection's commands in order: the read must go over the locks' own client, as
+   * createRedisAdapters' state store does); a lock that was waited for carries none, and the caller reads again.
+   */
+  readAfter?: () => Promise<unknown>;
 }
 
 export interface LockManager {

@@ -65,6 +65,42 @@ export function lockManagerContract(
     expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
+  it('runs a read sent with a free lock once the lock is held, and gives its answer back on the lock', async () => {
+    const k = key();
+    // The read asks for the same lock without waiting: refused only if the first lock is held by then (a read
+    // that ran before the lock was granted would have got it, and the first request would have had to wait).
+    const probe = async () => {
+      try {
+        await (await locks().acquire(k, { ttlMs: 1_000, waitMs: 0 })).release();
+        return 'free';
+      } catch {
+        return 'held';
+      }
+    };
+    const lock = await locks().acquire(k, { ...long, readAfter: probe });
+    expect(lock.afterRead).toEqual({ value: 'held' });
+    await lock.release();
+  });
+
+  it('gives no read back when the lock had to be waited for, or when the read failed', async () => {
+    const k = key();
+    const first = await locks().acquire(k, long);
+    const waited = locks().acquire(k, {
+      ...long,
+      readAfter: () => Promise.resolve('before the holder let go'),
+    });
+    await sleep(30);
+    await first.release();
+    const lock = await waited;
+    expect(lock.afterRead).toBeUndefined();
+    await lock.release();
+
+    const failed = await locks().acquire(k, { ...long, readAfter: () => Promise.reject(new Error('down')) });
+    expect(failed.afterRead).toBeUndefined();
+    expect(await failed.isHeld()).toBe(true);
+    await failed.release();
+  });
+
   it('gives strictly increasing fencing tokens to successive holders', async () => {
     const k = key();
     const tokens: number[] = [];
