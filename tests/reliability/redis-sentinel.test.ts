@@ -59,7 +59,8 @@ describeWithBinaries(['redis-server'], 'Redis behind Sentinel, through a failove
   let replicaPort: number;
 
   const run = (args: string[]): ChildProcess => {
-    const child = spawn(REDIS_SERVER, args, { stdio: 'ignore' });
+    // In the test's folder: a replica writes the primary's snapshot in its working directory (dump.rdb).
+    const child = spawn(REDIS_SERVER, args, { stdio: 'ignore', cwd: dir });
     children.push(child);
     return child;
   };

@@ -106,6 +106,9 @@ export interface DedicatedRedis {
 /** A throwaway redis-server (no persistence: a restart comes back empty, as after a crash of a cache). */
 export async function startRedis(port?: number): Promise<DedicatedRedis> {
   const p = port ?? (await freePort());
+  // Its working directory: a server that becomes a replica (the Sentinel test's failover) writes the primary's
+  // snapshot there, never in the repository.
+  const dir = mkdtempSync(path.join(tmpdir(), 'guichet-redis-'));
   let child: ChildProcess | undefined;
   const redis: DedicatedRedis = {
     port: p,
@@ -126,6 +129,8 @@ export async function startRedis(port?: number): Promise<DedicatedRedis> {
           '',
           '--appendonly',
           'no',
+          '--dir',
+          dir,
           '--daemonize',
           'no',
           '--loglevel',
