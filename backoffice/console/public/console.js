@@ -83,35 +83,9 @@
     return /** @type {FormField} */ (document.getElementById(id));
   }
 
-  /**
-   * Builds an element; text goes through textContent only.
-   * @param {string} tag
-   * @param {Record<string, unknown>} [attrs] `text`, `className`, `on<event>` handlers, or attributes
-   * @param {Array<Node | string | null | undefined>} [children]
-   * @returns {HTMLElement}
-   */
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    var given = attrs || {};
-    Object.keys(given).forEach(function (name) {
-      var value = given[name];
-      if (value === undefined || value === null || value === false) return;
-      if (name === 'text') node.textContent = String(value);
-      else if (name === 'className') node.className = /** @type {string} */ (value);
-      else if (name.indexOf('on') === 0)
-        node.addEventListener(name.slice(2), /** @type {EventListener} */ (value));
-      else node.setAttribute(name, value === true ? '' : String(value));
-    });
-    (children || []).forEach(function (child) {
-      if (child) node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
-    });
-    return node;
-  }
-
-  /** @param {Node} node */
-  function clear(node) {
-    while (node.firstChild) node.removeChild(node.firstChild);
-  }
+  // The shared builders (common.js): text only through textContent.
+  var el = window.Guichet.el;
+  var clear = window.Guichet.clear;
 
   /** @param {string} text */
   function announce(text) {
