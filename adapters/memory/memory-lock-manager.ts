@@ -35,7 +35,8 @@ export class MemoryLockManager implements LockManager {
     if (!state.holder && state.waiters.length === 0) {
       const lock = this.grant(key, state, options.ttlMs);
       // In one process the read starts once the lock is held: it sees everything written before.
-      return options.readAfter ? lockWithRead(lock, options.readAfter()) : Promise.resolve(lock);
+      const read = startRead(options.readAfter);
+      return read ? lockWithRead(lock, read) : Promise.resolve(lock);
     }
 
     return new Promise<Lock>((resolve, reject) => {
@@ -171,4 +172,17 @@ export async function lockWithRead(lock: Lock, read: Promise<unknown>): Promise<
   } catch {
     return lock;
   }
+}
+
+/** Starts a LockOptions.readAfter; one that throws at once is a read that failed (the lock is still returned). */
+export function startRead(read: (() => Promise<unknown>) | undefined): Promise<unknown> | undefined {
+  if (!read) return undefined;
+  let started: Promise<unknown>;
+  try {
+    started = read();
+  } catch (error) {
+    started = Promise.reject(error);
+  }
+  started.catch(() => undefined); // awaited only when the lock was granted at once
+  return started;
 }

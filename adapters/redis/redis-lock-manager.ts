@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { GuichetError } from '../../bot/errors';
 import type { Lock, LockManager, LockOptions } from '../../bot/ports';
-import { assertLockOptions, lockWithRead } from '../memory/memory-lock-manager';
+import { assertLockOptions, lockWithRead, startRead } from '../memory/memory-lock-manager';
 import { redisCall, type RedisClient } from './client';
 import { closeClient, DEFAULT_KEY_PREFIX, type RedisAdapterOptions } from './redis-state-store';
 import { RedisScript } from './script';
@@ -99,8 +99,7 @@ export class RedisLockManager implements LockManager {
       const attempt = redisCall(this.client, () =>
         ACQUIRE.run(this.client, keys, [waiterId, ttlMs, this.livenessMs], () => (retried = true)),
       );
-      const read = readAfter?.();
-      read?.catch(() => undefined); // unused when the lock was not granted at once
+      const read = startRead(readAfter);
       first = false;
       const token = Number(await attempt);
       // Granted, even if withdrawn meanwhile: the caller releases what it gets.

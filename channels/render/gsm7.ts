@@ -128,8 +128,8 @@ export const joinSizes = (...sizes: SmsSize[]): SmsSize => {
 };
 
 /**
- * fitsSegments from the size alone when it tells: every part of a long message carries its nominal units or
- * one less (an escaped character or a surrogate pair is never cut), so ceil(units / part) and
+ * fitsSegments from the size alone when it tells: every part of a long message but the last carries its nominal
+ * units or one less (an escaped character or a surrogate pair is never cut), so ceil(units / part) and
  * ceil(units / (part - 1)) bound its segments. Only in between is `text` split as a handset would.
  */
 export function sizeFits(size: SmsSize, budget: number, text: () => string): boolean {

@@ -23,4 +23,10 @@ describe('paginate', () => {
       `Le formulaire est en ligne :${link}`,
     );
   });
+
+  it('keeps a line with doubled spaces on the page it fits once its words are rejoined', () => {
+    // 166 characters as written (over one segment), 139 once split between words and joined again.
+    const line = Array.from({ length: 28 }, () => 'abcd').join('  ');
+    expect(paginate(`ok!\n${line}`, '', 1, '')).toEqual([`ok!\n${line.replace(/ {2}/g, ' ')}`]);
+  });
 });

@@ -74,7 +74,8 @@ function pack(parts: string[], joiner: string, fits: Fits): string[] {
     const wholeSize = sizeOf(whole);
     const pieces = fits(wholeSize, () => whole) ? [whole] : splitToFit(whole, fits);
     for (const part of pieces) {
-      const size = pieces.length === 1 ? wholeSize : sizeOf(part);
+      // A split may give one piece that is not the whole (its words joined again by single spaces).
+      const size = part === whole ? wholeSize : sizeOf(part);
       const candidateSize = current ? joinSizes(currentSize, joinerSize, size) : size;
       const candidate = () => (current ? `${current}${joiner}${part}` : part);
       if (fits(candidateSize, candidate)) {

@@ -112,15 +112,16 @@ export function createOpeningHours(deps: IntentDeps): IntentModule {
   };
 }
 
-/** The message folded, once per turn (several checks below read it). */
-const foldedMessages = new WeakMap<object, string>();
+/** The message folded, once per turn (several checks below read it); again if its text was rewritten. */
+const foldedMessages = new WeakMap<object, { text: string; folded: string }>();
 function folded(ctx: TurnContext): string {
-  let text = foldedMessages.get(ctx.message);
-  if (text === undefined) {
-    text = fold(ctx.message.text);
-    foldedMessages.set(ctx.message, text);
+  const { text } = ctx.message;
+  let known = foldedMessages.get(ctx.message);
+  if (known?.text !== text) {
+    known = { text, folded: fold(text) };
+    foldedMessages.set(ctx.message, known);
   }
-  return text;
+  return known.folded;
 }
 
 /** Facilities the message names: by name/alias, else by kind, narrowed by a commune when one is named. */

@@ -160,8 +160,9 @@ export function storeTerritory(territory: Territory, folder: string): StoredTerr
 }
 
 /**
- * Deflated into a buffer of its own size: zlib's result under 16 KB is a view of its 16 KB output chunk, which it
- * would keep alive (2,000 territories: tens of MB of RSS for nothing).
+ * Deflated, then copied out of zlib's output: a result under 16 KB is a view of its 16 KB output chunk, which it
+ * would keep alive (2,000 territories: tens of MB for nothing). The copy is a buffer of its own size, or a slice
+ * of Node's shared 8 KB pool when under 4 KB.
  */
 const deflated = (json: string): Buffer => Buffer.from(deflateRawSync(json, { level: 1 }));
 

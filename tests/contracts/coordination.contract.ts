@@ -99,6 +99,16 @@ export function lockManagerContract(
     expect(failed.afterRead).toBeUndefined();
     expect(await failed.isHeld()).toBe(true);
     await failed.release();
+
+    const thrown = await locks().acquire(k, {
+      ...long,
+      readAfter: () => {
+        throw new Error('refused at once');
+      },
+    });
+    expect(thrown.afterRead).toBeUndefined();
+    expect(await thrown.isHeld()).toBe(true);
+    await thrown.release();
   });
 
   it('gives strictly increasing fencing tokens to successive holders', async () => {
