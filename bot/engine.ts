@@ -144,7 +144,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const load: Middleware<Turn> = async (turn, next) => {
     const address = coordination.scopeOf(turn);
     const known = knownConversations.get(address);
-    if (known && turn.unread === undefined && known.owner === 'bot' && known.status === 'open') {
+    if (turn.unread === undefined && botsCopy(known)) {
       turn.unread = true;
       turn.conversation = known;
       // Read together with the lock when it was granted at once (one round trip for both), else now.
@@ -380,7 +380,7 @@ export function createEngine(deps: EngineDeps): Engine {
       // A conversation the bot owns (this process's copy, see load): its state is asked for right behind the
       // lock, in the same round trip; load uses that answer only if the copy still names this conversation.
       const known = knownConversations.get(coordination.scopeOf(turn));
-      if (known && known.owner === 'bot' && known.status === 'open') {
+      if (botsCopy(known)) {
         turn.readWithLock = known.id;
         turn.readAfterLock = () => deps.state.get(stateKey(known.id));
       }
@@ -452,6 +452,10 @@ export function createEngine(deps: EngineDeps): Engine {
 }
 
 export const stateKey = (conversationId: string): string => `conv:${conversationId}`;
+
+/** Whether this process's copy of a conversation lets a turn run on it without a read: still the bot's, open. */
+const botsCopy = (known: ConversationRecord | undefined): known is ConversationRecord =>
+  known !== undefined && known.owner === 'bot' && known.status === 'open';
 
 /** A commit refused because the conversation is no longer what this process's copy says (TurnCommit.expect). */
 class ConversationChanged extends Error {}

@@ -59,12 +59,8 @@ export interface SegmentInfo {
  */
 export function smsSegments(text: string): SegmentInfo {
   if (text.length === 0) return { encoding: 'GSM-7', units: 0, segments: 0 };
-  const gsm = isGsm7(text);
-  let units = text.length; // UCS-2: UTF-16 code units
-  if (gsm) {
-    units = 0;
-    for (let i = 0; i < text.length; i++) units += SEPTETS[text.charCodeAt(i)]!;
-  }
+  const { gsm, septets } = sizeOf(text);
+  const units = gsm ? septets : text.length; // UCS-2: UTF-16 code units
   const single = gsm ? GSM7_SINGLE : UCS2_SINGLE;
   if (units <= single) return { encoding: gsm ? 'GSM-7' : 'UCS-2', units, segments: 1 };
   const part = gsm ? GSM7_PART : UCS2_PART;
