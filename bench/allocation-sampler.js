@@ -1,5 +1,6 @@
 // Preloaded into the server by `BENCH_NODE_ARGS="--require ./bench/allocation-sampler.js" npm run bench`:
-// from 2.5 s after the first SMS webhook (past the bench's 2 s warm-up) it samples every allocation for 5 s,
+// from ALLOCATION_DELAY_MS (default 12,500) after the first SMS webhook (past the bench's warm-up, 12 s by
+// default) it samples every allocation for 5 s,
 // collected objects included (node's --heap-prof keeps only what is still alive), then writes the profile and
 // the number of SMS webhooks received meanwhile to ALLOCATION_PROFILE (default
 // $TMPDIR/guichet-allocations.json). `npx tsx bench/allocation-summary.ts` turns it into bytes per turn.
@@ -11,6 +12,7 @@ const { tmpdir } = require('node:os');
 const path = require('node:path');
 
 const OUT = process.env.ALLOCATION_PROFILE || path.join(tmpdir(), 'guichet-allocations.json');
+const DELAY_MS = Number(process.env.ALLOCATION_DELAY_MS || 12_500);
 const session = new inspector.Session();
 session.connect();
 let started = false;
@@ -22,7 +24,7 @@ http.Server.prototype.emit = function (event, request, ...rest) {
     if (sampling) turns += 1;
     if (!started) {
       started = true;
-      setTimeout(start, 2500).unref();
+      setTimeout(start, DELAY_MS).unref();
     }
   }
   return emit.call(this, event, request, ...rest);

@@ -1,10 +1,13 @@
 // `npx tsx bench/cpuprofile-summary.ts <file.cpuprofile> [seconds] [skip]`: where the server's CPU went during the
 // SMS phase of `BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=…" npm run bench` (BENCHMARKS.md). The window
-// starts `skip` seconds (default 0) after the first sample inside a turn (engine handleTurn) and lasts `seconds`
-// (default 8: the bench's warm-up and closed loop at --duration 6; for the platform bench's phase over all
-// tenants, 6 and 10); idle samples are left out, so the shares are of busy CPU.
+// starts `skip` seconds (default 12) after the first sample inside a turn (engine handleTurn) and lasts `seconds`
+// (default 6: the closed loop at --duration 6 after the 12 s warm-up; for the platform bench's phase over all
+// tenants, 6 and 18); idle samples are left out, so the shares are of busy time.
 // Socket writes are attributed to what wrote them (a write system call also runs the receiver's network
-// stack on loopback, and wakes it: that is where Redis and PostgreSQL round trips show up in Guichet's CPU).
+// stack on loopback, and wakes it: that is where Redis and PostgreSQL round trips show up). V8 samples wall
+// time: on two cores the woken receiver often takes the CPU before the call returns, so the writes' share is
+// partly time Guichet waited, not CPU it used (`perf record -e cpu-clock` saw the main thread on a CPU for
+// 65–70 % of the time this profile calls busy, in the SMS closed loop).
 import { readFileSync } from 'node:fs';
 
 interface CallFrame {
@@ -22,7 +25,7 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-const [file, seconds = '8', skip = '0'] = process.argv.slice(2);
+const [file, seconds = '6', skip = '12'] = process.argv.slice(2);
 if (!file) throw new Error('usage: tsx bench/cpuprofile-summary.ts <file.cpuprofile> [seconds] [skip]');
 const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));

@@ -1,7 +1,8 @@
 // `npm run bench`: Guichet under load through real HTTP, beside the bare-server limit, in one run.
 // Real adapters when REDIS_URL and DATABASE_URL are set (PGlite + memory otherwise, said in the output).
 // Options: --duration S (per phase, default 8), --concurrency N (default 32), --rate R (fixed-rate phase,
-// default 250), --conversations N (RSS phase, default 10000). Last line: one JSON object of figures.
+// default 250), --conversations N (RSS phase, default 10000), --warmup S (load before measuring, default 12).
+// Last line: one JSON object of figures.
 // --platform [--territories N --requests N --active N]: the platform profile instead (bench/platform/bench.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -23,6 +24,9 @@ const { values: opts } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     rate: { type: 'string', default: '250' },
     conversations: { type: 'string', default: '10000' },
+    // Seconds of load before Guichet is measured. Under load V8 keeps optimising new functions for some 20 s
+    // after start: with 2 s, a third of the CPU per SMS turn measured was the JIT's, not Guichet's (BENCHMARKS.md).
+    warmup: { type: 'string', default: '12' },
     // N > 1: N instances behind HAProxy (deploy/haproxy/haproxy.cfg, at most 3), driven through the proxy.
     instances: { type: 'string', default: '1' },
     // A generated platform (bench/platform/): 2,000 territories and 5 million requests, issue 21.
@@ -37,6 +41,7 @@ const DURATION = Number(opts.duration);
 const CONCURRENCY = Number(opts.concurrency);
 const RATE = Number(opts.rate);
 const CONVERSATIONS = Number(opts.conversations);
+const WARMUP = Number(opts.warmup);
 const INSTANCES = Number(opts.instances);
 if (!Number.isInteger(INSTANCES) || INSTANCES < 1 || INSTANCES > 3)
   throw new Error('--instances must be 1, 2 or 3');
@@ -253,6 +258,7 @@ async function main() {
       territories: Number(opts.territories),
       requests: Number(opts.requests),
       active: Number(opts.active),
+      warmup: WARMUP,
     });
     process.exit(0);
   }
@@ -383,7 +389,7 @@ async function main() {
   };
   const nextCall = (user: number) => smsCall(baseUrl, citizens[user]!.phone, nextSms(citizens[user]!));
 
-  await closedLoop(send, CONCURRENCY, 2, nextCall, smsCheck); // warm-up (JIT, pools, caches)
+  await closedLoop(send, CONCURRENCY, WARMUP, nextCall, smsCheck); // warm-up (JIT, pools, caches)
   const cpu0 = procStats(serverPids).cpuS;
   const machine0 = cpuByProcess(serverPids);
   const syscalls0 = syscallsOf(serverPids);

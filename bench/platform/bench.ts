@@ -26,6 +26,8 @@ export interface PlatformBenchOptions {
   requests: number;
   /** Tenants the main fixed-rate phase spreads over (the platform's active ones at a given time). */
   active: number;
+  /** Seconds of load before a server is measured (the JIT, pools and caches warm up; see the main bench). */
+  warmup: number;
 }
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -33,7 +35,6 @@ const AUTH_TOKEN = 'bench-auth-token-0123456789abcdef';
 const ADMIN_TOKEN = 'bench-platform-admin-token-0123456789';
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const round = (n: number) => Math.round(n * 10) / 10;
-const WARM_UP_S = 4;
 
 interface Running {
   child: ChildProcess;
@@ -284,7 +285,7 @@ export async function runPlatformBench(o: PlatformBenchOptions): Promise<void> {
   const oneTerritory = async (label: string, prefixes: [string, string]) => {
     const one = await startGuichet(label, { ...env, TERRITORY_DIR: alone, WATCH_TERRITORIES: 'false' });
     log(`one territory:  ready in ${one.readyMs} ms, RSS ${rssMb(one.child.pid!)} MB`);
-    await smsAtRate(one, prefixes[0], o.rate, WARM_UP_S, 1);
+    await smsAtRate(one, prefixes[0], o.rate, o.warmup, 1);
     const stats = await smsAtRate(one, prefixes[1], o.rate, o.duration, 1);
     await stop(one);
     return { readyMs: one.readyMs, stats };
@@ -303,7 +304,7 @@ export async function runPlatformBench(o: PlatformBenchOptions): Promise<void> {
   });
   const rssStart = rssMb(server.child.pid!);
   log(`platform:       ready in ${server.readyMs} ms, RSS ${rssStart} MB after start`);
-  await smsAtRate(server, '+3373', o.rate, WARM_UP_S, o.active); // warm-up (JIT, pools, caches)
+  await smsAtRate(server, '+3373', o.rate, o.warmup, o.active); // warm-up (JIT, pools, caches)
   const rated = await smsAtRate(server, '+3374', o.rate, o.duration, o.active);
   log(`platform:       sms @${o.rate}/s over ${o.active} tenants (${o.active * 10} numbers): ${show(rated)}`);
   const spread = await smsAtRate(server, '+3375', o.rate, o.duration, o.territories);
