@@ -279,6 +279,7 @@ export class PostgresSharedStore implements SharedStore {
          WHERE r.tenant_id = $1 AND r.reference = $2 AND (r.contact_id = $3
            OR r.id IN (SELECT f.request_id FROM request_followers f WHERE f.contact_id = $3))`,
         [tenantId, reference.trim().toUpperCase(), contactId],
+        { prepared: true }, // a citizen's question about one reference (see listRequestsForContact)
       );
       return result.rows[0] ? toRequest(result.rows[0]) : null;
     });
@@ -297,6 +298,9 @@ export class PostgresSharedStore implements SharedStore {
            UNION SELECT f.request_id FROM request_followers f WHERE f.contact_id = $2)
          ORDER BY r.created_at DESC, r.reference DESC LIMIT $3`,
         [tenantId, contactId, Math.max(1, Math.floor(limit))],
+        // Every status question of a citizen: parsed and planned once per connection, not each time (it was
+        // most of PostgreSQL's time on such a turn; PostgreSQL keeps planning per call if that plans better).
+        { prepared: true },
       );
       return result.rows.map(toRequest);
     });
@@ -494,23 +498,32 @@ function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; 
     params.push(value);
     return `$${params.length}::${type}`;
   };
+  // Every choice that changes the text is recorded here (`has`): the text is then a function of this key alone,
+  // and a turn of a shape already seen reuses its text instead of joining and hashing ~3 KB again.
+  let shape = '';
+  const has = <T>(value: T): value is NonNullable<T> => {
+    shape += value ? '1' : '0';
+    return Boolean(value);
+  };
   const change = commit.conversation ?? {};
   const owner = param(change.owner ?? null, 'text');
   const status = param(change.status ?? null, 'text');
-  const agentReplied = commit.messages.some((message) => message.direction === 'agent');
+  const agentReplied = has(commit.messages.some((message) => message.direction === 'agent'));
+  const nluFallback = has(change.nluFallback === true);
   const tenantId = param(commit.tenantId, 'text');
   // Every insert joins `conv`: a stale fence leaves `conv` empty, hence nothing written at all.
   const fence = commit.fenceToken === undefined ? undefined : param(commit.fenceToken, 'bigint');
+  has(fence);
   // …and so does a provider message already stored: its turn was committed once (by an instance that may have
   // died before answering); run again on the provider's retry, it must not add a second request or side effect.
   const providerIds = commit.messages.flatMap((m) => (m.providerMessageId ? [m.providerMessageId] : []));
   const conversationId = param(commit.conversationId, 'uuid');
-  const seen = providerIds.length > 0;
+  const seen = has(providerIds.length > 0);
   // Written as one row comparison, not as "status = 'open' AND …": those would let the planner pick the partial
   // index of open conversations by tenant (on a table without statistics yet, autovacuum off or just loaded) and
   // read every open conversation of the tenant instead of the one row by its key. Rechecked on the latest row
   // version when a concurrent takeover locked it first (READ COMMITTED), so a takeover always wins.
-  const expected = commit.expect
+  const expected = has(commit.expect)
     ? `\n    AND (status, owner, address) IS NOT DISTINCT FROM ('open'::text, ${param(commit.expect.owner, 'text')}, ${param(commit.expect.address, 'text')})`
     : '';
 
@@ -531,7 +544,7 @@ function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; 
     status = COALESCE(${status}, status),
     closed_at = CASE WHEN ${status} = 'closed' THEN COALESCE(closed_at, now()) WHEN ${status} = 'open' THEN NULL ELSE closed_at END,
     last_intent = COALESCE(${param(change.lastIntent ?? null, 'text')}, last_intent),
-    nlu_fallbacks = nlu_fallbacks + ${change.nluFallback ? 1 : 0}${
+    nlu_fallbacks = nlu_fallbacks + ${nluFallback ? 1 : 0}${
       agentReplied ? ',\n    first_agent_reply_at = COALESCE(first_agent_reply_at, now())' : ''
     }${fence ? `,\n    fence_token = ${fence}` : ''}
   WHERE id = ${conversationId} AND tenant_id = ${tenantId}${
@@ -542,7 +555,7 @@ function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; 
   ];
   let failCheck = '0';
 
-  if (commit.messages.length > 0) {
+  if (has(commit.messages.length > 0)) {
     const rows = commit.messages.map((message, i) => ({
       i,
       direction: message.direction,
@@ -564,7 +577,7 @@ function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; 
 )`);
   }
 
-  if (commit.requests.length > 0) {
+  if (has(commit.requests.length > 0)) {
     const rows = commit.requests.map((request) => ({
       id: randomUUID(),
       reference: request.reference,
@@ -600,7 +613,7 @@ function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; 
   }
 
   const follows = commit.follows ?? [];
-  if (follows.length > 0) {
+  if (has(follows.length > 0)) {
     const rows = follows.map((f) => ({ request_id: f.requestId, contact_id: f.contactId }));
     // Only requests of this tenant can be followed; a missing one fails the whole statement.
     ctes.push(`wanted_follows AS (
@@ -621,7 +634,7 @@ function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; 
     failCheck = '(SELECT count(*) FROM follows_check)';
   }
 
-  if (commit.outbox.length > 0) {
+  if (has(commit.outbox.length > 0)) {
     const rows = commit.outbox.map((item) => ({
       kind: item.kind,
       payload: item.payload,
@@ -638,7 +651,7 @@ function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; 
   }
 
   const gap = change.unanswered ? knowledgeGapOf(commit.messages) : undefined;
-  if (gap) {
+  if (has(gap)) {
     // A question the bot could not answer, redacted, tied to no conversation (backoffice knowledge gaps).
     ctes.push(`new_gap AS (
   INSERT INTO knowledge_gaps (tenant_id, question, channel) SELECT conv.tenant_id, ${param(gap, 'text')}, conv.channel FROM conv
@@ -647,7 +660,7 @@ function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; 
   }
 
   const rating = change.satisfaction;
-  if (rating) {
+  if (has(rating)) {
     const comment = rating.comment
       ? redactPersonalData(rating.comment.slice(0, MAX_SATISFACTION_COMMENT_CHARS)).text.trim() || null
       : null;
@@ -657,7 +670,7 @@ function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; 
     // to rate); a conversation's is written with its answer. The tenant check keeps a forged id off another
     // territory's row.
     ctes.push(
-      rating.requestId
+      has(rating.requestId)
         ? `new_satisfaction AS (
   UPDATE satisfaction_answers s SET score = COALESCE(${score}, s.score), comment = COALESCE(${text}, s.comment),
     conversation_id = conv.id, answered_at = COALESCE(s.answered_at, now())
@@ -677,7 +690,18 @@ function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; 
     );
   }
 
+  const known = commitStatements.get(shape);
+  if (known !== undefined && !CHECK_COMMIT_SHAPES) return { sql: known, params };
   const sql = `WITH ${ctes.join(',\n')}
 SELECT (SELECT count(*) FROM conv)::int AS conversations, ${failCheck}::int AS failed, ${seen ? '(SELECT replayed::int FROM seen)' : '0'} AS replayed`;
-  return { sql, params };
+  if (known === undefined) commitStatements.set(shape, sql);
+  else if (known !== sql)
+    throw new Error(`commitTurnStatement: shape ${shape} has two texts (a choice not recorded)`);
+  // The kept string: its hash (the prepared statement's name) and its comparison in pg are then immediate.
+  return { sql: known ?? sql, params };
 }
+
+/** The text of each shape of commit seen (a few dozen at most: one character per choice in commitTurnStatement). */
+const commitStatements = new Map<string, string>();
+/** Outside production every text is still built and compared with the kept one: a choice not recorded fails tests. */
+const CHECK_COMMIT_SHAPES = process.env.NODE_ENV !== 'production';
