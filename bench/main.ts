@@ -45,6 +45,7 @@ const WARMUP = Number(opts.warmup);
 const INSTANCES = Number(opts.instances);
 if (!Number.isInteger(INSTANCES) || INSTANCES < 1 || INSTANCES > 3)
   throw new Error('--instances must be 1, 2 or 3');
+if (!(WARMUP >= 0)) throw new Error('--warmup must be a number of seconds (0 or more)');
 
 const ROOT = path.resolve(__dirname, '..');
 const AUTH_TOKEN = 'bench-auth-token-0123456789abcdef';

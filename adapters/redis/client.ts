@@ -81,7 +81,7 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
       })
     : new Redis(url, common);
   client.on('error', options.onError ?? (() => undefined));
-  batchWritesPerTick(client);
+  batchWritesPerLoopTurn(client);
   return client;
 }
 
@@ -98,7 +98,7 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
  * (ioredis's auto-pipelining batches per tick with a Pipeline object per batch, which cost more garbage
  * collection than it saved.)
  */
-function batchWritesPerTick(client: RedisClient): void {
+function batchWritesPerLoopTurn(client: RedisClient): void {
   const send = client.sendCommand.bind(client);
   let corked = false;
   client.sendCommand = (command, stream) => {

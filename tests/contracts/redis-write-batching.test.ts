@@ -1,5 +1,5 @@
 // The Redis client sends every command issued in one turn of the event loop in one socket write (see
-// batchWritesPerTick in adapters/redis/client.ts): fewer system calls and fewer wake-ups of Redis per SMS turn,
+// batchWritesPerLoopTurn in adapters/redis/client.ts): fewer system calls and fewer wake-ups of Redis per SMS turn,
 // and the answers still come back to the right callers, in order.
 import type { Socket } from 'node:net';
 import { closeClient, createRedisClient, type RedisClient } from '../../adapters/redis';
