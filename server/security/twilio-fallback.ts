@@ -9,6 +9,7 @@ import type { Engine } from '../../bot/engine';
 import type { Logger } from '../../bot/logger';
 import { replyToPlainText } from '../../bot/messages';
 import { isServiceUnavailable } from '../../bot/turn-answer';
+import { sendTwiml } from '../../channels/twilio-common';
 import type { TerritoryProvider } from '../../knowledge/territory';
 
 type SayVoice = NonNullable<VoiceResponse.SayAttributes['voice']>;
@@ -49,6 +50,6 @@ export function createTwilioFallback(options: TwilioFallbackOptions): ErrorReque
       response.message(text);
       xml = response.toString();
     }
-    res.status(200).type('text/xml; charset=utf-8').send(xml);
+    sendTwiml(res, xml);
   };
 }
