@@ -16,7 +16,9 @@ interface SamplingNode {
   children: SamplingNode[];
 }
 
-const file = process.argv[2] ?? path.join(tmpdir(), 'guichet-allocations.json');
+// The sampler's own default: ALLOCATION_PROFILE when it was set for the run, else the same file in the temp folder.
+const file =
+  process.argv[2] ?? process.env.ALLOCATION_PROFILE ?? path.join(tmpdir(), 'guichet-allocations.json');
 const { turns, profile } = JSON.parse(readFileSync(file, 'utf8')) as {
   turns: number;
   profile: { head: SamplingNode };
