@@ -112,21 +112,24 @@ describe('sendSms / sendWhatsApp', () => {
   });
 
   it('retries a request that timed out', async () => {
+    // One timeout serves every attempt, so it must leave the prompt answer plenty of room on a busy CI
+    // machine (100 ms once timed the retry out too); only the first answer, held 10 s, can meet it.
     const scope = nock(TWILIO_API)
       .post(messagesPath)
-      .delayConnection(400)
+      .delayConnection(10_000)
       .reply(201, created)
       .post(messagesPath)
       .reply(201, created);
     const quick = createTwilioNotifier({
       accountSid: ACCOUNT_SID,
       authToken: AUTH_TOKEN,
-      timeoutMs: 100,
+      timeoutMs: 1_000,
       sleep: async (ms) => void delays.push(ms),
     });
     await quick.sendSms('+33612345678', '+33939980101', 'x');
     expect(scope.isDone()).toBe(true);
     expect(delays).toHaveLength(1);
+    nock.abortPendingRequests(); // the held answer's timer would keep jest waiting
   });
 
   it('does not retry a 4xx: a bad number fails at once, as permanent', async () => {
