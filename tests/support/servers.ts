@@ -106,9 +106,9 @@ export interface DedicatedRedis {
 /** A throwaway redis-server (no persistence: a restart comes back empty, as after a crash of a cache). */
 export async function startRedis(port?: number): Promise<DedicatedRedis> {
   const p = port ?? (await freePort());
-  // Its working directory: a server that becomes a replica (the Sentinel test's failover) writes the primary's
-  // snapshot there, never in the repository.
-  const dir = mkdtempSync(path.join(tmpdir(), 'guichet-redis-'));
+  // Its working directory, one per run: a server that becomes a replica (the Sentinel test's failover) writes the
+  // primary's snapshot there, never in the repository. Removed at stop (nothing persists across a restart).
+  let dir: string | undefined;
   let child: ChildProcess | undefined;
   const redis: DedicatedRedis = {
     port: p,
@@ -118,6 +118,7 @@ export async function startRedis(port?: number): Promise<DedicatedRedis> {
     },
     async start() {
       if (redis.running) return;
+      dir ??= mkdtempSync(path.join(tmpdir(), 'guichet-redis-'));
       child = spawn(
         REDIS_SERVER,
         [
@@ -147,6 +148,8 @@ export async function startRedis(port?: number): Promise<DedicatedRedis> {
       await waitExit(c);
       // The port must be free before a restart.
       await until(async () => !(await redisPing(p)), 5000, `redis-server on ${p} to stop`);
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      dir = undefined;
     },
   };
   await redis.start();
