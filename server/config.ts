@@ -1,5 +1,6 @@
 // Configuration: dotenv + one zod schema. A bad value stops the start with a message naming the variable.
 import { parseAllowList } from '../adapters/outbox/webhook-address';
+import { CONNECT_TIMEOUT_MS, POOL_SIZE } from '../adapters/postgres/pool-bounds';
 import { z } from 'zod';
 import { DEFAULT_REPLY_DEADLINE_MS } from '../bot/turn-answer';
 import { parsePairs } from '../backoffice/auth/claims';
@@ -29,9 +30,19 @@ export const ConfigSchema = z
         )
         .optional(),
     ),
-    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    DATABASE_POOL_SIZE: z.coerce
+      .number()
+      .int()
+      .min(POOL_SIZE.min)
+      .max(POOL_SIZE.max)
+      .default(POOL_SIZE.default),
     /** How long a query waits for a pooled connection (or a new one) before it fails (see docs/configuration.md). */
-    DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+    DATABASE_CONNECT_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .min(CONNECT_TIMEOUT_MS.min)
+      .max(CONNECT_TIMEOUT_MS.max)
+      .default(CONNECT_TIMEOUT_MS.default),
     /** Turns that record only the transcript do not wait for PostgreSQL's WAL flush (see docs/configuration.md). */
     DATABASE_ASYNC_TRANSCRIPT_COMMIT: bool.default(true),
     REDIS_URL: z.preprocess(

@@ -1,6 +1,7 @@
 // Shared store: one SQL implementation, two drivers. DATABASE_URL → PostgreSQL server (pg Pool);
 // otherwise PGlite, embedded, with its data in `dataDir` ('memory://' keeps it in memory).
 import { z } from 'zod';
+import { CONNECT_TIMEOUT_MS, POOL_SIZE } from './pool-bounds';
 import { createPgClient } from './pg-client';
 import { createPgliteClient, MEMORY_DATA_DIR } from './pglite-client';
 import { PostgresSharedStore } from './postgres-shared-store';
@@ -28,9 +29,14 @@ export const SharedStoreOptionsSchema = z.object({
   /** Schema holding the tables (tests use a unique one per suite). */
   schema: z.string().regex(SCHEMA_NAME, 'lower-case letters, digits and _').default('public'),
   /** Connections of the pg Pool. */
-  poolSize: z.number().int().min(1).max(200).default(10),
+  poolSize: z.number().int().min(POOL_SIZE.min).max(POOL_SIZE.max).default(POOL_SIZE.default),
   /** PostgreSQL server only: how long a query waits for a pooled or new connection before it fails. */
-  connectTimeoutMs: z.number().int().min(100).max(60_000).default(3000),
+  connectTimeoutMs: z
+    .number()
+    .int()
+    .min(CONNECT_TIMEOUT_MS.min)
+    .max(CONNECT_TIMEOUT_MS.max)
+    .default(CONNECT_TIMEOUT_MS.default),
   /** In-memory PGlite only: start from this initialised-cluster tarball (tests set GUICHET_PGLITE_TEMPLATE). */
   pgliteTemplate: z.string().min(1).optional(),
   /**
