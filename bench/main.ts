@@ -102,6 +102,8 @@ interface ProcessStat {
   comm: string;
   /** utime + stime so far. */
   cpuS: number;
+  /** Clock ticks after boot when it started: with the pid, names the process even if its pid is reused. */
+  started: number;
 }
 
 /** Every process of the machine, from /proc/<pid>/stat. */
@@ -121,6 +123,7 @@ function processes(): ProcessStat[] {
       ppid: Number(fields[1]),
       comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
       cpuS: (Number(fields[11]) + Number(fields[12])) / 100,
+      started: Number(fields[19]),
     });
   }
   return found;
@@ -158,10 +161,11 @@ function syscallsOf(pids: number[]): { reads: number; writes: number } {
 }
 
 /** CPU seconds used so far by every process, grouped by what it is (to see where a turn's CPU goes). */
-function cpuByProcess(serverPids: number[]): Map<string, number> {
+/** Each process's group and CPU time so far, by pid and start time. */
+function cpuByProcess(serverPids: number[]): Map<string, { group: string; cpuS: number }> {
   const all = processes();
   const server = new Set(serverProcesses(all, serverPids).map((p) => p.pid));
-  const groups = new Map<string, number>();
+  const found = new Map<string, { group: string; cpuS: number }>();
   for (const p of all) {
     const group = server.has(p.pid)
       ? 'guichet'
@@ -174,16 +178,28 @@ function cpuByProcess(serverPids: number[]): Map<string, number> {
             : /^haproxy/.test(p.comm)
               ? 'haproxy'
               : 'other';
-    groups.set(group, (groups.get(group) ?? 0) + p.cpuS);
+    found.set(`${p.pid}:${p.started}`, { group, cpuS: p.cpuS });
   }
-  return groups;
+  return found;
 }
 
-function cpuPerTurn(before: Map<string, number>, after: Map<string, number>, turns: number): string {
+/**
+ * CPU per turn by group, from the processes alive at the end (those started meanwhile count from zero). One that
+ * exited meanwhile (an autovacuum worker, a command run beside) is left out: its time in the phase is unknown,
+ * and subtracting its whole life made a group negative.
+ */
+function cpuPerTurn(
+  before: Map<string, { group: string; cpuS: number }>,
+  after: Map<string, { group: string; cpuS: number }>,
+  turns: number,
+): string {
+  const used = new Map<string, number>();
+  for (const [key, { group, cpuS }] of after)
+    used.set(group, (used.get(group) ?? 0) + cpuS - (before.get(key)?.cpuS ?? 0));
   const parts: string[] = [];
   let total = 0;
   for (const group of ['guichet', 'postgresql', 'redis', 'haproxy', 'load generator', 'other']) {
-    const ms = (((after.get(group) ?? 0) - (before.get(group) ?? 0)) * 1000) / Math.max(1, turns);
+    const ms = ((used.get(group) ?? 0) * 1000) / Math.max(1, turns);
     total += ms;
     parts.push(`${group} ${ms.toFixed(2)}`);
   }
