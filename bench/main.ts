@@ -160,8 +160,7 @@ function syscallsOf(pids: number[]): { reads: number; writes: number } {
   return { reads, writes };
 }
 
-/** CPU seconds used so far by every process, grouped by what it is (to see where a turn's CPU goes). */
-/** Each process's group and CPU time so far, by pid and start time. */
+/** CPU seconds used so far by every process, and what it is (to see where a turn's CPU goes), by pid and start time. */
 function cpuByProcess(serverPids: number[]): Map<string, { group: string; cpuS: number }> {
   const all = processes();
   const server = new Set(serverProcesses(all, serverPids).map((p) => p.pid));
