@@ -103,6 +103,8 @@ export async function fixedRate(
   durationS: number,
   next: (i: number) => HttpCall,
   check: (i: number, res: { status: number; body: string }) => boolean,
+  /** Also gets each latency, to pool several short phases (the platform bench's interleaved comparison). */
+  sink?: number[],
 ): Promise<LatencyStats> {
   const latencies: number[] = [];
   let errors = 0;
@@ -116,8 +118,10 @@ export async function fixedRate(
     inflight.push(
       send(next(i)).then(
         (res) => {
-          if (check(i, res)) latencies.push(performance.now() - due);
-          else errors += 1;
+          if (check(i, res)) {
+            latencies.push(performance.now() - due);
+            sink?.push(performance.now() - due);
+          } else errors += 1;
         },
         () => {
           errors += 1;

@@ -5,13 +5,13 @@
 // indicators p95 for a territory, and the retention job over the 5 million requests while turns run.
 // Needs the real adapters (DATABASE_URL: the platform's database is created beside it; REDIS_URL).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { createLazyCatalog, TerritoryCache, type StoredTerritory } from '../../knowledge/territory/load';
 import type { Territory } from '../../knowledge/territory';
-import { createClient, fixedRate, percentile, type HttpCall, type LatencyStats } from '../load';
+import { createClient, fixedRate, percentile, summarize, type HttpCall, type LatencyStats } from '../load';
 import { startFakeGeocoder } from '../fake-geocoder';
 import { citizenPool, decodeXml, nextSms, signedSms, type ScriptedCitizen } from '../citizen-scripts';
 import { ensurePlatform } from './generate';
@@ -121,19 +121,8 @@ async function walCounters(): Promise<WalCounters> {
   return { bytes: Number(rows[0]?.bytes ?? 0), fullPages: Number(rows[0]?.fpi ?? 0) };
 }
 
-/**
- * SMS turns at `rate`/s for `duration` s; citizen n writes to territory (n mod tenants) + 1, on one of its ten
- * numbers: with 200 tenants, 2,000 distinct numbers are resolved.
- */
-async function smsAtRate(
-  server: Running,
-  prefix: string,
-  rate: number,
-  duration: number,
-  tenants: number,
-  firstTenant = 1,
-): Promise<PhaseStats> {
-  const send = createClient(server.port, 64);
+/** The citizens of a fixed-rate phase: citizen n writes to territory (n mod tenants) + 1, on one of its ten numbers. */
+function smsCitizens(server: Running, prefix: string, rate: number, tenants: number, firstTenant = 1) {
   const newCitizen = (n: number): Citizen => ({
     phone: `${prefix}${String(n).padStart(7, '0')}`,
     to: twilioNumberOf(firstTenant + (n % tenants), Math.floor(n / tenants) % 10),
@@ -143,9 +132,22 @@ async function smsAtRate(
     references: [],
     turns: 0,
   });
-  const pool = citizenPool(Math.max(rate, tenants), newCitizen, (c) =>
+  return citizenPool(Math.max(rate, tenants), newCitizen, (c) =>
     smsCall(server.baseUrl, c.to, c.phone, nextSms(c)),
   );
+}
+
+/** SMS turns at `rate`/s for `duration` s (with 200 tenants, 2,000 distinct numbers are resolved). */
+async function smsAtRate(
+  server: Running,
+  prefix: string,
+  rate: number,
+  duration: number,
+  tenants: number,
+  firstTenant = 1,
+): Promise<PhaseStats> {
+  const send = createClient(server.port, 64);
+  const pool = smsCitizens(server, prefix, rate, tenants, firstTenant);
   const before = await walCounters();
   const stats = await fixedRate(send, rate, duration, pool.next, pool.check);
   const after = await walCounters();
@@ -158,6 +160,39 @@ async function smsAtRate(
 }
 
 type PhaseStats = LatencyStats & { walKbPerTurn: number; fullPagesPerTurn: number };
+
+/**
+ * The one-territory server and the platform at the same fixed rate, in alternating slices of one second (one,
+ * platform, platform, one…) for `duration` s each: a host that slows for a while slows both alike, where the
+ * phases measured minutes apart moved 7–589 ms p50 with the same code (BENCHMARKS.md). Latencies are pooled per
+ * server; the citizens carry on their conversations from slice to slice.
+ */
+async function interleaved(
+  one: Running,
+  platform: Running,
+  rate: number,
+  duration: number,
+  tenants: number,
+): Promise<{ one: LatencyStats; platform: LatencyStats }> {
+  const sides = [
+    { server: one, pool: smsCitizens(one, '+3380', rate, 1), latencies: [] as number[], errors: 0 },
+    {
+      server: platform,
+      pool: smsCitizens(platform, '+3381', rate, tenants),
+      latencies: [] as number[],
+      errors: 0,
+    },
+  ];
+  const sends = sides.map((side) => createClient(side.server.port, 64));
+  for (let slice = 0; slice < 2 * duration; slice++) {
+    const which = slice % 4 === 0 || slice % 4 === 3 ? 0 : 1;
+    const side = sides[which]!;
+    const stats = await fixedRate(sends[which]!, rate, 1, side.pool.next, side.pool.check, side.latencies);
+    side.errors += stats.errors;
+  }
+  const pooled = (side: (typeof sides)[number]) => summarize(side.latencies, side.errors, duration);
+  return { one: pooled(sides[0]!), platform: pooled(sides[1]!) };
+}
 
 const show = (s: PhaseStats) =>
   `p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, max ${s.max} ms, ${s.count} turns, errors ${s.errors}; WAL ${s.walKbPerTurn} kB and ${s.fullPagesPerTurn} full-page images per turn`;
@@ -328,6 +363,25 @@ export async function runPlatformBench(o: PlatformBenchOptions): Promise<void> {
     lookup_ns_platform: lookups.platform,
   });
 
+  // 2b. The same comparison with both servers up, in alternating one-second slices (see `interleaved`).
+  const pairedOne = await startGuichet('one-paired', {
+    ...env,
+    TERRITORY_DIR: alone,
+    WATCH_TERRITORIES: 'false',
+  });
+  await smsAtRate(pairedOne, '+3382', o.rate, o.warmup, 1);
+  const paired = await interleaved(pairedOne, server, o.rate, o.duration, o.active);
+  await stop(pairedOne);
+  log(
+    `interleaved:    sms @${o.rate}/s in alternating 1 s slices, ${o.duration} s each: one territory p50 ${paired.one.p50} ms, p99 ${paired.one.p99} ms; over ${o.active} tenants p50 ${paired.platform.p50} ms, p99 ${paired.platform.p99} ms (p50 ${round(paired.platform.p50 / Math.max(0.1, paired.one.p50))}×, p99 ${round(paired.platform.p99 / Math.max(0.1, paired.one.p99))}×), errors ${paired.one.errors + paired.platform.errors}`,
+  );
+  Object.assign(figures, {
+    interleaved_one_p99_ms: paired.one.p99,
+    interleaved_platform_p99_ms: paired.platform.p99,
+    interleaved_p99_ratio: round(paired.platform.p99 / Math.max(0.1, paired.one.p99)),
+    errors: (figures.errors as number) + paired.one.errors + paired.platform.errors,
+  });
+
   // 3. Hot reload of one territory: time from the file's write until the new answer is served.
   const send = createClient(server.port, 4);
   const ask = async (tenant: number, phone: string, text: string) =>
@@ -428,5 +482,7 @@ export async function runPlatformBench(o: PlatformBenchOptions): Promise<void> {
   });
   geocoder.close();
   await database.end();
+  // The copy of one territory and the servers' data folder are this run's alone.
+  for (const dir of [alone, env.DATA_DIR!]) rmSync(dir, { recursive: true, force: true });
   log(JSON.stringify(figures));
 }
