@@ -82,9 +82,17 @@ async function startGuichet(label: string, env: NodeJS.ProcessEnv): Promise<Runn
 }
 
 async function stop(server: Running): Promise<void> {
-  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
+  const exited = new Promise<boolean>((resolve) => server.child.once('exit', () => resolve(true)));
   server.child.kill('SIGTERM');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+  if (await Promise.race([exited, new Promise<boolean>((r) => setTimeout(() => r(false), 15_000))])) return;
+  // Once, a server was still there minutes after the bench had ended (it held the platform's database): said, and
+  // killed, so that no run leaves one behind.
+  log(
+    `warning:        the server on ${server.port} did not stop within 15 s of SIGTERM (see ${server.logFile}); killed`,
+  );
+  server.child.kill('SIGKILL');
+  await exited;
 }
 
 const rssMb = (pid: number): number =>
