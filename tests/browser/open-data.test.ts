@@ -157,4 +157,35 @@ describe('public page and knowledge gaps (headless Chromium)', () => {
     expect(await page.textContent('#gap-list')).not.toContain('camping-car');
     await page.close();
   });
+
+  it('keeps a period chosen before the page has started (no native submit, no reload)', async () => {
+    const page = await consoleWithToken(browser, server.base, supervisor);
+    // The territory's vocabulary, the last step of the page's start, answers only once the period is submitted.
+    let release!: () => void;
+    const submitted = new Promise<void>((resolve) => (release = resolve));
+    await page.route(
+      (url) => url.pathname.endsWith('/vocabulary'),
+      async (route) => {
+        await submitted;
+        await route.continue();
+      },
+    );
+    let navigations = 0;
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) navigations += 1;
+    });
+    await page.goto(`${server.base}/console/lacunes.html`);
+    await page.selectOption('#gap-days', '30');
+    await page.click('#gap-filters button[type=submit]');
+    release();
+    await page.waitForFunction(() =>
+      /Aucune question|sujet/.test(document.getElementById('announce')?.textContent ?? ''),
+    );
+    expect(navigations).toBe(1); // the page's own load only
+    expect(await page.inputValue('#gap-days')).toBe('30');
+    // The question of two months ago (written by the test above) is in the 90 days the page opens on, not in these.
+    expect(await page.textContent('#gap-list')).not.toContain('camping-car');
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+    await page.close();
+  });
 });

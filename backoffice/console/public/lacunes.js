@@ -105,18 +105,25 @@
   }
 
   document.addEventListener('DOMContentLoaded', function () {
-    G.startPage('Connectez-vous à la console pour voir les questions sans réponse.')
-      .then(function (v) {
+    var started = G.startPage('Connectez-vous à la console pour voir les questions sans réponse.').then(
+      function (v) {
         vocabulary = v;
-        G.byId('gap-filters').addEventListener('submit', function (event) {
-          event.preventDefault();
+      },
+    );
+    // Listened to at once: a period chosen before the session has resumed must not submit the form natively
+    // (a reload that forgets the choice); it is shown once the page has started, after the first list.
+    G.byId('gap-filters').addEventListener('submit', function (event) {
+      event.preventDefault();
+      started.then(
+        function () {
           G.byId('page-error').textContent = '';
           load().then(function () {
             G.announce(G.byId('gap-count').textContent || '');
           }, fail);
-        });
-        return load();
-      })
-      .catch(fail);
+        },
+        function () {}, // the start's failure is already on the page
+      );
+    });
+    started.then(load).catch(fail);
   });
 })();

@@ -97,20 +97,27 @@
   }
 
   document.addEventListener('DOMContentLoaded', function () {
-    G.startPage('Connectez-vous à la console pour voir les demandes du territoire.')
-      .then(function (v) {
+    var started = G.startPage('Connectez-vous à la console pour voir les demandes du territoire.').then(
+      function (v) {
         vocabulary = v;
         fillChoices(G.select('filter-commune'), v.communes, 'Toutes');
         fillChoices(G.select('filter-category'), categories(), 'Toutes');
-        G.byId('territory-filters').addEventListener('submit', function (event) {
-          event.preventDefault();
+      },
+    );
+    // Listened to at once: filters applied before the session has resumed must not submit the form natively (a
+    // reload that forgets them); they are applied once the page has started, after the first list.
+    G.byId('territory-filters').addEventListener('submit', function (event) {
+      event.preventDefault();
+      started.then(
+        function () {
           G.byId('page-error').textContent = '';
           load().then(function () {
             G.announce(G.byId('open-count').textContent || '');
           }, fail);
-        });
-        return load();
-      })
-      .catch(fail);
+        },
+        function () {}, // the start's failure is already on the page
+      );
+    });
+    started.then(load).catch(fail);
   });
 })();
