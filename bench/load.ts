@@ -119,8 +119,9 @@ export async function fixedRate(
       send(next(i)).then(
         (res) => {
           if (check(i, res)) {
-            latencies.push(performance.now() - due);
-            sink?.push(performance.now() - due);
+            const latency = performance.now() - due;
+            latencies.push(latency);
+            sink?.push(latency);
           } else errors += 1;
         },
         () => {
