@@ -68,6 +68,8 @@ interface GuichetCommon {
   resume(): Promise<boolean>;
   /** Resumes the session (else rejects with a 401 saying `signInMessage`), then loads the vocabulary. */
   startPage(signInMessage: string): Promise<GuichetVocabulary>;
+  /** A filter form listened to at once; `apply` runs once `started` has resolved (see common.js). */
+  onFilters(formId: string, started: Promise<unknown>, apply: () => void): void;
   /** Shows an error in #page-error (`forbidden` for a 403 when given; a sign-in link after a 401). */
   pageError(e: unknown, forbidden?: string): void;
   withTenant(path: string): string;

@@ -348,6 +348,27 @@
   }
 
   /**
+   * A filter form of a page started with startPage: listened to at once, so that a submit before the page has
+   * started is not sent natively (a reload that forgets the choice); `apply` runs once `started` has resolved,
+   * after the page's first list. A failed start is already on the page: the submit then does nothing.
+   * @param {string} formId
+   * @param {Promise<unknown>} started
+   * @param {() => void} apply
+   */
+  function onFilters(formId, started, apply) {
+    byId(formId).addEventListener('submit', function (event) {
+      event.preventDefault();
+      started.then(
+        function () {
+          byId('page-error').textContent = '';
+          apply();
+        },
+        function () {},
+      );
+    });
+  }
+
+  /**
    * A page-level error in #page-error: its message (`forbidden` instead for a 403, when given), and a link to
    * sign in again after a 401.
    * @param {unknown} e
@@ -378,6 +399,7 @@
     clientId: clientId,
     resume: resume,
     startPage: startPage,
+    onFilters: onFilters,
     pageError: pageError,
     withTenant: withTenant,
     vocabulary: loadVocabulary,

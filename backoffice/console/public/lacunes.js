@@ -110,19 +110,10 @@
         vocabulary = v;
       },
     );
-    // Listened to at once: a period chosen before the session has resumed must not submit the form natively
-    // (a reload that forgets the choice); it is shown once the page has started, after the first list.
-    G.byId('gap-filters').addEventListener('submit', function (event) {
-      event.preventDefault();
-      started.then(
-        function () {
-          G.byId('page-error').textContent = '';
-          load().then(function () {
-            G.announce(G.byId('gap-count').textContent || '');
-          }, fail);
-        },
-        function () {}, // the start's failure is already on the page
-      );
+    G.onFilters('gap-filters', started, function () {
+      load().then(function () {
+        G.announce(G.byId('gap-count').textContent || '');
+      }, fail);
     });
     started.then(load).catch(fail);
   });

@@ -104,19 +104,10 @@
         fillChoices(G.select('filter-category'), categories(), 'Toutes');
       },
     );
-    // Listened to at once: filters applied before the session has resumed must not submit the form natively (a
-    // reload that forgets them); they are applied once the page has started, after the first list.
-    G.byId('territory-filters').addEventListener('submit', function (event) {
-      event.preventDefault();
-      started.then(
-        function () {
-          G.byId('page-error').textContent = '';
-          load().then(function () {
-            G.announce(G.byId('open-count').textContent || '');
-          }, fail);
-        },
-        function () {}, // the start's failure is already on the page
-      );
+    G.onFilters('territory-filters', started, function () {
+      load().then(function () {
+        G.announce(G.byId('open-count').textContent || '');
+      }, fail);
     });
     started.then(load).catch(fail);
   });
