@@ -192,14 +192,49 @@ async function interleaved(
     },
   ];
   const sends = sides.map((side) => createClient(side.server.port, 64));
-  for (let slice = 0; slice < 2 * duration; slice++) {
+  // An even number of slices of about one second: with the pattern one, platform, platform, one, each side gets
+  // exactly half of them, also for a duration that is not a whole number of seconds.
+  const perSide = Math.max(1, Math.round(duration));
+  const sliceS = duration / perSide;
+  for (let slice = 0; slice < 2 * perSide; slice++) {
     const which = slice % 4 === 0 || slice % 4 === 3 ? 0 : 1;
     const side = sides[which]!;
-    const stats = await fixedRate(sends[which]!, rate, 1, side.pool.next, side.pool.check, side.latencies);
+    const stats = await fixedRate(
+      sends[which]!,
+      rate,
+      sliceS,
+      side.pool.next,
+      side.pool.check,
+      side.latencies,
+    );
     side.errors += stats.errors;
   }
   const pooled = (side: (typeof sides)[number]) => summarize(side.latencies, side.errors, duration);
   return { one: pooled(sides[0]!), platform: pooled(sides[1]!) };
+}
+
+/** A bench helper process (a job beside the server): `started` when it prints so, `done` with its last JSON line. */
+function startJob(script: string, args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  let markStarted: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
+  const done = new Promise<unknown>((resolve, reject) => {
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('started')) markStarted();
+    });
+    child.on('exit', (code) => {
+      const last = out.trim().split('\n').pop() ?? '';
+      if (code === 0) resolve(JSON.parse(last));
+      else reject(new Error(`${script} exited ${code}: ${out}`));
+    });
+  });
+  // A job that fails before it started must not leave the bench waiting.
+  return { child, started: Promise.race([started, done.then(() => undefined)]), done };
 }
 
 const show = (s: PhaseStats) =>
@@ -315,6 +350,10 @@ export async function runPlatformBench(o: PlatformBenchOptions): Promise<void> {
     ADMIN_TOKEN,
     // The bench runs the retention job itself, at a chosen moment.
     RETENTION_INTERVAL_MINUTES: '0',
+    // The daily open-data job starts a minute after the server and walks the 2,000 territories for minutes: left
+    // on, it ran beside the later phases (the back office, both retention phases) and its statements were most
+    // of the database's work sampled during the retention job (pg_stat_activity, BENCHMARKS.md).
+    OPEN_DATA_REFRESH_HOURS: '0',
   };
   build();
   const figures: Record<string, unknown> = {
@@ -441,26 +480,13 @@ export async function runPlatformBench(o: PlatformBenchOptions): Promise<void> {
   const before = await smsAtRate(server, '+3376', o.rate, o.duration, o.active);
   log(`retention:      without the job: ${show(before)}`);
   // The job in its own process (cron's `npm run retention`), started when the phase starts.
-  const job = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'bench/platform/retention-job.ts', platform.databaseUrl, String(o.territories)],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let jobOut = '';
-  const jobDone = new Promise<{ ms: number; anonymised: number }>((resolve, reject) => {
-    job.stdout!.on('data', (c: Buffer) => (jobOut += c.toString()));
-    job.on('exit', (code) => {
-      const last = jobOut.trim().split('\n').pop() ?? '';
-      if (code === 0) resolve(JSON.parse(last) as { ms: number; anonymised: number });
-      else reject(new Error(`retention job exited ${code}: ${jobOut}`));
-    });
-  });
-  while (!jobOut.includes('started')) await new Promise((r) => setTimeout(r, 20));
+  const retention = startJob('bench/platform/retention-job.ts', [
+    platform.databaseUrl,
+    String(o.territories),
+  ]);
+  await retention.started;
   const during = await smsAtRate(server, '+3377', o.rate, o.duration, o.active);
-  const { ms: retentionMs, anonymised } = await jobDone;
+  const { ms: retentionMs, anonymised } = (await retention.done) as { ms: number; anonymised: number };
   log(`retention:      during the job:  ${show(during)}`);
   log(
     `retention:      job over ${o.territories} territories took ${retentionMs} ms (${retentionMs > o.duration * 1000 ? 'longer than' : 'within'} the phase), ${anonymised} requests anonymised`,
@@ -471,9 +497,24 @@ export async function runPlatformBench(o: PlatformBenchOptions): Promise<void> {
     p99_without_retention_ms: before.p99,
     p99_during_retention_ms: during.p99,
   });
+
+  // 6. The daily open-data job (the servers here have it off, see env), in its own process, stopped after the phase.
+  const openData = startJob('bench/platform/open-data-job.ts', [platform.databaseUrl, platform.territoryDir]);
+  await openData.started;
+  const duringOpenData = await smsAtRate(server, '+3383', o.rate, o.duration, o.active);
+  openData.child.kill('SIGTERM');
+  const { ms: openDataMs, built } = (await openData.done) as { ms: number; built: number };
+  log(`open data:      during the job:  ${show(duringOpenData)}`);
+  log(
+    `open data:      ${built} of ${o.territories} territories' figures built in the phase's ${openDataMs} ms (paced: a pause as long as each build)`,
+  );
+  Object.assign(figures, {
+    p99_during_open_data_ms: duringOpenData.p99,
+    open_data_territories_per_s: round((built * 1000) / Math.max(1, openDataMs)),
+  });
   await stop(server);
 
-  // 6. One territory again, on the database as the platform phases left it. The first reference ran on a
+  // 7. One territory again, on the database as the platform phases left it. The first reference ran on a
   // database whose pages the previous run had left cold (it moved 36 → 3,611 ms p50 between runs): like the
   // bare route of the main bench, the reference is measured before and after, and the ratio uses their mean.
   const { stats: oneAfter } = await oneTerritory('one-again', ['+3378', '+3379']);

@@ -4,12 +4,15 @@
 import request from 'supertest';
 import { suppressSmallCounts } from '../../backoffice/open-data';
 import { blurPosition } from '../../backoffice/open-data/map';
+import { PostgresOpenDataStore } from '../../adapters/postgres/backoffice/open-data';
+import type { SqlClient } from '../../adapters/postgres';
 import type { Container } from '../../server/container';
 import { DEMO_TENANT } from '../support/harness';
 import {
   backofficeContainer,
   CONTAINER_TIMEOUT_MS,
   incidentPayload,
+  OTHER_TENANT,
   rows,
   seedConversation,
 } from './support';
@@ -273,6 +276,50 @@ describe('the public page and the open-data files', () => {
       satisfactionHeader,
     );
     expect((await api().get(`/open-data/${DEMO_TENANT}/licence.txt`)).text).toMatch(/Licence Ouverte/);
+  });
+
+  test("the figures count the territory's own days: a request at local midnight is on its day, one a second before is not", async () => {
+    // Paris is UTC+1 in January: the window 10–12 January runs from 9 January 23:00 to 12 January 23:00 UTC.
+    const at = [
+      ['2026-01-09T22:59:59Z', null],
+      ['2026-01-09T23:00:00Z', '5 hours'],
+      ['2026-01-12T22:59:59Z', '3 hours'],
+      ['2026-01-12T23:00:00Z', '1 hour'],
+    ] as const;
+    for (const [i, [created, resolvedAfter]] of at.entries())
+      await rows(
+        container,
+        `INSERT INTO requests (reference, tenant_id, type, status, authority_id, commune_id, channel, payload,
+           created_at, updated_at, resolved_at)
+         VALUES ($1, $2, 'report_incident', $3, 'commune-autre', 'autre', 'sms', '{"category": "voirie"}'::jsonb,
+           $4::timestamptz, $4::timestamptz, $4::timestamptz + $5::interval)`,
+        [
+          `DEM-2026-${String(9_000_001 + i)}`,
+          OTHER_TENANT,
+          resolvedAfter ? 'resolved' : 'received',
+          created,
+          resolvedAfter,
+        ],
+      );
+    const store = new PostgresOpenDataStore((container.store as unknown as { sql: SqlClient }).sql);
+    const window = {
+      tenantId: OTHER_TENANT,
+      timeZone: 'Europe/Paris',
+      fromDay: '2026-01-10',
+      toDay: '2026-01-12',
+    };
+    const cells = await store.dailyCells(window);
+    expect(cells.map((c) => [c.day, c.category, c.requests, c.resolved, c.medianResolutionHours])).toEqual([
+      ['2026-01-10', 'voirie', 1, 1, 5],
+      ['2026-01-12', 'voirie', 1, 1, 3],
+    ]);
+    const medians = await store.resolutionMedians(window);
+    expect(medians.find((m) => m.type === null)).toEqual({
+      type: null,
+      category: null,
+      resolved: 2,
+      medianResolutionHours: 4,
+    });
   });
 
   test('the map shows the open public-space reports on a 50 m grid, with category, state and day only', async () => {
