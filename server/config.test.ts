@@ -16,6 +16,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ PUBLIC_URL: 'not a url' })).toThrow(/PUBLIC_URL/);
     expect(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '10' })).toThrow(/DATABASE_CONNECT_TIMEOUT_MS/);
+    expect(() => loadConfig({ OPEN_DATA_REFRESH_AT: '3h30' })).toThrow(
+      /OPEN_DATA_REFRESH_AT: must be a time of day/,
+    );
+    expect(() => loadConfig({ OPEN_DATA_REFRESH_TIME_ZONE: 'Europe/Lutece' })).toThrow(
+      /OPEN_DATA_REFRESH_TIME_ZONE: must be an IANA time zone/,
+    );
+    expect(loadConfig({ OPEN_DATA_REFRESH_AT: '03:30' }).OPEN_DATA_REFRESH_TIME_ZONE).toBe('Europe/Paris');
   });
 
   it('lists every bad variable at once', () => {

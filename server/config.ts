@@ -1,8 +1,10 @@
 // Configuration: dotenv + one zod schema. A bad value stops the start with a message naming the variable.
 import { parseAllowList } from '../adapters/outbox/webhook-address';
 import { CONNECT_TIMEOUT_MS, POOL_SIZE } from '../adapters/postgres/pool-bounds';
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { DEFAULT_REPLY_DEADLINE_MS } from '../bot/turn-answer';
+import { TIME_OF_DAY } from './time-of-day';
 import { parsePairs } from '../backoffice/auth/claims';
 import type { OidcSettings } from '../backoffice/auth/oidc';
 import type { Role } from '../backoffice/schemas';
@@ -184,6 +186,19 @@ export const ConfigSchema = z
     OPEN_DATA_K_ANONYMITY: z.coerce.number().int().min(2).max(100).default(5),
     /** Hours between two builds of the open-data snapshots inside the server; 0: built on the first request of a day. */
     OPEN_DATA_REFRESH_HOURS: z.coerce.number().int().min(0).max(168).default(24),
+    /**
+     * "HH:MM": the open-data snapshots are built every day at that time on OPEN_DATA_REFRESH_TIME_ZONE's clock (a
+     * quiet hour: on a platform the walk over every territory slows the citizens' turns while it runs), instead of
+     * a minute after each start and every OPEN_DATA_REFRESH_HOURS.
+     */
+    OPEN_DATA_REFRESH_AT: z
+      .string()
+      .regex(TIME_OF_DAY, 'must be a time of day, HH:MM (00:00 to 23:59)')
+      .optional(),
+    OPEN_DATA_REFRESH_TIME_ZONE: z
+      .string()
+      .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone, such as Europe/Paris')
+      .default('Europe/Paris'),
     /** Minutes between two tries to locate the reports recorded while the address API was down; 0: never. */
     GEOCODING_RETRY_MINUTES: z.coerce.number().int().min(0).max(1_440).default(5),
     /** Agents' console sessions: ended after this much inactivity, and in any case after SESSION_ABSOLUTE_HOURS. */

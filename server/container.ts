@@ -49,6 +49,7 @@ import { createApp } from './app';
 import { oidcSettings, publicUrlOf, type Config } from './config';
 import { createLogger } from './logger';
 import { createPrivacyRouter } from './privacy/notice-page';
+import { msUntilTimeOfDay } from './time-of-day';
 import { startIntervalJob, type IntervalJob } from './interval-job';
 import { startRetentionSchedule, type RetentionSchedule } from './retention';
 import { createSecurityLayer, createTwilioFallback } from './security';
@@ -390,16 +391,30 @@ export async function createContainer(
         clock: overrides.clock,
       })
     : undefined;
+  const refreshAt = config.OPEN_DATA_REFRESH_AT;
   const openDataRefresh =
-    openData && config.OPEN_DATA_REFRESH_HOURS > 0
+    openData && (refreshAt || config.OPEN_DATA_REFRESH_HOURS > 0)
       ? startIntervalJob({
           name: 'open data',
           logger,
           intervalMs: config.OPEN_DATA_REFRESH_HOURS * 3_600_000,
+          nextRunMs: refreshAt
+            ? () => msUntilTimeOfDay(refreshAt, config.OPEN_DATA_REFRESH_TIME_ZONE, new Date())
+            : undefined,
           onFailure: 0,
           run: (signal) => openData.publisher.refreshAll(signal),
         })
       : undefined;
+  if (openDataRefresh && refreshAt) {
+    const next = new Date(
+      Date.now() + msUntilTimeOfDay(refreshAt, config.OPEN_DATA_REFRESH_TIME_ZONE, new Date()),
+    );
+    logger.info('open data: figures built every day at a set time', {
+      at: refreshAt,
+      timeZone: config.OPEN_DATA_REFRESH_TIME_ZONE,
+      next: next.toISOString(),
+    });
+  }
 
   let shuttingDown = false;
   const app = createApp({

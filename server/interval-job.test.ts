@@ -72,3 +72,29 @@ describe('interval job', () => {
     expect(await run).toBe(atStop);
   });
 });
+
+describe('interval job at a time of day', () => {
+  it('asks for the delay to its next run again after each run, and stops', async () => {
+    let runs = 0;
+    let asked = 0;
+    const job = startIntervalJob({
+      name: 'daily job',
+      logger: recordingLogger(),
+      intervalMs: 3_600_000, // ignored: the next run is asked for
+      onFailure: -1,
+      nextRunMs: () => {
+        asked += 1;
+        return 10;
+      },
+      run: () => Promise.resolve((runs += 1)),
+    });
+    const deadline = Date.now() + 10_000;
+    while (runs < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    await job.stop();
+    expect(runs).toBeGreaterThanOrEqual(3);
+    expect(asked).toBeGreaterThan(runs - 1);
+    const atStop = runs;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(runs).toBe(atStop); // no run after the stop
+  });
+});

@@ -12,9 +12,15 @@ export interface IntervalJobOptions<T> {
   /** What runOnce gives when the run failed. */
   onFailure: T;
   logger: Logger;
+  /** Ignored with nextRunMs. */
   intervalMs: number;
   /** Delay of the first run after start (default 1 minute: let the instance warm up first). */
   firstRunMs?: number;
+  /**
+   * Instead of firstRunMs and intervalMs: the delay to each next run, asked again after every run (a time of day,
+   * see time-of-day.ts, whose interval is not always 24 h).
+   */
+  nextRunMs?: () => number;
 }
 
 export interface IntervalJob<T> {
@@ -50,17 +56,29 @@ export function startIntervalJob<T>(options: IntervalJobOptions<T>): IntervalJob
   const tick = (): void => {
     if (!stopped) void runOnce();
   };
-  const first = setTimeout(tick, options.firstRunMs ?? 60_000);
-  const timer = setInterval(tick, options.intervalMs);
-  first.unref();
-  timer.unref();
+  // Every timer is unref'd: a job never keeps the process alive.
+  const timers: NodeJS.Timeout[] = [];
+  const { nextRunMs } = options;
+  if (nextRunMs) {
+    const schedule = (): void => {
+      const timer = setTimeout(() => {
+        timers.length = 0;
+        tick();
+        if (!stopped) schedule();
+      }, nextRunMs());
+      timers.push(timer.unref());
+    };
+    schedule();
+  } else {
+    timers.push(setTimeout(tick, options.firstRunMs ?? 60_000).unref());
+    timers.push(setInterval(tick, options.intervalMs).unref());
+  }
 
   return {
     runOnce,
     async stop() {
       stopped = true;
-      clearTimeout(first);
-      clearInterval(timer);
+      for (const timer of timers) clearTimeout(timer); // (clears an interval too)
       running?.controller.abort();
       await running?.result;
     },

@@ -24,6 +24,8 @@ beforeAll(async () => {
       ADMIN_TOKEN,
       WEBCHAT_SECRET: 'smoke-open-data-webchat-secret',
       OPEN_DATA_K_ANONYMITY: '3',
+      // A platform's setting: the daily build at a quiet hour rather than a minute after each start.
+      OPEN_DATA_REFRESH_AT: '03:30',
     },
     await freePort(),
   );
@@ -50,6 +52,18 @@ test('the public page, its map and its assets are served without sign-in', async
     expect((await get(asset)).status).toBe(200);
   const map = await get(`/territoire/${TENANT}/carte.json`);
   expect(await map.json()).toEqual({ points: [], truncated: false });
+});
+
+test('the daily build is scheduled at the time set, on the territory clock it names', () => {
+  const line = server!.logs.find((l) => l.includes('figures built every day at a set time'));
+  expect(line).toBeDefined();
+  const { at, timeZone, next } = JSON.parse(line!) as { at: string; timeZone: string; next: string };
+  expect([at, timeZone]).toEqual(['03:30', 'Europe/Paris']);
+  const inParis = new Intl.DateTimeFormat('fr-FR', { timeZone, hour: '2-digit', minute: '2-digit' });
+  expect(inParis.format(new Date(next))).toBe('03:30');
+  const ahead = Date.parse(next) - Date.now();
+  expect(ahead).toBeGreaterThan(0);
+  expect(ahead).toBeLessThanOrEqual(25 * 3_600_000);
 });
 
 test('the open-data files are served at their stable URLs', async () => {
