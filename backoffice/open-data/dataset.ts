@@ -57,14 +57,23 @@ const DAY_MS = 24 * 3600 * 1000;
 /** The last 12 months: the 365 full days before today. */
 export const WINDOW_DAYS = 365;
 
+// The formatters are built once (per time zone for days): building one costs about as much as a territory's
+// rows, and the daily job builds the snapshot of every territory of a platform on the turns' event loop.
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** YYYY-MM-DD of an instant in a time zone. */
 export function dayIn(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(instant);
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    dayFormats.set(timeZone, format);
+  }
+  return format.format(instant);
 }
 
 const addDays = (day: string, days: number): string =>
@@ -76,11 +85,11 @@ export function windowOf(tenantId: string, timeZone: string, now: Date): OpenDat
   return { tenantId, timeZone, fromDay: addDays(today, -WINDOW_DAYS), toDay: addDays(today, -1) };
 }
 
+const MONTH_FORMAT = new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+const FRENCH = new Intl.Collator('fr');
+
 /** "décembre 2026" for "2026-12". */
-export const monthLabel = (month: string): string =>
-  new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
-    new Date(`${month}-01T00:00:00Z`),
-  );
+export const monthLabel = (month: string): string => MONTH_FORMAT.format(new Date(`${month}-01T00:00:00Z`));
 
 const categoryKey = (c: { type: string; category: string | null }): string =>
   c.category ? `${c.type}:${c.category}` : c.type;
@@ -177,7 +186,7 @@ export async function buildSnapshot(options: {
   };
   const overall = medians.find((m) => m.type === null);
   const byCount = (a: Total, b: Total) =>
-    (b.requests ?? 0) - (a.requests ?? 0) || a.label.localeCompare(b.label, 'fr');
+    (b.requests ?? 0) - (a.requests ?? 0) || FRENCH.compare(a.label, b.label);
   return {
     tenantId: territory.id,
     territoryName: territory.name,
