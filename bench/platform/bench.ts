@@ -2,7 +2,8 @@
 // 2,000 territories and 5 million requests. Measures, in one run, against the same server on one of those
 // territories alone: start to ready, RSS, SMS latency at a fixed rate spread over many tenants' numbers, tenant
 // resolution (lookups in catalogs of 1 and 2,000 territories), hot reload of one territory, back-office list and
-// indicators p95 for a territory, and the retention job over the 5 million requests while turns run.
+// indicators p95 for a territory, and the turns while the retention job runs over the 5 million requests, then
+// while the daily open-data job walks the territories.
 // Needs the real adapters (DATABASE_URL: the platform's database is created beside it; REDIS_URL).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
