@@ -6,7 +6,7 @@
 // --platform [--territories N --requests N --active N]: the platform profile instead (bench/platform/bench.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -541,6 +541,8 @@ async function main() {
   for (const s of servers) s.child.kill('SIGTERM');
   await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
   geocoder.close();
+  // The servers' data folder (PGlite's, when the real adapters are not set) is this run's alone.
+  rmSync(dataDir, { recursive: true, force: true });
   const figures = {
     adapters: realAdapters ? 'redis+postgresql' : 'memory+pglite',
     instances: INSTANCES,
