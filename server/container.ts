@@ -40,7 +40,8 @@ import { registerBuiltInChannels } from '../channels/built-in';
 import { botFrameworkEnabled, createDisabledBotFrameworkChannel } from '../channels/botframework/disabled';
 import { TerritoryProvider } from '../knowledge/territory';
 import { createSmtpSender } from '../adapters/email/smtp-sender';
-import { createIntents } from '../intents';
+import { createIntents, type IntentSet } from '../intents';
+import type { RecordedRequestType } from '../bot/intent-module';
 import { retryGeocoding, type GeocodingRetryReport } from '../intents/report-incident/geocoding-retry';
 import { parseAllowList, type Resolver } from '../adapters/outbox';
 import { createAgentInbox, createBackofficeModule, type BackofficeModule } from '../backoffice';
@@ -95,6 +96,11 @@ export interface ContainerOverrides {
   databaseSchema?: string;
   /** How webhook hosts are resolved (tests: a host that changes its answer between checks). */
   webhookResolve?: Resolver;
+}
+
+/** The request types recorded: the services' own, and the phone line's voice messages (« Message vocal »). */
+export function recordedRequestTypes(intents: IntentSet): RecordedRequestType[] {
+  return [...intents.modules.flatMap((m) => (m.records ? [m.records] : [])), VOICE_MESSAGE_REQUEST];
 }
 
 export async function createContainer(
@@ -189,11 +195,7 @@ export async function createContainer(
           clock: overrides.clock,
         });
   const intents = createIntents({ territories, geocoder, llm: llm?.assistant });
-  // The services' request types, and the phone line's voice messages (a request « Message vocal »).
-  const recordedTypes = [
-    ...intents.modules.flatMap((m) => (m.records ? [m.records] : [])),
-    VOICE_MESSAGE_REQUEST,
-  ];
+  const recordedTypes = recordedRequestTypes(intents);
   // Citizen messages of conversations owned by an agent go to the agents' live feed.
   const agentInbox = createAgentInbox(bus, logger, overrides.clock);
   // WEBCHAT_SECRET is the deployment secret every instance shares already: the key of the address hash in
@@ -392,29 +394,26 @@ export async function createContainer(
       })
     : undefined;
   const refreshAt = config.OPEN_DATA_REFRESH_AT;
+  const untilRefresh = refreshAt
+    ? () => msUntilTimeOfDay(refreshAt, config.OPEN_DATA_REFRESH_TIME_ZONE, new Date())
+    : undefined;
   const openDataRefresh =
-    openData && (refreshAt || config.OPEN_DATA_REFRESH_HOURS > 0)
+    openData && (untilRefresh || config.OPEN_DATA_REFRESH_HOURS > 0)
       ? startIntervalJob({
           name: 'open data',
           logger,
           intervalMs: config.OPEN_DATA_REFRESH_HOURS * 3_600_000,
-          nextRunMs: refreshAt
-            ? () => msUntilTimeOfDay(refreshAt, config.OPEN_DATA_REFRESH_TIME_ZONE, new Date())
-            : undefined,
+          nextRunMs: untilRefresh,
           onFailure: 0,
           run: (signal) => openData.publisher.refreshAll(signal),
         })
       : undefined;
-  if (openDataRefresh && refreshAt) {
-    const next = new Date(
-      Date.now() + msUntilTimeOfDay(refreshAt, config.OPEN_DATA_REFRESH_TIME_ZONE, new Date()),
-    );
+  if (openDataRefresh && untilRefresh)
     logger.info('open data: figures built every day at a set time', {
       at: refreshAt,
       timeZone: config.OPEN_DATA_REFRESH_TIME_ZONE,
-      next: next.toISOString(),
+      next: new Date(Date.now() + untilRefresh()).toISOString(),
     });
-  }
 
   let shuttingDown = false;
   const app = createApp({

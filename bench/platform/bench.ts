@@ -392,7 +392,7 @@ export async function runPlatformBench(o: PlatformBenchOptions): Promise<void> {
   log(`platform:       sms @${o.rate}/s over ${o.active} tenants (${o.active * 10} numbers): ${show(rated)}`);
   // The same comparison with both servers up, in alternating one-second slices (see `interleaved`); before the
   // phase over all tenants, which cycles 2,000 territories through the cache of parsed ones and leaves the 200
-  // active ones to inflate again (p99 3.1–3.7× when run after it).
+  // active ones to inflate again (p99 3.1–3.7× when run after it, the open-data job then likely running too).
   const pairedOne = await startGuichet('one-paired', {
     ...env,
     TERRITORY_DIR: alone,

@@ -6,9 +6,9 @@
 import { createSharedStore } from '../../adapters/postgres';
 import { GeocoderUnavailableError } from '../../bot/ports';
 import { createOpenData } from '../../backoffice/open-data';
-import { VOICE_MESSAGE_REQUEST } from '../../channels/twilio-voice';
 import { createIntents } from '../../intents';
 import { TerritoryProvider } from '../../knowledge/territory';
+import { recordedRequestTypes } from '../../server/container';
 import { createLogger } from '../../server/logger';
 
 async function main(): Promise<void> {
@@ -20,11 +20,7 @@ async function main(): Promise<void> {
     geocode: () => Promise.reject(new GeocoderUnavailableError('no geocoder in the open-data job')),
     reverse: () => Promise.reject(new GeocoderUnavailableError('no geocoder in the open-data job')),
   };
-  const intents = createIntents({ territories, geocoder });
-  const requestTypes = [
-    ...intents.modules.flatMap((m) => (m.records ? [m.records] : [])),
-    VOICE_MESSAGE_REQUEST,
-  ];
+  const requestTypes = recordedRequestTypes(createIntents({ territories, geocoder }));
   const { publisher } = createOpenData({
     sql: store.sql,
     territories,

@@ -11,7 +11,7 @@ import type { IndicatorsView } from '../../../backoffice/schemas';
 import { DateTime } from 'luxon';
 import { AGEING_BUCKETS } from '../../../backoffice/indicators/definitions';
 import type { SqlClient, SqlExecutor } from '../sql-client';
-import { guarded } from './sql';
+import { guarded, RESOLUTION_SECONDS } from './sql';
 import {
   addInto,
   binSql,
@@ -120,7 +120,7 @@ async function delays(sql: SqlExecutor, base: unknown[]) {
        SELECT sl_key, sl_days,
          EXTRACT(EPOCH FROM first_response_at - created_at)::float8 AS fr,
          EXTRACT(EPOCH FROM first_assigned_at - created_at)::float8 AS asg,
-         CASE WHEN status = 'resolved' THEN EXTRACT(EPOCH FROM COALESCE(resolved_at, updated_at) - created_at)::float8 END AS re,
+         ${RESOLUTION_SECONDS} AS re,
          sl_days IS NOT NULL AND status <> 'rejected'
            AND (status = 'resolved' OR created_at + make_interval(secs => sl_days * 86400) < $3::timestamptz) AS due,
          sl_days IS NOT NULL AND status = 'resolved'
@@ -343,7 +343,7 @@ async function rollupTiming(
       `SELECT type, payload_category AS category,
          ${binSql('EXTRACT(EPOCH FROM first_response_at - created_at)::float8')} AS bfr,
          ${binSql('EXTRACT(EPOCH FROM first_assigned_at - created_at)::float8')} AS basg,
-         ${binSql("CASE WHEN status = 'resolved' THEN EXTRACT(EPOCH FROM COALESCE(resolved_at, updated_at) - created_at)::float8 END")} AS bre
+         ${binSql(RESOLUTION_SECONDS)} AS bre
        FROM requests WHERE tenant_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz
          AND ($4::text IS NULL OR authority_id = $4::text)`,
       [q.tenantId, from, to, q.authorityId],

@@ -14,7 +14,7 @@ import type {
 } from '../../../backoffice/open-data/ports';
 import type { RequestStatus } from '../../../bot/ports';
 import type { SqlClient } from '../sql-client';
-import { guarded } from './sql';
+import { guarded, RESOLUTION_SECONDS } from './sql';
 
 const hours = (seconds: unknown): number | null =>
   seconds === null || seconds === undefined ? null : Math.round((Number(seconds) / 3600) * 10) / 10;
@@ -27,10 +27,6 @@ const IN_WINDOW = `tenant_id = $1
   AND created_at >= ($3::date - 1)::timestamp AT TIME ZONE $2::text
   AND created_at < ($4::date + 2)::timestamp AT TIME ZONE $2::text
   AND (created_at AT TIME ZONE $2::text)::date BETWEEN $3::date AND $4::date`;
-
-/** The bi_requests view's resolution time (seconds), from the columns the covering index holds. */
-const RESOLUTION_SECONDS = `CASE WHEN status = 'resolved'
-  THEN EXTRACT(EPOCH FROM COALESCE(resolved_at, updated_at) - created_at)::float8 END`;
 
 export class PostgresOpenDataStore implements OpenDataStore {
   constructor(private readonly sql: SqlClient) {}

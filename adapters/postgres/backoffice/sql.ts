@@ -9,6 +9,13 @@ import { toGuichetError } from '../db-errors';
 import type { SqlExecutor } from '../sql-client';
 import { CONVERSATION_COLUMNS, decodeCursor, encodeCursor, type ConversationRow } from './views';
 
+/**
+ * A request's resolution time in seconds (null unless resolved): the bi_requests view's definition (migration
+ * 0002), written on the columns the requests' covering index holds, for the steering indicators and open data.
+ */
+export const RESOLUTION_SECONDS = `CASE WHEN status = 'resolved'
+  THEN EXTRACT(EPOCH FROM COALESCE(resolved_at, updated_at) - created_at)::float8 END`;
+
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type Param = (value: unknown) => string;
