@@ -6,6 +6,16 @@ import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
 import type { HttpCall } from './load';
 export const REPORT_OPENING = 'il y a un nid de poule devant le 12 rue des Lilas';
+/**
+ * The bot's answer once a report is registered, with its reference. Only this one: a reference also appears in
+ * other answers (the choice "Oui, suivre DEM-…" when the same problem was reported nearby, in an answer that also
+ * says "Je vais enregistrer votre signalement"), and a script that took that one for its own stopped every report
+ * at the duplicate question once a few hundred reports were open nearby (BENCHMARKS.md, 2026-12-06 21:00).
+ */
+export const REGISTERED_REFERENCE = /enregistré sous la référence (DEM-\d{4}-[0-9A-Z]{6})/;
+/** The status answer to the requester: the request's card (someone else's reference is refused). */
+export const statusShown = (reply: string, reference: string): boolean =>
+  reply.includes(`Demande ${reference}`) && /Statut :/.test(reply);
 
 export const REPORT_ANSWERS: [RegExp, string][] = [
   [/Est-ce correct|Je l.enregistre/i, 'oui'],
@@ -31,6 +41,9 @@ export interface ScriptedCitizen {
   lastReply: string;
   references: string[];
   turns: number;
+  /** Status questions answered with the request's card, and those that were not (a script gone wrong). */
+  statusShown?: number;
+  statusMissed?: number;
 }
 
 export function nextSms(c: ScriptedCitizen): string {
@@ -48,8 +61,8 @@ export function nextSms(c: ScriptedCitizen): string {
 export function advance(c: ScriptedCitizen, reply: string): void {
   c.lastReply = reply;
   c.turns += 1;
-  const ref = /DEM-\d{4}-[0-9A-Z]{6}/.exec(reply)?.[0];
-  if (c.scenario === 'report' && ref && /enregistr/i.test(reply)) {
+  const ref = REGISTERED_REFERENCE.exec(reply)?.[1];
+  if (c.scenario === 'report' && ref) {
     c.references.push(ref);
     c.scenario = 'status';
     c.step = 0;
@@ -61,6 +74,9 @@ export function advance(c: ScriptedCitizen, reply: string): void {
     c.scenario = 'report';
     c.step = 0;
   } else if (c.scenario === 'status') {
+    const asked = c.references[c.references.length - 1];
+    if (asked && statusShown(reply, asked)) c.statusShown = (c.statusShown ?? 0) + 1;
+    else c.statusMissed = (c.statusMissed ?? 0) + 1;
     c.scenario = 'hours';
     c.step = 0;
   }

@@ -14,6 +14,7 @@ import Redis from 'ioredis';
 import twilio from 'twilio';
 import { closedLoop, countLoop, createClient, fixedRate, type HttpCall, type LatencyStats } from './load';
 import { startFakeGeocoder } from './fake-geocoder';
+import { createRunDatabase } from './database';
 import { advance, citizenPool, decodeXml, nextSms, signedSms, type ScriptedCitizen } from './citizen-scripts';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { build } = require('../scripts/build.js') as { build: () => void };
@@ -246,6 +247,12 @@ const newCitizen = (prefix: string, n: number): Citizen => ({
   turns: 0,
 });
 
+/** Status questions answered with the citizen's request, and those that were not (a script gone wrong). */
+const statusAnswers = (citizens: Citizen[]) => ({
+  shown: citizens.reduce((n, c) => n + (c.statusShown ?? 0), 0),
+  missed: citizens.reduce((n, c) => n + (c.statusMissed ?? 0), 0),
+});
+
 async function redisBytesPerConversation(url: string | undefined): Promise<number | null> {
   if (!url) return null;
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
@@ -286,6 +293,9 @@ async function main() {
     `phases of ${DURATION} s, ${CONCURRENCY} concurrent citizens, fixed rate ${RATE}/s, ${CONVERSATIONS} conversations for the memory phase`,
   );
 
+  // The run's own empty database (dropped at the end): every run measures the same store.
+  const database = realAdapters ? await createRunDatabase(process.env.DATABASE_URL!) : undefined;
+  dropOnFailure = database?.drop;
   if (realAdapters) {
     const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
     let cursor = '0';
@@ -352,6 +362,7 @@ async function main() {
     HOST: '127.0.0.1',
     PUBLIC_URL: baseUrl,
     DATA_DIR: dataDir,
+    ...(database ? { DATABASE_URL: database.url } : {}),
     LOG_LEVEL: 'info',
     WATCH_TERRITORIES: 'false',
     TWILIO_AUTH_TOKEN: AUTH_TOKEN,
@@ -406,6 +417,8 @@ async function main() {
   const nextCall = (user: number) => smsCall(baseUrl, citizens[user]!.phone, nextSms(citizens[user]!));
 
   await closedLoop(send, CONCURRENCY, WARMUP, nextCall, smsCheck); // warm-up (JIT, pools, caches)
+  const reportsBefore = citizens.reduce((n, c) => n + c.references.length, 0);
+  const statusBefore = statusAnswers(citizens);
   const cpu0 = procStats(serverPids).cpuS;
   const machine0 = cpuByProcess(serverPids);
   const syscalls0 = syscallsOf(serverPids);
@@ -428,8 +441,11 @@ async function main() {
   log(
     `bare route:     ${bareAfter.perSecond} req/s after the SMS phase; mean ${baseline.perSecond} req/s, SMS ratio ${(sms.perSecond / baseline.perSecond).toFixed(3)}`,
   );
-  const reports = citizens.reduce((n, c) => n + c.references.length, 0);
-  log(`                ${reports} incident reports confirmed with a reference during the phase`);
+  const reports = citizens.reduce((n, c) => n + c.references.length, 0) - reportsBefore;
+  const status = statusAnswers(citizens);
+  log(
+    `                during the phase: ${reports} incident reports registered with a reference, ${status.shown - statusBefore.shown} status answers with the request's card (${status.missed - statusBefore.missed} without)`,
+  );
 
   // The same multi-turn scripts at a fixed rate: each scheduled turn goes to the next citizen who is not
   // waiting for an answer (a pool of RATE citizens: about one turn per citizen per second).
@@ -541,8 +557,10 @@ async function main() {
   for (const s of servers) s.child.kill('SIGTERM');
   await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
   geocoder.close();
-  // The servers' data folder (PGlite's, when the real adapters are not set) is this run's alone.
+  // The servers' data folder (PGlite's, when the real adapters are not set) is this run's alone, and so is the
+  // database.
   rmSync(dataDir, { recursive: true, force: true });
+  await database?.drop();
   const figures = {
     adapters: realAdapters ? 'redis+postgresql' : 'memory+pglite',
     instances: INSTANCES,
@@ -572,8 +590,12 @@ async function main() {
   process.exit(0);
 }
 
+/** The run's database, dropped also when the bench fails (WITH FORCE: connections still open are closed). */
+let dropOnFailure: (() => Promise<void>) | undefined;
+
 export type { LatencyStats };
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
   console.error(error);
+  await dropOnFailure?.().catch(() => undefined);
   process.exit(1);
 });

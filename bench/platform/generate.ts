@@ -2,7 +2,6 @@
 // holding the requests and their events. `npm run bench -- --platform` calls ensurePlatform, which reuses both
 // when they are already there with the same sizes (the store takes minutes to write).
 // Standalone: npx tsx bench/platform/generate.ts [--territories 2000] [--requests 5000000] [--regenerate]
-import { Client } from 'pg';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { createSharedStore } from '../../adapters/postgres';
 import { PLATFORM_SIZES, writePlatformTerritories } from './territories';
 import { generatePlatformRequests } from './requests';
+import { withAdmin, withDatabase } from '../database';
 
 export interface PlatformOptions {
   territories: number;
@@ -28,12 +28,6 @@ export interface Platform {
 
 export const platformDatabaseName = (o: Pick<PlatformOptions, 'territories' | 'requests'>) =>
   `guichet_platform_${o.territories}_${o.requests}`;
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 export async function ensurePlatform(options: PlatformOptions): Promise<Platform> {
   const log = options.log ?? (() => undefined);
@@ -54,15 +48,11 @@ export async function ensurePlatform(options: PlatformOptions): Promise<Platform
 
   const name = platformDatabaseName(options);
   const databaseUrl = withDatabase(options.databaseUrl, name);
-  const admin = new Client({ connectionString: options.databaseUrl });
-  await admin.connect();
-  try {
+  await withAdmin(options.databaseUrl, async (admin) => {
     const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount;
     if (exists && options.regenerate) await admin.query(`DROP DATABASE ${name}`);
     if (!exists || options.regenerate) await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
+  });
   const store = createSharedStore({ databaseUrl, poolSize: 2 });
   try {
     await store.migrate();

@@ -10,7 +10,7 @@ import path from 'node:path';
 import twilio from 'twilio';
 import { WebSocket } from 'ws';
 import { createPgClient, type SqlClient } from '../../adapters/postgres';
-import { decodeXml, REPORT_OPENING, reportAnswer } from '../../bench/citizen-scripts';
+import { decodeXml, REGISTERED_REFERENCE, REPORT_OPENING, reportAnswer } from '../../bench/citizen-scripts';
 import { startFakeGeocoder } from '../../bench/fake-geocoder';
 import { sleep, spawnServer, type ServerProcess } from '../reliability/helpers';
 import { fakeServer, type FakeServer } from '../smoke/support';
@@ -51,8 +51,6 @@ interface Citizen {
 }
 
 const AGENT_REPLIES = ['Bonjour, je suis Marie.', 'Je regarde votre facture.', 'C’est réglé.'];
-/** A new request's reference as the bot announces it (a nearby report's reference is also quoted, unannounced). */
-const REFERENCE = /enregistré sous la référence (DEM-\d{4}-[0-9A-Z]{6})/;
 
 describeWithBinaries(['postgres', 'redis-server', 'haproxy'], 'three instances behind HAProxy', () => {
   let pg: DedicatedPostgres;
@@ -195,11 +193,11 @@ describeWithBinaries(['postgres', 'redis-server', 'haproxy'], 'three instances b
       await sleep(i * 40);
       for (let round = 0; round < rounds; round++) {
         let reply = await deliver(citizen, REPORT_OPENING);
-        for (let step = 0; step < 12 && !REFERENCE.test(reply); step++) {
+        for (let step = 0; step < 12 && !REGISTERED_REFERENCE.test(reply); step++) {
           delivered += 1;
           reply = await deliver(citizen, reportAnswer(reply));
         }
-        const reference = REFERENCE.exec(reply)?.[1];
+        const reference = REGISTERED_REFERENCE.exec(reply)?.[1];
         if (reference) citizen.references.push(reference);
         await deliver(citizen, 'la mairie est ouverte samedi ?');
         delivered += 1;

@@ -1,0 +1,39 @@
+// Databases of the bench on the PostgreSQL server DATABASE_URL names: the bench never writes into that database
+// itself. The default bench runs on a database of its own, created empty for the run and dropped after it: the
+// requests earlier runs left behind changed what later runs measured (the duplicate check of every report found
+// more and more open reports nearby, BENCHMARKS.md), and a database pointed at for the bench keeps nothing of it.
+import { Client } from 'pg';
+
+/** The same server and credentials, another database. */
+export function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** Runs `use` with a connection to DATABASE_URL's database (to create or drop others). */
+export async function withAdmin<T>(url: string, use: (admin: Client) => Promise<T>): Promise<T> {
+  const admin = new Client({ connectionString: url });
+  await admin.connect();
+  try {
+    return await use(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** An empty database for this run (guichet_bench_<pid>), and how to drop it (its connections closed first). */
+export async function createRunDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `guichet_bench_${process.pid}`;
+  await withAdmin(url, async (admin) => {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  });
+  return {
+    url: withDatabase(url, name),
+    drop: () =>
+      withAdmin(url, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
+        () => undefined,
+      ),
+  };
+}

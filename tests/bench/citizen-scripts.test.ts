@@ -1,0 +1,75 @@
+// The bench's simulated citizens (bench/citizen-scripts.ts) against the real app: what `npm run bench` measures is
+// what it says it measures. Each citizen asks the opening hours, reports a pothole to the end, then asks the status
+// of its own reference. The second report at the same place meets the "already reported nearby" question, whose
+// answer quotes the earlier report's reference: the script must answer it ("non", a different problem) and go on,
+// not take that reference for its own (it did: every report stopped there once a few were open nearby).
+import nock from 'nock';
+import request from 'supertest';
+import { advance, decodeXml, nextSms, signedSms, type ScriptedCitizen } from '../../bench/citizen-scripts';
+import type { Container } from '../../server/container';
+import { DEMO_TENANT, createTestContainer } from '../support/harness';
+import { AUTH_TOKEN, DEMO_NUMBER, PUBLIC_URL, geocoderAnswersLilas } from '../channels/twilio-helpers';
+
+jest.setTimeout(60_000);
+
+let container: Container;
+beforeAll(async () => {
+  nock.disableNetConnect();
+  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+  geocoderAnswersLilas();
+  // As the bench starts the server: the webhooks' account is not checked (no TWILIO_ACCOUNT_SID).
+  container = await createTestContainer({ TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_URL });
+});
+afterAll(async () => {
+  await container.close();
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+
+/** One turn of the script: the citizen's next SMS, signed as Twilio signs it, and the script moved on. */
+async function turn(citizen: ScriptedCitizen): Promise<string> {
+  const call = signedSms(AUTH_TOKEN, PUBLIC_URL, DEMO_NUMBER, citizen.phone, nextSms(citizen));
+  const res = await request(container.app).post(call.path).set(call.headers).send(call.body);
+  if (res.status !== 200) throw new Error(`${res.status} ${res.text}`);
+  const reply = decodeXml(res.text);
+  advance(citizen, reply);
+  return reply;
+}
+
+it('reports to the end even when the same problem is already reported nearby, then finds its own request', async () => {
+  const citizens: ScriptedCitizen[] = ['+33612000001', '+33612000002'].map((phone) => ({
+    phone,
+    scenario: 'hours',
+    step: 0,
+    lastReply: '',
+    references: [],
+    turns: 0,
+  }));
+  const replies: string[] = [];
+  // Two rounds each (hours, report, status): from the second report on, the place has an open report.
+  for (const citizen of citizens)
+    for (let round = 0; round < 2; round++) {
+      const reports = citizen.references.length;
+      for (let i = 0; i < 20 && citizen.references.length === reports; i++) replies.push(await turn(citizen));
+      replies.push(await turn(citizen)); // the status question
+    }
+
+  expect(replies.some((r) => /déjà été signalé à moins de 50 m/.test(r))).toBe(true);
+  const references = citizens.flatMap((c) => c.references);
+  expect(new Set(references).size).toBe(4);
+  for (const citizen of citizens) {
+    expect(citizen.statusShown).toBe(2);
+    expect(citizen.statusMissed ?? 0).toBe(0);
+    // Each reference is a request of this citizen in the store.
+    for (const reference of citizen.references) {
+      const stored = await container.store.getRequestByReference(DEMO_TENANT, reference);
+      expect(stored?.type).toBe('report_incident');
+      const conversation = await container.store.findConversation({
+        tenantId: DEMO_TENANT,
+        channel: 'sms',
+        address: citizen.phone,
+      });
+      expect(stored?.contactId).toBe(conversation?.contactId);
+    }
+  }
+});
