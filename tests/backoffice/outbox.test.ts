@@ -1,6 +1,6 @@
 // The outbox relay: webhooks fanned out per subscription, signed, retried with backoff until the receiver
 // acknowledges, delivered once to an idempotent receiver; permanent failures; citizen notifications by
-// channel; and (PostgreSQL) two relays racing never deliver a row twice.
+// channel; and (PostgreSQL) two relays racing never deliver a row twice, rows delivered together are marked together.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -365,7 +365,7 @@ describe('outbox relay and webhooks', () => {
   });
 });
 
-describeWith('postgres', 'outbox relay on PostgreSQL: two relays racing', () => {
+describeWith('postgres', 'outbox relay on PostgreSQL', () => {
   const schema = `bo_outbox_${uniqueSuffix()}`;
   let a: PostgresSharedStore;
   let b: PostgresSharedStore;
@@ -404,8 +404,48 @@ describeWith('postgres', 'outbox relay on PostgreSQL: two relays racing', () => 
     expect([...seen.values()].every((who) => who.length === 1)).toBe(true);
     expect(new Set([...seen.values()].flat())).toEqual(new Set(['a', 'b']));
     const left = await a.sql.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM outbox WHERE status <> 'delivered'`,
+      `SELECT count(*)::int AS n FROM outbox WHERE status <> 'delivered' AND tenant_id = 'race'`,
     );
     expect(left.rows[0]?.n).toBe(0);
+  });
+
+  it('marks the rows delivered together in one statement, and a failed one among them alone for a retry', async () => {
+    await a.sql.query(
+      `INSERT INTO outbox (tenant_id, kind, payload, dedupe_key)
+       SELECT 'race', 'together', jsonb_build_object('n', n), 'together:' || n FROM generate_series(1, 8) n`,
+    );
+    const statements: string[] = [];
+    const counted = {
+      ...a.sql,
+      query: (...args: Parameters<typeof a.sql.query>) => {
+        statements.push(args[0].trim().split(/\s+/)[0]!);
+        return a.sql.query(...args);
+      },
+    } as typeof a.sql;
+    const relay = new OutboxRelay({
+      sql: counted,
+      batchSize: 20,
+      handlers: {
+        together: async (row) => {
+          if (row.payload.n === 5) throw new Error('receiver down');
+        },
+      },
+    });
+    expect(await relay.runOnce()).toBe(8);
+    const status = await a.sql.query<{
+      n: number;
+      status: string;
+      attempts: number;
+      last_error: string | null;
+    }>(
+      `SELECT (payload ->> 'n')::int AS n, status, attempts, last_error FROM outbox WHERE kind = 'together' ORDER BY 1`,
+    );
+    expect(status.rows.filter((r) => r.status === 'delivered').map((r) => r.n)).toEqual([
+      1, 2, 3, 4, 6, 7, 8,
+    ]);
+    expect(status.rows.find((r) => r.n === 5)).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(status.rows.find((r) => r.n === 5)?.last_error).toMatch(/receiver down/);
+    // The claim, one mark for the seven delivered rows, the failure's record.
+    expect(statements).toEqual(['WITH', 'UPDATE', 'UPDATE']);
   });
 });
