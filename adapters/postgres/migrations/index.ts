@@ -25,6 +25,7 @@ import { migration0030 } from './0030-media-deletions';
 import { migration0031 } from './0031-intervention-authority';
 import { migration0032 } from './0032-retention-due';
 import { migration0033 } from './0033-rebuild-monthly-delays';
+import { migration0034 } from './0034-daily-counts-hot';
 
 export interface Migration {
   version: number;
@@ -59,4 +60,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0031,
   migration0032,
   migration0033,
+  migration0034,
 ];
