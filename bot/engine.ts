@@ -94,7 +94,7 @@ export interface Turn extends CoordinatedTurn {
  */
 export type TurnCommand = (
   ctx: TurnContext,
-) => Promise<{ replies: Reply[]; transcript?: MessageRecord[] } | undefined>;
+) => Promise<{ replies: Reply[]; transcript?: MessageRecord[]; mark?: string } | undefined>;
 
 export interface Engine {
   /** With a `command`, the channel's command answers instead of the dialogue (see TurnCommand). */
@@ -249,6 +249,14 @@ export function createEngine(deps: EngineDeps): Engine {
       fenceToken: turn.lock?.token,
     });
     turn.result = { conversationId: turn.conversation!.id, replies: outcome.replies };
+    // The state remembers the mark of a command's answer (SMS STOP's confirmation) until the dialogue answers
+    // again, so the channel knows what its last answer was without reading the transcript. Written only when
+    // it changes; the rest of the state is the dialogue's, lastMessageId included (SUITE's pages are keyed by it).
+    const mark = outcome.mark ?? null;
+    if (turn.ctx!.state.commandMark !== mark) {
+      turn.ctx!.state.commandMark = mark;
+      await saveState(turn);
+    }
   };
 
   const agentGate: Middleware<Turn> = async (turn, next) => {
@@ -325,12 +333,18 @@ export function createEngine(deps: EngineDeps): Engine {
       if (!recovered.latest) return;
     }
     ctx.state.lastMessageId = turn.message.providerMessageId ?? null;
+    ctx.state.commandMark = null; // the dialogue answered last (see the command middleware)
+    await saveState(turn);
+  };
+
+  /** Writes the turn's state after its commit (versioned and fenced, see persist). */
+  const saveState = async (turn: Turn): Promise<void> => {
     const data = {
-      ...(ctx.state as unknown as JsonObject),
+      ...(turn.ctx!.state as unknown as JsonObject),
       ...(turn.lock ? { [FENCE_FIELD]: turn.lock.token } : {}),
     };
     try {
-      await deps.state.set(stateKey(conversation.id), data, turn.stateVersion, stateTtl);
+      await deps.state.set(stateKey(turn.conversation!.id), data, turn.stateVersion, stateTtl);
     } catch (error) {
       // The turn is committed: the citizen must be told what was recorded (a reference), not "failed",
       // or they would send it again. A lost state write (Redis blip, a newer holder) costs only the

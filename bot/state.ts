@@ -66,6 +66,11 @@ export const ConversationStateSchema = z.object({
    * instead of being understood again on the state it already moved on.
    */
   lastMessageId: z.string().max(200).nullable().default(null),
+  /**
+   * The mark a channel command gave its answer (TurnCommand's `mark`: SMS STOP's confirmation), while that
+   * answer is the last one; null once the dialogue answers (or a command without a mark).
+   */
+  commandMark: z.string().max(100).nullable().default(null),
 });
 export type ConversationState = z.infer<typeof ConversationStateSchema>;
 

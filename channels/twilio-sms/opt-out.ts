@@ -58,6 +58,10 @@ export function optOutCommand(keyword: Keyword, logger: Logger): TurnCommand {
   return async (ctx) => {
     const { tenant, conversation, sharedStore } = ctx;
     if (keyword === 'opt_in_if_stopped') {
+      // Every "oui" of a form comes here. The state written by a dialogue turn (lastMessageId) tells when the last
+      // answer cannot be our STOP confirmation (it carries the mark until the dialogue answers again): no
+      // transcript read then. A fresh or lost state, or the mark itself, asks the transcript, as before.
+      if (ctx.state.lastMessageId !== null && ctx.state.commandMark !== OPT_OUT_MARK) return undefined;
       const recent = await sharedStore.listMessages(tenant.id, conversation.id, { limit: 5 });
       const lastOut = [...recent].reverse().find((m) => m.direction !== 'in');
       if (!isOptOutConfirmation(lastOut?.payload)) return undefined;
@@ -71,6 +75,7 @@ export function optOutCommand(keyword: Keyword, logger: Logger): TurnCommand {
     });
     return {
       replies: [{ type: 'text', text }],
+      ...(optOut ? { mark: OPT_OUT_MARK } : {}),
       transcript: [
         {
           direction: 'out',

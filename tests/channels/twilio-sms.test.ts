@@ -12,6 +12,7 @@ import { createCatalog } from '../../knowledge/territory';
 import { silentLogger } from '../../bot/logger';
 import { jpegWithGps } from '../support/photos';
 import { BAN_API, featureCollection, LILAS_12 } from '../conversations/ban-fixtures';
+import { REPORT_OPENING, reportAnswer } from '../../bench/citizen-scripts';
 import {
   ACCOUNT_SID,
   AUTH_TOKEN,
@@ -289,6 +290,32 @@ describe('STOP and START', () => {
     await sms(from, 'STOP');
     expect(await sms(from, 'YES')).toMatch(/recevrez à nouveau/);
     expect(await sms(from, 'YES')).not.toMatch(/recevrez à nouveau/);
+  });
+
+  it('OUI after STOP re-subscribes, also mid-conversation; once the assistant answered in between, it does not', async () => {
+    const from = mobile();
+    await sms(from, 'horaires de la mairie de Montcey-sur-Loue');
+    await sms(from, 'STOP');
+    expect(await sms(from, 'OUI')).toMatch(/recevrez à nouveau/);
+    await sms(from, 'STOP');
+    expect(await sms(from, 'horaires de la médiathèque')).toMatch(/médiathèque/i);
+    expect(await sms(from, 'OUI')).not.toMatch(/recevrez à nouveau/);
+  });
+
+  it('an ordinary "oui" costs no read of the transcript', async () => {
+    geocoderAnswersLilas();
+    const from = mobile();
+    // Whatever the form asks (the pothole may already be reported there), answered as the bench's citizens do.
+    let reply = await sms(from, REPORT_OPENING);
+    for (let i = 0; i < 8 && !/Je l.enregistre/.test(reply); i += 1)
+      reply = await sms(from, reportAnswer(reply));
+    const reads = jest.spyOn(container.store, 'listMessages');
+    try {
+      expect(await sms(from, 'oui')).toMatch(/enregistré sous la référence/);
+      expect(reads).not.toHaveBeenCalled();
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   it('a STOP sent during a turn of the same conversation waits for it: opt-out and transcript stay in order', async () => {
