@@ -57,6 +57,13 @@ export function nextSms(c: ScriptedCitizen): string {
   return reportAnswer(c.lastReply);
 }
 
+/** What the citizen's next message is, for latencies by step: the confirmation is the turn that writes a request. */
+export type ScriptStep = 'hours' | 'report' | 'registering' | 'status';
+export function stepOf(c: ScriptedCitizen): ScriptStep {
+  if (c.scenario !== 'report') return c.scenario;
+  return c.step > 0 && /Je l.enregistre/.test(c.lastReply) ? 'registering' : 'report';
+}
+
 /** Moves the citizen's script on after the bot's reply. */
 export function advance(c: ScriptedCitizen, reply: string): void {
   c.lastReply = reply;
@@ -95,14 +102,27 @@ export function citizenPool<C extends ScriptedCitizen>(
   const citizens = Array.from({ length: size }, (_, n) => newCitizen(n));
   const idle = [...citizens];
   const busy = new Map<number, C>();
+  const steps = new Map<number, ScriptStep>();
+  const byStep = new Map<ScriptStep, number[]>();
   return {
     citizens,
     next(i: number): HttpCall {
       let c = idle.shift();
       if (!c) citizens.push((c = newCitizen(citizens.length)));
       busy.set(i, c);
+      steps.set(i, stepOf(c));
       return call(c);
     },
+    /** fixedRate's onLatency: the latencies by step of the script (see `byStep`). */
+    latency(i: number, ms: number): void {
+      const step = steps.get(i);
+      steps.delete(i);
+      if (!step) return;
+      const list = byStep.get(step);
+      if (list) list.push(ms);
+      else byStep.set(step, [ms]);
+    },
+    byStep,
     check(i: number, res: { status: number; body: string }): boolean {
       const c = busy.get(i)!;
       busy.delete(i);

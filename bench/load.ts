@@ -105,6 +105,8 @@ export async function fixedRate(
   check: (i: number, res: { status: number; body: string }) => boolean,
   /** Also gets each latency, to pool several short phases (the platform bench's interleaved comparison). */
   sink?: number[],
+  /** Each call's latency with its index (after `check` accepted it). */
+  onLatency?: (i: number, ms: number) => void,
 ): Promise<LatencyStats> {
   const latencies: number[] = [];
   let errors = 0;
@@ -122,6 +124,7 @@ export async function fixedRate(
             const latency = performance.now() - due;
             latencies.push(latency);
             sink?.push(latency);
+            onLatency?.(i, latency);
           } else errors += 1;
         },
         () => {

@@ -12,7 +12,15 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Redis from 'ioredis';
 import twilio from 'twilio';
-import { closedLoop, countLoop, createClient, fixedRate, type HttpCall, type LatencyStats } from './load';
+import {
+  closedLoop,
+  countLoop,
+  createClient,
+  fixedRate,
+  summarize,
+  type HttpCall,
+  type LatencyStats,
+} from './load';
 import { startFakeGeocoder } from './fake-geocoder';
 import { createRunDatabase } from './database';
 import { advance, citizenPool, decodeXml, nextSms, signedSms, type ScriptedCitizen } from './citizen-scripts';
@@ -454,10 +462,24 @@ async function main() {
     (n) => newCitizen('+3362', n),
     (c) => smsCall(baseUrl, c.phone, nextSms(c)),
   );
-  const rated = await fixedRate(send, RATE, DURATION, rateCitizens.next, rateCitizens.check);
+  const rated = await fixedRate(
+    send,
+    RATE,
+    DURATION,
+    rateCitizens.next,
+    rateCitizens.check,
+    undefined,
+    rateCitizens.latency,
+  );
   log(
     `sms @${RATE}/s:     p50 ${rated.p50} ms, p95 ${rated.p95} ms, p99 ${rated.p99} ms, max ${rated.max} ms, errors ${rated.errors}`,
   );
+  // By step of the scripts: what the slowest answers were (the confirmation writes the request).
+  const steps = [...rateCitizens.byStep].map(([step, latencies]) => {
+    const s = summarize(latencies, 0, DURATION);
+    return `${step} ${s.count} p50 ${s.p50} p99 ${s.p99} max ${s.max}`;
+  });
+  log(`                by step (ms): ${steps.join('; ')}`);
 
   let counter = 0;
   const webchatConversations = new Map<number, { id?: string; token?: string; n: number }>();

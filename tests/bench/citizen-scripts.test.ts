@@ -5,7 +5,16 @@
 // not take that reference for its own (it did: every report stopped there once a few were open nearby).
 import nock from 'nock';
 import request from 'supertest';
-import { advance, decodeXml, nextSms, signedSms, type ScriptedCitizen } from '../../bench/citizen-scripts';
+import {
+  advance,
+  decodeXml,
+  nextSms,
+  REGISTERED_REFERENCE,
+  signedSms,
+  stepOf,
+  type ScriptStep,
+  type ScriptedCitizen,
+} from '../../bench/citizen-scripts';
 import type { Container } from '../../server/container';
 import { DEMO_TENANT, createTestContainer } from '../support/harness';
 import { AUTH_TOKEN, DEMO_NUMBER, PUBLIC_URL, geocoderAnswersLilas } from '../channels/twilio-helpers';
@@ -26,12 +35,17 @@ afterAll(async () => {
   nock.enableNetConnect();
 });
 
+/** The step of each turn sent and whether its answer registered a request (the bench's latencies by step). */
+const steps: { step: ScriptStep; registered: boolean }[] = [];
+
 /** One turn of the script: the citizen's next SMS, signed as Twilio signs it, and the script moved on. */
 async function turn(citizen: ScriptedCitizen): Promise<string> {
+  const step = stepOf(citizen);
   const call = signedSms(AUTH_TOKEN, PUBLIC_URL, DEMO_NUMBER, citizen.phone, nextSms(citizen));
   const res = await request(container.app).post(call.path).set(call.headers).send(call.body);
   if (res.status !== 200) throw new Error(`${res.status} ${res.text}`);
   const reply = decodeXml(res.text);
+  steps.push({ step, registered: REGISTERED_REFERENCE.test(reply) });
   advance(citizen, reply);
   return reply;
 }
@@ -55,6 +69,10 @@ it('reports to the end even when the same problem is already reported nearby, th
     }
 
   expect(replies.some((r) => /déjà été signalé à moins de 50 m/.test(r))).toBe(true);
+  // The bench's "registering" step is exactly the turn that writes a request.
+  expect(steps.filter((s) => s.registered).every((s) => s.step === 'registering')).toBe(true);
+  expect(steps.filter((s) => s.step === 'registering').every((s) => s.registered)).toBe(true);
+  expect(new Set(steps.map((s) => s.step))).toEqual(new Set(['hours', 'report', 'registering', 'status']));
   const references = citizens.flatMap((c) => c.references);
   expect(new Set(references).size).toBe(4);
   for (const citizen of citizens) {
