@@ -107,12 +107,8 @@ async function retainTenant(options: RetentionOptions, tenant: TenantRetention):
       [tenant.tenantId, transcriptsBefore],
     );
     report.messagesDeleted = Number(transcripts.rows[0]?.deleted ?? 0);
-    for (const key of await photosShownByNoRequest(
-      tx,
-      tenant.tenantId,
-      mediaKeysIn(transcripts.rows[0]?.media),
-    ))
-      photos.add(key);
+    // The photos the deleted messages named; those a request still shows are kept (checked once, after step 2).
+    const named = new Set(mediaKeysIn(transcripts.rows[0]?.media));
     report.outboxDeleted = (
       await tx.query('DELETE FROM outbox WHERE tenant_id = $1 AND created_at < $2::timestamptz', [
         tenant.tenantId,
@@ -158,8 +154,7 @@ async function retainTenant(options: RetentionOptions, tenant: TenantRetention):
       );
       // Unless a request shows them: their own requests' photos go with those requests' anonymisation below,
       // and a photo another citizen's report shows (a key named in a message) is that report's.
-      for (const key of await photosShownByNoRequest(tx, tenant.tenantId, mediaKeysIn(sent.rows)))
-        photos.add(key);
+      for (const key of mediaKeysIn(sent.rows)) named.add(key);
       // Their whole transcript goes with them, however recent a message of a closed conversation is.
       report.messagesDeleted += (
         await tx.query('DELETE FROM messages WHERE conversation_id = ANY($1::uuid[])', [conversationIds])
@@ -189,6 +184,9 @@ async function retainTenant(options: RetentionOptions, tenant: TenantRetention):
         )
       ).rowCount;
     }
+
+    // One pass over the requests that show photos for both steps' messages (before step 3 rewrites any request).
+    for (const key of await photosShownByNoRequest(tx, tenant.tenantId, [...named])) photos.add(key);
 
     // 3. Requests: closed for `contactsDays` (read from the index of those not yet anonymised, migration 0032:
     // a platform's hourly run finds a day's worth per tenant without reading the others), then any other request of
