@@ -402,8 +402,9 @@ export async function createContainer(
       ? startIntervalJob({
           name: 'open data',
           logger,
-          intervalMs: config.OPEN_DATA_REFRESH_HOURS * 3_600_000,
-          nextRunMs: untilRefresh,
+          ...(untilRefresh
+            ? { nextRunMs: untilRefresh }
+            : { intervalMs: config.OPEN_DATA_REFRESH_HOURS * 3_600_000 }),
           onFailure: 0,
           run: (signal) => openData.publisher.refreshAll(signal),
         })

@@ -80,7 +80,6 @@ describe('interval job at a time of day', () => {
     const job = startIntervalJob({
       name: 'daily job',
       logger: recordingLogger(),
-      intervalMs: 3_600_000, // ignored: the next run is asked for
       onFailure: -1,
       nextRunMs: () => {
         asked += 1;

@@ -4,7 +4,7 @@
 // (its signal) and waits for it: a job walking 2,000 territories must not hold a SIGTERM for minutes.
 import type { Logger } from '../bot/logger';
 
-export interface IntervalJobOptions<T> {
+interface IntervalJobBase<T> {
   /** For the logs. */
   name: string;
   /** The signal is aborted by stop(): a long run checks it between its steps and returns what it has done. */
@@ -12,16 +12,27 @@ export interface IntervalJobOptions<T> {
   /** What runOnce gives when the run failed. */
   onFailure: T;
   logger: Logger;
-  /** Ignored with nextRunMs. */
-  intervalMs: number;
-  /** Delay of the first run after start (default 1 minute: let the instance warm up first). */
-  firstRunMs?: number;
-  /**
-   * Instead of firstRunMs and intervalMs: the delay to each next run, asked again after every run (a time of day,
-   * see time-of-day.ts, whose interval is not always 24 h).
-   */
-  nextRunMs?: () => number;
 }
+
+/** Either every interval (the first run shortly after start), or at the times nextRunMs gives. */
+export type IntervalJobOptions<T> = IntervalJobBase<T> &
+  (
+    | {
+        intervalMs: number;
+        /** Delay of the first run after start (default 1 minute: let the instance warm up first). */
+        firstRunMs?: number;
+        nextRunMs?: never;
+      }
+    | {
+        /**
+         * The delay to each next run, asked again after every run (a time of day, see time-of-day.ts, whose
+         * interval is not always 24 h).
+         */
+        nextRunMs: () => number;
+        intervalMs?: never;
+        firstRunMs?: never;
+      }
+  );
 
 export interface IntervalJob<T> {
   /** Runs the job now (also what the timer calls); never rejects. */
@@ -58,8 +69,8 @@ export function startIntervalJob<T>(options: IntervalJobOptions<T>): IntervalJob
   };
   // Every timer is unref'd: a job never keeps the process alive.
   const timers: NodeJS.Timeout[] = [];
-  const { nextRunMs } = options;
-  if (nextRunMs) {
+  if (options.nextRunMs) {
+    const { nextRunMs } = options;
     const schedule = (): void => {
       const timer = setTimeout(() => {
         timers.length = 0;
