@@ -15,7 +15,7 @@ import {
   listen,
   CONTAINER_TIMEOUT_MS,
 } from '../backoffice/support';
-import { answerFirstLate, axeViolations, launchChromium } from '../support/browser';
+import { answerFirstLate, axeViolations, consoleWithToken, launchChromium } from '../support/browser';
 import { DEMO_TENANT } from '../support/harness';
 
 jest.setTimeout(120_000);
@@ -55,11 +55,7 @@ describe('teams and routing screen (headless Chromium)', () => {
   });
 
   async function signIn(token: string, width = 1280): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
-    await page.goto(`${server.base}/console`);
-    await page.fill('#token', token);
-    await page.press('#token', 'Enter');
-    await page.waitForSelector('#app:not([hidden])');
+    const page = await consoleWithToken(browser, server.base, token, width);
     await page.focus('#tab-teams');
     await page.keyboard.press('Enter');
     await page.waitForSelector('#panel-teams:not([hidden])');
