@@ -194,7 +194,7 @@ export function createEngine(deps: EngineDeps): Engine {
       return;
     }
     if (turn.message.locale) state.locale = turn.message.locale;
-    turn.ctx = new TurnContext(turn.message, turn.tenant, conversation, state, turn.now, deps.store);
+    turn.ctx = new TurnContext(turn.message, turn.tenant, conversation, state, turn.now, deps.store, true);
     await next();
   };
 
@@ -222,8 +222,14 @@ export function createEngine(deps: EngineDeps): Engine {
 
   /** Commits the turn; a conversation changed under this process's copy runs the turn again (see `attempt`). */
   const commit = async (turn: Turn, content: TurnCommit): Promise<TurnCommitOutcome> => {
-    const outcome = await deps.store.commitTurn({ ...content, expect: expectation(turn) });
-    if (outcome === 'conversation_changed') throw new ConversationChanged();
+    const outcome = await deps.store.commitTurn({
+      ...content,
+      expect: expectation(turn),
+      // The turn's requests come from ctx.createRequest, their references drawn without a read (see TurnContext).
+      draftReferences: content.requests.length > 0,
+    });
+    // Nothing was written: run the turn again on a fresh read (new references, for a taken one).
+    if (outcome === 'conversation_changed' || outcome === 'reference_taken') throw new ConversationChanged();
     // The turn handed the conversation over or closed it: the next turn reads it again.
     if (content.conversation?.owner || content.conversation?.status)
       knownConversations.delete(coordination.scopeOf(turn));
@@ -472,6 +478,10 @@ const botsCopy = (known: ConversationRecord | undefined): known is ConversationR
   known !== undefined && known.owner === 'bot' && known.status === 'open';
 
 /** A commit refused because the conversation is no longer what this process's copy says (TurnCommit.expect). */
+/**
+ * The commit wrote nothing and the turn runs again on a fresh read: the conversation changed under this process's
+ * copy, or a reference the turn drew was already taken (it draws new ones).
+ */
 class ConversationChanged extends Error {}
 
 /** Addresses whose conversation is remembered per process (~400 bytes each). */

@@ -49,6 +49,11 @@ export class TurnContext {
     public state: ConversationState,
     readonly now: Date,
     private readonly store: SharedStore,
+    /**
+     * The requests' references are drawn (SharedStore.draftReference) and checked by the commit, which the
+     * engine runs again on a taken one; otherwise each is reserved with a read (the desk's intake).
+     */
+    private readonly draftReferences = false,
   ) {}
 
   get locale(): Locale {
@@ -75,7 +80,9 @@ export class TurnContext {
 
   /** Reserves a reference and queues the request; it is committed with the turn, before the reply is sent. */
   async createRequest(draft: RequestDraft): Promise<string> {
-    const reference = await this.store.reserveReference(this.now);
+    const reference = this.draftReferences
+      ? this.store.draftReference(this.now)
+      : await this.store.reserveReference(this.now);
     this.effects.requests.push({
       ...draft,
       reference,

@@ -29,7 +29,7 @@ import {
   type MessageRow,
   type RequestRow,
 } from './rows';
-import type { SqlClient, SqlExecutor } from './sql-client';
+import type { QueryResult, SqlClient, SqlExecutor } from './sql-client';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EARTH_RADIUS_M = 6_371_008.8;
@@ -145,12 +145,15 @@ export class PostgresSharedStore implements SharedStore {
     });
   }
 
+  draftReference(now: Date): string {
+    return newReference(this.yearFormat.format(now));
+  }
+
   reserveReference(now: Date): Promise<string> {
     return this.run('reserveReference', async () => {
-      const year = this.yearFormat.format(now);
       // Random references (bot/references.ts): a collision is a one-in-a-billion event, checked anyway.
       for (let attempt = 0; attempt < 5; attempt++) {
-        const reference = newReference(year);
+        const reference = this.draftReference(now);
         const taken = await this.sql.query('SELECT 1 FROM requests WHERE reference = $1', [reference]);
         if (taken.rows.length === 0) return reference;
       }
@@ -174,10 +177,19 @@ export class PostgresSharedStore implements SharedStore {
     return this.run('commitTurn', async () => {
       const { sql, params } = commitTurnStatement(commit, commit.actor ?? this.options.turnActor ?? 'bot');
       // A handful of shapes (with or without requests, follows, outbox…), each prepared once per connection.
-      const result = await this.sql.query<{ conversations: number; replayed: number }>(sql, params, {
-        prepared: true,
-        asyncCommit: isTranscriptOnly(commit),
-      });
+      let result: QueryResult<{ conversations: number; replayed: number }>;
+      try {
+        result = await this.sql.query<{ conversations: number; replayed: number }>(sql, params, {
+          prepared: true,
+          asyncCommit: isTranscriptOnly(commit),
+        });
+      } catch (error) {
+        // A drawn reference already taken: the statement wrote nothing (see TurnCommit.draftReferences).
+        const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+        if (commit.draftReferences && code === '23505' && constraint === 'requests_reference_key')
+          return 'reference_taken';
+        throw error;
+      }
       if (Number(result.rows[0]?.conversations ?? 0) === 0) {
         if (Number(result.rows[0]?.replayed ?? 0) > 0) return 'already_committed';
         // Refused: why, from the conversation as it is now (read once, and only by a commit that set a condition).

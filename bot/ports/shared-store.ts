@@ -115,9 +115,16 @@ export interface TurnCommit {
    * erased or purged meanwhile), for the turn to run again on what the store holds.
    */
   expect?: { owner: ConversationOwner; address: string };
+  /**
+   * The requests' references were drawn without asking whether they are free (`draftReference`): one taken
+   * already makes nothing written and the outcome 'reference_taken', for the turn to run again with new ones
+   * (without this flag a taken reference is a CONFLICT error).
+   */
+  draftReferences?: boolean;
 }
 
-export type TurnCommitOutcome = 'committed' | 'already_committed' | 'conversation_changed';
+export type TurnCommitOutcome =
+  'committed' | 'already_committed' | 'conversation_changed' | 'reference_taken';
 
 export interface SharedStore {
   migrate(): Promise<void>;
@@ -142,6 +149,12 @@ export interface SharedStore {
 
   /** A fresh, unique reference DEM-YYYY-NNNNNN (may leave gaps; never reused). */
   reserveReference(now: Date): Promise<string>;
+  /**
+   * A new reference for a request created at `now`, drawn without asking whether it is free (a round trip less
+   * per request): only for a commit with `draftReferences`, which is refused when it was taken (one chance in
+   * hundreds of millions per request of the year).
+   */
+  draftReference(now: Date): string;
   /**
    * Commits a turn in one transaction. A turn is committed once per provider message: when a message of the
    * commit carries a provider message id already stored in the conversation (the provider retried a message

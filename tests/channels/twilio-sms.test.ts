@@ -12,7 +12,7 @@ import { createCatalog } from '../../knowledge/territory';
 import { silentLogger } from '../../bot/logger';
 import { jpegWithGps } from '../support/photos';
 import { BAN_API, featureCollection, LILAS_12 } from '../conversations/ban-fixtures';
-import { REPORT_OPENING, reportAnswer } from '../../bench/citizen-scripts';
+import { REGISTERED_REFERENCE, REPORT_OPENING, reportAnswer } from '../../bench/citizen-scripts';
 import {
   ACCOUNT_SID,
   AUTH_TOKEN,
@@ -149,6 +149,39 @@ describe('SMS conversations', () => {
       channel: 'sms',
       addressText: expect.stringMatching(/Lilas/),
     });
+  });
+
+  it('a report whose drawn reference is already taken is registered under another one, once', async () => {
+    geocoderAnswersLilas();
+    const from = mobile();
+    /** A pothole report up to the confirmation, answered as the bench's citizens do; the confirmation's answer. */
+    const report = async (): Promise<string> => {
+      let reply = await sms(from, REPORT_OPENING);
+      for (let i = 0; i < 8 && !/Je l.enregistre/.test(reply); i += 1)
+        reply = await sms(from, reportAnswer(reply));
+      return sms(from, 'oui');
+    };
+    const first = REGISTERED_REFERENCE.exec(await report())?.[1];
+    expect(first).toBeDefined();
+    const draw = jest.spyOn(container.store, 'draftReference').mockReturnValueOnce(first!);
+    try {
+      const second = REGISTERED_REFERENCE.exec(await report())?.[1];
+      expect(second).toBeDefined();
+      expect(second).not.toBe(first);
+      expect(draw).toHaveBeenCalledTimes(2); // the taken one, then the turn again with a new one
+    } finally {
+      draw.mockRestore();
+    }
+    const transcript = await transcriptOf('sms', from);
+    expect(transcript.filter((m) => m.direction === 'in' && m.text === 'oui')).toHaveLength(2);
+    expect(transcript.filter((m) => REGISTERED_REFERENCE.test(m.text))).toHaveLength(2);
+    const conversation = await container.store.findConversation({
+      tenantId: DEMO_TENANT,
+      channel: 'sms',
+      address: from,
+    });
+    const mine = await container.store.listRequestsForContact(DEMO_TENANT, conversation!.contactId, 10);
+    expect(mine).toHaveLength(2);
   });
 
   it('a retried webhook — three at once — gets the same TwiML and causes one side effect', async () => {

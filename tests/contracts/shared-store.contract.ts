@@ -518,6 +518,36 @@ export function sharedStoreContract(
       );
     });
 
+    it('draws references without a read, and a drawn one already taken leaves the turn unwritten', async () => {
+      expect(store.draftReference(new Date('2026-12-31T23:30:00Z'))).toMatch(/^DEM-2027-[2-9A-HJKMNP-Z]{6}$/);
+      const tenantId = await newTenant();
+      const conv = await store.openConversation({ tenantId, channel: 'sms', address: phone() });
+      const first = await newRequest(tenantId, conv);
+      await store.commitTurn(turn(tenantId, conv.id, { requests: [first] }));
+      const drawn = await newRequest(tenantId, conv, { reference: first.reference });
+      const taking = turn(tenantId, conv.id, {
+        messages: [{ direction: 'in', text: 'oui', providerMessageId: 'SM-drawn' }],
+        requests: [drawn],
+        outbox: [{ kind: 'webhook', payload: {}, dedupeKey: `wh:drawn:${tenantId}` }],
+        draftReferences: true,
+      });
+      expect(await store.commitTurn(taking)).toBe('reference_taken');
+      expect(await store.listMessages(tenantId, conv.id)).toEqual([]);
+      expect(await count('SELECT count(*) AS n FROM requests WHERE tenant_id = $1', [tenantId])).toBe(1);
+      expect(await count('SELECT count(*) AS n FROM outbox WHERE tenant_id = $1', [tenantId])).toBe(0);
+      // With a new reference, the same turn goes through.
+      const redrawn = { ...drawn, reference: store.draftReference(new Date()) };
+      expect(await store.commitTurn({ ...taking, requests: [redrawn] })).toBe('committed');
+      expect((await store.getRequestByReference(tenantId, redrawn.reference))?.contactId).toBe(
+        conv.contactId,
+      );
+      // Without the flag, a taken reference is an error, as before.
+      await expectGuichetError(
+        store.commitTurn(turn(tenantId, conv.id, { requests: [{ ...drawn, reference: redrawn.reference }] })),
+        'CONFLICT',
+      );
+    });
+
     it('writes nothing of a turn when one part fails (duplicate reference)', async () => {
       const tenantId = await newTenant();
       const conv = await store.openConversation({ tenantId, channel: 'sms', address: phone() });
