@@ -64,6 +64,16 @@ async function smsBodies(from: string, body: string): Promise<string[]> {
   return messagesOf(res.text);
 }
 
+/** The requests of the citizen texting from `address`. */
+async function requestsOf(address: string) {
+  const conversation = await container.store.findConversation({
+    tenantId: DEMO_TENANT,
+    channel: 'sms',
+    address,
+  });
+  return conversation ? container.store.listRequestsForContact(DEMO_TENANT, conversation.contactId, 10) : [];
+}
+
 async function transcriptOf(channel: 'sms' | 'whatsapp', address: string) {
   const conversation = await container.store.findConversation({ tenantId: DEMO_TENANT, channel, address });
   return conversation ? container.store.listMessages(DEMO_TENANT, conversation.id) : [];
@@ -175,13 +185,7 @@ describe('SMS conversations', () => {
     const transcript = await transcriptOf('sms', from);
     expect(transcript.filter((m) => m.direction === 'in' && m.text === 'oui')).toHaveLength(2);
     expect(transcript.filter((m) => REGISTERED_REFERENCE.test(m.text))).toHaveLength(2);
-    const conversation = await container.store.findConversation({
-      tenantId: DEMO_TENANT,
-      channel: 'sms',
-      address: from,
-    });
-    const mine = await container.store.listRequestsForContact(DEMO_TENANT, conversation!.contactId, 10);
-    expect(mine).toHaveLength(2);
+    expect(await requestsOf(from)).toHaveLength(2);
   });
 
   it('a retried webhook — three at once — gets the same TwiML and causes one side effect', async () => {
@@ -207,13 +211,7 @@ describe('SMS conversations', () => {
     expect(
       transcript.filter((m) => m.direction === 'in' && m.providerMessageId === params.MessageSid),
     ).toHaveLength(1);
-    const conversation = await container.store.findConversation({
-      tenantId: DEMO_TENANT,
-      channel: 'sms',
-      address: from,
-    });
-    const requests = await container.store.listRequestsForContact(DEMO_TENANT, conversation!.contactId, 10);
-    expect(requests).toHaveLength(1);
+    expect(await requestsOf(from)).toHaveLength(1);
   });
 
   it('reaches the same territory through any of its numbers', async () => {
