@@ -220,7 +220,10 @@ export function createEngine(deps: EngineDeps): Engine {
   const expectation = (turn: Turn): TurnCommit['expect'] =>
     turn.unread ? { owner: turn.conversation!.owner, address: turn.message.address } : undefined;
 
-  /** Commits the turn; a conversation changed under this process's copy runs the turn again (see `attempt`). */
+  /**
+   * Commits the turn; a conversation changed under this process's copy, or a drawn reference already taken, runs
+   * the turn again (see `attempt`).
+   */
   const commit = async (turn: Turn, content: TurnCommit): Promise<TurnCommitOutcome> => {
     const outcome = await deps.store.commitTurn({
       ...content,
@@ -477,7 +480,6 @@ export const stateKey = (conversationId: string): string => `conv:${conversation
 const botsCopy = (known: ConversationRecord | undefined): known is ConversationRecord =>
   known !== undefined && known.owner === 'bot' && known.status === 'open';
 
-/** A commit refused because the conversation is no longer what this process's copy says (TurnCommit.expect). */
 /**
  * The commit wrote nothing and the turn runs again on a fresh read: the conversation changed under this process's
  * copy, or a reference the turn drew was already taken (it draws new ones).

@@ -78,7 +78,7 @@ export class TurnContext {
     this.reply({ type: 'choices', text: typeof p === 'string' ? p : this.t(p), choices });
   }
 
-  /** Reserves a reference and queues the request; it is committed with the turn, before the reply is sent. */
+  /** Gives the request a reference and queues it; it is committed with the turn, before the reply is sent. */
   async createRequest(draft: RequestDraft): Promise<string> {
     const reference = this.draftReferences
       ? this.store.draftReference(this.now)
