@@ -17,6 +17,9 @@ export const REGISTERED_REFERENCE = /enregistré sous la référence (DEM-\d{4}-
 export const statusShown = (reply: string, reference: string): boolean =>
   reply.includes(`Demande ${reference}`) && /Statut :/.test(reply);
 
+/** The form's last question before it registers the report (answered "oui" by the scripts). */
+export const CONFIRMATION_QUESTION = /Je l.enregistre/;
+
 export const REPORT_ANSWERS: [RegExp, string][] = [
   [/Est-ce correct|Je l.enregistre/i, 'oui'],
   [/d[ée]cri|description|pr[ée]cis/i, 'Un trou profond au milieu de la chaussée'],
@@ -61,7 +64,7 @@ export function nextSms(c: ScriptedCitizen): string {
 export type ScriptStep = 'hours' | 'report' | 'registering' | 'status';
 export function stepOf(c: ScriptedCitizen): ScriptStep {
   if (c.scenario !== 'report') return c.scenario;
-  return c.step > 0 && /Je l.enregistre/.test(c.lastReply) ? 'registering' : 'report';
+  return c.step > 0 && CONFIRMATION_QUESTION.test(c.lastReply) ? 'registering' : 'report';
 }
 
 /** Moves the citizen's script on after the bot's reply. */

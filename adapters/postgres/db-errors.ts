@@ -47,6 +47,13 @@ const PUBLIC_MESSAGES: Partial<Record<ErrorCode, string>> = {
   DEPENDENCY_UNAVAILABLE: 'the database is unavailable',
 };
 
+/** A unique violation from the driver (pg or PGlite), of `constraint` when it is named. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { code?: unknown; constraint?: unknown };
+  return e.code === '23505' && (constraint === undefined || e.constraint === constraint);
+}
+
 export function toGuichetError(error: unknown, what: string): GuichetError {
   if (isGuichetError(error)) return error;
   const code = codeFor(error);

@@ -16,7 +16,7 @@ import type {
   TurnCommitOutcome,
 } from '../../bot/ports';
 import type { Channel, GeoPoint } from '../../bot/messages';
-import { toGuichetError } from './db-errors';
+import { isUniqueViolation, toGuichetError } from './db-errors';
 import { runMigrations } from './migrate';
 import {
   CONVERSATION_COLUMNS,
@@ -185,8 +185,7 @@ export class PostgresSharedStore implements SharedStore {
         });
       } catch (error) {
         // A drawn reference already taken: the statement wrote nothing (see TurnCommit.draftReferences).
-        const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
-        if (commit.draftReferences && code === '23505' && constraint === 'requests_reference_key')
+        if (commit.draftReferences && isUniqueViolation(error, 'requests_reference_key'))
           return 'reference_taken';
         throw error;
       }
@@ -479,7 +478,7 @@ async function createConversation(
     if (!created.rows[0]) throw new RaceLost();
     return toConversation(created.rows[0]);
   } catch (error) {
-    if ((error as { code?: unknown } | null)?.code === '23505') throw new RaceLost();
+    if (isUniqueViolation(error)) throw new RaceLost();
     throw error;
   }
 }

@@ -12,7 +12,12 @@ import { createCatalog } from '../../knowledge/territory';
 import { silentLogger } from '../../bot/logger';
 import { jpegWithGps } from '../support/photos';
 import { BAN_API, featureCollection, LILAS_12 } from '../conversations/ban-fixtures';
-import { REGISTERED_REFERENCE, REPORT_OPENING, reportAnswer } from '../../bench/citizen-scripts';
+import {
+  CONFIRMATION_QUESTION,
+  REGISTERED_REFERENCE,
+  REPORT_OPENING,
+  reportAnswer,
+} from '../../bench/citizen-scripts';
 import {
   ACCOUNT_SID,
   AUTH_TOKEN,
@@ -62,6 +67,17 @@ async function sms(from: string, body: string, extra: Record<string, string> = {
 async function smsBodies(from: string, body: string): Promise<string[]> {
   const res = await postSigned(container.app, PATH, smsParams({ From: from, Body: body })).expect(200);
   return messagesOf(res.text);
+}
+
+/**
+ * A pothole report from `from` up to the form's confirmation question, whatever the form asks on the way (the
+ * pothole may already be reported there), answered as the bench's citizens answer.
+ */
+async function reportUpToConfirmation(from: string): Promise<void> {
+  let reply = await sms(from, REPORT_OPENING);
+  for (let i = 0; i < 8 && !CONFIRMATION_QUESTION.test(reply); i += 1)
+    reply = await sms(from, reportAnswer(reply));
+  expect(reply).toMatch(CONFIRMATION_QUESTION);
 }
 
 /** The requests of the citizen texting from `address`. */
@@ -164,11 +180,8 @@ describe('SMS conversations', () => {
   it('a report whose drawn reference is already taken is registered under another one, once', async () => {
     geocoderAnswersLilas();
     const from = mobile();
-    /** A pothole report up to the confirmation, answered as the bench's citizens do; the confirmation's answer. */
     const report = async (): Promise<string> => {
-      let reply = await sms(from, REPORT_OPENING);
-      for (let i = 0; i < 8 && !/Je l.enregistre/.test(reply); i += 1)
-        reply = await sms(from, reportAnswer(reply));
+      await reportUpToConfirmation(from);
       return sms(from, 'oui');
     };
     const first = REGISTERED_REFERENCE.exec(await report())?.[1];
@@ -336,10 +349,7 @@ describe('STOP and START', () => {
   it('an ordinary "oui" costs no read of the transcript', async () => {
     geocoderAnswersLilas();
     const from = mobile();
-    // Whatever the form asks (the pothole may already be reported there), answered as the bench's citizens do.
-    let reply = await sms(from, REPORT_OPENING);
-    for (let i = 0; i < 8 && !/Je l.enregistre/.test(reply); i += 1)
-      reply = await sms(from, reportAnswer(reply));
+    await reportUpToConfirmation(from);
     const reads = jest.spyOn(container.store, 'listMessages');
     try {
       expect(await sms(from, 'oui')).toMatch(/enregistré sous la référence/);
