@@ -17,6 +17,12 @@ import type {
 } from '../../bot/ports';
 import type { Channel, GeoPoint } from '../../bot/messages';
 import { isUniqueViolation, toGuichetError } from './db-errors';
+import {
+  isBatchable,
+  MAX_TRANSCRIPT_BATCH,
+  TRANSCRIPT_BATCH_SQL,
+  transcriptBatchParams,
+} from './transcript-batch';
 import { runMigrations } from './migrate';
 import {
   CONVERSATION_COLUMNS,
@@ -174,6 +180,12 @@ export class PostgresSharedStore implements SharedStore {
         new GuichetError('BAD_REQUEST', `Request ${foreign.reference} is not of tenant ${commit.tenantId}`),
       );
     }
+    if (isBatchable(commit)) return this.batchTranscript(commit);
+    return this.commitOne(commit);
+  }
+
+  /** One commit, one statement. */
+  private commitOne(commit: TurnCommit): Promise<TurnCommitOutcome> {
     return this.run('commitTurn', async () => {
       const { sql, params } = commitTurnStatement(commit, commit.actor ?? this.options.turnActor ?? 'bot');
       // A handful of shapes (with or without requests, follows, outbox…), each prepared once per connection.
@@ -189,30 +201,101 @@ export class PostgresSharedStore implements SharedStore {
           return 'reference_taken';
         throw error;
       }
-      if (Number(result.rows[0]?.conversations ?? 0) === 0) {
-        if (Number(result.rows[0]?.replayed ?? 0) > 0) return 'already_committed';
-        // Refused: why, from the conversation as it is now (read once, and only by a commit that set a condition).
-        const { expect, fenceToken } = commit;
-        const current =
-          expect || fenceToken !== undefined
-            ? await this.getConversation(commit.tenantId, commit.conversationId)
-            : null;
-        if (
-          expect &&
-          !(
-            current?.status === 'open' &&
-            current.owner === expect.owner &&
-            current.address === expect.address
-          )
-        )
-          return 'conversation_changed';
-        if (fenceToken !== undefined && current) {
-          throw new GuichetError('STALE_STATE', 'A newer turn of this conversation committed (expired lock)');
-        }
-        throw new GuichetError('NOT_FOUND', `No conversation ${commit.conversationId} in ${commit.tenantId}`);
-      }
-      return 'committed';
+      if (Number(result.rows[0]?.conversations ?? 0) > 0) return 'committed';
+      if (Number(result.rows[0]?.replayed ?? 0) > 0) return 'already_committed';
+      return this.refusal(commit);
     });
+  }
+
+  /** Why a commit wrote nothing (not a replay): from the conversation as it is now, read only by a commit that set a condition. */
+  private async refusal(commit: TurnCommit): Promise<TurnCommitOutcome> {
+    const { expect, fenceToken } = commit;
+    const current =
+      expect || fenceToken !== undefined
+        ? await this.getConversation(commit.tenantId, commit.conversationId)
+        : null;
+    if (
+      expect &&
+      !(current?.status === 'open' && current.owner === expect.owner && current.address === expect.address)
+    )
+      return 'conversation_changed';
+    if (fenceToken !== undefined && current) {
+      throw new GuichetError('STALE_STATE', 'A newer turn of this conversation committed (expired lock)');
+    }
+    throw new GuichetError('NOT_FOUND', `No conversation ${commit.conversationId} in ${commit.tenantId}`);
+  }
+
+  /** Transcript commits waiting for the next turn of the event loop, to be written together (transcript-batch.ts). */
+  private pendingTranscripts: {
+    commit: TurnCommit;
+    resolve: (outcome: TurnCommitOutcome) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+
+  private batchTranscript(commit: TurnCommit): Promise<TurnCommitOutcome> {
+    return new Promise((resolve, reject) => {
+      if (this.pendingTranscripts.push({ commit, resolve, reject }) === 1)
+        setImmediate(() => this.flushTranscripts());
+    });
+  }
+
+  private flushTranscripts(): void {
+    const waiting = this.pendingTranscripts;
+    this.pendingTranscripts = [];
+    void this.writeWaiting(waiting);
+  }
+
+  /**
+   * One commit per conversation in a batch (the statement's answer is by conversation): a second turn of a
+   * conversation already in the batch — two in flight at once happen only when a lock expired — waits for it,
+   * so that its messages come after and its fence is compared with the first's.
+   */
+  private async writeWaiting(waiting: typeof this.pendingTranscripts): Promise<void> {
+    const first: typeof waiting = [];
+    const later: typeof waiting = [];
+    const conversations = new Set<string>();
+    for (const item of waiting) {
+      if (conversations.has(item.commit.conversationId)) later.push(item);
+      else {
+        conversations.add(item.commit.conversationId);
+        first.push(item);
+      }
+    }
+    const batches: (typeof waiting)[] = [];
+    for (let i = 0; i < first.length; i += MAX_TRANSCRIPT_BATCH)
+      batches.push(first.slice(i, i + MAX_TRANSCRIPT_BATCH));
+    await Promise.all(batches.map((batch) => this.writeTranscripts(batch)));
+    if (later.length > 0) await this.writeWaiting(later);
+  }
+
+  private async writeTranscripts(batch: typeof this.pendingTranscripts): Promise<void> {
+    const alone = (item: (typeof batch)[number]) =>
+      this.commitOne(item.commit).then(item.resolve, item.reject);
+    if (batch.length === 1) return alone(batch[0]!);
+    let rows: { k: number; committed: boolean; replayed: boolean }[];
+    try {
+      rows = (
+        await this.sql.query<{ k: number; committed: boolean; replayed: boolean }>(
+          TRANSCRIPT_BATCH_SQL,
+          transcriptBatchParams(batch.map((item) => item.commit)),
+          { prepared: true, asyncCommit: true },
+        )
+      ).rows;
+    } catch {
+      // One statement: nothing was written. Each commit alone then, with its own outcome or error.
+      await Promise.all(batch.map(alone));
+      return;
+    }
+    const byCommit = new Map(rows.map((row) => [Number(row.k), row]));
+    await Promise.all(
+      batch.map((item, k) => {
+        const row = byCommit.get(k);
+        if (!row) return alone(item); // not in the answer (cannot happen): as if alone
+        if (row.committed) return item.resolve('committed');
+        if (row.replayed) return item.resolve('already_committed');
+        return this.run('commitTurn', () => this.refusal(item.commit)).then(item.resolve, item.reject);
+      }),
+    );
   }
 
   committedTurn(

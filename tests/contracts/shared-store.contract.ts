@@ -382,6 +382,99 @@ export function sharedStoreContract(
       expect(await store.committedTurn(tenantId, conv.id, 'SM-last')).toEqual({ replies: [], latest: true });
     });
 
+    it('commits the turns of many conversations arriving at once, each with its own outcome', async () => {
+      const tenantId = await newTenant();
+      const open = () => store.openConversation({ tenantId, channel: 'sms', address: phone() });
+      const [plain, replayed, fenced, takenOver, counted, twice] = await Promise.all(
+        Array.from({ length: 6 }, open),
+      );
+      const said = (text: string, providerMessageId?: string): MessageRecord => ({
+        direction: 'in',
+        text,
+        ...(providerMessageId ? { providerMessageId } : {}),
+      });
+      const answer = (text: string): MessageRecord => ({
+        direction: 'out',
+        text,
+        payload: { type: 'text', text },
+      });
+      await store.commitTurn(
+        turn(tenantId, replayed!.id, { messages: [said('déjà reçu', 'SM-batch-once')] }),
+      );
+      await store.commitTurn(
+        turn(tenantId, fenced!.id, { fenceToken: 5, messages: [said('tenant du verrou 5')] }),
+      );
+      await store.commitTurn(turn(tenantId, takenOver!.id, { conversation: { owner: 'queue' } }));
+      const otherTenant = await newTenant();
+      const elsewhere = await store.openConversation({
+        tenantId: otherTenant,
+        channel: 'sms',
+        address: phone(),
+      });
+
+      // Issued together: a store may write them in one go, but each turn keeps its own conditions and outcome.
+      const outcomes = await Promise.allSettled([
+        store.commitTurn(
+          turn(tenantId, plain!.id, { messages: [said('horaires ?', 'SM-b1'), answer('9 h – 12 h')] }),
+        ),
+        store.commitTurn(
+          turn(tenantId, replayed!.id, { messages: [said('déjà reçu', 'SM-batch-once'), answer('x')] }),
+        ),
+        store.commitTurn(
+          turn(tenantId, fenced!.id, { fenceToken: 3, messages: [said('verrou 3 en retard')] }),
+        ),
+        store.commitTurn({
+          ...turn(tenantId, takenOver!.id, { messages: [said('le robot répondrait')] }),
+          expect: { owner: 'bot', address: takenOver!.address },
+        }),
+        store.commitTurn(
+          turn(tenantId, counted!.id, {
+            fenceToken: 2,
+            messages: [said('pas compris')],
+            conversation: { lastIntent: 'fallback', nluFallback: true },
+          }),
+        ),
+        store.commitTurn(turn(tenantId, randomUUID(), { messages: [said('inconnue')] })),
+        store.commitTurn(turn(tenantId, elsewhere.id, { messages: [said('autre territoire')] })),
+        store.commitTurn(turn(tenantId, twice!.id, { fenceToken: 1, messages: [said('premier')] })),
+        store.commitTurn(turn(tenantId, twice!.id, { fenceToken: 2, messages: [said('second')] })),
+      ]);
+      const outcome = (i: number) => {
+        const o = outcomes[i]!;
+        return o.status === 'fulfilled' ? o.value : (o.reason as { code?: string }).code;
+      };
+      expect(Array.from({ length: outcomes.length }, (_, i) => outcome(i))).toEqual([
+        'committed',
+        'already_committed',
+        'STALE_STATE',
+        'conversation_changed',
+        'committed',
+        'NOT_FOUND',
+        'NOT_FOUND',
+        'committed',
+        'committed',
+      ]);
+      const texts = async (tenant: string, id: string) =>
+        (await store.listMessages(tenant, id)).map((m) => m.text);
+      expect(await texts(tenantId, plain!.id)).toEqual(['horaires ?', '9 h – 12 h']);
+      expect(await texts(tenantId, replayed!.id)).toEqual(['déjà reçu']);
+      expect(await texts(tenantId, fenced!.id)).toEqual(['tenant du verrou 5']);
+      expect(await texts(tenantId, takenOver!.id)).toEqual([]);
+      expect(await texts(tenantId, twice!.id)).toEqual(['premier', 'second']);
+      expect(await texts(otherTenant, elsewhere.id)).toEqual([]);
+      expect((await store.listMessages(tenantId, plain!.id))[1]?.payload).toEqual({
+        type: 'text',
+        text: '9 h – 12 h',
+      });
+      expect(await count('SELECT nlu_fallbacks AS n FROM conversations WHERE id = $1', [counted!.id])).toBe(
+        1,
+      );
+      // The late holder of an older lock is refused afterwards too: the fence of the batch was recorded.
+      await expect(
+        store.commitTurn(turn(tenantId, counted!.id, { fenceToken: 1, messages: [said('plus vieux')] })),
+      ).rejects.toMatchObject({ code: 'STALE_STATE' });
+    });
+
     it('returns the latest messages, oldest first, when limited', async () => {
       const tenantId = await newTenant();
       const conv = await store.openConversation({ tenantId, channel: 'webchat', address: randomUUID() });
