@@ -19,6 +19,7 @@ import type { Channel, GeoPoint } from '../../bot/messages';
 import { isUniqueViolation, toGuichetError } from './db-errors';
 import {
   isBatchable,
+  messageRows,
   MAX_TRANSCRIPT_BATCH,
   TRANSCRIPT_BATCH_SQL,
   transcriptBatchParams,
@@ -659,15 +660,7 @@ function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; 
   let failCheck = '0';
 
   if (has(commit.messages.length > 0)) {
-    const rows = commit.messages.map((message, i) => ({
-      i,
-      direction: message.direction,
-      text: message.text,
-      payload: message.payload ?? null,
-      intent: message.intent ?? null,
-      provider_message_id: message.providerMessageId ?? null,
-      created_at: message.createdAt?.toISOString() ?? null,
-    }));
+    const rows = messageRows(commit.messages);
     // A replayed provider message id is skipped, not an error.
     ctes.push(`new_messages AS (
   INSERT INTO messages (conversation_id, tenant_id, direction, text, payload, intent, provider_message_id, created_at)

@@ -4,15 +4,15 @@
 // per turn, BENCHMARKS.md) rather than to the three rows. Commits that arrive in the same turn of the event loop
 // share one statement instead; each keeps its own conditions (fence, expected owner and address, a replayed
 // provider message) and its own outcome, read from the statement's answer.
-import type { TurnCommit } from '../../bot/ports';
+import type { MessageRecord, TurnCommit } from '../../bot/ports';
 
 /** Turns written by one batch at most (the statement's parameter stays a few tens of kilobytes). */
 export const MAX_TRANSCRIPT_BATCH = 32;
 
 /**
- * A commit the batch statement can write: messages (no agent's) and the conversation's last intent, fallback
- * count and fence — nothing that changes who owns it or whether it is open, no request, follow, notification,
- * knowledge gap or satisfaction answer (those keep the one-turn statement and its checks).
+ * A commit the batch statement can write: messages (no agent's), the conversation's last intent and fence —
+ * nothing that changes who owns it or whether it is open, no fallback, request, follow, notification, knowledge
+ * gap or satisfaction answer (those keep the one-turn statement and its checks).
  */
 export function isBatchable(commit: TurnCommit): boolean {
   const change = commit.conversation ?? {};
@@ -40,8 +40,7 @@ export function isBatchable(commit: TurnCommit): boolean {
  */
 export const TRANSCRIPT_BATCH_SQL = `WITH input AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(k int, conversation_id uuid, tenant_id text, fence bigint,
-    expect boolean, expect_owner text, expect_address text, provider_ids text[], last_intent text,
-    nlu_fallback int, messages jsonb)
+    expect boolean, expect_owner text, expect_address text, provider_ids text[], last_intent text, messages jsonb)
 ),
 seen AS (
   SELECT DISTINCT i.k FROM input i
@@ -52,7 +51,6 @@ conv AS (
   UPDATE conversations c SET
     updated_at = now(),
     last_intent = COALESCE(i.last_intent, c.last_intent),
-    nlu_fallbacks = c.nlu_fallbacks + i.nlu_fallback,
     fence_token = COALESCE(i.fence, c.fence_token)
   FROM input i
   WHERE c.id = ANY($2::uuid[]) AND c.id = i.conversation_id AND c.tenant_id = i.tenant_id
@@ -75,6 +73,19 @@ SELECT i.k, EXISTS (SELECT 1 FROM conv WHERE conv.k = i.k) AS committed,
   EXISTS (SELECT 1 FROM seen WHERE seen.k = i.k) AS replayed
 FROM input i ORDER BY i.k`;
 
+/** A turn's messages as the statements' JSON rows (`i`: their order in the turn). */
+export function messageRows(messages: readonly MessageRecord[]) {
+  return messages.map((message, i) => ({
+    i,
+    direction: message.direction,
+    text: message.text,
+    payload: message.payload ?? null,
+    intent: message.intent ?? null,
+    provider_message_id: message.providerMessageId ?? null,
+    created_at: message.createdAt?.toISOString() ?? null,
+  }));
+}
+
 /** The parameters of TRANSCRIPT_BATCH_SQL for these commits (each of another conversation: see the caller). */
 export function transcriptBatchParams(commits: readonly TurnCommit[]): unknown[] {
   const rows = commits.map((commit, k) => ({
@@ -87,16 +98,7 @@ export function transcriptBatchParams(commits: readonly TurnCommit[]): unknown[]
     expect_address: commit.expect?.address ?? null,
     provider_ids: commit.messages.flatMap((m) => (m.providerMessageId ? [m.providerMessageId] : [])),
     last_intent: commit.conversation?.lastIntent ?? null,
-    nlu_fallback: commit.conversation?.nluFallback === true ? 1 : 0,
-    messages: commit.messages.map((message, i) => ({
-      i,
-      direction: message.direction,
-      text: message.text,
-      payload: message.payload ?? null,
-      intent: message.intent ?? null,
-      provider_message_id: message.providerMessageId ?? null,
-      created_at: message.createdAt?.toISOString() ?? null,
-    })),
+    messages: messageRows(commit.messages),
   }));
   return [JSON.stringify(rows), commits.map((c) => c.conversationId), rows.flatMap((r) => r.provider_ids)];
 }

@@ -415,7 +415,11 @@ export function sharedStoreContract(
       // Issued together: a store may write them in one go, but each turn keeps its own conditions and outcome.
       const outcomes = await Promise.allSettled([
         store.commitTurn(
-          turn(tenantId, plain!.id, { messages: [said('horaires ?', 'SM-b1'), answer('9 h – 12 h')] }),
+          turn(tenantId, plain!.id, {
+            fenceToken: 4,
+            messages: [said('horaires ?', 'SM-b1'), answer('9 h – 12 h')],
+            conversation: { lastIntent: 'opening_hours' },
+          }),
         ),
         store.commitTurn(
           turn(tenantId, replayed!.id, { messages: [said('déjà reçu', 'SM-batch-once'), answer('x')] }),
@@ -469,10 +473,14 @@ export function sharedStoreContract(
       expect(await count('SELECT nlu_fallbacks AS n FROM conversations WHERE id = $1', [counted!.id])).toBe(
         1,
       );
-      // The late holder of an older lock is refused afterwards too: the fence of the batch was recorded.
-      await expect(
-        store.commitTurn(turn(tenantId, counted!.id, { fenceToken: 1, messages: [said('plus vieux')] })),
-      ).rejects.toMatchObject({ code: 'STALE_STATE' });
+      // The late holder of an older lock is refused afterwards too: the fences given were recorded.
+      for (const id of [plain!.id, counted!.id])
+        await expect(
+          store.commitTurn(turn(tenantId, id, { fenceToken: 1, messages: [said('plus vieux')] })),
+        ).rejects.toMatchObject({ code: 'STALE_STATE' });
+      expect(
+        (await fx.query('SELECT last_intent FROM conversations WHERE id = $1', [plain!.id]))[0]?.last_intent,
+      ).toBe('opening_hours');
     });
 
     it('returns the latest messages, oldest first, when limited', async () => {
