@@ -19,6 +19,7 @@ import type { Channel, GeoPoint } from '../../bot/messages';
 import { isUniqueViolation, toGuichetError } from './db-errors';
 import {
   isBatchable,
+  isTranscriptOnly,
   messageRows,
   MAX_TRANSCRIPT_BATCH,
   TRANSCRIPT_BATCH_SQL,
@@ -576,17 +577,6 @@ function knowledgeGapOf(messages: readonly MessageRecord[]): string | undefined 
   const redacted = redactPersonalData(question.slice(0, MAX_GAP_CHARS)).text.trim();
   // Something asked besides the placeholders ("[téléphone]" alone is no question).
   return /\p{L}{2}/u.test(redacted.replace(/\[[^\]]*\]/g, '')) ? redacted : undefined;
-}
-
-/** Nothing but messages (and the conversation's bookkeeping): no request, follow, notification or hand-over. */
-function isTranscriptOnly(commit: TurnCommit): boolean {
-  return (
-    commit.requests.length === 0 &&
-    (commit.follows ?? []).length === 0 &&
-    commit.outbox.length === 0 &&
-    commit.conversation?.owner === undefined &&
-    commit.conversation?.status === undefined
-  );
 }
 
 /**

@@ -10,18 +10,27 @@ import type { MessageRecord, TurnCommit } from '../../bot/ports';
 export const MAX_TRANSCRIPT_BATCH = 32;
 
 /**
- * A commit the batch statement can write: messages (no agent's), the conversation's last intent and fence —
- * nothing that changes who owns it or whether it is open, no fallback, request, follow, notification, knowledge
- * gap or satisfaction answer (those keep the one-turn statement and its checks).
+ * Nothing but messages (and the conversation's bookkeeping): no request, follow, notification or hand-over. Such a
+ * commit may be lost in a database crash (asynchronous commit), nobody having been promised anything about it.
  */
-export function isBatchable(commit: TurnCommit): boolean {
-  const change = commit.conversation ?? {};
+export function isTranscriptOnly(commit: TurnCommit): boolean {
   return (
     commit.requests.length === 0 &&
     (commit.follows ?? []).length === 0 &&
     commit.outbox.length === 0 &&
-    change.owner === undefined &&
-    change.status === undefined &&
+    commit.conversation?.owner === undefined &&
+    commit.conversation?.status === undefined
+  );
+}
+
+/**
+ * A transcript-only commit the batch statement can write: messages (no agent's), the conversation's last intent
+ * and fence — no fallback, knowledge gap or satisfaction answer (those keep the one-turn statement and its checks).
+ */
+export function isBatchable(commit: TurnCommit): boolean {
+  const change = commit.conversation ?? {};
+  return (
+    isTranscriptOnly(commit) &&
     !change.unanswered &&
     change.satisfaction === undefined &&
     // A fallback is counted in the day's conversation roll-up (one row per territory, day and channel, locked
