@@ -1,7 +1,8 @@
 // Databases of the bench on the PostgreSQL server DATABASE_URL names: the bench never writes into that database
-// itself. The default bench runs on a database of its own, created empty for the run and dropped after it: the
-// requests earlier runs left behind changed what later runs measured (the duplicate check of every report found
-// more and more open reports nearby, BENCHMARKS.md), and a database pointed at for the bench keeps nothing of it.
+// itself. The default bench runs on a database of its own, created for the run (with the same seeded history,
+// seedHistory) and dropped after it: the requests earlier runs left behind changed what later runs measured (the
+// duplicate check of every report found more and more open reports nearby, BENCHMARKS.md), and a database
+// pointed at for the bench keeps nothing of it.
 import { Client } from 'pg';
 import { createSharedStore } from '../adapters/postgres';
 import { generate } from './indicators-data';

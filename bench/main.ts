@@ -301,7 +301,8 @@ async function main() {
     `phases of ${DURATION} s, ${CONCURRENCY} concurrent citizens, fixed rate ${RATE}/s, ${CONVERSATIONS} conversations for the memory phase`,
   );
 
-  // The run's own empty database (dropped at the end): every run measures the same store.
+  // The run's own database (dropped at the end), seeded with a year of another territory: every run measures the
+  // same store.
   const database = realAdapters ? await createRunDatabase(process.env.DATABASE_URL!) : undefined;
   dropOnFailure = database?.drop;
   if (database) await seedHistory(database.url);
