@@ -7,6 +7,7 @@ import { GuichetError, isGuichetError } from '../../bot/errors';
 import type { Logger } from '../../bot/logger';
 import { silentLogger } from '../../bot/logger';
 import type { SqlClient } from '../postgres';
+import { sameTickGroup } from './same-tick-group';
 
 export interface OutboxRow {
   id: string;
@@ -82,8 +83,19 @@ export class OutboxRelay {
   private running: Promise<number> | undefined;
   private stopped = true;
   private readonly logger: Logger;
-  /** The delivered rows waiting for their mark (see markDelivered). */
-  private delivered: { ids: string[]; written: Promise<void> } | undefined;
+  /**
+   * Marks a delivered row. Rows whose handlers end in the same turn of the event loop (a batch's notifications
+   * under load) share one UPDATE: one statement per row was a round trip per request created (BENCHMARKS.md). Each
+   * delivery still waits for its own mark, and a failed mark is a failed delivery, as before.
+   */
+  private readonly markDelivered = sameTickGroup<string>(async (ids) => {
+    await this.options.sql.query(
+      `UPDATE outbox SET status = 'delivered', delivered_at = now(), locked_until = NULL, last_error = NULL
+        WHERE id = ANY($1::bigint[])`,
+      [ids],
+      { prepared: true },
+    );
+  });
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -159,6 +171,7 @@ export class OutboxRelay {
        FROM due WHERE o.id = due.id
        RETURNING o.id, o.tenant_id, o.kind, o.payload, o.dedupe_key, o.attempts`,
       [kinds, this.options.batchSize ?? 20, leaseMs],
+      { prepared: true }, // every poll of every instance
     );
     return result.rows.map((r) => ({
       id: String(r.id),
@@ -168,28 +181,6 @@ export class OutboxRelay {
       dedupeKey: r.dedupe_key,
       attempt: Number(r.attempts),
     }));
-  }
-
-  /**
-   * Marks a delivered row. Rows whose handlers end in the same turn of the event loop (a batch's notifications
-   * under load) share one UPDATE: one statement per row was a round trip per request created (BENCHMARKS.md). Each
-   * delivery still waits for its own mark, and a failed mark is a failed delivery, as before.
-   */
-  private markDelivered(id: string): Promise<void> {
-    if (!this.delivered) {
-      const group = { ids: [] as string[], written: Promise.resolve() };
-      group.written = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-        this.delivered = undefined; // later deliveries start the next group
-        await this.options.sql.query(
-          `UPDATE outbox SET status = 'delivered', delivered_at = now(), locked_until = NULL, last_error = NULL
-            WHERE id = ANY($1::bigint[])`,
-          [group.ids],
-        );
-      });
-      this.delivered = group;
-    }
-    this.delivered.ids.push(id);
-    return this.delivered.written;
   }
 
   private async deliver(row: OutboxRow): Promise<void> {

@@ -9,6 +9,7 @@ import { createHmac } from 'node:crypto';
 import { sameSecret } from '../../bot/constant-time';
 import type { SqlClient } from '../postgres';
 import { PermanentDeliveryError, type OutboxHandler } from './relay';
+import { sameTickGroup } from './same-tick-group';
 
 export const SIGNATURE_HEADER = 'x-guichet-signature';
 export const TIMESTAMP_HEADER = 'x-guichet-timestamp';
@@ -35,16 +36,18 @@ export function verifyWebhookSignature(
 
 /**
  * An event row → one 'webhook' row per active subscription of its tenant (and authority) to that event. A
- * transfer concerns two authorities: `previousAuthorityId` reaches the one that gave the request away too.
+ * transfer concerns two authorities: `previousAuthorityId` reaches the one that gave the request away too. The
+ * events a relay batch hands over together are fanned out by one statement (see sameTickGroup): every request
+ * created is such an event, and one statement each was a round trip per report even with no subscription.
  */
 export function createWebhookFanOut(sql: SqlClient, clock: () => Date = () => new Date()): OutboxHandler {
-  return async (row) => {
+  const fanOut = sameTickGroup<FanOutEvent>(async (events) => {
+    await sql.query(FAN_OUT_SQL, [JSON.stringify(events)], { prepared: true });
+  });
+  return (row) => {
     const authorityIds = [row.payload.authorityId, row.payload.previousAuthorityId].filter(
       (a): a is string => typeof a === 'string',
     );
-    const conversationId = typeof row.payload.conversationId === 'string' ? row.payload.conversationId : null;
-    // Kept beside the body so that erasing a contact finds the deliveries about their requests.
-    const requestId = typeof row.payload.requestId === 'string' ? row.payload.requestId : null;
     const body = JSON.stringify({
       id: row.dedupeKey,
       event: row.kind,
@@ -52,20 +55,40 @@ export function createWebhookFanOut(sql: SqlClient, clock: () => Date = () => ne
       occurredAt: clock().toISOString(),
       data: row.payload,
     });
-    await sql.query(
-      `INSERT INTO outbox (tenant_id, kind, payload, dedupe_key)
-       SELECT $1, 'webhook',
-         jsonb_build_object('subscriptionId', w.id::text, 'event', $2::text, 'url', w.url, 'conversationId', $3::text,
-           'requestId', $7::text, 'body', $4::text),
-         'webhook:' || w.id::text || ':' || $5::text
-       FROM webhook_subscriptions w
-       WHERE w.tenant_id = $1 AND w.active AND $2::text = ANY(w.events)
-         AND (w.authority_id IS NULL OR w.authority_id = ANY($6::text[]))
-       ON CONFLICT (dedupe_key) DO NOTHING`,
-      [row.tenantId, row.kind, conversationId, body, row.dedupeKey, authorityIds, requestId],
-    );
+    return fanOut({
+      tenant_id: row.tenantId,
+      kind: row.kind,
+      conversation_id: typeof row.payload.conversationId === 'string' ? row.payload.conversationId : null,
+      // Kept beside the body so that erasing a contact finds the deliveries about their requests.
+      request_id: typeof row.payload.requestId === 'string' ? row.payload.requestId : null,
+      body,
+      dedupe_key: row.dedupeKey,
+      authority_ids: authorityIds,
+    });
   };
 }
+
+/** One event row to fan out, as a JSON row of FAN_OUT_SQL. */
+interface FanOutEvent {
+  tenant_id: string;
+  kind: string;
+  conversation_id: string | null;
+  request_id: string | null;
+  body: string;
+  dedupe_key: string;
+  authority_ids: string[];
+}
+
+const FAN_OUT_SQL = `INSERT INTO outbox (tenant_id, kind, payload, dedupe_key)
+SELECT e.tenant_id, 'webhook',
+  jsonb_build_object('subscriptionId', w.id::text, 'event', e.kind, 'url', w.url, 'conversationId', e.conversation_id,
+    'requestId', e.request_id, 'body', e.body),
+  'webhook:' || w.id::text || ':' || e.dedupe_key
+FROM jsonb_to_recordset($1::jsonb) AS e(tenant_id text, kind text, conversation_id text, request_id text,
+  body text, dedupe_key text, authority_ids text[])
+JOIN webhook_subscriptions w ON w.tenant_id = e.tenant_id AND w.active AND e.kind = ANY(w.events)
+  AND (w.authority_id IS NULL OR w.authority_id = ANY(e.authority_ids))
+ON CONFLICT (dedupe_key) DO NOTHING`;
 
 export interface WebhookSenderOptions {
   /** Per-attempt timeout (default 10 s). */

@@ -501,6 +501,9 @@ export class PostgresSharedStore implements SharedStore {
            ORDER BY d.distance_m LIMIT ${NEAR_LIMIT}
          ) near`,
         [query.tenantId, query.type, query.category ?? null, lat, lon, query.radiusM, band],
+        // Every report's duplicate check: planning it was 0.7 ms of PostgreSQL's CPU each time (more than running
+        // it, BENCHMARKS.md); prepared, PostgreSQL plans it again only when that plans better.
+        { prepared: true },
       );
       return result.rows.map(toRequest);
     });

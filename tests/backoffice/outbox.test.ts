@@ -1,10 +1,16 @@
 // The outbox relay: webhooks fanned out per subscription, signed, retried with backoff until the receiver
 // acknowledges, delivered once to an idempotent receiver; permanent failures; citizen notifications by
-// channel; and (PostgreSQL) two relays racing never deliver a row twice, rows delivered together are marked together.
+// channel; and (PostgreSQL) two relays racing never deliver a row twice, rows delivered together are marked together,
+// events claimed together are fanned out together.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { OutboxRelay, retryDelayMs, verifyWebhookSignature } from '../../adapters/outbox';
+import {
+  createWebhookFanOut,
+  OutboxRelay,
+  retryDelayMs,
+  verifyWebhookSignature,
+} from '../../adapters/outbox';
 import { createSharedStore, type PostgresSharedStore } from '../../adapters/postgres';
 import { createNotificationDispatcher, DeliveryViewSchema, pageOf } from '../../backoffice';
 import { MemoryEventBus } from '../../adapters/memory';
@@ -447,5 +453,71 @@ describeWith('postgres', 'outbox relay on PostgreSQL', () => {
     expect(status.rows.find((r) => r.n === 5)?.last_error).toMatch(/receiver down/);
     // The claim, one mark for the seven delivered rows, the failure's record.
     expect(statements).toEqual(['WITH', 'UPDATE', 'UPDATE']);
+  });
+
+  it('fans out the events of a batch with one statement, each to the subscriptions it concerns', async () => {
+    await a.upsertTenants([{ id: 'other', name: 'Other' }]);
+    const subscriptions = await a.sql.query<{ id: string; name: string }>(
+      `INSERT INTO webhook_subscriptions (tenant_id, authority_id, url, secret, events, active)
+       VALUES ('race', NULL, 'https://all.example/hook', 's', '{request.created,request.status_changed}', true),
+              ('race', 'voirie', 'https://voirie.example/hook', 's', '{request.created,request.transferred}', true),
+              ('race', NULL, 'https://off.example/hook', 's', '{request.created}', false),
+              ('other', NULL, 'https://other.example/hook', 's', '{request.created}', true)
+       RETURNING id, url AS name`,
+    );
+    const named = new Map(subscriptions.rows.map((r) => [r.id, new URL(r.name).hostname.split('.')[0]]));
+    const events = [
+      ['request.created', { authorityId: 'voirie', requestId: 'r1' }],
+      ['request.created', { authorityId: 'ecoles', requestId: 'r2' }],
+      ['request.status_changed', { authorityId: 'voirie', requestId: 'r1' }],
+      ['request.transferred', { authorityId: 'ecoles', previousAuthorityId: 'voirie', requestId: 'r2' }],
+      ['conversation.handover', { conversationId: 'c1' }],
+    ] as const;
+    for (const [i, [kind, payload]] of events.entries())
+      await a.sql.query(
+        `INSERT INTO outbox (tenant_id, kind, payload, dedupe_key) VALUES ('race', $1, $2::jsonb, $3)`,
+        [kind, JSON.stringify(payload), `fan:${i}`],
+      );
+    const statements: string[] = [];
+    const counted = {
+      ...a.sql,
+      query: (...args: Parameters<typeof a.sql.query>) => {
+        statements.push(args[0].trim().split(/\s+/)[0]!);
+        return a.sql.query(...args);
+      },
+    } as typeof a.sql;
+    const fanOut = createWebhookFanOut(counted);
+    const kinds = [...new Set(events.map(([kind]) => kind))];
+    const relay = new OutboxRelay({
+      sql: counted,
+      batchSize: 20,
+      handlers: Object.fromEntries(kinds.map((kind) => [kind, fanOut])),
+    });
+    expect(await relay.runOnce()).toBe(5);
+    // The claim, one fan-out for the five events, one mark.
+    expect(statements).toEqual(['WITH', 'INSERT', 'UPDATE']);
+    const made = await a.sql.query<{ dedupe_key: string; payload: Record<string, string> }>(
+      `SELECT dedupe_key, payload FROM outbox WHERE kind = 'webhook' ORDER BY dedupe_key`,
+    );
+    const deliveries = made.rows
+      .map((r) => `${r.dedupe_key.split(':').slice(2).join(':')} → ${named.get(r.payload.subscriptionId!)}`)
+      .sort();
+    expect(deliveries).toEqual([
+      'fan:0 → all',
+      'fan:0 → voirie',
+      'fan:1 → all',
+      'fan:2 → all',
+      'fan:3 → voirie', // the authority that gave the request away
+    ]);
+    const transfer = made.rows.find((r) => r.dedupe_key.endsWith(':fan:3'))!;
+    expect(transfer.payload).toMatchObject({ event: 'request.transferred', requestId: 'r2' });
+    expect(JSON.parse(transfer.payload.body!)).toMatchObject({ id: 'fan:3', event: 'request.transferred' });
+    // Fanned out again (a relay that died before its mark): nothing doubled.
+    await a.sql.query(`UPDATE outbox SET status = 'pending' WHERE dedupe_key LIKE 'fan:%'`);
+    expect(await relay.runOnce()).toBe(5);
+    const again = await a.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM outbox WHERE kind = 'webhook'`,
+    );
+    expect(again.rows[0]?.n).toBe(5);
   });
 });
