@@ -1,5 +1,5 @@
 // The national address API client against recorded answers (nock): a match, no match, a slow API,
-// a 5xx and a refused query; the reverse lookup of a shared position. No real network.
+// a 5xx, a refused query and an oversized answer; the reverse lookup of a shared position. No real network.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import nock from 'nock';
@@ -82,7 +82,11 @@ describe('ApiAdresseGeocoder', () => {
   });
 
   it('reports an unreachable API and a malformed document as unavailable', async () => {
-    nock(API).get('/search/').query(true).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    nock(API)
+      .get('/search/')
+      .query(true)
+      // An Error (nock 14 gives a plain object to fetch only: node:http would wait for the deadline).
+      .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
     nock(API)
       .get('/search/')
       .query(true)
@@ -91,6 +95,17 @@ describe('ApiAdresseGeocoder', () => {
 
     await expect(geocoder.geocode('8 bd du port')).rejects.toBeInstanceOf(GeocoderUnavailableError);
     await expect(geocoder.geocode('8 bd du port')).rejects.toBeInstanceOf(GeocoderUnavailableError);
+  });
+
+  it('refuses an answer far larger than any address document', async () => {
+    nock(API)
+      .get('/search/')
+      .query(true)
+      .reply(200, JSON.stringify({ type: 'FeatureCollection', features: [], padding: 'x'.repeat(300_000) }));
+
+    await expect(new ApiAdresseGeocoder().geocode('8 bd du port')).rejects.toBeInstanceOf(
+      GeocoderUnavailableError,
+    );
   });
 
   it('uses a configured base URL (a self-hosted addok)', async () => {
