@@ -2,6 +2,8 @@
 // a 5xx, a refused query and an oversized answer; the reverse lookup of a shared position. No real network.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { GeocoderUnavailableError } from '../../bot/ports/geocoder';
 import { ApiAdresseGeocoder } from './api-adresse-geocoder';
@@ -81,20 +83,29 @@ describe('ApiAdresseGeocoder', () => {
     expect((error as GeocoderUnavailableError).code).toBe('DEPENDENCY_UNAVAILABLE');
   });
 
-  it('reports an unreachable API and a malformed document as unavailable', async () => {
-    nock(API)
-      .get('/search/')
-      .query(true)
-      // An Error (nock 14 gives a plain object to fetch only: node:http would wait for the deadline).
-      .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+  it('reports an unreachable API, a connection cut mid-answer and a malformed document as unavailable', async () => {
+    // Real sockets on loopback: a port nothing listens on, and a server that hangs up without answering.
+    nock.enableNetConnect('127.0.0.1');
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const rude = createServer((req) => req.socket.destroy());
+    await new Promise<void>((resolve) => rude.listen(0, '127.0.0.1', resolve));
+    const rudePort = (rude.address() as AddressInfo).port;
     nock(API)
       .get('/search/')
       .query(true)
       .reply(200, { type: 'FeatureCollection', features: [{ type: 'Feature' }] });
-    const geocoder = new ApiAdresseGeocoder();
-
-    await expect(geocoder.geocode('8 bd du port')).rejects.toBeInstanceOf(GeocoderUnavailableError);
-    await expect(geocoder.geocode('8 bd du port')).rejects.toBeInstanceOf(GeocoderUnavailableError);
+    try {
+      for (const baseUrl of [`http://127.0.0.1:${closedPort}`, `http://127.0.0.1:${rudePort}`, API]) {
+        const geocoder = new ApiAdresseGeocoder({ baseUrl });
+        await expect(geocoder.geocode('8 bd du port')).rejects.toBeInstanceOf(GeocoderUnavailableError);
+      }
+    } finally {
+      await new Promise((resolve) => rude.close(resolve));
+      nock.disableNetConnect();
+    }
   });
 
   it('refuses an answer far larger than any address document', async () => {

@@ -28,6 +28,18 @@ export interface ApiAdresseGeocoderOptions {
   timeoutMs?: number;
 }
 
+/**
+ * A socket error after its request was given up (the deadline destroyed it) has no listener left, and an
+ * unheard 'error' ends the process: each socket gets one listener that ignores it (the request in progress,
+ * if any, hears the error through its own). Seen with nock's sockets in the tests; cheap insurance in production.
+ */
+const guarded = new WeakSet<object>();
+function guardSocket(socket: import('node:net').Socket): void {
+  if (guarded.has(socket)) return;
+  guarded.add(socket);
+  socket.on('error', () => undefined);
+}
+
 /** Answers are a few hundred bytes (limit=1): a larger one is not the address API. */
 const MAX_ANSWER_BYTES = 256 * 1024;
 
@@ -127,6 +139,7 @@ export class ApiAdresseGeocoder implements Geocoder {
         clearTimeout(timer);
         fail(error.message, error);
       });
+      request.on('socket', guardSocket);
     });
   }
 }
