@@ -1,9 +1,7 @@
 // The national address API client against recorded answers (nock): a match, no match, a slow API,
-// a 5xx, a refused query and an oversized answer; the reverse lookup of a shared position. No real network.
+// a 5xx and a refused query; the reverse lookup of a shared position. No real network.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { GeocoderUnavailableError } from '../../bot/ports/geocoder';
 import { ApiAdresseGeocoder } from './api-adresse-geocoder';
@@ -83,40 +81,16 @@ describe('ApiAdresseGeocoder', () => {
     expect((error as GeocoderUnavailableError).code).toBe('DEPENDENCY_UNAVAILABLE');
   });
 
-  it('reports an unreachable API, a connection cut mid-answer and a malformed document as unavailable', async () => {
-    // Real sockets on loopback: a port nothing listens on, and a server that hangs up without answering.
-    nock.enableNetConnect('127.0.0.1');
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const closedPort = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
-    const rude = createServer((req) => req.socket.destroy());
-    await new Promise<void>((resolve) => rude.listen(0, '127.0.0.1', resolve));
-    const rudePort = (rude.address() as AddressInfo).port;
+  it('reports an unreachable API and a malformed document as unavailable', async () => {
+    nock(API).get('/search/').query(true).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
     nock(API)
       .get('/search/')
       .query(true)
       .reply(200, { type: 'FeatureCollection', features: [{ type: 'Feature' }] });
-    try {
-      for (const baseUrl of [`http://127.0.0.1:${closedPort}`, `http://127.0.0.1:${rudePort}`, API]) {
-        const geocoder = new ApiAdresseGeocoder({ baseUrl });
-        await expect(geocoder.geocode('8 bd du port')).rejects.toBeInstanceOf(GeocoderUnavailableError);
-      }
-    } finally {
-      await new Promise((resolve) => rude.close(resolve));
-      nock.disableNetConnect();
-    }
-  });
+    const geocoder = new ApiAdresseGeocoder();
 
-  it('refuses an answer far larger than any address document', async () => {
-    nock(API)
-      .get('/search/')
-      .query(true)
-      .reply(200, JSON.stringify({ type: 'FeatureCollection', features: [], padding: 'x'.repeat(300_000) }));
-
-    await expect(new ApiAdresseGeocoder().geocode('8 bd du port')).rejects.toBeInstanceOf(
-      GeocoderUnavailableError,
-    );
+    await expect(geocoder.geocode('8 bd du port')).rejects.toBeInstanceOf(GeocoderUnavailableError);
+    await expect(geocoder.geocode('8 bd du port')).rejects.toBeInstanceOf(GeocoderUnavailableError);
   });
 
   it('uses a configured base URL (a self-hosted addok)', async () => {

@@ -239,9 +239,6 @@ describe('WhatsApp', () => {
     const from = `whatsapp:${phone}`;
     // The photo is fetched from Twilio with the account's credentials and stored (tests/channels/twilio-media.test.ts).
     const photo = await jpegWithGps();
-    // The photo's position is named by the address API. (Left unanswered, nock's "no match" error can reach
-    // a socket the request no longer listens to, and end the test process.)
-    nock(BAN_API).get('/reverse/').query(true).reply(200, featureCollection('', LILAS_12));
     nock('https://api.twilio.com')
       .get(`/2010-04-01/Accounts/${ACCOUNT_SID}/Messages/MM1/Media/ME1`)
       .basicAuth({ user: ACCOUNT_SID, pass: AUTH_TOKEN })
