@@ -371,6 +371,19 @@ describe('outbox relay and webhooks', () => {
   });
 });
 
+/** The SQL client, with the first word of every statement it runs recorded in order. */
+function countingStatements(sql: PostgresSharedStore['sql']) {
+  const statements: string[] = [];
+  const counted = {
+    ...sql,
+    query: (...args: Parameters<typeof sql.query>) => {
+      statements.push(args[0].trim().split(/\s+/)[0]!);
+      return sql.query(...args);
+    },
+  } as typeof sql;
+  return { counted, statements };
+}
+
 describeWith('postgres', 'outbox relay on PostgreSQL', () => {
   const schema = `bo_outbox_${uniqueSuffix()}`;
   let a: PostgresSharedStore;
@@ -420,14 +433,7 @@ describeWith('postgres', 'outbox relay on PostgreSQL', () => {
       `INSERT INTO outbox (tenant_id, kind, payload, dedupe_key)
        SELECT 'race', 'together', jsonb_build_object('n', n), 'together:' || n FROM generate_series(1, 8) n`,
     );
-    const statements: string[] = [];
-    const counted = {
-      ...a.sql,
-      query: (...args: Parameters<typeof a.sql.query>) => {
-        statements.push(args[0].trim().split(/\s+/)[0]!);
-        return a.sql.query(...args);
-      },
-    } as typeof a.sql;
+    const { counted, statements } = countingStatements(a.sql);
     const relay = new OutboxRelay({
       sql: counted,
       batchSize: 20,
@@ -478,14 +484,7 @@ describeWith('postgres', 'outbox relay on PostgreSQL', () => {
         `INSERT INTO outbox (tenant_id, kind, payload, dedupe_key) VALUES ('race', $1, $2::jsonb, $3)`,
         [kind, JSON.stringify(payload), `fan:${i}`],
       );
-    const statements: string[] = [];
-    const counted = {
-      ...a.sql,
-      query: (...args: Parameters<typeof a.sql.query>) => {
-        statements.push(args[0].trim().split(/\s+/)[0]!);
-        return a.sql.query(...args);
-      },
-    } as typeof a.sql;
+    const { counted, statements } = countingStatements(a.sql);
     const fanOut = createWebhookFanOut(counted);
     const kinds = [...new Set(events.map(([kind]) => kind))];
     const relay = new OutboxRelay({
