@@ -13,7 +13,7 @@ const OPT_IN_AFTER_STOP = new Set(['YES', 'OUI']);
 export type Keyword = 'opt_out' | 'opt_in' | 'opt_in_if_stopped';
 
 /** More letters and digits than the longest keyword (UNSUBSCRIBE): no keyword, whatever the punctuation. */
-const LONGER_THAN_ANY_KEYWORD = /(?:[\p{L}\p{N}][^\p{L}\p{N}]*){12}/u;
+const LONGER_THAN_ANY_KEYWORD = /^(?:[^\p{L}\p{N}]*[\p{L}\p{N}]){12}/u;
 
 /** The whole message must be the keyword ("Stop", "arrêt !"), not a sentence containing it. */
 export function keywordOf(body: string): Keyword | undefined {
