@@ -6,8 +6,7 @@
 import { GuichetError, isGuichetError } from '../../bot/errors';
 import type { Logger } from '../../bot/logger';
 import { silentLogger } from '../../bot/logger';
-import type { SqlClient } from '../postgres';
-import { sameTickGroup } from './same-tick-group';
+import { sameTickGroup, type SqlClient } from '../postgres';
 
 export interface OutboxRow {
   id: string;

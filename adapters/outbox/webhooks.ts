@@ -7,9 +7,8 @@ import { postPinned } from './pinned-post';
 import { NO_EXCEPTIONS, vetWebhookUrl, type Resolver, type WebhookAddressPolicy } from './webhook-address';
 import { createHmac } from 'node:crypto';
 import { sameSecret } from '../../bot/constant-time';
-import type { SqlClient } from '../postgres';
+import { sameTickGroup, type SqlClient } from '../postgres';
 import { PermanentDeliveryError, type OutboxHandler } from './relay';
-import { sameTickGroup } from './same-tick-group';
 
 export const SIGNATURE_HEADER = 'x-guichet-signature';
 export const TIMESTAMP_HEADER = 'x-guichet-timestamp';

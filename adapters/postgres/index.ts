@@ -14,6 +14,7 @@ export { deleteQueuedMedia, photosShownByNoRequest, queueMediaDeletions } from '
 export { createPgClient } from './pg-client';
 export { createPgliteClient, MEMORY_DATA_DIR, pgliteExecutor } from './pglite-client';
 export { runMigrations } from './migrate';
+export { sameTickBatch, sameTickGroup, type Waiting } from './same-tick-batch';
 export { MIGRATIONS } from './migrations';
 export { RETENTION_DUE_PREDICATE } from './migrations/0032-retention-due';
 export type { Migration } from './migrations';

@@ -26,6 +26,7 @@ import {
   transcriptBatchParams,
 } from './transcript-batch';
 import { runMigrations } from './migrate';
+import { sameTickBatch, type Waiting } from './same-tick-batch';
 import {
   CONVERSATION_COLUMNS,
   MESSAGE_COLUMNS,
@@ -227,40 +228,25 @@ export class PostgresSharedStore implements SharedStore {
     throw new GuichetError('NOT_FOUND', `No conversation ${commit.conversationId} in ${commit.tenantId}`);
   }
 
-  /** Transcript commits waiting for the next turn of the event loop, to be written together (transcript-batch.ts). */
-  private pendingTranscripts: {
-    commit: TurnCommit;
-    resolve: (outcome: TurnCommitOutcome) => void;
-    reject: (error: unknown) => void;
-  }[] = [];
-
-  private batchTranscript(commit: TurnCommit): Promise<TurnCommitOutcome> {
-    return new Promise((resolve, reject) => {
-      if (this.pendingTranscripts.push({ commit, resolve, reject }) === 1)
-        setImmediate(() => this.flushTranscripts());
-    });
-  }
-
-  private flushTranscripts(): void {
-    const waiting = this.pendingTranscripts;
-    this.pendingTranscripts = [];
-    void this.writeWaiting(waiting);
-  }
+  /** Transcript commits arriving in the same turn of the event loop, written together (transcript-batch.ts). */
+  private readonly batchTranscript = sameTickBatch<TurnCommit, TurnCommitOutcome>((waiting) =>
+    this.writeWaiting(waiting),
+  );
 
   /**
    * One commit per conversation in a batch (the statement's answer is by conversation): a second turn of a
    * conversation already in the batch — two in flight at once happen only when a lock expired — waits for it,
    * so that its messages come after and its fence is compared with the first's.
    */
-  private async writeWaiting(waiting: typeof this.pendingTranscripts): Promise<void> {
+  private async writeWaiting(waiting: Waiting<TurnCommit, TurnCommitOutcome>[]): Promise<void> {
     const first: typeof waiting = [];
     const later: typeof waiting = [];
     const conversations = new Set<string>();
-    for (const item of waiting) {
-      if (conversations.has(item.commit.conversationId)) later.push(item);
+    for (const entry of waiting) {
+      if (conversations.has(entry.item.conversationId)) later.push(entry);
       else {
-        conversations.add(item.commit.conversationId);
-        first.push(item);
+        conversations.add(entry.item.conversationId);
+        first.push(entry);
       }
     }
     const batches: (typeof waiting)[] = [];
@@ -270,16 +256,16 @@ export class PostgresSharedStore implements SharedStore {
     if (later.length > 0) await this.writeWaiting(later);
   }
 
-  private async writeTranscripts(batch: typeof this.pendingTranscripts): Promise<void> {
-    const alone = (item: (typeof batch)[number]) =>
-      this.commitOne(item.commit).then(item.resolve, item.reject);
+  private async writeTranscripts(batch: Waiting<TurnCommit, TurnCommitOutcome>[]): Promise<void> {
+    const alone = (entry: (typeof batch)[number]) =>
+      this.commitOne(entry.item).then(entry.resolve, entry.reject);
     if (batch.length === 1) return alone(batch[0]!);
     let rows: { k: number; committed: boolean; replayed: boolean }[];
     try {
       rows = (
         await this.sql.query<{ k: number; committed: boolean; replayed: boolean }>(
           TRANSCRIPT_BATCH_SQL,
-          transcriptBatchParams(batch.map((item) => item.commit)),
+          transcriptBatchParams(batch.map((entry) => entry.item)),
           { prepared: true, asyncCommit: true },
         )
       ).rows;
@@ -290,12 +276,12 @@ export class PostgresSharedStore implements SharedStore {
     }
     const byCommit = new Map(rows.map((row) => [Number(row.k), row]));
     await Promise.all(
-      batch.map((item, k) => {
+      batch.map((entry, k) => {
         const row = byCommit.get(k);
-        if (!row) return alone(item); // not in the answer (cannot happen): as if alone
-        if (row.committed) return item.resolve('committed');
-        if (row.replayed) return item.resolve('already_committed');
-        return this.run('commitTurn', () => this.refusal(item.commit)).then(item.resolve, item.reject);
+        if (!row) return alone(entry); // not in the answer (cannot happen): as if alone
+        if (row.committed) return entry.resolve('committed');
+        if (row.replayed) return entry.resolve('already_committed');
+        return this.run('commitTurn', () => this.refusal(entry.item)).then(entry.resolve, entry.reject);
       }),
     );
   }
