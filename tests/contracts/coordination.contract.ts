@@ -139,13 +139,15 @@ export function lockManagerContract(
 
   it('keeps an extended lock past its first lease; a waiter gets it once its holder stops extending', async () => {
     const k = key();
-    const holder = await locks().acquire(k, { ttlMs: 300, waitMs: 0 });
+    // Margins of hundreds of milliseconds: a loaded CI machine stalls the event loop that long (seen: a 300 ms
+    // lease extended after a 200 ms sleep had already run out).
+    const holder = await locks().acquire(k, { ttlMs: 1_000, waitMs: 0 });
     await sleep(200);
-    expect(await holder.extend(600)).toBe(true);
-    await sleep(250); // past the first lease: still held thanks to the extension
+    expect(await holder.extend(2_500)).toBe(true);
+    await sleep(1_200); // past the first lease: still held thanks to the extension
     expect(await holder.isHeld()).toBe(true);
     await expectGuichetError(locks().acquire(k, { ttlMs: 1_000, waitMs: 50 }), 'LOCK_TIMEOUT');
-    const next = await locks().acquire(k, { ttlMs: 10_000, waitMs: 5_000 });
+    const next = await locks().acquire(k, { ttlMs: 10_000, waitMs: 10_000 });
     expect(next.token).toBeGreaterThan(holder.token);
     // The former holder can no longer extend what is now someone else's.
     expect(await holder.extend(10_000)).toBe(false);
