@@ -26,7 +26,10 @@ import type {
   SharedStore,
   TurnCommit,
   TurnCommitOutcome,
+  TurnObserver,
+  TurnStage,
 } from './ports';
+import { TURN_STAGES } from './ports';
 import {
   CHANNEL_STATE_KINDS,
   channelStateKey,
@@ -67,6 +70,8 @@ export interface EngineDeps extends Omit<DialogueOptions, 'confidenceThreshold'>
   coordinationSecret?: string;
   /** Extra middleware run around the dialogue (logging, metrics, LLM…). */
   middleware?: Middleware<Turn>[];
+  /** Told of every turn's outcome and stage durations (an instance's metrics). */
+  observer?: TurnObserver;
 }
 
 /** What flows through the pipeline (the coordination part: bot/turn-coordination.ts). */
@@ -85,6 +90,8 @@ export interface Turn extends CoordinatedTurn {
   ctx?: TurnContext;
   /** A channel command (see TurnCommand) instead of the dialogue. */
   command?: TurnCommand;
+  /** When each stage ended (performance.now()), for the observer; a stage run again keeps its last end. */
+  stageEnds?: Partial<Record<TurnStage, number>>;
 }
 
 /**
@@ -177,6 +184,7 @@ export function createEngine(deps: EngineDeps): Engine {
     next: () => Promise<void>,
   ): Promise<void> => {
     const conversation = turn.conversation!;
+    mark(turn, 'load');
     turn.stateVersion = stored?.version ?? 0;
     // Fencing: the state carries the token of the lock that wrote it. A newer token there means our lock
     // expired and a later holder already moved the conversation on: this turn must not run on top of it.
@@ -298,6 +306,7 @@ export function createEngine(deps: EngineDeps): Engine {
   };
 
   const converse: Middleware<Turn> = async (turn, next) => {
+    mark(turn, 'understand');
     const ctx = turn.ctx!;
     const firstContact = !ctx.state.noticeShown;
     await dialogue.run(ctx);
@@ -310,6 +319,7 @@ export function createEngine(deps: EngineDeps): Engine {
   };
 
   const persist: Middleware<Turn> = async (turn) => {
+    mark(turn, 'dialogue');
     const ctx = turn.ctx!;
     const conversation = turn.conversation!;
     // Fencing is in the writes themselves, not in a check before them (a lock can expire right after any
@@ -331,6 +341,7 @@ export function createEngine(deps: EngineDeps): Engine {
       conversation: { ...ctx.effects.conversation, lastIntent: ctx.nlu.intent },
       fenceToken: turn.lock?.token,
     });
+    mark(turn, 'commit');
     turn.result = { conversationId: conversation.id, replies: ctx.replies };
     if (outcome === 'already_committed' && turn.message.providerMessageId) {
       // Committed already, by an instance that died before writing the state: the citizen gets the answer stored
@@ -344,6 +355,7 @@ export function createEngine(deps: EngineDeps): Engine {
     ctx.state.lastMessageId = turn.message.providerMessageId ?? null;
     ctx.state.commandMark = null; // the dialogue answered last (see the command middleware)
     await saveState(turn);
+    mark(turn, 'state');
   };
 
   /** Writes the turn's state after its commit (versioned and fenced, see persist). */
@@ -362,6 +374,39 @@ export function createEngine(deps: EngineDeps): Engine {
     }
   };
 
+  /** Tells the observer how the turn ended and what each of its stages took (nothing without an observer). */
+  const observe = (turn: Turn, started: number, errorCode?: string): void => {
+    if (!deps.observer || !turn.stageEnds) return;
+    const ended = performance.now();
+    const stages: Partial<Record<TurnStage, number>> = {};
+    let from = started;
+    for (const stage of TURN_STAGES) {
+      const end = turn.stageEnds[stage];
+      if (end === undefined) continue;
+      stages[stage] = Math.max(0, end - from) / 1000;
+      from = end;
+    }
+    const result = turn.result;
+    try {
+      deps.observer.turnEnded({
+        channel: turn.message.channel,
+        outcome: errorCode
+          ? 'failed'
+          : result?.replayed || result?.recovered
+            ? 'replayed'
+            : result?.forwardedToAgent
+              ? 'forwarded'
+              : 'answered',
+        ...(errorCode ? { errorCode } : {}),
+        seconds: (ended - started) / 1000,
+        stages,
+      });
+    } catch (error) {
+      // Measuring must never cost a citizen an answer.
+      logger.warn('turn observer failed', { error: String(error) });
+    }
+  };
+
   const runOnConversation = compose<Turn>([
     load,
     command,
@@ -374,11 +419,14 @@ export function createEngine(deps: EngineDeps): Engine {
 
   // Under the lock: the turn, and once more on a fresh read when it ran on a copy the store no longer matches.
   const attempt: Middleware<Turn> = async (turn) => {
+    mark(turn, 'coordination');
     try {
       await runOnConversation(turn);
     } catch (error) {
       if (!(error instanceof ConversationChanged)) throw error;
       knownConversations.delete(coordination.scopeOf(turn));
+      // The stages start again after the lock: the attempt given up counts in the new one's 'load'.
+      if (turn.stageEnds) turn.stageEnds = { coordination: turn.stageEnds.coordination };
       turn.conversation = undefined;
       turn.ctx = undefined;
       turn.result = undefined;
@@ -399,7 +447,9 @@ export function createEngine(deps: EngineDeps): Engine {
       const message = { ...parsed.data, text: sanitizeText(parsed.data.text) };
       const tenant = deps.tenants.get(message.tenantId);
       if (!tenant) throw new GuichetError('NOT_FOUND', `Unknown tenant ${message.tenantId}`);
+      const started = deps.observer ? performance.now() : 0;
       const turn: Turn = { message, tenant, now: message.receivedAt ?? clock(), stateVersion: 0, command };
+      if (deps.observer) turn.stageEnds = {};
       // A conversation the bot owns (this process's copy, see load): its state is asked for right behind the
       // lock, in the same round trip; load uses that answer only if the copy still names this conversation.
       const known = knownConversations.get(coordination.scopeOf(turn));
@@ -413,10 +463,12 @@ export function createEngine(deps: EngineDeps): Engine {
         await turn.released;
         if (!isGuichetError(error))
           logger.error('turn failed', { tenant: tenant.id, channel: message.channel, error: String(error) });
+        observe(turn, started, isGuichetError(error) ? error.code : 'INTERNAL');
         throw error;
       }
       await turn.released;
       if (!turn.result) throw new GuichetError('INTERNAL', 'The turn produced no result');
+      observe(turn, started);
       return turn.result;
     },
     async forgetConversation({ conversationId, tenantId, channel, address }) {
@@ -477,6 +529,11 @@ export function createEngine(deps: EngineDeps): Engine {
 export const stateKey = (conversationId: string): string => `conv:${conversationId}`;
 
 /** Whether this process's copy of a conversation lets a turn run on it without a read: still the bot's, open. */
+/** The end of a stage of this turn, when someone observes turns (see TurnObserver). */
+function mark(turn: Turn, stage: TurnStage): void {
+  if (turn.stageEnds) turn.stageEnds[stage] = performance.now();
+}
+
 const botsCopy = (known: ConversationRecord | undefined): known is ConversationRecord =>
   known !== undefined && known.owner === 'bot' && known.status === 'open';
 

@@ -25,6 +25,22 @@ describe('configuration', () => {
     expect(loadConfig({ OPEN_DATA_REFRESH_AT: '03:30' }).OPEN_DATA_REFRESH_TIME_ZONE).toBe('Europe/Paris');
   });
 
+  it('serves metrics only when METRICS_BIND gives an address, IPv4, IPv6 or a name', () => {
+    expect(loadConfig({}).METRICS_BIND).toBeUndefined();
+    expect(loadConfig({ METRICS_BIND: '127.0.0.1:9464' }).METRICS_BIND).toEqual({
+      host: '127.0.0.1',
+      port: 9464,
+    });
+    expect(loadConfig({ METRICS_BIND: '[::1]:9464' }).METRICS_BIND).toEqual({ host: '::1', port: 9464 });
+    expect(loadConfig({ METRICS_BIND: 'guichet-1.interne:0' }).METRICS_BIND).toEqual({
+      host: 'guichet-1.interne',
+      port: 0,
+    });
+    expect(() => loadConfig({ METRICS_BIND: '9464' })).toThrow(/METRICS_BIND: must be host:port/);
+    expect(() => loadConfig({ METRICS_BIND: '127.0.0.1:70000' })).toThrow(/METRICS_BIND: the port/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: must be at least 24/);
+  });
+
   it('lists every bad variable at once', () => {
     try {
       loadConfig({ PORT: '99999', LOG_LEVEL: 'loud' });

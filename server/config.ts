@@ -105,6 +105,30 @@ export const ConfigSchema = z
       (v) => (v === '' ? undefined : v),
       z.string().min(24, 'must be at least 24 characters').optional(),
     ),
+    /**
+     * host:port where this instance serves its Prometheus metrics (GET /metrics), apart from PORT; unset: none.
+     * Each instance gets its own (the scraper must reach every instance, not the load balancer).
+     */
+    METRICS_BIND: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z
+        .string()
+        .regex(
+          /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/,
+          'must be host:port, such as 127.0.0.1:9464 or [::1]:9464',
+        )
+        .transform((v) => {
+          const at = v.lastIndexOf(':');
+          return { host: v.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(v.slice(at + 1)) };
+        })
+        .refine((b) => b.port <= 65535, 'the port must be 0 to 65535')
+        .optional(),
+    ),
+    /** Bearer token the metrics scraper must send (recommended when METRICS_BIND is not loopback). */
+    METRICS_TOKEN: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.string().min(24, 'must be at least 24 characters').optional(),
+    ),
     /** Deliver the outbox (notifications, webhooks, agents' live queue) from this instance; several instances share the work. */
     OUTBOX_RELAY: bool.default(true),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),

@@ -23,6 +23,7 @@ import {
 import { createSharedStore, MEMORY_DATA_DIR } from '../adapters/postgres';
 import { createRedisAdapters, RedisEventBus, type RedisAdapters } from '../adapters/redis';
 import { ApiAdresseGeocoder } from '../adapters/geocoder';
+import { PrometheusMetrics } from '../adapters/metrics';
 import { MediaIntake, S3MediaStore } from '../adapters/media';
 import { createMediaStore } from './media-store';
 import { createTwilioNotifier, createTwilioRecordings, type TwilioNotifier } from '../adapters/twilio';
@@ -80,6 +81,8 @@ export interface Container {
   openDataRefresh?: IntervalJob<number>;
   /** Citizens' photos: checked, stripped of metadata and stored (MEDIA_STORE). */
   media: MediaIntake;
+  /** This instance's Prometheus metrics (METRICS_BIND set); main.ts serves them. */
+  metrics?: PrometheusMetrics;
   /** Which implementations back the ports, for the start log and the bench. */
   describe(): { store: string; state: string };
   close(): Promise<void>;
@@ -203,7 +206,14 @@ export async function createContainer(
   const deploymentSecret = webchatSecret(config);
   // One NLU for the engine and the desk's forms (the same entities: dates, phones, e-mails).
   const nlu = createNlu();
+  const metrics = config.METRICS_BIND
+    ? new PrometheusMetrics({
+        territories: () => territories.current().cacheStats(),
+        connections: () => store.sql.connections?.() ?? [],
+      })
+    : undefined;
   const engine = createEngine({
+    observer: metrics,
     agentInbox,
     nlu,
     store,
@@ -483,6 +493,7 @@ export async function createContainer(
     twilioNotifier,
     backoffice,
     media,
+    metrics,
     retention,
     geocodingRetry,
     openDataRefresh,

@@ -3,6 +3,7 @@
 import 'dotenv/config';
 import type { Server, ServerResponse } from 'node:http';
 import { ConfigError, loadConfig, publicUrlOf } from './config';
+import { startMetricsServer, type MetricsServer } from '../adapters/metrics';
 import { createContainer } from './container';
 
 /** The territories' ids in the start log; a platform's thousands are counted instead. */
@@ -39,6 +40,17 @@ async function main(): Promise<void> {
       ...territoriesForLog(container.territories.current().summaries()),
     });
   });
+  // The metrics on their own address (METRICS_BIND): a port taken stops the start, as PORT would.
+  let metricsServer: MetricsServer | undefined;
+  if (container.metrics && config.METRICS_BIND) {
+    metricsServer = await startMetricsServer({
+      metrics: container.metrics,
+      ...config.METRICS_BIND,
+      token: config.METRICS_TOKEN,
+      onError: (error) => logger.error('metrics could not be read', { error: String(error) }),
+    });
+    logger.info('metrics served', { url: metricsServer.url, tokenRequired: Boolean(config.METRICS_TOKEN) });
+  }
   server.keepAliveTimeout = 65_000;
   // Slow-client protection: a request must send its headers within 20 s and finish within 60 s.
   server.headersTimeout = 20_000;
@@ -89,6 +101,7 @@ async function main(): Promise<void> {
     await container.close().catch((error: unknown) => logger.error('close failed', { error: String(error) }));
     server.closeAllConnections();
     await closed;
+    await metricsServer?.close();
     logger.info('bye');
     process.exit(0);
   };

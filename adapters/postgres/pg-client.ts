@@ -87,6 +87,15 @@ export function createPgClient(options: PgClientOptions): SqlClient {
         client.release(broken);
       }
     },
+    connections() {
+      const of = (name: string, p: Pool) => ({
+        pool: name,
+        total: p.totalCount,
+        idle: p.idleCount,
+        waiting: p.waitingCount,
+      });
+      return [of('main', pool), ...(asyncPool ? [of('async-commit', asyncPool)] : [])];
+    },
     async close(): Promise<void> {
       await Promise.all([pool.end(), asyncPool?.end()]);
     },

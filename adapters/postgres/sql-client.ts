@@ -35,6 +35,8 @@ export interface SqlClient extends SqlExecutor {
   readonly driver: 'pglite' | 'pg';
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** The connection pools of a database server (none for an embedded database): for the metrics. */
+  connections?(): { pool: string; total: number; idle: number; waiting: number }[];
   close(): Promise<void>;
 }
 

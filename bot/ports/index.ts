@@ -4,3 +4,4 @@ export * from './shared-store';
 export * from './geocoder';
 export * from './event-bus';
 export * from './media-store';
+export * from './turn-observer';

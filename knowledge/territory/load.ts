@@ -65,6 +65,11 @@ export interface TerritoryCatalog {
   /** The first territory (directories in the given order, folders sorted by name). */
   default(): Territory;
   readonly loadedAt: Date;
+  /**
+   * How many territories there are, how many stay parsed, and how many times one was inflated again since the
+   * start (each costs a turn ~1 ms: a count that keeps rising says TERRITORY_CACHE_SIZE is too small).
+   */
+  cacheStats(): { territories: number; parsed: number; inflations: number };
 }
 
 export function normalizePhoneNumber(raw: string): string {
@@ -133,6 +138,7 @@ export function createCatalog(territories: readonly Territory[]): TerritoryCatal
     byTwilioNumber: (n) => find(index.byNumber.get(normalizePhoneNumber(n))),
     byWebchatKey: (k) => find(index.byKey.get(k)),
     byBotAppId: (a) => find(index.byApp.get(a)),
+    cacheStats: () => ({ territories: list.length, parsed: list.length, inflations: 0 }),
     default: () => first,
     loadedAt,
   };
@@ -192,6 +198,8 @@ function withLazyFaq(rest: Omit<Territory, 'faq'>, packedFaq: Buffer): Territory
  */
 export class TerritoryCache {
   private readonly entries = new Map<string, Territory>();
+  /** Territories inflated again after they had left the cache (or were never in it), since the start. */
+  inflations = 0;
   constructor(readonly capacity: number) {}
 
   get(id: string): Territory | undefined {
@@ -248,6 +256,7 @@ export function createLazyCatalog(
     const entry = byId.get(id);
     if (!entry) return undefined;
     const territory = unpack(entry);
+    cache.inflations += 1;
     cache.set(id, territory);
     return territory;
   };
@@ -265,6 +274,7 @@ export function createLazyCatalog(
     byBotAppId: (a) => get(index.byApp.get(a)),
     default: () => get(first.summary.id)!,
     loadedAt,
+    cacheStats: () => ({ territories: stored.length, parsed: cache.size, inflations: cache.inflations }),
   };
 }
 

@@ -127,6 +127,8 @@ describe('platform catalog (more territories than the cache holds)', () => {
   it('gives every territory back exactly as validated, whichever ones were evicted', async () => {
     const everything = await loadTerritories(dir, { cacheSize: N });
     const small = await loadTerritories(dir, { cacheSize: 2 });
+    // What the metrics show (guichet_territories…): the first two stay parsed after the load.
+    expect(small.cacheStats()).toEqual({ territories: N, parsed: 2, inflations: 0 });
     const asJson = (t: Territory | undefined) => JSON.parse(JSON.stringify(t)) as unknown;
     for (const round of [1, 2])
       for (let i = N; i >= 1; i--)
@@ -134,6 +136,10 @@ describe('platform catalog (more territories than the cache holds)', () => {
           round,
           asJson(everything.get(territoryId(i))),
         ]);
+    // Read from the last to the first, twice, two at a time in memory: each read found its territory evicted
+    // (the two parsed at the load were pushed out before their turn came) and inflated it again.
+    expect(small.cacheStats()).toEqual({ territories: N, parsed: 2, inflations: 2 * N });
+    expect(everything.cacheStats()).toEqual({ territories: N, parsed: N, inflations: 0 });
     expect(small.byTwilioNumber(twilioNumberOf(4, 2))?.faq).toHaveLength(
       PLATFORM_SIZES.faq / PLATFORM_SIZES.territories,
     );

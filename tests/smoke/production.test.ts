@@ -2,6 +2,7 @@
 // configuration, each serving real turns on the built code:
 // - embedded (PGlite + memory): web chat, signed SMS answered in TwiML, a call's <Gather>;
 // - Redis + PostgreSQL servers: web chat, and an SMS whose reply goes through Twilio's REST API (a local fake);
+//   its Prometheus metrics on an address of their own (METRICS_BIND), behind a bearer token;
 // - Bot Framework (anonymous, development) + a language model (openai-compatible, a local fake): an activity
 //   on /api/messages answered to its serviceUrl, and a knowledge answer written by the model; its territory
 //   names a WhatsApp menu template, sent through the Twilio REST API (the local fake).
@@ -154,6 +155,9 @@ async function startEmbedded(): Promise<BuiltServer> {
   );
 }
 
+const METRICS_TOKEN = 'smoke-metrics-token-0123456789abcdef';
+let metricsPort = 0;
+
 /** A database of its own on the PostgreSQL server (dropped afterwards), and a Redis database number. */
 async function startOnServers(): Promise<BuiltServer> {
   const admin = databaseUrl();
@@ -174,6 +178,8 @@ async function startOnServers(): Promise<BuiltServer> {
       REDIS_URL: `${redisUrl().replace(/\/\d*$/, '')}/9`,
       // Every SMS reply goes through the REST API (as when a turn misses Twilio's deadline).
       TWILIO_REPLY_DEADLINE_MS: '0',
+      METRICS_BIND: `127.0.0.1:${(metricsPort = await freePort())}`,
+      METRICS_TOKEN,
       ...(await twilioEnv(port)),
     },
     port,
@@ -503,6 +509,36 @@ describeWith('redis', 'built server on Redis', () => {
       expect(sent.headers.authorization).toBe(
         `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`,
       );
+    });
+
+    it('serves its metrics on METRICS_BIND to the token only: the turns answered, their stages, the pools', async () => {
+      const url = `http://127.0.0.1:${metricsPort}/metrics`;
+      expect((await fetch(url)).status).toBe(401);
+      expect((await fetch(url, { headers: { authorization: 'Bearer wrong-token' } })).status).toBe(401);
+      // Not on the public port: citizens and agents never see them.
+      expect((await fetch(`${servers.servers!.baseUrl}/metrics`)).status).toBe(404);
+      const res = await fetch(url, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      const text = await res.text();
+      const value = (series: string): number => {
+        const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+        if (!line) throw new Error(`no ${series} in:\n${text.slice(0, 3000)}`);
+        return Number(line.slice(series.length + 1));
+      };
+      // The web chat's and the SMS's turns of the tests above, answered by the dialogue.
+      expect(value('guichet_turns_total{channel="webchat",outcome="answered"}')).toBeGreaterThanOrEqual(1);
+      expect(value('guichet_turns_total{channel="sms",outcome="answered"}')).toBeGreaterThanOrEqual(1);
+      expect(value('guichet_turn_duration_seconds_count{channel="sms"}')).toBeGreaterThanOrEqual(1);
+      for (const stage of ['coordination', 'load', 'understand', 'dialogue', 'commit', 'state'])
+        expect(value(`guichet_turn_stage_duration_seconds_count{stage="${stage}"}`)).toBeGreaterThanOrEqual(
+          2,
+        );
+      expect(value('guichet_territories')).toBe(1);
+      expect(value('guichet_db_pool_connections{pool="main"}')).toBeGreaterThanOrEqual(1);
+      expect(value('process_cpu_seconds_total')).toBeGreaterThan(0);
+      const listed = servers.servers!.logs.find((l) => l.includes('metrics served'))!;
+      expect(JSON.parse(listed)).toMatchObject({ url, tokenRequired: true });
     });
 
     it('says which stores it runs on, and logs JSON lines only', () => {

@@ -1,0 +1,134 @@
+// An instance's metrics in Prometheus' text format (prom-client): the citizens' turns (how many, how they
+// ended, how long each stage took), the territories kept parsed on a platform, the database connection pools,
+// and Node's own process figures. Each instance of a deployment is scraped on its own address (METRICS_BIND):
+// behind the load balancer a scrape would reach any one of them.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { TURN_STAGES, type TurnObservation, type TurnObserver } from '../../bot/ports';
+
+/** What the metrics read when scraped (nothing is counted on the turns' path for them). */
+export interface MetricsSources {
+  territories?: () => { territories: number; parsed: number; inflations: number };
+  connections?: () => { pool: string; total: number; idle: number; waiting: number }[];
+}
+
+/** Up to Twilio's 15 s webhook deadline: a turn past it is answered by REST instead (TWILIO_REPLY_DEADLINE_MS). */
+const TURN_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15];
+const STAGE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+export class PrometheusMetrics implements TurnObserver {
+  readonly registry = new Registry();
+  private readonly turns: Counter<'channel' | 'outcome'>;
+  private readonly errors: Counter<'channel' | 'code'>;
+  private readonly turnSeconds: Histogram<'channel'>;
+  private readonly stageSeconds: Histogram<'stage'>;
+
+  constructor(sources: MetricsSources = {}, options: { processMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    this.turns = new Counter({
+      name: 'guichet_turns_total',
+      help: "Citizens' messages handled by the dialogue engine, by channel and outcome (answered, replayed: a provider's retry given the stored answer, forwarded: to the agent who owns the conversation, failed).",
+      labelNames: ['channel', 'outcome'],
+      registers,
+    });
+    this.errors = new Counter({
+      name: 'guichet_turn_errors_total',
+      help: 'Turns that failed, by channel and error code (DEPENDENCY_UNAVAILABLE: Redis or PostgreSQL down, the citizen got the degraded answer; LOCK_TIMEOUT: the previous message of the conversation took too long).',
+      labelNames: ['channel', 'code'],
+      registers,
+    });
+    this.turnSeconds = new Histogram({
+      name: 'guichet_turn_duration_seconds',
+      help: "A turn's time in the engine, from its message to its answer, by channel.",
+      labelNames: ['channel'],
+      buckets: TURN_BUCKETS,
+      registers,
+    });
+    this.stageSeconds = new Histogram({
+      name: 'guichet_turn_stage_duration_seconds',
+      help: `Each stage of a turn: ${TURN_STAGES.join(', ')} (docs/operations.md says what each covers).`,
+      labelNames: ['stage'],
+      buckets: STAGE_BUCKETS,
+      registers,
+    });
+
+    const { territories, connections } = sources;
+    if (territories) {
+      new Gauge({
+        name: 'guichet_territories',
+        help: 'Territories (tenants) served by this instance.',
+        registers,
+        collect() {
+          this.set(territories().territories);
+        },
+      });
+      new Gauge({
+        name: 'guichet_territories_parsed',
+        help: 'Territories whose content stays parsed in memory (at most TERRITORY_CACHE_SIZE).',
+        registers,
+        collect() {
+          this.set(territories().parsed);
+        },
+      });
+      new Counter({
+        name: 'guichet_territory_inflations_total',
+        help: 'Times a territory was parsed again after it had left the cache of parsed ones: rising steadily, TERRITORY_CACHE_SIZE is too small for the territories in use.',
+        registers,
+        collect() {
+          // A count kept by the catalog: the counter shows it as it is.
+          this.reset();
+          this.inc(territories().inflations);
+        },
+      });
+    }
+    if (connections) {
+      const gauge = (name: string, help: string, field: 'total' | 'idle' | 'waiting') =>
+        new Gauge({
+          name,
+          help,
+          labelNames: ['pool'],
+          registers,
+          collect() {
+            this.reset();
+            for (const pool of connections()) this.set({ pool: pool.pool }, pool[field]);
+          },
+        });
+      gauge(
+        'guichet_db_pool_connections',
+        'Open connections to PostgreSQL, by pool (main; async-commit: the transcript-only turns).',
+        'total',
+      );
+      gauge(
+        'guichet_db_pool_idle_connections',
+        'Open connections to PostgreSQL not in use, by pool.',
+        'idle',
+      );
+      gauge(
+        'guichet_db_pool_waiting_queries',
+        'Queries waiting for a free connection, by pool: above zero for long, the pool (DATABASE_POOL_SIZE) or the database is the bottleneck.',
+        'waiting',
+      );
+    }
+    // CPU, memory, event loop delay, garbage collections, open handles: prom-client's standard process metrics.
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  turnEnded(observation: TurnObservation): void {
+    const { channel, outcome } = observation;
+    this.turns.inc({ channel, outcome });
+    if (outcome === 'failed') this.errors.inc({ channel, code: observation.errorCode ?? 'INTERNAL' });
+    this.turnSeconds.observe({ channel }, observation.seconds);
+    for (const stage of TURN_STAGES) {
+      const seconds = observation.stages[stage];
+      if (seconds !== undefined) this.stageSeconds.observe({ stage }, seconds);
+    }
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The exposition text of every metric, as read now. */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
