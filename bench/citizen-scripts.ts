@@ -4,7 +4,7 @@
 // same dialogue.
 import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
-import type { HttpCall } from './load';
+import { fixedRate, type HttpCall, type LatencyStats } from './load';
 export const REPORT_OPENING = 'il y a un nid de poule devant le 12 rue des Lilas';
 /**
  * The bot's answer once a report is registered, with its reference. Only this one: a reference also appears in
@@ -135,6 +135,22 @@ export function citizenPool<C extends ScriptedCitizen>(
       return ok;
     },
   };
+}
+
+/**
+ * Every citizen of a new pool sends its first message, at `rate`: the turns that open a conversation (contact,
+ * conversation, privacy notice), measured apart. A fixed-rate phase that starts on a new pool otherwise opens
+ * all its conversations in its first second, and those turns were its slowest answers: with 250 new citizens,
+ * that second's turns took 71 ms on average, the next seconds' 7.5 ms (the turn-stage metrics, BENCHMARKS.md
+ * 2026-12-07); over 2,000 territories, every turn of a 6 s phase was a citizen's first.
+ */
+export function firstContacts(
+  send: (call: HttpCall) => Promise<{ status: number; body: string }>,
+  rate: number,
+  pool: ReturnType<typeof citizenPool>,
+): Promise<LatencyStats> {
+  // The idle citizens are served in order: the pool's first `citizens.length` calls are each one's first message.
+  return fixedRate(send, rate, pool.citizens.length / rate, pool.next, pool.check);
 }
 
 /** The text of TwiML's escaped characters. */

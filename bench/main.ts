@@ -23,7 +23,15 @@ import {
 } from './load';
 import { startFakeGeocoder } from './fake-geocoder';
 import { createRunDatabase, seedHistory, withAdmin } from './database';
-import { advance, citizenPool, decodeXml, nextSms, signedSms, type ScriptedCitizen } from './citizen-scripts';
+import {
+  advance,
+  citizenPool,
+  decodeXml,
+  firstContacts,
+  nextSms,
+  signedSms,
+  type ScriptedCitizen,
+} from './citizen-scripts';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { build } = require('../scripts/build.js') as { build: () => void };
 
@@ -464,11 +472,16 @@ async function main() {
   );
 
   // The same multi-turn scripts at a fixed rate: each scheduled turn goes to the next citizen who is not
-  // waiting for an answer (a pool of RATE citizens: about one turn per citizen per second).
+  // waiting for an answer (a pool of RATE citizens: about one turn per citizen per second). Their first messages,
+  // which open their conversations, are sent first and measured apart (see firstContacts).
   const rateCitizens = citizenPool(
     RATE,
     (n) => newCitizen('+3362', n),
     (c) => smsCall(baseUrl, c.phone, nextSms(c)),
+  );
+  const opened = await firstContacts(send, RATE, rateCitizens);
+  log(
+    `sms @${RATE}/s:     first contacts (${opened.count}, each opening a conversation): p50 ${opened.p50} ms, p95 ${opened.p95} ms, p99 ${opened.p99} ms, max ${opened.max} ms, errors ${opened.errors}`,
   );
   const rated = await fixedRate(
     send,
@@ -480,7 +493,7 @@ async function main() {
     rateCitizens.latency,
   );
   log(
-    `sms @${RATE}/s:     p50 ${rated.p50} ms, p95 ${rated.p95} ms, p99 ${rated.p99} ms, max ${rated.max} ms, errors ${rated.errors}`,
+    `                then the conversations under way: p50 ${rated.p50} ms, p95 ${rated.p95} ms, p99 ${rated.p99} ms, max ${rated.max} ms, errors ${rated.errors}`,
   );
   // By step of the scripts: what the slowest answers were (the confirmation writes the request).
   const steps = [...rateCitizens.byStep].map(([step, latencies]) => {
@@ -599,13 +612,15 @@ async function main() {
     p95_ms: sms.p95,
     p99_ms: sms.p99,
     max_ms: sms.max,
-    errors: sms.errors + rated.errors + webchat.errors + voice.errors + many.errors,
+    errors: sms.errors + opened.errors + rated.errors + webchat.errors + voice.errors + many.errors,
     baseline_rps: baseline.perSecond,
     ratio: Math.round((sms.perSecond / baseline.perSecond) * 1000) / 1000,
     fixed_rate: RATE,
     fixed_rate_p50_ms: rated.p50,
     fixed_rate_p95_ms: rated.p95,
     fixed_rate_p99_ms: rated.p99,
+    first_contacts_p50_ms: opened.p50,
+    first_contacts_p99_ms: opened.p99,
     bare_fixed_rate_p99_ms: bareRated.p99,
     webchat_turns_per_s: webchat.perSecond,
     webchat_p99_ms: webchat.p99,

@@ -7,14 +7,18 @@ import nock from 'nock';
 import request from 'supertest';
 import {
   advance,
+  citizenPool,
   decodeXml,
+  firstContacts,
   nextSms,
   REGISTERED_REFERENCE,
+  REPORT_OPENING,
   signedSms,
   stepOf,
   type ScriptStep,
   type ScriptedCitizen,
 } from '../../bench/citizen-scripts';
+import type { HttpCall } from '../../bench/load';
 import type { Container } from '../../server/container';
 import { DEMO_TENANT, createTestContainer } from '../support/harness';
 import { AUTH_TOKEN, DEMO_NUMBER, PUBLIC_URL, geocoderAnswersLilas } from '../channels/twilio-helpers';
@@ -90,4 +94,51 @@ it('reports to the end even when the same problem is already reported nearby, th
       expect(stored?.contactId).toBe(conversation?.contactId);
     }
   }
+});
+
+it('sends each citizen’s first message apart, before the fixed-rate phase, through the real webhook', async () => {
+  // A fixed-rate phase measures conversations under way: its pool's first contacts (each opening a conversation)
+  // go first, one per citizen, and the phase then continues the same citizens' scripts.
+  const pool = citizenPool(
+    5,
+    (n): ScriptedCitizen => ({
+      phone: `+3369900000${n}`,
+      scenario: (['hours', 'report', 'status'] as const)[n % 3]!,
+      step: 0,
+      lastReply: '',
+      references: [],
+      turns: 0,
+    }),
+    (c) => signedSms(AUTH_TOKEN, PUBLIC_URL, DEMO_NUMBER, c.phone, nextSms(c)),
+  );
+  const sent: { to: string; text: string }[] = [];
+  const send = async (call: HttpCall) => {
+    const params = new URLSearchParams(call.body);
+    sent.push({ to: params.get('From')!, text: params.get('Body')! });
+    const res = await request(container.app).post(call.path).set(call.headers).send(call.body);
+    return { status: res.status, body: res.text };
+  };
+  const opened = await firstContacts(send, 200, pool);
+  expect(opened).toMatchObject({ count: 5, errors: 0 });
+  expect(sent.map((s) => s.to)).toEqual(pool.citizens.map((c) => c.phone));
+  expect(sent.map((s) => s.text)).toEqual([
+    'la déchetterie est ouverte samedi ?',
+    REPORT_OPENING,
+    'où en est ma demande',
+    'la déchetterie est ouverte samedi ?',
+    REPORT_OPENING,
+  ]);
+  // Each conversation is open, its privacy notice given: the phase's turns are the scripts' next steps.
+  for (const citizen of pool.citizens) {
+    expect(citizen.turns).toBe(1);
+    const conversation = await container.store.findConversation({
+      tenantId: DEMO_TENANT,
+      channel: 'sms',
+      address: citizen.phone,
+    });
+    expect(conversation).toBeDefined();
+  }
+  // The phase's first turn goes to the first citizen again, with its second question.
+  const next = new URLSearchParams(pool.next(0).body);
+  expect([next.get('From'), next.get('Body')]).toEqual([pool.citizens[0]!.phone, 'et la piscine demain ?']);
 });
