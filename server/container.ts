@@ -44,7 +44,7 @@ import { createSmtpSender } from '../adapters/email/smtp-sender';
 import { createIntents, type IntentSet } from '../intents';
 import type { RecordedRequestType } from '../bot/intent-module';
 import { retryGeocoding, type GeocodingRetryReport } from '../intents/report-incident/geocoding-retry';
-import { parseAllowList, type Resolver } from '../adapters/outbox';
+import { outboxBacklog, parseAllowList, type Resolver } from '../adapters/outbox';
 import { createAgentInbox, createBackofficeModule, type BackofficeModule } from '../backoffice';
 import { createOpenData } from '../backoffice/open-data';
 import { createApp } from './app';
@@ -210,6 +210,7 @@ export async function createContainer(
     ? new PrometheusMetrics({
         territories: () => territories.current().cacheStats(),
         connections: () => store.sql.connections?.() ?? [],
+        outbox: () => outboxBacklog(store.sql),
       })
     : undefined;
   const engine = createEngine({

@@ -9,6 +9,7 @@ import { TURN_STAGES, type TurnObservation, type TurnObserver } from '../../bot/
 export interface MetricsSources {
   territories?: () => { territories: number; parsed: number; inflations: number };
   connections?: () => { pool: string; total: number; idle: number; waiting: number }[];
+  outbox?: () => Promise<{ pending: number; overdueSeconds: number }>;
 }
 
 /** Up to Twilio's 15 s webhook deadline: a turn past it is answered by REST instead (TWILIO_REPLY_DEADLINE_MS). */
@@ -51,7 +52,32 @@ export class PrometheusMetrics implements TurnObserver {
       registers,
     });
 
-    const { territories, connections } = sources;
+    const { territories, connections, outbox } = sources;
+    if (outbox) {
+      // Read once per scrape for both gauges; a database that does not answer shows NaN, not a failed scrape
+      // (the turns' error counters matter most exactly then).
+      let reading: Promise<{ pending: number; overdueSeconds: number } | undefined> | undefined;
+      const read = () =>
+        (reading ??= outbox()
+          .catch(() => undefined)
+          .finally(() => setImmediate(() => (reading = undefined))));
+      new Gauge({
+        name: 'guichet_outbox_pending',
+        help: 'Deliveries waiting in the outbox (SMS notifications, webhooks, the agents’ live queue), retries included.',
+        registers,
+        async collect() {
+          this.set((await read())?.pending ?? NaN);
+        },
+      });
+      new Gauge({
+        name: 'guichet_outbox_overdue_seconds',
+        help: 'How late the most overdue outbox delivery is (0 when none is due): growing, the relay is stopped or a receiver is failing.',
+        registers,
+        async collect() {
+          this.set((await read())?.overdueSeconds ?? NaN);
+        },
+      });
+    }
     if (territories) {
       new Gauge({
         name: 'guichet_territories',

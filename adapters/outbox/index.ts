@@ -26,3 +26,4 @@ export {
   type Resolver,
   type WebhookAddressPolicy,
 } from './webhook-address';
+export { outboxBacklog, type OutboxBacklog } from './backlog';

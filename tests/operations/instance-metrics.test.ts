@@ -83,6 +83,29 @@ describe('an instance’s metrics', () => {
     expect(text).toContain('nodejs_eventloop_lag_p99_seconds');
   });
 
+  it('show what the outbox holds for delivery, and how late it is', async () => {
+    const metrics = container.metrics!;
+    const before = await metrics.text();
+    const waiting = valueOf(before, 'guichet_outbox_pending');
+    const conversation = await container.store.openConversation({
+      tenantId: DEMO_TENANT,
+      channel: 'sms',
+      address: '+33612340009',
+    });
+    // The relay is off in this container: the notification stays pending, due at once.
+    await container.store.commitTurn({
+      tenantId: DEMO_TENANT,
+      conversationId: conversation.id,
+      messages: [],
+      requests: [],
+      outbox: [{ kind: 'notification', payload: { to: '+33612340009' }, dedupeKey: 'metrics-outbox-1' }],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const after = await metrics.text();
+    expect(valueOf(after, 'guichet_outbox_pending')).toBe(waiting + 1);
+    expect(valueOf(after, 'guichet_outbox_overdue_seconds')).toBeGreaterThanOrEqual(1);
+  });
+
   it('count a failed turn by its error code', async () => {
     const redisDown = {
       get: () => Promise.reject(new GuichetError('DEPENDENCY_UNAVAILABLE', 'Redis is down')),
@@ -152,6 +175,7 @@ describe('the metrics listener (METRICS_BIND)', () => {
   beforeAll(async () => {
     metrics = new PrometheusMetrics(
       {
+        outbox: () => Promise.reject(new Error('the database does not answer')),
         territories: () => ({ territories: 2000, parsed: 256, inflations: 37 }),
         connections: () => [
           { pool: 'main', total: 8, idle: 3, waiting: 2 },
@@ -181,6 +205,9 @@ describe('the metrics listener (METRICS_BIND)', () => {
     expect(valueOf(text, 'guichet_db_pool_idle_connections{pool="main"}')).toBe(3);
     expect(valueOf(text, 'guichet_db_pool_waiting_queries{pool="main"}')).toBe(2);
     expect(valueOf(text, 'guichet_db_pool_waiting_queries{pool="async-commit"}')).toBe(0);
+    // The database does not answer: the outbox is not known, the rest is still served.
+    expect(valueOf(text, 'guichet_outbox_pending')).toBeNaN();
+    expect(valueOf(text, 'guichet_outbox_overdue_seconds')).toBeNaN();
     // Scraped again: the counters are not added twice.
     const again = await (await fetch(server.url, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
     expect(valueOf(again, 'guichet_territory_inflations_total')).toBe(37);
