@@ -536,6 +536,8 @@ describeWith('redis', 'built server on Redis', () => {
         );
       expect(value('guichet_territories')).toBe(1);
       expect(value('guichet_db_pool_connections{pool="main"}')).toBeGreaterThanOrEqual(1);
+      // Read from PostgreSQL at the scrape: a number (NaN would say the query failed).
+      expect(value('guichet_outbox_pending')).toBeGreaterThanOrEqual(0);
       expect(value('process_cpu_seconds_total')).toBeGreaterThan(0);
       const listed = servers.servers!.logs.find((l) => l.includes('metrics served'))!;
       expect(JSON.parse(listed)).toMatchObject({ url, tokenRequired: true });
