@@ -49,7 +49,10 @@ async function main(): Promise<void> {
       token: config.METRICS_TOKEN,
       onError: (error) => logger.error('metrics could not be read', { error: String(error) }),
     });
-    logger.info('metrics served', { url: metricsServer.url, tokenRequired: Boolean(config.METRICS_TOKEN) });
+    logger.info('metrics served', {
+      url: metricsServer.url,
+      scrapersMustAuthenticate: Boolean(config.METRICS_TOKEN),
+    });
   }
   server.keepAliveTimeout = 65_000;
   // Slow-client protection: a request must send its headers within 20 s and finish within 60 s.

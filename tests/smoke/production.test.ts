@@ -540,7 +540,7 @@ describeWith('redis', 'built server on Redis', () => {
       expect(value('guichet_outbox_pending')).toBeGreaterThanOrEqual(0);
       expect(value('process_cpu_seconds_total')).toBeGreaterThan(0);
       const listed = servers.servers!.logs.find((l) => l.includes('metrics served'))!;
-      expect(JSON.parse(listed)).toMatchObject({ url, tokenRequired: true });
+      expect(JSON.parse(listed)).toMatchObject({ url, scrapersMustAuthenticate: true });
     });
 
     it('says which stores it runs on, and logs JSON lines only', () => {
