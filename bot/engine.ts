@@ -90,7 +90,7 @@ export interface Turn extends CoordinatedTurn {
   ctx?: TurnContext;
   /** A channel command (see TurnCommand) instead of the dialogue. */
   command?: TurnCommand;
-  /** When each stage ended (performance.now()), for the observer; a stage run again keeps its last end. */
+  /** When each stage ended (performance.now()), for the observer; a turn run again after the lock starts over. */
   stageEnds?: Partial<Record<TurnStage, number>>;
 }
 
