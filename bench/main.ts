@@ -23,6 +23,7 @@ import {
 } from './load';
 import { startFakeGeocoder } from './fake-geocoder';
 import { createRunDatabase, seedHistory, withAdmin } from './database';
+import { readStages, stageMeans, type StageTotals } from './stages';
 import {
   advance,
   citizenPool,
@@ -371,7 +372,9 @@ async function main() {
   // 2. Guichet, as `npm start` runs it.
   const geocoder = await startFakeGeocoder();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'guichet-bench-'));
-  const port = 30000 + Math.floor(Math.random() * 20000);
+  // Below Linux's ephemeral range (32768–60999): a port chosen in it may be the source port of one of the bench's
+  // own connections (one run's server was never reached, 2026-12-07). The next port serves its metrics.
+  const port = 20000 + 2 * Math.floor(Math.random() * 6000);
   const baseUrl = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -388,6 +391,14 @@ async function main() {
     RATE_LIMITS_ENABLED: 'false',
     GEOCODER_URL: geocoder.url,
     WEBCHAT_SECRET: 'bench-webchat-secret',
+    // The engine's stage timings, read around each SMS phase (bench/stages.ts; 3.5 µs per turn).
+    ...(INSTANCES === 1 ? { METRICS_BIND: `127.0.0.1:${port + 1}` } : {}),
+  };
+  const metricsUrl = INSTANCES === 1 ? `http://127.0.0.1:${port + 1}/metrics` : undefined;
+  /** The phase's mean per stage, printed under its figures (one instance only). */
+  const logStages = async (before: StageTotals): Promise<void> => {
+    const means = stageMeans(before, await readStages(metricsUrl));
+    if (means) log(`                stages, mean ms: ${means}`);
   };
   build(); // what `npm start` runs first (prestart)
   let proxy: ChildProcess | undefined;
@@ -443,6 +454,7 @@ async function main() {
   await closedLoop(send, CONCURRENCY, WARMUP / 2, nextCall, smsCheck);
   const reportsBefore = citizens.reduce((n, c) => n + c.references.length, 0);
   const statusBefore = statusAnswers(citizens);
+  const closedStages = await readStages(metricsUrl);
   const cpu0 = procStats(serverPids).cpuS;
   const machine0 = cpuByProcess(serverPids);
   const syscalls0 = syscallsOf(serverPids);
@@ -459,6 +471,7 @@ async function main() {
   log(
     `                system calls of Guichet per turn: ${perTurn(syscalls1.writes - syscalls0.writes)} writes, ${perTurn(syscalls1.reads - syscalls0.reads)} reads`,
   );
+  await logStages(closedStages);
   const bareAfter = await measureBare();
   bare.child.kill();
   const baseline = { perSecond: Math.round(((bareBefore.perSecond + bareAfter.perSecond) / 2) * 100) / 100 };
@@ -479,10 +492,13 @@ async function main() {
     (n) => newCitizen('+3362', n),
     (c) => smsCall(baseUrl, c.phone, nextSms(c)),
   );
+  const openingStages = await readStages(metricsUrl);
   const opened = await firstContacts(send, RATE, rateCitizens);
   log(
     `sms @${RATE}/s:     first contacts (${opened.count}, each opening a conversation): p50 ${opened.p50} ms, p95 ${opened.p95} ms, p99 ${opened.p99} ms, max ${opened.max} ms, errors ${opened.errors}`,
   );
+  await logStages(openingStages);
+  const ratedStages = await readStages(metricsUrl);
   const rated = await fixedRate(
     send,
     RATE,
@@ -495,6 +511,7 @@ async function main() {
   log(
     `                then the conversations under way: p50 ${rated.p50} ms, p95 ${rated.p95} ms, p99 ${rated.p99} ms, max ${rated.max} ms, errors ${rated.errors}`,
   );
+  await logStages(ratedStages);
   // By step of the scripts: what the slowest answers were (the confirmation writes the request).
   const steps = [...rateCitizens.byStep].map(([step, latencies]) => {
     const s = summarize(latencies, 0, DURATION);

@@ -14,6 +14,7 @@ import { createLazyCatalog, TerritoryCache, type StoredTerritory } from '../../k
 import type { Territory } from '../../knowledge/territory';
 import { createClient, fixedRate, percentile, summarize, type HttpCall, type LatencyStats } from '../load';
 import { startFakeGeocoder } from '../fake-geocoder';
+import { readStages, stageMeans } from '../stages';
 import {
   citizenPool,
   decodeXml,
@@ -50,6 +51,8 @@ interface Running {
   baseUrl: string;
   readyMs: number;
   logFile: string;
+  /** Its metrics (METRICS_BIND), for the phases' stage means (bench/stages.ts). */
+  metricsUrl: string;
 }
 
 /** Guichet as `npm start` runs it (the start script's node flags included), its log in a file. */
@@ -58,7 +61,9 @@ async function startGuichet(label: string, env: NodeJS.ProcessEnv): Promise<Runn
     scripts: { start: string };
   };
   const start = pkg.scripts.start.slice('node '.length);
-  const port = 30000 + Math.floor(Math.random() * 20000);
+  // Below Linux's ephemeral range (32768–60999): a port chosen in it may be the source port of one of the bench's
+  // own connections (one run's server was never reached, 2026-12-07). The next port serves its metrics.
+  const port = 20000 + 2 * Math.floor(Math.random() * 6000);
   const baseUrl = `http://127.0.0.1:${port}`;
   const logFile = path.join(tmpdir(), `guichet-platform-${label}.log`);
   const out = createWriteStream(logFile);
@@ -70,7 +75,7 @@ async function startGuichet(label: string, env: NodeJS.ProcessEnv): Promise<Runn
   ];
   const child = spawn('sh', ['-c', `exec ${node.join(' ')} ${start}`], {
     cwd: ROOT,
-    env: { ...env, PORT: String(port), PUBLIC_URL: baseUrl },
+    env: { ...env, PORT: String(port), PUBLIC_URL: baseUrl, METRICS_BIND: `127.0.0.1:${port + 1}` },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.pipe(out);
@@ -86,7 +91,14 @@ async function startGuichet(label: string, env: NodeJS.ProcessEnv): Promise<Runn
     if (ok) break;
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { child, port, baseUrl, readyMs: Math.round(performance.now() - t0), logFile };
+  return {
+    child,
+    port,
+    baseUrl,
+    readyMs: Math.round(performance.now() - t0),
+    logFile,
+    metricsUrl: `http://127.0.0.1:${port + 1}/metrics`,
+  };
 }
 
 async function stop(server: Running): Promise<void> {
@@ -168,15 +180,19 @@ async function smsAtRate(
 ): Promise<PhaseStats> {
   const send = createClient(server.port, 64);
   const pool = smsCitizens(server, prefix, rate, tenants, firstTenant);
+  const openingStages = await readStages(server.metricsUrl);
   const opened = await firstContacts(send, rate, pool);
+  const stages = await readStages(server.metricsUrl);
   const before = await walCounters();
   const stats = await fixedRate(send, rate, duration, pool.next, pool.check);
   const after = await walCounters();
+  const stagesAfter = await readStages(server.metricsUrl);
   const turns = Math.max(1, stats.count);
   return {
     ...stats,
     errors: stats.errors + opened.errors,
-    firstContacts: opened,
+    firstContacts: { ...opened, stages: stageMeans(openingStages, stages) },
+    stages: stageMeans(stages, stagesAfter),
     walKbPerTurn: round((after.bytes - before.bytes) / 1024 / turns),
     fullPagesPerTurn: round((after.fullPages - before.fullPages) / turns),
   };
@@ -186,7 +202,9 @@ type PhaseStats = LatencyStats & {
   walKbPerTurn: number;
   fullPagesPerTurn: number;
   /** The pool's first messages, sent before the phase (see firstContacts). */
-  firstContacts: LatencyStats;
+  firstContacts: LatencyStats & { stages: string };
+  /** Mean ms per stage of the phase's turns (bench/stages.ts). */
+  stages: string;
 };
 
 /**
@@ -263,7 +281,7 @@ function startJob(script: string, args: string[]) {
 }
 
 const show = (s: PhaseStats) =>
-  `p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, max ${s.max} ms, ${s.count} turns, errors ${s.errors}; WAL ${s.walKbPerTurn} kB and ${s.fullPagesPerTurn} full-page images per turn; before them, ${s.firstContacts.count} first contacts: p50 ${s.firstContacts.p50} ms, p99 ${s.firstContacts.p99} ms`;
+  `p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, max ${s.max} ms, ${s.count} turns, errors ${s.errors}; WAL ${s.walKbPerTurn} kB and ${s.fullPagesPerTurn} full-page images per turn; stages, mean ms: ${s.stages}; before them, ${s.firstContacts.count} first contacts: p50 ${s.firstContacts.p50} ms, p99 ${s.firstContacts.p99} ms (stages: ${s.firstContacts.stages})`;
 
 /** ns per lookup of a Twilio number in a catalog of n territories × 10 numbers (maps, whatever n). */
 function lookupNs(n: number): number {
