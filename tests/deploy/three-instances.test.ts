@@ -32,6 +32,7 @@ const SMS_PATH = '/channels/twilio/sms';
 /** The demo territory's SMS number (knowledge/territories/val-de-loue). */
 const DEMO_NUMBER = '+33939980101';
 const ADMIN_TOKEN = 'deploy-test-admin-token-0123456789';
+const METRICS_TOKEN = 'deploy-test-metrics-token-0123456789';
 
 /** Twilio's own window for a webhook: a 15 s read timeout, then its retry (connection overrides #rt, #rc). */
 const PROVIDER_WINDOW_MS = 15_000;
@@ -65,10 +66,14 @@ describeWithBinaries(['postgres', 'redis-server', 'haproxy'], 'three instances b
   const dataDirs: string[] = [];
   let env: Record<string, string>;
 
+  /** Each instance's metrics address (METRICS_BIND), kept across a restart, as a deployment's would be. */
+  const metricsPorts = new Map<number, number>();
   const start = async (port: number, own: Record<string, string> = {}): Promise<ServerProcess> => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'guichet-deploy-'));
     dataDirs.push(dataDir);
-    return spawnServer({ ...env, DATA_DIR: dataDir, ...own }, port);
+    if (!metricsPorts.has(port)) metricsPorts.set(port, await freePort());
+    const metrics = { METRICS_BIND: `127.0.0.1:${metricsPorts.get(port)}`, METRICS_TOKEN };
+    return spawnServer({ ...env, DATA_DIR: dataDir, ...metrics, ...own }, port);
   };
 
   beforeAll(async () => {
@@ -349,6 +354,36 @@ describeWithBinaries(['postgres', 'redis-server', 'haproxy'], 'three instances b
       socket.close();
     }
   }, 60_000);
+
+  it('serves each instance’s metrics on its own address, not through the proxy', async () => {
+    // Prometheus scrapes every instance (docs/deployment.md): the proxy would reach any one of them.
+    expect((await fetch(`${proxy.url}/metrics`)).status).toBe(404);
+    const scraped = await Promise.all(
+      [...metricsPorts.values()].map(async (port) => {
+        const res = await fetch(`http://127.0.0.1:${port}/metrics`, {
+          headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+        });
+        expect(res.status).toBe(200);
+        const text = await res.text();
+        const value = (series: string): number =>
+          Number(
+            text
+              .split('\n')
+              .find((l) => l.startsWith(`${series} `))
+              ?.slice(series.length + 1) ?? 0,
+          );
+        return {
+          started: value('process_start_time_seconds'),
+          sms: value('guichet_turns_total{channel="sms",outcome="answered"}'),
+        };
+      }),
+    );
+    // Three processes, the killed one restarted since (its counts start again).
+    expect(new Set(scraped.map((s) => s.started)).size).toBe(3);
+    // Round robin gave the SMS of the first test to every instance; the two never killed counted theirs.
+    expect(scraped[0]!.sms).toBeGreaterThan(0);
+    expect(scraped[2]!.sms).toBeGreaterThan(0);
+  }, 30_000);
 });
 
 async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
