@@ -16,6 +16,19 @@ export interface MetricsSources {
 const TURN_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15];
 const STAGE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
+/** Past this the outbox's gauges are NaN for the scrape (Prometheus' default scrape timeout is 10 s). */
+const OUTBOX_READ_MS = 2000;
+
+/** The promise, or a rejection once `ms` have passed (the promise itself is left to settle on its own). */
+function within<T>(ms: number, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  promise.catch(() => undefined); // settled later, after the race: never an unhandled rejection
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 export class PrometheusMetrics implements TurnObserver {
   readonly registry = new Registry();
   private readonly turns: Counter<'channel' | 'outcome'>;
@@ -54,11 +67,11 @@ export class PrometheusMetrics implements TurnObserver {
 
     const { territories, connections, outbox } = sources;
     if (outbox) {
-      // Read once per scrape for both gauges; a database that does not answer shows NaN, not a failed scrape
-      // (the turns' error counters matter most exactly then).
+      // Read once per scrape for both gauges; a database that fails or does not answer within OUTBOX_READ_MS
+      // shows NaN, not a failed or stalled scrape (the turns' error counters matter most exactly then).
       let reading: Promise<{ pending: number; overdueSeconds: number } | undefined> | undefined;
       const read = () =>
-        (reading ??= outbox()
+        (reading ??= within(OUTBOX_READ_MS, outbox())
           .catch(() => undefined)
           .finally(() => setImmediate(() => (reading = undefined))));
       new Gauge({

@@ -213,6 +213,20 @@ describe('the metrics listener (METRICS_BIND)', () => {
     expect(valueOf(again, 'guichet_territory_inflations_total')).toBe(37);
   });
 
+  it('does not wait for a database that never answers: the outbox is NaN for that scrape, and the next one', async () => {
+    const stalled = new PrometheusMetrics(
+      { outbox: () => new Promise(() => undefined) },
+      { processMetrics: false },
+    );
+    // Without the deadline the first scrape never ends (and every later one waited on the same reading): the
+    // test's own timeout fails it.
+    for (let scrape = 0; scrape < 2; scrape++) {
+      const text = await stalled.text();
+      expect(valueOf(text, 'guichet_outbox_pending')).toBeNaN();
+      expect(valueOf(text, 'guichet_outbox_overdue_seconds')).toBeNaN();
+    }
+  }, 15_000);
+
   it('answers nothing else: another path 404, another method 405', async () => {
     const base = server.url.replace(/\/metrics$/, '');
     expect((await fetch(`${base}/`)).status).toBe(404);
