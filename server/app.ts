@@ -1,6 +1,7 @@
 // The express application: health, readiness, the channels and the back office, mounted on one app.
 // It receives everything it needs already built (see container.ts), so tests can build it in-process.
 import express, { type Express, type Router } from 'express';
+import { withDeadline } from '../bot/deadline';
 import type { Logger } from '../bot/logger';
 import { jsonErrorHandler, notFoundHandler } from './http-errors';
 
@@ -41,7 +42,11 @@ export function createApp(parts: AppParts): Express {
     const results = await Promise.all(
       parts.readiness.map(async ({ name, check }) => {
         try {
-          await withTimeout(check(), READINESS_TIMEOUT_MS);
+          await withDeadline(
+            check(),
+            READINESS_TIMEOUT_MS,
+            () => new Error(`timed out after ${READINESS_TIMEOUT_MS} ms`),
+          );
           return [name, 'ok'] as const;
         } catch (error) {
           parts.logger.warn('readiness check failed', { check: name, error: String(error) });
@@ -59,20 +64,4 @@ export function createApp(parts: AppParts): Express {
   app.use(notFoundHandler);
   app.use(jsonErrorHandler(parts.logger));
   return app;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e);
-      },
-    );
-  });
 }

@@ -3,6 +3,7 @@
 // and Node's own process figures. Each instance of a deployment is scraped on its own address (METRICS_BIND):
 // behind the load balancer a scrape would reach any one of them.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { withDeadline } from '../../bot/deadline';
 import { TURN_STAGES, type TurnObservation, type TurnObserver } from '../../bot/ports';
 
 /** What the metrics read when scraped (nothing is counted on the turns' path for them). */
@@ -18,16 +19,6 @@ const STAGE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2
 
 /** Past this the outbox's gauges are NaN for the scrape (Prometheus' default scrape timeout is 10 s). */
 const OUTBOX_READ_MS = 2000;
-
-/** The promise, or a rejection once `ms` have passed (the promise itself is left to settle on its own). */
-function within<T>(ms: number, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  promise.catch(() => undefined); // settled later, after the race: never an unhandled rejection
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
 
 export class PrometheusMetrics implements TurnObserver {
   readonly registry = new Registry();
@@ -71,7 +62,11 @@ export class PrometheusMetrics implements TurnObserver {
       // shows NaN, not a failed or stalled scrape (the turns' error counters matter most exactly then).
       let reading: Promise<{ pending: number; overdueSeconds: number } | undefined> | undefined;
       const read = () =>
-        (reading ??= within(OUTBOX_READ_MS, outbox())
+        (reading ??= withDeadline(
+          outbox(),
+          OUTBOX_READ_MS,
+          () => new Error(`no answer within ${OUTBOX_READ_MS} ms`),
+        )
           .catch(() => undefined)
           .finally(() => setImmediate(() => (reading = undefined))));
       new Gauge({

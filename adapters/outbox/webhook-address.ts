@@ -7,20 +7,13 @@
 // cannot redirect it.
 import { lookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
+import { withDeadline } from '../../bot/deadline';
 
 export type Resolver = (hostname: string) => Promise<{ address: string; family: number }[]>;
 
 /** The system's resolver, given 3 s: a slow DNS must not hold an API call or a delivery (it counts as unresolved). */
-const systemResolver: Resolver = (hostname) => {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error('DNS timeout')), 3000);
-    timer.unref();
-  });
-  return Promise.race([lookup(hostname, { all: true, verbatim: true }), timeout]).finally(() =>
-    clearTimeout(timer),
-  );
-};
+const systemResolver: Resolver = (hostname) =>
+  withDeadline(lookup(hostname, { all: true, verbatim: true }), 3000, () => new Error('DNS timeout'));
 
 export interface WebhookAddressPolicy {
   /** Host names allowed whatever they resolve to (exact, lower case). */
