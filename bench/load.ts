@@ -165,3 +165,10 @@ export async function countLoop(
   );
   return summarize(latencies, errors, (performance.now() - start) / 1000);
 }
+
+/**
+ * An even port for a server the bench starts, its next one free for that server's metrics. Below Linux's ephemeral
+ * range (32768–60999): a port chosen in it may be the source port of one of the bench's own connections (one
+ * run's server was never reached, 2026-12-07).
+ */
+export const serverPort = (): number => 20000 + 2 * Math.floor(Math.random() * 6000);

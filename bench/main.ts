@@ -17,6 +17,7 @@ import {
   countLoop,
   createClient,
   fixedRate,
+  serverPort,
   summarize,
   type HttpCall,
   type LatencyStats,
@@ -372,9 +373,7 @@ async function main() {
   // 2. Guichet, as `npm start` runs it.
   const geocoder = await startFakeGeocoder();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'guichet-bench-'));
-  // Below Linux's ephemeral range (32768–60999): a port chosen in it may be the source port of one of the bench's
-  // own connections (one run's server was never reached, 2026-12-07). The next port serves its metrics.
-  const port = 20000 + 2 * Math.floor(Math.random() * 6000);
+  const port = serverPort(); // the next one serves its metrics
   const baseUrl = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,

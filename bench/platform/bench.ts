@@ -12,7 +12,15 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { createLazyCatalog, TerritoryCache, type StoredTerritory } from '../../knowledge/territory/load';
 import type { Territory } from '../../knowledge/territory';
-import { createClient, fixedRate, percentile, summarize, type HttpCall, type LatencyStats } from '../load';
+import {
+  createClient,
+  fixedRate,
+  percentile,
+  serverPort,
+  summarize,
+  type HttpCall,
+  type LatencyStats,
+} from '../load';
 import { startFakeGeocoder } from '../fake-geocoder';
 import { readStages, stageMeans } from '../stages';
 import {
@@ -61,9 +69,7 @@ async function startGuichet(label: string, env: NodeJS.ProcessEnv): Promise<Runn
     scripts: { start: string };
   };
   const start = pkg.scripts.start.slice('node '.length);
-  // Below Linux's ephemeral range (32768–60999): a port chosen in it may be the source port of one of the bench's
-  // own connections (one run's server was never reached, 2026-12-07). The next port serves its metrics.
-  const port = 20000 + 2 * Math.floor(Math.random() * 6000);
+  const port = serverPort(); // the next one serves its metrics
   const baseUrl = `http://127.0.0.1:${port}`;
   const logFile = path.join(tmpdir(), `guichet-platform-${label}.log`);
   const out = createWriteStream(logFile);
