@@ -14,6 +14,7 @@ import { decodeXml, REGISTERED_REFERENCE, REPORT_OPENING, reportAnswer } from '.
 import { startFakeGeocoder } from '../../bench/fake-geocoder';
 import { sleep, spawnServer, type ServerProcess } from '../reliability/helpers';
 import { fakeServer, type FakeServer } from '../smoke/support';
+import { metricValue } from '../support/metrics';
 import {
   describeWithBinaries,
   freePort,
@@ -365,16 +366,10 @@ describeWithBinaries(['postgres', 'redis-server', 'haproxy'], 'three instances b
         });
         expect(res.status).toBe(200);
         const text = await res.text();
-        const value = (series: string): number =>
-          Number(
-            text
-              .split('\n')
-              .find((l) => l.startsWith(`${series} `))
-              ?.slice(series.length + 1) ?? 0,
-          );
         return {
-          started: value('process_start_time_seconds'),
-          sms: value('guichet_turns_total{channel="sms",outcome="answered"}'),
+          started: metricValue(text, 'process_start_time_seconds'),
+          // The restarted instance may not have answered an SMS yet: no series, none counted.
+          sms: metricValue(text, 'guichet_turns_total{channel="sms",outcome="answered"}', 0),
         };
       }),
     );

@@ -11,15 +11,9 @@ import { createNlu } from '../../bot/nlu';
 import type { ConversationStateStore, TurnObserver } from '../../bot/ports';
 import type { Container } from '../../server/container';
 import { DEMO_TENANT, createTestContainer } from '../support/harness';
+import { metricValue } from '../support/metrics';
 import { TEST_TENANT } from '../support/engine-harness';
 import { createSharedStore } from '../../adapters/postgres';
-
-/** The value of one series in an exposition text (fails the test when absent). */
-function valueOf(text: string, series: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  if (!line) throw new Error(`no series ${series} in:\n${text}`);
-  return Number(line.slice(series.length + 1));
-}
 
 describe('an instance’s metrics', () => {
   let container: Container;
@@ -57,36 +51,38 @@ describe('an instance’s metrics', () => {
     await sms('et la piscine ?', 'SMmetrics0003', '+33612340002');
 
     const text = await metrics.text();
-    expect(valueOf(text, 'guichet_turns_total{channel="sms",outcome="answered"}')).toBe(2);
-    expect(valueOf(text, 'guichet_turns_total{channel="sms",outcome="replayed"}')).toBe(1);
-    expect(valueOf(text, 'guichet_turns_total{channel="sms",outcome="forwarded"}')).toBe(1);
-    expect(valueOf(text, 'guichet_turn_duration_seconds_count{channel="sms"}')).toBe(4);
+    expect(metricValue(text, 'guichet_turns_total{channel="sms",outcome="answered"}')).toBe(2);
+    expect(metricValue(text, 'guichet_turns_total{channel="sms",outcome="replayed"}')).toBe(1);
+    expect(metricValue(text, 'guichet_turns_total{channel="sms",outcome="forwarded"}')).toBe(1);
+    expect(metricValue(text, 'guichet_turn_duration_seconds_count{channel="sms"}')).toBe(4);
     // The answered turns went through every stage; the replay stopped at its claim, the forwarded one at the
     // agent gate (after reading the conversation).
-    expect(valueOf(text, 'guichet_turn_stage_duration_seconds_count{stage="coordination"}')).toBe(3);
-    expect(valueOf(text, 'guichet_turn_stage_duration_seconds_count{stage="load"}')).toBe(3);
+    expect(metricValue(text, 'guichet_turn_stage_duration_seconds_count{stage="coordination"}')).toBe(3);
+    expect(metricValue(text, 'guichet_turn_stage_duration_seconds_count{stage="load"}')).toBe(3);
     for (const stage of ['understand', 'dialogue', 'commit', 'state'])
-      expect(valueOf(text, `guichet_turn_stage_duration_seconds_count{stage="${stage}"}`)).toBe(2);
+      expect(metricValue(text, `guichet_turn_stage_duration_seconds_count{stage="${stage}"}`)).toBe(2);
     // The stages of a turn add up to no more than the turn.
     const stageSum = ['coordination', 'load', 'understand', 'dialogue', 'commit', 'state']
-      .map((stage) => valueOf(text, `guichet_turn_stage_duration_seconds_sum{stage="${stage}"}`))
+      .map((stage) => metricValue(text, `guichet_turn_stage_duration_seconds_sum{stage="${stage}"}`))
       .reduce((a, b) => a + b, 0);
     expect(stageSum).toBeGreaterThan(0);
-    expect(stageSum).toBeLessThanOrEqual(valueOf(text, 'guichet_turn_duration_seconds_sum{channel="sms"}'));
+    expect(stageSum).toBeLessThanOrEqual(
+      metricValue(text, 'guichet_turn_duration_seconds_sum{channel="sms"}'),
+    );
     // Every territory stays parsed in a deployment of a few: none inflated again.
     const territories = container.territories.current().summaries().length;
-    expect(valueOf(text, 'guichet_territories')).toBe(territories);
-    expect(valueOf(text, 'guichet_territories_parsed')).toBe(territories);
-    expect(valueOf(text, 'guichet_territory_inflations_total')).toBe(0);
+    expect(metricValue(text, 'guichet_territories')).toBe(territories);
+    expect(metricValue(text, 'guichet_territories_parsed')).toBe(territories);
+    expect(metricValue(text, 'guichet_territory_inflations_total')).toBe(0);
     // Node's own figures, under their usual names.
-    expect(valueOf(text, 'process_cpu_seconds_total')).toBeGreaterThan(0);
+    expect(metricValue(text, 'process_cpu_seconds_total')).toBeGreaterThan(0);
     expect(text).toContain('nodejs_eventloop_lag_p99_seconds');
   });
 
   it('show what the outbox holds for delivery, and how late it is', async () => {
     const metrics = container.metrics!;
     const before = await metrics.text();
-    const waiting = valueOf(before, 'guichet_outbox_pending');
+    const waiting = metricValue(before, 'guichet_outbox_pending');
     const conversation = await container.store.openConversation({
       tenantId: DEMO_TENANT,
       channel: 'sms',
@@ -102,8 +98,8 @@ describe('an instance’s metrics', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const after = await metrics.text();
-    expect(valueOf(after, 'guichet_outbox_pending')).toBe(waiting + 1);
-    expect(valueOf(after, 'guichet_outbox_overdue_seconds')).toBeGreaterThanOrEqual(1);
+    expect(metricValue(after, 'guichet_outbox_pending')).toBe(waiting + 1);
+    expect(metricValue(after, 'guichet_outbox_overdue_seconds')).toBeGreaterThanOrEqual(1);
   });
 
   it('count a failed turn by its error code', async () => {
@@ -120,9 +116,9 @@ describe('an instance’s metrics', () => {
         engine.handleTurn({ tenantId: TEST_TENANT.id, channel: 'webchat', address: 's-1', text: 'bonjour' }),
       ).rejects.toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE' });
       const text = await metrics.text();
-      expect(valueOf(text, 'guichet_turns_total{channel="webchat",outcome="failed"}')).toBe(1);
+      expect(metricValue(text, 'guichet_turns_total{channel="webchat",outcome="failed"}')).toBe(1);
       expect(
-        valueOf(text, 'guichet_turn_errors_total{channel="webchat",code="DEPENDENCY_UNAVAILABLE"}'),
+        metricValue(text, 'guichet_turn_errors_total{channel="webchat",code="DEPENDENCY_UNAVAILABLE"}'),
       ).toBe(1);
       expect(text).not.toContain('process_cpu_seconds_total');
     } finally {
@@ -198,19 +194,19 @@ describe('the metrics listener (METRICS_BIND)', () => {
     const text = await res.text();
     // What the sources say when scraped: a platform whose cache of parsed territories is too small, a pool
     // with queries waiting for a connection.
-    expect(valueOf(text, 'guichet_territories')).toBe(2000);
-    expect(valueOf(text, 'guichet_territories_parsed')).toBe(256);
-    expect(valueOf(text, 'guichet_territory_inflations_total')).toBe(37);
-    expect(valueOf(text, 'guichet_db_pool_connections{pool="main"}')).toBe(8);
-    expect(valueOf(text, 'guichet_db_pool_idle_connections{pool="main"}')).toBe(3);
-    expect(valueOf(text, 'guichet_db_pool_waiting_queries{pool="main"}')).toBe(2);
-    expect(valueOf(text, 'guichet_db_pool_waiting_queries{pool="async-commit"}')).toBe(0);
+    expect(metricValue(text, 'guichet_territories')).toBe(2000);
+    expect(metricValue(text, 'guichet_territories_parsed')).toBe(256);
+    expect(metricValue(text, 'guichet_territory_inflations_total')).toBe(37);
+    expect(metricValue(text, 'guichet_db_pool_connections{pool="main"}')).toBe(8);
+    expect(metricValue(text, 'guichet_db_pool_idle_connections{pool="main"}')).toBe(3);
+    expect(metricValue(text, 'guichet_db_pool_waiting_queries{pool="main"}')).toBe(2);
+    expect(metricValue(text, 'guichet_db_pool_waiting_queries{pool="async-commit"}')).toBe(0);
     // The database does not answer: the outbox is not known, the rest is still served.
-    expect(valueOf(text, 'guichet_outbox_pending')).toBeNaN();
-    expect(valueOf(text, 'guichet_outbox_overdue_seconds')).toBeNaN();
+    expect(metricValue(text, 'guichet_outbox_pending')).toBeNaN();
+    expect(metricValue(text, 'guichet_outbox_overdue_seconds')).toBeNaN();
     // Scraped again: the counters are not added twice.
     const again = await (await fetch(server.url, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
-    expect(valueOf(again, 'guichet_territory_inflations_total')).toBe(37);
+    expect(metricValue(again, 'guichet_territory_inflations_total')).toBe(37);
   });
 
   it('does not wait for a database that never answers: the outbox is NaN for that scrape, and the next one', async () => {
@@ -222,8 +218,8 @@ describe('the metrics listener (METRICS_BIND)', () => {
     // test's own timeout fails it.
     for (let scrape = 0; scrape < 2; scrape++) {
       const text = await stalled.text();
-      expect(valueOf(text, 'guichet_outbox_pending')).toBeNaN();
-      expect(valueOf(text, 'guichet_outbox_overdue_seconds')).toBeNaN();
+      expect(metricValue(text, 'guichet_outbox_pending')).toBeNaN();
+      expect(metricValue(text, 'guichet_outbox_overdue_seconds')).toBeNaN();
     }
   }, 15_000);
 

@@ -24,6 +24,7 @@ import {
   voiceParams,
 } from '../channels/twilio-helpers';
 import { freePort } from '../support/servers';
+import { metricValue } from '../support/metrics';
 import { databaseUrl, describeWith, redisUrl, uniqueSuffix } from '../support/services';
 import {
   eventually,
@@ -521,11 +522,7 @@ describeWith('redis', 'built server on Redis', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
       const text = await res.text();
-      const value = (series: string): number => {
-        const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-        if (!line) throw new Error(`no ${series} in:\n${text.slice(0, 3000)}`);
-        return Number(line.slice(series.length + 1));
-      };
+      const value = (series: string): number => metricValue(text, series);
       // The web chat's and the SMS's turns of the tests above, answered by the dialogue.
       expect(value('guichet_turns_total{channel="webchat",outcome="answered"}')).toBeGreaterThanOrEqual(1);
       expect(value('guichet_turns_total{channel="sms",outcome="answered"}')).toBeGreaterThanOrEqual(1);
