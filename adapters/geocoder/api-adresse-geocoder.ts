@@ -21,19 +21,15 @@ const MAX_QUERY = 200;
 export interface ApiAdresseGeocoderOptions {
   baseUrl?: string;
   timeoutMs?: number;
-  /** Injected for tests; defaults to the global fetch (Node 20). */
-  fetch?: typeof fetch;
 }
 
 export class ApiAdresseGeocoder implements Geocoder {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
-  private readonly fetchImpl: typeof fetch;
 
   constructor(options: ApiAdresseGeocoderOptions = {}) {
     this.baseUrl = (options.baseUrl ?? DEFAULT_GEOCODER_URL).replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? DEFAULT_GEOCODER_TIMEOUT_MS;
-    this.fetchImpl = options.fetch ?? fetch;
   }
 
   async geocode(query: string, filter: GeocodeFilter = {}): Promise<GeocodeResult | null> {
@@ -60,7 +56,7 @@ export class ApiAdresseGeocoder implements Geocoder {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     try {
-      const response = await this.fetchImpl(url, {
+      const response = await fetch(url, {
         signal: controller.signal,
         headers: { accept: 'application/json' },
       });
