@@ -39,7 +39,7 @@ import {
 import { PHOTO_MAX_BYTES } from '../backoffice/api/intervention-photos';
 import { registerBuiltInChannels } from '../channels/built-in';
 import { botFrameworkEnabled, createDisabledBotFrameworkChannel } from '../channels/botframework/disabled';
-import { TerritoryProvider } from '../knowledge/territory';
+import { TerritoryProvider, territoryDirsFrom } from '../knowledge/territory';
 import { createSmtpSender } from '../adapters/email/smtp-sender';
 import { createIntents, type IntentSet } from '../intents';
 import type { RecordedRequestType } from '../bot/intent-module';
@@ -113,10 +113,12 @@ export async function createContainer(
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
   registerBuiltInChannels();
   const territories = await TerritoryProvider.fromDirectories(
-    overrides.territoryDirs ?? [config.TERRITORY_DIR],
+    // Several directories separated by ":" (docs/configuration.md), e.g. a platform's territories and a commune's own.
+    overrides.territoryDirs ?? territoryDirsFrom(config.TERRITORY_DIR),
     {
       watch: config.WATCH_TERRITORIES && !overrides.ephemeralStore,
       cacheSize: config.TERRITORY_CACHE_SIZE,
+      faqCacheSize: config.FAQ_CACHE_SIZE,
       onReload: (c) => logger.info('territories reloaded', { territories: c.reloaded }),
       onError: (e) =>
         logger.error('territory reload failed, keeping the previous content', { error: String(e) }),

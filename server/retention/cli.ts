@@ -4,7 +4,7 @@
 import 'dotenv/config';
 import path from 'node:path';
 import { createSharedStore } from '../../adapters/postgres';
-import { TerritoryProvider } from '../../knowledge/territory';
+import { TerritoryProvider, territoryDirsFrom } from '../../knowledge/territory';
 import { ConfigError, loadConfig } from '../config';
 import { S3MediaStore } from '../../adapters/media';
 import { createMediaStore } from '../media-store';
@@ -21,7 +21,9 @@ async function main(): Promise<number> {
     );
     return 2;
   }
-  const territories = await TerritoryProvider.fromDirectories([config.TERRITORY_DIR], { watch: false });
+  const territories = await TerritoryProvider.fromDirectories(territoryDirsFrom(config.TERRITORY_DIR), {
+    watch: false,
+  });
   const store = createSharedStore({
     databaseUrl: embedded ? undefined : config.DATABASE_URL,
     dataDir: path.resolve(config.DATA_DIR, 'pglite'),
