@@ -5,6 +5,7 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { DEFAULT_REPLY_DEADLINE_MS } from '../bot/turn-answer';
 import { TIME_OF_DAY } from './time-of-day';
+import { DEFAULT_FAQ_CACHE_SIZE, DEFAULT_TERRITORY_CACHE_SIZE } from '../knowledge/territory/load';
 import { parsePairs } from '../backoffice/auth/claims';
 import type { OidcSettings } from '../backoffice/auth/oidc';
 import type { Role } from '../backoffice/schemas';
@@ -60,7 +61,9 @@ export const ConfigSchema = z
     TERRITORY_DIR: z.string().min(1).default('knowledge/territories'),
     WATCH_TERRITORIES: bool.default(true),
     /** Territories whose content stays parsed; a platform's others stay compressed until used (issue 21). */
-    TERRITORY_CACHE_SIZE: z.coerce.number().int().min(1).max(100_000).default(256),
+    TERRITORY_CACHE_SIZE: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_TERRITORY_CACHE_SIZE),
+    /** Territories whose FAQ (the bulk of their content) stays parsed too; the others' is inflated when read. */
+    FAQ_CACHE_SIZE: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_FAQ_CACHE_SIZE),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
     STATE_TTL_SECONDS: z.coerce
       .number()

@@ -8,7 +8,13 @@ import { TURN_STAGES, type TurnObservation, type TurnObserver } from '../../bot/
 
 /** What the metrics read when scraped (nothing is counted on the turns' path for them). */
 export interface MetricsSources {
-  territories?: () => { territories: number; parsed: number; inflations: number };
+  territories?: () => {
+    territories: number;
+    parsed: number;
+    inflations: number;
+    faqsParsed: number;
+    faqInflations: number;
+  };
   connections?: () => { pool: string; total: number; idle: number; waiting: number }[];
   outbox?: () => Promise<{ pending: number; overdueSeconds: number }>;
 }
@@ -111,6 +117,23 @@ export class PrometheusMetrics implements TurnObserver {
           // A count kept by the catalog: the counter shows it as it is.
           this.reset();
           this.inc(territories().inflations);
+        },
+      });
+      new Gauge({
+        name: 'guichet_territory_faqs_parsed',
+        help: 'Territories whose FAQ stays parsed in memory too (at most FAQ_CACHE_SIZE).',
+        registers,
+        collect() {
+          this.set(territories().faqsParsed);
+        },
+      });
+      new Counter({
+        name: 'guichet_territory_faq_inflations_total',
+        help: "Times a territory's FAQ was parsed again for a question after it had left the cache of parsed ones: rising steadily, FAQ_CACHE_SIZE is too small.",
+        registers,
+        collect() {
+          this.reset();
+          this.inc(territories().faqInflations);
         },
       });
     }

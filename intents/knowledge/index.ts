@@ -12,13 +12,17 @@ import { answerWithLanguageModel } from './grounded-answer';
 /** A fallback answer must be a clearly good match: the NLU did not recognise the question. */
 const FALLBACK_MIN_SCORE = 0.65;
 
-const indexes = new WeakMap<Territory, FaqIndex>();
-/** One index per loaded territory object: a hot reload brings a new object, hence a fresh index. */
+const indexes = new WeakMap<Territory['faq'], FaqIndex>();
+/**
+ * One index per loaded FAQ: a hot reload brings a new FAQ, hence a fresh index; on a platform the index lives as
+ * long as its FAQ stays parsed (FAQ_CACHE_SIZE), not as long as the rest of the territory.
+ */
 export function faqIndexOf(territory: Territory): FaqIndex {
-  let index = indexes.get(territory);
+  const faq = territory.faq;
+  let index = indexes.get(faq);
   if (!index) {
-    index = createFaqIndex(territory.faq);
-    indexes.set(territory, index);
+    index = createFaqIndex(faq);
+    indexes.set(faq, index);
   }
   return index;
 }

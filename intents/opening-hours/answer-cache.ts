@@ -5,22 +5,33 @@
 import type { Territory } from '../../knowledge/territory';
 
 const MAX_ENTRIES_PER_TERRITORY = 5000;
-const caches = new WeakMap<Territory, Map<string, string>>();
 
-/** The cached answer for `key` (which must include the minute, the facility, the question and the locale). */
-export function cachedAnswer(territory: Territory, key: string, compute: () => string): string {
+/**
+ * Only the current minute's answers are kept: an answer about "now" ("jusqu'à 12 h") is true within its minute
+ * and never asked for again after it. A platform keeps thousands of territories parsed for days; answers of
+ * past minutes kept until a territory's 5,000th would have held gigabytes.
+ */
+interface MinuteAnswers {
+  minute: number;
+  answers: Map<string, string>;
+}
+const caches = new WeakMap<Territory, MinuteAnswers>();
+
+/** The cached answer for `key` (the facility, the question and the locale) at the minute of `now`. */
+export function cachedAnswer(territory: Territory, now: Date, key: string, compute: () => string): string {
+  const minute = minuteOf(now);
   let cache = caches.get(territory);
-  if (!cache) {
-    cache = new Map();
+  if (cache?.minute !== minute) {
+    cache = { minute, answers: new Map() };
     caches.set(territory, cache);
   }
-  const hit = cache.get(key);
+  const hit = cache.answers.get(key);
   if (hit !== undefined) return hit;
   const value = compute();
-  if (cache.size >= MAX_ENTRIES_PER_TERRITORY) cache.clear();
-  cache.set(key, value);
+  if (cache.answers.size >= MAX_ENTRIES_PER_TERRITORY) cache.answers.clear();
+  cache.answers.set(key, value);
   return value;
 }
 
 /** The minute of an instant: answers about "now" ("jusqu'à 12 h") stay true within it. */
-export const minuteOf = (instant: Date): number => Math.floor(instant.getTime() / 60_000);
+const minuteOf = (instant: Date): number => Math.floor(instant.getTime() / 60_000);

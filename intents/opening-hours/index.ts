@@ -15,7 +15,7 @@ import {
 import { fold } from '../../knowledge/retrieval';
 import { findCommune, foldedNames, hasWords, type Facility, type Territory } from '../../knowledge/territory';
 import { territoryOf, type IntentDeps } from '../deps';
-import { cachedAnswer, minuteOf } from './answer-cache';
+import { cachedAnswer } from './answer-cache';
 
 const AWAIT_FACILITY = 'opening_hours.facility';
 /** The place(s) the last answer was about (state.context): a follow-up without a place means them. */
@@ -216,10 +216,9 @@ function answer(
   const facility = candidates[0]!;
   const locale = ctx.locale;
   const parts: string[] = [];
-  const minute = minuteOf(ctx.now);
   if (date)
     parts.push(
-      cachedAnswer(territory, `day|${facility.id}|${date}|${minute}|${locale}`, () =>
+      cachedAnswer(territory, ctx.now, `day|${facility.id}|${date}|${locale}`, () =>
         describeDay(facility, territory, date, ctx.now, locale),
       ),
     );
@@ -227,7 +226,7 @@ function answer(
   else {
     parts.push(status(ctx, territory, facility));
     parts.push(
-      `${ctx.t(phrase('Horaires des 7 prochains jours', 'Hours for the next 7 days'))} :\n${cachedAnswer(territory, `week|${facility.id}|${minute}|${locale}`, () => weekSummary(facility, territory, ctx.now, locale).join('\n'))}`,
+      `${ctx.t(phrase('Horaires des 7 prochains jours', 'Hours for the next 7 days'))} :\n${cachedAnswer(territory, ctx.now, `week|${facility.id}|${locale}`, () => weekSummary(facility, territory, ctx.now, locale).join('\n'))}`,
     );
   }
   if (facility.note) parts.push(facility.note);
@@ -244,7 +243,7 @@ function answer(
 }
 
 function status(ctx: TurnContext, territory: Territory, facility: Facility): string {
-  return cachedAnswer(territory, `status|${facility.id}|${minuteOf(ctx.now)}|${ctx.locale}`, () =>
+  return cachedAnswer(territory, ctx.now, `status|${facility.id}|${ctx.locale}`, () =>
     describeStatus(facility, territory, ctx.now, ctx.locale),
   );
 }

@@ -67,9 +67,16 @@ export interface TerritoryCatalog {
   readonly loadedAt: Date;
   /**
    * How many territories there are, how many stay parsed, and how many times one was inflated again since the
-   * start (each costs a turn ~1 ms: a count that keeps rising says TERRITORY_CACHE_SIZE is too small).
+   * start (each costs a turn ~0.4 ms: a count that keeps rising says TERRITORY_CACHE_SIZE is too small); the same
+   * for their FAQs (FAQ_CACHE_SIZE), read only by questions to the knowledge base.
    */
-  cacheStats(): { territories: number; parsed: number; inflations: number };
+  cacheStats(): {
+    territories: number;
+    parsed: number;
+    inflations: number;
+    faqsParsed: number;
+    faqInflations: number;
+  };
 }
 
 export function normalizePhoneNumber(raw: string): string {
@@ -138,7 +145,13 @@ export function createCatalog(territories: readonly Territory[]): TerritoryCatal
     byTwilioNumber: (n) => find(index.byNumber.get(normalizePhoneNumber(n))),
     byWebchatKey: (k) => find(index.byKey.get(k)),
     byBotAppId: (a) => find(index.byApp.get(a)),
-    cacheStats: () => ({ territories: list.length, parsed: list.length, inflations: 0 }),
+    cacheStats: () => ({
+      territories: list.length,
+      parsed: list.length,
+      inflations: 0,
+      faqsParsed: list.length,
+      faqInflations: 0,
+    }),
     default: () => first,
     loadedAt,
   };
@@ -173,48 +186,41 @@ export function storeTerritory(territory: Territory, folder: string): StoredTerr
 const deflated = (json: string): Buffer => Buffer.from(deflateRawSync(json, { level: 1 }));
 
 /** A stored territory parsed again, its FAQ still packed. */
-function unpack(entry: StoredTerritory): Territory {
+function unpack(entry: StoredTerritory, faqs: FaqCache): Territory {
   const rest = JSON.parse(inflateRawSync(entry.packed).toString('utf8')) as Omit<Territory, 'faq'>;
-  return withLazyFaq(rest, entry.packedFaq);
+  return withLazyFaq(rest, entry.packedFaq, faqs);
 }
 
 /**
- * The FAQ is inflated on first use. On a platform whose territories do not all stay parsed, every turn of a
- * territory out of the cache inflates it again: the FAQ is most of it (the platform's: 0.90 ms and 115 KB of heap
- * per territory with it, 0.38 ms and 48 KB without), and most turns (opening hours, a report, a request's
- * status) never read it.
+ * The FAQ is inflated on use, and kept parsed in a cache of its own. On a platform the FAQ is most of a territory
+ * (0.90 ms and 115 KB of heap per territory with it, 0.38 ms and 48 KB without) and most turns (opening hours, a
+ * report, a request's status) never read it: the rest of every territory in use can stay parsed within the
+ * memory budget, and only the FAQs (with their search index, keyed on the FAQ) take turns in memory.
  */
-function withLazyFaq(rest: Omit<Territory, 'faq'>, packedFaq: Buffer): Territory {
-  let faq: Territory['faq'] | undefined;
+function withLazyFaq(rest: Omit<Territory, 'faq'> | Territory, packedFaq: Buffer, faqs: FaqCache): Territory {
   return Object.defineProperty(rest, 'faq', {
     enumerable: true,
-    get: () => (faq ??= JSON.parse(inflateRawSync(packedFaq).toString('utf8')) as Territory['faq']),
+    get: () => faqs.unpack(packedFaq),
   }) as Territory;
 }
 
-/**
- * The most recently used territories' content, shared by successive catalogs so that a hot reload of one
- * territory keeps the others' objects (and what is computed from them: FAQ index, tenant profile, answers).
- */
-export class TerritoryCache {
-  private readonly entries = new Map<string, Territory>();
-  /** Territories inflated again after they had left the cache (or were never in it), since the start. */
-  inflations = 0;
+/** Least recently used entries leave first (Map keeps insertion order). */
+class Lru<K, V> {
+  private readonly entries = new Map<K, V>();
   constructor(readonly capacity: number) {}
 
-  get(id: string): Territory | undefined {
-    const hit = this.entries.get(id);
-    if (hit) {
-      // Most recently used last: Map keeps insertion order.
-      this.entries.delete(id);
-      this.entries.set(id, hit);
+  get(key: K): V | undefined {
+    const hit = this.entries.get(key);
+    if (hit !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
     }
     return hit;
   }
 
-  set(id: string, territory: Territory): void {
-    this.entries.delete(id);
-    this.entries.set(id, territory);
+  set(key: K, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
     while (this.entries.size > this.capacity) {
       const oldest = this.entries.keys().next().value;
       if (oldest === undefined) break;
@@ -222,8 +228,8 @@ export class TerritoryCache {
     }
   }
 
-  delete(id: string): void {
-    this.entries.delete(id);
+  delete(key: K): void {
+    this.entries.delete(key);
   }
 
   get size(): number {
@@ -231,8 +237,50 @@ export class TerritoryCache {
   }
 }
 
+/**
+ * The parsed FAQs of the most recently used territories, keyed by their packed bytes: a hot reload packs a new
+ * buffer, so a territory's old FAQ is never served again and simply ages out.
+ */
+export class FaqCache extends Lru<Buffer, Territory['faq']> {
+  /** FAQs inflated again after they had left the cache (or were never in it), since the start. */
+  inflations = 0;
+
+  unpack(packed: Buffer): Territory['faq'] {
+    const hit = this.get(packed);
+    if (hit) return hit;
+    const faq = JSON.parse(inflateRawSync(packed).toString('utf8')) as Territory['faq'];
+    this.inflations += 1;
+    this.set(packed, faq);
+    return faq;
+  }
+}
+
+/**
+ * The most recently used territories' content, shared by successive catalogs so that a hot reload of one
+ * territory keeps the others' objects (and what is computed from them: tenant profile, answers). Their FAQs
+ * have a smaller cache of their own (`faqs`).
+ */
+export class TerritoryCache extends Lru<string, Territory> {
+  /** Territories inflated again after they had left the cache (or were never in it), since the start. */
+  inflations = 0;
+  readonly faqs: FaqCache;
+  constructor(capacity: number, faqCapacity: number = capacity) {
+    super(capacity);
+    this.faqs = new FaqCache(Math.max(faqCapacity, 1));
+  }
+}
+
 /** Default number of territories whose content stays parsed (TERRITORY_CACHE_SIZE). */
-export const DEFAULT_TERRITORY_CACHE_SIZE = 256;
+export const DEFAULT_TERRITORY_CACHE_SIZE = 2000;
+/** Default number of territories whose FAQ stays parsed (FAQ_CACHE_SIZE). */
+export const DEFAULT_FAQ_CACHE_SIZE = 256;
+
+export function newTerritoryCache(options: LoadOptions = {}): TerritoryCache {
+  return new TerritoryCache(
+    Math.max(options.cacheSize ?? DEFAULT_TERRITORY_CACHE_SIZE, 1),
+    options.faqCacheSize ?? DEFAULT_FAQ_CACHE_SIZE,
+  );
+}
 
 /**
  * A catalog for a platform of many territories: every territory was validated, but only the `cache`'s most
@@ -255,7 +303,7 @@ export function createLazyCatalog(
     if (hit) return hit;
     const entry = byId.get(id);
     if (!entry) return undefined;
-    const territory = unpack(entry);
+    const territory = unpack(entry, cache.faqs);
     cache.inflations += 1;
     cache.set(id, territory);
     return territory;
@@ -274,7 +322,13 @@ export function createLazyCatalog(
     byBotAppId: (a) => get(index.byApp.get(a)),
     default: () => get(first.summary.id)!,
     loadedAt,
-    cacheStats: () => ({ territories: stored.length, parsed: cache.size, inflations: cache.inflations }),
+    cacheStats: () => ({
+      territories: stored.length,
+      parsed: cache.size,
+      inflations: cache.inflations,
+      faqsParsed: cache.faqs.size,
+      faqInflations: cache.faqs.inflations,
+    }),
   };
 }
 
@@ -464,10 +518,12 @@ export function territoryFolders(dirs: string | readonly string[]): string[] {
 
 export interface LoadOptions {
   /**
-   * How many territories' content stays parsed (default 256). With more territories than this, the catalog keeps
+   * How many territories' content stays parsed (default 2,000). With more territories than this, the catalog keeps
    * the others deflated and inflates them on use (createLazyCatalog); with fewer, everything stays parsed.
    */
   cacheSize?: number;
+  /** How many of them keep their FAQ parsed too (default 256): the others' FAQ is inflated when a turn reads it. */
+  faqCacheSize?: number;
 }
 
 /** Checks that no channel address is claimed twice; the file named is each territory's main file. */
@@ -494,15 +550,19 @@ export function loadTerritoriesSync(
   options: LoadOptions = {},
 ): TerritoryCatalog {
   const folders = territoryFolders(dirs);
-  const capacity = options.cacheSize ?? DEFAULT_TERRITORY_CACHE_SIZE;
-  const cache = new TerritoryCache(Math.max(capacity, 1));
+  const cache = newTerritoryCache(options);
   const stored: StoredTerritory[] = [];
   for (const folder of folders) {
     const territory = loadTerritoryFolderSync(folder);
-    stored.push(storeTerritory(territory, folder));
-    // The first `capacity` territories stay parsed as validated: a deployment of a few territories never
-    // inflates anything, and keeps exactly the objects it validated.
-    if (stored.length <= capacity) cache.set(territory.id, territory);
+    const entry = storeTerritory(territory, folder);
+    stored.push(entry);
+    // The first territories the cache holds stay parsed as validated: a deployment of a few territories never
+    // inflates anything, and keeps exactly the objects it validated. Their FAQ goes to the FAQ cache like any
+    // other, so that it is let go when it leaves it.
+    if (stored.length <= cache.capacity) {
+      cache.faqs.set(entry.packedFaq, territory.faq);
+      cache.set(territory.id, withLazyFaq(territory, entry.packedFaq, cache.faqs));
+    }
   }
   checkStoredUnique(stored);
   return createLazyCatalog(stored, cache);

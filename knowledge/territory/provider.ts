@@ -27,7 +27,9 @@ export class TerritoryProvider {
     dirs: string | readonly string[],
     options: TerritoryProviderOptions = {},
   ): Promise<TerritoryProvider> {
-    const provider = new TerritoryProvider(await loadTerritories(dirs, { cacheSize: options.cacheSize }));
+    const provider = new TerritoryProvider(
+      await loadTerritories(dirs, { cacheSize: options.cacheSize, faqCacheSize: options.faqCacheSize }),
+    );
     if (options.watch) {
       provider.watcher = watchTerritories(
         dirs,
@@ -36,7 +38,12 @@ export class TerritoryProvider {
           options.onReload?.(catalog);
         },
         (error) => options.onError?.(error),
-        { debounceMs: options.debounceMs, cacheSize: options.cacheSize, current: () => provider.current() },
+        {
+          debounceMs: options.debounceMs,
+          cacheSize: options.cacheSize,
+          faqCacheSize: options.faqCacheSize,
+          current: () => provider.current(),
+        },
       );
     }
     return provider;

@@ -125,10 +125,16 @@ describe('platform catalog (more territories than the cache holds)', () => {
   };
 
   it('gives every territory back exactly as validated, whichever ones were evicted', async () => {
-    const everything = await loadTerritories(dir, { cacheSize: N });
-    const small = await loadTerritories(dir, { cacheSize: 2 });
-    // What the metrics show (guichet_territories…): the first two stay parsed after the load.
-    expect(small.cacheStats()).toEqual({ territories: N, parsed: 2, inflations: 0 });
+    const everything = await loadTerritories(dir, { cacheSize: N, faqCacheSize: N });
+    const small = await loadTerritories(dir, { cacheSize: 2, faqCacheSize: 2 });
+    // What the metrics show (guichet_territories…): the first two stay parsed after the load, the last two FAQs.
+    expect(small.cacheStats()).toEqual({
+      territories: N,
+      parsed: 2,
+      inflations: 0,
+      faqsParsed: 2,
+      faqInflations: 0,
+    });
     const asJson = (t: Territory | undefined) => JSON.parse(JSON.stringify(t)) as unknown;
     for (const round of [1, 2])
       for (let i = N; i >= 1; i--)
@@ -137,15 +143,56 @@ describe('platform catalog (more territories than the cache holds)', () => {
           asJson(everything.get(territoryId(i))),
         ]);
     // Read from the last to the first, twice, two at a time in memory: each read found its territory evicted
-    // (the two parsed at the load were pushed out before their turn came) and inflated it again.
-    expect(small.cacheStats()).toEqual({ territories: N, parsed: 2, inflations: 2 * N });
-    expect(everything.cacheStats()).toEqual({ territories: N, parsed: N, inflations: 0 });
+    // (the two parsed at the load were pushed out before their turn came) and inflated it again, FAQ included.
+    expect(small.cacheStats()).toEqual({
+      territories: N,
+      parsed: 2,
+      inflations: 2 * N,
+      faqsParsed: 2,
+      faqInflations: 2 * N,
+    });
+    expect(everything.cacheStats()).toMatchObject({
+      territories: N,
+      parsed: N,
+      inflations: 0,
+      faqInflations: 0,
+    });
     expect(small.byTwilioNumber(twilioNumberOf(4, 2))?.faq).toHaveLength(
       PLATFORM_SIZES.faq / PLATFORM_SIZES.territories,
     );
     expect(small.summaries().map((t) => t.id)).toEqual(everything.summaries().map((t) => t.id));
     expect(small.allowsOrigin('https://plat-0002.example.fr')).toBe(true);
     expect(small.allowsOrigin('https://plat-9999.example.fr')).toBe(false);
+  });
+
+  it('keeps every territory parsed but only the most recent FAQs: a turn that does not read the FAQ inflates nothing', async () => {
+    const catalog = await loadTerritories(dir, { cacheSize: N, faqCacheSize: 2 });
+    // Every territory is kept as validated; the FAQs of the last two loaded only.
+    expect(catalog.cacheStats()).toEqual({
+      territories: N,
+      parsed: N,
+      inflations: 0,
+      faqsParsed: 2,
+      faqInflations: 0,
+    });
+    // Opening hours, reports, statuses: the same objects turn after turn, nothing inflated.
+    const objects = Array.from({ length: N }, (_, i) => catalog.get(territoryId(i + 1)));
+    for (let i = 1; i <= N; i++) expect(catalog.get(territoryId(i))).toBe(objects[i - 1]);
+    expect(catalog.cacheStats().inflations).toBe(0);
+    // A question to the knowledge base reads the FAQ: the first territory's had left the cache, parsed again
+    // once while it stays among the two most recent…
+    const first = catalog.get(territoryId(1))!;
+    const faq = first.faq;
+    expect(faq).toHaveLength(PLATFORM_SIZES.faq / PLATFORM_SIZES.territories);
+    expect(first.faq).toBe(faq);
+    expect(catalog.cacheStats()).toMatchObject({ faqsParsed: 2, faqInflations: 1 });
+    // …and parsed again, equal, once two other territories' FAQs have pushed it out.
+    void catalog.get(territoryId(2))!.faq;
+    void catalog.get(territoryId(3))!.faq;
+    const again = catalog.get(territoryId(1))!.faq;
+    expect(again).not.toBe(faq);
+    expect(again).toEqual(faq);
+    expect(catalog.cacheStats()).toMatchObject({ inflations: 0, faqsParsed: 2, faqInflations: 4 });
   });
 
   it('hot reloads only the edited territory: the others keep their objects; a bad edit keeps the last good content', async () => {

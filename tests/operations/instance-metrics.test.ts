@@ -172,7 +172,13 @@ describe('the metrics listener (METRICS_BIND)', () => {
     metrics = new PrometheusMetrics(
       {
         outbox: () => Promise.reject(new Error('the database does not answer')),
-        territories: () => ({ territories: 2000, parsed: 256, inflations: 37 }),
+        territories: () => ({
+          territories: 2000,
+          parsed: 1500,
+          inflations: 37,
+          faqsParsed: 256,
+          faqInflations: 412,
+        }),
         connections: () => [
           { pool: 'main', total: 8, idle: 3, waiting: 2 },
           { pool: 'async-commit', total: 2, idle: 2, waiting: 0 },
@@ -195,8 +201,10 @@ describe('the metrics listener (METRICS_BIND)', () => {
     // What the sources say when scraped: a platform whose cache of parsed territories is too small, a pool
     // with queries waiting for a connection.
     expect(metricValue(text, 'guichet_territories')).toBe(2000);
-    expect(metricValue(text, 'guichet_territories_parsed')).toBe(256);
+    expect(metricValue(text, 'guichet_territories_parsed')).toBe(1500);
     expect(metricValue(text, 'guichet_territory_inflations_total')).toBe(37);
+    expect(metricValue(text, 'guichet_territory_faqs_parsed')).toBe(256);
+    expect(metricValue(text, 'guichet_territory_faq_inflations_total')).toBe(412);
     expect(metricValue(text, 'guichet_db_pool_connections{pool="main"}')).toBe(8);
     expect(metricValue(text, 'guichet_db_pool_idle_connections{pool="main"}')).toBe(3);
     expect(metricValue(text, 'guichet_db_pool_waiting_queries{pool="main"}')).toBe(2);

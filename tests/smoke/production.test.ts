@@ -181,6 +181,13 @@ async function startOnServers(): Promise<BuiltServer> {
       TWILIO_REPLY_DEADLINE_MS: '0',
       METRICS_BIND: `127.0.0.1:${(metricsPort = await freePort())}`,
       METRICS_TOKEN,
+      // Two territories and room for one in each cache, as on a platform whose territories take turns.
+      TERRITORY_DIR: [
+        path.join(REPO_ROOT, 'knowledge/territories'),
+        path.join(REPO_ROOT, 'knowledge/fixtures/territories'),
+      ].join(path.delimiter),
+      TERRITORY_CACHE_SIZE: '1',
+      FAQ_CACHE_SIZE: '1',
       ...(await twilioEnv(port)),
     },
     port,
@@ -242,11 +249,11 @@ afterAll(async () => {
 }, HOOK_TIMEOUT_MS);
 
 // --- the channels, as their providers call them --------------------------------------------------------
-async function webchat(server: BuiltServer, text: string): Promise<string> {
+async function webchat(server: BuiltServer, text: string, tenant?: string): Promise<string> {
   const res = await fetch(`${server.baseUrl}/channels/webchat/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ text }),
+    body: JSON.stringify({ text, ...(tenant ? { tenant } : {}) }),
   });
   expect(res.status).toBe(200);
   return JSON.stringify(((await res.json()) as { messages: unknown[] }).messages);
@@ -486,6 +493,14 @@ describeWith('redis', 'built server on Redis', () => {
       expect(await webchat(servers.servers!, 'Quels sont les horaires de la mairie ?')).toMatch(TOWN_HALL);
     });
 
+    it('answers each territory from its own FAQ while they take turns in caches of one (TERRITORY_CACHE_SIZE, FAQ_CACHE_SIZE)', async () => {
+      const question = "Comment faire ma carte d'identité ?";
+      for (let round = 0; round < 2; round++) {
+        expect(await webchat(servers.servers!, question, 'autre')).toContain('Pointe-aux-Hérons');
+        expect(await webchat(servers.servers!, question)).toContain('Montcey-sur-Loue');
+      }
+    });
+
     it('acknowledges an SMS at once and sends the reply through the Twilio REST API', async () => {
       const from = mobile();
       const res = await twilioWebhook(
@@ -531,7 +546,12 @@ describeWith('redis', 'built server on Redis', () => {
         expect(value(`guichet_turn_stage_duration_seconds_count{stage="${stage}"}`)).toBeGreaterThanOrEqual(
           2,
         );
-      expect(value('guichet_territories')).toBe(1);
+      expect(value('guichet_territories')).toBe(2);
+      // The two territories' turns above took turns in caches of one: each of their FAQs was parsed again.
+      expect(value('guichet_territories_parsed')).toBe(1);
+      expect(value('guichet_territory_inflations_total')).toBeGreaterThanOrEqual(3);
+      expect(value('guichet_territory_faqs_parsed')).toBe(1);
+      expect(value('guichet_territory_faq_inflations_total')).toBeGreaterThanOrEqual(3);
       expect(value('guichet_db_pool_connections{pool="main"}')).toBeGreaterThanOrEqual(1);
       // Read from PostgreSQL at the scrape: a number (NaN would say the query failed).
       expect(value('guichet_outbox_pending')).toBeGreaterThanOrEqual(0);
