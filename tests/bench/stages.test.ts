@@ -15,8 +15,29 @@ it('gives each stage’s mean over the turns between two readings, and nothing w
     turn({ coordination: 0.003, load: 0.002 }); // a turn that ended early: no dialogue
     const after = await readStages(server.url);
     expect(stageMeans(before, after)).toBe('coordination 2.00, load 3.00, dialogue 10.00');
-    expect(stageMeans(new Map(), await readStages(undefined))).toBe('');
-    expect(await readStages('http://127.0.0.1:9/metrics')).toEqual(new Map());
+    const nothing = { stages: new Map(), turns: 0 };
+    expect(stageMeans(nothing, await readStages(undefined))).toBe('');
+    expect(await readStages('http://127.0.0.1:9/metrics')).toEqual(nothing);
+  } finally {
+    await server.close();
+  }
+});
+
+it('adds the server’s CPU per turn when the server reports its process metrics', async () => {
+  const metrics = new PrometheusMetrics({}, { processMetrics: true });
+  const server = await startMetricsServer({ metrics, host: '127.0.0.1', port: 0 });
+  try {
+    const before = await readStages(server.url);
+    expect(before.cpuSeconds).toBeGreaterThan(0);
+    for (let i = 0; i < 4; i++)
+      metrics.turnEnded({ channel: 'sms', outcome: 'answered', seconds: 0.002, stages: { dialogue: 0.002 } });
+    const after = await readStages(server.url);
+    expect(after.turns - before.turns).toBe(4);
+    expect(stageMeans(before, after)).toMatch(/^dialogue 2\.00; server CPU \d+\.\d\d per turn$/);
+    // 10 ms of this process's CPU over the four turns: 2.5 ms each.
+    expect(stageMeans({ ...before, cpuSeconds: 1 }, { ...after, cpuSeconds: 1.01 })).toBe(
+      'dialogue 2.00; server CPU 2.50 per turn',
+    );
   } finally {
     await server.close();
   }
