@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { jsonErrorOffset, lineColumn } from './json-position';
 import { displayPath, formatFieldPath, TerritoryError, type TerritoryIssue } from './errors';
 import { TerritorySchema, type Territory } from './schema';
+import { shareStrings } from './share-strings';
 import { projectPath } from '../../bot/project-root';
 
 /** The demo territory shipped with the repository. */
@@ -552,6 +553,9 @@ export function loadTerritoriesSync(
   const folders = territoryFolders(dirs);
   const cache = newTerritoryCache(options);
   const stored: StoredTerritory[] = [];
+  // The strings the territories kept parsed have in common, one copy each (dropped after the load: the
+  // territories keep the shared strings themselves).
+  const strings = new Map<string, string>();
   for (const folder of folders) {
     const territory = loadTerritoryFolderSync(folder);
     const entry = storeTerritory(territory, folder);
@@ -560,6 +564,7 @@ export function loadTerritoriesSync(
     // inflates anything, and keeps exactly the objects it validated. Their FAQ goes to the FAQ cache like any
     // other, so that it is let go when it leaves it.
     if (stored.length <= cache.capacity) {
+      if (folders.length > 1) shareStrings(territory, strings, ['faq']);
       cache.faqs.set(entry.packedFaq, territory.faq);
       cache.set(territory.id, withLazyFaq(territory, entry.packedFaq, cache.faqs));
     }
