@@ -292,7 +292,7 @@ const show = (s: PhaseStats) =>
 /** ns per lookup of a Twilio number in a catalog of n territories × 10 numbers (maps, whatever n). */
 function lookupNs(n: number): number {
   const stored: StoredTerritory[] = [];
-  const cache = new TerritoryCache(n, n);
+  const cache = new TerritoryCache({ cacheSize: n, faqCacheSize: n });
   for (let i = 1; i <= n; i++) {
     const id = territoryId(i);
     const channels = {

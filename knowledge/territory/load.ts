@@ -265,9 +265,10 @@ export class TerritoryCache extends Lru<string, Territory> {
   /** Territories inflated again after they had left the cache (or were never in it), since the start. */
   inflations = 0;
   readonly faqs: FaqCache;
-  constructor(capacity: number, faqCapacity: number = capacity) {
-    super(capacity);
-    this.faqs = new FaqCache(Math.max(faqCapacity, 1));
+  /** Sized by TERRITORY_CACHE_SIZE and FAQ_CACHE_SIZE (their defaults below), at least one of each. */
+  constructor(options: LoadOptions = {}) {
+    super(Math.max(options.cacheSize ?? DEFAULT_TERRITORY_CACHE_SIZE, 1));
+    this.faqs = new FaqCache(Math.max(options.faqCacheSize ?? DEFAULT_FAQ_CACHE_SIZE, 1));
   }
 }
 
@@ -275,13 +276,6 @@ export class TerritoryCache extends Lru<string, Territory> {
 export const DEFAULT_TERRITORY_CACHE_SIZE = 2000;
 /** Default number of territories whose FAQ stays parsed (FAQ_CACHE_SIZE). */
 export const DEFAULT_FAQ_CACHE_SIZE = 256;
-
-export function newTerritoryCache(options: LoadOptions = {}): TerritoryCache {
-  return new TerritoryCache(
-    Math.max(options.cacheSize ?? DEFAULT_TERRITORY_CACHE_SIZE, 1),
-    options.faqCacheSize ?? DEFAULT_FAQ_CACHE_SIZE,
-  );
-}
 
 /**
  * A catalog for a platform of many territories: every territory was validated, but only the `cache`'s most
@@ -551,7 +545,7 @@ export function loadTerritoriesSync(
   options: LoadOptions = {},
 ): TerritoryCatalog {
   const folders = territoryFolders(dirs);
-  const cache = newTerritoryCache(options);
+  const cache = new TerritoryCache(options);
   const stored: StoredTerritory[] = [];
   // The strings the territories kept parsed have in common, one copy each (dropped after the load: the
   // territories keep the shared strings themselves).
