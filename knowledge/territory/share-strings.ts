@@ -4,17 +4,18 @@
 // and the garbage collector has fewer objects to mark at each full collection (BENCHMARKS.md, "Platform").
 
 /**
- * Replaces, in place, every string of `value` (objects and arrays, recursively) by the first equal one met in
+ * Replaces, in place, every string of the object `value` (its objects and arrays, recursively) by the first equal one met in
  * `table` (added when new). Content is unchanged: strings are compared by value in JavaScript, only the heap
  * keeps fewer copies. Keys listed in `skip` are left as they are at the top level (the FAQ, kept apart).
  */
-export function shareStrings<T>(value: T, table: Map<string, string>, skip: readonly string[] = []): T {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const record = value as Record<string, unknown>;
-    for (const key of Object.keys(record)) if (!skip.includes(key)) record[key] = shared(record[key], table);
-    return value;
-  }
-  return shared(value, table) as T;
+export function shareStrings<T extends object>(
+  value: T,
+  table: Map<string, string>,
+  skip: readonly string[] = [],
+): T {
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) if (!skip.includes(key)) record[key] = shared(record[key], table);
+  return value;
 }
 
 function shared(value: unknown, table: Map<string, string>): unknown {
