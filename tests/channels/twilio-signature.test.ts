@@ -83,6 +83,23 @@ describe('the signature guard', () => {
     expect(seen).toHaveLength(0);
   });
 
+  it('with a port in PUBLIC_URL, accepts the URL signed as configured and Twilio’s form without the port', async () => {
+    const { app, seen } = guarded({ ...verified(), publicUrl: 'http://mairie.local:8080' });
+    const withPort = 'http://mairie.local:8080/myapp.php?foo=1&bar=2';
+    const withoutPort = 'http://mairie.local/myapp.php?foo=1&bar=2';
+    await post(app, DOC_PARAMS, twilio.getExpectedTwilioSignature(DOC_TOKEN, withPort, DOC_PARAMS)).expect(
+      200,
+    );
+    await post(app, DOC_PARAMS, twilio.getExpectedTwilioSignature(DOC_TOKEN, withoutPort, DOC_PARAMS)).expect(
+      200,
+    );
+    const otherPort = 'http://mairie.local:8081/myapp.php?foo=1&bar=2';
+    await post(app, DOC_PARAMS, twilio.getExpectedTwilioSignature(DOC_TOKEN, otherPort, DOC_PARAMS)).expect(
+      403,
+    );
+    expect(seen).toHaveLength(2);
+  });
+
   it('refuses a request signed for another host than PUBLIC_URL', async () => {
     const { app, seen } = guarded({ ...verified(), publicUrl: 'https://guichet.example.fr' });
     await post(app, DOC_PARAMS, DOC_SIGNATURE).expect(403);
