@@ -4,6 +4,10 @@
 // collected objects included (node's --heap-prof keeps only what is still alive), then writes the profile and
 // the number of SMS webhooks received meanwhile to ALLOCATION_PROFILE (default
 // $TMPDIR/guichet-allocations.json). `npx tsx bench/allocation-summary.ts` turns it into bytes per turn.
+// ALLOCATION_SURVIVORS=1 keeps only the objects that outlived a young-generation collection (promoted to the old
+// generation: what makes the full collections come; BENCHMARKS.md, "Platform"). ALLOCATION_ON_SIGNAL=1 starts
+// sampling at a SIGUSR2 and writes the profile at the next one (for one phase of the platform bench, whose servers
+// get webhooks from several phases); "{pid}" in ALLOCATION_PROFILE is replaced by the server's process id.
 // Plain JavaScript (CommonJS): --require runs before the compiled server, without a TypeScript loader.
 const inspector = require('node:inspector');
 const http = require('node:http');
@@ -11,8 +15,13 @@ const { writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const path = require('node:path');
 
-const OUT = process.env.ALLOCATION_PROFILE || path.join(tmpdir(), 'guichet-allocations.json');
+const OUT = (process.env.ALLOCATION_PROFILE || path.join(tmpdir(), 'guichet-allocations.json')).replace(
+  '{pid}',
+  String(process.pid),
+);
 const DELAY_MS = Number(process.env.ALLOCATION_DELAY_MS || 12_500);
+const SURVIVORS = process.env.ALLOCATION_SURVIVORS === '1';
+const ON_SIGNAL = process.env.ALLOCATION_ON_SIGNAL === '1';
 const session = new inspector.Session();
 session.connect();
 let started = false;
@@ -22,7 +31,7 @@ const emit = http.Server.prototype.emit;
 http.Server.prototype.emit = function (event, request, ...rest) {
   if (event === 'request' && request.url.startsWith('/channels/twilio/sms')) {
     if (sampling) turns += 1;
-    if (!started) {
+    if (!started && !ON_SIGNAL) {
       started = true;
       setTimeout(start, DELAY_MS).unref();
     }
@@ -34,12 +43,12 @@ function start() {
   const options = {
     samplingInterval: 8192,
     includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
+    includeObjectsCollectedByMinorGC: !SURVIVORS,
   };
   session.post('HeapProfiler.startSampling', options, (error) => {
     if (error) return console.error('allocation sampler:', error.message);
     sampling = true;
-    setTimeout(stop, 5000).unref();
+    if (!ON_SIGNAL) setTimeout(stop, 5000).unref();
   });
 }
 
@@ -47,6 +56,8 @@ function stop() {
   session.post('HeapProfiler.stopSampling', (error, result) => {
     sampling = false;
     if (error) return console.error('allocation sampler:', error.message);
-    writeFileSync(OUT, JSON.stringify({ turns, profile: result.profile }));
+    writeFileSync(OUT, JSON.stringify({ turns, survivors: SURVIVORS, profile: result.profile }));
   });
 }
+
+if (ON_SIGNAL) process.on('SIGUSR2', () => (sampling ? stop() : start()));

@@ -19,8 +19,10 @@ interface SamplingNode {
 // The sampler's own default: ALLOCATION_PROFILE when it was set for the run, else the same file in the temp folder.
 const file =
   process.argv[2] ?? process.env.ALLOCATION_PROFILE ?? path.join(tmpdir(), 'guichet-allocations.json');
-const { turns, profile } = JSON.parse(readFileSync(file, 'utf8')) as {
+const { turns, survivors, profile } = JSON.parse(readFileSync(file, 'utf8')) as {
   turns: number;
+  /** Only objects that outlived a young-generation collection were kept (ALLOCATION_SURVIVORS=1). */
+  survivors?: boolean;
   profile: { head: SamplingNode };
 };
 const nameOf = (c: CallFrame) =>
@@ -41,7 +43,9 @@ const walk = (node: SamplingNode, callers: ReadonlySet<string>): void => {
 walk(profile.head, new Set());
 
 const kb = (bytes: number) => `${(bytes / Math.max(1, turns) / 1024).toFixed(1).padStart(6)} KB`;
-console.log(`${turns} SMS turns sampled: ${kb(total).trim()} allocated per turn`);
+console.log(
+  `${turns} SMS turns sampled: ${kb(total).trim()} ${survivors ? 'outlived a young-generation collection' : 'allocated'} per turn`,
+);
 const top = (m: Map<string, number>, title: string, keep: (name: string) => boolean) => {
   console.log(`\n${title}`);
   for (const [name, bytes] of [...m]
