@@ -5,7 +5,7 @@
 // the number of SMS webhooks received meanwhile to ALLOCATION_PROFILE (default
 // $TMPDIR/guichet-allocations.json). `npx tsx bench/allocation-summary.ts` turns it into bytes per turn.
 // ALLOCATION_SURVIVORS=1 keeps only the objects that outlived a young-generation collection (promoted to the old
-// generation: what makes the full collections come; BENCHMARKS.md, "Platform"). ALLOCATION_ON_SIGNAL=1 starts
+// generation: what makes the full collections come; BENCHMARKS.md). ALLOCATION_ON_SIGNAL=1 starts
 // sampling at a SIGUSR2 and writes the profile at the next one (for one phase of the platform bench, whose servers
 // get webhooks from several phases); "{pid}" in ALLOCATION_PROFILE is replaced by the server's process id.
 // Plain JavaScript (CommonJS): --require runs before the compiled server, without a TypeScript loader.
