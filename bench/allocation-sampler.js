@@ -4,8 +4,9 @@
 // collected objects included (node's --heap-prof keeps only what is still alive), then writes the profile and
 // the number of SMS webhooks received meanwhile to ALLOCATION_PROFILE (default
 // $TMPDIR/guichet-allocations.json). `npx tsx bench/allocation-summary.ts` turns it into bytes per turn.
-// ALLOCATION_SURVIVORS=1 keeps only the objects that outlived a young-generation collection (promoted to the old
-// generation: what makes the full collections come; BENCHMARKS.md). ALLOCATION_ON_SIGNAL=1 starts
+// ALLOCATION_SURVIVORS=1 keeps only the objects no young-generation collection freed: those promoted to the old
+// generation (what makes the full collections come; BENCHMARKS.md), but also the young garbage a full collection
+// freed, so an upper bound — `--trace-gc-nvp`'s `promoted=` is the exact amount. ALLOCATION_ON_SIGNAL=1 starts
 // sampling at a SIGUSR2 and writes the profile at the next one (for one phase of the platform bench, whose servers
 // get webhooks from several phases); "{pid}" in ALLOCATION_PROFILE is replaced by the server's process id.
 // Plain JavaScript (CommonJS): --require runs before the compiled server, without a TypeScript loader.

@@ -21,7 +21,7 @@ const file =
   process.argv[2] ?? process.env.ALLOCATION_PROFILE ?? path.join(tmpdir(), 'guichet-allocations.json');
 const { turns, survivors, profile } = JSON.parse(readFileSync(file, 'utf8')) as {
   turns: number;
-  /** Only objects that outlived a young-generation collection were kept (ALLOCATION_SURVIVORS=1). */
+  /** Only objects no young-generation collection freed were kept (ALLOCATION_SURVIVORS=1, an upper bound). */
   survivors?: boolean;
   profile: { head: SamplingNode };
 };
@@ -44,7 +44,7 @@ walk(profile.head, new Set());
 
 const kb = (bytes: number) => `${(bytes / Math.max(1, turns) / 1024).toFixed(1).padStart(6)} KB`;
 console.log(
-  `${turns} SMS turns sampled: ${kb(total).trim()} ${survivors ? 'outlived a young-generation collection' : 'allocated'} per turn`,
+  `${turns} SMS turns sampled: ${kb(total).trim()} ${survivors ? 'not freed by a young-generation collection (at most promoted)' : 'allocated'} per turn`,
 );
 const top = (m: Map<string, number>, title: string, keep: (name: string) => boolean) => {
   console.log(`\n${title}`);
