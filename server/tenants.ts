@@ -1,15 +1,16 @@
 // Bridges territory content (knowledge/) to the small tenant profile the engine needs.
+import { memoOn } from '../bot/memo-on';
 import type { TenantDirectory, TenantProfile } from '../bot/tenant';
 import type { Territory, TerritoryProvider } from '../knowledge/territory';
 import { weekSummary } from '../knowledge/opening-hours';
 
-const profiles = new WeakMap<Territory, TenantProfile>();
+const PROFILE = Symbol('tenant profile');
 
-export function tenantProfileOf(t: Territory): TenantProfile {
-  let profile = profiles.get(t);
-  if (!profile) {
+/** The territory's profile, built once per territory object (kept on it: bot/memo-on.ts). */
+export function tenantProfileOf(territory: Territory): TenantProfile {
+  return memoOn(territory, PROFILE, (t) => {
     let hours: string | undefined;
-    profile = {
+    const profile: TenantProfile = {
       id: t.id,
       name: t.name,
       timeZone: t.timeZone,
@@ -24,9 +25,8 @@ export function tenantProfileOf(t: Territory): TenantProfile {
       },
       vocabulary: { communes: t.communes.map((c) => ({ id: c.id, names: [c.name, ...c.aliases] })) },
     };
-    profiles.set(t, profile);
-  }
-  return profile;
+    return profile;
+  });
 }
 
 /** Always reads the current catalog, so a hot reload is seen by the next turn. */

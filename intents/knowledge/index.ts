@@ -3,6 +3,7 @@
 // NLU is unsure: a good FAQ match beats a clarifying question.
 import { phrase } from '../../bot/i18n';
 import type { FallbackModule, IntentModule, ServiceDescription } from '../../bot/intent-module';
+import { memoOn } from '../../bot/memo-on';
 import type { TurnContext } from '../../bot/turn-context';
 import { createFaqIndex, type FaqHit, type FaqIndex } from '../../knowledge/retrieval';
 import type { Territory } from '../../knowledge/territory';
@@ -12,19 +13,14 @@ import { answerWithLanguageModel } from './grounded-answer';
 /** A fallback answer must be a clearly good match: the NLU did not recognise the question. */
 const FALLBACK_MIN_SCORE = 0.65;
 
-const indexes = new WeakMap<Territory['faq'], FaqIndex>();
+const INDEX = Symbol('FAQ index');
 /**
- * One index per loaded FAQ: a hot reload brings a new FAQ, hence a fresh index; on a platform the index lives as
- * long as its FAQ stays parsed (FAQ_CACHE_SIZE), not as long as the rest of the territory.
+ * One index per loaded FAQ, kept on it (bot/memo-on.ts): a hot reload brings a new FAQ, hence a fresh index; on a
+ * platform the index lives as long as its FAQ stays parsed (FAQ_CACHE_SIZE), not as long as the rest of the
+ * territory.
  */
 export function faqIndexOf(territory: Territory): FaqIndex {
-  const faq = territory.faq;
-  let index = indexes.get(faq);
-  if (!index) {
-    index = createFaqIndex(faq);
-    indexes.set(faq, index);
-  }
-  return index;
+  return memoOn(territory.faq, INDEX, createFaqIndex);
 }
 
 export function answerFrom(ctx: TurnContext, hit: FaqHit): void {

@@ -1,7 +1,8 @@
 // Opening-hours answers are pure functions of (territory content, facility, question, minute): an SMS
 // burst about the déchetterie asks the same thing hundreds of times a minute, and each evaluation walks
 // the opening_hours rules and the holiday calendar (the costliest step of the turn in the bench profile).
-// Keyed per loaded territory object, so a hot reload starts a fresh cache.
+// Kept on the loaded territory object (bot/memo-on.ts), so a hot reload starts a fresh cache.
+import { memoOn } from '../../bot/memo-on';
 import type { Territory } from '../../knowledge/territory';
 
 const MAX_ENTRIES_PER_TERRITORY = 5000;
@@ -15,15 +16,15 @@ interface MinuteAnswers {
   minute: number;
   answers: Map<string, string>;
 }
-const caches = new WeakMap<Territory, MinuteAnswers>();
+const ANSWERS = Symbol('opening-hours answers');
 
 /** The cached answer for `key` (the facility, the question and the locale) at the minute of `now`. */
 export function cachedAnswer(territory: Territory, now: Date, key: string, compute: () => string): string {
   const minute = minuteOf(now);
-  let cache = caches.get(territory);
-  if (cache?.minute !== minute) {
-    cache = { minute, answers: new Map() };
-    caches.set(territory, cache);
+  const cache = memoOn<Territory, MinuteAnswers>(territory, ANSWERS, () => ({ minute, answers: new Map() }));
+  if (cache.minute !== minute) {
+    cache.minute = minute;
+    cache.answers = new Map();
   }
   const hit = cache.answers.get(key);
   if (hit !== undefined) return hit;

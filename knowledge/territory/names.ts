@@ -2,17 +2,14 @@
 // against a citizen's message folded every name of the territory on every turn: a few kilobytes of garbage and
 // the matching's main cost (allocation profile of the SMS bench, BENCHMARKS.md). The folded names live as long
 // as the territory's objects (a hot reload or the platform's cache replaces those objects, and these with them).
+import { memoOn } from '../../bot/memo-on';
 import { fold } from '../retrieval/text';
 export { hasWords } from '../../bot/words';
 
-const folded = new WeakMap<object, readonly string[]>();
+const FOLDED = Symbol('folded names');
 
 /** The name and the aliases, folded (lowercase, no accents, words separated by one space). */
 export function foldedNames(named: { name: string; aliases: readonly string[] }): readonly string[] {
-  let names = folded.get(named);
-  if (!names) {
-    names = [named.name, ...named.aliases].map(fold);
-    folded.set(named, names);
-  }
-  return names;
+  // On the object (bot/memo-on.ts): on a platform, 60,000 facilities and 35,000 communes.
+  return memoOn(named, FOLDED, (n) => [n.name, ...n.aliases].map(fold));
 }

@@ -1,4 +1,5 @@
 // Commune names from the territory vocabulary ("Saint-Jean", "st jean" → its id).
+import { memoOn } from '../../memo-on';
 import { hasWords } from '../../words';
 import type { AnalyzeOptions } from '../types';
 
@@ -20,16 +21,11 @@ export interface CommuneHit {
 }
 
 /** Each name's words, normalised once per vocabulary (the tenant's, built once per territory), not per message. */
-const keysOf = new WeakMap<Communes, { id: string; name: string; key: string }[]>();
+const KEYS = Symbol('commune keys');
 function keys(communes: Communes): { id: string; name: string; key: string }[] {
-  let list = keysOf.get(communes);
-  if (!list) {
-    list = communes.flatMap((c) =>
-      c.names.map((name) => ({ id: c.id, name, key: normalise(name).join(' ') })),
-    );
-    keysOf.set(communes, list);
-  }
-  return list;
+  return memoOn(communes, KEYS, (list) =>
+    list.flatMap((c) => c.names.map((name) => ({ id: c.id, name, key: normalise(name).join(' ') }))),
+  );
 }
 
 /** Longest commune name found as a whole-word sequence in the text. */
