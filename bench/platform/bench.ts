@@ -451,13 +451,17 @@ export async function runPlatformBench(o: PlatformBenchOptions): Promise<void> {
   const paired = await interleaved(pairedOne, server, o.rate, o.duration, o.active, ['+3380', '+3381']);
   const showPaired = (tenants: number, p: typeof paired) =>
     `sms @${o.rate}/s in alternating 1 s slices, ${o.duration} s each: one territory p50 ${p.one.p50} ms, p99 ${p.one.p99} ms; over ${tenants} tenants p50 ${p.platform.p50} ms, p99 ${p.platform.p99} ms (p50 ${round(p.platform.p50 / Math.max(0.1, p.one.p50))}×, p99 ${round(p.platform.p99 / Math.max(0.1, p.one.p99))}×), errors ${p.one.errors + p.platform.errors}`;
-  log(`interleaved:    ${showPaired(o.active, paired)}`);
-  Object.assign(figures, {
-    interleaved_one_p99_ms: paired.one.p99,
-    interleaved_platform_p99_ms: paired.platform.p99,
-    interleaved_p99_ratio: round(paired.platform.p99 / Math.max(0.1, paired.one.p99)),
-    errors: (figures.errors as number) + paired.one.errors + paired.platform.errors,
-  });
+  /** The line and the figures of an interleaved comparison (`key`: interleaved, interleaved_all). */
+  const recordPaired = (key: string, tenants: number, p: typeof paired) => {
+    log(`interleaved:    ${showPaired(tenants, p)}`);
+    Object.assign(figures, {
+      [`${key}_one_p99_ms`]: p.one.p99,
+      [`${key}_platform_p99_ms`]: p.platform.p99,
+      [`${key}_p99_ratio`]: round(p.platform.p99 / Math.max(0.1, p.one.p99)),
+      errors: (figures.errors as number) + p.one.errors + p.platform.errors,
+    });
+  };
+  recordPaired('interleaved', o.active, paired);
 
   const spread = await smsAtRate(server, '+3375', o.rate, o.duration, o.territories);
   log(`platform:       sms @${o.rate}/s over all ${o.territories} tenants: ${show(spread)}`);
@@ -468,13 +472,7 @@ export async function runPlatformBench(o: PlatformBenchOptions): Promise<void> {
     '+3384',
   ]);
   await stop(pairedOne);
-  log(`interleaved:    ${showPaired(o.territories, pairedAll)}`);
-  Object.assign(figures, {
-    interleaved_all_one_p99_ms: pairedAll.one.p99,
-    interleaved_all_platform_p99_ms: pairedAll.platform.p99,
-    interleaved_all_p99_ratio: round(pairedAll.platform.p99 / Math.max(0.1, pairedAll.one.p99)),
-    errors: (figures.errors as number) + pairedAll.one.errors + pairedAll.platform.errors,
-  });
+  recordPaired('interleaved_all', o.territories, pairedAll);
   const rssLoad = rssMb(server.child.pid!);
   log(`platform:       RSS ${rssLoad} MB after the load`);
   const lookups = { one: lookupNs(1), platform: lookupNs(o.territories) };
