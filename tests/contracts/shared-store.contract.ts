@@ -483,6 +483,48 @@ export function sharedStoreContract(
       ).toBe('opening_hours');
     });
 
+    it('knows a turn of several provider messages as a replay when any of them was committed, alone or at once', async () => {
+      const tenantId = await newTenant();
+      const open = () => store.openConversation({ tenantId, channel: 'sms', address: phone() });
+      const [reported, chatted, other] = await Promise.all([open(), open(), open()]);
+      const said = (text: string, providerMessageId: string): MessageRecord => ({
+        direction: 'in',
+        text,
+        providerMessageId,
+      });
+      // Long conversations first: the replay check must find the message among many others.
+      for (const conv of [reported!, chatted!])
+        await store.commitTurn(
+          turn(tenantId, conv.id, {
+            messages: Array.from({ length: 40 }, (_, i) => said(`message ${i}`, `SM-${conv.id}-${i}`)),
+          }),
+        );
+      // A turn with a request (its own statement) and two provider messages, the second one already stored.
+      const withRequest = async () =>
+        turn(tenantId, reported!.id, {
+          messages: [
+            said('lampadaire', `SM-${reported!.id}-new`),
+            said('rue Haute', `SM-${reported!.id}-39`),
+          ],
+          requests: [await newRequest(tenantId, reported!)],
+        });
+      expect(await store.commitTurn(await withRequest())).toBe('already_committed');
+      // Transcript-only turns issued together (a store may write them in one statement).
+      const outcomes = await Promise.all([
+        store.commitTurn(
+          turn(tenantId, chatted!.id, {
+            messages: [said('encore ?', `SM-${chatted!.id}-0`), said('nouveau', `SM-${chatted!.id}-new`)],
+          }),
+        ),
+        store.commitTurn(turn(tenantId, other!.id, { messages: [said('bonjour', `SM-${chatted!.id}-1`)] })),
+      ]);
+      // The same provider id in another conversation is another message.
+      expect(outcomes).toEqual(['already_committed', 'committed']);
+      expect(await count('SELECT count(*) AS n FROM requests WHERE tenant_id = $1', [tenantId])).toBe(0);
+      expect((await store.listMessages(tenantId, chatted!.id)).length).toBe(40);
+      expect((await store.listMessages(tenantId, other!.id)).map((m) => m.text)).toEqual(['bonjour']);
+    });
+
     it('returns the latest messages, oldest first, when limited', async () => {
       const tenantId = await newTenant();
       const conv = await store.openConversation({ tenantId, channel: 'webchat', address: randomUUID() });
