@@ -179,6 +179,20 @@ function syscallsOf(pids: number[]): { reads: number; writes: number } {
   return { reads, writes };
 }
 
+/**
+ * Pages (8 KB buffers) the run's database has read so far, from its shared buffers or not: like the system
+ * calls, a count the machine's other load does not move, which shows a plan reading more than it needs. Each
+ * PostgreSQL session reports its counts at most once a second, so a phase's figure is within about a second's.
+ */
+async function pagesRead(url: string): Promise<number> {
+  const { rows } = await withAdmin(url, (admin) =>
+    admin.query<{ n: string }>(
+      'SELECT blks_hit + blks_read AS n FROM pg_stat_database WHERE datname = current_database()',
+    ),
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
 /** CPU seconds used so far by every process, and what it is (to see where a turn's CPU goes), by pid and start time. */
 function cpuByProcess(serverPids: number[]): Map<string, { group: string; cpuS: number }> {
   const all = processes();
@@ -446,8 +460,7 @@ async function main() {
 
   // Warm-up (JIT, pools, caches). Halfway, the statistics of the rows the warm-up wrote, as autovacuum gives
   // them some minute or other: then it has nothing to do during the measured phase, whose plans no longer change
-  // in the middle (a statement prepared on a few rows keeps its plan until statistics change: the replay check
-  // of every turn read all the conversation's messages until autovacuum came by).
+  // in the middle (a statement prepared on a few rows keeps its plan until statistics change).
   await closedLoop(send, CONCURRENCY, WARMUP / 2, nextCall, smsCheck);
   if (database) await withAdmin(database.url, (admin) => admin.query('ANALYZE'));
   await closedLoop(send, CONCURRENCY, WARMUP / 2, nextCall, smsCheck);
@@ -457,9 +470,13 @@ async function main() {
   const cpu0 = procStats(serverPids).cpuS;
   const machine0 = cpuByProcess(serverPids);
   const syscalls0 = syscallsOf(serverPids);
+  const pages0 = database ? await pagesRead(database.url) : 0;
   const sms = await closedLoop(send, CONCURRENCY, DURATION, nextCall, smsCheck);
   const machineCpu = cpuPerTurn(machine0, cpuByProcess(serverPids), sms.count);
   const syscalls1 = syscallsOf(serverPids);
+  const pagesPerTurn = database
+    ? Math.round(((await pagesRead(database.url)) - pages0) / Math.max(1, sms.count))
+    : null;
   const perTurn = (n: number) => (n / Math.max(1, sms.count)).toFixed(1);
   const cpuPerTurnMs =
     Math.round(((procStats(serverPids).cpuS - cpu0) * 1000 * 100) / Math.max(1, sms.count)) / 100;
@@ -470,6 +487,7 @@ async function main() {
   log(
     `                system calls of Guichet per turn: ${perTurn(syscalls1.writes - syscalls0.writes)} writes, ${perTurn(syscalls1.reads - syscalls0.reads)} reads`,
   );
+  if (pagesPerTurn !== null) log(`                PostgreSQL pages per turn: ${pagesPerTurn}`);
   await logStages(closedStages);
   const bareAfter = await measureBare();
   bare.child.kill();
@@ -643,6 +661,7 @@ async function main() {
     voice_p95_ms: voice.p95,
     voice_p99_ms: voice.p99,
     cpu_ms_per_turn: cpuPerTurnMs,
+    pg_pages_per_turn: pagesPerTurn,
     redis_bytes_per_conversation: redisBytes,
     conversations: made + citizens.length + rateCitizens.citizens.length,
     rss_mb: after.rssMb,
