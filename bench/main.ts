@@ -382,23 +382,18 @@ async function main() {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: 'Body=bonjour&From=%2B33600000000',
   };
-  await closedLoop(
-    bareSend,
-    CONCURRENCY,
-    1,
-    () => bareCall,
-    (_, r) => r.status === 200,
-  ); // warm-up
-  // Measured before and again right after the SMS phase: the machine's speed drifts (shared vCPUs), and the
-  // ratio uses the mean of the two.
-  const measureBare = () =>
+  const bareLoop = (seconds: number) =>
     closedLoop(
       bareSend,
       CONCURRENCY,
-      Math.max(3, DURATION / 2),
+      seconds,
       () => bareCall,
       (_, r) => r.status === 200,
     );
+  await bareLoop(1); // warm-up
+  // Measured before and again right after the SMS phase: the machine's speed drifts (shared vCPUs), and the
+  // ratio uses the mean of the two.
+  const measureBare = () => bareLoop(Math.max(3, DURATION / 2));
   const bareBefore = await measureBare();
   log(`bare route:     ${bareBefore.perSecond} req/s, p50 ${bareBefore.p50} ms, p99 ${bareBefore.p99} ms`);
   // The latency floor of this machine and generator at the fixed rate: what the SMS p99 at that rate compares to.
@@ -534,14 +529,7 @@ async function main() {
   // per cent of the SMS loop's throughput, less of the bare route's.
   const interleavedRatio = await alternate(
     () => closedLoop(send, CONCURRENCY, RATIO_SLICE_S, nextCall, smsCheck),
-    () =>
-      closedLoop(
-        bareSend,
-        CONCURRENCY,
-        RATIO_SLICE_S,
-        () => bareCall,
-        (_, r) => r.status === 200,
-      ),
+    () => bareLoop(RATIO_SLICE_S),
     Math.max(3, Math.round(DURATION / RATIO_SLICE_S)),
   );
   bare.child.kill();
