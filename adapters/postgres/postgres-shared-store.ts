@@ -23,6 +23,7 @@ import {
   messageRows,
   MAX_TRANSCRIPT_BATCH,
   TRANSCRIPT_BATCH_SQL,
+  providerIdsOf,
   transcriptBatchParams,
 } from './transcript-batch';
 import { runMigrations } from './migrate';
@@ -599,7 +600,7 @@ function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; 
   has(fence);
   // …and so does a provider message already stored: its turn was committed once (by an instance that may have
   // died before answering); run again on the provider's retry, it must not add a second request or side effect.
-  const providerIds = commit.messages.flatMap((m) => (m.providerMessageId ? [m.providerMessageId] : []));
+  const providerIds = providerIdsOf(commit.messages);
   const conversationId = param(commit.conversationId, 'uuid');
   const seen = has(providerIds.length > 0);
   // One provider message (nearly every turn): an equality on both columns of the unique key, whatever the plan.

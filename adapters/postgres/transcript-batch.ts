@@ -83,6 +83,11 @@ SELECT i.k, EXISTS (SELECT 1 FROM conv WHERE conv.k = i.k) AS committed,
   EXISTS (SELECT 1 FROM seen WHERE seen.k = i.k) AS replayed
 FROM input i ORDER BY i.k`;
 
+/** The provider's ids of a turn's messages (those it gave one): what a replay of the turn is known by. */
+export function providerIdsOf(messages: readonly MessageRecord[]): string[] {
+  return messages.flatMap((m) => (m.providerMessageId ? [m.providerMessageId] : []));
+}
+
 /** A turn's messages as the statements' JSON rows (`i`: their order in the turn). */
 export function messageRows(messages: readonly MessageRecord[]) {
   return messages.map((message, i) => ({
@@ -111,12 +116,12 @@ export function transcriptBatchParams(commits: readonly TurnCommit[]): unknown[]
   }));
   // Each provider message as a (conversation, id, commit) triple: looked up by the unique key's two columns.
   const provided = commits.flatMap((commit, k) =>
-    commit.messages.flatMap((m) => (m.providerMessageId ? [{ id: m.providerMessageId, commit, k }] : [])),
+    providerIdsOf(commit.messages).map((id) => ({ id, conversationId: commit.conversationId, k })),
   );
   return [
     JSON.stringify(rows),
     commits.map((c) => c.conversationId),
-    provided.map((p) => p.commit.conversationId),
+    provided.map((p) => p.conversationId),
     provided.map((p) => p.id),
     provided.map((p) => p.k),
   ];

@@ -500,15 +500,11 @@ export function sharedStoreContract(
           }),
         );
       // A turn with a request (its own statement) and two provider messages, the second one already stored.
-      const withRequest = async () =>
-        turn(tenantId, reported!.id, {
-          messages: [
-            said('lampadaire', `SM-${reported!.id}-new`),
-            said('rue Haute', `SM-${reported!.id}-39`),
-          ],
-          requests: [await newRequest(tenantId, reported!)],
-        });
-      expect(await store.commitTurn(await withRequest())).toBe('already_committed');
+      const withRequest = turn(tenantId, reported!.id, {
+        messages: [said('lampadaire', `SM-${reported!.id}-new`), said('rue Haute', `SM-${reported!.id}-39`)],
+        requests: [await newRequest(tenantId, reported!)],
+      });
+      expect(await store.commitTurn(withRequest)).toBe('already_committed');
       // Transcript-only turns issued together (a store may write them in one statement).
       const outcomes = await Promise.all([
         store.commitTurn(
