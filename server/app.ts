@@ -3,6 +3,7 @@
 import express, { type Express, type Router } from 'express';
 import { withDeadline } from '../bot/deadline';
 import type { Logger } from '../bot/logger';
+import { exactRoutes, type ExactRoute } from './exact-routes';
 import { jsonErrorHandler, notFoundHandler } from './http-errors';
 
 export interface ReadinessCheck {
@@ -17,6 +18,11 @@ export interface AppParts {
   routes: [string, Router][];
   /** Called for every request before routing (security headers, CORS, rate limits). */
   before?: express.RequestHandler[];
+  /**
+   * Found by their method and path before the router walks its layers, after the same `before` handlers
+   * (exact-routes.ts); each is also mounted among `routes`, for the requests this lookup does not match.
+   */
+  exactRoutes?: ExactRoute[];
   isShuttingDown?: () => boolean;
   /** Error handlers mounted after the routes, before the JSON one: [path, handler] (a router cannot be one). */
   errorHandlers?: [string, express.ErrorRequestHandler][];
@@ -28,6 +34,7 @@ export function createApp(parts: AppParts): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  if (parts.exactRoutes?.length) app.use(exactRoutes(parts.exactRoutes, parts.before ?? []));
   for (const handler of parts.before ?? []) app.use(handler);
 
   app.get('/healthz', (_req, res) => {

@@ -1,19 +1,12 @@
-// What both Twilio channels share at the edge: the form parser with its size limits, TwiML answers,
+// What both Twilio channels share at the edge: the form parser with its size limits (form.ts), TwiML answers,
 // the tenant from the number called, and the zod error → 400 mapping.
-import express, { type RequestHandler, type Response } from 'express';
+import type { Response } from 'express';
 import type { z } from 'zod';
 import { GuichetError } from '../../bot/errors';
 import type { Logger } from '../../bot/logger';
 import type { Territory, TerritoryProvider } from '../../knowledge/territory';
 
-/** Twilio bodies are a few hundred bytes; 10 media URLs stay far below this. Beyond → 413. */
-export const TWILIO_BODY_LIMIT = '32kb';
-
-export const twilioForm: RequestHandler = express.urlencoded({
-  extended: false,
-  limit: TWILIO_BODY_LIMIT,
-  parameterLimit: 200,
-});
+export { TWILIO_BODY_LIMIT, TWILIO_PARAMETER_LIMIT, formFields, twilioForm } from './form';
 
 /**
  * Written directly rather than with express' res.send: a webhook answer is never revalidated, so the ETag (a

@@ -3,7 +3,7 @@
 // (STOP/START as this channel's command, under the same lock) → TwiML. The engine claims MessageSid
 // atomically, so a retried webhook gets the same replies and no second side effect. A turn slower than
 // the deadline (bot/turn-answer.ts) is answered with an empty <Response/> and its replies go by REST.
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { Engine } from '../../bot/engine';
 import { GuichetError } from '../../bot/errors';
 import type { Logger } from '../../bot/logger';
@@ -64,14 +64,30 @@ export interface TwilioSmsDeps {
 const UNKNOWN_NUMBER_TEXT =
   'Ce numéro n’est relié à aucun service en ligne. Merci de contacter directement votre mairie. / This number is not connected to any service.';
 
-export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
+/** Where the router below answers the webhook: Twilio calls `<PUBLIC_URL>/channels/twilio/sms`. */
+export const SMS_WEBHOOK_PATH = '/sms';
+
+/** The router of the webhook: its handlers at SMS_WEBHOOK_PATH (built here unless the app shares them). */
+export function createTwilioSmsRouter(
+  deps: TwilioSmsDeps,
+  webhook: readonly RequestHandler[] = createTwilioSmsWebhook(deps),
+): Router {
   const router = Router();
+  router.post(SMS_WEBHOOK_PATH, ...webhook);
+  return router;
+}
+
+/**
+ * The webhook's handlers — form, signature, turn — for the router above and for the app's direct lookup of the
+ * path (server/exact-routes.ts), which share them.
+ */
+export function createTwilioSmsWebhook(deps: TwilioSmsDeps): RequestHandler[] {
   const late = new LateDeliveries(deps.idempotency);
   const deadlineMs = deps.replyDeadlineMs ?? DEFAULT_REPLY_DEADLINE_MS;
   const guard = twilioSignatureGuard(deps.auth, deps.logger, 'SMS/WhatsApp');
   const pages = deps.state ? new SmsPages(deps.state) : undefined;
 
-  router.post('/sms', twilioForm, guard, async (req, res) => {
+  const handleSms: RequestHandler = async (req, res) => {
     const parsed = SmsWebhookSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw badRequest(parsed.error);
     const hook = parsed.data;
@@ -234,7 +250,7 @@ export function createTwilioSmsRouter(deps: TwilioSmsDeps): Router {
           error: String(error),
         }),
       );
-  });
+  };
 
-  return router;
+  return [twilioForm, guard, handleSms];
 }

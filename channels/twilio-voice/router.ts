@@ -3,7 +3,7 @@
 // `?step=dialed`, the end of a voice message to `?step=recorded`; the stored recording and its transcription
 // come to `?step=recording` / `?step=transcription` (with `&tenant=`: they carry no called number). N numbers the callbacks of a call: a callback Twilio retries gets the same TwiML
 // again and nothing is redone (the session keeps the last answer; engine turns are keyed CallSid:N).
-import { Router, type Request } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import type { Engine } from '../../bot/engine';
 import { GuichetError } from '../../bot/errors';
 import type { Logger } from '../../bot/logger';
@@ -75,13 +75,29 @@ const GENERIC_HINTS = [
   'annuler',
 ];
 
-export function createTwilioVoiceRouter(deps: TwilioVoiceDeps): Router {
+/** Where the router below answers the webhook: Twilio calls `<PUBLIC_URL>/channels/twilio/voice?step=…`. */
+export const VOICE_WEBHOOK_PATH = '/voice';
+
+/** The router of the webhook: its handlers at VOICE_WEBHOOK_PATH (built here unless the app shares them). */
+export function createTwilioVoiceRouter(
+  deps: TwilioVoiceDeps,
+  webhook: readonly RequestHandler[] = createTwilioVoiceWebhook(deps),
+): Router {
   const router = Router();
+  router.post(VOICE_WEBHOOK_PATH, ...webhook);
+  return router;
+}
+
+/**
+ * The webhook's handlers — form, signature, call step — for the router above and for the app's direct lookup of
+ * the path (server/exact-routes.ts), which share them.
+ */
+export function createTwilioVoiceWebhook(deps: TwilioVoiceDeps): RequestHandler[] {
   const sessions = new VoiceSessions(deps.state);
   const guard = twilioSignatureGuard(deps.auth, deps.logger, 'voice');
   const voice = deps.voice ?? DEFAULT_VOICE;
 
-  router.post('/voice', twilioForm, guard, async (req, res) => {
+  const handleCallStep: RequestHandler = async (req, res) => {
     const query = VoiceQuerySchema.safeParse(req.query);
     if (!query.success) throw badRequest(query.error);
     if (query.data.step === 'recording' || query.data.step === 'transcription') {
@@ -147,9 +163,9 @@ export function createTwilioVoiceRouter(deps: TwilioVoiceDeps): Router {
     session.lastTwiml = twiml;
     await sessions.save(session, fresh ? (loaded?.version ?? 0) : loaded.version);
     sendTwiml(res, twiml);
-  });
+  };
 
-  return router;
+  return [twilioForm, guard, handleCallStep];
 }
 
 function newSession(territory: Territory, hook: VoiceWebhook): VoiceSession {

@@ -105,6 +105,32 @@ describe('rate limit per IP', () => {
   });
 });
 
+describe('the SMS webhook, found before the router (server/exact-routes.ts)', () => {
+  let limited: Container;
+  beforeAll(async () => {
+    limited = await createTestContainer({ ...TWILIO_ENV, RATE_LIMIT_WEBHOOK_IP_PER_MINUTE: '3' });
+  }, 120_000);
+  afterAll(() => limited.close());
+
+  it('goes through the app’s guards once each: security headers, and the per-IP limit counting each delivery once', async () => {
+    const deliver = (ip: string) =>
+      postSigned(
+        limited.app,
+        '/channels/twilio/sms',
+        smsParams({ From: mobile(), Body: 'horaires de la mairie' }),
+      ).set('X-Forwarded-For', ip);
+    for (let i = 0; i < 3; i++) {
+      const res = await deliver('203.0.113.9').expect(200);
+      expect(messagesOf(res.text).join(' ')).toMatch(/mairie/i);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    }
+    const refused = await deliver('203.0.113.9').expect(429);
+    expect(refused.body.error.code).toBe('RATE_LIMITED');
+    await deliver('203.0.113.10').expect(200);
+  });
+});
+
 describe('headers and CORS', () => {
   it('serves our pages with a strict CSP and no framing by others', async () => {
     const res = await request(container.app).get('/privacy?tenant=val-de-loue').expect(200);
