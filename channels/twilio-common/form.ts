@@ -5,16 +5,12 @@
 import { parse as parseContentType } from 'content-type';
 import type { RequestHandler } from 'express';
 import getRawBody from 'raw-body';
+import { GuichetError } from '../../bot/errors';
 
 /** Twilio bodies are a few hundred bytes; 10 media URLs stay far below this. Beyond → 413. */
 export const TWILIO_BODY_LIMIT = '32kb';
 /** Twilio sends ~20 parameters (~40 with media); more → 413, before any parsing. */
 export const TWILIO_PARAMETER_LIMIT = 200;
-
-/** A client error the JSON error handler answers by its `type` (the types body-parser gives the same errors). */
-function clientError(status: number, type: string, message: string): Error {
-  return Object.assign(new Error(message), { status, statusCode: status, type, expose: true });
-}
 
 /**
  * The form's charset (lower case, UTF-8 when unsaid), or undefined when the body is something else: left unread, as a
@@ -51,17 +47,17 @@ export const twilioForm: RequestHandler = (req, _res, next) => {
     req.headers['transfer-encoding'] !== undefined || req.headers['content-length'] !== undefined;
   if (charset === undefined || !hasBody) return next();
   if (charset !== 'utf-8' && charset !== 'utf8')
-    return next(clientError(415, 'charset.unsupported', `Unsupported charset "${charset}"`));
+    return next(new GuichetError('UNSUPPORTED_MEDIA_TYPE', `Unsupported charset "${charset}"`));
   const encoding = req.headers['content-encoding'];
   if (encoding !== undefined && encoding.toLowerCase() !== 'identity')
-    return next(clientError(415, 'encoding.unsupported', `Unsupported content encoding "${encoding}"`));
+    return next(new GuichetError('UNSUPPORTED_MEDIA_TYPE', `Unsupported content encoding "${encoding}"`));
   getRawBody(
     req,
     { length: req.headers['content-length'], limit: TWILIO_BODY_LIMIT, encoding: 'utf-8' },
     (error, body) => {
       if (error) return next(error);
       if (body.split('&', TWILIO_PARAMETER_LIMIT + 1).length > TWILIO_PARAMETER_LIMIT)
-        return next(clientError(413, 'parameters.too.many', 'Too many parameters'));
+        return next(new GuichetError('PAYLOAD_TOO_LARGE', 'Too many parameters'));
       req.body = formFields(body);
       next();
     },
