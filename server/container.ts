@@ -454,6 +454,8 @@ export async function createContainer(
     clock: overrides.clock,
   };
   const voiceWebhook = createTwilioVoiceWebhook(voiceDeps);
+  // Where the Twilio channels answer: the exact lookup's paths and the routers' mount must agree.
+  const twilioBase = '/channels/twilio';
 
   let shuttingDown = false;
   const app = createApp({
@@ -461,8 +463,8 @@ export async function createContainer(
     before: security.before,
     // Every SMS, WhatsApp message and call step: found by its path before the router walks its layers.
     exactRoutes: [
-      { method: 'POST', path: `/channels/twilio${SMS_WEBHOOK_PATH}`, handlers: smsWebhook },
-      { method: 'POST', path: `/channels/twilio${VOICE_WEBHOOK_PATH}`, handlers: voiceWebhook },
+      { method: 'POST', path: `${twilioBase}${SMS_WEBHOOK_PATH}`, handlers: smsWebhook },
+      { method: 'POST', path: `${twilioBase}${VOICE_WEBHOOK_PATH}`, handlers: voiceWebhook },
     ],
     isShuttingDown: () => shuttingDown,
     readiness: [
@@ -473,8 +475,8 @@ export async function createContainer(
     // matched against every route mounted before its own. Their paths overlap with none of the others, so the
     // order changes nothing else.
     routes: [
-      ['/channels/twilio', createTwilioSmsRouter(smsDeps, smsWebhook)],
-      ['/channels/twilio', createTwilioVoiceRouter(voiceDeps, voiceWebhook)],
+      [twilioBase, createTwilioSmsRouter(smsDeps, smsWebhook)],
+      [twilioBase, createTwilioVoiceRouter(voiceDeps, voiceWebhook)],
       ['/', createPrivacyRouter(territories)],
       ...(openData ? [['/', openData.router] as [string, typeof openData.router]] : []),
       ...webchat.routes,
@@ -483,7 +485,7 @@ export async function createContainer(
     ],
     // Store or state down anywhere in a Twilio webhook: TwiML with the degraded answer, not a JSON 503.
     errorHandlers: [
-      ['/channels/twilio', createTwilioFallback({ engine, territories, logger, voice: config.TWILIO_VOICE })],
+      [twilioBase, createTwilioFallback({ engine, territories, logger, voice: config.TWILIO_VOICE })],
     ],
   });
   webchat.attach(app);
