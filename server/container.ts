@@ -22,7 +22,7 @@ import {
 } from '../adapters/memory';
 import { createSharedStore, MEMORY_DATA_DIR } from '../adapters/postgres';
 import { createRedisAdapters, RedisEventBus, type RedisAdapters } from '../adapters/redis';
-import { ApiAdresseGeocoder } from '../adapters/geocoder';
+import { createGeocoder } from '../adapters/geocoder';
 import { PrometheusMetrics } from '../adapters/metrics';
 import { MediaIntake, S3MediaStore } from '../adapters/media';
 import { createMediaStore } from './media-store';
@@ -181,10 +181,15 @@ export async function createContainer(
     bus = new MemoryEventBus();
   }
 
-  const geocoder = new ApiAdresseGeocoder({
+  const geocoding = createGeocoder({
     baseUrl: config.GEOCODER_URL,
     timeoutMs: config.GEOCODER_TIMEOUT_MS,
+    maxPerSecond: config.GEOCODER_MAX_PER_SECOND,
+    cacheEntries: config.GEOCODER_CACHE_ENTRIES,
+    redis: redis?.client,
+    keyPrefix: overrides.redisKeyPrefix,
   });
+  const geocoder = geocoding.geocoder;
   // Optional language model: nothing is built with LLM_PROVIDER=none, and each territory must opt in too.
   // LangChain and the providers' clients (~40 MB) are loaded only when a model is configured.
   const llm =
@@ -218,6 +223,7 @@ export async function createContainer(
         territories: () => territories.current().cacheStats(),
         connections: () => store.sql.connections?.() ?? [],
         outbox: () => outboxBacklog(store.sql),
+        geocoder: geocoding.stats,
       })
     : undefined;
   const engine = createEngine({

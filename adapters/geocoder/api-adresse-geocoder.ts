@@ -26,6 +26,7 @@ export interface ApiAdresseGeocoderOptions {
 export class ApiAdresseGeocoder implements Geocoder {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
+  private sent = 0;
 
   constructor(options: ApiAdresseGeocoderOptions = {}) {
     this.baseUrl = (options.baseUrl ?? DEFAULT_GEOCODER_URL).replace(/\/+$/, '');
@@ -51,8 +52,14 @@ export class ApiAdresseGeocoder implements Geocoder {
     return this.bestOf(url);
   }
 
+  /** Calls sent to the API so far, whatever it answered (read by the metrics when scraped). */
+  calls(): number {
+    return this.sent;
+  }
+
   /** The first feature of a GeoCodeJSON answer, under the deadline. */
   private async bestOf(url: URL): Promise<GeocodeResult | null> {
+    this.sent += 1;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     try {

@@ -1,7 +1,67 @@
-// Outbound adapter for the Geocoder port (bot/ports/geocoder.ts): the national address API.
+// Outbound adapter for the Geocoder port (bot/ports/geocoder.ts): the national address API, behind a cache of its
+// answers and a budget of calls per second shared by a platform's instances.
+import type { Geocoder } from '../../bot/ports/geocoder';
+import type { RedisClient } from '../redis';
+import { ApiAdresseGeocoder } from './api-adresse-geocoder';
+import { BudgetedGeocoder, createCallBudget } from './budgeted-geocoder';
+import { CachingGeocoder } from './caching-geocoder';
+
 export {
   ApiAdresseGeocoder,
   DEFAULT_GEOCODER_TIMEOUT_MS,
   DEFAULT_GEOCODER_URL,
   type ApiAdresseGeocoderOptions,
 } from './api-adresse-geocoder';
+export {
+  BudgetedGeocoder,
+  createCallBudget,
+  DEFAULT_GEOCODER_MAX_PER_SECOND,
+  type CallBudget,
+} from './budgeted-geocoder';
+export { CachingGeocoder, DEFAULT_GEOCODER_CACHE_ENTRIES, type GeocoderCacheStats } from './caching-geocoder';
+
+export interface GeocoderOptions {
+  baseUrl?: string;
+  timeoutMs?: number;
+  /** Calls a second across the instances sharing `redis`; 0: no budget (a self-hosted addok, say). */
+  maxPerSecond: number;
+  /** Answers kept in memory; 0: none. */
+  cacheEntries: number;
+  redis?: RedisClient;
+  keyPrefix?: string;
+}
+
+/** What the geocoder did so far, for the metrics: lookups answered from memory, calls sent, calls refused. */
+export interface GeocoderStats {
+  cached: number;
+  sent: number;
+  overBudget: number;
+}
+
+/** The cache first (an answer kept spends no budget), then the budget, then the API. */
+export function createGeocoder(options: GeocoderOptions): { geocoder: Geocoder; stats: () => GeocoderStats } {
+  const api = new ApiAdresseGeocoder({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs });
+  const budgeted =
+    options.maxPerSecond > 0
+      ? new BudgetedGeocoder(
+          api,
+          createCallBudget({
+            perSecond: options.maxPerSecond,
+            redis: options.redis,
+            keyPrefix: options.keyPrefix,
+          }),
+        )
+      : undefined;
+  const cached =
+    options.cacheEntries > 0
+      ? new CachingGeocoder(budgeted ?? api, { maxEntries: options.cacheEntries })
+      : undefined;
+  return {
+    geocoder: cached ?? budgeted ?? api,
+    stats: () => ({
+      cached: cached?.stats().cached ?? 0,
+      sent: api.calls(),
+      overBudget: budgeted?.overBudget() ?? 0,
+    }),
+  };
+}

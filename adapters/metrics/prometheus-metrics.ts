@@ -17,6 +17,8 @@ export interface MetricsSources {
   };
   connections?: () => { pool: string; total: number; idle: number; waiting: number }[];
   outbox?: () => Promise<{ pending: number; overdueSeconds: number }>;
+  /** The address API's lookups so far: answered from memory, sent, refused past the budget. */
+  geocoder?: () => { cached: number; sent: number; overBudget: number };
 }
 
 /** Up to Twilio's 15 s webhook deadline: a turn past it is answered by REST instead (TWILIO_REPLY_DEADLINE_MS). */
@@ -62,7 +64,7 @@ export class PrometheusMetrics implements TurnObserver {
       registers,
     });
 
-    const { territories, connections, outbox } = sources;
+    const { territories, connections, outbox, geocoder } = sources;
     if (outbox) {
       // Read once per scrape for both gauges; a database that fails or does not answer within OUTBOX_READ_MS
       // shows NaN, not a failed or stalled scrape (the turns' error counters matter most exactly then).
@@ -164,6 +166,22 @@ export class PrometheusMetrics implements TurnObserver {
         'Queries waiting for a free connection, by pool: above zero for long, the pool (DATABASE_POOL_SIZE) or the database is the bottleneck.',
         'waiting',
       );
+    }
+    if (geocoder) {
+      new Counter({
+        name: 'guichet_geocoder_lookups_total',
+        help: 'Address lookups (a report’s address, the web chat’s pin) by how they were answered: cache (an answer kept, no call), api (a call sent), over_budget (refused past GEOCODER_MAX_PER_SECOND: the report is located later). over_budget rising: the budget or the API’s limit is too small for the platform.',
+        labelNames: ['answer'],
+        registers,
+        collect() {
+          // Counts kept by the geocoder: the counter shows them as they are.
+          const seen = geocoder();
+          this.reset();
+          this.inc({ answer: 'cache' }, seen.cached);
+          this.inc({ answer: 'api' }, seen.sent);
+          this.inc({ answer: 'over_budget' }, seen.overBudget);
+        },
+      });
     }
     // CPU, memory, event loop delay, garbage collections, open handles: prom-client's standard process metrics.
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });

@@ -396,6 +396,12 @@ export async function runPlatformBench(o: PlatformBenchOptions): Promise<void> {
     TWILIO_AUTH_TOKEN: AUTH_TOKEN,
     RATE_LIMITS_ENABLED: 'false',
     GEOCODER_URL: geocoder.url,
+    // A budget no phase reaches: the fake API has no limit (a platform's own addok), and the lookups still pay for it.
+    GEOCODER_MAX_PER_SECOND: '10000',
+    // Every simulated citizen reports the same address, which the cache would answer from memory every time (and
+    // at one position, making each report a duplicate of the last): the bench pays the call, as for an address
+    // seen once.
+    GEOCODER_CACHE_ENTRIES: '0',
     WEBCHAT_SECRET: 'bench-webchat-secret',
     ADMIN_TOKEN,
     // The bench runs the retention job itself, at a chosen moment.

@@ -99,6 +99,9 @@ describeWithBinaries(['postgres', 'redis-server', 'haproxy'], 'three instances b
       RETENTION_INTERVAL_MINUTES: '0',
       GEOCODING_RETRY_MINUTES: '0',
       GEOCODER_URL: geocoder.url,
+      // Every citizen here reports the same address: kept in memory, it would leave no lookup in flight to be
+      // killed in the middle of (the victim is killed while it waits on the address API).
+      GEOCODER_CACHE_ENTRIES: '0',
     };
     const ports = await Promise.all([freePort(), freePort(), freePort()]);
     // The first instance migrates the schema alone; the two others then start side by side.

@@ -31,6 +31,9 @@ export async function createTestContainer(
     // databases) a burst of turns once waited more than the default 3 s for a pooled connection, and those turns
     // answered the degraded message a production server would have given. The wait itself has its own test.
     DATABASE_CONNECT_TIMEOUT_MS: '20000',
+    // Each test scripts the address API's answers (nock) for its addresses, the same address differently from one
+    // test to the next: answers kept from an earlier test would answer instead. The cache has its own tests.
+    GEOCODER_CACHE_ENTRIES: '0',
     ...env,
   });
   // Without a DATABASE_URL of its own, a container gets a throwaway database: a copy of the migrated template on

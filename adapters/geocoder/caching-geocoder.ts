@@ -1,0 +1,76 @@
+// The address API's answers kept for a day, in memory: the same street is reported again and again (a pothole
+// on the main road, a streetlight three citizens saw), the web chat's pin asks for the address under it as the
+// citizen places it, and every lookup spared is one less against the national API's limit per IP (50 a second,
+// shared by every territory of a platform). Concurrent lookups of the same key share one call. Failures are never
+// kept: the next lookup asks again. Nothing ties an entry to a person: the key is the address text or a position.
+import { LRUCache } from 'lru-cache';
+import type { GeocodeFilter, GeocodeResult, Geocoder } from '../../bot/ports/geocoder';
+
+export const DEFAULT_GEOCODER_CACHE_ENTRIES = 10_000;
+/** Addresses change rarely, and the national base is published once a day. */
+export const GEOCODER_CACHE_TTL_MS = 24 * 3600 * 1000;
+
+export interface CachingGeocoderOptions {
+  /** Answers kept at most (the least recently used go first). */
+  maxEntries?: number;
+  ttlMs?: number;
+}
+
+/** What the cache did so far (read by the metrics when scraped). */
+export interface GeocoderCacheStats {
+  /** Lookups answered from memory, or by a call another lookup of the same key had under way. */
+  cached: number;
+  /** Lookups that called the API (whatever it answered). */
+  asked: number;
+}
+
+type Lookup = () => Promise<GeocodeResult | null>;
+// lru-cache keeps no null: "no match" is kept as an entry without a result.
+interface Entry {
+  result: GeocodeResult | null;
+}
+
+/** About a metre: two pins that close have the same nearest address. */
+const POSITION_DIGITS = 5;
+
+export class CachingGeocoder implements Geocoder {
+  private readonly cache: LRUCache<string, Entry, Lookup>;
+  private readonly counts: GeocoderCacheStats = { cached: 0, asked: 0 };
+
+  constructor(
+    private readonly inner: Geocoder,
+    options: CachingGeocoderOptions = {},
+  ) {
+    this.cache = new LRUCache<string, Entry, Lookup>({
+      max: options.maxEntries ?? DEFAULT_GEOCODER_CACHE_ENTRIES,
+      ttl: options.ttlMs ?? GEOCODER_CACHE_TTL_MS,
+      fetchMethod: async (_key, _stale, { context }) => ({ result: await context() }),
+    });
+  }
+
+  geocode(query: string, filter: GeocodeFilter = {}): Promise<GeocodeResult | null> {
+    // The API ignores case and repeated spaces; so does the key.
+    const text = query.replace(/\s+/g, ' ').trim().toLowerCase();
+    const key = `search\n${text}\n${filter.citycode ?? ''}\n${filter.postcode ?? ''}`;
+    return this.lookup(key, () => this.inner.geocode(query, filter));
+  }
+
+  reverse(point: { lat: number; lon: number }): Promise<GeocodeResult | null> {
+    const key = `reverse\n${point.lat.toFixed(POSITION_DIGITS)}\n${point.lon.toFixed(POSITION_DIGITS)}`;
+    return this.lookup(key, () => this.inner.reverse(point));
+  }
+
+  stats(): GeocoderCacheStats {
+    return { ...this.counts };
+  }
+
+  private async lookup(key: string, ask: Lookup): Promise<GeocodeResult | null> {
+    const status: LRUCache.Status<string, Entry, Lookup> = {};
+    const pending = this.cache.fetch(key, { context: ask, status });
+    // Set synchronously: whether this lookup called the API or found an answer (or a call under way).
+    if (status.fetchDispatched) this.counts.asked += 1;
+    else this.counts.cached += 1;
+    // Without an abort signal fetch() settles with the entry, or with the lookup's rejection (nothing kept).
+    return (await pending)!.result;
+  }
+}
