@@ -204,6 +204,8 @@ export interface NewBackofficeRequest {
   payload: Record<string, unknown>;
   location?: { lat: number; lon: number; label?: string };
   addressText?: string;
+  /** The address API was down or over its budget: the geocoding retry job locates the address text later. */
+  needsGeocoding?: boolean;
   /** Actor of the 'received' event. */
   actor: string;
 }

@@ -80,9 +80,10 @@ export const ConfigSchema = z
     GEOCODER_TIMEOUT_MS: z.coerce.number().int().min(50).max(30000).default(2000),
     /**
      * Calls to the address API per second, across every instance sharing the Redis (the national API allows 50
-     * per IP); past it a lookup waits for the next second or is treated as the API being down. 0: no budget.
+     * per IP; fixed windows let twice the budget through across an edge); past it a lookup waits for a later
+     * second or is treated as the API being down. 0: no budget.
      */
-    GEOCODER_MAX_PER_SECOND: z.coerce.number().int().min(0).max(100_000).default(40),
+    GEOCODER_MAX_PER_SECOND: z.coerce.number().int().min(0).max(100_000).default(25),
     /** The address API's answers kept in memory for a day (the least recently used go first); 0: none kept. */
     GEOCODER_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
     WEBCHAT_SECRET: optionalString,

@@ -21,16 +21,20 @@ const MAX_QUERY = 200;
 export interface ApiAdresseGeocoderOptions {
   baseUrl?: string;
   timeoutMs?: number;
+  /** Asked before each call (a platform's calls per second, call-budget.ts): its refusal is the API being down. */
+  budget?: { admit(): Promise<void> };
 }
 
 export class ApiAdresseGeocoder implements Geocoder {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
+  private readonly budget: ApiAdresseGeocoderOptions['budget'];
   private sent = 0;
 
   constructor(options: ApiAdresseGeocoderOptions = {}) {
     this.baseUrl = (options.baseUrl ?? DEFAULT_GEOCODER_URL).replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? DEFAULT_GEOCODER_TIMEOUT_MS;
+    this.budget = options.budget;
   }
 
   async geocode(query: string, filter: GeocodeFilter = {}): Promise<GeocodeResult | null> {
@@ -57,8 +61,9 @@ export class ApiAdresseGeocoder implements Geocoder {
     return this.sent;
   }
 
-  /** The first feature of a GeoCodeJSON answer, under the deadline. */
+  /** The first feature of a GeoCodeJSON answer, under the deadline (which starts once the budget let the call go). */
   private async bestOf(url: URL): Promise<GeocodeResult | null> {
+    await this.budget?.admit();
     this.sent += 1;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);

@@ -108,6 +108,24 @@ describe('the geocoder with its cache', () => {
     expect(stats()).toEqual({ cached: 1, sent: 2, overBudget: 0 });
   });
 
+  it('still answers lookups whose call was under way when newer lookups pushed it out of the cache', async () => {
+    nock(API).get('/search/').query(true).times(2).delay(50).reply(200, fixture('search-8-bd-du-port.json'));
+    const small = new CachingGeocoder(new ApiAdresseGeocoder(), { maxEntries: 1 });
+
+    const answers = await Promise.all([small.geocode('8 bd du port'), small.geocode('8 boulevard du port')]);
+
+    expect(answers.map((a) => a?.citycode)).toEqual(['80021', '80021']);
+  });
+
+  it('gives every caller the same answer, which none can change', async () => {
+    nock(API).get('/search/').query(true).once().reply(200, fixture('search-8-bd-du-port.json'));
+    const { geocoder } = cached();
+    const first = await geocoder.geocode('8 bd du port');
+
+    expect(() => Object.assign(first!, { label: 'ailleurs' })).toThrow(TypeError);
+    expect((await geocoder.geocode('8 bd du port'))?.label).toBe('8 Boulevard du Port 80000 Amiens');
+  });
+
   it('asks again once an answer has expired, and forgets the least recently used past its size', async () => {
     nock(API).get('/search/').query(true).times(5).reply(200, fixture('search-empty.json'));
     const api = new ApiAdresseGeocoder();

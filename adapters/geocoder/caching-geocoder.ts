@@ -20,7 +20,7 @@ export interface CachingGeocoderOptions {
 export interface GeocoderCacheStats {
   /** Lookups answered from memory, or by a call another lookup of the same key had under way. */
   cached: number;
-  /** Lookups that called the API (whatever it answered). */
+  /** Lookups that asked the API (whatever it answered, or the budget refused). */
   asked: number;
 }
 
@@ -29,6 +29,9 @@ type Lookup = () => Promise<GeocodeResult | null>;
 interface Entry {
   result: GeocodeResult | null;
 }
+
+const freeze = (result: GeocodeResult | null): GeocodeResult | null =>
+  result ? Object.freeze(result) : null;
 
 /** About a metre: two pins that close have the same nearest address. */
 const POSITION_DIGITS = 5;
@@ -44,7 +47,12 @@ export class CachingGeocoder implements Geocoder {
     this.cache = new LRUCache<string, Entry, Lookup>({
       max: options.maxEntries ?? DEFAULT_GEOCODER_CACHE_ENTRIES,
       ttl: options.ttlMs ?? GEOCODER_CACHE_TTL_MS,
-      fetchMethod: async (_key, _stale, { context }) => ({ result: await context() }),
+      // Expired answers are dropped when they expire, not when next read (a quiet instance keeps nothing longer).
+      ttlAutopurge: true,
+      // A call under way stays so when its entry is pushed out by newer ones: its callers still get its answer.
+      ignoreFetchAbort: true,
+      // Shared by every caller for a day: nobody may change one.
+      fetchMethod: async (_key, _stale, { context }) => ({ result: freeze(await context()) }),
     });
   }
 
@@ -67,10 +75,11 @@ export class CachingGeocoder implements Geocoder {
   private async lookup(key: string, ask: Lookup): Promise<GeocodeResult | null> {
     const status: LRUCache.Status<string, Entry, Lookup> = {};
     const pending = this.cache.fetch(key, { context: ask, status });
-    // Set synchronously: whether this lookup called the API or found an answer (or a call under way).
+    // Set synchronously: whether this lookup called the API, or found an answer or a call under way.
     if (status.fetchDispatched) this.counts.asked += 1;
-    else this.counts.cached += 1;
     // Without an abort signal fetch() settles with the entry, or with the lookup's rejection (nothing kept).
-    return (await pending)!.result;
+    const entry = (await pending)!;
+    if (!status.fetchDispatched) this.counts.cached += 1;
+    return entry.result;
   }
 }

@@ -1,9 +1,9 @@
 // Outbound adapter for the Geocoder port (bot/ports/geocoder.ts): the national address API, behind a cache of its
-// answers and a budget of calls per second shared by a platform's instances.
+// answers, its calls under a budget per second shared by a platform's instances.
 import type { Geocoder } from '../../bot/ports/geocoder';
 import type { RedisClient } from '../redis';
 import { ApiAdresseGeocoder } from './api-adresse-geocoder';
-import { BudgetedGeocoder, createCallBudget } from './budgeted-geocoder';
+import { createCallBudget } from './call-budget';
 import { CachingGeocoder } from './caching-geocoder';
 
 export {
@@ -12,12 +12,7 @@ export {
   DEFAULT_GEOCODER_URL,
   type ApiAdresseGeocoderOptions,
 } from './api-adresse-geocoder';
-export {
-  BudgetedGeocoder,
-  createCallBudget,
-  DEFAULT_GEOCODER_MAX_PER_SECOND,
-  type CallBudget,
-} from './budgeted-geocoder';
+export { createCallBudget, DEFAULT_GEOCODER_MAX_PER_SECOND, type CallBudget } from './call-budget';
 export { CachingGeocoder, DEFAULT_GEOCODER_CACHE_ENTRIES, type GeocoderCacheStats } from './caching-geocoder';
 
 export interface GeocoderOptions {
@@ -38,30 +33,25 @@ export interface GeocoderStats {
   overBudget: number;
 }
 
-/** The cache first (an answer kept spends no budget), then the budget, then the API. */
+/** The cache first (an answer kept spends no budget), then the API, which asks the budget before each call. */
 export function createGeocoder(options: GeocoderOptions): { geocoder: Geocoder; stats: () => GeocoderStats } {
-  const api = new ApiAdresseGeocoder({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs });
-  const budgeted =
+  const budget =
     options.maxPerSecond > 0
-      ? new BudgetedGeocoder(
-          api,
-          createCallBudget({
-            perSecond: options.maxPerSecond,
-            redis: options.redis,
-            keyPrefix: options.keyPrefix,
-          }),
-        )
+      ? createCallBudget({
+          perSecond: options.maxPerSecond,
+          redis: options.redis,
+          keyPrefix: options.keyPrefix,
+        })
       : undefined;
+  const api = new ApiAdresseGeocoder({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, budget });
   const cached =
-    options.cacheEntries > 0
-      ? new CachingGeocoder(budgeted ?? api, { maxEntries: options.cacheEntries })
-      : undefined;
+    options.cacheEntries > 0 ? new CachingGeocoder(api, { maxEntries: options.cacheEntries }) : undefined;
   return {
-    geocoder: cached ?? budgeted ?? api,
+    geocoder: cached ?? api,
     stats: () => ({
       cached: cached?.stats().cached ?? 0,
       sent: api.calls(),
-      overBudget: budgeted?.overBudget() ?? 0,
+      overBudget: budget?.refused() ?? 0,
     }),
   };
 }

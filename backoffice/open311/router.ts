@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Logger } from '../../bot/logger';
 import { refuseUnsafeText } from '../api/route';
 import type { OutboxItem } from '../../bot/ports';
-import type { Geocoder } from '../../bot/ports/geocoder';
+import { isGeocoderUnavailable, type Geocoder } from '../../bot/ports/geocoder';
 import { ReportIncidentPayloadSchema } from '../../intents/report-incident';
 import {
   competentAuthority,
@@ -311,9 +311,14 @@ export function createOpen311Router(deps: Open311Deps): Router {
         let label: string | undefined;
         let postcode: string | undefined;
         let citycode: string | undefined;
+        let needsGeocoding = false;
         if (!point && !communeId && input.address_string && deps.geocoder) {
-          // Best effort: an unreachable geocoder never blocks the report.
-          const found = await deps.geocoder.geocode(input.address_string).catch(() => null);
+          // An unreachable (or over budget) address API never blocks the report: the retry job locates it later.
+          const found = await deps.geocoder.geocode(input.address_string).catch((error: unknown) => {
+            if (!isGeocoderUnavailable(error)) throw error;
+            needsGeocoding = true;
+            return null;
+          });
           if (found) {
             point = { lat: found.lat, lon: found.lon };
             label = found.label;
@@ -356,7 +361,7 @@ export function createOpen311Router(deps: Open311Deps): Router {
           ...(input.address_string || label
             ? { address: { text: input.address_string, label, postcode, citycode } }
             : {}),
-          geocoding: point ? (hasPoint ? 'shared' : 'ok') : 'not_found',
+          geocoding: point ? (hasPoint ? 'shared' : 'ok') : needsGeocoding ? 'unavailable' : 'not_found',
         };
         const payload = ReportIncidentPayloadSchema.safeParse(candidate);
         if (!payload.success) {
@@ -398,6 +403,7 @@ export function createOpen311Router(deps: Open311Deps): Router {
             payload: payload.data as Record<string, unknown>,
             location: point ? { ...point, ...(label ? { label } : {}) } : undefined,
             addressText: input.address_string,
+            needsGeocoding,
             actor: principal?.tokenId ? `open311:token:${principal.tokenId}` : 'open311',
           },
           outbox,

@@ -2,6 +2,7 @@
 // field names, array answers, error format, JSON and XML. Reports made in a conversation appear here and
 // reports posted here appear in the back office.
 import { XMLParser } from 'fast-xml-parser';
+import nock from 'nock';
 import request from 'supertest';
 import type { Container } from '../../server/container';
 import { DEMO_TENANT } from '../support/harness';
@@ -321,6 +322,39 @@ describe('Open311 GeoReport v2', () => {
       lat: null,
       payload: { description: 'Chaussée effondrée', geocoding: 'not_found' },
     });
+  });
+
+  it('records an address the address API could not locate now (down, or over its budget) for the retry job', async () => {
+    const addressApi = nock('https://api-adresse.data.gouv.fr')
+      .get('/search/')
+      .query(true)
+      .reply(503, 'busy');
+    try {
+      const res = await api().post('/open311/v2/requests.json').send({
+        api_key: key,
+        service_code: 'voirie',
+        address_string: '3 impasse des Tanneurs',
+        'attribute[description]': 'Regard descellé',
+      });
+      expect(res.status).toBe(201);
+      expect(addressApi.isDone()).toBe(true);
+      const [row] = await rows<{
+        needs_geocoding: boolean;
+        address_text: string;
+        payload: { geocoding: string };
+      }>(container, 'SELECT needs_geocoding, address_text, payload FROM requests WHERE reference = $1', [
+        res.body[0].service_request_id,
+      ]);
+      expect(row).toMatchObject({
+        needs_geocoding: true,
+        address_text: '3 impasse des Tanneurs',
+        payload: { geocoding: 'unavailable' },
+      });
+      const waiting = await container.store.listRequestsNeedingGeocoding(500);
+      expect(waiting.map((r) => r.reference)).toContain(res.body[0].service_request_id);
+    } finally {
+      nock.cleanAll();
+    }
   });
 
   it('answers errors in the spec’s format (400, 403, 404), in JSON and XML', async () => {

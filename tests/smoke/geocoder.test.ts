@@ -1,6 +1,6 @@
 // The built server's calls to the address API (faked on loopback, recording what it receives): a pin placed again
-// on the web chat is answered from memory, pins placed faster than GEOCODER_MAX_PER_SECOND get the coordinates
-// alone rather than a call past the budget, and the metrics say how each lookup was answered.
+// on the web chat is answered from memory, pins placed faster than GEOCODER_MAX_PER_SECOND (counted in Redis) get
+// the coordinates alone rather than a call past the budget, and the metrics say how each lookup was answered.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { metricValue } from '../support/metrics';
 import { freePort } from '../support/servers';
+import { redisUrl } from '../support/services';
 import { REPO_ROOT, startBuiltServer, type BuiltServer } from './support';
 
 const HOOK_TIMEOUT_MS = 180_000;
@@ -36,6 +37,8 @@ beforeAll(async () => {
       WEBCHAT_SECRET: 'smoke-geocoder-webchat-secret',
       GEOCODER_URL: `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
       GEOCODER_MAX_PER_SECOND: '1',
+      // The budget counted in Redis, as the instances of a platform share it (a database of its own).
+      REDIS_URL: `${redisUrl().replace(/\/\d*$/, '')}/11`,
       METRICS_BIND: `127.0.0.1:${(metricsPort = await freePort())}`,
       METRICS_TOKEN,
     },

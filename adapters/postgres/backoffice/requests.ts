@@ -499,8 +499,8 @@ export class PostgresRequestStore implements RequestStore {
       this.sql.transaction(async (tx) => {
         const created = await tx.query<RequestRow>(
           `INSERT INTO requests (reference, tenant_id, type, authority_id, commune_id, channel, payload, lat, lon,
-             location_label, address_text)
-           VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11)
+             location_label, address_text, needs_geocoding)
+           VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12)
            RETURNING id, reference, tenant_id, type, status, authority_id, commune_id, channel, contact_id,
              conversation_id, payload, lat, lon, location_label, address_text, team_id, assigned_agent_id,
              assigned_to, created_at, updated_at, resolved_at, created_at::text AS cursor_ts`,
@@ -516,6 +516,7 @@ export class PostgresRequestStore implements RequestStore {
             request.location?.lon ?? null,
             request.location?.label ?? null,
             request.addressText ?? null,
+            request.needsGeocoding ?? false,
           ],
         );
         const row = created.rows[0];
