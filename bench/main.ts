@@ -171,10 +171,10 @@ function procStats(pids: number[]): { rssMb: number; cpuS: number } {
  * Read and write system calls of the servers so far (/proc/<pid>/io): a count that, unlike CPU time, does
  * not move with the machine's other load. Each socket write to Redis, PostgreSQL or a client is one.
  */
-function syscallsOf(pids: number[]): { reads: number; writes: number } {
+function syscallsOf(server: ProcessStat[]): { reads: number; writes: number } {
   let reads = 0;
   let writes = 0;
-  for (const p of serverProcesses(processes(), pids)) {
+  for (const p of server) {
     const io = readFileSync(`/proc/${p.pid}/io`, 'utf8');
     reads += Number(/syscr:\s+(\d+)/.exec(io)?.[1] ?? 0);
     writes += Number(/syscw:\s+(\d+)/.exec(io)?.[1] ?? 0);
@@ -190,11 +190,13 @@ interface PhaseCounters {
   serverSysS: number;
 }
 
+/** One reading of /proc for all of them. */
 function phaseCounters(pids: number[]): PhaseCounters {
-  const server = serverProcesses(processes(), pids);
+  const all = processes();
+  const server = serverProcesses(all, pids);
   return {
-    machine: cpuByProcess(pids),
-    syscalls: syscallsOf(pids),
+    machine: cpuByProcess(all, server),
+    syscalls: syscallsOf(server),
     serverCpuS: server.reduce((s, p) => s + p.cpuS, 0),
     serverSysS: server.reduce((s, p) => s + p.sysS, 0),
   };
@@ -205,8 +207,7 @@ function phaseCounters(pids: number[]): PhaseCounters {
  * because, on loopback, each socket write also runs the receiver's network stack in the writer's system call:
  * a turn that writes more often costs more CPU without any more JavaScript.
  */
-function phaseLines(before: PhaseCounters, pids: number[], turns: number): string[] {
-  const after = phaseCounters(pids);
+function phaseLines(before: PhaseCounters, after: PhaseCounters, turns: number): string[] {
   const perTurn = (n: number) => (n / Math.max(1, turns)).toFixed(1);
   const cpu = after.serverCpuS - before.serverCpuS;
   const kernel = cpu > 0 ? Math.round((100 * (after.serverSysS - before.serverSysS)) / cpu) : 0;
@@ -260,9 +261,11 @@ async function pagesRead(url: string): Promise<number> {
 }
 
 /** CPU seconds used so far by every process, and what it is (to see where a turn's CPU goes), by pid and start time. */
-function cpuByProcess(serverPids: number[]): Map<string, { group: string; cpuS: number }> {
-  const all = processes();
-  const server = new Set(serverProcesses(all, serverPids).map((p) => p.pid));
+function cpuByProcess(
+  all: ProcessStat[],
+  serverProcs: ProcessStat[],
+): Map<string, { group: string; cpuS: number }> {
+  const server = new Set(serverProcs.map((p) => p.pid));
   const found = new Map<string, { group: string; cpuS: number }>();
   for (const p of all) {
     const group = server.has(p.pid)
@@ -534,20 +537,19 @@ async function main() {
   const reportsBefore = citizens.reduce((n, c) => n + c.references.length, 0);
   const statusBefore = statusAnswers(citizens);
   const closedStages = await readStages(metricsUrl);
-  const cpu0 = procStats(serverPids).cpuS;
   const counters0 = phaseCounters(serverPids);
   const pages0 = database ? await pagesRead(database.url) : 0;
   const sms = await closedLoop(send, CONCURRENCY, DURATION, nextCall, smsCheck);
-  const closedLines = phaseLines(counters0, serverPids, sms.count);
+  const counters1 = phaseCounters(serverPids);
   const pagesPerTurn = database
     ? Math.round(((await pagesRead(database.url)) - pages0) / Math.max(1, sms.count))
     : null;
   const cpuPerTurnMs =
-    Math.round(((procStats(serverPids).cpuS - cpu0) * 1000 * 100) / Math.max(1, sms.count)) / 100;
+    Math.round(((counters1.serverCpuS - counters0.serverCpuS) * 1000 * 100) / Math.max(1, sms.count)) / 100;
   log(
     `sms (closed):   ${sms.perSecond} turns/s, p50 ${sms.p50} ms, p95 ${sms.p95} ms, p99 ${sms.p99} ms, max ${sms.max} ms, errors ${sms.errors}, CPU ${cpuPerTurnMs} ms/turn`,
   );
-  for (const line of closedLines) log(`                ${line}`);
+  for (const line of phaseLines(counters0, counters1, sms.count)) log(`                ${line}`);
   if (pagesPerTurn !== null) log(`                PostgreSQL pages per turn: ${pagesPerTurn}`);
   await logStages(closedStages);
   const bareAfter = await measureBare();
@@ -602,7 +604,7 @@ async function main() {
   log(
     `                then the conversations under way: p50 ${rated.p50} ms, p95 ${rated.p95} ms, p99 ${rated.p99} ms, max ${rated.max} ms, errors ${rated.errors}`,
   );
-  for (const line of phaseLines(ratedCounters, serverPids, rated.count + rated.errors))
+  for (const line of phaseLines(ratedCounters, phaseCounters(serverPids), rated.count + rated.errors))
     log(`                ${line}`);
   await logStages(ratedStages);
   // By step of the scripts: what the slowest answers were (the confirmation writes the request).
