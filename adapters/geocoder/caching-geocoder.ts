@@ -16,14 +16,6 @@ export interface CachingGeocoderOptions {
   ttlMs?: number;
 }
 
-/** What the cache did so far (read by the metrics when scraped). */
-export interface GeocoderCacheStats {
-  /** Lookups answered from memory, or by a call another lookup of the same key had under way. */
-  cached: number;
-  /** Lookups that asked the API (whatever it answered, or the budget refused). */
-  asked: number;
-}
-
 type Lookup = () => Promise<GeocodeResult | null>;
 // lru-cache keeps no null: "no match" is kept as an entry without a result.
 interface Entry {
@@ -38,7 +30,8 @@ const POSITION_DIGITS = 5;
 
 export class CachingGeocoder implements Geocoder {
   private readonly cache: LRUCache<string, Entry, Lookup>;
-  private readonly counts: GeocoderCacheStats = { cached: 0, asked: 0 };
+  /** Lookups answered from memory, or by a call another lookup of the same key had under way. */
+  private answered = 0;
 
   constructor(
     private readonly inner: Geocoder,
@@ -68,18 +61,21 @@ export class CachingGeocoder implements Geocoder {
     return this.lookup(key, () => this.inner.reverse(point));
   }
 
-  stats(): GeocoderCacheStats {
-    return { ...this.counts };
+  /**
+   * Lookups answered from memory or by a call under way, so far (read by the metrics when scraped; the calls
+   * themselves are counted by the API adapter).
+   */
+  answeredFromMemory(): number {
+    return this.answered;
   }
 
   private async lookup(key: string, ask: Lookup): Promise<GeocodeResult | null> {
     const status: LRUCache.Status<string, Entry, Lookup> = {};
     const pending = this.cache.fetch(key, { context: ask, status });
-    // Set synchronously: whether this lookup called the API, or found an answer or a call under way.
-    if (status.fetchDispatched) this.counts.asked += 1;
     // Without an abort signal fetch() settles with the entry, or with the lookup's rejection (nothing kept).
     const entry = (await pending)!;
-    if (!status.fetchDispatched) this.counts.cached += 1;
+    // Set synchronously by fetch(): whether this lookup called the API, or found an answer or a call under way.
+    if (!status.fetchDispatched) this.answered += 1;
     return entry.result;
   }
 }

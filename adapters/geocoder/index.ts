@@ -13,7 +13,7 @@ export {
   type ApiAdresseGeocoderOptions,
 } from './api-adresse-geocoder';
 export { createCallBudget, DEFAULT_GEOCODER_MAX_PER_SECOND, type CallBudget } from './call-budget';
-export { CachingGeocoder, DEFAULT_GEOCODER_CACHE_ENTRIES, type GeocoderCacheStats } from './caching-geocoder';
+export { CachingGeocoder, DEFAULT_GEOCODER_CACHE_ENTRIES } from './caching-geocoder';
 
 export interface GeocoderOptions {
   baseUrl?: string;
@@ -49,7 +49,7 @@ export function createGeocoder(options: GeocoderOptions): { geocoder: Geocoder; 
   return {
     geocoder: cached ?? api,
     stats: () => ({
-      cached: cached?.stats().cached ?? 0,
+      cached: cached?.answeredFromMemory() ?? 0,
       sent: api.calls(),
       overBudget: budget?.refused() ?? 0,
     }),
