@@ -9,8 +9,12 @@ import { z } from 'zod';
 import type { Logger } from '../../bot/logger';
 import { refuseUnsafeText } from '../api/route';
 import type { OutboxItem } from '../../bot/ports';
-import { isGeocoderUnavailable, type Geocoder } from '../../bot/ports/geocoder';
-import { ReportIncidentPayloadSchema } from '../../intents/report-incident';
+import type { Geocoder } from '../../bot/ports/geocoder';
+import {
+  ReportIncidentPayloadSchema,
+  geocodeAddress,
+  type LocationValue,
+} from '../../intents/report-incident';
 import {
   competentAuthority,
   findCommune,
@@ -31,7 +35,7 @@ export interface Open311Deps {
   territories: TerritoryProvider;
   /** Reserves a DEM-YYYY-NNNNNN reference (SharedStore.reserveReference). */
   reserveReference(now: Date): Promise<string>;
-  /** Optional: an address without coordinates and without a recognisable commune is geocoded. */
+  /** Optional: an address without coordinates is located (without it, the report keeps the text only). */
   geocoder?: Geocoder;
   logger: Logger;
   clock: () => Date;
@@ -311,22 +315,20 @@ export function createOpen311Router(deps: Open311Deps): Router {
         let label: string | undefined;
         let postcode: string | undefined;
         let citycode: string | undefined;
-        let needsGeocoding = false;
-        if (!point && !communeId && input.address_string && deps.geocoder) {
-          // An unreachable (or over budget) address API never blocks the report: the retry job locates it later.
-          const found = await deps.geocoder.geocode(input.address_string).catch((error: unknown) => {
-            if (!isGeocoderUnavailable(error)) throw error;
-            needsGeocoding = true;
-            return null;
-          });
-          if (found) {
-            point = { lat: found.lat, lon: found.lon };
-            label = found.label;
-            postcode = found.postcode;
-            citycode = found.citycode;
-            communeId = territory.communes.find((c) => c.insee === found.citycode)?.id;
+        // Shared position, else the address located as a conversation locates it (one definition: the score
+        // below which a match is a guess, a homonymous street elsewhere in France, the API down or over budget
+        // leaving the report to the retry job), within the commune the text names when it names one.
+        let geocoding: LocationValue['geocoding'] = hasPoint ? 'shared' : 'not_found';
+        if (!point && input.address_string && deps.geocoder) {
+          const loc = await geocodeAddress(deps.geocoder, territory, input.address_string, communeId);
+          geocoding = loc.geocoding;
+          if (loc.geocoding === 'ok' && loc.lat !== undefined && loc.lon !== undefined) {
+            point = { lat: loc.lat, lon: loc.lon };
+            ({ label, postcode, citycode } = loc);
+            communeId = loc.communeId;
           }
         }
+        const needsGeocoding = geocoding === 'unavailable';
         communeId ??= territory.communes.length === 1 ? territory.communes[0]?.id : undefined;
 
         const phone = input.phone ? toE164(input.phone) : undefined;
@@ -361,7 +363,7 @@ export function createOpen311Router(deps: Open311Deps): Router {
           ...(input.address_string || label
             ? { address: { text: input.address_string, label, postcode, citycode } }
             : {}),
-          geocoding: point ? (hasPoint ? 'shared' : 'ok') : needsGeocoding ? 'unavailable' : 'not_found',
+          geocoding,
         };
         const payload = ReportIncidentPayloadSchema.safeParse(candidate);
         if (!payload.success) {

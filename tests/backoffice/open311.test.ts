@@ -5,6 +5,7 @@ import { XMLParser } from 'fast-xml-parser';
 import nock from 'nock';
 import request from 'supertest';
 import type { Container } from '../../server/container';
+import { BAN_API, featureCollection } from '../conversations/ban-fixtures';
 import { DEMO_TENANT } from '../support/harness';
 import {
   backofficeContainer,
@@ -299,29 +300,117 @@ describe('Open311 GeoReport v2', () => {
     expect(byToken.body).toEqual([{ service_request_id: reference, token }]);
   });
 
-  it('accepts an address without coordinates when it names a commune, and JSON bodies', async () => {
-    const res = await api().post('/open311/v2/requests.json').send({
-      api_key: key,
-      service_code: 'voirie',
-      address_string: '12 rue Basse, Vernière',
-      attribute: 'ignored',
-      'attribute[description]': 'Chaussée effondrée',
-    });
-    expect(res.status).toBe(201);
-    const [row] = await rows<{
-      commune_id: string;
-      authority_id: string;
-      lat: number | null;
-      payload: { description: string; geocoding: string };
-    }>(container, 'SELECT commune_id, authority_id, lat, payload FROM requests WHERE reference = $1', [
-      res.body[0].service_request_id,
-    ]);
-    expect(row).toMatchObject({
-      commune_id: 'verniere',
-      authority_id: 'commune-verniere',
-      lat: null,
-      payload: { description: 'Chaussée effondrée', geocoding: 'not_found' },
-    });
+  it('locates an address without coordinates within the commune it names, as a conversation does; JSON bodies', async () => {
+    const addressApi = nock(BAN_API)
+      .get('/search/')
+      .query({ q: '12 rue Basse, Vernière', limit: '1', citycode: '25972' })
+      .reply(
+        200,
+        featureCollection('12 rue Basse, Vernière', {
+          label: '12 Rue Basse 25972 Vernière',
+          lat: 47.1105,
+          lon: 5.9213,
+          citycode: '25972',
+          postcode: '25972',
+          city: 'Vernière',
+          housenumber: '12',
+        }),
+      );
+    try {
+      const res = await api().post('/open311/v2/requests.json').send({
+        api_key: key,
+        service_code: 'voirie',
+        address_string: '12 rue Basse, Vernière',
+        attribute: 'ignored',
+        'attribute[description]': 'Chaussée effondrée',
+      });
+      expect(res.status).toBe(201);
+      expect(addressApi.isDone()).toBe(true);
+      const reference = res.body[0].service_request_id as string;
+      const [row] = await rows<{
+        commune_id: string;
+        authority_id: string;
+        lat: number | null;
+        lon: number | null;
+        needs_geocoding: boolean;
+        payload: { description: string; geocoding: string; address: Record<string, string> };
+      }>(
+        container,
+        'SELECT commune_id, authority_id, lat, lon, needs_geocoding, payload FROM requests WHERE reference = $1',
+        [reference],
+      );
+      expect(row).toMatchObject({
+        commune_id: 'verniere',
+        authority_id: 'commune-verniere',
+        lat: 47.1105,
+        lon: 5.9213,
+        needs_geocoding: false,
+        payload: {
+          description: 'Chaussée effondrée',
+          geocoding: 'ok',
+          address: {
+            text: '12 rue Basse, Vernière',
+            label: '12 Rue Basse 25972 Vernière',
+            postcode: '25972',
+          },
+        },
+      });
+      // What an Open311 client reads back: the located address and its position.
+      const back = await api().get(`/open311/v2/requests/${reference}.json?api_key=${key}`);
+      expect(back.body[0]).toMatchObject({ lat: 47.1105, long: 5.9213, zipcode: '25972' });
+    } finally {
+      nock.cleanAll();
+    }
+  });
+
+  it('keeps the text only when the address API finds a homonymous street elsewhere in France, or only a guess', async () => {
+    const elsewhere = {
+      label: '12 Rue Basse 69001 Lyon',
+      lat: 45.767,
+      lon: 4.834,
+      citycode: '69381',
+      postcode: '69001',
+      city: 'Lyon',
+      housenumber: '12',
+    };
+    const cases: [string, typeof elsewhere & { score?: number }, string][] = [
+      ['12 rue Basse', elsewhere, 'outside'],
+      ['rue des Oubliés', { ...elsewhere, citycode: '25971', postcode: '25971', score: 0.21 }, 'not_found'],
+    ];
+    for (const [text, answer, geocoding] of cases) {
+      const addressApi = nock(BAN_API)
+        .get('/search/')
+        .query(true)
+        .reply(200, featureCollection(text, answer));
+      try {
+        const res = await api().post('/open311/v2/requests.json').send({
+          api_key: key,
+          service_code: 'voirie',
+          address_string: text,
+          'attribute[description]': 'Nid-de-poule profond',
+        });
+        expect(res.status).toBe(201);
+        expect(addressApi.isDone()).toBe(true);
+        const [row] = await rows<{
+          lat: number | null;
+          needs_geocoding: boolean;
+          address_text: string;
+          payload: { geocoding: string };
+        }>(
+          container,
+          'SELECT lat, needs_geocoding, address_text, payload FROM requests WHERE reference = $1',
+          [res.body[0].service_request_id],
+        );
+        expect(row).toMatchObject({
+          lat: null,
+          needs_geocoding: false,
+          address_text: text,
+          payload: { geocoding },
+        });
+      } finally {
+        nock.cleanAll();
+      }
+    }
   });
 
   it('records an address the address API could not locate now (down, or over its budget) for the retry job', async () => {
