@@ -13,6 +13,7 @@ import type { Geocoder } from '../../bot/ports/geocoder';
 import {
   ReportIncidentPayloadSchema,
   geocodeAddress,
+  placeOfPoint,
   type LocationValue,
 } from '../../intents/report-incident';
 import {
@@ -315,11 +316,17 @@ export function createOpen311Router(deps: Open311Deps): Router {
         let label: string | undefined;
         let postcode: string | undefined;
         let citycode: string | undefined;
-        // Shared position, else the address located as a conversation locates it (one definition: the score
-        // below which a match is a guess, a homonymous street elsewhere in France, the API down or over budget
-        // leaving the report to the retry job), within the commune the text names when it names one.
+        // As a conversation locates a report (one definition): a shared position is named by its nearest address,
+        // whose INSEE code gives the commune the text did not name (the request goes to that commune's services);
+        // an address is located within the commune the text names — below the score threshold a match is a guess,
+        // a homonymous street elsewhere in France is not this territory's, and the API down or over its budget
+        // leaves the report to the retry job.
         let geocoding: LocationValue['geocoding'] = hasPoint ? 'shared' : 'not_found';
-        if (!point && input.address_string && deps.geocoder) {
+        if (point && deps.geocoder) {
+          const place = await placeOfPoint(deps.geocoder, territory, point);
+          ({ label, postcode, citycode } = place);
+          communeId ??= place.communeId;
+        } else if (input.address_string && deps.geocoder) {
           const loc = await geocodeAddress(deps.geocoder, territory, input.address_string, communeId);
           geocoding = loc.geocoding;
           if (loc.geocoding === 'ok' && loc.lat !== undefined && loc.lon !== undefined) {

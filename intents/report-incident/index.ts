@@ -7,7 +7,7 @@ import { reportIncidentForm } from './form';
 
 export { ReportIncidentPayloadSchema, type ReportIncidentPayload } from './payload';
 export { CATEGORY_LABELS, territoryCategories } from '../common/incident-categories';
-export { DUPLICATE_RADIUS_M, geocodeAddress, type LocationValue } from './location';
+export { DUPLICATE_RADIUS_M, geocodeAddress, placeOfPoint, type LocationValue } from './location';
 
 /** What this service declares (labels, help menu, digression, language-model meaning, README row). */
 export const REPORT_INCIDENT: ServiceDescription = {

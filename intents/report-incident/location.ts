@@ -62,15 +62,13 @@ export async function locate(
   const known = territory.communes.find((c) => c.id === input.communeId);
   if (input.point) {
     const { lat, lon, label } = input.point;
-    // The nearest address names the place for the citizen to check, and its INSEE code gives the commune.
-    const nearest = await nearestAddress(geocoder, input.point);
-    const commune = nearest && territory.communes.find((c) => c.insee === nearest.citycode);
+    const place = await placeOfPoint(geocoder, territory, input.point);
     const loc: LocationValue = {
       lat,
       lon,
-      label: nearest?.label ?? label,
-      ...(nearest ? { citycode: nearest.citycode, postcode: nearest.postcode } : {}),
-      communeId: known?.id ?? commune?.id,
+      label: place.label ?? label,
+      ...(place.citycode !== undefined ? { citycode: place.citycode, postcode: place.postcode } : {}),
+      communeId: known?.id ?? place.communeId,
       geocoding: 'shared',
       nearby: [],
     };
@@ -116,6 +114,26 @@ export async function geocodeAddress(
     communeId: commune.id,
     geocoding: 'ok',
     nearby: [],
+  };
+}
+
+/**
+ * What a shared position is: the nearest address names the place for the citizen (or the agent) to check, and its
+ * INSEE code gives the territory's commune. Nothing when the API is slow or down: the position is kept all the same.
+ */
+export async function placeOfPoint(
+  geocoder: Geocoder,
+  territory: Territory,
+  point: GeoPoint,
+): Promise<{ label?: string; citycode?: string; postcode?: string; communeId?: string }> {
+  const nearest = await nearestAddress(geocoder, point);
+  if (!nearest) return {};
+  const commune = territory.communes.find((c) => c.insee === nearest.citycode);
+  return {
+    label: nearest.label,
+    citycode: nearest.citycode,
+    postcode: nearest.postcode,
+    ...(commune ? { communeId: commune.id } : {}),
   };
 }
 

@@ -5,7 +5,7 @@ import { XMLParser } from 'fast-xml-parser';
 import nock from 'nock';
 import request from 'supertest';
 import type { Container } from '../../server/container';
-import { BAN_API, featureCollection } from '../conversations/ban-fixtures';
+import { BAN_API, VERNIERE_EGLISE, featureCollection } from '../conversations/ban-fixtures';
 import { DEMO_TENANT } from '../support/harness';
 import {
   backofficeContainer,
@@ -238,6 +238,21 @@ describe('Open311 GeoReport v2', () => {
   });
 
   it('creates a report (form-encoded, as the spec) that the back office sees, with a reference', async () => {
+    const reverse = nock(BAN_API)
+      .get('/reverse/')
+      .query(true)
+      .reply(
+        200,
+        featureCollection('', {
+          label: '2 Place de la Halle 25971 Montcey-sur-Loue',
+          lat: 47.1302,
+          lon: 5.9871,
+          citycode: '25971',
+          postcode: '25971',
+          city: 'Montcey-sur-Loue',
+          housenumber: '2',
+        }),
+      );
     const res = await api().post('/open311/v2/requests.json').type('form').send({
       api_key: key,
       jurisdiction_id: DEMO_TENANT,
@@ -250,6 +265,7 @@ describe('Open311 GeoReport v2', () => {
       'attribute[photo.url]': 'https://media.example.org/pneus.jpg',
     });
     expect(res.status).toBe(201);
+    expect(reverse.isDone()).toBe(true);
     expect(res.body).toEqual([
       {
         service_request_id: expect.stringMatching(/^DEM-\d{4}-[0-9A-Z]{6}$/),
@@ -298,6 +314,46 @@ describe('Open311 GeoReport v2', () => {
     });
     const byToken = await api().get(`/open311/v2/tokens/${token}.json?jurisdiction_id=${DEMO_TENANT}`);
     expect(byToken.body).toEqual([{ service_request_id: reference, token }]);
+  });
+
+  it('names a position sent without an address by its nearest address, whose commune gets the request', async () => {
+    const reverse = nock(BAN_API)
+      .get('/reverse/')
+      .query({ lon: String(VERNIERE_EGLISE.lon), lat: String(VERNIERE_EGLISE.lat), limit: '1' })
+      .reply(200, featureCollection('', VERNIERE_EGLISE));
+    try {
+      const res = await api()
+        .post('/open311/v2/requests.json')
+        .send({
+          api_key: key,
+          service_code: 'voirie',
+          lat: String(VERNIERE_EGLISE.lat),
+          long: String(VERNIERE_EGLISE.lon),
+          description: 'Plaque d’égout soulevée',
+        });
+      expect(res.status).toBe(201);
+      expect(reverse.isDone()).toBe(true);
+      const [row] = await rows<{
+        commune_id: string | null;
+        authority_id: string;
+        location_label: string | null;
+        payload: { geocoding: string; address?: Record<string, string> };
+      }>(
+        container,
+        'SELECT commune_id, authority_id, location_label, payload FROM requests WHERE reference = $1',
+        [res.body[0].service_request_id],
+      );
+      // Roads are the commune's competence in the demo territory: without the position's commune, the
+      // request would have gone to the intercommunality's default service.
+      expect(row).toMatchObject({
+        commune_id: 'verniere',
+        authority_id: 'commune-verniere',
+        location_label: VERNIERE_EGLISE.label,
+        payload: { geocoding: 'shared', address: { label: VERNIERE_EGLISE.label, citycode: '25972' } },
+      });
+    } finally {
+      nock.cleanAll();
+    }
   });
 
   it('locates an address without coordinates within the commune it names, as a conversation does; JSON bodies', async () => {
