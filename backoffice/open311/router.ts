@@ -12,6 +12,7 @@ import type { OutboxItem } from '../../bot/ports';
 import type { Geocoder } from '../../bot/ports/geocoder';
 import {
   ReportIncidentPayloadSchema,
+  type ReportIncidentPayload,
   geocodeAddress,
   placeOfPoint,
   type LocationValue,
@@ -26,6 +27,7 @@ import { teamsOf, type Authenticator, type Principal } from '../auth';
 import type { MediaPublications, RequestStore, Scope } from '../ports';
 import { MEDIA_KEY_PATTERN, mediaKeyOf, type MediaStore } from '../../bot/ports';
 import { toE164 } from '../../bot/phone-numbers';
+import { onlyCommune } from '../../intents/common/slots';
 import type { RequestView } from '../schemas';
 import { open311Error, send, sendError, splitFormat, type Format } from './format';
 import { REPORT_ATTRIBUTES, REQUEST_TYPE, serviceNameOf, servicesOf } from './services';
@@ -36,7 +38,10 @@ export interface Open311Deps {
   territories: TerritoryProvider;
   /** Reserves a DEM-YYYY-NNNNNN reference (SharedStore.reserveReference). */
   reserveReference(now: Date): Promise<string>;
-  /** Optional: an address without coordinates is located (without it, the report keeps the text only). */
+  /**
+   * Optional: an address without coordinates is located, a position named by its nearest address (without it, the
+   * report keeps what the client sent).
+   */
   geocoder?: Geocoder;
   logger: Logger;
   clock: () => Date;
@@ -311,33 +316,6 @@ export function createOpen311Router(deps: Open311Deps): Router {
           throw open311Error(400, 'A location is required: lat and long, or address_string (or address_id)');
         }
 
-        let point = hasPoint ? { lat: input.lat as number, lon: input.long as number } : undefined;
-        let communeId = communeFromText(territory, input.address_string);
-        let label: string | undefined;
-        let postcode: string | undefined;
-        let citycode: string | undefined;
-        // As a conversation locates a report (one definition): a shared position is named by its nearest address,
-        // whose INSEE code gives the commune the text did not name (the request goes to that commune's services);
-        // an address is located within the commune the text names — below the score threshold a match is a guess,
-        // a homonymous street elsewhere in France is not this territory's, and the API down or over its budget
-        // leaves the report to the retry job.
-        let geocoding: LocationValue['geocoding'] = hasPoint ? 'shared' : 'not_found';
-        if (point && deps.geocoder) {
-          const place = await placeOfPoint(deps.geocoder, territory, point);
-          ({ label, postcode, citycode } = place);
-          communeId ??= place.communeId;
-        } else if (input.address_string && deps.geocoder) {
-          const loc = await geocodeAddress(deps.geocoder, territory, input.address_string, communeId);
-          geocoding = loc.geocoding;
-          if (loc.geocoding === 'ok' && loc.lat !== undefined && loc.lon !== undefined) {
-            point = { lat: loc.lat, lon: loc.lon };
-            ({ label, postcode, citycode } = loc);
-            communeId = loc.communeId;
-          }
-        }
-        const needsGeocoding = geocoding === 'unavailable';
-        communeId ??= territory.communes.length === 1 ? territory.communes[0]?.id : undefined;
-
         const phone = input.phone ? toE164(input.phone) : undefined;
         if (input.phone && !phone) throw open311Error(400, 'phone: not a phone number');
         const photoUrl =
@@ -346,7 +324,7 @@ export function createOpen311Router(deps: Open311Deps): Router {
         // is public, and the photo belongs to the report it came with (deleted with that report's personal data).
         if (photoUrl && !/^https?:\/\//i.test(photoUrl))
           throw open311Error(400, 'media_url: an http(s) link to the photo');
-        const candidate = {
+        const report = {
           category: input.service_code,
           description:
             typeof attributes.description === 'string' && attributes.description
@@ -367,20 +345,43 @@ export function createOpen311Router(deps: Open311Deps): Router {
             : phone
               ? { contact: { kind: 'phone', value: phone } }
               : {}),
+        };
+        // What the client wrote is checked before the address API is asked anything: a refused report spends
+        // none of the platform's calls, and waits for none.
+        reportPayload({ ...report, geocoding: 'not_found' });
+
+        // As a conversation locates a report (one definition): a shared position is named by its nearest address,
+        // whose INSEE code gives the commune the text did not name (the request goes to that commune's services);
+        // an address is located within the commune the text names, or the territory's only one — below the score
+        // threshold a match is a guess, a homonymous street elsewhere in France is not this territory's, and the
+        // API down or over its budget leaves the report to the retry job.
+        let point = hasPoint ? { lat: input.lat as number, lon: input.long as number } : undefined;
+        let communeId = communeFromText(territory, input.address_string) ?? onlyCommune(territory)?.id;
+        let label: string | undefined;
+        let postcode: string | undefined;
+        let citycode: string | undefined;
+        let geocoding: LocationValue['geocoding'] = hasPoint ? 'shared' : 'not_found';
+        if (point && deps.geocoder) {
+          const place = await placeOfPoint(deps.geocoder, territory, point);
+          ({ label, postcode, citycode } = place);
+          communeId ??= place.communeId;
+        } else if (input.address_string && deps.geocoder) {
+          const loc = await geocodeAddress(deps.geocoder, territory, input.address_string, communeId);
+          geocoding = loc.geocoding;
+          if (loc.geocoding === 'ok' && loc.lat !== undefined && loc.lon !== undefined) {
+            point = { lat: loc.lat, lon: loc.lon };
+            ({ label, postcode, citycode } = loc);
+            communeId = loc.communeId;
+          }
+        }
+        const needsGeocoding = geocoding === 'unavailable';
+        const payload = reportPayload({
+          ...report,
           ...(input.address_string || label
             ? { address: { text: input.address_string, label, postcode, citycode } }
             : {}),
           geocoding,
-        };
-        const payload = ReportIncidentPayloadSchema.safeParse(candidate);
-        if (!payload.success) {
-          const issue = payload.error.issues[0];
-          const field =
-            issue?.path[0] === 'description'
-              ? 'description: required, 3 to 1000 characters'
-              : firstIssue(payload.error);
-          throw open311Error(400, field);
-        }
+        });
 
         const authority =
           competentAuthority(territory, REQUEST_TYPE, communeId, input.service_code) ??
@@ -409,7 +410,7 @@ export function createOpen311Router(deps: Open311Deps): Router {
             authorityId: authority.id,
             communeId,
             channel: 'open311',
-            payload: payload.data as Record<string, unknown>,
+            payload: payload as Record<string, unknown>,
             location: point ? { ...point, ...(label ? { label } : {}) } : undefined,
             addressText: input.address_string,
             needsGeocoding,
@@ -572,6 +573,19 @@ export function createOpen311Router(deps: Open311Deps): Router {
 }
 
 /** A commune named in the address: its postcode, or its name / alias. */
+/** The report as the incident form defines it, or the spec's 400 naming the first field at fault. */
+function reportPayload(candidate: Record<string, unknown>): ReportIncidentPayload {
+  const payload = ReportIncidentPayloadSchema.safeParse(candidate);
+  if (payload.success) return payload.data;
+  const issue = payload.error.issues[0];
+  throw open311Error(
+    400,
+    issue?.path[0] === 'description'
+      ? 'description: required, 3 to 1000 characters'
+      : firstIssue(payload.error),
+  );
+}
+
 function communeFromText(territory: Territory, text: string | undefined): string | undefined {
   if (!text) return undefined;
   for (const postcode of text.match(/\b\d{5}\b/g) ?? []) {

@@ -15,6 +15,7 @@ import {
   rows,
   seedConversation,
   CONTAINER_TIMEOUT_MS,
+  OTHER_TENANT,
 } from './support';
 
 const SERVICE_REQUEST_FIELDS = [
@@ -45,6 +46,9 @@ describe('Open311 GeoReport v2', () => {
   const xml = new XMLParser({ parseTagValue: false });
 
   beforeAll(async () => {
+    // The address API is nock's alone: a case that reaches it unmocked fails at once instead of leaving the machine.
+    nock.disableNetConnect();
+    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
     container = await backofficeContainer();
     key = (await issueToken(container, { role: 'agent', tenantId: DEMO_TENANT })).token;
     fromChat = await seedConversation(container, {
@@ -70,7 +74,10 @@ describe('Open311 GeoReport v2', () => {
       ],
     });
   }, CONTAINER_TIMEOUT_MS);
-  afterAll(() => container.close());
+  afterAll(async () => {
+    await container.close();
+    nock.enableNetConnect();
+  });
 
   it('discovery names the GeoReport v2 endpoint and its formats', async () => {
     const res = await api().get('/open311/v2/discovery.json');
@@ -414,6 +421,90 @@ describe('Open311 GeoReport v2', () => {
       // What an Open311 client reads back: the located address and its position.
       const back = await api().get(`/open311/v2/requests/${reference}.json?api_key=${key}`);
       expect(back.body[0]).toMatchObject({ lat: 47.1105, long: 5.9213, zipcode: '25972' });
+    } finally {
+      nock.cleanAll();
+    }
+  });
+
+  it('searches the address within the only commune of a one-commune territory, as a conversation does', async () => {
+    const otherKey = (await issueToken(container, { role: 'agent', tenantId: OTHER_TENANT })).token;
+    const addressApi = nock(BAN_API)
+      .get('/search/')
+      .query({ q: '4 rue des Palmistes', limit: '1', citycode: '97399' })
+      .reply(
+        200,
+        featureCollection('4 rue des Palmistes', {
+          label: '4 Rue des Palmistes 97399 Pointe-aux-Hérons',
+          lat: 4.9371,
+          lon: -52.3263,
+          citycode: '97399',
+          postcode: '97399',
+          city: 'Pointe-aux-Hérons',
+          housenumber: '4',
+        }),
+      );
+    try {
+      const res = await api().post('/open311/v2/requests.json').send({
+        api_key: otherKey,
+        jurisdiction_id: OTHER_TENANT,
+        service_code: 'voirie',
+        address_string: '4 rue des Palmistes',
+        description: 'Caniveau bouché',
+      });
+      expect(res.status).toBe(201);
+      expect(addressApi.isDone()).toBe(true);
+      const [row] = await rows<{ commune_id: string; lat: number | null; payload: { geocoding: string } }>(
+        container,
+        'SELECT commune_id, lat, payload FROM requests WHERE reference = $1',
+        [res.body[0].service_request_id],
+      );
+      expect(row).toMatchObject({
+        commune_id: 'pointe-aux-herons',
+        lat: 4.9371,
+        payload: { geocoding: 'ok' },
+      });
+    } finally {
+      nock.cleanAll();
+    }
+  });
+
+  it('keeps a position the address API cannot name now, and asks it nothing for a report it refuses', async () => {
+    const reverse = nock(BAN_API).get('/reverse/').query(true).reply(503, 'busy');
+    try {
+      const refused = await api().post('/open311/v2/requests.json').send({
+        api_key: key,
+        service_code: 'voirie',
+        lat: '47.1187',
+        long: '6.0702',
+        description: 'x',
+      });
+      expect(refused.status).toBe(400);
+      expect(reverse.isDone()).toBe(false);
+      const res = await api().post('/open311/v2/requests.json').send({
+        api_key: key,
+        service_code: 'voirie',
+        lat: '47.1187',
+        long: '6.0702',
+        description: 'Barrière arrachée',
+      });
+      expect(res.status).toBe(201);
+      expect(reverse.isDone()).toBe(true);
+      const [row] = await rows<{
+        lat: number;
+        location_label: string | null;
+        needs_geocoding: boolean;
+        payload: { geocoding: string };
+      }>(
+        container,
+        'SELECT lat, location_label, needs_geocoding, payload FROM requests WHERE reference = $1',
+        [res.body[0].service_request_id],
+      );
+      expect(row).toMatchObject({
+        lat: 47.1187,
+        location_label: null,
+        needs_geocoding: false,
+        payload: { geocoding: 'shared' },
+      });
     } finally {
       nock.cleanAll();
     }

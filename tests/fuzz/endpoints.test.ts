@@ -274,7 +274,14 @@ beforeAll(async () => {
   };
   const logger: Logger = { info: capture('info'), warn: capture('warn'), error: capture('error') };
   container = await createTestContainer(
-    { ...TWILIO_ENV, ADMIN_TOKEN, RATE_LIMIT_SENDER_PER_MINUTE: '100000', RETENTION_INTERVAL_MINUTES: '0' },
+    {
+      ...TWILIO_ENV,
+      ADMIN_TOKEN,
+      RATE_LIMIT_SENDER_PER_MINUTE: '100000',
+      RETENTION_INTERVAL_MINUTES: '0',
+      // Reports with addresses and positions by the hundred: never to the real address API (refused at once here).
+      GEOCODER_URL: 'http://127.0.0.1:1',
+    },
     { logger },
   );
   server = container.app.listen(0, '127.0.0.1');
