@@ -5,7 +5,7 @@ import { XMLParser } from 'fast-xml-parser';
 import nock from 'nock';
 import request from 'supertest';
 import type { Container } from '../../server/container';
-import { BAN_API, VERNIERE_EGLISE, featureCollection } from '../conversations/ban-fixtures';
+import { BAN_API, VERNIERE_EGLISE, banSearch, featureCollection } from '../conversations/ban-fixtures';
 import { DEMO_TENANT } from '../support/harness';
 import {
   backofficeContainer,
@@ -364,21 +364,19 @@ describe('Open311 GeoReport v2', () => {
   });
 
   it('locates an address without coordinates within the commune it names, as a conversation does; JSON bodies', async () => {
-    const addressApi = nock(BAN_API)
-      .get('/search/')
-      .query({ q: '12 rue Basse, Vernière', limit: '1', citycode: '25972' })
-      .reply(
-        200,
-        featureCollection('12 rue Basse, Vernière', {
-          label: '12 Rue Basse 25972 Vernière',
-          lat: 47.1105,
-          lon: 5.9213,
-          citycode: '25972',
-          postcode: '25972',
-          city: 'Vernière',
-          housenumber: '12',
-        }),
-      );
+    const addressApi = banSearch(
+      '12 rue Basse, Vernière',
+      {
+        label: '12 Rue Basse 25972 Vernière',
+        lat: 47.1105,
+        lon: 5.9213,
+        citycode: '25972',
+        postcode: '25972',
+        city: 'Vernière',
+        housenumber: '12',
+      },
+      { citycode: '25972' },
+    );
     try {
       const res = await api().post('/open311/v2/requests.json').send({
         api_key: key,
@@ -428,21 +426,19 @@ describe('Open311 GeoReport v2', () => {
 
   it('searches the address within the only commune of a one-commune territory, as a conversation does', async () => {
     const otherKey = (await issueToken(container, { role: 'agent', tenantId: OTHER_TENANT })).token;
-    const addressApi = nock(BAN_API)
-      .get('/search/')
-      .query({ q: '4 rue des Palmistes', limit: '1', citycode: '97399' })
-      .reply(
-        200,
-        featureCollection('4 rue des Palmistes', {
-          label: '4 Rue des Palmistes 97399 Pointe-aux-Hérons',
-          lat: 4.9371,
-          lon: -52.3263,
-          citycode: '97399',
-          postcode: '97399',
-          city: 'Pointe-aux-Hérons',
-          housenumber: '4',
-        }),
-      );
+    const addressApi = banSearch(
+      '4 rue des Palmistes',
+      {
+        label: '4 Rue des Palmistes 97399 Pointe-aux-Hérons',
+        lat: 4.9371,
+        lon: -52.3263,
+        citycode: '97399',
+        postcode: '97399',
+        city: 'Pointe-aux-Hérons',
+        housenumber: '4',
+      },
+      { citycode: '97399' },
+    );
     try {
       const res = await api().post('/open311/v2/requests.json').send({
         api_key: otherKey,
