@@ -160,6 +160,41 @@ describe('retention job', () => {
     expect(await messagesOf(resolvedReporter.conversationId)).toHaveLength(2);
   });
 
+  it('pauses after each territory as long as its work took, and stops at the pause when the server stops', async () => {
+    const pauses: number[] = [];
+    const reports = await runRetention({
+      sql: store.sql,
+      tenants: [T1, T2],
+      now: new Date(realNow + 100 * DAY),
+      pause: async (ms) => pauses.push(ms),
+    });
+    expect(reports.map((r) => r.tenantId)).toEqual([T1.tenantId, T2.tenantId]);
+    expect(pauses).toHaveLength(2);
+    expect(pauses.every((ms) => ms > 0)).toBe(true); // each territory's own work: statements were sent
+
+    // The server stopping during the first pause: the second territory waits for the next run.
+    const stopping = new AbortController();
+    const stopped = await runRetention({
+      sql: store.sql,
+      tenants: [T1, T2],
+      now: new Date(realNow + 100 * DAY),
+      signal: stopping.signal,
+      pause: async () => stopping.abort(),
+    });
+    expect(stopped.map((r) => r.tenantId)).toEqual([T1.tenantId]);
+
+    // Unpaced (an operator's one-off run): no pause at all.
+    const none: number[] = [];
+    await runRetention({
+      sql: store.sql,
+      tenants: [T1, T2],
+      now: new Date(realNow + 100 * DAY),
+      paced: false,
+      pause: async (ms) => none.push(ms),
+    });
+    expect(none).toEqual([]);
+  });
+
   it('deletes transcripts (and quotes in the outbox) after transcriptsDays, per territory, and nothing else', async () => {
     const [a, b] = await runRetention({
       sql: store.sql,

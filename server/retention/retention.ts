@@ -9,6 +9,7 @@
 // Idempotent and bounded (batches), safe to run from several instances at once (a per-tenant advisory
 // lock: the second runner skips the tenant). `now` is injected so tests run it with a fake clock.
 import { createHash } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   deleteQueuedMedia,
   photosShownByNoRequest,
@@ -56,7 +57,16 @@ export interface RetentionOptions {
   media?: Pick<MediaStore, 'delete'>;
   /** Aborted (the server stopping): the job ends after the territory in progress; the next run does the rest. */
   signal?: AbortSignal;
+  /**
+   * After each territory, a pause as long as its work (default): the job then takes at most half of what the
+   * database can give, and the citizens' turns the rest. false: back to back (the tests, an operator's one-off run).
+   */
+  paced?: boolean;
+  /** How the pause is waited (tests observe it); resolves early, or rejects, when the signal aborts. */
+  pause?: (ms: number, signal?: AbortSignal) => Promise<unknown>;
 }
+
+const pauseFor = (ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal, ref: false });
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -64,7 +74,14 @@ export async function runRetention(options: RetentionOptions): Promise<Retention
   const reports: RetentionReport[] = [];
   for (const tenant of options.tenants) {
     if (options.signal?.aborted) break;
+    const started = performance.now();
     reports.push(await retainTenant(options, tenant));
+    // Paced as the open-data job is (backoffice/open-data/publisher.ts): over a platform's 2,000 territories the
+    // job is about a minute of database work, and back to back its writes (37 kB of WAL per turn beside it, full
+    // page images after each checkpoint) took the p99 of the turns running beside it from 0.3 to 1.1 s
+    // (BENCHMARKS.md, "Platform"). Cut short by the signal: rejected then, which only means "stop now".
+    if (options.paced !== false)
+      await (options.pause ?? pauseFor)(performance.now() - started, options.signal).catch(() => undefined);
   }
   return reports;
 }
