@@ -66,7 +66,9 @@ export interface RetentionOptions {
   pause?: (ms: number, signal?: AbortSignal) => Promise<unknown>;
 }
 
-const pauseFor = (ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal, ref: false });
+// A timer that holds the process: `npm run retention` (cron) has nothing else to keep it alive once the pool's idle
+// connections have closed during a long pause; in the server, stopping aborts it.
+const pauseFor = (ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal });
 
 const DAY_MS = 24 * 3600 * 1000;
 
