@@ -1,13 +1,9 @@
 // The national address API client against recorded answers (nock): a match, no match, a slow API,
 // a 5xx and a refused query; the reverse lookup of a shared position. No real network.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import nock from 'nock';
+import { BAN_API, recordedAnswer } from '../../tests/conversations/ban-fixtures';
 import { GeocoderUnavailableError } from '../../bot/ports/geocoder';
 import { ApiAdresseGeocoder } from './api-adresse-geocoder';
-
-const API = 'https://api-adresse.data.gouv.fr';
-const fixture = (name: string): string => readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -15,10 +11,12 @@ afterAll(() => nock.enableNetConnect());
 
 describe('ApiAdresseGeocoder', () => {
   it('returns the best match with coordinates in lat/lon order and the INSEE code', async () => {
-    const scope = nock(API)
+    const scope = nock(BAN_API)
       .get('/search/')
       .query({ q: '8 bd du port', limit: '1', citycode: '80021' })
-      .reply(200, fixture('search-8-bd-du-port.json'), { 'content-type': 'application/json; charset=utf-8' });
+      .reply(200, recordedAnswer('search-8-bd-du-port.json'), {
+        'content-type': 'application/json; charset=utf-8',
+      });
 
     const result = await new ApiAdresseGeocoder().geocode('  8 bd du   port ', { citycode: '80021' });
 
@@ -34,10 +32,10 @@ describe('ApiAdresseGeocoder', () => {
   });
 
   it('sends the postcode filter when that is what is known', async () => {
-    const scope = nock(API)
+    const scope = nock(BAN_API)
       .get('/search/')
       .query({ q: '8 bd du port', limit: '1', postcode: '80000' })
-      .reply(200, fixture('search-8-bd-du-port.json'));
+      .reply(200, recordedAnswer('search-8-bd-du-port.json'));
 
     await expect(
       new ApiAdresseGeocoder().geocode('8 bd du port', { postcode: '80000' }),
@@ -46,16 +44,19 @@ describe('ApiAdresseGeocoder', () => {
   });
 
   it('returns null when the API finds nothing', async () => {
-    nock(API).get('/search/').query({ q: 'zzkq wxv', limit: '1' }).reply(200, fixture('search-empty.json'));
+    nock(BAN_API)
+      .get('/search/')
+      .query({ q: 'zzkq wxv', limit: '1' })
+      .reply(200, recordedAnswer('search-empty.json'));
 
     await expect(new ApiAdresseGeocoder().geocode('zzkq wxv')).resolves.toBeNull();
   });
 
   it('returns null for a query the API refuses (400), without calling it for a too short one', async () => {
-    nock(API)
+    nock(BAN_API)
       .get('/search/')
       .query({ q: '!!!', limit: '1' })
-      .reply(400, fixture('search-400-short-query.json'));
+      .reply(400, recordedAnswer('search-400-short-query.json'));
     const geocoder = new ApiAdresseGeocoder();
 
     await expect(geocoder.geocode('!!!')).resolves.toBeNull();
@@ -63,7 +64,11 @@ describe('ApiAdresseGeocoder', () => {
   });
 
   it('gives up on a slow API with GeocoderUnavailableError', async () => {
-    nock(API).get('/search/').query(true).delay(1000).reply(200, fixture('search-8-bd-du-port.json'));
+    nock(BAN_API)
+      .get('/search/')
+      .query(true)
+      .delay(1000)
+      .reply(200, recordedAnswer('search-8-bd-du-port.json'));
 
     await expect(new ApiAdresseGeocoder({ timeoutMs: 50 }).geocode('8 bd du port')).rejects.toBeInstanceOf(
       GeocoderUnavailableError,
@@ -71,10 +76,10 @@ describe('ApiAdresseGeocoder', () => {
   });
 
   it('reports a 5xx as unavailable, not as "no match"', async () => {
-    nock(API)
+    nock(BAN_API)
       .get('/search/')
       .query(true)
-      .reply(503, fixture('search-503.html'), { 'content-type': 'text/html' });
+      .reply(503, recordedAnswer('search-503.html'), { 'content-type': 'text/html' });
 
     const error = await new ApiAdresseGeocoder().geocode('8 bd du port').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GeocoderUnavailableError);
@@ -82,8 +87,11 @@ describe('ApiAdresseGeocoder', () => {
   });
 
   it('reports an unreachable API and a malformed document as unavailable', async () => {
-    nock(API).get('/search/').query(true).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
-    nock(API)
+    nock(BAN_API)
+      .get('/search/')
+      .query(true)
+      .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    nock(BAN_API)
       .get('/search/')
       .query(true)
       .reply(200, { type: 'FeatureCollection', features: [{ type: 'Feature' }] });
@@ -97,7 +105,7 @@ describe('ApiAdresseGeocoder', () => {
     const scope = nock('http://addok.internal:7878')
       .get('/search/')
       .query(true)
-      .reply(200, fixture('search-empty.json'));
+      .reply(200, recordedAnswer('search-empty.json'));
 
     await expect(
       new ApiAdresseGeocoder({ baseUrl: 'http://addok.internal:7878/' }).geocode('8 bd du port'),
@@ -107,10 +115,10 @@ describe('ApiAdresseGeocoder', () => {
 
   describe('reverse', () => {
     it('names the address nearest to a position (GeoJSON order: lon first in the query)', async () => {
-      const scope = nock(API)
+      const scope = nock(BAN_API)
         .get('/reverse/')
         .query({ lon: '6.051', lat: '47.1022', limit: '1' })
-        .reply(200, fixture('reverse-lilas.json'));
+        .reply(200, recordedAnswer('reverse-lilas.json'));
 
       await expect(new ApiAdresseGeocoder().reverse({ lat: 47.1022, lon: 6.051 })).resolves.toMatchObject({
         label: '12 Rue des Lilas 25971 Montcey-sur-Loue',
@@ -122,9 +130,9 @@ describe('ApiAdresseGeocoder', () => {
     });
 
     it('returns null in the middle of nowhere, and is unavailable when slow or down', async () => {
-      nock(API).get('/reverse/').query(true).reply(200, fixture('search-empty.json'));
-      nock(API).get('/reverse/').query(true).delay(1000).reply(200, fixture('reverse-lilas.json'));
-      nock(API).get('/reverse/').query(true).reply(502, 'Bad gateway');
+      nock(BAN_API).get('/reverse/').query(true).reply(200, recordedAnswer('search-empty.json'));
+      nock(BAN_API).get('/reverse/').query(true).delay(1000).reply(200, recordedAnswer('reverse-lilas.json'));
+      nock(BAN_API).get('/reverse/').query(true).reply(502, 'Bad gateway');
       // The answer that comes is given the default time (a busy machine took over 50 ms for a prompt one); only
       // the slow one meets the short timeout, a delay far beyond it.
       await expect(new ApiAdresseGeocoder().reverse({ lat: 45, lon: 3 })).resolves.toBeNull();

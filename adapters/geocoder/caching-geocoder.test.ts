@@ -1,15 +1,12 @@
 // The address API's answers kept in memory, as the server composes them (createGeocoder, the API faked by nock
 // on its real address): an address reported again, a pin placed again, costs no call; failures are asked again.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import nock from 'nock';
+import { BAN_API, recordedAnswer } from '../../tests/conversations/ban-fixtures';
 import { GeocoderUnavailableError } from '../../bot/ports/geocoder';
 import { ApiAdresseGeocoder } from './api-adresse-geocoder';
 import { CachingGeocoder } from './caching-geocoder';
 import { createGeocoder } from './index';
 
-const API = 'https://api-adresse.data.gouv.fr';
-const fixture = (name: string): string => readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
 const cached = (cacheEntries = 100) => createGeocoder({ maxPerSecond: 0, cacheEntries });
 
 beforeAll(() => nock.disableNetConnect());
@@ -18,11 +15,11 @@ afterAll(() => nock.enableNetConnect());
 
 describe('the geocoder with its cache', () => {
   it('asks the API once for an address reported again, whatever its spacing and case', async () => {
-    const scope = nock(API)
+    const scope = nock(BAN_API)
       .get('/search/')
       .query({ q: '8 bd du port', limit: '1', citycode: '80021' })
       .once()
-      .reply(200, fixture('search-8-bd-du-port.json'));
+      .reply(200, recordedAnswer('search-8-bd-du-port.json'));
     const { geocoder, stats } = cached();
 
     const first = await geocoder.geocode('8 bd du port', { citycode: '80021' });
@@ -35,13 +32,13 @@ describe('the geocoder with its cache', () => {
   });
 
   it('keeps another commune’s search apart: the filter is part of what was asked', async () => {
-    const scope = nock(API)
+    const scope = nock(BAN_API)
       .get('/search/')
       .query({ q: '8 bd du port', limit: '1', citycode: '80021' })
-      .reply(200, fixture('search-8-bd-du-port.json'))
+      .reply(200, recordedAnswer('search-8-bd-du-port.json'))
       .get('/search/')
       .query({ q: '8 bd du port', limit: '1', citycode: '25971' })
-      .reply(200, fixture('search-empty.json'));
+      .reply(200, recordedAnswer('search-empty.json'));
     const { geocoder, stats } = cached();
 
     await expect(geocoder.geocode('8 bd du port', { citycode: '80021' })).resolves.not.toBeNull();
@@ -51,7 +48,7 @@ describe('the geocoder with its cache', () => {
   });
 
   it('keeps "no match" too', async () => {
-    nock(API).get('/search/').query(true).once().reply(200, fixture('search-empty.json'));
+    nock(BAN_API).get('/search/').query(true).once().reply(200, recordedAnswer('search-empty.json'));
     const { geocoder } = cached();
 
     await expect(geocoder.geocode('zzkq wxv')).resolves.toBeNull();
@@ -59,13 +56,13 @@ describe('the geocoder with its cache', () => {
   });
 
   it('never keeps a failure: the next lookup asks the API again', async () => {
-    nock(API)
+    nock(BAN_API)
       .get('/search/')
       .query(true)
       .reply(503, 'down')
       .get('/search/')
       .query(true)
-      .reply(200, fixture('search-8-bd-du-port.json'));
+      .reply(200, recordedAnswer('search-8-bd-du-port.json'));
     const { geocoder, stats } = cached();
 
     await expect(geocoder.geocode('8 bd du port')).rejects.toBeInstanceOf(GeocoderUnavailableError);
@@ -74,12 +71,12 @@ describe('the geocoder with its cache', () => {
   });
 
   it('sends one call for lookups of the same address under way at once', async () => {
-    const scope = nock(API)
+    const scope = nock(BAN_API)
       .get('/search/')
       .query(true)
       .once()
       .delay(50)
-      .reply(200, fixture('search-8-bd-du-port.json'));
+      .reply(200, recordedAnswer('search-8-bd-du-port.json'));
     const { geocoder, stats } = cached();
 
     const answers = await Promise.all([1, 2, 3].map(() => geocoder.geocode('8 bd du port')));
@@ -90,13 +87,13 @@ describe('the geocoder with its cache', () => {
   });
 
   it('answers a pin placed again within a metre from memory, and asks for one placed further', async () => {
-    const scope = nock(API)
+    const scope = nock(BAN_API)
       .get('/reverse/')
       .query({ lon: '6.051', lat: '47.1022', limit: '1' })
-      .reply(200, fixture('reverse-lilas.json'))
+      .reply(200, recordedAnswer('reverse-lilas.json'))
       .get('/reverse/')
       .query({ lon: '6.0511', lat: '47.1022', limit: '1' })
-      .reply(200, fixture('reverse-lilas.json'));
+      .reply(200, recordedAnswer('reverse-lilas.json'));
     const { geocoder, stats } = cached();
 
     await geocoder.reverse({ lat: 47.1022, lon: 6.051 });
@@ -109,7 +106,12 @@ describe('the geocoder with its cache', () => {
   });
 
   it('still answers lookups whose call was under way when newer lookups pushed it out of the cache', async () => {
-    nock(API).get('/search/').query(true).times(2).delay(50).reply(200, fixture('search-8-bd-du-port.json'));
+    nock(BAN_API)
+      .get('/search/')
+      .query(true)
+      .times(2)
+      .delay(50)
+      .reply(200, recordedAnswer('search-8-bd-du-port.json'));
     const small = new CachingGeocoder(new ApiAdresseGeocoder(), { maxEntries: 1 });
 
     const answers = await Promise.all([small.geocode('8 bd du port'), small.geocode('8 boulevard du port')]);
@@ -118,7 +120,7 @@ describe('the geocoder with its cache', () => {
   });
 
   it('gives every caller the same answer, which none can change', async () => {
-    nock(API).get('/search/').query(true).once().reply(200, fixture('search-8-bd-du-port.json'));
+    nock(BAN_API).get('/search/').query(true).once().reply(200, recordedAnswer('search-8-bd-du-port.json'));
     const { geocoder } = cached();
     const first = await geocoder.geocode('8 bd du port');
 
@@ -127,7 +129,7 @@ describe('the geocoder with its cache', () => {
   });
 
   it('asks again once an answer has expired, and forgets the least recently used past its size', async () => {
-    nock(API).get('/search/').query(true).times(5).reply(200, fixture('search-empty.json'));
+    nock(BAN_API).get('/search/').query(true).times(5).reply(200, recordedAnswer('search-empty.json'));
     const shortApi = new ApiAdresseGeocoder();
     const short = new CachingGeocoder(shortApi, { ttlMs: 20 });
     await short.geocode('rue des lilas');

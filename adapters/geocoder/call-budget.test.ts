@@ -2,9 +2,8 @@
 // sharing a Redis, per instance while Redis is down or stalled; past it a call waits for a later second or is
 // refused as the API being down (the report is then located later), never sent.
 import net from 'node:net';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import nock from 'nock';
+import { BAN_API, recordedAnswer } from '../../tests/conversations/ban-fixtures';
 import { GeocoderUnavailableError } from '../../bot/ports/geocoder';
 import { describeWith, redisUrl, uniqueSuffix } from '../../tests/support/services';
 import { freePort } from '../../tests/support/servers';
@@ -13,8 +12,6 @@ import { ApiAdresseGeocoder } from './api-adresse-geocoder';
 import { createCallBudget, type CallBudget } from './call-budget';
 import { createGeocoder } from './index';
 
-const API = 'https://api-adresse.data.gouv.fr';
-const fixture = (name: string): string => readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
 /** Each admit's outcome: 'go' or 'refused'. */
 const admits = (budget: CallBudget, n: number) =>
   Promise.all(
@@ -32,7 +29,11 @@ afterAll(() => nock.enableNetConnect());
 
 describe('the address API under a budget of calls per second', () => {
   it('sends the calls the second allows and refuses the next as the API being down, without sending it', async () => {
-    const scope = nock(API).get('/search/').query(true).times(2).reply(200, fixture('search-empty.json'));
+    const scope = nock(BAN_API)
+      .get('/search/')
+      .query(true)
+      .times(2)
+      .reply(200, recordedAnswer('search-empty.json'));
     const budget = createCallBudget({ perSecond: 2, maxWaitMs: 0 });
     const api = new ApiAdresseGeocoder({ budget });
 
@@ -46,7 +47,7 @@ describe('the address API under a budget of calls per second', () => {
   });
 
   it('spends nothing on a query too short to send', async () => {
-    nock(API).get('/search/').query(true).once().reply(200, fixture('search-empty.json'));
+    nock(BAN_API).get('/search/').query(true).once().reply(200, recordedAnswer('search-empty.json'));
     const api = new ApiAdresseGeocoder({ budget: createCallBudget({ perSecond: 1, maxWaitMs: 0 }) });
 
     await expect(api.geocode('12')).resolves.toBeNull();
@@ -54,7 +55,7 @@ describe('the address API under a budget of calls per second', () => {
   });
 
   it('lets a call wait for the next second when it comes soon enough', async () => {
-    nock(API).get('/reverse/').query(true).times(2).reply(200, fixture('reverse-lilas.json'));
+    nock(BAN_API).get('/reverse/').query(true).times(2).reply(200, recordedAnswer('reverse-lilas.json'));
     const budget = createCallBudget({ perSecond: 1 });
     const api = new ApiAdresseGeocoder({ budget });
 
@@ -68,7 +69,7 @@ describe('the address API under a budget of calls per second', () => {
   });
 
   it('spends nothing on an answer the cache kept (the cache is in front of the API)', async () => {
-    nock(API).get('/search/').query(true).once().reply(200, fixture('search-empty.json'));
+    nock(BAN_API).get('/search/').query(true).once().reply(200, recordedAnswer('search-empty.json'));
     const { geocoder, stats } = createGeocoder({ maxPerSecond: 1, cacheEntries: 10 });
 
     for (let i = 0; i < 3; i++) await expect(geocoder.geocode('rue des lilas')).resolves.toBeNull();

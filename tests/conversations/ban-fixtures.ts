@@ -1,8 +1,14 @@
 // Recorded-looking answers of the national address API (GeoCodeJSON, as api-adresse.data.gouv.fr
 // returns them) for the demo territory's communes, and nock helpers for conversation tests.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import nock from 'nock';
 
 export const BAN_API = 'https://api-adresse.data.gouv.fr';
+
+/** An answer of the API recorded in adapters/geocoder/fixtures (the adapter's own tests' answers). */
+export const recordedAnswer = (name: string): string =>
+  readFileSync(path.join(__dirname, '../../adapters/geocoder/fixtures', name), 'utf8');
 
 export interface BanAddress {
   label: string;
