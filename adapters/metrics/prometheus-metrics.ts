@@ -170,7 +170,7 @@ export class PrometheusMetrics implements TurnObserver {
     if (geocoder) {
       new Counter({
         name: 'guichet_geocoder_lookups_total',
-        help: 'Address lookups (a report’s address, the web chat’s pin) by how they were answered: cache (an answer kept, no call), api (a call sent), over_budget (refused past GEOCODER_MAX_PER_SECOND: the report is located later). over_budget rising: the budget or the API’s limit is too small for the platform.',
+        help: 'Address lookups (a report’s address, the web chat’s pin, an Open311 report’s address or position) by how they were answered: cache (an answer kept, no call), api (a call sent), over_budget (refused past GEOCODER_MAX_PER_SECOND: the report is located later). over_budget rising: the budget or the API’s limit is too small for the platform.',
         labelNames: ['answer'],
         registers,
         collect() {
