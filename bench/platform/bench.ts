@@ -30,6 +30,7 @@ import {
   nextSms,
   signedSms,
   type ScriptedCitizen,
+  type ScriptStep,
 } from '../citizen-scripts';
 import { ensurePlatform } from './generate';
 import { territoryId, twilioNumberOf } from './territories';
@@ -155,8 +156,18 @@ async function walCounters(): Promise<WalCounters> {
   return { bytes: Number(rows[0]?.bytes ?? 0), fullPages: Number(rows[0]?.fpi ?? 0) };
 }
 
-/** The citizens of a fixed-rate phase: citizen n writes to territory (n mod tenants) + 1, on one of its ten numbers. */
-function smsCitizens(server: Running, prefix: string, rate: number, tenants: number, firstTenant = 1) {
+/**
+ * The citizens of a fixed-rate phase: citizen n writes to territory (n mod tenants) + 1, on one of its ten numbers.
+ * `size`: how many (one per tenant, at least one per turn of a second).
+ */
+function smsCitizens(
+  server: Running,
+  prefix: string,
+  rate: number,
+  tenants: number,
+  firstTenant = 1,
+  size = Math.max(rate, tenants),
+) {
   const newCitizen = (n: number): Citizen => ({
     phone: `${prefix}${String(n).padStart(7, '0')}`,
     to: twilioNumberOf(firstTenant + (n % tenants), Math.floor(n / tenants) % 10),
@@ -166,9 +177,7 @@ function smsCitizens(server: Running, prefix: string, rate: number, tenants: num
     references: [],
     turns: 0,
   });
-  return citizenPool(Math.max(rate, tenants), newCitizen, (c) =>
-    smsCall(server.baseUrl, c.to, c.phone, nextSms(c)),
-  );
+  return citizenPool(size, newCitizen, (c) => smsCall(server.baseUrl, c.to, c.phone, nextSms(c)));
 }
 
 /**
@@ -218,6 +227,11 @@ type PhaseStats = LatencyStats & {
  * platform, platform, one…) for `duration` s each: a host that slows for a while slows both alike, where the
  * phases measured minutes apart moved 7–589 ms p50 with the same code (BENCHMARKS.md). Latencies are pooled per
  * server; the citizens carry on their conversations from slice to slice.
+ *
+ * Both sides have as many citizens (one per tenant of the platform's side, 250 at least), so that their turns are
+ * the same steps of the scripts: over all 2,000 tenants each citizen sends two or three messages in the phase, the
+ * one territory's 250 used to send twenty, and the platform's side then had far more of the report's turns (the
+ * address looked up, the nearby requests read, the request written) than the side it was compared with.
  */
 async function interleaved(
   one: Running,
@@ -226,9 +240,15 @@ async function interleaved(
   duration: number,
   tenants: number,
   prefixes: [string, string],
-): Promise<{ one: LatencyStats; platform: LatencyStats }> {
+): Promise<{ one: PairedSide; platform: PairedSide }> {
+  const citizens = Math.max(rate, tenants);
   const sides = [
-    { server: one, pool: smsCitizens(one, prefixes[0], rate, 1), latencies: [] as number[], errors: 0 },
+    {
+      server: one,
+      pool: smsCitizens(one, prefixes[0], rate, 1, 1, citizens),
+      latencies: [] as number[],
+      errors: 0,
+    },
     {
       server: platform,
       pool: smsCitizens(platform, prefixes[1], rate, tenants),
@@ -256,12 +276,21 @@ async function interleaved(
       side.pool.next,
       side.pool.check,
       side.latencies,
+      side.pool.latency,
     );
     side.errors += stats.errors;
   }
-  const pooled = (side: (typeof sides)[number]) => summarize(side.latencies, side.errors, duration);
+  const pooled = (side: (typeof sides)[number]): PairedSide => ({
+    ...summarize(side.latencies, side.errors, duration),
+    byStep: Object.fromEntries(
+      [...side.pool.byStep].map(([step, latencies]) => [step, summarize(latencies, 0, duration)]),
+    ),
+  });
   return { one: pooled(sides[0]!), platform: pooled(sides[1]!) };
 }
+
+/** One side of an interleaved comparison: its turns' latencies, also by step of the scripts. */
+type PairedSide = LatencyStats & { byStep: Partial<Record<ScriptStep, LatencyStats>> };
 
 /** A bench helper process (a job beside the server): `started` when it prints so, `done` with its last JSON line. */
 function startJob(script: string, args: string[]) {
@@ -460,6 +489,12 @@ export async function runPlatformBench(o: PlatformBenchOptions): Promise<void> {
   /** The line and the figures of an interleaved comparison (`key`: interleaved, interleaved_all). */
   const recordPaired = (key: string, tenants: number, p: typeof paired) => {
     log(`interleaved:    ${showPaired(tenants, p)}`);
+    // By step: which turns make the tail (the report's lookups and its write are the slowest anywhere).
+    const steps = (Object.keys(p.one.byStep) as ScriptStep[]).map((step) => {
+      const [a, b] = [p.one.byStep[step]!, p.platform.byStep[step]];
+      return `${step} ${a.count}/${b?.count ?? 0} p99 ${a.p99}/${b?.p99 ?? '–'}`;
+    });
+    log(`                by step, one territory / platform (ms): ${steps.join('; ')}`);
     Object.assign(figures, {
       [`${key}_one_p99_ms`]: p.one.p99,
       [`${key}_platform_p99_ms`]: p.platform.p99,
