@@ -3,7 +3,6 @@
 // committed in one transaction.
 import { newReference } from '../../bot/references';
 import { redactPersonalData } from '../../bot/llm/redact';
-import { randomUUID } from 'node:crypto';
 import { GuichetError } from '../../bot/errors';
 import type {
   GeocodingUpdate,
@@ -17,6 +16,7 @@ import type {
 } from '../../bot/ports';
 import type { Channel, GeoPoint } from '../../bot/messages';
 import { isUniqueViolation, toGuichetError } from './db-errors';
+import { newRowId } from './ids';
 import {
   isBatchable,
   isTranscriptOnly,
@@ -547,7 +547,7 @@ async function createConversation(
        FROM (SELECT contact_id FROM existing UNION ALL SELECT contact_id FROM identity) contact
        LIMIT 1
        RETURNING ${CONVERSATION_COLUMNS}`,
-      [input.tenantId, input.channel, input.address, randomUUID(), randomUUID()],
+      [input.tenantId, input.channel, input.address, newRowId(), newRowId()],
       { prepared: true },
     );
     if (!created.rows[0]) throw new RaceLost();
@@ -659,7 +659,7 @@ function commitTurnStatement(commit: TurnCommit, actor: string): { sql: string; 
 
   if (has(commit.requests.length > 0)) {
     const rows = commit.requests.map((request) => ({
-      id: randomUUID(),
+      id: newRowId(),
       reference: request.reference,
       type: request.type,
       authority_id: request.authorityId,

@@ -474,6 +474,8 @@ export function requestStoreContract(db: Db, port: () => RequestStore): void {
           contactId: null,
           location: { lat: 43.46, lon: 3.42, label: 'Place du 14 juillet' },
         });
+        // A time-ordered id (version 7), as the turn's requests get (see the shared store's contract).
+        expect(created.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
         expect(await port().getRequest(tenantScope(a), created.id)).toMatchObject({
           events: [{ status: 'received', actor: 'open311:client' }],
           conversation: null,

@@ -597,6 +597,30 @@ export function sharedStoreContract(
       ).toBe(1);
     });
 
+    it('gives requests, conversations and contacts ids in the order they were made (new index entries at the end)', async () => {
+      // Random ids put each new row of a table of millions on a random page of every index on its id, rarely in
+      // PostgreSQL's buffers (adapters/postgres/ids.ts): ordered ids go where the last ones went.
+      const tenantId = await newTenant();
+      const made: { conversation: string; contact: string; reference: string }[] = [];
+      for (let i = 0; i < 6; i++) {
+        const conv = await store.openConversation({ tenantId, channel: 'sms', address: phone() });
+        const request = await newRequest(tenantId, conv);
+        await store.commitTurn(turn(tenantId, conv.id, { requests: [request] }));
+        made.push({ conversation: conv.id, contact: conv.contactId, reference: request.reference });
+      }
+      const orderOf = async (table: string, column: string) =>
+        (
+          await fx.query(`SELECT ${column} AS v FROM ${table} WHERE tenant_id = $1 ORDER BY id`, [tenantId])
+        ).map((row) => row.v);
+      expect(await orderOf('requests', 'reference')).toEqual(made.map((m) => m.reference));
+      expect(await orderOf('conversations', 'id')).toEqual(made.map((m) => m.conversation));
+      expect(await orderOf('contacts', 'id')).toEqual(made.map((m) => m.contact));
+      const version7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+      for (const row of await fx.query('SELECT id FROM requests WHERE tenant_id = $1', [tenantId]))
+        expect(row.id).toMatch(version7);
+      for (const m of made) expect(m.conversation).toMatch(version7);
+    });
+
     it('stores a request whose address could not be geocoded', async () => {
       const tenantId = await newTenant();
       const conv = await store.openConversation({ tenantId, channel: 'voice', address: phone() });

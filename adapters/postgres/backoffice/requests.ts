@@ -16,6 +16,7 @@ import type {
 } from '../../../backoffice/ports';
 import type { Page, RequestDetailView, RequestView } from '../../../backoffice/schemas';
 import { DUE_SOON_DAYS, type ServiceLevel } from '../../../backoffice/service-levels';
+import { newRowId } from '../ids';
 import type { SqlClient, SqlExecutor } from '../sql-client';
 import {
   auditInsert,
@@ -499,8 +500,8 @@ export class PostgresRequestStore implements RequestStore {
       this.sql.transaction(async (tx) => {
         const created = await tx.query<RequestRow>(
           `INSERT INTO requests (reference, tenant_id, type, authority_id, commune_id, channel, payload, lat, lon,
-             location_label, address_text, needs_geocoding)
-           VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12)
+             location_label, address_text, needs_geocoding, id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13)
            RETURNING id, reference, tenant_id, type, status, authority_id, commune_id, channel, contact_id,
              conversation_id, payload, lat, lon, location_label, address_text, team_id, assigned_agent_id,
              assigned_to, created_at, updated_at, resolved_at, created_at::text AS cursor_ts`,
@@ -517,6 +518,7 @@ export class PostgresRequestStore implements RequestStore {
             request.location?.label ?? null,
             request.addressText ?? null,
             request.needsGeocoding ?? false,
+            newRowId(),
           ],
         );
         const row = created.rows[0];
