@@ -61,7 +61,8 @@ export function nextSms(c: ScriptedCitizen): string {
 }
 
 /** What the citizen's next message is, for latencies by step: the confirmation is the turn that writes a request. */
-export type ScriptStep = 'hours' | 'report' | 'registering' | 'status';
+export const SCRIPT_STEPS = ['hours', 'report', 'registering', 'status'] as const;
+export type ScriptStep = (typeof SCRIPT_STEPS)[number];
 export function stepOf(c: ScriptedCitizen): ScriptStep {
   if (c.scenario !== 'report') return c.scenario;
   return c.step > 0 && CONFIRMATION_QUESTION.test(c.lastReply) ? 'registering' : 'report';

@@ -29,6 +29,7 @@ import {
   firstContacts,
   nextSms,
   signedSms,
+  SCRIPT_STEPS,
   type ScriptedCitizen,
   type ScriptStep,
 } from '../citizen-scripts';
@@ -228,7 +229,7 @@ type PhaseStats = LatencyStats & {
  * phases measured minutes apart moved 7–589 ms p50 with the same code (BENCHMARKS.md). Latencies are pooled per
  * server; the citizens carry on their conversations from slice to slice.
  *
- * Both sides have as many citizens (one per tenant of the platform's side, 250 at least), so that their turns are
+ * Both sides have as many citizens (one per tenant of the platform's side, one per turn of a second at least), so that their turns are
  * the same steps of the scripts: over all 2,000 tenants each citizen sends two or three messages in the phase, the
  * one territory's 250 used to send twenty, and the platform's side then had far more of the report's turns (the
  * address looked up, the nearby requests read, the request written) than the side it was compared with.
@@ -251,7 +252,7 @@ async function interleaved(
     },
     {
       server: platform,
-      pool: smsCitizens(platform, prefixes[1], rate, tenants),
+      pool: smsCitizens(platform, prefixes[1], rate, tenants, 1, citizens),
       latencies: [] as number[],
       errors: 0,
     },
@@ -490,11 +491,11 @@ export async function runPlatformBench(o: PlatformBenchOptions): Promise<void> {
   const recordPaired = (key: string, tenants: number, p: typeof paired) => {
     log(`interleaved:    ${showPaired(tenants, p)}`);
     // By step: which turns make the tail (the report's lookups and its write are the slowest anywhere).
-    const steps = (Object.keys(p.one.byStep) as ScriptStep[]).map((step) => {
-      const [a, b] = [p.one.byStep[step]!, p.platform.byStep[step]];
-      return `${step} ${a.count}/${b?.count ?? 0} p99 ${a.p99}/${b?.p99 ?? '–'}`;
+    const steps = SCRIPT_STEPS.filter((step) => p.one.byStep[step] || p.platform.byStep[step]).map((step) => {
+      const [a, b] = [p.one.byStep[step], p.platform.byStep[step]];
+      return `${step} ${a?.count ?? 0}/${b?.count ?? 0} turns, p99 ${a?.p99 ?? '–'}/${b?.p99 ?? '–'} ms`;
     });
-    log(`                by step, one territory / platform (ms): ${steps.join('; ')}`);
+    log(`                by step, one territory / platform: ${steps.join('; ')}`);
     Object.assign(figures, {
       [`${key}_one_p99_ms`]: p.one.p99,
       [`${key}_platform_p99_ms`]: p.platform.p99,
