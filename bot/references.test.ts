@@ -7,7 +7,9 @@ describe('request references', () => {
       expect(ref).toMatch(/^DEM-2026-[2-9A-HJKMNP-Z]{6}$/);
       expect(isReference(ref)).toBe(true);
     }
-    expect(new Set(made).size).toBe(made.length);
+    // 31^6 codes: 2,000 of them repeat one another once in ~450 runs (the birthday bound; the store refuses a
+    // taken one and draws again), twice or more once in ~400,000; a code of less entropy repeats by the dozen.
+    expect(made.length - new Set(made).size).toBeLessThanOrEqual(1);
     // Two references made one after the other share no predictable relation (not n and n+1).
     const serials = made.map((r) => r.slice(-6));
     const successive = serials.filter((s, i) => i > 0 && s > serials[i - 1]!).length;
