@@ -572,7 +572,6 @@ export function createOpen311Router(deps: Open311Deps): Router {
   return router;
 }
 
-/** A commune named in the address: its postcode, or its name / alias. */
 /** The report as the incident form defines it, or the spec's 400 naming the first field at fault. */
 function reportPayload(candidate: Record<string, unknown>): ReportIncidentPayload {
   const payload = ReportIncidentPayloadSchema.safeParse(candidate);
@@ -586,6 +585,7 @@ function reportPayload(candidate: Record<string, unknown>): ReportIncidentPayloa
   );
 }
 
+/** A commune named in the address: its postcode, or its name / alias. */
 function communeFromText(territory: Territory, text: string | undefined): string | undefined {
   if (!text) return undefined;
   for (const postcode of text.match(/\b\d{5}\b/g) ?? []) {

@@ -229,10 +229,11 @@ type PhaseStats = LatencyStats & {
  * phases measured minutes apart moved 7–589 ms p50 with the same code (BENCHMARKS.md). Latencies are pooled per
  * server; the citizens carry on their conversations from slice to slice.
  *
- * Both sides have as many citizens (one per tenant of the platform's side, one per turn of a second at least), so that their turns are
- * the same steps of the scripts: over all 2,000 tenants each citizen sends two or three messages in the phase, the
- * one territory's 250 used to send twenty, and the platform's side then had far more of the report's turns (the
- * address looked up, the nearby requests read, the request written) than the side it was compared with.
+ * Both sides have as many citizens (one per tenant of the platform's side, one per turn of a second at least), so
+ * that their turns are the same steps of the scripts: over all 2,000 tenants each citizen sends two or three
+ * messages in the phase, the one territory's 250 used to send twenty, and the platform's side then had far more of
+ * the report's turns (the address looked up, the nearby requests read, the request written) than the side it was
+ * compared with.
  */
 async function interleaved(
   one: Running,
