@@ -6,7 +6,7 @@
 // --platform [--territories N --requests N --active N]: the platform profile instead (bench/platform/bench.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,6 +25,14 @@ import {
 import { startFakeGeocoder } from './fake-geocoder';
 import { createRunDatabase, seedHistory, withAdmin } from './database';
 import { readStages, stageMeans, type StageTotals } from './stages';
+import {
+  cpuByProcess,
+  cpuPerTurn,
+  processes,
+  serverProcesses,
+  syscallsOf,
+  type CpuByProcess,
+} from './processes';
 import {
   advance,
   citizenPool,
@@ -115,46 +123,6 @@ function startProcess(
   });
 }
 
-interface ProcessStat {
-  pid: number;
-  ppid: number;
-  comm: string;
-  /** utime + stime so far. */
-  cpuS: number;
-  /** stime alone: the kernel's part (system calls, and on loopback the receiver's network stack). */
-  sysS: number;
-  /** Clock ticks after boot when it started: with the pid, names the process even if its pid is reused. */
-  started: number;
-}
-
-/** Every process of the machine, from /proc/<pid>/stat. */
-function processes(): ProcessStat[] {
-  const found: ProcessStat[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // exited meanwhile
-    }
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    found.push({
-      pid: Number(entry),
-      ppid: Number(fields[1]),
-      comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
-      cpuS: (Number(fields[11]) + Number(fields[12])) / 100,
-      sysS: Number(fields[12]) / 100,
-      started: Number(fields[19]),
-    });
-  }
-  return found;
-}
-
-/** The servers' processes: the instances started and their children. */
-const serverProcesses = (all: ProcessStat[], pids: number[]): ProcessStat[] =>
-  all.filter((p) => pids.includes(p.pid) || pids.includes(p.ppid));
-
 /** RSS and CPU time of the servers (every instance), children included. */
 function procStats(pids: number[]): { rssMb: number; cpuS: number } {
   let rssKb = 0;
@@ -167,24 +135,9 @@ function procStats(pids: number[]): { rssMb: number; cpuS: number } {
   return { rssMb: Math.round(rssKb / 102.4) / 10, cpuS };
 }
 
-/**
- * Read and write system calls of the servers so far (/proc/<pid>/io): a count that, unlike CPU time, does
- * not move with the machine's other load. Each socket write to Redis, PostgreSQL or a client is one.
- */
-function syscallsOf(server: ProcessStat[]): { reads: number; writes: number } {
-  let reads = 0;
-  let writes = 0;
-  for (const p of server) {
-    const io = readFileSync(`/proc/${p.pid}/io`, 'utf8');
-    reads += Number(/syscr:\s+(\d+)/.exec(io)?.[1] ?? 0);
-    writes += Number(/syscw:\s+(\d+)/.exec(io)?.[1] ?? 0);
-  }
-  return { reads, writes };
-}
-
 /** The counters read around a phase: every process's CPU, and the servers' system calls and kernel time. */
 interface PhaseCounters {
-  machine: Map<string, { group: string; cpuS: number }>;
+  machine: CpuByProcess;
   syscalls: { reads: number; writes: number };
   serverCpuS: number;
   serverSysS: number;
@@ -282,53 +235,6 @@ async function pagesRead(url: string): Promise<number> {
     ),
   );
   return Number(rows[0]?.n ?? 0);
-}
-
-/** CPU seconds used so far by every process, and what it is (to see where a turn's CPU goes), by pid and start time. */
-function cpuByProcess(
-  all: ProcessStat[],
-  serverProcs: ProcessStat[],
-): Map<string, { group: string; cpuS: number }> {
-  const server = new Set(serverProcs.map((p) => p.pid));
-  const found = new Map<string, { group: string; cpuS: number }>();
-  for (const p of all) {
-    const group = server.has(p.pid)
-      ? 'guichet'
-      : p.pid === process.pid
-        ? 'load generator'
-        : /^postgres/.test(p.comm)
-          ? 'postgresql'
-          : /^redis/.test(p.comm)
-            ? 'redis'
-            : /^haproxy/.test(p.comm)
-              ? 'haproxy'
-              : 'other';
-    found.set(`${p.pid}:${p.started}`, { group, cpuS: p.cpuS });
-  }
-  return found;
-}
-
-/**
- * CPU per turn by group, from the processes alive at the end (those started meanwhile count from zero). One that
- * exited meanwhile (an autovacuum worker, a command run beside) is left out: its time in the phase is unknown,
- * and subtracting its whole life made a group negative.
- */
-function cpuPerTurn(
-  before: Map<string, { group: string; cpuS: number }>,
-  after: Map<string, { group: string; cpuS: number }>,
-  turns: number,
-): string {
-  const used = new Map<string, number>();
-  for (const [key, { group, cpuS }] of after)
-    used.set(group, (used.get(group) ?? 0) + cpuS - (before.get(key)?.cpuS ?? 0));
-  const parts: string[] = [];
-  let total = 0;
-  for (const group of ['guichet', 'postgresql', 'redis', 'haproxy', 'load generator', 'other']) {
-    const ms = ((used.get(group) ?? 0) * 1000) / Math.max(1, turns);
-    total += ms;
-    parts.push(`${group} ${ms.toFixed(2)}`);
-  }
-  return `${parts.join(', ')}; all ${total.toFixed(2)} ms/turn`;
 }
 
 const smsCall = (baseUrl: string, from: string, body: string): HttpCall =>

@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import { Client } from 'pg';
 import { createLazyCatalog, TerritoryCache, type StoredTerritory } from '../../knowledge/territory/load';
@@ -23,6 +24,15 @@ import {
 } from '../load';
 import { startFakeGeocoder } from '../fake-geocoder';
 import { readStages, stageMeans } from '../stages';
+import {
+  cpuByProcess,
+  cpuUsedByGroup,
+  pressureStallUs,
+  processes,
+  runQueueWaitMs,
+  serverProcesses,
+  syscallsOf,
+} from '../processes';
 import {
   citizenPool,
   decodeXml,
@@ -234,6 +244,9 @@ type PhaseStats = LatencyStats & {
  * messages in the phase, the one territory's 250 used to send twenty, and the platform's side then had far more of
  * the report's turns (the address looked up, the nearby requests read, the request written) than the side it was
  * compared with.
+ *
+ * The machine's CPU in each slice counts for that slice's side (the other server only finishes its last replies):
+ * whether a platform's turn costs more work, in Guichet or in PostgreSQL, or only waits longer.
  */
 async function interleaved(
   one: Running,
@@ -244,26 +257,48 @@ async function interleaved(
   prefixes: [string, string],
 ): Promise<{ one: PairedSide; platform: PairedSide }> {
   const citizens = Math.max(rate, tenants);
+  const newSide = (server: Running, pool: ReturnType<typeof smsCitizens>) => ({
+    server,
+    pool,
+    latencies: [] as number[],
+    errors: 0,
+    turns: 0,
+    cpuS: new Map<string, number>(),
+    /** ms its server's main thread waited for a CPU; ms the machine stalled on the CPU, on the disk. */
+    waitedMs: { runQueue: 0, cpuPressure: 0, ioPressure: 0 },
+    /** Its server's read and write system calls (sockets: clients, PostgreSQL, Redis) in its slices. */
+    syscalls: { reads: 0, writes: 0 },
+    /** The event loop's longest delay in each of its slices, ms. */
+    loopDelayMaxMs: [] as number[],
+    /** Each of its slices' p99, in order: whether the tail is spread or one episode's. */
+    sliceP99Ms: [] as number[],
+    /** The load generator's own event loop's longest delay in each of its slices, ms. */
+    senderDelayMaxMs: [] as number[],
+  });
   const sides = [
-    {
-      server: one,
-      pool: smsCitizens(one, prefixes[0], rate, 1, 1, citizens),
-      latencies: [] as number[],
-      errors: 0,
-    },
-    {
-      server: platform,
-      pool: smsCitizens(platform, prefixes[1], rate, tenants, 1, citizens),
-      latencies: [] as number[],
-      errors: 0,
-    },
+    newSide(one, smsCitizens(one, prefixes[0], rate, 1, 1, citizens)),
+    newSide(platform, smsCitizens(platform, prefixes[1], rate, tenants, 1, citizens)),
   ];
   const sends = sides.map((side) => createClient(side.server.port, 64));
+  const cpuNow = () => {
+    const all = processes();
+    return cpuByProcess(all, serverProcesses(all, [one.child.pid!, platform.child.pid!]));
+  };
+  const waitsNow = (server: Running) => ({
+    runQueue: runQueueWaitMs(server.child.pid!) ?? 0,
+    cpuPressure: (pressureStallUs('cpu') ?? 0) / 1000,
+    ioPressure: (pressureStallUs('io') ?? 0) / 1000,
+  });
+  // The bench's own pauses (its garbage collector, its timers) delay sends and count in the latencies it measures.
+  const senderDelay = monitorEventLoopDelay({ resolution: 10 });
+  senderDelay.enable();
+  const syscallsNow = (server: Running) => syscallsOf(serverProcesses(processes(), [server.child.pid!]));
   // Conversations under way on both sides, as in smsAtRate (first contacts not compared).
   for (const [i, side] of sides.entries()) {
     const opened = await firstContacts(sends[i]!, rate, side.pool);
     side.errors += opened.errors;
   }
+  const stagesBefore = await Promise.all(sides.map((side) => readStages(side.server.metricsUrl)));
   // An even number of slices of about one second: with the pattern one, platform, platform, one, each side gets
   // exactly half of them, also for a duration that is not a whole number of seconds.
   const perSide = Math.max(1, Math.round(duration));
@@ -271,6 +306,11 @@ async function interleaved(
   for (let slice = 0; slice < 2 * perSide; slice++) {
     const which = slice % 4 === 0 || slice % 4 === 3 ? 0 : 1;
     const side = sides[which]!;
+    const cpuBefore = cpuNow();
+    const waitsBefore = waitsNow(side.server);
+    await readStages(side.server.metricsUrl); // resets the event loop's delay
+    const syscallsBefore = syscallsNow(side.server);
+    senderDelay.reset();
     const stats = await fixedRate(
       sends[which]!,
       rate,
@@ -281,18 +321,71 @@ async function interleaved(
       side.pool.latency,
     );
     side.errors += stats.errors;
+    side.turns += stats.count;
+    side.sliceP99Ms.push(stats.p99);
+    side.senderDelayMaxMs.push(senderDelay.max / 1e6);
+    for (const [group, cpuS] of cpuUsedByGroup(cpuBefore, cpuNow()))
+      side.cpuS.set(group, (side.cpuS.get(group) ?? 0) + cpuS);
+    const syscallsAfter = syscallsNow(side.server);
+    side.syscalls.reads += syscallsAfter.reads - syscallsBefore.reads;
+    side.syscalls.writes += syscallsAfter.writes - syscallsBefore.writes;
+    const loopDelay = (await readStages(side.server.metricsUrl)).loopDelayMaxS;
+    if (loopDelay !== undefined) side.loopDelayMaxMs.push(loopDelay * 1000);
+    const waitsAfter = waitsNow(side.server);
+    for (const key of ['runQueue', 'cpuPressure', 'ioPressure'] as const)
+      side.waitedMs[key] += waitsAfter[key] - waitsBefore[key];
   }
-  const pooled = (side: (typeof sides)[number]): PairedSide => ({
+  senderDelay.disable();
+  const stagesAfter = await Promise.all(sides.map((side) => readStages(side.server.metricsUrl)));
+  const pooled = (side: (typeof sides)[number], i: number): PairedSide => ({
+    stages: stageMeans(stagesBefore[i]!, stagesAfter[i]!),
     ...summarize(side.latencies, side.errors, duration),
+    sliceP99Ms: side.sliceP99Ms.map((ms) => Math.round(ms)),
+    senderDelayMaxMs: side.senderDelayMaxMs.map((ms) => Math.round(ms)),
+    syscallsPerTurn: {
+      reads: round(side.syscalls.reads / Math.max(1, side.turns)),
+      writes: round(side.syscalls.writes / Math.max(1, side.turns)),
+    },
+    loopDelayMaxMs: ((sorted) => ({
+      median: round(percentile(sorted, 50)),
+      max: round(sorted.at(-1) ?? 0),
+    }))([...side.loopDelayMaxMs].sort((a, b) => a - b)),
+    waitedMsPerTurn: Object.fromEntries(
+      Object.entries(side.waitedMs).map(([key, ms]) => [
+        key,
+        Math.round((ms * 100) / Math.max(1, side.turns)) / 100,
+      ]),
+    ) as PairedSide['waitedMsPerTurn'],
+    cpuMsPerTurn: Object.fromEntries(
+      [...side.cpuS].map(([group, cpuS]) => [
+        group,
+        Math.round((cpuS * 100_000) / Math.max(1, side.turns)) / 100,
+      ]),
+    ),
     byStep: Object.fromEntries(
       [...side.pool.byStep].map(([step, latencies]) => [step, summarize(latencies, 0, duration)]),
     ),
   });
-  return { one: pooled(sides[0]!), platform: pooled(sides[1]!) };
+  return { one: pooled(sides[0]!, 0), platform: pooled(sides[1]!, 1) };
 }
 
 /** One side of an interleaved comparison: its turns' latencies, also by step of the scripts. */
-type PairedSide = LatencyStats & { byStep: Partial<Record<ScriptStep, LatencyStats>> };
+type PairedSide = LatencyStats & {
+  byStep: Partial<Record<ScriptStep, LatencyStats>>;
+  /** CPU ms per turn of each group of processes (bench/processes.ts) in this side's slices. */
+  cpuMsPerTurn: Record<string, number>;
+  /** Each of its slices' p99 (ms), in order, and the load generator's longest pause in each. */
+  sliceP99Ms: number[];
+  senderDelayMaxMs: number[];
+  /** Its server's read and write system calls per turn in its slices. */
+  syscallsPerTurn: { reads: number; writes: number };
+  /** The event loop's longest delay in a slice: median over its slices, and the longest, ms. */
+  loopDelayMaxMs: { median: number; max: number };
+  /** Per turn in its slices: ms its server's main thread waited for a CPU; ms the machine stalled on CPU, disk. */
+  waitedMsPerTurn: { runQueue: number; cpuPressure: number; ioPressure: number };
+  /** Its server's stage means, CPU, garbage collection and caches over the phase (bench/stages.ts). */
+  stages: string;
+};
 
 /** A bench helper process (a job beside the server): `started` when it prints so, `done` with its last JSON line. */
 function startJob(script: string, args: string[]) {
@@ -497,10 +590,41 @@ export async function runPlatformBench(o: PlatformBenchOptions): Promise<void> {
       return `${step} ${a?.count ?? 0}/${b?.count ?? 0} turns, p99 ${a?.p99 ?? '–'}/${b?.p99 ?? '–'} ms`;
     });
     log(`                by step, one territory / platform: ${steps.join('; ')}`);
+    const cpu = ['guichet', 'postgresql', 'redis', 'load generator', 'other'].map(
+      (group) => `${group} ${p.one.cpuMsPerTurn[group] ?? 0}/${p.platform.cpuMsPerTurn[group] ?? 0}`,
+    );
+    log(`                CPU ms per turn in its slices, one territory / platform: ${cpu.join(', ')}`);
+    const slices = (side: PairedSide) =>
+      side.sliceP99Ms.map((ms, i) => `${ms} (${side.senderDelayMaxMs[i]})`).join(' ');
+    const [w1, w2] = [p.one.waitedMsPerTurn, p.platform.waitedMsPerTurn];
+    log(
+      `                waits, ms per turn in its slices, one territory / platform: Guichet's main thread for a CPU ${w1.runQueue}/${w2.runQueue}; some process of the machine for a CPU ${w1.cpuPressure}/${w2.cpuPressure}, for the disk ${w1.ioPressure}/${w2.ioPressure}`,
+    );
+    log(
+      `                its server per turn, one territory / platform: system calls ${p.one.syscallsPerTurn.writes}/${p.platform.syscallsPerTurn.writes} writes, ${p.one.syscallsPerTurn.reads}/${p.platform.syscallsPerTurn.reads} reads; event loop's longest delay in a slice, median ${p.one.loopDelayMaxMs.median}/${p.platform.loopDelayMaxMs.median} ms, longest ${p.one.loopDelayMaxMs.max}/${p.platform.loopDelayMaxMs.max} ms`,
+    );
+    log(
+      `                each slice's p99 in ms (the load generator's longest pause), one territory: ${slices(p.one)}; platform: ${slices(p.platform)}`,
+    );
+    // A phase's p99 is its few worst turns, and those came from one to five one-second episodes of 100–370 ms
+    // that hit either side (BENCHMARKS.md, 2026-12-08): the median of the slices' p99 says what a usual second
+    // is like on each side.
+    const typical = (side: PairedSide) =>
+      percentile(
+        [...side.sliceP99Ms].sort((a, b) => a - b),
+        50,
+      );
+    const [t1, t2] = [typical(p.one), typical(p.platform)];
+    log(
+      `                median of the slices' p99: one territory ${round(t1)} ms, platform ${round(t2)} ms (${round(t2 / Math.max(0.1, t1))}×)`,
+    );
+    log(`                stages, mean ms: one territory ${p.one.stages}`);
+    log(`                                 platform ${p.platform.stages}`);
     Object.assign(figures, {
       [`${key}_one_p99_ms`]: p.one.p99,
       [`${key}_platform_p99_ms`]: p.platform.p99,
       [`${key}_p99_ratio`]: round(p.platform.p99 / Math.max(0.1, p.one.p99)),
+      [`${key}_slice_p99_median_ratio`]: round(t2 / Math.max(0.1, t1)),
       errors: (figures.errors as number) + p.one.errors + p.platform.errors,
     });
   };
