@@ -280,19 +280,25 @@ async function interleaved(
     newSide(platform, smsCitizens(platform, prefixes[1], rate, tenants, 1, citizens)),
   ];
   const sends = sides.map((side) => createClient(side.server.port, 64));
-  const cpuNow = () => {
-    const all = processes();
-    return cpuByProcess(all, serverProcesses(all, [one.child.pid!, platform.child.pid!]));
-  };
-  const waitsNow = (server: Running) => ({
-    runQueue: runQueueWaitMs(server.child.pid!) ?? 0,
-    cpuPressure: (pressureStallUs('cpu') ?? 0) / 1000,
-    ioPressure: (pressureStallUs('io') ?? 0) / 1000,
-  });
   // The bench's own pauses (its garbage collector, its timers) delay sends and count in the latencies it measures.
   const senderDelay = monitorEventLoopDelay({ resolution: 10 });
   senderDelay.enable();
-  const syscallsNow = (server: Running) => syscallsOf(serverProcesses(processes(), [server.child.pid!]));
+  /**
+   * One reading of /proc around a slice of `server`'s: every process's CPU by group (both servers as Guichet),
+   * that server's system calls and its main thread's run-queue wait, and the machine's stalls.
+   */
+  const sliceCounters = (server: Running) => {
+    const all = processes();
+    return {
+      cpu: cpuByProcess(all, serverProcesses(all, [one.child.pid!, platform.child.pid!])),
+      syscalls: syscallsOf(serverProcesses(all, [server.child.pid!])),
+      waitedMs: {
+        runQueue: runQueueWaitMs(server.child.pid!) ?? 0,
+        cpuPressure: (pressureStallUs('cpu') ?? 0) / 1000,
+        ioPressure: (pressureStallUs('io') ?? 0) / 1000,
+      },
+    };
+  };
   // Conversations under way on both sides, as in smsAtRate (first contacts not compared).
   for (const [i, side] of sides.entries()) {
     const opened = await firstContacts(sends[i]!, rate, side.pool);
@@ -306,10 +312,8 @@ async function interleaved(
   for (let slice = 0; slice < 2 * perSide; slice++) {
     const which = slice % 4 === 0 || slice % 4 === 3 ? 0 : 1;
     const side = sides[which]!;
-    const cpuBefore = cpuNow();
-    const waitsBefore = waitsNow(side.server);
     await readStages(side.server.metricsUrl); // resets the event loop's delay
-    const syscallsBefore = syscallsNow(side.server);
+    const before = sliceCounters(side.server);
     senderDelay.reset();
     const stats = await fixedRate(
       sends[which]!,
@@ -324,19 +328,21 @@ async function interleaved(
     side.turns += stats.count;
     side.sliceP99Ms.push(stats.p99);
     side.senderDelayMaxMs.push(senderDelay.max / 1e6);
-    for (const [group, cpuS] of cpuUsedByGroup(cpuBefore, cpuNow()))
+    const after = sliceCounters(side.server);
+    for (const [group, cpuS] of cpuUsedByGroup(before.cpu, after.cpu))
       side.cpuS.set(group, (side.cpuS.get(group) ?? 0) + cpuS);
-    const syscallsAfter = syscallsNow(side.server);
-    side.syscalls.reads += syscallsAfter.reads - syscallsBefore.reads;
-    side.syscalls.writes += syscallsAfter.writes - syscallsBefore.writes;
+    side.syscalls.reads += after.syscalls.reads - before.syscalls.reads;
+    side.syscalls.writes += after.syscalls.writes - before.syscalls.writes;
+    for (const key of ['runQueue', 'cpuPressure', 'ioPressure'] as const)
+      side.waitedMs[key] += after.waitedMs[key] - before.waitedMs[key];
     const loopDelay = (await readStages(side.server.metricsUrl)).loopDelayMaxS;
     if (loopDelay !== undefined) side.loopDelayMaxMs.push(loopDelay * 1000);
-    const waitsAfter = waitsNow(side.server);
-    for (const key of ['runQueue', 'cpuPressure', 'ioPressure'] as const)
-      side.waitedMs[key] += waitsAfter[key] - waitsBefore[key];
   }
   senderDelay.disable();
   const stagesAfter = await Promise.all(sides.map((side) => readStages(side.server.metricsUrl)));
+  /** ms per turn of the side, to the hundredth. */
+  const msPerTurn = (side: (typeof sides)[number], ms: number) =>
+    Math.round((ms * 100) / Math.max(1, side.turns)) / 100;
   const pooled = (side: (typeof sides)[number], i: number): PairedSide => ({
     stages: stageMeans(stagesBefore[i]!, stagesAfter[i]!),
     ...summarize(side.latencies, side.errors, duration),
@@ -350,17 +356,13 @@ async function interleaved(
       median: round(percentile(sorted, 50)),
       max: round(sorted.at(-1) ?? 0),
     }))([...side.loopDelayMaxMs].sort((a, b) => a - b)),
-    waitedMsPerTurn: Object.fromEntries(
-      Object.entries(side.waitedMs).map(([key, ms]) => [
-        key,
-        Math.round((ms * 100) / Math.max(1, side.turns)) / 100,
-      ]),
-    ) as PairedSide['waitedMsPerTurn'],
+    waitedMsPerTurn: {
+      runQueue: msPerTurn(side, side.waitedMs.runQueue),
+      cpuPressure: msPerTurn(side, side.waitedMs.cpuPressure),
+      ioPressure: msPerTurn(side, side.waitedMs.ioPressure),
+    },
     cpuMsPerTurn: Object.fromEntries(
-      [...side.cpuS].map(([group, cpuS]) => [
-        group,
-        Math.round((cpuS * 100_000) / Math.max(1, side.turns)) / 100,
-      ]),
+      [...side.cpuS].map(([group, cpuS]) => [group, msPerTurn(side, cpuS * 1000)]),
     ),
     byStep: Object.fromEntries(
       [...side.pool.byStep].map(([step, latencies]) => [step, summarize(latencies, 0, duration)]),
