@@ -4,7 +4,7 @@
 import { GuichetError } from '../../bot/errors';
 import type { RequestStatusUpdate, RequestStore } from '../../backoffice/ports';
 import { count, everywhere, newTenant, seed, tenantScope, type Db } from './backoffice-fixture';
-import { expectGuichetError } from './helpers';
+import { expectGuichetError, UUID_VERSION_7 } from './helpers';
 
 export function requestStoreContract(db: Db, port: () => RequestStore): void {
   const notice = (status: RequestStatusUpdate['status'], text: string): RequestStatusUpdate => ({
@@ -475,7 +475,7 @@ export function requestStoreContract(db: Db, port: () => RequestStore): void {
           location: { lat: 43.46, lon: 3.42, label: 'Place du 14 juillet' },
         });
         // A time-ordered id (version 7), as the turn's requests get (see the shared store's contract).
-        expect(created.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        expect(created.id).toMatch(UUID_VERSION_7);
         expect(await port().getRequest(tenantScope(a), created.id)).toMatchObject({
           events: [{ status: 'received', actor: 'open311:client' }],
           conversation: null,

@@ -20,3 +20,6 @@ export async function expectGuichetError(promise: Promise<unknown>, code: ErrorC
   expect((error as GuichetError).code).toBe(code);
   return error as GuichetError;
 }
+
+/** A time-ordered UUID (version 7), as the stores give new requests, conversations and contacts. */
+export const UUID_VERSION_7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageRecord, NewRequest, SharedStore, TurnCommit } from '../../bot/ports';
 import type { GeoPoint } from '../../bot/messages';
-import { expectGuichetError } from './helpers';
+import { expectGuichetError, UUID_VERSION_7 } from './helpers';
 
 export interface SharedStoreFixture {
   store: SharedStore;
@@ -615,10 +615,9 @@ export function sharedStoreContract(
       expect(await orderOf('requests', 'reference')).toEqual(made.map((m) => m.reference));
       expect(await orderOf('conversations', 'id')).toEqual(made.map((m) => m.conversation));
       expect(await orderOf('contacts', 'id')).toEqual(made.map((m) => m.contact));
-      const version7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
       for (const row of await fx.query('SELECT id FROM requests WHERE tenant_id = $1', [tenantId]))
-        expect(row.id).toMatch(version7);
-      for (const m of made) expect(m.conversation).toMatch(version7);
+        expect(row.id).toMatch(UUID_VERSION_7);
+      for (const m of made) expect(m.conversation).toMatch(UUID_VERSION_7);
     });
 
     it('stores a request whose address could not be geocoded', async () => {
